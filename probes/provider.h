@@ -1,0 +1,76 @@
+/* provider: one probe type (tracepoint, kprobe, uprobe, interval, BEGIN...) behind a small vtable.
+ * The registry (registry.c) is a static const table; providers are found by exact name or alias,
+ * case-insensitively (never by prefix). Each provider says whether this kernel can run it (and what
+ * to use instead), expands an attach point into concrete probes (wildcards), tells sema and codegen
+ * what the probe's context offers, names the ELF section, and attaches a loaded program.
+ * Failure: int functions return 0 or a negative errno; expand() reports user errors to the diag sink
+ * at the attach point's location. */
+#ifndef ET_PROVIDER_H
+#define ET_PROVIDER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../src/parser/ast.h"
+#include "../src/sema/program.h"
+
+struct arena;
+struct diag_sink;
+struct bpf_program;
+struct bpf_link;
+
+/* How the BPF program's context argument is laid out: decides how codegen reads args/argN/retval. */
+enum provider_ctx {
+	PROVIDER_CTX_NONE,       /* BEGIN/END, interval, profile, software: no arguments */
+	PROVIDER_CTX_PT_REGS,    /* kprobe/uprobe/usdt: struct pt_regs (arch/ register table) */
+	PROVIDER_CTX_TRACEPOINT, /* the tracepoint's record: fields at offsets from its tracefs format file */
+	PROVIDER_CTX_RAW_ARGS,   /* raw_tp / tp_btf / fentry: u64 args[] */
+	PROVIDER_CTX_PERF_EVENT, /* bpf_perf_event_data (profile, software, hardware) */
+};
+
+/* What a probe's context provides to the script (bit flags). */
+enum {
+	PROVIDER_HAS_ARGS = 1 << 0,   /* `args` (typed record) */
+	PROVIDER_HAS_ARGN = 1 << 1,   /* arg0 .. argN */
+	PROVIDER_HAS_RETVAL = 1 << 2, /* retval */
+	PROVIDER_HAS_FUNC = 1 << 3,   /* func */
+	PROVIDER_HAS_USER = 1 << 4,   /* runs in user context: ustack, uaddr, user reads by default */
+};
+
+/* Where expand() puts its results. */
+struct provider_expand_ctx {
+	struct arena *arena;          /* for strings of the new probes (the program's arena) */
+	struct diag_sink *diag;
+	struct et_probe_desc *probes; /* growable array, append with provider_add_probe() */
+	uint32_t nprobes, cap;
+	bool listing;                 /* -l: expanding for listing, not attaching */
+};
+struct et_probe_desc *provider_add_probe(struct provider_expand_ctx *ctx);
+
+/* Links created for one probe; the runtime destroys them all at detach. */
+struct provider_links {
+	struct bpf_link **links;
+	uint32_t count, cap;
+};
+int provider_links_add(struct provider_links *l, struct bpf_link *link);
+
+struct et_provider {
+	const char *name;            /* canonical, as printed in probe names: "tracepoint" */
+	const char *const *aliases;  /* NULL-terminated list of other accepted names ("t", "BEGIN"...) */
+	enum provider_ctx ctx;
+	unsigned flags;              /* PROVIDER_HAS_* */
+	/* Can this kernel run it? 0 when yes; else -errno, *why says what the kernel lacks (one sentence)
+	 * and *instead names what to use instead (NULL when nothing fits). */
+	int (*supported)(const char **why, const char **instead);
+	/* Parse the attach point (ap->parts) and append the concrete probes; wildcards expand here.
+	 * Sets name, section, target, func, offset, unit of each new probe (prog_name is set by sema). */
+	int (*expand)(const struct ast_attach *ap, struct provider_expand_ctx *ctx);
+	/* Attach a loaded program; push every link created into links. */
+	int (*attach)(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links);
+};
+
+/* The registry. */
+const struct et_provider *provider_find(const char *name); /* case-insensitive, exact name or alias */
+const struct et_provider *const *provider_all(size_t *count);
+
+#endif

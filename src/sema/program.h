@@ -1,0 +1,81 @@
+/* program: what the runtime needs to know about a compiled etrace program, independent of the AST.
+ * sema fills it (maps, events, probes; types copied into the program's own arena) and codegen adds
+ * the ELF object; the runtime reads it to load, attach, decode ring-buffer records and print maps.
+ * It outlives the compile arena (which the driver frees before the event loop).
+ * Memory: everything hangs off prog->arena; et_program_free() releases it all, including elf.
+ * Failure: et_program_new() aborts when memory runs out. */
+#ifndef ET_PROGRAM_H
+#define ET_PROGRAM_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../support/loc.h"
+
+struct arena;
+struct et_type;
+struct et_provider; /* probes/provider.h */
+
+/* One BPF map holding one script map (@name). */
+struct et_map_desc {
+	const char *name;       /* as written: "@m", "@" */
+	const char *elf_name;   /* the map's symbol in the ELF .maps section (a valid C identifier) */
+	struct et_type *key;    /* NULL: keyless map, stored under the u64 key 0 */
+	struct et_type *value;  /* an aggregation (ET_AGG_*) or a plain value type */
+	bool percpu;            /* aggregations live in per-CPU maps, combined when printed */
+	uint32_t max_entries;
+	struct et_loc loc;      /* first use, for messages */
+};
+
+/* Kinds of ring-buffer records (async actions), each record starts with a u64 event index. */
+enum et_event_kind {
+	ET_EV_PRINTF,     /* fmt, args */
+	ET_EV_PRINT,      /* print(value): args has one field */
+	ET_EV_PRINT_MAP,  /* print(@m[, top[, div]]): map; args = (u64 top, u64 div) */
+	ET_EV_CLEAR,      /* clear(@m): map */
+	ET_EV_ZERO,       /* zero(@m): map */
+	ET_EV_TIME,       /* time([fmt]): fmt */
+	ET_EV_EXIT,       /* exit([code]): args = (i64 code) */
+	ET_EV_SYSTEM,     /* system(fmt, ...): fmt, args */
+	ET_EV_CAT,        /* cat(fmt, ...): fmt, args */
+	ET_EV_JOIN,       /* join(arr[, sep]): fmt holds the separator; args = the strings */
+};
+
+struct et_event_desc {
+	enum et_event_kind kind;
+	const char *fmt;        /* format string (decoded escapes), or NULL */
+	struct et_type *args;   /* ET_TUPLE: the record payload after the u64 event index; NULL = empty */
+	int map;                /* index into maps for PRINT_MAP / CLEAR / ZERO, else -1 */
+	struct et_loc loc;      /* the call, for messages */
+};
+
+/* One concrete probe = one BPF program (an attach point after wildcard expansion). */
+struct et_probe_desc {
+	const char *name;       /* full canonical name: "tracepoint:raw_syscalls:sys_enter" */
+	const char *prog_name;  /* the BPF function's symbol in the ELF */
+	const char *section;    /* ELF section, libbpf's rules ("raw_tp/sys_enter", "tracepoint/a/b") */
+	const struct et_provider *provider;
+	/* provider-specific attach target, parsed from the attach point */
+	const char *target;     /* tracepoint category, binary path, event name... (provider decides) */
+	const char *func;       /* tracepoint/function/USDT name */
+	uint64_t offset;        /* +off, address, or the interval/profile period */
+	const char *unit;       /* interval/profile unit: "s", "ms", "us", "hz", "ns" */
+	bool raw;               /* tracepoint attached as a raw tracepoint (its body reads no args) */
+	struct et_loc loc;      /* the attach point in the script */
+};
+
+struct et_program {
+	struct arena *arena;
+	struct et_map_desc *maps;     uint32_t nmaps;
+	struct et_event_desc *events; uint32_t nevents;
+	struct et_probe_desc *probes; uint32_t nprobes;
+	int begin_probe, end_probe;   /* index into probes, -1 when absent */
+	void *elf; size_t elf_size;   /* the BPF object, malloc'ed; set by codegen */
+	const char *ringbuf_name;     /* ELF name of the ring buffer map, NULL when no event kinds are used */
+	const char *lost_map_name;    /* ELF name of the per-CPU u64 array counting failed reserves */
+};
+
+struct et_program *et_program_new(void);
+void et_program_free(struct et_program *p); /* NULL-safe */
+
+#endif

@@ -1,0 +1,91 @@
+/* types: etrace's value types, shared by sema (inference), codegen (BPF layout) and the runtime
+ * (decoding and printing bytes read from maps and the ring buffer).
+ * A type describes bytes in BPF memory: `size` is the number of bytes a value occupies in a map key,
+ * map value, ring buffer record or on the BPF stack; integers are little-endian; aggregate types lay
+ * their fields out at `fields[i].offset`.
+ * Memory: types are allocated in an arena (the compile arena during compilation; et_program's own
+ * arena for the types the runtime keeps). Interned-free: compare with type_equal(), not ==.
+ * Failure: constructors cannot fail (the arena aborts when memory runs out). */
+#ifndef ET_TYPES_H
+#define ET_TYPES_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct arena;
+
+enum et_type_kind {
+	ET_NONE,      /* unknown (not inferred yet, or after an error) */
+	ET_VOID,      /* statements, functions returning nothing */
+	ET_INT,       /* size 1, 2, 4 or 8; is_signed */
+	ET_BOOL,      /* size 1 */
+	ET_STRING,    /* size = capacity in bytes including the NUL (e.g. comm: 16) */
+	ET_BUFFER,    /* buf(): { u32 len; u8 data[size - 4] } */
+	ET_TUPLE,     /* fields[] without names */
+	ET_RECORD,    /* fields[] with names */
+	ET_POINTER,   /* 8 bytes; elem = pointee (NULL for void *); user = user address space */
+	ET_STRUCT,    /* struct/union from BTF or a C definition: name, fields, size */
+	ET_ARRAY,     /* elem[count] */
+	ET_KSTACK,    /* u64 stack id */
+	ET_USTACK,    /* { u64 stack id; u64 pid } */
+	ET_KSYM,      /* u64 kernel address, printed as a symbol */
+	ET_USYM,      /* { u64 address; u64 pid }, printed as a symbol */
+	ET_INET,      /* ntop(): { u64 af; u8 addr[16] } */
+	ET_PROBE,     /* u64 probe index, printed as the probe's full name */
+	ET_USERNAME,  /* u64 uid printed as a user name */
+	/* aggregations: only ever the value type of a map (see the layouts below) */
+	ET_AGG_COUNT, /* u64 per CPU, summed when printed */
+	ET_AGG_SUM,   /* i64/u64 per CPU (is_signed), summed */
+	ET_AGG_MIN,   /* { i64 value; u64 is_set } per CPU, min of the set CPUs */
+	ET_AGG_MAX,   /* { i64 value; u64 is_set } per CPU, max of the set CPUs */
+	ET_AGG_AVG,   /* { i64 count; i64 total } per CPU; printed total / count (truncated) */
+	ET_AGG_STATS, /* same layout as AVG; printed count, average, total */
+	ET_AGG_HIST,  /* u64 slots[ET_HIST_SLOTS] per CPU, see below */
+	ET_AGG_LHIST, /* u64 slots[lhist_slots(min,max,step)] per CPU, see below */
+};
+
+/* hist() slots: 0 = negative values "(..., 0)", 1 = [0], 2 = [1], and for k >= 2 slot k+1 holds
+ * [2^(k-1), 2^k); 2^63 .. 2^64-1 lands in slot 65. */
+#define ET_HIST_SLOTS 66
+/* lhist(v, min, max, step) slots: 0 = v < min, 1 + (v - min) / step for min <= v < max, last = v >= max. */
+static inline uint32_t lhist_slots(int64_t min, int64_t max, int64_t step)
+{
+	return (uint32_t)((max - min) / step) + 2;
+}
+
+struct et_field {
+	const char *name; /* NULL in tuples */
+	struct et_type *type;
+	uint32_t offset;  /* bytes from the start of the aggregate */
+	uint32_t bit_offset, bit_size; /* bitfields (BTF); bit_size 0 = not a bitfield */
+};
+
+struct et_type {
+	enum et_type_kind kind;
+	uint32_t size;         /* bytes, see the header comment */
+	bool is_signed;        /* INT, AGG_SUM */
+	bool user;             /* POINTER: points into user memory */
+	const char *name;      /* STRUCT: "struct task_struct"; INT: the C name it came from, if any */
+	struct et_type *elem;  /* POINTER, ARRAY */
+	uint32_t count;        /* ARRAY */
+	uint32_t nfields;      /* TUPLE, RECORD, STRUCT */
+	struct et_field *fields;
+	int64_t lh_min, lh_max, lh_step; /* AGG_LHIST */
+	uint32_t btf_id;       /* STRUCT/POINTER from kernel BTF, 0 otherwise */
+};
+
+struct et_type *type_new(struct arena *a, enum et_type_kind kind, uint32_t size);
+struct et_type *type_int(struct arena *a, uint32_t size, bool is_signed);
+struct et_type *type_string(struct arena *a, uint32_t capacity);
+/* A tuple of the given element types, laid out with natural alignment (each field aligned to
+ * min(8, its size rounded to a power of two)), size rounded up to 8. */
+struct et_type *type_tuple(struct arena *a, struct et_type **elems, uint32_t n);
+struct et_type *type_copy(struct arena *dst, const struct et_type *t); /* deep copy */
+
+bool type_equal(const struct et_type *a, const struct et_type *b);
+bool type_is_aggregation(const struct et_type *t);
+bool type_is_integer(const struct et_type *t); /* INT, BOOL */
+/* How bpftrace names the type in messages: "uint64", "string[16]", "(int64, string[16])", "count". */
+void type_format(const struct et_type *t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,166 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+
+struct diag {
+	enum diag_severity severity;
+	struct et_loc loc;
+	char *message;
+	char *hint;
+};
+
+struct diag_sink {
+	const struct source_set *sources;
+	struct diag *items;
+	unsigned count, cap, rendered, errors;
+	bool warnings_enabled;
+	bool last_dropped; /* a hint after a suppressed warning is suppressed too */
+};
+
+struct diag_sink *diag_new(const struct source_set *sources)
+{
+	struct diag_sink *d = calloc(1, sizeof(*d));
+	if (!d)
+		abort();
+	d->sources = sources;
+	d->warnings_enabled = true;
+	return d;
+}
+
+void diag_clear(struct diag_sink *d)
+{
+	for (unsigned i = 0; i < d->count; i++) {
+		free(d->items[i].message);
+		free(d->items[i].hint);
+	}
+	d->count = d->rendered = d->errors = 0;
+}
+
+void diag_free(struct diag_sink *d)
+{
+	if (!d)
+		return;
+	diag_clear(d);
+	free(d->items);
+	free(d);
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	char *s = malloc((size_t)n + 1);
+	if (!s)
+		abort();
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+static void add(struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *fmt, va_list ap)
+{
+	if (sev == DIAG_WARNING && !d->warnings_enabled) {
+		d->last_dropped = true;
+		return;
+	}
+	d->last_dropped = false;
+	if (d->count == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->items = realloc(d->items, d->cap * sizeof(*d->items));
+		if (!d->items)
+			abort();
+	}
+	d->items[d->count++] = (struct diag){ sev, loc, vformat(fmt, ap), NULL };
+	if (sev == DIAG_ERROR)
+		d->errors++;
+}
+
+void diag_error(struct diag_sink *d, struct et_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(d, DIAG_ERROR, loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warning(struct diag_sink *d, struct et_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(d, DIAG_WARNING, loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_hint(struct diag_sink *d, const char *fmt, ...)
+{
+	if (d->count == d->rendered || d->last_dropped)
+		return;
+	struct diag *last = &d->items[d->count - 1];
+	va_list ap;
+	va_start(ap, fmt);
+	free(last->hint);
+	last->hint = vformat(fmt, ap);
+	va_end(ap);
+}
+
+bool diag_has_errors(const struct diag_sink *d)
+{
+	return d->errors > 0;
+}
+
+unsigned diag_error_count(const struct diag_sink *d)
+{
+	return d->errors;
+}
+
+unsigned diag_count(const struct diag_sink *d)
+{
+	return d->count;
+}
+
+void diag_set_warnings(struct diag_sink *d, bool enabled)
+{
+	d->warnings_enabled = enabled;
+}
+
+static void render_one(const struct diag_sink *d, const struct diag *g, FILE *out)
+{
+	const char *sev = g->severity == DIAG_ERROR ? "error" : "warning";
+	if (g->loc.file == 0 || g->loc.line == 0) {
+		fprintf(out, "etrace: %s: %s\n", sev, g->message);
+	} else {
+		fprintf(out, "%s:%u:%u: %s: %s\n", source_name(d->sources, g->loc.file), g->loc.line, g->loc.col,
+			sev, g->message);
+		size_t len;
+		const char *line = source_line(d->sources, g->loc.file, g->loc.line, &len);
+		if (line) {
+			fprintf(out, "%.*s\n", (int)len, line);
+			size_t col = g->loc.col ? g->loc.col - 1 : 0;
+			size_t end = g->loc.end_line == g->loc.line && g->loc.end_col >= g->loc.col ? g->loc.end_col
+												    : len;
+			if (end == 0 || end < col + 1)
+				end = col + 1;
+			/* keep tabs so the caret lines up under the same characters */
+			for (size_t i = 0; i < col; i++)
+				fputc(i < len && line[i] == '\t' ? '\t' : ' ', out);
+			fputc('^', out);
+			for (size_t i = col + 1; i < end; i++)
+				fputc('~', out);
+			fputc('\n', out);
+		}
+	}
+	if (g->hint)
+		fprintf(out, "hint: %s\n", g->hint);
+}
+
+void diag_render(struct diag_sink *d, FILE *out)
+{
+	for (; d->rendered < d->count; d->rendered++)
+		render_one(d, &d->items[d->rendered], out);
+	fflush(out);
+}

@@ -1,0 +1,43 @@
+/* diag: the diagnostic sink and its one renderer.
+ * Passes report errors and warnings here and keep going; the driver stops between phases when
+ * diag_has_errors() is true. Each diagnostic has a severity, a span, a message and an optional hint
+ * (one sentence telling the user what to do), added with diag_hint() right after the diagnostic.
+ * Rendering (diag_render) prints, for each one, in the order reported:
+ *     FILE:LINE:COL: error: MESSAGE
+ *     <the source line>
+ *     <spaces>^~~~ under the span (to the end of the line when the span covers several lines)
+ *     hint: HINT
+ * Owns: copies of every message; freed by diag_free(). Allocation failure aborts. */
+#ifndef ET_DIAG_H
+#define ET_DIAG_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "loc.h"
+
+enum diag_severity { DIAG_ERROR, DIAG_WARNING };
+
+struct source_set;
+struct diag_sink;
+
+struct diag_sink *diag_new(const struct source_set *sources);
+void diag_free(struct diag_sink *d); /* NULL-safe */
+
+void diag_error(struct diag_sink *d, struct et_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void diag_warning(struct diag_sink *d, struct et_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Attach a hint to the diagnostic reported last (ignored when there is none). */
+void diag_hint(struct diag_sink *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+bool diag_has_errors(const struct diag_sink *d);
+unsigned diag_error_count(const struct diag_sink *d);
+unsigned diag_count(const struct diag_sink *d);
+void diag_set_warnings(struct diag_sink *d, bool enabled); /* --no-warnings */
+
+/* Print every diagnostic not rendered yet, then forget nothing (a later call prints only newer ones). */
+void diag_render(struct diag_sink *d, FILE *out);
+/* Drop all diagnostics (the interactive session starts each line afresh). */
+void diag_clear(struct diag_sink *d);
+
+#endif

@@ -1,0 +1,135 @@
+#include "source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct source {
+	char *name;
+	char *text;
+	size_t len;
+	size_t *line_start; /* offsets of each line's first byte */
+	uint32_t nlines;
+};
+
+struct source_set {
+	struct source *files;
+	uint32_t count;
+};
+
+struct source_set *source_set_new(void)
+{
+	return calloc(1, sizeof(struct source_set));
+}
+
+void source_set_free(struct source_set *s)
+{
+	if (!s)
+		return;
+	for (uint32_t i = 0; i < s->count; i++) {
+		free(s->files[i].name);
+		free(s->files[i].text);
+		free(s->files[i].line_start);
+	}
+	free(s->files);
+	free(s);
+}
+
+uint32_t source_add(struct source_set *s, const char *name, const char *text, size_t len)
+{
+	struct source *files = realloc(s->files, (s->count + 1) * sizeof(*files));
+	if (!files)
+		abort();
+	s->files = files;
+	struct source *f = &files[s->count];
+	f->name = strdup(name);
+	f->text = malloc(len + 1);
+	if (!f->name || !f->text)
+		abort();
+	memcpy(f->text, text, len);
+	f->text[len] = '\0';
+	f->len = len;
+	uint32_t n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	f->line_start = malloc(n * sizeof(size_t));
+	if (!f->line_start)
+		abort();
+	f->line_start[0] = 0;
+	f->nlines = 1;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n')
+			f->line_start[f->nlines++] = i + 1;
+	return ++s->count;
+}
+
+uint32_t source_load_file(struct source_set *s, const char *path)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!fp)
+		return 0;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		abort();
+	size_t n;
+	while ((n = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += n;
+		if (len == cap) {
+			cap *= 2;
+			char *nb = realloc(buf, cap);
+			if (!nb)
+				abort();
+			buf = nb;
+		}
+	}
+	int err = ferror(fp) ? errno : 0;
+	if (fp != stdin)
+		fclose(fp);
+	if (err) {
+		free(buf);
+		errno = err;
+		return 0;
+	}
+	uint32_t id = source_add(s, strcmp(path, "-") == 0 ? "stdin" : path, buf, len);
+	free(buf);
+	return id;
+}
+
+static const struct source *get(const struct source_set *s, uint32_t file)
+{
+	if (!s || file == 0 || file > s->count)
+		return NULL;
+	return &s->files[file - 1];
+}
+
+const char *source_name(const struct source_set *s, uint32_t file)
+{
+	const struct source *f = get(s, file);
+	return f ? f->name : "<etrace>";
+}
+
+const char *source_text(const struct source_set *s, uint32_t file, size_t *len)
+{
+	const struct source *f = get(s, file);
+	if (!f)
+		return NULL;
+	if (len)
+		*len = f->len;
+	return f->text;
+}
+
+const char *source_line(const struct source_set *s, uint32_t file, uint32_t line, size_t *len)
+{
+	const struct source *f = get(s, file);
+	if (!f || line == 0 || line > f->nlines)
+		return NULL;
+	size_t start = f->line_start[line - 1];
+	size_t end = line < f->nlines ? f->line_start[line] - 1 : f->len;
+	if (end > start && f->text[end - 1] == '\r')
+		end--;
+	if (len)
+		*len = end - start;
+	return f->text + start;
+}
