@@ -69,7 +69,6 @@ struct et_program {
 	struct et_map_desc *maps;     uint32_t nmaps;
 	struct et_event_desc *events; uint32_t nevents;
 	struct et_probe_desc *probes; uint32_t nprobes;
-	int begin_probe, end_probe;   /* index into probes, -1 when absent */
 	void *elf; size_t elf_size;   /* the BPF object, malloc'ed; set by codegen */
 	const char *ringbuf_name;     /* ELF name of the ring buffer map, NULL when no event kinds are used */
 	const char *lost_map_name;    /* ELF name of the per-CPU u64 array counting failed reserves */
