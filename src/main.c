@@ -1,0 +1,156 @@
+/* main: the command line only. argv → struct et_options → et_run(); usage errors exit 2. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "etrace.h"
+
+static const char usage_text[] =
+	"usage: etrace [options] FILE [ARG...]\n"
+	"       etrace [options] -e 'PROGRAM' [ARG...]\n"
+	"       etrace [options] - [ARG...]        (program on standard input)\n"
+	"\n"
+	"options:\n"
+	"  -e PROGRAM      run PROGRAM (a script given on the command line)\n"
+	"  -o FILE         write the program's output to FILE\n"
+	"  -q              quiet: no \"Attached N probes\" message\n"
+	"  -v              verbose: program ids, verifier logs (repeat for more)\n"
+	"  -p PID          trace process PID only; exit when it exits\n"
+	"  -c 'CMD'        run CMD, trace it, exit when it ends (cpid is its pid)\n"
+	"  -l [PATTERN]    list probes matching PATTERN\n"
+	"  -f text|json    output format (default text)\n"
+	"  -B line|full|none  output buffering (default line)\n"
+	"  --unsafe        allow system(), signal() and other actions that change the system\n"
+	"  --no-warnings   do not print warnings\n"
+	"  --dump-ast      print the parsed program as canonical source and exit\n"
+	"  --emit-elf FILE write the compiled BPF object to FILE and exit\n"
+	"  -h, --help      this help\n"
+	"  -V, --version   print the version\n"
+	"\n"
+	"ARG... are the positional parameters $1, $2, ... ($# is their count).\n"
+	"Example: etrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
+	"See man etrace (man/etrace.8) for the language, every probe type, builtin and function.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("etrace: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'etrace --help' for more information.\n", stderr);
+	return ET_EXIT_USAGE;
+}
+
+enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "dump-ast", no_argument, NULL, OPT_DUMP_AST },
+		{ "emit-elf", required_argument, NULL, OPT_EMIT_ELF },
+		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
+		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct et_options o = { 0 };
+	int c;
+
+	opterr = 0;
+	/* options may follow the script, as with bpftrace; `--` ends them (for arguments like -1) */
+	while ((c = getopt_long(argc, argv, "e:o:qvp:c:lf:B:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			o.program_text = optarg;
+			break;
+		case 'o':
+			o.output_path = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'p': {
+			char *end;
+			errno = 0;
+			long pid = strtol(optarg, &end, 10);
+			if (errno || *end || pid <= 0 || pid > 0x7fffffff)
+				return usage_error("-p needs a process id (a positive number), got '%s'", optarg);
+			o.pid = (int)pid;
+			break;
+		}
+		case 'c':
+			o.cmd = optarg;
+			break;
+		case 'l':
+			o.list = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				o.format = ET_FORMAT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o.format = ET_FORMAT_JSON;
+			else
+				return usage_error("-f takes 'text' or 'json', not '%s'", optarg);
+			break;
+		case 'B':
+			if (strcmp(optarg, "line") == 0)
+				o.buffering = ET_BUFFER_LINE;
+			else if (strcmp(optarg, "full") == 0)
+				o.buffering = ET_BUFFER_FULL;
+			else if (strcmp(optarg, "none") == 0)
+				o.buffering = ET_BUFFER_NONE;
+			else
+				return usage_error("-B takes 'line', 'full' or 'none', not '%s'", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return ET_EXIT_OK;
+		case 'V':
+			printf("etrace v%s\n", ETRACE_VERSION);
+			return ET_EXIT_OK;
+		case OPT_DUMP_AST:
+			o.dump_ast = true;
+			break;
+		case OPT_EMIT_ELF:
+			o.emit_elf = optarg;
+			break;
+		case OPT_UNSAFE:
+			o.unsafe = true;
+			break;
+		case OPT_NO_WARNINGS:
+			o.no_warnings = true;
+			break;
+		case '?':
+		default:
+			if (optopt && strchr("eopcfB", optopt)) {
+				char opt[3] = { '-', (char)optopt, 0 };
+				return usage_error("option %s needs an argument", opt);
+			}
+			if (optopt) {
+				char opt[3] = { '-', (char)optopt, 0 };
+				return usage_error("unknown option %s", opt);
+			}
+			return usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+
+	int rest = optind;
+	if (o.list) {
+		/* -l [PATTERN]: the pattern is the first argument, when there is no program */
+		if (!o.program_text && rest < argc)
+			o.list_pattern = argv[rest++];
+	} else if (!o.program_text) {
+		if (rest >= argc) {
+			fputs(usage_text, stderr);
+			return ET_EXIT_USAGE;
+		}
+		o.script_path = argv[rest++];
+	}
+	o.positional = (const char *const *)&argv[rest];
+	o.npositional = (uint32_t)(argc - rest);
+	return et_run(&o);
+}
