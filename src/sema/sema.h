@@ -1,0 +1,175 @@
+/* sema: semantic analysis. Untyped AST in; typed, annotated AST plus the program tables out.
+ *
+ * sema_analyze() resolves every attach point to a provider (probes/provider.h), checks that the kernel
+ * supports it, expands wildcards into prog->probes (prog_name set for each), infers and checks the type
+ * of every expression, unifies map key/value types across all probes into prog->maps, checks builtins
+ * and printf formats, registers every async call as an event in prog->events, and annotates the AST
+ * in place (node->type, node->sym: the contract below is what codegen relies on).
+ * Memory: annotations (sema_* structs, types on nodes) live in the compile `arena`; everything stored in
+ * `prog` (names, types, tables) is copied into prog->arena, so prog outlives the compile arena.
+ * Failure: user mistakes go to `diag` (several per run, each located, with a hint where one helps);
+ * returns 0, or -EINVAL when diag holds errors (then prog and the annotations are incomplete and must
+ * only be freed, never compiled). Warnings never make it fail.
+ *
+ * ANNOTATION CONTRACT (after a successful sema_analyze)
+ *
+ * node->type
+ *   - Every expression node has a non-NULL type; statements, probes and calls returning nothing have
+ *     ET_VOID. Never ET_NONE after success.
+ *   - Integer literals: int64, or uint64 when written with a U suffix or > INT64_MAX. true/false: ET_BOOL.
+ *   - String literals: string[len + 1]. comm: string[16]. str(): string[max_strlen].
+ *   - Arithmetic / bitwise / shifts / unary - and ~: always 64-bit: int64 when both operands are signed,
+ *     else uint64 (bpftrace rule). Operands are first extended to 64 bits by their own signedness.
+ *   - Comparisons, && || ! : uint64 holding 0 or 1 (bpftrace 0.17). Integer comparisons are signed when
+ *     both operands are signed, else unsigned. Strings compare with == and != only (compared up to the
+ *     shorter capacity / first NUL).
+ *   - Casts (int8..int64, uint8..uint64): node->type is the target; the value is truncated (then
+ *     sign/zero-extended when later widened, by the target's signedness).
+ *   - Ternary: both branches have the same kind; ints give int64/uint64 as for arithmetic, strings give
+ *     string[max of the two capacities].
+ *
+ * STORAGE TYPES AND CONVERSIONS. Wherever a value is stored (map key, map value, scratch variable,
+ * tuple field, event argument), the slot's type is authoritative and may differ from node->type of the
+ * expression being stored:
+ *   - integers are stored as 8 bytes (int64/uint64) in every slot; ET_BOOL stays 1 byte;
+ *   - a string is copied into a string slot of possibly larger capacity: copy min(capacities) bytes,
+ *     zero the rest (the last byte of the slot is always 0);
+ *   - a tuple is converted field by field.
+ *   The slot types are: prog->maps[i].key / .value, sema_var->type, a TUPLE node's own type (its
+ *   fields are the storage types of its elements), and prog->events[i].args fields.
+ *
+ * node->sym, per node kind (NULL for kinds not listed)
+ *   AST_MAP           struct sema_map_ref: index into prog->maps. Also on a MAP passed whole to a
+ *                     function (print(@m), clear(@m), len(@m), for ($kv : @m)). node->type is the map's
+ *                     value type (an ET_AGG_* for aggregation maps). A MAP with keys (@m[a, b]) uses the
+ *                     map's key type: one key expression stored as the key type, several keys stored as
+ *                     the fields of the key tuple. A keyless map stores under the u64 key 0.
+ *   AST_VAR           struct sema_var (also on the ASSIGN target VAR node)
+ *   AST_LET           struct sema_var of the declared variable
+ *   AST_FOR_MAP       struct sema_var of the loop variable: type (key, value) tuple; the map is
+ *                     u.for_map.map (an AST_MAP carrying sema_map_ref)
+ *   AST_FOR_RANGE     struct sema_var of the loop variable (int64)
+ *   AST_IDENT         struct sema_call for builtin variables (pid, comm, args, arg3, ...). Bare
+ *                     identifiers that are not builtins are errors.
+ *   AST_CALL          struct sema_call (functions, aggregations, builtins written with ())
+ *   AST_POSITIONAL,
+ *   AST_POSITIONAL_COUNT  struct sema_const: the value, known at compile time. node->type int64 or
+ *                     string[len + 1].
+ *   AST_FIELD         const struct et_field *: the field of the base's type (args->f / args.f: a field
+ *                     of the tracepoint record, read from the tracepoint context at field->offset;
+ *                     tuple/record fields likewise).
+ *   AST_TUPLE_INDEX   const struct et_field *: the field of the base tuple.
+ *   AST_PROBE         struct sema_probe: range of concrete probes in prog->probes produced by this
+ *                     probe's attach points; codegen emits the body once per concrete probe.
+ *
+ * Builtin variable types: pid tid uid gid cpu rand nsecs elapsed cgroup cpid curtask arg0..arg5 retval:
+ * uint64. comm: string[16]. probe: ET_PROBE (the u64 index of the concrete probe in prog->probes, known
+ * to codegen when it emits that probe). func: ET_KSYM (kernel) or ET_USYM (user providers). args: the
+ * tracepoint record, an ET_STRUCT (fields at offsets in the tracepoint context).
+ *
+ * Functions: printf/print/time/exit/system/join/clear/zero and print(@m) return ET_VOID and have an event
+ * (sema_call.event). Event payloads (prog->events[e].args, a tuple):
+ *   printf, system: one field per argument after the format (storage types; integers are 8 bytes, the
+ *                   runtime applies the C length modifiers); fmt = the format string.
+ *   print(v):       one field, v's storage type.     print(@m[, top[, div]]): (uint64 top, uint64 div),
+ *                   0 when not given; map = the map.
+ *   time([fmt]):    no args; fmt = the format or "%H:%M:%S\n".
+ *   exit([code]):   (int64 code), 0 when not given.
+ *   clear/zero(@m): no args; map = the map.
+ *   join(a[, sep]): SEMA_JOIN_MAX_ARGS fields string[max_strlen]: the strings of the NULL-terminated
+ *                   array a (char **); fields after the NULL are empty strings. fmt = sep (default " ").
+ * str(p[, n]) string[max_strlen] (str($N) is the positional's text, compile time); strncmp uint64 (0 when
+ * equal); len(@m) int64; has_key(@m, k) uint64 0/1; delete(@m[k]) / delete(@m, k) void; signal(s)
+ * void (--unsafe).
+ * Aggregations appear only as the value of `@m[...] = f(...)` (ASSIGN with op NONE, target MAP); the
+ * CALL has a sema_call with the aggregation id; the map's value type is ET_AGG_* (lhist: lh_min, lh_max,
+ * lh_step set; arguments 2..4 are constants), maps[i].percpu = true.
+ *
+ * Maps: elf_name "AT_" + name without '@' ("@" → "AT_", "@m" → "AT_m"); max_entries = max_map_keys,
+ * or 1 for keyless maps (codegen may use an array for those). prog->ringbuf_name = "et_ringbuf" when
+ * there are events, else NULL; prog->lost_map_name = "et_lost" always.
+ *
+ * Probes: prog_name is "p<index>_<sanitised name>", a valid C identifier, unique. A tracepoint probe
+ * whose body (and predicate) never reads `args` gets raw = true and section "raw_tp/<event>".
+ *
+ * Positional parameters: $N with N <= npositional is an integer literal when its text is a decimal
+ * (or 0x hex) integer, else a string literal. $N with N > npositional is an error ("positional
+ * parameter $3 is not given; 1 parameter was given"), except inside str($N), which gives "" with a
+ * warning (bpftrace substitutes "" / 0 and warns since 0.24; we are stricter for integers because a
+ * silent 0 usually hides a forgotten argument). $# is the count (int64).
+ *
+ * Scratch variables: probe-scoped as in bpftrace 0.17, plus `let` block scoping; the type is fixed by
+ * the first assignment (or the let type); reading before any assignment is an error. */
+#ifndef ET_SEMA_H
+#define ET_SEMA_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../parser/ast.h"
+#include "../support/loc.h"
+
+struct arena;
+struct strtab;
+struct diag_sink;
+struct et_program;
+struct et_type;
+
+struct sema_options {
+	const char *const *positional; /* $1 .. $N texts */
+	uint32_t npositional;
+	bool unsafe;                   /* --unsafe: allow system(), signal() */
+	uint32_t max_strlen;           /* default 64 (0 = default) */
+	uint32_t max_map_keys;         /* default 4096 (0 = default) */
+	bool has_cpid;                 /* -c given: cpid is allowed */
+	int pid;                       /* -p, 0 = none */
+	bool listing;                  /* -l: expand probes for listing (passed to provider->expand) */
+};
+
+int sema_analyze(struct ast_node *program, const struct sema_options *opts, struct arena *arena,
+		 struct strtab *strtab, struct diag_sink *diag, struct et_program *prog);
+
+enum builtin_kind { BK_VAR, BK_FN, BK_AGG };
+
+enum builtin_id {
+#define X(id, name, kind, min, max) BI_##id,
+#include "builtins.def"
+#undef X
+	BI_COUNT_
+};
+
+const char *builtin_name(enum builtin_id id);
+
+#define SEMA_JOIN_MAX_ARGS 16
+
+struct sema_map_ref {
+	uint32_t map;             /* index into prog->maps */
+};
+
+struct sema_var {
+	const char *name;         /* "$x", interned */
+	struct et_type *type;     /* the storage type */
+	uint32_t id;              /* unique within the probe: 0 .. sema_probe.nvars - 1 */
+	struct et_loc loc;        /* declaration / first assignment */
+};
+
+struct sema_call {
+	enum builtin_id id;
+	int event;                /* index into prog->events for async calls, else -1 */
+	int map;                  /* index into prog->maps of the map argument, else -1 */
+	int index;                /* BI_ARGN: N of argN; else 0 */
+};
+
+struct sema_const {
+	bool is_string;
+	int64_t value;            /* integer value */
+	const char *str;          /* string value (NUL-terminated), when is_string */
+	uint32_t len;             /* strlen(str) */
+};
+
+struct sema_probe {
+	uint32_t first, count;    /* range in prog->probes */
+	bool uses_args;           /* body or predicate reads `args` */
+	uint32_t nvars;           /* number of sema_var ids used in this probe */
+};
+
+#endif
