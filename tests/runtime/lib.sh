@@ -1,0 +1,109 @@
+# Shared helpers for runtime tests. Each test: `bash test.sh ETRACE_BINARY SOURCE_DIR`.
+# Exit 0 pass, 1 fail, 77 skip (with a reason on stdout). Tests load real BPF programs into the running kernel.
+set -u
+ETRACE=${1:?usage: test.sh ETRACE SOURCE_DIR}
+SRC=${2:?usage: test.sh ETRACE SOURCE_DIR}
+TMP=$(mktemp -d /tmp/etrace-test.XXXXXX)
+CHECKS=0
+FAILS=0
+BG_PIDS=()
+
+cleanup() {
+	for p in "${BG_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+skip() { echo "SKIP: $*"; exit 77; }
+require_root() { [ "$(id -u)" = 0 ] || skip "needs root to load BPF programs"; }
+require_tracepoint() {
+	local tf=/sys/kernel/tracing
+	[ -d "$tf/events" ] || tf=/sys/kernel/debug/tracing
+	# etrace mounts tracefs itself; only skip when the kernel has no such tracepoint at all
+	[ -d "$tf/events/$1" ] || [ ! -d "$tf/events" ] || skip "kernel has no tracepoint $1"
+}
+
+pass() { CHECKS=$((CHECKS + 1)); echo "ok: $*"; }
+fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+check() { # check DESCRIPTION COMMAND...
+	local d=$1; shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+finish() {
+	echo "$(basename "$0" .sh): $((CHECKS - FAILS)) passed, $FAILS failed"
+	[ "$FAILS" = 0 ] && [ "$CHECKS" -gt 0 ]
+	exit $?
+}
+
+# Build a helper program from tests/progs into $TMP under the given name (its comm).
+build_prog() { # build_prog SOURCE_BASENAME OUTPUT_NAME [extra cc args]
+	local src=$1 out=$2; shift 2
+	cc -O2 -o "$TMP/$out" "$SRC/tests/progs/$src.c" -pthread "$@" || { echo "cannot build $src"; exit 1; }
+	echo "$TMP/$out"
+}
+
+# BPF objects in the kernel now, as sorted id lists (to check that nothing is left behind).
+bpf_ids() { bpftool -j "$1" list 2>/dev/null | python3 -c 'import json,sys
+try: d=json.load(sys.stdin)
+except Exception: d=[]
+print("\n".join(sorted(str(x["id"]) for x in d)))'; }
+snapshot_bpf() { bpf_ids prog >"$TMP/progs.before"; bpf_ids link >"$TMP/links.before"; bpf_ids map >"$TMP/maps.before"; }
+# Objects that exist now and did not before the snapshot. Waits briefly: the kernel frees them asynchronously.
+leftovers() {
+	local i kind new
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		new=""
+		for kind in prog link map; do
+			new+=$(bpf_ids $kind | comm -13 "$TMP/${kind}s.before" -)
+		done
+		[ -z "$new" ] && return 0
+		sleep 0.2
+	done
+	echo "left behind: $new"
+	return 1
+}
+nothing_left_behind() { leftovers; }
+
+# Start etrace in the background; waits until it says it attached (or exits). Sets ET_PID, ET_OUT, ET_ERR.
+start_etrace() { # start_etrace ARGS...
+	ET_OUT="$TMP/out.$RANDOM"
+	ET_ERR="$TMP/err.$RANDOM"
+	"$ETRACE" "$@" >"$ET_OUT" 2>"$ET_ERR" &
+	ET_PID=$!
+	BG_PIDS+=("$ET_PID")
+	local i
+	for i in $(seq 1 300); do
+		grep -q "^Attached" "$ET_ERR" 2>/dev/null && return 0
+		kill -0 "$ET_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "etrace did not attach; stderr:"
+	cat "$ET_ERR"
+	return 1
+}
+# Stop it with a signal and wait; sets ET_STATUS.
+stop_etrace() { # stop_etrace [SIGNAL]
+	kill -"${1:-INT}" "$ET_PID" 2>/dev/null
+	wait_etrace
+}
+wait_etrace() {
+	local i
+	for i in $(seq 1 200); do
+		kill -0 "$ET_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$ET_PID" 2>/dev/null; then
+		echo "etrace did not exit; killing it"
+		kill -KILL "$ET_PID"
+	fi
+	wait "$ET_PID"
+	ET_STATUS=$?
+}
+# Run etrace to completion (the script ends itself with exit()); bounded by a timeout.
+run_etrace() { # run_etrace ARGS... ; sets ET_OUT ET_ERR ET_STATUS
+	ET_OUT="$TMP/out.$RANDOM"
+	ET_ERR="$TMP/err.$RANDOM"
+	timeout -s INT 20 "$ETRACE" "$@" >"$ET_OUT" 2>"$ET_ERR"
+	ET_STATUS=$?
+}

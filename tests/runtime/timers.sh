@@ -1,0 +1,24 @@
+# interval fires on one CPU at its period; profile fires on every CPU; exit() ends the run and END runs once.
+. "$(dirname "$0")/lib.sh"
+require_root
+snapshot_bpf
+run_etrace -e 'interval:ms:100 { @ticks = count(); } interval:s:1 { exit(); } END { printf("end ran\n"); }'
+check "interval: exit status 0" test "$ET_STATUS" = 0
+ticks=$(sed -n 's/^@ticks: \([0-9]*\)$/\1/p' "$ET_OUT")
+check "interval:ms:100 fired 8..11 times in 1 s (got '$ticks')" test "${ticks:-0}" -ge 8 -a "${ticks:-0}" -le 11
+check "END ran exactly once" test "$(grep -c '^end ran$' "$ET_OUT")" = 1
+check "END output comes before the maps" bash -c "grep -n . '$ET_OUT' | head -1 | grep -q 'end ran'"
+
+run_etrace -e 'profile:hz:99 { @[cpu] = count(); } interval:s:1 { exit(); }'
+check "profile: exit status 0" test "$ET_STATUS" = 0
+cpus=$(grep -c '^@\[[0-9]*\]: [0-9]*$' "$ET_OUT")
+online=$(getconf _NPROCESSORS_ONLN)
+check "profile:hz:99 sampled every online CPU ($cpus of $online)" test "$cpus" = "$online"
+total=$(sed -n 's/^@\[[0-9]*\]: \([0-9]*\)$/\1/p' "$ET_OUT" | awk '{s+=$1} END {print s+0}')
+check "profile:hz:99 gave about 99 samples per CPU in 1 s (total $total)" \
+	test "${total:-0}" -ge $((80 * online)) -a "${total:-0}" -le $((110 * online))
+
+run_etrace -e 'software:cpu-clock:1000000 { @sw = count(); } interval:ms:500 { exit(); }'
+check "software:cpu-clock fired" grep -qE '^@sw: [1-9][0-9]*$' "$ET_OUT"
+check "nothing left behind" nothing_left_behind
+finish
