@@ -1,0 +1,171 @@
+/* common: helpers shared by the provider files (errors, wildcards, periods, perf events).
+ * See providers.h. */
+#define _DEFAULT_SOURCE /* scandir, d_type, syscall, mount */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+#include <linux/perf_event.h>
+
+#include "../src/support/arena.h"
+#include "../src/support/diag.h"
+#include "providers.h"
+
+bool provider_has_wildcard(const char *s)
+{
+	return s && strpbrk(s, "*?[") != NULL;
+}
+
+struct et_probe_desc *provider_new_probe(struct provider_expand_ctx *ctx, const struct et_provider *pv,
+					 const struct ast_attach *ap, const char *name)
+{
+	struct et_probe_desc *p = provider_add_probe(ctx);
+
+	p->provider = pv;
+	p->loc = ap->loc;
+	p->name = arena_strdup(ctx->arena, name);
+	return p;
+}
+
+int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
+		   const char *fmt, ...)
+{
+	char msg[512];
+	va_list va;
+
+	va_start(va, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, va);
+	va_end(va);
+	diag_error(ctx->diag, ap->loc, "%s", msg);
+	if (hint)
+		diag_hint(ctx->diag, "%s", hint);
+	return -EINVAL;
+}
+
+/* A positive decimal number filling all of s. */
+static bool parse_count(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v == 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+static const char *period_unit(const char *u)
+{
+	static const char *const units[] = {"s", "ms", "us", "ns", "hz"};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(u, units[i]) == 0)
+			return units[i];
+	return NULL;
+}
+
+int provider_parse_period(struct provider_expand_ctx *ctx, const struct ast_attach *ap, uint64_t *value,
+			  const char **unit)
+{
+	const char *hint = "write it as UNIT:N (s, ms, us, hz), e.g. interval:s:1, interval:ms:100, "
+			   "or the shorthand interval:1s";
+	const struct et_provider *pv = provider_find(ap->parts[0]);
+	const char *pname = pv ? pv->name : ap->parts[0];
+
+	if (ap->nparts == 3) {
+		*unit = period_unit(ap->parts[1]);
+		if (!*unit)
+			return provider_error(ctx, ap, hint, "%s probe: unknown unit '%s'", pname, ap->parts[1]);
+		if (!parse_count(ap->parts[2], value))
+			return provider_error(ctx, ap, hint, "%s probe: '%s' is not a positive integer", pname,
+					      ap->parts[2]);
+		return 0;
+	}
+	if (ap->nparts == 2) {
+		const char *s = ap->parts[1];
+		size_t n = strspn(s, "0123456789");
+		char digits[32];
+
+		if (n == 0 || n >= sizeof(digits))
+			return provider_error(ctx, ap, hint, "%s probe: bad period '%s'", pname, s);
+		memcpy(digits, s, n);
+		digits[n] = 0;
+		*unit = s[n] ? period_unit(s + n) : "ns";
+		if (!*unit || !parse_count(digits, value))
+			return provider_error(ctx, ap, hint, "%s probe: bad period '%s'", pname, s);
+		return 0;
+	}
+	return provider_error(ctx, ap, hint, "%s probe: expected a period after '%s:'", pname, pname);
+}
+
+int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,
+			     unsigned long flags)
+{
+	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+
+int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int cpu,
+			 struct provider_links *links)
+{
+	struct bpf_link *link;
+	int fd, err;
+
+	fd = provider_perf_event_open(attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	link = bpf_program__attach_perf_event(prog, fd);
+	if (!link) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	/* the link owns fd from here: bpf_link__destroy closes it */
+	return provider_links_add(links, link);
+}
+
+int provider_online_cpus(int *cpus, int max)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+	char buf[4096], *s, *end;
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	for (s = buf; *s && *s != '\n';) {
+		long lo = strtol(s, &end, 10), hi = lo, c;
+
+		if (end == s)
+			return -EINVAL;
+		s = end;
+		if (*s == '-') {
+			hi = strtol(s + 1, &end, 10);
+			s = end;
+		}
+		for (c = lo; c <= hi && n < max; c++)
+			cpus[n++] = (int)c;
+		if (*s == ',')
+			s++;
+	}
+	return n;
+}
+
+bool provider_glob_match(const char *pattern, const char *name)
+{
+	return fnmatch(pattern, name, 0) == 0;
+}

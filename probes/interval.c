@@ -1,0 +1,85 @@
+/* interval: `interval:UNIT:N` / `interval:Nunit` (alias i): fires on one CPU every period.
+ * One software CPU_CLOCK perf event on the first online CPU, section perf_event. See provider.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/perf_event.h>
+
+#include "../src/support/arena.h"
+#include "providers.h"
+
+static int perf_sw_supported(const char **why, const char **instead)
+{
+	(void)why;
+	(void)instead;
+	return 0; /* software perf events are always built in with CONFIG_PERF_EVENTS (BPF needs it) */
+}
+
+static int interval_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	struct et_probe_desc *p;
+	const char *unit;
+	uint64_t value;
+	char name[128];
+	int err;
+
+	err = provider_parse_period(ctx, ap, &value, &unit);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "interval:%s:%llu", unit, (unsigned long long)value);
+	p = provider_new_probe(ctx, &provider_interval, ap, name);
+	p->section = "perf_event";
+	p->offset = value;
+	p->unit = unit;
+	return 0;
+}
+
+/* Fill attr for a CPU_CLOCK timer with the probe's period (shared with profile.c). */
+void interval_perf_attr(const struct et_probe_desc *p, struct perf_event_attr *attr)
+{
+	uint64_t mult = 1;
+
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	attr->type = PERF_TYPE_SOFTWARE;
+	attr->config = PERF_COUNT_SW_CPU_CLOCK;
+	if (strcmp(p->unit, "hz") == 0) {
+		attr->freq = 1;
+		attr->sample_freq = p->offset;
+		return;
+	}
+	if (strcmp(p->unit, "s") == 0)
+		mult = 1000000000ull;
+	else if (strcmp(p->unit, "ms") == 0)
+		mult = 1000000ull;
+	else if (strcmp(p->unit, "us") == 0)
+		mult = 1000ull;
+	attr->sample_period = p->offset * mult;
+}
+
+static int interval_attach(const struct et_probe_desc *p, struct bpf_program *prog,
+			   struct provider_links *links)
+{
+	struct perf_event_attr attr;
+	int cpu, n;
+
+	n = provider_online_cpus(&cpu, 1);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -ENODEV;
+	interval_perf_attr(p, &attr);
+	return provider_attach_perf(prog, &attr, cpu, links);
+}
+
+static const char *const interval_aliases[] = {"i", NULL};
+
+const struct et_provider provider_interval = {
+	.name = "interval",
+	.aliases = interval_aliases,
+	.ctx = PROVIDER_CTX_NONE,
+	.supported = perf_sw_supported,
+	.expand = interval_expand,
+	.attach = interval_attach,
+};

@@ -1,0 +1,55 @@
+/* providers: the provider objects the registry lists, and small helpers the provider files share.
+ * Internal to probes/: sema, codegen and the runtime go through provider.h (provider_find).
+ * Memory: expand() helpers allocate in ctx->arena. Failure: as in provider.h. */
+#ifndef ET_PROVIDERS_H
+#define ET_PROVIDERS_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "provider.h"
+
+extern const struct et_provider provider_begin, provider_end;
+extern const struct et_provider provider_tracepoint, provider_rawtracepoint;
+extern const struct et_provider provider_interval, provider_profile, provider_software;
+extern const struct et_provider provider_kprobe, provider_kretprobe;
+extern const struct et_provider provider_uprobe, provider_uretprobe, provider_usdt;
+extern const struct et_provider provider_hardware, provider_fentry, provider_fexit;
+extern const struct et_provider provider_watchpoint, provider_iter;
+
+/* True when s contains a glob character (* ? [). */
+bool provider_has_wildcard(const char *s);
+
+/* fnmatch(3) of a glob against a name, without flags. */
+bool provider_glob_match(const char *pattern, const char *name);
+
+/* Append a probe with the common fields set (provider, loc, name = arena copy of name). */
+struct et_probe_desc *provider_new_probe(struct provider_expand_ctx *ctx, const struct et_provider *pv,
+					 const struct ast_attach *ap, const char *name);
+
+/* Report "<provider> probe: MESSAGE" at the attach point (printf-style) and return -EINVAL. */
+int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The probe's period for interval/profile attach points: parts after the provider word are
+ * "UNIT:N", "N<unit>" (1s, 100ms, 10us, 99hz) or "N" (nanoseconds). On success sets *value and
+ * *unit ("s", "ms", "us", "ns", "hz"); on error reports and returns -EINVAL. */
+int provider_parse_period(struct provider_expand_ctx *ctx, const struct ast_attach *ap, uint64_t *value,
+			  const char **unit);
+
+/* perf_event_open(2) wrapper (glibc has none); returns the fd or -1 + errno. */
+struct perf_event_attr;
+int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,
+			     unsigned long flags);
+
+/* Attach prog to a sampling perf event described by attr on one CPU (pid -1); pushes the link. */
+int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int cpu,
+			 struct provider_links *links);
+
+/* The online CPUs (from /sys/devices/system/cpu/online) into cpus[0..max); returns how many, or
+ * -errno. */
+int provider_online_cpus(int *cpus, int max);
+
+/* Fill *attr for a software CPU_CLOCK timer with an interval/profile probe's period (interval.c). */
+void interval_perf_attr(const struct et_probe_desc *p, struct perf_event_attr *attr);
+
+#endif

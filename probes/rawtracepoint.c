@@ -1,0 +1,130 @@
+/* rawtracepoint: `rawtracepoint:EVENT` and `rawtracepoint:MODULE:EVENT` (alias rt), attached with
+ * BPF_RAW_TRACEPOINT_OPEN (section raw_tp/EVENT); the program sees the tracepoint's arguments as
+ * u64 arg0..argN. A wildcard in EVENT expands over the tracefs events that are real tracepoints.
+ * The module part is kept in the probe name; the kernel finds module tracepoints by name. */
+#define _DEFAULT_SOURCE /* scandir */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "../src/support/arena.h"
+#include "../src/support/diag.h"
+#include "providers.h"
+#include "tracefs.h"
+#include "tracepoint.h"
+
+static int rt_supported(const char **why, const char **instead)
+{
+	(void)why;
+	(void)instead;
+	return 0;
+}
+
+static void add_rt(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *mod,
+		   const char *ev)
+{
+	char name[512];
+	struct et_probe_desc *p;
+
+	if (mod)
+		snprintf(name, sizeof(name), "rawtracepoint:%s:%s", mod, ev);
+	else
+		snprintf(name, sizeof(name), "rawtracepoint:%s", ev);
+	p = provider_new_probe(ctx, &provider_rawtracepoint, ap, name);
+	p->section = arena_printf(ctx->arena, "raw_tp/%s", ev);
+	p->target = mod ? arena_strdup(ctx->arena, mod) : NULL;
+	p->func = arena_strdup(ctx->arena, ev);
+}
+
+static int skip_dots(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/* Add every raw-attachable tracefs event matching ev (once per name, in category order). */
+static int expand_wild(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *mod,
+		       const char *ev)
+{
+	const char *root = tracefs_root();
+	struct dirent **cats, **evs;
+	char path[1024];
+	int nc, ne, i, j, found = 0;
+
+	if (!root)
+		return provider_error(ctx, ap, "run etrace as root so that it can mount tracefs",
+				      "rawtracepoint probe: cannot expand '%s': tracefs is not available", ev);
+	snprintf(path, sizeof(path), "%s/events", root);
+	nc = scandir(path, &cats, skip_dots, alphasort);
+	for (i = 0; i < nc; i++) {
+		snprintf(path, sizeof(path), "%s/events/%s", root, cats[i]->d_name);
+		ne = tracepoint_can_attach_raw(cats[i]->d_name, "") ? scandir(path, &evs, skip_dots, alphasort) : -1;
+		for (j = 0; j < ne; j++) {
+			if (fnmatch(ev, evs[j]->d_name, 0) == 0 && strcmp(evs[j]->d_name, "enable") != 0 &&
+			    strcmp(evs[j]->d_name, "filter") != 0) {
+				add_rt(ctx, ap, mod, evs[j]->d_name);
+				found++;
+			}
+			free(evs[j]);
+		}
+		if (ne >= 0)
+			free(evs);
+		free(cats[i]);
+	}
+	if (nc >= 0)
+		free(cats);
+	if (!found && !ctx->listing) {
+		provider_error(ctx, ap, NULL, "no raw tracepoint matches %s", ev);
+		diag_hint(ctx->diag, "list them with: etrace -l 'tracepoint:*'");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int rt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	const char *hint = "write it as rawtracepoint:EVENT or rawtracepoint:MODULE:EVENT";
+	const char *mod = NULL, *ev;
+
+	if (ap->nparts == 2) {
+		ev = ap->parts[1];
+	} else if (ap->nparts == 3) {
+		mod = ap->parts[1];
+		ev = ap->parts[2];
+	} else if (ctx->listing && ap->nparts == 1) {
+		ev = "*";
+	} else {
+		return provider_error(ctx, ap, hint, "rawtracepoint probe: expected rawtracepoint:EVENT");
+	}
+	if (!*ev)
+		return provider_error(ctx, ap, hint, "rawtracepoint probe: empty event name");
+	if (provider_has_wildcard(ev))
+		return expand_wild(ctx, ap, mod, ev);
+	add_rt(ctx, ap, mod, ev);
+	return 0;
+}
+
+static int rt_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+{
+	struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, p->func);
+
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	return provider_links_add(links, link);
+}
+
+static const char *const rt_aliases[] = {"rt", NULL};
+
+const struct et_provider provider_rawtracepoint = {
+	.name = "rawtracepoint",
+	.aliases = rt_aliases,
+	.ctx = PROVIDER_CTX_RAW_ARGS,
+	.flags = PROVIDER_HAS_ARGN,
+	.supported = rt_supported,
+	.expand = rt_expand,
+	.attach = rt_attach,
+};

@@ -1,0 +1,150 @@
+/* software: `software:EVENT[:COUNT]` (alias s): kernel software perf events, sampled every COUNT
+ * occurrences (default per event, as bpftrace), one perf event per online CPU, section perf_event.
+ * The probe's target is the canonical event name, offset the count. See provider.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/perf_event.h>
+
+#include "../src/support/arena.h"
+#include "../src/support/diag.h"
+#include "providers.h"
+
+struct sw_event {
+	const char *name, *alias; /* alias NULL when none */
+	unsigned config;
+	uint64_t default_count;
+};
+
+static const struct sw_event sw_events[] = {
+	{"alignment-faults", NULL, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
+	{"bpf-output", NULL, PERF_COUNT_SW_BPF_OUTPUT, 1},
+	{"context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
+	{"cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
+	{"cpu-migrations", NULL, PERF_COUNT_SW_CPU_MIGRATIONS, 1},
+	{"dummy", NULL, PERF_COUNT_SW_DUMMY, 1},
+	{"emulation-faults", NULL, PERF_COUNT_SW_EMULATION_FAULTS, 1},
+	{"major-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
+	{"minor-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
+	{"page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
+	{"task-clock", NULL, PERF_COUNT_SW_TASK_CLOCK, 1000000},
+};
+#define NSW (sizeof(sw_events) / sizeof(sw_events[0]))
+
+static const struct sw_event *sw_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSW; i++)
+		if (strcmp(sw_events[i].name, name) == 0 ||
+		    (sw_events[i].alias && strcmp(sw_events[i].alias, name) == 0))
+			return &sw_events[i];
+	return NULL;
+}
+
+static int sw_supported(const char **why, const char **instead)
+{
+	(void)why;
+	(void)instead;
+	return 0;
+}
+
+static void add_sw(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const struct sw_event *e,
+		   uint64_t count, bool explicit_count)
+{
+	char name[128];
+	struct et_probe_desc *p;
+
+	if (explicit_count)
+		snprintf(name, sizeof(name), "software:%s:%llu", e->name, (unsigned long long)count);
+	else
+		snprintf(name, sizeof(name), "software:%s", e->name);
+	p = provider_new_probe(ctx, &provider_software, ap, name);
+	p->section = "perf_event";
+	p->target = e->name;
+	p->offset = count;
+}
+
+static int sw_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	const char *hint = "write it as software:EVENT[:COUNT], e.g. software:page-faults:100 "
+			   "(list the events with etrace -l 'software:*')";
+	const struct sw_event *e;
+	uint64_t count = 0;
+	bool explicit_count = ap->nparts == 3;
+	size_t i;
+
+	if (ap->nparts == 1 && ctx->listing) {
+		for (i = 0; i < NSW; i++)
+			add_sw(ctx, ap, &sw_events[i], sw_events[i].default_count, false);
+		return 0;
+	}
+	if (ap->nparts != 2 && ap->nparts != 3)
+		return provider_error(ctx, ap, hint, "software probe: expected software:EVENT[:COUNT]");
+	if (explicit_count) {
+		char *end;
+
+		errno = 0;
+		count = strtoull(ap->parts[2], &end, 10);
+		if (errno || end == ap->parts[2] || *end || count == 0)
+			return provider_error(ctx, ap, hint, "software probe: '%s' is not a positive count",
+					      ap->parts[2]);
+	}
+	if (provider_has_wildcard(ap->parts[1])) {
+		/* wildcard: every event name matching; aliases are not listed twice */
+		int found = 0;
+
+		for (i = 0; i < NSW; i++) {
+			if (!provider_glob_match(ap->parts[1], sw_events[i].name))
+				continue;
+			add_sw(ctx, ap, &sw_events[i], explicit_count ? count : sw_events[i].default_count,
+			       explicit_count);
+			found++;
+		}
+		if (!found && !ctx->listing)
+			return provider_error(ctx, ap, hint, "no software event matches '%s'", ap->parts[1]);
+		return 0;
+	}
+	e = sw_find(ap->parts[1]);
+	if (!e)
+		return provider_error(ctx, ap, hint, "unknown software event '%s'", ap->parts[1]);
+	add_sw(ctx, ap, e, explicit_count ? count : e->default_count, explicit_count);
+	return 0;
+}
+
+static int sw_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+{
+	const struct sw_event *e = sw_find(p->target);
+	struct perf_event_attr attr;
+	int cpus[1024], n, i, err;
+
+	if (!e)
+		return -EINVAL;
+	n = provider_online_cpus(cpus, 1024);
+	if (n < 0)
+		return n;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = e->config;
+	attr.sample_period = p->offset;
+	for (i = 0; i < n; i++) {
+		err = provider_attach_perf(prog, &attr, cpus[i], links);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static const char *const sw_aliases[] = {"s", NULL};
+
+const struct et_provider provider_software = {
+	.name = "software",
+	.aliases = sw_aliases,
+	.ctx = PROVIDER_CTX_PERF_EVENT,
+	.supported = sw_supported,
+	.expand = sw_expand,
+	.attach = sw_attach,
+};
