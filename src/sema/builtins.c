@@ -1,0 +1,749 @@
+/* builtins: builtin variables, functions and aggregations: lookup (from builtins.def), argument count
+ * and type checks, result types, event registration for async calls. See sema.h for the types. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../probes/tracepoint.h"
+#include "../support/arena.h"
+#include "sema_int.h"
+
+struct builtin_info {
+	const char *name;
+	enum builtin_kind kind;
+	uint8_t min, max;
+};
+
+static const struct builtin_info builtins[BI_COUNT_] = {
+#define X(id, name, kind, min, max) [BI_##id] = {name, kind, min, max},
+#include "builtins.def"
+#undef X
+};
+
+/* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
+static const char *const later_functions[] = {
+	"kstack", "ustack", "ksym", "usym", "buf", "ntop", "pton", "strftime", "cat", "reg", "kaddr",
+	"uaddr", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path", "kptr", "uptr",
+	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
+	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
+	"socket_cookie", "offsetof", "typeof", "getopt", "memcmp", "str_concat", "signal_name", NULL,
+};
+static const char *const later_variables[] = {
+	"username", "pcomm", "ppid", "ncpus", "numaid", "jiffies", "kstack", "ustack", "ctx", "usermode",
+	"probetype", "has_cpid", "leader_comm", "leader_tid", "sarg0", "sarg1", "sarg2", NULL,
+};
+
+const char *builtin_name(enum builtin_id id)
+{
+	return id < BI_COUNT_ ? builtins[id].name : "?";
+}
+
+static int builtin_lookup(const char *name)
+{
+	for (int i = 0; i < BI_COUNT_; i++)
+		if (strcmp(builtins[i].name, name) == 0 && i != BI_ARGN)
+			return i;
+	return -1;
+}
+
+static bool in_list(const char *const *l, const char *name)
+{
+	for (; *l; l++)
+		if (strcmp(*l, name) == 0)
+			return true;
+	return false;
+}
+
+/* arg0..arg99 → N, else -1 */
+static int argn_index(const char *name)
+{
+	char *end;
+	long v;
+
+	if (strncmp(name, "arg", 3) != 0 || name[3] < '0' || name[3] > '9')
+		return -1;
+	v = strtol(name + 3, &end, 10);
+	return *end || v > 99 ? -1 : (int)v;
+}
+
+static struct sema_call *new_call(struct sema *s, struct ast_node *n, enum builtin_id id)
+{
+	struct sema_call *c = arena_alloc(s->arena, sizeof(*c));
+
+	c->id = id;
+	c->event = -1;
+	c->map = -1;
+	n->sym = c;
+	return c;
+}
+
+bool sema_is_agg_call(const struct ast_node *n)
+{
+	int id;
+
+	if (n->kind != AST_CALL)
+		return false;
+	id = builtin_lookup(n->u.call.name);
+	return id >= 0 && builtins[id].kind == BK_AGG;
+}
+
+int sema_add_event(struct sema *s, enum et_event_kind kind, const char *fmt, struct et_type *args, int map,
+		   struct et_loc loc)
+{
+	struct et_program *p = s->prog;
+	struct et_event_desc *e;
+
+	if (s->quiet)
+		return -1;
+	if (p->nevents == s->capevents) {
+		uint32_t cap = s->capevents ? s->capevents * 2 : 8;
+
+		p->events = arena_grow(p->arena, p->events, s->capevents, cap, sizeof(*p->events));
+		s->capevents = cap;
+	}
+	e = &p->events[p->nevents];
+	e->kind = kind;
+	e->fmt = fmt ? arena_strdup(p->arena, fmt) : NULL;
+	e->args = args ? type_copy(p->arena, args) : NULL;
+	e->map = map;
+	e->loc = loc;
+	return (int)p->nevents++;
+}
+
+/* ---- builtin variables ---- */
+
+/* The name of a provider of the current probe that lacks `flag`, for messages. */
+static const char *lacking_provider(struct sema *s, unsigned flag)
+{
+	for (uint32_t i = 0; i < s->probe->nproviders; i++)
+		if (!(s->probe->providers[i]->flags & flag))
+			return s->probe->providers[i]->name;
+	return "these";
+}
+
+static bool fields_equal(const struct et_type *a, const struct et_type *b)
+{
+	if (a->nfields != b->nfields || a->size != b->size)
+		return false;
+	for (uint32_t i = 0; i < a->nfields; i++)
+		if (a->fields[i].offset != b->fields[i].offset || strcmp(a->fields[i].name, b->fields[i].name) != 0 ||
+		    !type_equal(a->fields[i].type, b->fields[i].type))
+			return false;
+	return true;
+}
+
+static struct et_type *args_type(struct sema *s, struct ast_node *n)
+{
+	struct sema_probe_ctx *pc = s->probe;
+	const struct et_probe_desc *probes = s->prog->probes;
+	const struct et_probe_desc *first = NULL;
+
+	if (pc->args_type)
+		return pc->args_type;
+	if (pc->args_failed)
+		return s->t_none;
+	for (uint32_t i = pc->info->first; i < pc->info->first + pc->info->count; i++) {
+		const struct et_probe_desc *d = &probes[i];
+		struct et_type *t;
+
+		if (d->provider->ctx != PROVIDER_CTX_TRACEPOINT) {
+			sema_error(s, n->loc, "args of %s probes are not supported by etrace yet", d->provider->name);
+			pc->args_failed = true;
+			return s->t_none;
+		}
+		t = tracepoint_args_type(s->arena, d->target, d->func);
+		if (!t) {
+			sema_error(s, n->loc, "cannot read the arguments of %s: %s", d->name, strerror(errno));
+			sema_hint(s, "the format file is events/%s/%s/format under tracefs", d->target, d->func);
+			pc->args_failed = true;
+			return s->t_none;
+		}
+		if (!pc->args_type) {
+			pc->args_type = t;
+			first = d;
+		} else if (!fields_equal(pc->args_type, t)) {
+			sema_error(s, n->loc, "args differ between %s and %s, which share this probe body", first->name,
+				   d->name);
+			sema_hint(s, "write a separate probe for each tracepoint, or avoid args in the shared body");
+			pc->args_failed = true;
+			pc->args_type = NULL;
+			return s->t_none;
+		}
+	}
+	if (!pc->args_type) {
+		pc->args_failed = true;
+		return s->t_none;
+	}
+	return pc->args_type;
+}
+
+static bool need_flag(struct sema *s, struct ast_node *n, unsigned flag, const char *what, const char *where)
+{
+	if (s->probe->nproviders && (s->probe->flags & flag))
+		return true;
+	if (!s->probe->nproviders)
+		return false; /* attach point errors already reported */
+	sema_error(s, n->loc, "%s is not available in %s probes", what, lacking_provider(s, flag));
+	sema_hint(s, "%s", where);
+	return false;
+}
+
+static struct et_type *builtin_var(struct sema *s, struct ast_node *n, enum builtin_id id, int index)
+{
+	struct sema_call *c = new_call(s, n, id);
+
+	c->index = index;
+	switch (id) {
+	case BI_COMM:
+		return type_string(s->arena, 16);
+	case BI_PROBE:
+		return type_new(s->arena, ET_PROBE, 8);
+	case BI_CPID:
+		if (!s->opts->has_cpid) {
+			sema_error(s, n->loc, "cpid cannot be used without a child command");
+			sema_hint(s, "run a command with -c, e.g. etrace -c 'sleep 1' -e '...'");
+			return s->t_none;
+		}
+		return s->t_u64;
+	case BI_ARGN: {
+		char what[16];
+
+		snprintf(what, sizeof(what), "arg%d", index);
+		if (!need_flag(s, n, PROVIDER_HAS_ARGN, what,
+			       "argN exists in kprobe, uprobe, usdt and rawtracepoint probes; tracepoints have "
+			       "args.FIELD"))
+			return s->t_none;
+		if (index > 5) {
+			sema_error(s, n->loc, "arg%d is out of range: x86-64 passes arguments in 6 registers, "
+				   "arg0 .. arg5", index);
+			return s->t_none;
+		}
+		return s->t_u64;
+	}
+	case BI_ARGS:
+		s->probe->info->uses_args = true;
+		if (!need_flag(s, n, PROVIDER_HAS_ARGS, "args",
+			       "args exists in tracepoint probes; kprobes and uprobes have arg0 .. arg5"))
+			return s->t_none;
+		return args_type(s, n);
+	case BI_RETVAL:
+		if (!need_flag(s, n, PROVIDER_HAS_RETVAL, "retval",
+			       "retval exists in kretprobe, uretprobe and fexit probes"))
+			return s->t_none;
+		return s->t_u64;
+	case BI_FUNC:
+		if (!need_flag(s, n, PROVIDER_HAS_FUNC, "func", "func exists in kprobe, uprobe and fentry probes"))
+			return s->t_none;
+		return s->probe->any_user ? type_new(s->arena, ET_USYM, 16) : type_new(s->arena, ET_KSYM, 8);
+	default:
+		return s->t_u64;
+	}
+}
+
+static void unknown_ident(struct sema *s, struct ast_node *n)
+{
+	const char *name = n->u.name;
+	const char *cands[BI_COUNT_ + 2];
+	size_t nc = 0;
+	const char *best;
+
+	sema_error(s, n->loc, "Unknown identifier: '%s'", name);
+	if (in_list(later_variables, name)) {
+		sema_hint(s, "%s is a bpftrace builtin that etrace does not support yet", name);
+		return;
+	}
+	for (int i = 0; i < BI_COUNT_; i++)
+		if (builtins[i].kind == BK_VAR && i != BI_ARGN)
+			cands[nc++] = builtins[i].name;
+	cands[nc++] = "arg0";
+	best = sema_closest(name, cands, nc);
+	if (best)
+		sema_hint(s, "did you mean '%s'?", best);
+}
+
+struct et_type *sema_ident(struct sema *s, struct ast_node *n)
+{
+	int argn = argn_index(n->u.name);
+	int id;
+
+	if (argn >= 0)
+		return builtin_var(s, n, BI_ARGN, argn);
+	id = builtin_lookup(n->u.name);
+	if (id < 0) {
+		unknown_ident(s, n);
+		return s->t_none;
+	}
+	if (builtins[id].kind != BK_VAR) {
+		sema_error(s, n->loc, "Unknown identifier: '%s'", n->u.name);
+		sema_hint(s, "%s is a function: call it as %s(%s)", n->u.name, n->u.name,
+			  builtins[id].min ? "..." : "");
+		return s->t_none;
+	}
+	return builtin_var(s, n, (enum builtin_id)id, 0);
+}
+
+/* ---- functions ---- */
+
+static const char *count_phrase(struct sema *s, unsigned min, unsigned max)
+{
+	if (min == max)
+		return min == 0 ? "no arguments" : min == 1 ? "one argument"
+							  : arena_printf(s->arena, "%u arguments", min);
+	if (max >= 64)
+		return arena_printf(s->arena, "at least %u argument%s", min, min == 1 ? "" : "s");
+	return arena_printf(s->arena, "%u to %u arguments", min, max);
+}
+
+static bool is_string_lit(const struct ast_node *n)
+{
+	return n->kind == AST_STRING;
+}
+
+/* Type-check argument i as a value (not void, not an aggregation). */
+static struct et_type *value_arg(struct sema *s, struct ast_node *call, uint32_t i)
+{
+	struct ast_node *a = call->u.call.args.items[i];
+	struct et_type *t = sema_expr(s, a);
+
+	if (!sema_is_none(t) && t->kind == ET_VOID) {
+		sema_error(s, a->loc, "%s(): argument %u has no value (void)", call->u.call.name, i + 1);
+		return s->t_none;
+	}
+	return t;
+}
+
+static bool int_arg(struct sema *s, struct ast_node *call, uint32_t i, struct et_type **out)
+{
+	struct et_type *t = value_arg(s, call, i);
+
+	if (out)
+		*out = t;
+	if (sema_is_none(t))
+		return false;
+	if (!sema_is_intlike(t)) {
+		sema_error(s, call->u.call.args.items[i]->loc, "%s() only supports integer arguments (%s provided)",
+			   call->u.call.name, sema_tname(s, t));
+		return false;
+	}
+	return true;
+}
+
+static bool const_arg(struct sema *s, struct ast_node *call, uint32_t i, int64_t *v, const char *what)
+{
+	struct ast_node *a = call->u.call.args.items[i];
+	struct et_type *t = value_arg(s, call, i);
+
+	if (sema_is_none(t))
+		return false;
+	if (!sema_is_intlike(t) || !sema_const_int(s, a, v)) {
+		sema_error(s, a->loc, "%s(): %s must be a constant integer", call->u.call.name, what);
+		return false;
+	}
+	return true;
+}
+
+static struct et_type *agg_call(struct sema *s, struct ast_node *n, enum builtin_id id)
+{
+	struct et_type *a = NULL, *t;
+	int64_t min, max, step;
+
+	if (id == BI_COUNT)
+		return type_new(s->arena, ET_AGG_COUNT, 8);
+	if (!int_arg(s, n, 0, &a))
+		return s->t_none;
+	switch (id) {
+	case BI_SUM:
+		t = type_new(s->arena, ET_AGG_SUM, 8);
+		t->is_signed = a->kind == ET_INT && a->is_signed;
+		return t;
+	case BI_MIN:
+	case BI_MAX:
+		t = type_new(s->arena, id == BI_MIN ? ET_AGG_MIN : ET_AGG_MAX, 16);
+		t->is_signed = a->kind == ET_INT && a->is_signed;
+		return t;
+	case BI_AVG: return type_new(s->arena, ET_AGG_AVG, 16);
+	case BI_STATS: return type_new(s->arena, ET_AGG_STATS, 16);
+	case BI_HIST: return type_new(s->arena, ET_AGG_HIST, ET_HIST_SLOTS * 8);
+	case BI_LHIST: {
+		bool ok = const_arg(s, n, 1, &min, "min (argument 2)");
+
+		ok = const_arg(s, n, 2, &max, "max (argument 3)") && ok;
+		ok = const_arg(s, n, 3, &step, "step (argument 4)") && ok;
+		if (!ok)
+			return s->t_none;
+		if (step <= 0) {
+			sema_error(s, n->u.call.args.items[3]->loc, "lhist() step must be >= 1 (%" PRId64 " provided)",
+				   step);
+			return s->t_none;
+		}
+		if (min < 0) {
+			sema_error(s, n->u.call.args.items[1]->loc, "lhist() min must be non-negative (%" PRId64
+				   " provided)", min);
+			return s->t_none;
+		}
+		if (max <= min) {
+			sema_error(s, n->u.call.args.items[2]->loc,
+				   "lhist() max must be greater than min (min %" PRId64 ", max %" PRId64 ")", min, max);
+			return s->t_none;
+		}
+		if ((max - min) / step > 1000) {
+			sema_error(s, n->loc, "lhist() too many buckets, must be <= 1000 (would need %" PRId64 ")",
+				   (max - min) / step);
+			sema_hint(s, "use a larger step");
+			return s->t_none;
+		}
+		t = type_new(s->arena, ET_AGG_LHIST, lhist_slots(min, max, step) * 8);
+		t->lh_min = min;
+		t->lh_max = max;
+		t->lh_step = step;
+		return t;
+	}
+	default:
+		return s->t_none;
+	}
+}
+
+/* Event args tuple from the storage types of call args [first, nargs). NULL when some arg is NONE. */
+static struct et_type *args_tuple(struct sema *s, struct ast_node *call, uint32_t first)
+{
+	uint32_t n = call->u.call.args.count - first;
+	struct et_type **el = arena_alloc(s->arena, (n + 1) * sizeof(*el));
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct et_type *t = call->u.call.args.items[first + i]->type;
+
+		if (sema_is_none(t))
+			return NULL;
+		el[i] = sema_storage_type(s, t);
+	}
+	return type_tuple(s->arena, el, n);
+}
+
+static bool unsafe_check(struct sema *s, struct ast_node *n)
+{
+	if (s->opts->unsafe)
+		return true;
+	sema_error(s, n->loc, "%s() is an unsafe function and needs --unsafe", n->u.call.name);
+	sema_hint(s, "run with --unsafe");
+	return false;
+}
+
+static struct et_type *format_call(struct sema *s, struct ast_node *n, struct sema_call *c, enum et_event_kind kind)
+{
+	struct ast_list *args = &n->u.call.args;
+	bool ok = true;
+
+	if (kind == ET_EV_SYSTEM && !unsafe_check(s, n))
+		ok = false;
+	for (uint32_t i = 1; i < args->count; i++)
+		value_arg(s, n, i);
+	if (!is_string_lit(args->items[0])) {
+		sema_expr(s, args->items[0]);
+		sema_error(s, args->items[0]->loc, "%s: the first argument must be a string literal (the format)",
+			   n->u.call.name);
+		return s->t_void;
+	}
+	args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
+	if (!sema_check_format(s, n->u.call.name, n, args->items[0], args->items + 1, args->count - 1) || !ok)
+		return s->t_void;
+	{
+		struct et_type *tt = args_tuple(s, n, 1);
+
+		if (tt)
+			c->event = sema_add_event(s, kind, args->items[0]->u.string.bytes, tt, -1, n->loc);
+	}
+	return s->t_void;
+}
+
+static struct et_type *print_call(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+
+	if (a0->kind == AST_MAP && (!a0->u.map.keys || a0->u.map.keys->count == 0)) {
+		int mi = sema_map_whole(s, a0, true);
+		bool ok = mi >= 0;
+		struct et_type *el[2] = {s->t_u64, s->t_u64};
+
+		for (uint32_t i = 1; i < args->count; i++)
+			ok = int_arg(s, n, i, NULL) && ok;
+		c->map = mi;
+		if (ok)
+			c->event = sema_add_event(s, ET_EV_PRINT_MAP, NULL, type_tuple(s->arena, el, 2), mi, n->loc);
+		return s->t_void;
+	}
+	if (args->count > 1) {
+		for (uint32_t i = 0; i < args->count; i++)
+			sema_expr(s, args->items[i]);
+		sema_error(s, n->loc, "print() takes one argument unless the first is a map");
+		sema_hint(s, "print(@m, top, div) prints the top entries of a map, divided by div");
+		return s->t_void;
+	}
+	if (!sema_is_none(value_arg(s, n, 0))) {
+		struct et_type *tt = args_tuple(s, n, 0);
+
+		if (tt)
+			c->event = sema_add_event(s, ET_EV_PRINT, NULL, tt, -1, n->loc);
+	}
+	return s->t_void;
+}
+
+static const struct { const char *name; int num; } signals[] = {
+	{"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},   {"TRAP", SIGTRAP},
+	{"ABRT", SIGABRT}, {"BUS", SIGBUS},   {"FPE", SIGFPE},   {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+	{"SEGV", SIGSEGV}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+	{"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
+	{"TTOU", SIGTTOU}, {"URG", SIGURG},   {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM},
+	{"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},   {"SYS", SIGSYS},
+};
+
+static struct et_type *signal_call(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+
+	unsafe_check(s, n);
+	c->index = -1;
+	if (is_string_lit(a)) {
+		const char *name = a->u.string.bytes;
+
+		a->type = type_string(s->arena, a->u.string.len + 1);
+		if (strncasecmp(name, "SIG", 3) == 0)
+			name += 3;
+		for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+			if (strcasecmp(signals[i].name, name) == 0)
+				c->index = signals[i].num;
+		if (c->index < 0)
+			sema_error(s, a->loc, "signal(): unknown signal '%s'", a->u.string.bytes);
+		return s->t_void;
+	}
+	int_arg(s, n, 0, NULL);
+	return s->t_void;
+}
+
+static struct et_type *delete_call(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+	struct sema_map *m;
+
+	if (a0->kind != AST_MAP) {
+		sema_expr(s, a0);
+		sema_error(s, a0->loc, "delete() expects a map element, e.g. delete(@m[key])");
+		return s->t_void;
+	}
+	if (args->count == 1) {
+		m = sema_map_get(s, a0->u.map.name, a0->loc);
+		a0->sym = NULL;
+		{
+			int mi = (int)(m - s->maps);
+			struct sema_map_ref *r = arena_alloc(s->arena, sizeof(*r));
+
+			r->map = (uint32_t)mi;
+			a0->sym = r;
+			c->map = mi;
+		}
+		sema_map_keys(s, a0, m);
+		a0->type = m->value ? m->value : s->t_none;
+		if (!m->value)
+			sema_error(s, a0->loc, "map %s is used but never assigned", m->name);
+		return s->t_void;
+	}
+	c->map = sema_map_whole(s, a0, true);
+	if (c->map >= 0)
+		sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
+	else
+		sema_expr(s, args->items[1]);
+	return s->t_void;
+}
+
+struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
+{
+	const char *name = n->u.call.name;
+	uint32_t nargs = n->u.call.args.count;
+	int id = builtin_lookup(name);
+	struct sema_call *c;
+	struct ast_list *args = &n->u.call.args;
+
+	if (id < 0 && argn_index(name) >= 0 && nargs == 0)
+		return builtin_var(s, n, BI_ARGN, argn_index(name));
+	if (id < 0) {
+		const char *cands[BI_COUNT_];
+		size_t nc = 0;
+		const char *best;
+
+		for (uint32_t i = 0; i < nargs; i++)
+			sema_expr(s, args->items[i]);
+		sema_error(s, n->loc, "unknown function '%s'", name);
+		if (in_list(later_functions, name) || in_list(later_variables, name)) {
+			sema_hint(s, "%s() is a bpftrace function that etrace does not support yet", name);
+			return s->t_none;
+		}
+		for (int i = 0; i < BI_COUNT_; i++)
+			if (builtins[i].kind != BK_VAR)
+				cands[nc++] = builtins[i].name;
+		best = sema_closest(name, cands, nc);
+		if (best)
+			sema_hint(s, "did you mean '%s'?", best);
+		return s->t_none;
+	}
+	if (builtins[id].kind == BK_VAR) {
+		if (nargs) {
+			for (uint32_t i = 0; i < nargs; i++)
+				sema_expr(s, args->items[i]);
+			sema_error(s, n->loc, "%s() requires no arguments (%u provided)", name, nargs);
+			return s->t_none;
+		}
+		return builtin_var(s, n, (enum builtin_id)id, 0);
+	}
+	c = new_call(s, n, (enum builtin_id)id);
+	if (nargs < builtins[id].min || nargs > builtins[id].max) {
+		for (uint32_t i = 0; i < nargs; i++)
+			if (args->items[i]->kind != AST_MAP)
+				sema_expr(s, args->items[i]);
+		sema_error(s, n->loc, "%s() requires %s (%u provided)", name,
+			   count_phrase(s, builtins[id].min, builtins[id].max), nargs);
+		return s->t_none;
+	}
+	if (builtins[id].kind == BK_AGG) {
+		if (!agg_allowed) {
+			for (uint32_t i = 0; i < nargs; i++)
+				sema_expr(s, args->items[i]);
+			sema_error(s, n->loc, "%s() can only be assigned to a map, e.g. @x = %s(%s)", name, name,
+				   nargs ? "..." : "");
+			return s->t_none;
+		}
+		return agg_call(s, n, (enum builtin_id)id);
+	}
+	switch ((enum builtin_id)id) {
+	case BI_PRINTF:
+		return format_call(s, n, c, ET_EV_PRINTF);
+	case BI_SYSTEM:
+		return format_call(s, n, c, ET_EV_SYSTEM);
+	case BI_PRINT:
+		return print_call(s, n, c);
+	case BI_TIME:
+		if (nargs && !is_string_lit(args->items[0])) {
+			sema_expr(s, args->items[0]);
+			sema_error(s, args->items[0]->loc, "time() expects a string literal format, e.g. time(\"%%H:%%M\\n\")");
+			return s->t_void;
+		}
+		if (nargs)
+			args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
+		c->event = sema_add_event(s, ET_EV_TIME, nargs ? args->items[0]->u.string.bytes : "%H:%M:%S\n", NULL,
+					  -1, n->loc);
+		return s->t_void;
+	case BI_EXIT: {
+		struct et_type *el[1] = {s->t_i64};
+
+		if (nargs && !int_arg(s, n, 0, NULL))
+			return s->t_void;
+		c->event = sema_add_event(s, ET_EV_EXIT, NULL, type_tuple(s->arena, el, 1), -1, n->loc);
+		return s->t_void;
+	}
+	case BI_STR: {
+		struct ast_node *a = args->items[0];
+		struct et_type *t;
+
+		if (a->kind == AST_POSITIONAL) {
+			if (nargs > 1)
+				int_arg(s, n, 1, NULL);
+			return sema_positional_string(s, a);
+		}
+		t = value_arg(s, n, 0);
+		if (nargs > 1)
+			int_arg(s, n, 1, NULL);
+		if (sema_is_none(t))
+			return s->t_none;
+		if (!sema_is_intlike(t) && t->kind != ET_STRING) {
+			sema_error(s, a->loc, "str() expects a pointer or an integer address (%s provided)",
+				   sema_tname(s, t));
+			return s->t_none;
+		}
+		return type_string(s->arena, s->max_strlen);
+	}
+	case BI_STRNCMP: {
+		int64_t len;
+		bool ok = true;
+
+		for (uint32_t i = 0; i < 2; i++) {
+			struct et_type *t = value_arg(s, n, i);
+
+			if (!sema_is_none(t) && t->kind != ET_STRING) {
+				sema_error(s, args->items[i]->loc, "strncmp() expects string arguments (%s provided)",
+					   sema_tname(s, t));
+				ok = false;
+			}
+		}
+		if (!const_arg(s, n, 2, &len, "the length (argument 3)") || !ok)
+			return s->t_none;
+		if (len < 0) {
+			sema_error(s, args->items[2]->loc, "strncmp(): the length must not be negative");
+			return s->t_none;
+		}
+		return s->t_u64;
+	}
+	case BI_JOIN: {
+		struct et_type **el = arena_alloc(s->arena, SEMA_JOIN_MAX_ARGS * sizeof(*el));
+		const char *sep = " ";
+
+		if (!int_arg(s, n, 0, NULL))
+			return s->t_void;
+		if (nargs > 1) {
+			if (!is_string_lit(args->items[1])) {
+				sema_expr(s, args->items[1]);
+				sema_error(s, args->items[1]->loc, "join(): the separator must be a string literal");
+				return s->t_void;
+			}
+			args->items[1]->type = type_string(s->arena, args->items[1]->u.string.len + 1);
+			sep = args->items[1]->u.string.bytes;
+		}
+		for (int i = 0; i < SEMA_JOIN_MAX_ARGS; i++)
+			el[i] = type_string(s->arena, s->max_strlen);
+		c->event = sema_add_event(s, ET_EV_JOIN, sep, type_tuple(s->arena, el, SEMA_JOIN_MAX_ARGS), -1,
+					  n->loc);
+		return s->t_void;
+	}
+	case BI_SIGNAL:
+		return signal_call(s, n, c);
+	case BI_DELETE:
+		return delete_call(s, n, c);
+	case BI_CLEAR:
+	case BI_ZERO:
+		if (args->items[0]->kind != AST_MAP) {
+			sema_expr(s, args->items[0]);
+			sema_error(s, args->items[0]->loc, "%s() expects a map, e.g. %s(@m)", name, name);
+			return s->t_void;
+		}
+		c->map = sema_map_whole(s, args->items[0], true);
+		if (c->map >= 0)
+			c->event = sema_add_event(s, id == BI_CLEAR ? ET_EV_CLEAR : ET_EV_ZERO, NULL, NULL, c->map,
+						  n->loc);
+		return s->t_void;
+	case BI_LEN:
+		if (args->items[0]->kind != AST_MAP) {
+			sema_expr(s, args->items[0]);
+			sema_error(s, args->items[0]->loc, "len() expects a map, e.g. len(@m)");
+			return s->t_none;
+		}
+		c->map = sema_map_whole(s, args->items[0], true);
+		return s->t_i64;
+	case BI_HAS_KEY:
+		if (args->items[0]->kind != AST_MAP) {
+			sema_expr(s, args->items[0]);
+			sema_expr(s, args->items[1]);
+			sema_error(s, args->items[0]->loc, "has_key() expects a map, e.g. has_key(@m, key)");
+			return s->t_none;
+		}
+		c->map = sema_map_whole(s, args->items[0], true);
+		if (c->map >= 0)
+			sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
+		else
+			sema_expr(s, args->items[1]);
+		return s->t_u64;
+	default:
+		return s->t_none;
+	}
+}

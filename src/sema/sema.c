@@ -1,0 +1,437 @@
+/* sema: the pass driver. See sema.h for the contract.
+ *
+ * How it works. sema_analyze() runs in four steps:
+ *   1. top-level items: config (max_strlen, max_map_keys), map declarations, and every probe's attach
+ *      points resolved to providers, checked against the kernel and expanded into prog->probes;
+ *   2. a quiet pass over every probe body: it reports nothing and registers no events; it only learns
+ *      each map's key and value types, so that a probe may read a map that a later probe assigns;
+ *   3. the real pass: same walk, with the map types seeded from step 2 (both passes meet the uses in
+ *      the same order, so the "first use" that fixes a type is the same one); errors are reported
+ *      here, events registered, the AST annotated;
+ *   4. prog->maps from the map table, prog_name/raw sections for the concrete probes.
+ * Scratch variables never cross probes, so they need no seeding. */
+#include "sema.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../probes/tracepoint.h"
+#include "../support/arena.h"
+#include "../support/diag.h"
+#include "sema_int.h"
+
+/* ---- diagnostics ---- */
+
+void sema_error(struct sema *s, struct et_loc loc, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (s->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_error(s->diag, loc, "%s", buf);
+}
+
+void sema_warning(struct sema *s, struct et_loc loc, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (s->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_warning(s->diag, loc, "%s", buf);
+}
+
+void sema_hint(struct sema *s, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (s->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_hint(s->diag, "%s", buf);
+}
+
+/* Levenshtein distance, case-insensitive, for short names (longer ones are cut at 63 bytes). */
+unsigned sema_edit_distance(const char *a, const char *b)
+{
+	unsigned prev[64], cur[64];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 63)
+		la = 63;
+	if (lb > 63)
+		lb = 63;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
+						      tolower((unsigned char)b[j - 1]));
+			unsigned del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(unsigned) * (lb + 1));
+	}
+	return prev[lb];
+}
+
+const char *sema_closest(const char *name, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	unsigned best_d = 0;
+	size_t len = strlen(name);
+	/* allow about one typo per three characters, at least one and at most three */
+	unsigned limit = len < 3 ? 1 : (len / 3 > 3 ? 3 : (unsigned)(len / 3));
+
+	if (limit < 2 && len >= 4)
+		limit = 2;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d;
+
+		if (!cands[i])
+			continue;
+		d = sema_edit_distance(name, cands[i]);
+		if (d <= limit && (!best || d < best_d)) {
+			best = cands[i];
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/* ---- step 1: probes ---- */
+
+static void probe_unknown_provider(struct sema *s, const struct ast_attach *ap)
+{
+	const char *cands[128];
+	size_t n = 0, count;
+	const struct et_provider *const *all = provider_all(&count);
+	const char *best;
+
+	for (size_t i = 0; i < count && n < 120; i++) {
+		cands[n++] = all[i]->name;
+		for (const char *const *a = all[i]->aliases; a && *a && n < 120; a++)
+			cands[n++] = *a;
+	}
+	sema_error(s, ap->loc, "unknown probe type '%s'", ap->parts[0]);
+	best = sema_closest(ap->parts[0], cands, n);
+	if (best)
+		sema_hint(s, "did you mean '%s'?", best);
+	else
+		sema_hint(s, "probe types are tracepoint, rawtracepoint, kprobe, uprobe, usdt, interval, "
+			     "profile, software, hardware, BEGIN and END");
+}
+
+static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_ctx *pc,
+			 struct provider_expand_ctx *ex)
+{
+	struct sema_probe *info = pc->info;
+
+	info->first = ex->nprobes;
+	pc->flags = ~0u;
+	for (uint32_t i = 0; i < pn->u.probe.nattach; i++) {
+		const struct ast_attach *ap = &pn->u.probe.attach[i];
+		const struct et_provider *pv;
+		const char *why = NULL, *instead = NULL;
+		uint32_t before = ex->nprobes;
+		unsigned errs = diag_error_count(s->diag);
+		bool seen = false;
+		int rc;
+
+		if (ap->nparts == 0 || !ap->parts[0]) {
+			sema_error(s, ap->loc, "empty attach point");
+			continue;
+		}
+		pv = provider_find(ap->parts[0]);
+		if (!pv) {
+			probe_unknown_provider(s, ap);
+			continue;
+		}
+		pc->flags &= pv->flags;
+		if (pv->flags & PROVIDER_HAS_USER)
+			pc->any_user = true;
+		for (uint32_t k = 0; k < pc->nproviders; k++)
+			seen = seen || pc->providers[k] == pv;
+		if (!seen && pc->nproviders < sizeof(pc->providers) / sizeof(pc->providers[0]))
+			pc->providers[pc->nproviders++] = pv;
+		if (!s->opts->listing && pv->supported && pv->supported(&why, &instead) != 0) {
+			sema_error(s, ap->loc, "%s: this kernel cannot run %s probes: %s", ap->text, pv->name,
+				   why ? why : "not supported");
+			if (instead)
+				sema_hint(s, "%s", instead);
+			continue;
+		}
+		rc = pv->expand(ap, ex);
+		if (rc < 0) {
+			if (diag_error_count(s->diag) == errs)
+				sema_error(s, ap->loc, "%s: cannot expand the attach point: %s", ap->text,
+					   strerror(-rc));
+			continue;
+		}
+		if (ex->nprobes == before && !s->opts->listing)
+			sema_error(s, ap->loc, "%s: no probes match this attach point", ap->text);
+	}
+	if (pc->nproviders == 0)
+		pc->flags = 0;
+	info->count = ex->nprobes - info->first;
+}
+
+/* ---- top-level items other than probes ---- */
+
+static void config_item(struct sema *s, struct ast_node *n)
+{
+	for (uint32_t i = 0; i < n->u.config.values.count; i++) {
+		const char *key = n->u.config.keys[i];
+		struct ast_node *v = n->u.config.values.items[i];
+		int64_t val;
+
+		if (strcmp(key, "max_strlen") != 0 && strcmp(key, "max_map_keys") != 0) {
+			sema_error(s, v->loc, "unknown or unsupported config variable '%s'", key);
+			sema_hint(s, "etrace supports max_strlen and max_map_keys in config blocks");
+			continue;
+		}
+		if (!sema_const_int(s, v, &val) || val <= 0 || val > (1 << 24)) {
+			sema_error(s, v->loc, "config variable '%s' needs a positive integer constant", key);
+			continue;
+		}
+		if (strcmp(key, "max_strlen") == 0)
+			s->max_strlen = (uint32_t)val;
+		else
+			s->max_map_keys = (uint32_t)val;
+	}
+}
+
+static void map_decl_item(struct sema *s, struct ast_node *n)
+{
+	struct sema_map *m = sema_map_get(s, n->u.map_decl.name, n->loc);
+
+	if (m->declared) {
+		sema_error(s, n->loc, "map %s is declared twice", m->name);
+		return;
+	}
+	m->declared = true;
+	m->first_loc = n->loc;
+	if (strcmp(n->u.map_decl.map_kind, "hash") != 0) {
+		sema_error(s, n->loc, "map kind '%s' is not supported by etrace yet", n->u.map_decl.map_kind);
+		sema_hint(s, "declare it as hash(N); aggregations are per-CPU automatically");
+		return;
+	}
+	if (n->u.map_decl.size == 0 || n->u.map_decl.size > (1u << 24)) {
+		sema_error(s, n->loc, "map size must be between 1 and %u", 1u << 24);
+		return;
+	}
+	m->declared_size = n->u.map_decl.size;
+}
+
+static void unsupported_item(struct sema *s, struct ast_node *n, const char *what)
+{
+	sema_error(s, n->loc, "%s are not supported by etrace yet", what);
+}
+
+/* ---- step 2/3: bodies ---- */
+
+static void check_unused(struct sema *s, struct sema_scope *sc)
+{
+	for (struct sema_scope_var *v = sc->vars; v; v = v->next)
+		if (!v->used && v->assigned && v->name[1] != '_')
+			sema_warning(s, v->var->loc, "variable %s is assigned but never used", v->name);
+}
+
+static void probe_body(struct sema *s, struct ast_node *pn, struct sema_probe_ctx *pc)
+{
+	struct sema_scope top = {0};
+
+	pc->top = pc->scope = &top;
+	pc->loop_depth = 0;
+	pc->info->nvars = 0;
+	s->probe = pc;
+	if (pn->u.probe.predicate) {
+		struct et_type *t = sema_expr(s, pn->u.probe.predicate);
+
+		if (!sema_is_none(t) && !sema_is_intlike(t)) {
+			sema_error(s, pn->u.probe.predicate->loc, "Invalid type for predicate: %s",
+				   sema_tname(s, t));
+			sema_hint(s, "a predicate must be an integer or a comparison, e.g. /pid == 123/");
+		}
+	}
+	if (pn->u.probe.body)
+		sema_block(s, pn->u.probe.body, false);
+	check_unused(s, &top);
+	pn->type = s->t_void;
+	s->probe = NULL;
+}
+
+static void analyse_bodies(struct sema *s, struct ast_node *program, struct sema_probe_ctx *pcs)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < program->u.program.items.count; i++) {
+		struct ast_node *n = program->u.program.items.items[i];
+
+		if (n->kind == AST_PROBE)
+			probe_body(s, n, &pcs[k++]);
+	}
+}
+
+/* ---- step 4: the program tables ---- */
+
+static void finish_maps(struct sema *s)
+{
+	struct et_program *p = s->prog;
+
+	p->nmaps = s->nmaps;
+	p->maps = s->nmaps ? arena_alloc(p->arena, s->nmaps * sizeof(*p->maps)) : NULL;
+	for (uint32_t i = 0; i < s->nmaps; i++) {
+		struct sema_map *m = &s->maps[i];
+		struct et_map_desc *d = &p->maps[i];
+
+		d->name = arena_strdup(p->arena, m->name);
+		d->elf_name = arena_printf(p->arena, "AT_%s", m->name + 1);
+		if (!m->value) {
+			if (m->declared)
+				sema_warning(s, m->first_loc, "map %s is declared but never used", m->name);
+			m->value = s->t_i64;
+		}
+		d->key = m->key_state == 2 ? type_copy(p->arena, m->key) : NULL;
+		d->value = type_copy(p->arena, m->value);
+		d->percpu = type_is_aggregation(m->value);
+		d->max_entries = m->key_state == 2 ? (m->declared_size ? (uint32_t)m->declared_size
+								       : s->max_map_keys)
+						   : 1;
+		d->loc = m->first_loc;
+	}
+	p->lost_map_name = "et_lost";
+	p->ringbuf_name = p->nevents ? "et_ringbuf" : NULL;
+}
+
+static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t nprobe_nodes)
+{
+	struct et_program *p = s->prog;
+	const struct et_provider *tp = provider_find("tracepoint");
+
+	for (uint32_t k = 0; k < nprobe_nodes; k++) {
+		struct sema_probe *info = pcs[k].info;
+
+		for (uint32_t i = info->first; i < info->first + info->count; i++) {
+			struct et_probe_desc *d = &p->probes[i];
+
+			if (d->provider == tp && tp && !info->uses_args && d->target && d->func &&
+			    tracepoint_can_attach_raw(d->target, d->func)) {
+				d->raw = true;
+				d->section = arena_printf(p->arena, "raw_tp/%s", d->func);
+			}
+		}
+	}
+	for (uint32_t i = 0; i < p->nprobes; i++) {
+		struct et_probe_desc *d = &p->probes[i];
+		char *name = arena_printf(p->arena, "p%u_%.48s", i, d->name ? d->name : "probe");
+
+		for (char *c = name; *c; c++)
+			if (!isalnum((unsigned char)*c) && *c != '_')
+				*c = '_';
+		d->prog_name = name;
+	}
+}
+
+int sema_analyze(struct ast_node *program, const struct sema_options *opts, struct arena *arena,
+		 struct strtab *strtab, struct diag_sink *diag, struct et_program *prog)
+{
+	struct sema s = {0};
+	struct provider_expand_ctx ex = {0};
+	struct sema_probe_ctx *pcs;
+	uint32_t nprobe_nodes = 0, k = 0;
+	unsigned errs_before = diag_error_count(diag);
+
+	s.opts = opts;
+	s.arena = arena;
+	s.strtab = strtab;
+	s.diag = diag;
+	s.prog = prog;
+	s.max_strlen = opts->max_strlen ? opts->max_strlen : 64;
+	s.max_map_keys = opts->max_map_keys ? opts->max_map_keys : 4096;
+	s.t_void = type_new(arena, ET_VOID, 0);
+	s.t_none = type_new(arena, ET_NONE, 0);
+	s.t_i64 = type_int(arena, 8, true);
+	s.t_u64 = type_int(arena, 8, false);
+	s.t_bool = type_new(arena, ET_BOOL, 1);
+	if (!program || program->kind != AST_PROGRAM)
+		return -EINVAL;
+
+	/* step 1 */
+	for (uint32_t i = 0; i < program->u.program.items.count; i++)
+		if (program->u.program.items.items[i]->kind == AST_PROBE)
+			nprobe_nodes++;
+	pcs = arena_alloc(arena, (nprobe_nodes ? nprobe_nodes : 1) * sizeof(*pcs));
+	for (uint32_t i = 0; i < program->u.program.items.count; i++) {
+		struct ast_node *n = program->u.program.items.items[i];
+
+		if (n->kind == AST_CONFIG)
+			config_item(&s, n);
+	}
+	ex.arena = prog->arena;
+	ex.diag = diag;
+	ex.listing = opts->listing;
+	for (uint32_t i = 0; i < program->u.program.items.count; i++) {
+		struct ast_node *n = program->u.program.items.items[i];
+
+		n->type = s.t_void;
+		switch (n->kind) {
+		case AST_PROBE:
+			pcs[k].node = n;
+			pcs[k].info = arena_alloc(arena, sizeof(*pcs[k].info));
+			n->sym = pcs[k].info;
+			probe_expand(&s, n, &pcs[k], &ex);
+			k++;
+			break;
+		case AST_MAP_DECL: map_decl_item(&s, n); break;
+		case AST_CONFIG: break;
+		case AST_MACRO: unsupported_item(&s, n, "macros"); break;
+		case AST_IMPORT: unsupported_item(&s, n, "imports"); break;
+		case AST_PREPROC: unsupported_item(&s, n, "preprocessor lines (#include, #define)"); break;
+		case AST_C_DEF: unsupported_item(&s, n, "C type definitions"); break;
+		default: sema_error(&s, n->loc, "unexpected %s at the top level", ast_kind_name(n->kind)); break;
+		}
+	}
+	prog->probes = ex.probes;
+	prog->nprobes = ex.nprobes;
+	if (nprobe_nodes == 0 && !opts->listing)
+		sema_error(&s, program->loc, "the program has no probes");
+
+	/* step 2: learn map types quietly */
+	s.quiet = true;
+	analyse_bodies(&s, program, pcs);
+	s.quiet = false;
+	for (uint32_t i = 0; i < s.nmaps; i++) {
+		s.maps[i].assigned = false;
+		s.maps[i].read = false;
+	}
+	for (uint32_t i = 0; i < nprobe_nodes; i++) {
+		pcs[i].args_type = NULL;
+		pcs[i].args_failed = false;
+		pcs[i].info->uses_args = false;
+	}
+
+	/* step 3 */
+	analyse_bodies(&s, program, pcs);
+
+	/* step 4 */
+	finish_maps(&s);
+	finish_probes(&s, pcs, nprobe_nodes);
+	program->type = s.t_void;
+	return diag_error_count(diag) > errs_before ? -EINVAL : 0;
+}

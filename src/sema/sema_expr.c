@@ -1,0 +1,1070 @@
+/* sema_expr: type inference and checks for expressions and statements, scratch variables and maps.
+ * Rules are summarised in sema.h (ANNOTATION CONTRACT, STORAGE TYPES). An operand whose type is
+ * ET_NONE already had its error reported: the enclosing node quietly becomes ET_NONE too. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/arena.h"
+#include "sema_int.h"
+
+/* ---- type helpers ---- */
+
+const char *sema_tname(struct sema *s, const struct et_type *t)
+{
+	char buf[256];
+
+	type_format(t, buf, sizeof(buf));
+	return arena_strdup(s->arena, buf);
+}
+
+bool sema_is_none(const struct et_type *t)
+{
+	return !t || t->kind == ET_NONE;
+}
+
+bool sema_is_intlike(const struct et_type *t)
+{
+	return t && (t->kind == ET_INT || t->kind == ET_BOOL || t->kind == ET_POINTER);
+}
+
+static bool is_signed_int(const struct et_type *t)
+{
+	return t->kind == ET_INT && t->is_signed;
+}
+
+struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
+{
+	if (!t)
+		return s->t_none;
+	switch (t->kind) {
+	case ET_INT:
+		if (t->size == 8)
+			return t;
+		return t->is_signed ? s->t_i64 : s->t_u64;
+	case ET_STRING:
+		return t->size >= s->max_strlen ? t : type_string(s->arena, s->max_strlen);
+	case ET_TUPLE: {
+		struct et_type **el = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*el));
+		bool same = true;
+		struct et_type *r;
+
+		for (uint32_t i = 0; i < t->nfields; i++) {
+			el[i] = sema_storage_type(s, t->fields[i].type);
+			same = same && el[i] == t->fields[i].type;
+		}
+		if (same)
+			return t;
+		r = type_tuple(s->arena, el, t->nfields);
+		return r;
+	}
+	default:
+		return t;
+	}
+}
+
+/* Can a value of type vt be stored in slot? A top-level string slot grows when `grow`. */
+static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
+{
+	if (sema_is_none(slot) || sema_is_none(vt))
+		return true;
+	switch (slot->kind) {
+	case ET_INT:
+		return vt->kind == ET_INT || vt->kind == ET_POINTER;
+	case ET_STRING:
+		if (vt->kind != ET_STRING)
+			return false;
+		if (vt->size > slot->size) {
+			if (!grow)
+				return false;
+			slot->size = vt->size;
+		}
+		return true;
+	case ET_TUPLE:
+		if (vt->kind != ET_TUPLE || vt->nfields != slot->nfields)
+			return false;
+		for (uint32_t i = 0; i < slot->nfields; i++)
+			if (!slot_accepts(slot->fields[i].type, vt->fields[i].type, false))
+				return false;
+		return true;
+	default:
+		return type_equal(slot, vt);
+	}
+}
+
+bool sema_const_int(struct sema *s, struct ast_node *n, int64_t *out)
+{
+	int64_t a, b;
+
+	switch (n->kind) {
+	case AST_INT:
+		*out = (int64_t)n->u.integer.value;
+		return true;
+	case AST_BOOL:
+		*out = n->u.integer.value != 0;
+		return true;
+	case AST_POSITIONAL: {
+		uint32_t idx = n->u.positional.index;
+		char *end;
+
+		if (idx == 0 || idx > s->opts->npositional)
+			return false;
+		errno = 0;
+		*out = strtoll(s->opts->positional[idx - 1], &end, 0);
+		return errno == 0 && end != s->opts->positional[idx - 1] && *end == 0;
+	}
+	case AST_POSITIONAL_COUNT:
+		*out = s->opts->npositional;
+		return true;
+	case AST_UNARY:
+		if (!sema_const_int(s, n->u.unary.operand, &a))
+			return false;
+		switch (n->u.unary.op) {
+		case AST_OP_NEG: *out = (int64_t)(0 - (uint64_t)a); return true;
+		case AST_OP_PLUS: *out = a; return true;
+		case AST_OP_BNOT: *out = ~a; return true;
+		case AST_OP_NOT: *out = !a; return true;
+		default: return false;
+		}
+	case AST_BINARY:
+		if (!sema_const_int(s, n->u.binary.lhs, &a) || !sema_const_int(s, n->u.binary.rhs, &b))
+			return false;
+		switch (n->u.binary.op) {
+		case AST_OP_ADD: *out = (int64_t)((uint64_t)a + (uint64_t)b); return true;
+		case AST_OP_SUB: *out = (int64_t)((uint64_t)a - (uint64_t)b); return true;
+		case AST_OP_MUL: *out = (int64_t)((uint64_t)a * (uint64_t)b); return true;
+		case AST_OP_DIV: if (b == 0 || (a == INT64_MIN && b == -1)) return false; *out = a / b; return true;
+		case AST_OP_MOD: if (b == 0 || (a == INT64_MIN && b == -1)) return false; *out = a % b; return true;
+		case AST_OP_SHL: if (b < 0 || b > 63) return false; *out = (int64_t)((uint64_t)a << b); return true;
+		case AST_OP_SHR: if (b < 0 || b > 63) return false; *out = a >> b; return true;
+		case AST_OP_BAND: *out = a & b; return true;
+		case AST_OP_BOR: *out = a | b; return true;
+		case AST_OP_BXOR: *out = a ^ b; return true;
+		default: return false;
+		}
+	default:
+		return false;
+	}
+}
+
+/* ---- scratch variables ---- */
+
+static struct sema_scope_var *var_lookup(struct sema *s, const char *name)
+{
+	for (struct sema_scope *sc = s->probe->scope; sc; sc = sc->up)
+		for (struct sema_scope_var *v = sc->vars; v; v = v->next)
+			if (v->name == name)
+				return v;
+	return NULL;
+}
+
+static struct sema_scope_var *var_declare(struct sema *s, struct sema_scope *sc, const char *name,
+					  struct et_type *type, struct et_loc loc)
+{
+	struct sema_scope_var *v = arena_alloc(s->arena, sizeof(*v));
+
+	v->name = name;
+	v->var = arena_alloc(s->arena, sizeof(*v->var));
+	v->var->name = name;
+	v->var->type = type;
+	v->var->id = s->probe->info->nvars++;
+	v->var->loc = loc;
+	v->next = sc->vars;
+	sc->vars = v;
+	return v;
+}
+
+static struct et_type *var_read(struct sema *s, struct ast_node *n)
+{
+	struct sema_scope_var *v = var_lookup(s, n->u.name);
+
+	if (!v || !v->assigned || !v->var->type) {
+		sema_error(s, n->loc, "Undefined or undeclared variable: %s", n->u.name);
+		if (!v)
+			sema_hint(s, "assign %s before reading it; scratch variables belong to one probe, "
+				     "use a map (@%s) to share values between probes", n->u.name, n->u.name + 1);
+		else
+			sema_hint(s, "assign %s a value before reading it", n->u.name);
+		return s->t_none;
+	}
+	v->used = true;
+	n->sym = v->var;
+	return v->var->type;
+}
+
+/* Assign a value of type vt to variable node `target` (plain or compound op). */
+static void var_assign(struct sema *s, struct ast_node *target, struct et_type *vt, enum ast_op op,
+		       struct et_loc loc)
+{
+	struct sema_scope_var *v = var_lookup(s, target->u.name);
+
+	if (!v || (op != AST_OP_NONE && !v->assigned)) {
+		if (op != AST_OP_NONE) {
+			sema_error(s, target->loc, "Undefined or undeclared variable: %s", target->u.name);
+			sema_hint(s, "assign %s a value with '=' before updating it", target->u.name);
+			target->type = s->t_none;
+			return;
+		}
+		v = var_declare(s, s->probe->top, target->u.name, NULL, loc);
+	}
+	if (op != AST_OP_NONE) {
+		if (!sema_is_none(vt) && !sema_is_intlike(vt)) {
+			sema_error(s, loc, "the %s= operator needs an integer value, not %s", ast_op_text(op),
+				   sema_tname(s, vt));
+		} else if (v->var->type && !sema_is_none(v->var->type) && v->var->type->kind != ET_INT) {
+			sema_error(s, target->loc, "the %s= operator needs an integer variable; %s is %s",
+				   ast_op_text(op), target->u.name, sema_tname(s, v->var->type));
+		}
+	} else if (!v->var->type) {
+		v->var->type = sema_is_none(vt) ? s->t_none : sema_storage_type(s, vt);
+		if (vt->kind == ET_VOID || type_is_aggregation(vt)) {
+			if (vt->kind == ET_VOID)
+				sema_error(s, loc, "cannot assign a value of type void to %s", target->u.name);
+			v->var->type = s->t_none;
+		}
+	} else if (!slot_accepts(v->var->type, sema_storage_type(s, vt), true)) {
+		sema_error(s, loc,
+			   "Type mismatch for %s: trying to assign value of type '%s' when variable already "
+			   "contains a value of type '%s'",
+			   target->u.name, sema_tname(s, vt), sema_tname(s, v->var->type));
+		sema_hint(s, "the type of %s was fixed at line %u; use another variable for this value",
+			  target->u.name, v->var->loc.line);
+	}
+	v->assigned = true;
+	if (op != AST_OP_NONE)
+		v->used = true;
+	target->sym = v->var;
+	target->type = v->var->type;
+}
+
+/* ---- maps ---- */
+
+struct sema_map *sema_map_get(struct sema *s, const char *name, struct et_loc loc)
+{
+	struct sema_map *m;
+
+	for (uint32_t i = 0; i < s->nmaps; i++)
+		if (s->maps[i].name == name)
+			return &s->maps[i];
+	if (s->nmaps == s->capmaps) {
+		uint32_t cap = s->capmaps ? s->capmaps * 2 : 8;
+
+		s->maps = arena_grow(s->arena, s->maps, s->capmaps, cap, sizeof(*s->maps));
+		s->capmaps = cap;
+	}
+	m = &s->maps[s->nmaps++];
+	memset(m, 0, sizeof(*m));
+	m->name = name;
+	m->first_loc = loc;
+	return m;
+}
+
+static struct sema_map_ref *map_ref(struct sema *s, struct sema_map *m)
+{
+	struct sema_map_ref *r = arena_alloc(s->arena, sizeof(*r));
+
+	r->map = (uint32_t)(m - s->maps);
+	return r;
+}
+
+/* The key type of a list of key expressions (already typed): storage type, tuple for several. */
+static struct et_type *keys_type(struct sema *s, struct ast_list *keys)
+{
+	struct et_type **el = arena_alloc(s->arena, keys->count * sizeof(*el));
+
+	for (uint32_t i = 0; i < keys->count; i++) {
+		struct et_type *t = keys->items[i]->type;
+
+		if (sema_is_none(t))
+			return s->t_none;
+		if (t->kind == ET_VOID || type_is_aggregation(t)) {
+			sema_error(s, keys->items[i]->loc, "a map key cannot be of type %s", sema_tname(s, t));
+			return s->t_none;
+		}
+		el[i] = sema_storage_type(s, t);
+	}
+	if (keys->count == 1)
+		return el[0];
+	return type_tuple(s->arena, el, keys->count);
+}
+
+/* Check key type kt (at loc) against map m; fixes the key type at first use. */
+static void map_key_check(struct sema *s, struct sema_map *m, struct et_type *kt, struct et_loc loc)
+{
+	if (sema_is_none(kt))
+		return;
+	if (m->key_state == 0) {
+		m->key_state = 2;
+		m->key = kt;
+		m->key_loc = loc;
+	} else if (m->key_state == 1) {
+		sema_error(s, loc,
+			   "Argument mismatch for %s: trying to access with arguments: '%s' when map expects "
+			   "no arguments",
+			   m->name, sema_tname(s, kt));
+		sema_hint(s, "%s was first used without a key at line %u", m->name, m->key_loc.line);
+	} else if (!slot_accepts(m->key, kt, true)) {
+		sema_error(s, loc,
+			   "Argument mismatch for %s: trying to access with arguments: '%s' when map expects "
+			   "arguments: '%s'",
+			   m->name, sema_tname(s, kt), sema_tname(s, m->key));
+		sema_hint(s, "the key type of %s was fixed at line %u", m->name, m->key_loc.line);
+	}
+}
+
+void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m)
+{
+	struct ast_list *keys = n->u.map.keys;
+
+	if (!keys || keys->count == 0) {
+		if (m->key_state == 0) {
+			m->key_state = 1;
+			m->key_loc = n->loc;
+		} else if (m->key_state == 2) {
+			sema_error(s, n->loc,
+				   "Argument mismatch for %s: trying to access with no arguments when map expects "
+				   "arguments: '%s'",
+				   m->name, sema_tname(s, m->key));
+			sema_hint(s, "%s was first used with a key at line %u", m->name, m->key_loc.line);
+		}
+		return;
+	}
+	for (uint32_t i = 0; i < keys->count; i++)
+		sema_expr(s, keys->items[i]);
+	map_key_check(s, m, keys_type(s, keys), n->loc);
+}
+
+/* Check an expression used as a whole key of map m (has_key(@m, k), delete(@m, k)). */
+void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k)
+{
+	struct et_type *t = sema_expr(s, k);
+
+	if (sema_is_none(t))
+		return;
+	if (m->key_state == 1) {
+		sema_error(s, k->loc, "%s has no keys, so it cannot be used with a key", m->name);
+		return;
+	}
+	map_key_check(s, m, sema_storage_type(s, t), k->loc);
+}
+
+static void map_never_assigned(struct sema *s, struct sema_map *m, struct et_loc loc)
+{
+	sema_error(s, loc, "map %s is used but never assigned", m->name);
+	sema_hint(s, "assign it in some probe first, e.g. %s = 0 or %s[key] = count()", m->name, m->name);
+}
+
+struct et_type *sema_map_read(struct sema *s, struct ast_node *n)
+{
+	struct sema_map *m = sema_map_get(s, n->u.map.name, n->loc);
+
+	n->sym = map_ref(s, m);
+	sema_map_keys(s, n, m);
+	m->read = true;
+	if (!m->value) {
+		map_never_assigned(s, m, n->loc);
+		return s->t_none;
+	}
+	if (type_is_aggregation(m->value)) {
+		sema_error(s, n->loc, "the value of %s is a %s() aggregation and cannot be read in an expression",
+			   m->name, sema_tname(s, m->value));
+		sema_hint(s, "print it with print(%s), or keep a plain counter such as %s = %s + 1", m->name,
+			  m->name, m->name);
+		return s->t_none;
+	}
+	return m->value;
+}
+
+int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned)
+{
+	struct sema_map *m;
+
+	if (n->kind != AST_MAP)
+		return -1;
+	m = sema_map_get(s, n->u.map.name, n->loc);
+	n->sym = map_ref(s, m);
+	n->type = m->value ? m->value : s->t_none;
+	if (n->u.map.keys && n->u.map.keys->count) {
+		sema_error(s, n->loc, "expected the whole map %s here, without a key", m->name);
+		return -1;
+	}
+	m->read = true;
+	if (need_assigned && !m->value) {
+		map_never_assigned(s, m, n->loc);
+		return -1;
+	}
+	return (int)(m - s->maps);
+}
+
+/* Store a value of type vt into map node target (keys already checked). */
+static void map_store(struct sema *s, struct sema_map *m, struct ast_node *target, struct et_type *vt,
+		      struct et_loc loc)
+{
+	m->assigned = true;
+	target->type = m->value ? m->value : s->t_none;
+	if (sema_is_none(vt))
+		return;
+	if (vt->kind == ET_VOID) {
+		sema_error(s, loc, "cannot assign a value of type void to %s", m->name);
+		return;
+	}
+	if (!m->value) {
+		m->value = type_is_aggregation(vt) ? vt : sema_storage_type(s, vt);
+		m->value_loc = loc;
+	} else if (type_is_aggregation(m->value) != type_is_aggregation(vt) ||
+		   !slot_accepts(m->value, type_is_aggregation(vt) ? vt : sema_storage_type(s, vt), true)) {
+		sema_error(s, loc,
+			   "Type mismatch for %s: trying to assign value of type '%s' when map already contains "
+			   "a value of type '%s' (first assigned at line %u)",
+			   m->name, sema_tname(s, vt), sema_tname(s, m->value), m->value_loc.line);
+		if (type_is_aggregation(m->value) || type_is_aggregation(vt))
+			sema_hint(s, "a map holds either one kind of aggregation or plain values; use "
+				     "another map name");
+	}
+	target->type = m->value;
+}
+
+/* ---- expressions ---- */
+
+static struct et_type *positional(struct sema *s, struct ast_node *n, bool as_string)
+{
+	uint32_t idx = n->u.positional.index, np = s->opts->npositional;
+	struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
+	const char *text;
+	char *end;
+
+	n->sym = c;
+	if (idx == 0 || idx > np) {
+		if (as_string) {
+			sema_warning(s, n->loc, "positional parameter $%u is not given; using \"\"", idx);
+			c->is_string = true;
+			c->str = "";
+			return type_string(s->arena, 1);
+		}
+		sema_error(s, n->loc, "positional parameter $%u is not given; %s", idx,
+			   np == 0 ? "no parameters were given"
+				   : np == 1 ? "1 parameter was given" : arena_printf(s->arena, "%u parameters were given", np));
+		sema_hint(s, "pass the values after the program, e.g. etrace -e '...' 42 foo");
+		return s->t_none;
+	}
+	text = s->opts->positional[idx - 1];
+	if (!as_string) {
+		errno = 0;
+		c->value = strtoll(text, &end, 0);
+		if (errno == 0 && end != text && *end == 0)
+			return s->t_i64;
+	}
+	c->is_string = true;
+	c->str = arena_strdup(s->arena, text);
+	c->len = (uint32_t)strlen(text);
+	return type_string(s->arena, c->len + 1);
+}
+
+struct et_type *sema_positional_string(struct sema *s, struct ast_node *n)
+{
+	struct et_type *t = positional(s, n, true);
+
+	n->type = t;
+	return t;
+}
+
+static const char *op_name(enum ast_op op)
+{
+	return ast_op_text(op);
+}
+
+static struct et_type *binary(struct sema *s, struct ast_node *n)
+{
+	struct et_type *lt = sema_expr(s, n->u.binary.lhs), *rt = sema_expr(s, n->u.binary.rhs);
+	enum ast_op op = n->u.binary.op;
+	bool both_signed;
+
+	if (sema_is_none(lt) || sema_is_none(rt))
+		return s->t_none;
+	both_signed = is_signed_int(lt) && is_signed_int(rt);
+	switch (op) {
+	case AST_OP_EQ:
+	case AST_OP_NE:
+	case AST_OP_LT:
+	case AST_OP_LE:
+	case AST_OP_GT:
+	case AST_OP_GE:
+		if (sema_is_intlike(lt) && sema_is_intlike(rt))
+			return s->t_u64;
+		if (lt->kind == ET_STRING && rt->kind == ET_STRING) {
+			if (op == AST_OP_EQ || op == AST_OP_NE)
+				return s->t_u64;
+			sema_error(s, n->loc, "strings can only be compared with == and !=, not %s", op_name(op));
+			sema_hint(s, "use strncmp(a, b, n) to order strings");
+			return s->t_none;
+		}
+		sema_error(s, n->loc, "Type mismatch for '%s': comparing '%s' with '%s'", op_name(op),
+			   sema_tname(s, lt), sema_tname(s, rt));
+		if (lt->kind == ET_STRING || rt->kind == ET_STRING)
+			sema_hint(s, "compare a string with a string, e.g. comm == \"bash\"");
+		return s->t_none;
+	case AST_OP_LAND:
+	case AST_OP_LOR:
+		if (sema_is_intlike(lt) && sema_is_intlike(rt))
+			return s->t_u64;
+		break;
+	default:
+		if (sema_is_intlike(lt) && sema_is_intlike(rt)) {
+			int64_t c;
+
+			if ((op == AST_OP_DIV || op == AST_OP_MOD) && sema_const_int(s, n->u.binary.rhs, &c) &&
+			    c == 0) {
+				sema_error(s, n->u.binary.rhs->loc, "division by zero");
+				return s->t_none;
+			}
+			return both_signed ? s->t_i64 : s->t_u64;
+		}
+		break;
+	}
+	sema_error(s, n->loc, "the '%s' operator cannot be used on '%s' and '%s'", op_name(op), sema_tname(s, lt),
+		   sema_tname(s, rt));
+	if (op == AST_OP_ADD && (lt->kind == ET_STRING || rt->kind == ET_STRING))
+		sema_hint(s, "strings cannot be concatenated; print them side by side with printf(\"%%s%%s\", a, b)");
+	return s->t_none;
+}
+
+static struct et_type *unary(struct sema *s, struct ast_node *n)
+{
+	struct et_type *t;
+	enum ast_op op = n->u.unary.op;
+
+	if (op == AST_OP_DEREF || op == AST_OP_ADDR) {
+		sema_expr(s, n->u.unary.operand);
+		sema_error(s, n->loc, "the unary '%s' operator is not supported by etrace yet", op_name(op));
+		return s->t_none;
+	}
+	t = sema_expr(s, n->u.unary.operand);
+	if (sema_is_none(t))
+		return s->t_none;
+	if (!sema_is_intlike(t)) {
+		sema_error(s, n->loc, "the unary '%s' operator cannot be used on '%s'", op_name(op), sema_tname(s, t));
+		return s->t_none;
+	}
+	switch (op) {
+	case AST_OP_NOT: return s->t_u64;
+	case AST_OP_NEG: return s->t_i64;
+	default: return is_signed_int(t) ? s->t_i64 : s->t_u64;
+	}
+}
+
+static struct et_type *incdec(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *o = n->u.incdec.operand;
+
+	if (o->kind == AST_VAR) {
+		struct et_type *t = var_read(s, o);
+
+		o->type = t;
+		if (!sema_is_none(t) && t->kind != ET_INT) {
+			sema_error(s, n->loc, "%s can only be used on integers; %s is %s", op_name(n->u.incdec.op),
+				   o->u.name, sema_tname(s, t));
+			return s->t_none;
+		}
+		return t;
+	}
+	if (o->kind == AST_MAP) {
+		struct sema_map *m = sema_map_get(s, o->u.map.name, o->loc);
+
+		o->sym = map_ref(s, m);
+		sema_map_keys(s, o, m);
+		m->read = true;
+		map_store(s, m, o, m->value && !type_is_aggregation(m->value) ? m->value : s->t_i64, n->loc);
+		if (m->value && m->value->kind != ET_INT) {
+			if (!type_is_aggregation(m->value))
+				sema_error(s, n->loc, "%s can only be used on integers; %s holds %s",
+					   op_name(n->u.incdec.op), m->name, sema_tname(s, m->value));
+			return s->t_none;
+		}
+		return m->value ? m->value : s->t_none;
+	}
+	sema_expr(s, o);
+	sema_error(s, n->loc, "%s can only be applied to a variable or a map", op_name(n->u.incdec.op));
+	return s->t_none;
+}
+
+static struct et_type *ternary(struct sema *s, struct ast_node *n)
+{
+	struct et_type *c = sema_expr(s, n->u.ternary.cond);
+	struct et_type *a = n->u.ternary.then ? sema_expr(s, n->u.ternary.then) : c;
+	struct et_type *b = sema_expr(s, n->u.ternary.els);
+
+	if (!sema_is_none(c) && !sema_is_intlike(c)) {
+		sema_error(s, n->u.ternary.cond->loc, "Invalid condition in ternary: %s", sema_tname(s, c));
+		return s->t_none;
+	}
+	if (sema_is_none(a) || sema_is_none(b) || sema_is_none(c))
+		return s->t_none;
+	if (sema_is_intlike(a) && sema_is_intlike(b))
+		return is_signed_int(a) && is_signed_int(b) ? s->t_i64 : s->t_u64;
+	if (a->kind == ET_STRING && b->kind == ET_STRING)
+		return type_string(s->arena, a->size > b->size ? a->size : b->size);
+	if (type_equal(a, b) && a->kind != ET_VOID)
+		return a;
+	sema_error(s, n->loc, "Ternary operator must return the same type: have '%s' and '%s'", sema_tname(s, a),
+		   sema_tname(s, b));
+	return s->t_none;
+}
+
+/* The type written in a cast, let or sizeof; NULL (after an error) when unsupported. */
+static struct et_type *typespec(struct sema *s, const struct ast_typespec *ts)
+{
+	static const struct { const char *name; uint8_t size; bool is_signed; } ints[] = {
+		{"int8", 1, true},   {"int16", 2, true},   {"int32", 4, true},    {"int64", 8, true},
+		{"uint8", 1, false}, {"uint16", 2, false}, {"uint32", 4, false},  {"uint64", 8, false},
+		{"char", 1, true},   {"short", 2, true},   {"int", 4, true},      {"long", 8, true},
+		{"long long", 8, true}, {"unsigned char", 1, false}, {"unsigned short", 2, false},
+		{"unsigned int", 4, false}, {"unsigned", 4, false}, {"unsigned long", 8, false},
+		{"unsigned long long", 8, false}, {"signed char", 1, true}, {"u8", 1, false},
+		{"u16", 2, false}, {"u32", 4, false}, {"u64", 8, false}, {"s8", 1, true}, {"s16", 2, true},
+		{"s32", 4, true}, {"s64", 8, true}, {"__u8", 1, false}, {"__u16", 2, false},
+		{"__u32", 4, false}, {"__u64", 8, false}, {"__s8", 1, true}, {"__s16", 2, true},
+		{"__s32", 4, true}, {"__s64", 8, true}, {"size_t", 8, false}, {"ssize_t", 8, true},
+		{"pid_t", 4, true}, {"uid_t", 4, false}, {"gid_t", 4, false},
+	};
+
+	if (ts->pointer || ts->is_array) {
+		sema_error(s, ts->loc, "%s types are not supported by etrace yet", ts->pointer ? "pointer" : "array");
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (strcmp(ts->name, ints[i].name) == 0)
+			return type_int(s->arena, ints[i].size, ints[i].is_signed);
+	if (strcmp(ts->name, "bool") == 0)
+		return s->t_bool;
+	if (strcmp(ts->name, "string") == 0)
+		return type_string(s->arena, s->max_strlen);
+	sema_error(s, ts->loc, "unknown or unsupported type '%s'", ts->name);
+	sema_hint(s, "etrace knows int8 .. int64, uint8 .. uint64, bool and string");
+	return NULL;
+}
+
+static struct et_type *cast(struct sema *s, struct ast_node *n)
+{
+	struct et_type *from = sema_expr(s, n->u.cast.operand);
+	struct et_type *to = typespec(s, n->u.cast.to);
+
+	if (!to || sema_is_none(from))
+		return s->t_none;
+	if (to->kind == ET_STRING || !sema_is_intlike(from)) {
+		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
+		return s->t_none;
+	}
+	return to;
+}
+
+static struct et_type *field(struct sema *s, struct ast_node *n)
+{
+	struct et_type *t = sema_expr(s, n->u.field.base);
+	const char *names[256];
+	size_t nn = 0;
+	const char *best;
+
+	if (sema_is_none(t))
+		return s->t_none;
+	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && n->u.field.arrow)
+		t = t->elem;
+	if (t->kind != ET_STRUCT && t->kind != ET_RECORD) {
+		sema_error(s, n->loc, "cannot access field '%s' on a value of type '%s'", n->u.field.name,
+			   sema_tname(s, t));
+		return s->t_none;
+	}
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		if (t->fields[i].name && strcmp(t->fields[i].name, n->u.field.name) == 0) {
+			n->sym = &t->fields[i];
+			return t->fields[i].type;
+		}
+		if (nn < 256)
+			names[nn++] = t->fields[i].name;
+	}
+	sema_error(s, n->loc, "Struct/union of type '%s' does not contain a field named '%s'", sema_tname(s, t),
+		   n->u.field.name);
+	best = sema_closest(n->u.field.name, names, nn);
+	if (best)
+		sema_hint(s, "did you mean '%s'?", best);
+	return s->t_none;
+}
+
+static struct et_type *tuple_index(struct sema *s, struct ast_node *n)
+{
+	struct et_type *t = sema_expr(s, n->u.tuple_index.base);
+	uint32_t i = n->u.tuple_index.index;
+
+	if (sema_is_none(t))
+		return s->t_none;
+	if (t->kind != ET_TUPLE && t->kind != ET_RECORD) {
+		sema_error(s, n->loc, "cannot take element %u of a value of type '%s'", i, sema_tname(s, t));
+		return s->t_none;
+	}
+	if (i >= t->nfields) {
+		sema_error(s, n->loc, "tuple index %u out of range: the tuple has %u element%s", i, t->nfields,
+			   t->nfields == 1 ? "" : "s");
+		return s->t_none;
+	}
+	n->sym = &t->fields[i];
+	return t->fields[i].type;
+}
+
+static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list *l, const char **names)
+{
+	struct et_type **el = arena_alloc(s->arena, (l->count + 1) * sizeof(*el));
+	struct et_type *t;
+
+	for (uint32_t i = 0; i < l->count; i++) {
+		struct et_type *e = sema_expr(s, l->items[i]);
+
+		if (sema_is_none(e))
+			return s->t_none;
+		if (e->kind == ET_VOID || type_is_aggregation(e)) {
+			sema_error(s, l->items[i]->loc, "a tuple element cannot be of type %s", sema_tname(s, e));
+			return s->t_none;
+		}
+		el[i] = sema_storage_type(s, e);
+	}
+	t = type_tuple(s->arena, el, l->count);
+	if (names) {
+		t->kind = ET_RECORD;
+		for (uint32_t i = 0; i < l->count; i++)
+			t->fields[i].name = names[i];
+	}
+	(void)n;
+	return t;
+}
+
+static struct et_type *sizeof_expr(struct sema *s, struct ast_node *n)
+{
+	struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
+	struct et_type *t;
+
+	if (n->u.typeq.ty)
+		t = typespec(s, n->u.typeq.ty);
+	else
+		t = sema_expr(s, n->u.typeq.expr);
+	if (!t || sema_is_none(t))
+		return s->t_none;
+	c->value = t->size;
+	n->sym = c;
+	return s->t_u64;
+}
+
+static struct et_type *block_expr(struct sema *s, struct ast_node *n)
+{
+	struct sema_scope sc = {.up = s->probe->scope};
+	struct et_type *t = s->t_void;
+
+	s->probe->scope = &sc;
+	for (uint32_t i = 0; i < n->u.block.stmts.count; i++)
+		sema_stmt(s, n->u.block.stmts.items[i]);
+	if (n->u.block.value)
+		t = sema_expr(s, n->u.block.value);
+	s->probe->scope = sc.up;
+	return t;
+}
+
+static struct et_type *expr_inner(struct sema *s, struct ast_node *n)
+{
+	switch (n->kind) {
+	case AST_INT:
+		return n->u.integer.is_unsigned || n->u.integer.value > (uint64_t)INT64_MAX ? s->t_u64 : s->t_i64;
+	case AST_BOOL:
+		return s->t_bool;
+	case AST_STRING:
+		return type_string(s->arena, n->u.string.len + 1);
+	case AST_IDENT:
+		return sema_ident(s, n);
+	case AST_POSITIONAL:
+		return positional(s, n, false);
+	case AST_POSITIONAL_COUNT: {
+		struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
+
+		c->value = s->opts->npositional;
+		n->sym = c;
+		return s->t_i64;
+	}
+	case AST_VAR:
+		return var_read(s, n);
+	case AST_MAP:
+		return sema_map_read(s, n);
+	case AST_CALL:
+		return sema_call(s, n, false);
+	case AST_BINARY:
+		return binary(s, n);
+	case AST_UNARY:
+		return unary(s, n);
+	case AST_INCDEC:
+		return incdec(s, n);
+	case AST_TERNARY:
+		return ternary(s, n);
+	case AST_CAST:
+		return cast(s, n);
+	case AST_FIELD:
+		return field(s, n);
+	case AST_TUPLE_INDEX:
+		return tuple_index(s, n);
+	case AST_TUPLE:
+		return tuple(s, n, &n->u.list, NULL);
+	case AST_RECORD:
+		return tuple(s, n, &n->u.record.values, n->u.record.names);
+	case AST_SIZEOF:
+		return sizeof_expr(s, n);
+	case AST_BLOCK_EXPR:
+		return block_expr(s, n);
+	case AST_INDEX:
+		sema_expr(s, n->u.index.base);
+		sema_expr(s, n->u.index.index);
+		sema_error(s, n->loc, "indexing with [ ] is not supported by etrace yet");
+		sema_hint(s, "use .N to take element N of a tuple");
+		return s->t_none;
+	case AST_OFFSETOF:
+	case AST_TYPEOF:
+		sema_error(s, n->loc, "%s is not supported by etrace yet", ast_kind_name(n->kind));
+		return s->t_none;
+	default:
+		sema_error(s, n->loc, "expected an expression, found %s", ast_kind_name(n->kind));
+		return s->t_none;
+	}
+}
+
+struct et_type *sema_expr(struct sema *s, struct ast_node *n)
+{
+	struct et_type *t = expr_inner(s, n);
+
+	if (!t)
+		t = s->t_none;
+	n->type = t;
+	return t;
+}
+
+/* ---- statements ---- */
+
+static void cond_check(struct sema *s, struct ast_node *c, const char *what)
+{
+	struct et_type *t = sema_expr(s, c);
+
+	if (!sema_is_none(t) && !sema_is_intlike(t))
+		sema_error(s, c->loc, "Invalid condition in %s: %s", what, sema_tname(s, t));
+}
+
+static void assign(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *target = n->u.assign.target, *value = n->u.assign.value;
+	enum ast_op op = n->u.assign.op;
+
+	if (!target) {
+		sema_expr(s, value);
+		return;
+	}
+	if (target->kind == AST_MAP) {
+		struct sema_map *m = sema_map_get(s, target->u.map.name, target->loc);
+		struct et_type *vt;
+
+		target->sym = map_ref(s, m);
+		sema_map_keys(s, target, m);
+		if (op == AST_OP_NONE && sema_is_agg_call(value)) {
+			vt = sema_call(s, value, true);
+			value->type = vt;
+			map_store(s, m, target, vt, n->loc);
+			return;
+		}
+		vt = sema_expr(s, value);
+		if (op != AST_OP_NONE) {
+			m->read = true;
+			if (!sema_is_none(vt) && !sema_is_intlike(vt)) {
+				sema_error(s, n->loc, "the %s= operator needs an integer value, not %s", ast_op_text(op),
+					   sema_tname(s, vt));
+				return;
+			}
+			if (m->value && m->value->kind != ET_INT) {
+				sema_error(s, n->loc, "the %s= operator needs an integer map; %s holds %s",
+					   ast_op_text(op), m->name, sema_tname(s, m->value));
+				return;
+			}
+			map_store(s, m, target, m->value ? m->value : s->t_i64, n->loc);
+			return;
+		}
+		map_store(s, m, target, vt, n->loc);
+		return;
+	}
+	if (target->kind == AST_VAR) {
+		struct et_type *vt = sema_expr(s, value);
+
+		var_assign(s, target, vt, op, n->loc);
+		return;
+	}
+	sema_expr(s, value);
+	sema_error(s, target->loc, "cannot assign to this expression");
+	sema_hint(s, "assign to a variable ($x = ...) or a map (@m[key] = ...)");
+}
+
+static void let(struct sema *s, struct ast_node *n)
+{
+	struct sema_scope_var *old = var_lookup(s, n->u.let.var), *v;
+	struct et_type *t = NULL, *vt = NULL;
+
+	if (n->u.let.ty)
+		t = typespec(s, n->u.let.ty);
+	if (n->u.let.init)
+		vt = sema_expr(s, n->u.let.init);
+	if (old) {
+		sema_error(s, n->loc, "variable %s is already declared (at line %u)", n->u.let.var, old->var->loc.line);
+		sema_hint(s, "give the new variable another name");
+	}
+	if (t)
+		t = sema_storage_type(s, t);
+	else if (n->u.let.ty)
+		t = s->t_none;
+	v = var_declare(s, s->probe->scope, n->u.let.var, t, n->loc);
+	n->sym = v->var;
+	n->type = s->t_void;
+	if (n->u.let.init) {
+		struct ast_node target = {.kind = AST_VAR, .loc = n->loc};
+
+		target.u.name = n->u.let.var;
+		var_assign(s, &target, vt, AST_OP_NONE, n->loc);
+	}
+}
+
+static void loop_body(struct sema *s, struct ast_node *body)
+{
+	s->probe->loop_depth++;
+	sema_block(s, body, true);
+	s->probe->loop_depth--;
+}
+
+static void for_map(struct sema *s, struct ast_node *n)
+{
+	struct sema_scope sc = {.up = s->probe->scope};
+	struct sema_scope_var *v;
+	int mi = sema_map_whole(s, n->u.for_map.map, true);
+	struct et_type *t = s->t_none;
+
+	if (mi >= 0) {
+		struct sema_map *m = &s->maps[mi];
+
+		if (type_is_aggregation(m->value)) {
+			sema_error(s, n->u.for_map.map->loc, "for loops over aggregation maps (%s holds %s) are not "
+				   "supported by etrace yet", m->name, sema_tname(s, m->value));
+		} else {
+			struct et_type *el[2] = {m->key_state == 2 ? m->key : s->t_u64, m->value};
+
+			t = type_tuple(s->arena, el, 2);
+		}
+	}
+	s->probe->scope = &sc;
+	v = var_declare(s, &sc, n->u.for_map.var, t, n->loc);
+	v->assigned = true;
+	v->used = true;
+	n->sym = v->var;
+	loop_body(s, n->u.for_map.body);
+	s->probe->scope = sc.up;
+}
+
+static void for_range(struct sema *s, struct ast_node *n)
+{
+	struct sema_scope sc = {.up = s->probe->scope};
+	struct sema_scope_var *v;
+	struct et_type *lo = sema_expr(s, n->u.for_range.lo), *hi = sema_expr(s, n->u.for_range.hi);
+
+	if (!sema_is_none(lo) && !sema_is_intlike(lo))
+		sema_error(s, n->u.for_range.lo->loc, "range bounds must be integers, not %s", sema_tname(s, lo));
+	if (!sema_is_none(hi) && !sema_is_intlike(hi))
+		sema_error(s, n->u.for_range.hi->loc, "range bounds must be integers, not %s", sema_tname(s, hi));
+	s->probe->scope = &sc;
+	v = var_declare(s, &sc, n->u.for_range.var, s->t_i64, n->loc);
+	v->assigned = true;
+	v->used = true;
+	n->sym = v->var;
+	loop_body(s, n->u.for_range.body);
+	s->probe->scope = sc.up;
+}
+
+void sema_block(struct sema *s, struct ast_node *block, bool new_scope)
+{
+	struct sema_scope sc = {.up = s->probe->scope};
+
+	block->type = s->t_void;
+	if (block->kind != AST_BLOCK) {
+		sema_stmt(s, block);
+		return;
+	}
+	if (new_scope)
+		s->probe->scope = &sc;
+	for (uint32_t i = 0; i < block->u.block.stmts.count; i++)
+		sema_stmt(s, block->u.block.stmts.items[i]);
+	if (new_scope) {
+		/* plain assignments in a nested block declare at probe scope, so only lets live here */
+		for (struct sema_scope_var *v = sc.vars; v; v = v->next)
+			if (!v->used && v->assigned)
+				sema_warning(s, v->var->loc, "variable %s is assigned but never used", v->name);
+		s->probe->scope = sc.up;
+	}
+}
+
+void sema_stmt(struct sema *s, struct ast_node *n)
+{
+	int64_t c;
+
+	switch (n->kind) {
+	case AST_EXPR_STMT:
+		sema_expr(s, n->u.expr_stmt.expr);
+		break;
+	case AST_ASSIGN:
+		assign(s, n);
+		break;
+	case AST_LET:
+		let(s, n);
+		break;
+	case AST_IF:
+		cond_check(s, n->u.if_.cond, "if()");
+		sema_block(s, n->u.if_.then, true);
+		if (n->u.if_.els)
+			sema_block(s, n->u.if_.els, true);
+		break;
+	case AST_WHILE:
+		cond_check(s, n->u.while_.cond, "while()");
+		loop_body(s, n->u.while_.body);
+		break;
+	case AST_FOR_MAP:
+		for_map(s, n);
+		break;
+	case AST_FOR_RANGE:
+		for_range(s, n);
+		break;
+	case AST_UNROLL:
+		sema_expr(s, n->u.unroll.count);
+		if (!sema_const_int(s, n->u.unroll.count, &c)) {
+			sema_error(s, n->u.unroll.count->loc, "unroll() needs a constant integer count");
+		} else if (c < 1 || c > 100) {
+			sema_error(s, n->u.unroll.count->loc, "unroll() count must be between 1 and 100 (%" PRId64
+				   " given)", c);
+		}
+		sema_block(s, n->u.unroll.body, true);
+		break;
+	case AST_BREAK:
+	case AST_CONTINUE:
+		if (s->probe->loop_depth == 0)
+			sema_error(s, n->loc, "'%s' can only be used inside a loop",
+				   n->kind == AST_BREAK ? "break" : "continue");
+		break;
+	case AST_RETURN:
+		if (n->u.ret.value) {
+			sema_expr(s, n->u.ret.value);
+			sema_error(s, n->u.ret.value->loc, "return in a probe takes no value");
+			sema_hint(s, "write 'return;' to end the probe, or exit() to end the program");
+		}
+		break;
+	case AST_BLOCK:
+		sema_block(s, n, true);
+		break;
+	default:
+		sema_expr(s, n);
+		break;
+	}
+	if (!n->type)
+		n->type = s->t_void;
+}

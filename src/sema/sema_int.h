@@ -1,0 +1,119 @@
+/* sema_int: state shared by the files of the semantic pass (sema.c, sema_expr.c, builtins.c,
+ * printf_check.c). Internal to src/sema; the public contract is sema.h.
+ * Memory: everything here lives in the compile arena (s->arena); prog tables in prog->arena.
+ * Failure: user errors are reported through sema_error() (which is silent in the quiet first pass). */
+#ifndef ET_SEMA_INT_H
+#define ET_SEMA_INT_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../probes/provider.h"
+#include "../parser/ast.h"
+#include "program.h"
+#include "sema.h"
+#include "types.h"
+
+/* What sema knows about one script map (@name), across all probes. */
+struct sema_map {
+	const char *name;           /* interned "@m" */
+	int key_state;              /* 0 unknown, 1 keyless, 2 keyed */
+	struct et_type *key;        /* storage type of the key (keyed maps) */
+	struct et_loc key_loc;      /* where the key type was fixed */
+	struct et_type *value;      /* storage type, or ET_AGG_* */
+	struct et_loc value_loc;    /* where the value type was fixed */
+	bool assigned, read, declared;
+	uint64_t declared_size;     /* let @m = hash(N) */
+	struct et_loc first_loc;
+	/* from the quiet first pass: lets a map be read in a probe written before its assignment */
+	int hint_key_state;
+	struct et_type *hint_key, *hint_value;
+};
+
+struct sema_scope_var {
+	const char *name;
+	struct sema_var *var;
+	bool assigned, used;
+	struct sema_scope_var *next;
+};
+
+struct sema_scope {
+	struct sema_scope *up;
+	struct sema_scope_var *vars;
+};
+
+/* The AST probe being analysed. */
+struct sema_probe_ctx {
+	struct ast_node *node;
+	struct sema_probe *info;
+	unsigned flags;              /* PROVIDER_HAS_* shared by every attach point */
+	const struct et_provider *providers[8]; /* distinct providers of the probe, for messages */
+	uint32_t nproviders;
+	bool any_user;
+	struct et_type *args_type;   /* tracepoint record, loaded on first use of args */
+	bool args_failed;
+	struct sema_scope *top;      /* probe scope (plain assignments declare here) */
+	struct sema_scope *scope;    /* innermost scope */
+	uint32_t loop_depth;
+};
+
+struct sema {
+	const struct sema_options *opts;
+	struct arena *arena;
+	struct strtab *strtab;
+	struct diag_sink *diag;
+	struct et_program *prog;
+	bool quiet;                  /* first pass: learn map types, report nothing */
+	uint32_t max_strlen, max_map_keys;
+	struct sema_map *maps;
+	uint32_t nmaps, capmaps;
+	uint32_t capevents;
+	struct sema_probe_ctx *probe;
+	/* common types */
+	struct et_type *t_void, *t_none, *t_i64, *t_u64, *t_bool;
+};
+
+/* Diagnostics (no-ops in the quiet pass). sema_hint attaches to the last reported diagnostic. */
+void sema_error(struct sema *s, struct et_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sema_warning(struct sema *s, struct et_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sema_hint(struct sema *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "did you mean 'x'?" over a NULL-terminated list of candidates; NULL when nothing is close. */
+const char *sema_closest(const char *name, const char *const *cands, size_t n);
+unsigned sema_edit_distance(const char *a, const char *b);
+
+/* Type helpers (sema_expr.c). */
+const char *sema_tname(struct sema *s, const struct et_type *t); /* formatted into the arena */
+struct et_type *sema_storage_type(struct sema *s, struct et_type *t);
+bool sema_is_intlike(const struct et_type *t); /* INT, BOOL, POINTER */
+bool sema_is_none(const struct et_type *t);
+bool sema_const_int(struct sema *s, struct ast_node *n, int64_t *out);
+
+/* Expressions and statements (sema_expr.c). */
+struct et_type *sema_expr(struct sema *s, struct ast_node *n);
+void sema_stmt(struct sema *s, struct ast_node *n);
+void sema_block(struct sema *s, struct ast_node *block, bool new_scope);
+struct sema_map *sema_map_get(struct sema *s, const char *name, struct et_loc loc);
+/* Type check and annotate a map node read as a value (@m or @m[k]). */
+struct et_type *sema_map_read(struct sema *s, struct ast_node *n);
+/* Type check the keys of map node n (sets the key type at first use). */
+void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m);
+/* Check expression k used as a whole key of m (has_key(@m, k), delete(@m, k)). */
+void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k);
+/* A positional parameter used as a string (str($N)): annotates n, returns its type. */
+struct et_type *sema_positional_string(struct sema *s, struct ast_node *n);
+/* Annotate an AST_MAP used whole (print(@m), clear(@m), for loops): returns the map index or -1. */
+int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned);
+
+/* Builtins (builtins.c). */
+struct et_type *sema_ident(struct sema *s, struct ast_node *n);
+struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed);
+bool sema_is_agg_call(const struct ast_node *n);
+/* Register an async event; returns its index (or -1 in the quiet pass). */
+int sema_add_event(struct sema *s, enum et_event_kind kind, const char *fmt, struct et_type *args, int map,
+		   struct et_loc loc);
+
+/* printf-style format checking (printf_check.c): checks args[first..] against fmt; `fn` names the
+ * function in messages ("printf"). Returns true when they match. */
+bool sema_check_format(struct sema *s, const char *fn, struct ast_node *call, const struct ast_node *fmt,
+		       struct ast_node **args, uint32_t nargs);
+
+#endif
