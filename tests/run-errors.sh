@@ -1,0 +1,59 @@
+#!/bin/bash
+# run-errors.sh: golden tests for semantic errors. Each tests/errors/NAME.et is analysed by sema_tool;
+# its stderr must equal NAME.err byte for byte, and its exit code NAME.code (default 1).
+# NAME.args, when present, holds extra sema_tool arguments: options before the file (--unsafe, --cpid),
+# then "--" and positional parameters, e.g. "--unsafe -- 7 abc".
+# Usage: run-errors.sh SEMA_TOOL [SOURCE_DIR]
+#   SEMA_TOOL may also be the etrace binary: then tests/sema_tool beside it in the build tree is used.
+# Prints one line per failure and "errors: N passed, M failed"; exits 1 when any failed, 77 when there
+# is no sema_tool. Set UPDATE=1 to (re)write the .err/.code files from the current output.
+tool=$1
+src=${2:-$(cd "$(dirname "$0")/.." && pwd)}
+if [ -z "$tool" ]; then
+	echo "usage: $0 SEMA_TOOL [SOURCE_DIR]" >&2
+	exit 2
+fi
+if [ "$(basename "$tool")" != sema_tool ]; then
+	cand=$(dirname "$tool")/tests/sema_tool
+	if [ -x "$cand" ]; then
+		tool=$cand
+	else
+		echo "SKIP: sema_tool not built (looked for $cand)"
+		exit 77
+	fi
+fi
+tool=$(cd "$(dirname "$tool")" && pwd)/$(basename "$tool")
+cd "$src/tests/errors" || exit 2
+
+pass=0
+fail=0
+for et in *.et; do
+	name=${et%.et}
+	opts=()
+	pos=()
+	if [ -f "$name.args" ]; then
+		read -r -a words < "$name.args"
+		seen=0
+		for w in "${words[@]}"; do
+			if [ "$seen" = 0 ] && [ "$w" = "--" ]; then seen=1; continue; fi
+			if [ "$seen" = 0 ]; then opts+=("$w"); else pos+=("$w"); fi
+		done
+	fi
+	out=$("$tool" "${opts[@]}" "$et" "${pos[@]}" 2>&1 >/dev/null)
+	code=$?
+	want_code=1
+	[ -f "$name.code" ] && want_code=$(cat "$name.code")
+	if [ -n "$UPDATE" ]; then
+		printf '%s\n' "$out" > "$name.err"
+		[ "$code" != 1 ] && echo "$code" > "$name.code"
+	fi
+	if [ "$out" == "$(cat "$name.err" 2>/dev/null)" ] && [ "$code" == "$want_code" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $name (exit $code, expected $want_code)"
+		diff <(cat "$name.err" 2>/dev/null) <(printf '%s\n' "$out") | head -20
+	fi
+done
+echo "errors: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,70 @@
+/* sema_tool: parse and analyse one script (no codegen, no kernel objects), render the diagnostics to
+ * stderr. Used by tests/run-errors.sh.
+ *   sema_tool [--unsafe] [--cpid] [--max-strlen N] FILE [POSITIONAL...]
+ * Exit status: 0 when there are no errors (warnings may be printed), 1 on errors, 2 on usage errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser/ast.h"
+#include "parser/parse.h"
+#include "sema/program.h"
+#include "sema/sema.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "support/strtab.h"
+
+int main(int argc, char **argv)
+{
+	struct sema_options opts = {.max_strlen = 64, .max_map_keys = 4096};
+	int i = 1, status = 1;
+	uint32_t file;
+
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "--unsafe") == 0)
+			opts.unsafe = true;
+		else if (strcmp(argv[i], "--cpid") == 0)
+			opts.has_cpid = true;
+		else if (strcmp(argv[i], "--max-strlen") == 0 && i + 1 < argc)
+			opts.max_strlen = (uint32_t)strtoul(argv[++i], NULL, 10);
+		else {
+			fprintf(stderr, "usage: sema_tool [--unsafe] [--cpid] [--max-strlen N] FILE [ARG...]\n");
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: sema_tool [--unsafe] [--cpid] [--max-strlen N] FILE [ARG...]\n");
+		return 2;
+	}
+	opts.positional = (const char *const *)argv + i + 1;
+	opts.npositional = (uint32_t)(argc - i - 1);
+
+	struct source_set *sources = source_set_new();
+	struct arena *arena = arena_new();
+	struct strtab *strtab = strtab_new(arena);
+	struct diag_sink *diag = diag_new(sources);
+	struct et_program *prog = et_program_new();
+
+	file = source_load_file(sources, argv[i]);
+	if (!file) {
+		fprintf(stderr, "sema_tool: cannot read '%s': %s\n", argv[i], strerror(errno));
+		status = 2;
+		goto out;
+	}
+	struct parse_ctx pctx = {arena, strtab, diag, sources};
+	struct ast_node *ast = parse_program(&pctx, file);
+
+	if (ast && !diag_has_errors(diag))
+		sema_analyze(ast, &opts, arena, strtab, diag, prog);
+	diag_render(diag, stderr);
+	status = diag_has_errors(diag) ? 1 : 0;
+out:
+	et_program_free(prog);
+	diag_free(diag);
+	strtab_free(strtab);
+	arena_free(arena);
+	source_set_free(sources);
+	return status;
+}
