@@ -122,6 +122,71 @@ struct ast_node *ast_new_binary(struct arena *a, struct et_loc loc, enum ast_op 
 				struct ast_node *r);
 struct ast_node *ast_new_unary(struct arena *a, struct et_loc loc, enum ast_op op, struct ast_node *e);
 
+/* More constructors (added by the front end; each sets kind and loc and copies list headers by value).
+ * `list` arguments may be NULL for an empty list. */
+struct ast_list *ast_list_new(struct arena *a);
+struct ast_node *ast_new_bool(struct arena *a, struct et_loc loc, bool v);
+struct ast_node *ast_new_string(struct arena *a, struct et_loc loc, const char *bytes, uint32_t len);
+/* IDENT, VAR (name "$x"), MAP_DECL-less names: sets u.name */
+struct ast_node *ast_new_name(struct arena *a, enum ast_kind kind, struct et_loc loc, const char *name);
+struct ast_node *ast_new_positional(struct arena *a, struct et_loc loc, uint32_t index);
+struct ast_node *ast_new_map(struct arena *a, struct et_loc loc, const char *name, struct ast_list *keys);
+struct ast_node *ast_new_call(struct arena *a, struct et_loc loc, const char *name, struct ast_list *args);
+struct ast_node *ast_new_incdec(struct arena *a, struct et_loc loc, enum ast_op op, bool prefix,
+				struct ast_node *e);
+struct ast_node *ast_new_ternary(struct arena *a, struct et_loc loc, struct ast_node *c, struct ast_node *t,
+				 struct ast_node *e);
+struct ast_typespec *ast_new_typespec(struct arena *a, struct et_loc loc, const char *name);
+struct ast_node *ast_new_cast(struct arena *a, struct et_loc loc, struct ast_typespec *to, struct ast_node *e);
+struct ast_node *ast_new_field(struct arena *a, struct et_loc loc, struct ast_node *base, const char *name,
+			       bool arrow);
+struct ast_node *ast_new_index(struct arena *a, struct et_loc loc, struct ast_node *base, struct ast_node *idx);
+struct ast_node *ast_new_tuple_index(struct arena *a, struct et_loc loc, struct ast_node *base, uint32_t idx);
+struct ast_node *ast_new_tuple(struct arena *a, struct et_loc loc, struct ast_list *items);
+struct ast_node *ast_new_record(struct arena *a, struct et_loc loc);
+void ast_record_add(struct arena *a, struct ast_node *record, const char *name, struct ast_node *value);
+/* SIZEOF or TYPEOF; exactly one of ty and e is non-NULL */
+struct ast_node *ast_new_typeq(struct arena *a, enum ast_kind kind, struct et_loc loc, struct ast_typespec *ty,
+			       struct ast_node *e);
+struct ast_node *ast_new_offsetof(struct arena *a, struct et_loc loc, struct ast_typespec *ty);
+void ast_offsetof_add(struct arena *a, struct ast_node *offsetof, const char *name);
+/* BLOCK */
+struct ast_node *ast_new_block(struct arena *a, struct et_loc loc, struct ast_list *stmts);
+/* BLOCK_EXPR: a final EXPR_STMT in stmts becomes the value */
+struct ast_node *ast_new_block_expr(struct arena *a, struct et_loc loc, struct ast_list *stmts);
+struct ast_node *ast_new_expr_stmt(struct arena *a, struct et_loc loc, struct ast_node *e);
+struct ast_node *ast_new_assign(struct arena *a, struct et_loc loc, struct ast_node *target, enum ast_op op,
+				struct ast_node *value);
+struct ast_node *ast_new_let(struct arena *a, struct et_loc loc, const char *var, struct ast_typespec *ty,
+			     struct ast_node *init);
+struct ast_node *ast_new_if(struct arena *a, struct et_loc loc, struct ast_node *c, struct ast_node *then,
+			    struct ast_node *els);
+struct ast_node *ast_new_while(struct arena *a, struct et_loc loc, struct ast_node *c, struct ast_node *body);
+struct ast_node *ast_new_for_map(struct arena *a, struct et_loc loc, const char *var, struct ast_node *map,
+				 struct ast_node *body);
+struct ast_node *ast_new_for_range(struct arena *a, struct et_loc loc, const char *var, struct ast_node *lo,
+				   struct ast_node *hi, struct ast_node *body);
+struct ast_node *ast_new_unroll(struct arena *a, struct et_loc loc, struct ast_node *count, struct ast_node *body);
+struct ast_node *ast_new_return(struct arena *a, struct et_loc loc, struct ast_node *value);
+/* PROBE: start with no attach points, add them, then finish with predicate (may be NULL) and body */
+struct ast_node *ast_new_probe(struct arena *a, struct et_loc loc);
+void ast_probe_add_attach(struct arena *a, struct ast_node *probe, const struct ast_attach *at);
+struct ast_node *ast_probe_finish(struct ast_node *probe, struct et_loc loc, struct ast_node *pred,
+				  struct ast_node *body, bool angle);
+struct ast_node *ast_new_map_decl(struct arena *a, struct et_loc loc, const char *name, const char *kind,
+				  uint64_t size);
+struct ast_node *ast_new_macro(struct arena *a, struct et_loc loc, const char *name, struct ast_list *params,
+			       struct ast_node *body);
+struct ast_node *ast_new_config(struct arena *a, struct et_loc loc);
+void ast_config_add(struct arena *a, struct ast_node *config, const char *key, struct ast_node *value);
+struct ast_node *ast_new_import(struct arena *a, struct et_loc loc, const char *path);
+/* PREPROC or C_DEF */
+struct ast_node *ast_new_raw(struct arena *a, enum ast_kind kind, struct et_loc loc, const char *text);
+struct ast_node *ast_new_program(struct arena *a, struct et_loc loc);
+
+/* Call fn for each direct child node of n, in source order (no recursion). */
+void ast_children(struct ast_node *n, void (*fn)(struct ast_node *child, void *ctx), void *ctx);
+
 /* Walk: pre runs before the children, post after; pre returning false skips the node's children
  * (post still runs). Children are visited in source order. Either callback may be NULL. */
 typedef bool (*ast_pre_fn)(struct ast_node *n, void *ctx);

@@ -1,0 +1,86 @@
+/* lexer: etrace script text → tokens for the bison parser (src/parser/parser.y).
+ * A reentrant flex scanner (bison-bridge, bison-locations). It knows where a probe header may start
+ * (top level) and returns a whole attach point there as one ATTACH token, already split into parts
+ * (struct ast_attach); inside blocks it returns expression tokens. It tells IDENT from TYPE_NAME with
+ * the type-name table (src/parser/typenames.h), keeps `#include`/`#define` lines and C definitions
+ * verbatim (PREPROC, C_DEF; the names they define join the table), decodes strings and integers and
+ * decides where an angle block `< … >` closes (see lexer.l).
+ * Takes: a struct lexer filled by the parser (context, file, text); gives tokens with struct et_loc
+ * spans (the parser turns bison's YYLTYPE back into et_loc). Strings and names live in ctx->arena /
+ * ctx->strtab. Lexical errors (unterminated string, bad escape, bad integer, stray character, too deep
+ * nesting) go to ctx->diag; the scanner then returns the best token it can so parsing goes on.
+ * Build: `flex -o lexer.c lexer.l`; lexer.c includes the bison header "parser.h", which must be
+ * generated beside it (`bison -d -o parser.c parser.y`); both need `-I src`. */
+#ifndef ET_LEXER_H
+#define ET_LEXER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../support/loc.h"
+#include "../parser/parse.h"
+
+struct typenames;
+
+/* What ends the body the scanner is in (it then returns to the top level). */
+enum lex_body {
+	LEX_BODY_BRACE, /* the `}` that brings the brace depth back to 0: probe, config, macro */
+	LEX_BODY_SEMI,  /* a `;` at brace depth 0: import, let @m = ... */
+	LEX_BODY_ANGLE, /* a `>` where a statement may start, at the block's top level */
+	LEX_BODY_PRED,  /* the `/` followed by `{` or `<`: a predicate */
+};
+
+/* An open bracket the scanner has not seen closed yet. */
+struct lex_open {
+	char ch; /* '{' '(' '[' or '<' (an angle block) */
+	struct et_loc loc;
+};
+
+struct lexer {
+	/* set by the parser before scanning */
+	struct parse_ctx *ctx;
+	uint32_t file;
+	const char *text; /* the whole file; token offsets index it */
+	size_t len;
+	struct typenames *types;
+
+	/* position of the next character (1-based line and column) and its byte offset */
+	uint32_t line, col;
+	size_t off;
+	/* the token scanned last */
+	struct et_loc tok;
+	size_t tok_off, tok_len;
+	struct et_loc last_end; /* span of the last token that was not white space */
+	struct et_loc last_attach;
+
+	/* block tracking */
+	enum lex_body body;
+	uint32_t braces;      /* brace depth inside the current body */
+	uint32_t parens;      /* ( and [ depth inside the current body */
+	bool stmt_start;      /* angle body: a statement may start here, so `>` closes the block */
+	bool have_top_gt;     /* angle body: a `>` at its top level since the last `;` */
+	struct et_loc top_gt;
+	struct lex_open open[PARSE_MAX_DEPTH];
+	uint32_t nopen;
+	bool fatal; /* an error after which the scanner returns end of input (nesting too deep) */
+
+	/* the parser's last syntax error (one report per location) */
+	bool err_any;
+	struct et_loc err_last;
+
+	/* C definition being collected */
+	size_t cdef_off;
+	struct et_loc cdef_loc;
+	int cdef_depth;
+	bool cdef_typedef;
+};
+
+/* Create the flex scanner for lx (lx->text, lx->len, ctx, file, types set; the rest zeroed).
+ * Returns 0 or -ENOMEM; *scanner is freed with lexer_close(). */
+int lexer_open(struct lexer *lx, void **scanner);
+void lexer_close(void *scanner); /* NULL-safe */
+
+/* The token kind name used in "unexpected …" messages for an opener character. */
+const char *lexer_opener_name(char ch);
+
+#endif
