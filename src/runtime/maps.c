@@ -1,0 +1,413 @@
+/* maps: read a map from the kernel, combine per-CPU values, sort and print it as bpftrace does.
+ *
+ * Combining (types.h layouts, one slot per possible CPU, slots 8-byte aligned): count and sum add
+ * up; min/max take the extreme of the CPUs whose is_set is non-zero; avg/stats add counts and totals
+ * and print total / count (truncated); hist/lhist add bucket by bucket.
+ * Sorting (bpftrace types_format.cpp): count, sum and integer values ascending by value; min/max by
+ * the value taken as unsigned; avg/stats by the average; hist/lhist by the total count; anything else
+ * by key (integers signed, strings bytewise, tuples field by field). Entries are first put in key
+ * order so that equal values come out in a stable, reproducible order.
+ * Printing: "@m: v" for keyless maps, "@m[k1, k2]: v" for keyed ones (tuple parentheses dropped);
+ * histograms as "@m[k]:" + rows + a blank line. print(@m, top, div) keeps the last `top` entries and
+ * divides values by div. See rt_int.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../sema/program.h"
+#include "../sema/types.h"
+#include "rt_int.h"
+
+/* ---- reading ---- */
+
+int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_snapshot *s)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	size_t cap = 0, stride;
+	uint8_t *key = NULL, *next = NULL;
+	bool first = true;
+	int err = 0, ncpus;
+
+	memset(s, 0, sizeof(*s));
+	memset(&info, 0, sizeof(info));
+	s->desc = desc;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	switch (info.type) {
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		ncpus = libbpf_num_possible_cpus();
+		if (ncpus <= 0)
+			return ncpus ? ncpus : -EINVAL;
+		s->ncpus = (uint32_t)ncpus;
+		s->value_slot = (info.value_size + 7) & ~7u;
+		break;
+	default:
+		s->ncpus = 1;
+		s->value_slot = info.value_size;
+	}
+	s->is_array = info.type == BPF_MAP_TYPE_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	s->key_size = info.key_size;
+	stride = (size_t)s->value_slot * s->ncpus;
+	key = rt_xcalloc(1, info.key_size);
+	next = rt_xcalloc(1, info.key_size);
+	for (;;) {
+		if (bpf_map_get_next_key(fd, first ? NULL : key, next)) {
+			if (errno != ENOENT)
+				err = -errno;
+			break;
+		}
+		first = false;
+		if (s->count == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			uint8_t *k = realloc(s->keys, ncap * info.key_size), *v;
+
+			if (!k) {
+				err = -ENOMEM;
+				break;
+			}
+			s->keys = k;
+			v = realloc(s->values, ncap * stride);
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			s->values = v;
+			cap = ncap;
+		}
+		memcpy(key, next, info.key_size);
+		if (bpf_map_lookup_elem(fd, key, s->values + s->count * stride)) {
+			if (errno == ENOENT)
+				continue; /* deleted meanwhile */
+			err = -errno;
+			break;
+		}
+		memcpy(s->keys + s->count * info.key_size, key, info.key_size);
+		s->count++;
+	}
+	free(key);
+	free(next);
+	if (err)
+		rt_map_snapshot_free(s);
+	return err;
+}
+
+void rt_map_snapshot_free(struct rt_map_snapshot *s)
+{
+	free(s->keys);
+	free(s->values);
+	s->keys = s->values = NULL;
+	s->count = 0;
+}
+
+/* ---- combining ---- */
+
+struct entry {
+	const uint8_t *key, *raw; /* raw: the first CPU's slot */
+	uint64_t u;               /* count, sum, min/max, int value (bits) */
+	int64_t count, total;     /* avg/stats */
+	uint64_t *slots;          /* hist/lhist, combined */
+	uint64_t hist_total;
+	size_t rank;              /* position in key order */
+	size_t index;             /* position in the snapshot */
+};
+
+static int64_t get_i64(const uint8_t *p)
+{
+	int64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint32_t value_slots(const struct et_type *t)
+{
+	if (t->kind == ET_AGG_HIST)
+		return ET_HIST_SLOTS;
+	return lhist_slots(t->lh_min, t->lh_max, t->lh_step);
+}
+
+static void combine(const struct rt_map_snapshot *s, const struct et_type *vt, size_t i, struct entry *e,
+		    uint64_t *slots)
+{
+	size_t stride = (size_t)s->value_slot * s->ncpus;
+	const uint8_t *v = s->values + i * stride;
+	uint32_t c, k, n;
+	bool set = false;
+
+	e->raw = v;
+	e->index = i;
+	for (c = 0; c < s->ncpus; c++) {
+		const uint8_t *p = v + (size_t)c * s->value_slot;
+
+		switch (vt->kind) {
+		case ET_AGG_COUNT:
+		case ET_AGG_SUM:
+			e->u += get_u64(p);
+			break;
+		case ET_AGG_MIN:
+		case ET_AGG_MAX:
+			if (!get_u64(p + 8))
+				break;
+			if (!set || (vt->kind == ET_AGG_MIN ? get_i64(p) < (int64_t)e->u : get_i64(p) > (int64_t)e->u))
+				e->u = (uint64_t)get_i64(p);
+			set = true;
+			break;
+		case ET_AGG_AVG:
+		case ET_AGG_STATS:
+			e->count += get_i64(p);
+			e->total += get_i64(p + 8);
+			break;
+		case ET_AGG_HIST:
+		case ET_AGG_LHIST:
+			n = value_slots(vt);
+			if ((size_t)n * 8 > s->value_slot)
+				n = s->value_slot / 8;
+			e->slots = slots;
+			for (k = 0; k < n; k++)
+				slots[k] += get_u64(p + (size_t)k * 8);
+			break;
+		default:
+			if (c == 0 && (vt->kind == ET_INT || vt->kind == ET_BOOL))
+				e->u = (uint64_t)rt_read_int(p, vt->size, vt->is_signed);
+			break;
+		}
+	}
+	if (e->slots) {
+		n = value_slots(vt);
+		for (k = 0; k < n; k++)
+			e->hist_total += e->slots[k];
+	}
+}
+
+static bool entry_is_zero(const struct rt_map_snapshot *s, size_t i)
+{
+	size_t stride = (size_t)s->value_slot * s->ncpus, k;
+	const uint8_t *v = s->values + i * stride;
+
+	for (k = 0; k < stride; k++)
+		if (v[k])
+			return false;
+	return true;
+}
+
+/* ---- sorting ---- */
+
+static const struct et_type *sort_key_type; /* qsort has no context argument in C17 */
+static const struct et_type *sort_value_type;
+
+static int cmp_key_field(const struct et_type *t, const uint8_t *a, const uint8_t *b)
+{
+	if (t->kind == ET_INT) {
+		int64_t x = rt_read_int(a, t->size, true), y = rt_read_int(b, t->size, true);
+
+		return x < y ? -1 : x > y;
+	}
+	if (t->kind == ET_STRING)
+		return memcmp(a, b, t->size);
+	return 0;
+}
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+	const struct et_type *t = sort_key_type;
+	int r = 0;
+	uint32_t i;
+
+	if (t && t->kind == ET_TUPLE) {
+		for (i = 0; i < t->nfields && !r; i++)
+			r = cmp_key_field(t->fields[i].type, a->key + t->fields[i].offset, b->key + t->fields[i].offset);
+	} else if (t) {
+		r = cmp_key_field(t, a->key, b->key);
+	}
+	if (r)
+		return r;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int cmp3_u(uint64_t x, uint64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
+static int cmp3_s(int64_t x, int64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
+static int64_t entry_avg(const struct entry *e)
+{
+	return e->count ? e->total / e->count : 0;
+}
+
+static int cmp_value(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+	const struct et_type *t = sort_value_type;
+	int r = 0;
+
+	switch (t->kind) {
+	case ET_AGG_COUNT:
+		r = cmp3_u(a->u, b->u);
+		break;
+	case ET_AGG_SUM:
+	case ET_INT:
+		r = t->is_signed ? cmp3_s((int64_t)a->u, (int64_t)b->u) : cmp3_u(a->u, b->u);
+		break;
+	case ET_AGG_MIN:
+	case ET_AGG_MAX:
+		r = cmp3_u(a->u, b->u);
+		break;
+	case ET_AGG_AVG:
+	case ET_AGG_STATS:
+		r = cmp3_s(entry_avg(a), entry_avg(b));
+		break;
+	case ET_AGG_HIST:
+	case ET_AGG_LHIST:
+		r = cmp3_u(a->hist_total, b->hist_total);
+		break;
+	default:
+		break;
+	}
+	if (r)
+		return r;
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+static bool sorts_by_value(const struct et_type *t)
+{
+	switch (t->kind) {
+	case ET_AGG_COUNT: case ET_AGG_SUM: case ET_INT: case ET_AGG_MIN: case ET_AGG_MAX:
+	case ET_AGG_AVG: case ET_AGG_STATS: case ET_AGG_HIST: case ET_AGG_LHIST:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---- printing ---- */
+
+static void format_key(struct rt_str *o, const struct et_program *prog, const struct et_type *kt,
+		       const uint8_t *key)
+{
+	uint32_t i;
+
+	if (kt->kind != ET_TUPLE) {
+		rt_format_value(o, prog, kt, key);
+		return;
+	}
+	for (i = 0; i < kt->nfields; i++) {
+		if (i)
+			rt_str_puts(o, ", ");
+		rt_format_value(o, prog, kt->fields[i].type, key + kt->fields[i].offset);
+	}
+}
+
+static void format_entry_value(struct rt_str *o, const struct et_program *prog, const struct et_type *vt,
+			       const struct entry *e, uint64_t div)
+{
+	switch (vt->kind) {
+	case ET_AGG_COUNT:
+		rt_str_printf(o, "%llu", (unsigned long long)(e->u / div));
+		break;
+	case ET_AGG_SUM:
+		if (vt->is_signed)
+			rt_str_printf(o, "%lld", (long long)((int64_t)e->u / (int64_t)div));
+		else
+			rt_str_printf(o, "%llu", (unsigned long long)(e->u / div));
+		break;
+	case ET_AGG_MIN:
+	case ET_AGG_MAX:
+		rt_str_printf(o, "%lld", (long long)((int64_t)e->u / (int64_t)div));
+		break;
+	case ET_AGG_AVG:
+		rt_str_printf(o, "%lld", (long long)(entry_avg(e) / (int64_t)div));
+		break;
+	case ET_AGG_STATS:
+		rt_str_printf(o, "{ .count = %lld, .average = %lld, .total = %lld }", (long long)e->count,
+			      (long long)(entry_avg(e) / (int64_t)div), (long long)e->total);
+		break;
+	case ET_INT:
+		if (vt->is_signed)
+			rt_str_printf(o, "%lld", (long long)((int64_t)e->u / (int64_t)div));
+		else
+			rt_str_printf(o, "%llu", (unsigned long long)(e->u / div));
+		break;
+	case ET_AGG_HIST:
+		rt_str_putc(o, '\n');
+		rt_format_hist(o, e->slots, ET_HIST_SLOTS, div);
+		break;
+	case ET_AGG_LHIST:
+		rt_str_putc(o, '\n');
+		rt_format_lhist(o, e->slots, value_slots(vt), vt->lh_min, vt->lh_max, vt->lh_step);
+		break;
+	default:
+		rt_format_value(o, prog, vt, e->raw);
+		break;
+	}
+}
+
+size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
+		     uint64_t top, uint64_t div)
+{
+	const struct et_map_desc *m = s->desc;
+	const struct et_type *vt = m->value;
+	bool is_hist = vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST;
+	uint32_t nslots = is_hist ? value_slots(vt) : 0;
+	struct entry *es;
+	uint64_t *slots = NULL;
+	size_t n = 0, i, skip = 0, printed = 0;
+
+	if (s->count == 0)
+		return 0;
+	if (div == 0)
+		div = 1;
+	es = rt_xcalloc(s->count, sizeof(*es));
+	if (is_hist)
+		slots = rt_xcalloc(s->count * nslots, sizeof(*slots));
+	for (i = 0; i < s->count; i++) {
+		if (s->is_array && entry_is_zero(s, i))
+			continue;
+		es[n].key = s->keys + i * s->key_size;
+		combine(s, vt, i, &es[n], slots ? slots + n * nslots : NULL);
+		n++;
+	}
+	sort_key_type = m->key;
+	sort_value_type = vt;
+	qsort(es, n, sizeof(*es), cmp_key);
+	for (i = 0; i < n; i++)
+		es[i].rank = i;
+	if (sorts_by_value(vt))
+		qsort(es, n, sizeof(*es), cmp_value);
+	if (top && n > top)
+		skip = n - top;
+	for (i = skip; i < n; i++) {
+		rt_str_puts(o, m->name);
+		if (m->key) {
+			rt_str_putc(o, '[');
+			format_key(o, prog, m->key, es[i].key);
+			rt_str_putc(o, ']');
+		}
+		rt_str_puts(o, is_hist ? ":" : ": ");
+		format_entry_value(o, prog, vt, &es[i], div);
+		rt_str_putc(o, '\n');
+		printed++;
+	}
+	free(slots);
+	free(es);
+	return printed;
+}

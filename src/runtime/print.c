@@ -1,0 +1,441 @@
+/* print: text forms of values and histograms, as bpftrace (HEAD) prints them.
+ * Values follow bpftrace's types_format: integers by signedness, booleans true/false, strings raw with
+ * a ".." trailer when they fill their buffer (probably truncated), tuples "(a, b)", structs and
+ * records "{ .a = 1, .b = 2 }", arrays "[1,2,3]", pointers "0x1234", buffers with non-printable bytes
+ * as \xNN. Histogram rows are "LABEL" left-aligned in 16 columns, the count right-aligned in 8, " |",
+ * a bar of '@' left-aligned in 52 columns and "|"; labels follow bpftrace's bucket naming (see
+ * hist_label / lhist_label). See rt_int.h. */
+#define _DEFAULT_SOURCE /* getpwuid_r */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../sema/program.h"
+#include "../sema/types.h"
+#include "rt_int.h"
+
+int64_t rt_read_int(const uint8_t *data, uint32_t size, bool is_signed)
+{
+	uint64_t u = 0;
+
+	switch (size) {
+	case 1: {
+		uint8_t v;
+		memcpy(&v, data, 1);
+		return is_signed ? (int64_t)(int8_t)v : (int64_t)v;
+	}
+	case 2: {
+		uint16_t v;
+		memcpy(&v, data, 2);
+		return is_signed ? (int64_t)(int16_t)v : (int64_t)v;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, data, 4);
+		return is_signed ? (int64_t)(int32_t)v : (int64_t)v;
+	}
+	default:
+		memcpy(&u, data, size < 8 ? size : 8);
+		return (int64_t)u;
+	}
+}
+
+static void format_int(struct rt_str *o, const uint8_t *data, uint32_t size, bool is_signed)
+{
+	int64_t v = rt_read_int(data, size, is_signed);
+
+	if (is_signed)
+		rt_str_printf(o, "%lld", (long long)v);
+	else
+		rt_str_printf(o, "%llu", (unsigned long long)(uint64_t)v);
+}
+
+static uint64_t read_u64(const uint8_t *data)
+{
+	uint64_t v;
+
+	memcpy(&v, data, 8);
+	return v;
+}
+
+static void format_string(struct rt_str *o, const uint8_t *data, uint32_t size)
+{
+	size_t n = strnlen((const char *)data, size);
+
+	rt_str_putn(o, (const char *)data, n);
+	if (n == size && size > 0)
+		rt_str_puts(o, "..");
+}
+
+static void format_buffer(struct rt_str *o, const uint8_t *data, uint32_t size)
+{
+	uint32_t len, i;
+
+	memcpy(&len, data, 4);
+	if (len > size - 4)
+		len = size - 4;
+	for (i = 0; i < len; i++) {
+		uint8_t c = data[4 + i];
+
+		if (isprint(c))
+			rt_str_putc(o, (char)c);
+		else
+			rt_str_printf(o, "\\x%02x", c);
+	}
+}
+
+static void format_ksym(struct rt_str *o, uint64_t addr);
+
+static void format_fields(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+			  const uint8_t *data, bool named)
+{
+	uint32_t i;
+
+	if (named && t->nfields == 0) {
+		rt_str_puts(o, "{}");
+		return;
+	}
+	rt_str_puts(o, named ? "{ " : "(");
+	for (i = 0; i < t->nfields; i++) {
+		const struct et_field *f = &t->fields[i];
+
+		if (i)
+			rt_str_puts(o, ", ");
+		if (named)
+			rt_str_printf(o, ".%s = ", f->name ? f->name : "");
+		if (f->bit_size) {
+			uint64_t v = 0;
+			uint32_t bytes = (f->bit_offset + f->bit_size + 7) / 8;
+
+			memcpy(&v, data + f->offset, bytes > 8 ? 8 : bytes);
+			v >>= f->bit_offset;
+			if (f->bit_size < 64)
+				v &= (1ull << f->bit_size) - 1;
+			rt_str_printf(o, "%llu", (unsigned long long)v);
+			continue;
+		}
+		rt_format_value(o, prog, f->type, data + f->offset);
+	}
+	rt_str_puts(o, named ? " }" : ")");
+}
+
+void rt_format_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		     const uint8_t *data)
+{
+	uint32_t i;
+
+	if (!t) {
+		format_int(o, data, 8, false);
+		return;
+	}
+	switch (t->kind) {
+	case ET_INT:
+		format_int(o, data, t->size, t->is_signed);
+		break;
+	case ET_BOOL:
+		rt_str_puts(o, data[0] ? "true" : "false");
+		break;
+	case ET_STRING:
+		format_string(o, data, t->size);
+		break;
+	case ET_BUFFER:
+		format_buffer(o, data, t->size);
+		break;
+	case ET_TUPLE:
+		format_fields(o, prog, t, data, false);
+		break;
+	case ET_RECORD:
+	case ET_STRUCT:
+		format_fields(o, prog, t, data, true);
+		break;
+	case ET_ARRAY:
+		rt_str_putc(o, '[');
+		for (i = 0; i < t->count && t->elem; i++) {
+			if (i)
+				rt_str_putc(o, ',');
+			rt_format_value(o, prog, t->elem, data + (size_t)i * t->elem->size);
+		}
+		rt_str_putc(o, ']');
+		break;
+	case ET_POINTER:
+	case ET_USYM:
+		rt_str_printf(o, "0x%llx", (unsigned long long)read_u64(data));
+		break;
+	case ET_KSYM:
+		format_ksym(o, read_u64(data));
+		break;
+	case ET_PROBE: {
+		uint64_t idx = read_u64(data);
+
+		if (prog && idx < prog->nprobes)
+			rt_str_puts(o, prog->probes[idx].name);
+		else
+			rt_str_printf(o, "%llu", (unsigned long long)idx);
+		break;
+	}
+	case ET_USERNAME: {
+		uint64_t uid = read_u64(data);
+		struct passwd pw, *res = NULL;
+		char buf[1024];
+
+		if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+			rt_str_puts(o, res->pw_name);
+		else
+			rt_str_printf(o, "%llu", (unsigned long long)uid);
+		break;
+	}
+	case ET_INET: {
+		uint64_t af = read_u64(data);
+		char buf[INET6_ADDRSTRLEN];
+
+		if (!inet_ntop(af == 10 ? AF_INET6 : AF_INET, data + 8, buf, sizeof(buf)))
+			snprintf(buf, sizeof(buf), "?");
+		rt_str_puts(o, buf);
+		break;
+	}
+	case ET_KSTACK:
+	case ET_USTACK:
+		/* stack ids need the stack map, which codegen does not emit yet */
+		rt_str_printf(o, "\n[stack %llu]\n", (unsigned long long)read_u64(data));
+		break;
+	default:
+		format_int(o, data, t->size < 8 ? t->size : 8, t->is_signed);
+		break;
+	}
+}
+
+/* ---- kernel symbols (/proc/kallsyms, loaded once on first use) ---- */
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+static struct ksym *ksyms;
+static size_t nksyms;
+static bool ksyms_loaded;
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void ksyms_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < nksyms; i++)
+		free(ksyms[i].name);
+	free(ksyms);
+	ksyms = NULL;
+	nksyms = 0;
+}
+
+static void ksyms_load(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], name[256], type;
+	unsigned long long addr;
+	size_t cap = 0;
+
+	ksyms_loaded = true;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || addr == 0)
+			continue;
+		if (nksyms == cap) {
+			struct ksym *n;
+
+			cap = cap ? cap * 2 : 4096;
+			n = realloc(ksyms, cap * sizeof(*n));
+			if (!n)
+				break;
+			ksyms = n;
+		}
+		ksyms[nksyms].addr = addr;
+		ksyms[nksyms].name = strdup(name);
+		if (ksyms[nksyms].name)
+			nksyms++;
+	}
+	fclose(f);
+	qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
+	atexit(ksyms_free);
+}
+
+static void format_ksym(struct rt_str *o, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!ksyms_loaded)
+		ksyms_load();
+	hi = nksyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ksyms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		rt_str_printf(o, "0x%llx", (unsigned long long)addr);
+	else
+		rt_str_puts(o, ksyms[lo - 1].name);
+}
+
+/* ---- histograms ---- */
+
+/* A bucket bound: an integer (may print as "[N]" when a bucket holds one value) or a text label. */
+struct hlabel {
+	bool is_int;
+	int64_t v;
+	char text[32];
+};
+
+static struct hlabel int_label(int64_t v)
+{
+	struct hlabel l = {.is_int = true, .v = v};
+
+	snprintf(l.text, sizeof(l.text), "%lld", (long long)v);
+	return l;
+}
+
+/* hist() slot i's upper bound: 0, 1, 2, then 2^(i-1) with K/M/G/T/P/E suffixes. */
+static struct hlabel hist_label(uint32_t i)
+{
+	struct hlabel l = {.is_int = false};
+	uint32_t power, decade;
+
+	if (i <= 2)
+		return int_label(i);
+	power = i - 1;
+	decade = power / 10;
+	power -= 10 * decade;
+	snprintf(l.text, sizeof(l.text), "%llu%s", 1ull << power,
+		 decade ? (const char *[]){"", "K", "M", "G", "T", "P", "E"}[decade] : "");
+	return l;
+}
+
+static struct hlabel lhist_label(int64_t n, int64_t step)
+{
+	struct hlabel l = {.is_int = false};
+	const int64_t kilo = 1024, mega = 1024 * 1024;
+
+	if (step % kilo != 0)
+		return int_label(n);
+	if (n == 0)
+		snprintf(l.text, sizeof(l.text), "0");
+	else if (n % mega == 0)
+		snprintf(l.text, sizeof(l.text), "%lldM", (long long)(n / mega));
+	else if (n % kilo == 0)
+		snprintf(l.text, sizeof(l.text), "%lldK", (long long)(n / kilo));
+	else
+		snprintf(l.text, sizeof(l.text), "%lld", (long long)n);
+	return l;
+}
+
+static bool single_value(const struct hlabel *a, const struct hlabel *b)
+{
+	return a->is_int && b->is_int && a->v + 1 == b->v;
+}
+
+static void hist_row(struct rt_str *o, const char *label, uint64_t count, uint64_t max)
+{
+	char bar[53];
+	int width = max ? (int)((float)count / (float)max * 52) : 0;
+
+	if (width < 0)
+		width = 0;
+	if (width > 52)
+		width = 52;
+	memset(bar, '@', (size_t)width);
+	bar[width] = 0;
+	rt_str_printf(o, "%-16s%8llu |%-52s|\n", label, (unsigned long long)count, bar);
+}
+
+static void range_text(char *buf, size_t len, const struct hlabel *lo, const struct hlabel *hi)
+{
+	if (!hi)
+		snprintf(buf, len, "[%s, ...)", lo->text);
+	else if (single_value(lo, hi))
+		snprintf(buf, len, "[%s]", lo->text);
+	else
+		snprintf(buf, len, "[%s, %s)", lo->text, hi->text);
+}
+
+static bool nonzero_range(const uint64_t *slots, uint32_t n, uint32_t *first, uint32_t *last)
+{
+	uint32_t i;
+	bool any = false;
+
+	for (i = 0; i < n; i++) {
+		if (!slots[i])
+			continue;
+		if (!any)
+			*first = i;
+		*last = i;
+		any = true;
+	}
+	return any;
+}
+
+void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, uint64_t div)
+{
+	uint32_t first, last, i;
+	uint64_t max = 0;
+	char buf[80];
+
+	if (div == 0)
+		div = 1;
+	if (!nonzero_range(slots, nslots, &first, &last))
+		return;
+	for (i = first; i <= last; i++)
+		if (slots[i] / div > max)
+			max = slots[i] / div;
+	for (i = first; i <= last; i++) {
+		struct hlabel hi = hist_label(i);
+
+		if (i == 0) {
+			snprintf(buf, sizeof(buf), "(..., %s)", hi.text);
+		} else {
+			struct hlabel lo = hist_label(i - 1);
+
+			range_text(buf, sizeof(buf), &lo, &hi);
+		}
+		hist_row(o, buf, slots[i] / div, max);
+	}
+}
+
+void rt_format_lhist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, int64_t min, int64_t max,
+		     int64_t step)
+{
+	uint32_t first, last, i;
+	uint64_t top = 0;
+	char buf[80];
+
+	if (step <= 0 || !nonzero_range(slots, nslots, &first, &last))
+		return;
+	for (i = first; i <= last; i++)
+		if (slots[i] > top)
+			top = slots[i];
+	for (i = first; i <= last; i++) {
+		int64_t bound = min + (int64_t)i * step;
+		struct hlabel hi = lhist_label(bound, step);
+		bool has_hi = bound <= max;
+
+		if (i == 0) {
+			snprintf(buf, sizeof(buf), "(..., %s)", hi.text);
+		} else {
+			struct hlabel lo = lhist_label(min + (int64_t)(i - 1) * step, step);
+
+			range_text(buf, sizeof(buf), &lo, has_hi ? &hi : NULL);
+		}
+		hist_row(o, buf, slots[i], top);
+	}
+}

@@ -1,0 +1,37 @@
+/* rt: the runtime. Takes a compiled program (prog->elf plus the probe, map and event tables sema and
+ * codegen filled), loads it into the kernel, attaches every probe, runs the event loop and prints the
+ * results the way bpftrace does. It owns every kernel object it creates (object, links, ring buffer,
+ * signalfd, child process) and releases them all before rt_run() returns, on success and on error.
+ * Output: everything the script prints (printf, print, time, maps...) goes to opts->out through one
+ * buffered writer; messages about the run ("Attached N probes", "N events lost") go to stderr.
+ * Failure: load/attach errors are reported to diag at the probe's location (with the verifier's first
+ * useful line; the raw log is printed to stderr under verbose); rt_run() then returns 1. */
+#ifndef ET_RT_H
+#define ET_RT_H
+#include <stdbool.h>
+#include <stdio.h>
+
+struct et_program;
+struct diag_sink;
+
+enum rt_format { RT_FORMAT_TEXT, RT_FORMAT_JSON };
+
+struct rt_options {
+	FILE *out;            /* stdout or the -o file; NULL = stdout */
+	enum rt_format format;
+	bool quiet;           /* -q: no "Attached N probes" */
+	int verbose;          /* -v: raw verifier logs, libbpf warnings */
+	int pid;              /* -p: stop when this process exits (0 = none) */
+	const char *cmd;      /* -c: command run by /bin/sh -c, started after attach; stop when it exits */
+	bool unsafe;          /* --unsafe: system() is allowed */
+};
+
+/* Load prog->elf with libbpf (bpf_object__open_mem), attach every probe through its provider, run
+ * begin (BPF_PROG_TEST_RUN), loop (epoll: signalfd SIGINT/SIGTERM/SIGHUP, ring buffer, child exit for
+ * -c / pidfd for -p) until Ctrl-C / exit() / end of the -c command; then detach, run end, drain the
+ * ring buffer, print every non-empty map like bpftrace, close everything. Prints "Attached N probes"
+ * to stderr unless quiet. Returns the process exit code (0 normal, exit(N) gives N, 1 on load/attach
+ * error). */
+int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_sink *diag);
+
+#endif

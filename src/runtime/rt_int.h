@@ -1,0 +1,73 @@
+/* rt_int: the runtime's internal pieces, shared by its .c files and the unit tests (not by other
+ * modules: they use rt.h).
+ *   str.c     rt_str, a growable text buffer (output is built in one and written in one go)
+ *   print.c   value formatting (ints, strings, tuples, structs...) and hist/lhist rendering
+ *   printf.c  printf-style formatting of ring-buffer arguments
+ *   maps.c    reading maps from the kernel, combining per-CPU values, sorting, printing a map
+ *   load.c / attach.c / loop.c   the life cycle behind rt_run()
+ * Memory: rt_str owns its buffer (rt_str_free); snapshots own their key/value copies
+ * (rt_map_snapshot_free). Allocation failure aborts (the runtime cannot report without memory).
+ * Failure: int functions return 0 / negative errno. */
+#ifndef ET_RT_INT_H
+#define ET_RT_INT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct et_program;
+struct et_map_desc;
+struct et_type;
+
+/* ---- str.c ---- */
+struct rt_str {
+	char *s;        /* NUL-terminated (when len > 0 or after any append) */
+	size_t len, cap;
+};
+void rt_str_free(struct rt_str *o);
+void rt_str_clear(struct rt_str *o);
+void rt_str_putn(struct rt_str *o, const char *s, size_t n);
+void rt_str_puts(struct rt_str *o, const char *s);
+void rt_str_putc(struct rt_str *o, char c);
+void rt_str_printf(struct rt_str *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_str_write(struct rt_str *o, FILE *f); /* write and clear */
+void *rt_xcalloc(size_t n, size_t size);      /* aborts on failure */
+
+/* ---- print.c ---- */
+/* Append the default text form of one value of type t stored at data (bpftrace's print() form):
+ * integers by signedness, strings raw (".." when they fill their buffer), tuples "(a, b)",
+ * structs/records "{ .a = 1 }", arrays "[1,2]", pointers "0x..", probe names, symbols... */
+void rt_format_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		     const uint8_t *data);
+/* An integer of `size` bytes at data, sign-extended when is_signed. */
+int64_t rt_read_int(const uint8_t *data, uint32_t size, bool is_signed);
+/* Histogram rows for hist() slots (ET_HIST_SLOTS) / lhist() slots, bpftrace's text layout. */
+void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, uint64_t div);
+void rt_format_lhist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, int64_t min, int64_t max,
+		     int64_t step);
+
+/* ---- printf.c ---- */
+/* Format `fmt` with the arguments laid out in the tuple `args` at data (size bytes). */
+void rt_format_printf(struct rt_str *o, const struct et_program *prog, const char *fmt,
+		      const struct et_type *args, const uint8_t *data, size_t size);
+
+/* ---- maps.c ---- */
+/* A copy of one map's contents: count entries of key_size bytes and value_stride bytes
+ * (value_slot * ncpus for per-CPU maps, value_slot for the others). */
+struct rt_map_snapshot {
+	const struct et_map_desc *desc;
+	uint32_t key_size, value_slot, ncpus; /* ncpus = 1 when not per-CPU */
+	bool is_array;                        /* array map: every index exists, all-zero entries are unset */
+	size_t count;
+	uint8_t *keys, *values;
+};
+/* Read map fd whole. */
+int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_snapshot *s);
+void rt_map_snapshot_free(struct rt_map_snapshot *s);
+/* Combine CPUs, sort like bpftrace and append the map's text; top = keep the last `top` entries
+ * (0: all), div divides counts/sums/averages (0 or 1: none). Appends nothing when the map is empty.
+ * Returns the number of entries printed. */
+size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
+		     uint64_t top, uint64_t div);
+
+#endif
