@@ -66,6 +66,8 @@ struct lexer {
 
 	/* the parser's last syntax error (one report per location) */
 	bool err_any;
+	uint32_t lex_err_line; /* line of the last lexical error (0: none) */
+	bool unterminated;     /* an unterminated string was reported */
 	struct et_loc err_last;
 
 	/* C definition being collected */

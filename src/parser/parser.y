@@ -462,6 +462,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 		return 0;
 	if (lx->err_any && same_loc(lx->err_last, loc))
 		return 0;
+	/* what follows a lexical error on its line, or an unterminated string, is not worth a message */
+	if (loc.line == lx->lex_err_line || (tok == YYSYMBOL_YYEOF && lx->unterminated))
+		return 0;
 	lx->err_any = true;
 	lx->err_last = loc;
 
@@ -512,7 +515,17 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 	/* the message: unexpected X[, expected Y] */
 	char msg[512];
 	int n = snprintf(msg, sizeof(msg), "unexpected %s", got);
-	if (want_semi && !sym_is(tok, "';'") && nexp > 4) {
+	const struct lex_open *o = lx->nopen ? &lx->open[lx->nopen - 1] : NULL;
+	bool want_closer = false;
+	if (o && o->ch != '<') {
+		const char *closer = o->ch == '{' ? "'}'" : o->ch == '(' ? "')'" : "']'";
+		for (int i = 0; i < nexp; i++)
+			if (sym_is(exp[i], closer))
+				want_closer = true;
+	}
+	if (want_closer && nexp > 4 && o->ch != '{') {
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected '%c'", o->ch == '(' ? ')' : ']');
+	} else if (want_semi && !sym_is(tok, "';'") && nexp > 4) {
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected ';'");
 	} else if (nexp > 0 && nexp <= 4) {
 		n += snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected ");
@@ -526,9 +539,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected an expression");
 	}
 	diag_error(d, loc, "%s", msg);
-	if ((sym_is(tok, "'}'") || sym_is(tok, "')'") || sym_is(tok, "']'")) && lx->nopen > 0) {
-		const struct lex_open *o = &lx->open[lx->nopen - 1];
+	bool closer = sym_is(tok, "'}'") || sym_is(tok, "')'") || sym_is(tok, "']'");
+	if (want_closer && nexp > 4 && o->ch != '{') {
+		diag_hint(d, "to close %s at line %u", lexer_opener_name(o->ch), o->loc.line);
+	} else if (closer && o) {
 		diag_hint(d, "%s opened at line %u is still open here", lexer_opener_name(o->ch), o->loc.line);
+	} else if (closer) {
+		diag_hint(d, "nothing is open here: remove it");
 	} else if (want_semi && !sym_is(tok, "';'") && nexp > 4) {
 		diag_hint(d, "separate statements with ';'");
 	}
