@@ -64,30 +64,37 @@ void sema_hint(struct sema *s, const char *fmt, ...)
 	diag_hint(s->diag, "%s", buf);
 }
 
-/* Levenshtein distance, case-insensitive, for short names (longer ones are cut at 63 bytes). */
+/* Edit distance with adjacent transpositions (optimal string alignment), case-insensitive, for short
+ * names (longer ones are cut at 63 bytes): "pdi" is one edit from "pid". */
 unsigned sema_edit_distance(const char *a, const char *b)
 {
-	unsigned prev[64], cur[64];
+	unsigned d[64][64];
 	size_t la = strlen(a), lb = strlen(b);
 
 	if (la > 63)
 		la = 63;
 	if (lb > 63)
 		lb = 63;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (unsigned)j;
+		d[0][j] = (unsigned)j;
 	for (size_t i = 1; i <= la; i++) {
-		cur[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
-			unsigned sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
-						      tolower((unsigned char)b[j - 1]));
-			unsigned del = prev[j] + 1, ins = cur[j - 1] + 1;
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			unsigned best = d[i - 1][j - 1] + (ca != cb);
 
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-		memcpy(prev, cur, sizeof(unsigned) * (lb + 1));
 	}
-	return prev[lb];
+	return d[la][lb];
 }
 
 const char *sema_closest(const char *name, const char *const *cands, size_t n)
@@ -248,7 +255,7 @@ static void unsupported_item(struct sema *s, struct ast_node *n, const char *wha
 static void check_unused(struct sema *s, struct sema_scope *sc)
 {
 	for (struct sema_scope_var *v = sc->vars; v; v = v->next)
-		if (!v->used && v->assigned && v->name[1] != '_')
+		if (!v->used && v->assigned && v->name[1] != '_' && !sema_is_none(v->var->type))
 			sema_warning(s, v->var->loc, "variable %s is assigned but never used", v->name);
 }
 

@@ -43,8 +43,8 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 		if (t->size == 8)
 			return t;
 		return t->is_signed ? s->t_i64 : s->t_u64;
-	case ET_STRING:
-		return t->size >= s->max_strlen ? t : type_string(s->arena, s->max_strlen);
+	case ET_STRING: /* always a fresh object: slot strings may grow in place (slot_accepts) */
+		return type_string(s->arena, t->size > s->max_strlen ? t->size : s->max_strlen);
 	case ET_TUPLE: {
 		struct et_type **el = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*el));
 		bool same = true;
@@ -369,8 +369,8 @@ struct et_type *sema_map_read(struct sema *s, struct ast_node *n)
 	if (type_is_aggregation(m->value)) {
 		sema_error(s, n->loc, "the value of %s is a %s() aggregation and cannot be read in an expression",
 			   m->name, sema_tname(s, m->value));
-		sema_hint(s, "print it with print(%s), or keep a plain counter such as %s = %s + 1", m->name,
-			  m->name, m->name);
+		sema_hint(s, "aggregations are combined across CPUs only when printed: print(%s); to compute "
+			     "with the value, count into a plain map instead, e.g. @n++", m->name);
 		return s->t_none;
 	}
 	return m->value;
@@ -418,7 +418,13 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 			   "Type mismatch for %s: trying to assign value of type '%s' when map already contains "
 			   "a value of type '%s' (first assigned at line %u)",
 			   m->name, sema_tname(s, vt), sema_tname(s, m->value), m->value_loc.line);
-		if (type_is_aggregation(m->value) || type_is_aggregation(vt))
+		if (m->value->kind == ET_AGG_LHIST && vt->kind == ET_AGG_LHIST)
+			sema_hint(s, "lhist() parameters must be the same everywhere: (min %lld, max %lld, step %lld) "
+				     "at line %u, (min %lld, max %lld, step %lld) here",
+				  (long long)m->value->lh_min, (long long)m->value->lh_max, (long long)m->value->lh_step,
+				  m->value_loc.line, (long long)vt->lh_min, (long long)vt->lh_max,
+				  (long long)vt->lh_step);
+		else if (type_is_aggregation(m->value) || type_is_aggregation(vt))
 			sema_hint(s, "a map holds either one kind of aggregation or plain values; use "
 				     "another map name");
 	}
@@ -574,13 +580,14 @@ static struct et_type *incdec(struct sema *s, struct ast_node *n)
 		o->sym = map_ref(s, m);
 		sema_map_keys(s, o, m);
 		m->read = true;
-		map_store(s, m, o, m->value && !type_is_aggregation(m->value) ? m->value : s->t_i64, n->loc);
 		if (m->value && m->value->kind != ET_INT) {
-			if (!type_is_aggregation(m->value))
-				sema_error(s, n->loc, "%s can only be used on integers; %s holds %s",
-					   op_name(n->u.incdec.op), m->name, sema_tname(s, m->value));
+			m->assigned = true;
+			o->type = m->value;
+			sema_error(s, n->loc, "%s can only be used on integers; %s holds %s", op_name(n->u.incdec.op),
+				   m->name, sema_tname(s, m->value));
 			return s->t_none;
 		}
+		map_store(s, m, o, m->value ? m->value : s->t_i64, n->loc);
 		return m->value ? m->value : s->t_none;
 	}
 	sema_expr(s, o);
@@ -999,7 +1006,7 @@ void sema_block(struct sema *s, struct ast_node *block, bool new_scope)
 	if (new_scope) {
 		/* plain assignments in a nested block declare at probe scope, so only lets live here */
 		for (struct sema_scope_var *v = sc.vars; v; v = v->next)
-			if (!v->used && v->assigned)
+			if (!v->used && v->assigned && !sema_is_none(v->var->type))
 				sema_warning(s, v->var->loc, "variable %s is assigned but never used", v->name);
 		s->probe->scope = sc.up;
 	}
