@@ -34,9 +34,16 @@
  *   - integers are stored as 8 bytes (int64/uint64) in every slot; ET_BOOL stays 1 byte;
  *   - a string is copied into a string slot of possibly larger capacity: copy min(capacities) bytes,
  *     zero the rest (the last byte of the slot is always 0);
- *   - a tuple is converted field by field.
- *   The slot types are: prog->maps[i].key / .value, sema_var->type, a TUPLE node's own type (its
- *   fields are the storage types of its elements), and prog->events[i].args fields.
+ *   - a tuple is converted field by field (offsets of the slot's tuple type).
+ *   The slots and their string sizes:
+ *   - prog->maps[i].key / .value: strings keep the largest size stored anywhere (@[comm] has a
+ *     string[16] key; a multi-key map's key is the tuple of the keys' slot types);
+ *   - sema_var->type and event args fields (prog->events[i].args): strings are string[max_strlen]
+ *     (or longer for a longer literal), also inside tuples;
+ *   - a TUPLE/RECORD node's own type: its fields are its elements' types with integers widened to 8
+ *     bytes (strings keep their sizes).
+ *   Map slot types are final only after sema_analyze: always take them from prog->maps, not from the
+ *   type of the AST_MAP node.
  *
  * node->sym, per node kind (NULL for kinds not listed)
  *   AST_MAP           struct sema_map_ref: index into prog->maps. Also on a MAP passed whole to a

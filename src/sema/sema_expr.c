@@ -45,18 +45,17 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 		return t->is_signed ? s->t_i64 : s->t_u64;
 	case ET_STRING: /* always a fresh object: slot strings may grow in place (slot_accepts) */
 		return type_string(s->arena, t->size > s->max_strlen ? t->size : s->max_strlen);
-	case ET_TUPLE: {
+	case ET_TUPLE:
+	case ET_RECORD: {
 		struct et_type **el = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*el));
-		bool same = true;
 		struct et_type *r;
 
-		for (uint32_t i = 0; i < t->nfields; i++) {
+		for (uint32_t i = 0; i < t->nfields; i++)
 			el[i] = sema_storage_type(s, t->fields[i].type);
-			same = same && el[i] == t->fields[i].type;
-		}
-		if (same)
-			return t;
 		r = type_tuple(s->arena, el, t->nfields);
+		r->kind = t->kind;
+		for (uint32_t i = 0; i < t->nfields; i++)
+			r->fields[i].name = t->fields[i].name;
 		return r;
 	}
 	default:
@@ -64,7 +63,60 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 	}
 }
 
-/* Can a value of type vt be stored in slot? A top-level string slot grows when `grow`. */
+/* The slot type of a map key or value for a value of type t: integers as 8 bytes, strings and tuples
+ * with their own sizes, always fresh objects (a map's slot strings grow in place, see slot_accepts). */
+static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
+{
+	if (!t)
+		return s->t_none;
+	switch (t->kind) {
+	case ET_INT:
+		return t->size == 8 ? t : (t->is_signed ? s->t_i64 : s->t_u64);
+	case ET_STRING:
+		return type_string(s->arena, t->size);
+	case ET_TUPLE:
+	case ET_RECORD: {
+		struct et_type **el = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*el));
+		struct et_type *r;
+
+		for (uint32_t i = 0; i < t->nfields; i++)
+			el[i] = map_slot_type(s, t->fields[i].type);
+		r = type_tuple(s->arena, el, t->nfields);
+		r->kind = t->kind;
+		for (uint32_t i = 0; i < t->nfields; i++)
+			r->fields[i].name = t->fields[i].name;
+		return r;
+	}
+	default:
+		return t;
+	}
+}
+
+/* Would vt fit in slot once slot strings grow? (shape check only, changes nothing) */
+static bool slot_fits_after_growth(const struct et_type *slot, const struct et_type *vt)
+{
+	if (sema_is_none(slot) || sema_is_none(vt))
+		return true;
+	switch (slot->kind) {
+	case ET_INT:
+		return vt->kind == ET_INT || vt->kind == ET_POINTER;
+	case ET_STRING:
+		return vt->kind == ET_STRING;
+	case ET_TUPLE:
+	case ET_RECORD:
+		if (vt->kind != slot->kind || vt->nfields != slot->nfields)
+			return false;
+		for (uint32_t i = 0; i < slot->nfields; i++)
+			if (!slot_fits_after_growth(slot->fields[i].type, vt->fields[i].type))
+				return false;
+		return true;
+	default:
+		return type_equal(slot, vt);
+	}
+}
+
+/* Can a value of type vt be stored in slot? With `grow`, slot strings (also inside tuples) grow in
+ * place to hold a longer string, and tuples are laid out again. */
 static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
 {
 	if (sema_is_none(slot) || sema_is_none(vt))
@@ -82,11 +134,23 @@ static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
 		}
 		return true;
 	case ET_TUPLE:
-		if (vt->kind != ET_TUPLE || vt->nfields != slot->nfields)
+	case ET_RECORD:
+		if (!slot_fits_after_growth(slot, vt))
 			return false;
-		for (uint32_t i = 0; i < slot->nfields; i++)
-			if (!slot_accepts(slot->fields[i].type, vt->fields[i].type, false))
+		for (uint32_t i = 0; i < slot->nfields; i++) {
+			const char *a = slot->fields[i].name, *b = vt->fields[i].name;
+
+			if ((a || b) && (!a || !b || strcmp(a, b) != 0))
 				return false;
+			/* check everything before growing anything */
+			if (!grow && !slot_accepts(slot->fields[i].type, vt->fields[i].type, false))
+				return false;
+		}
+		if (grow) {
+			for (uint32_t i = 0; i < slot->nfields; i++)
+				slot_accepts(slot->fields[i].type, vt->fields[i].type, true);
+			type_tuple_layout(slot);
+		}
 		return true;
 	default:
 		return type_equal(slot, vt);
@@ -282,7 +346,7 @@ static struct et_type *keys_type(struct sema *s, struct ast_list *keys)
 			sema_error(s, keys->items[i]->loc, "a map key cannot be of type %s", sema_tname(s, t));
 			return s->t_none;
 		}
-		el[i] = sema_storage_type(s, t);
+		el[i] = map_slot_type(s, t);
 	}
 	if (keys->count == 1)
 		return el[0];
@@ -346,7 +410,7 @@ void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k)
 		sema_error(s, k->loc, "%s has no keys, so it cannot be used with a key", m->name);
 		return;
 	}
-	map_key_check(s, m, sema_storage_type(s, t), k->loc);
+	map_key_check(s, m, map_slot_type(s, t), k->loc);
 }
 
 static void map_never_assigned(struct sema *s, struct sema_map *m, struct et_loc loc)
@@ -410,10 +474,10 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 		return;
 	}
 	if (!m->value) {
-		m->value = type_is_aggregation(vt) ? vt : sema_storage_type(s, vt);
+		m->value = type_is_aggregation(vt) ? vt : map_slot_type(s, vt);
 		m->value_loc = loc;
 	} else if (type_is_aggregation(m->value) != type_is_aggregation(vt) ||
-		   !slot_accepts(m->value, type_is_aggregation(vt) ? vt : sema_storage_type(s, vt), true)) {
+		   !slot_accepts(m->value, type_is_aggregation(vt) ? vt : map_slot_type(s, vt), true)) {
 		sema_error(s, loc,
 			   "Type mismatch for %s: trying to assign value of type '%s' when map already contains "
 			   "a value of type '%s' (first assigned at line %u)",
@@ -731,7 +795,7 @@ static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list
 			sema_error(s, l->items[i]->loc, "a tuple element cannot be of type %s", sema_tname(s, e));
 			return s->t_none;
 		}
-		el[i] = sema_storage_type(s, e);
+		el[i] = map_slot_type(s, e);
 	}
 	t = type_tuple(s->arena, el, l->count);
 	if (names) {

@@ -37,22 +37,29 @@ static uint32_t field_align(const struct et_type *t)
 	return al;
 }
 
+void type_tuple_layout(struct et_type *t)
+{
+	uint32_t off = 0;
+
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		uint32_t al = field_align(t->fields[i].type);
+
+		off = (off + al - 1) / al * al;
+		t->fields[i].offset = off;
+		off += t->fields[i].type->size;
+	}
+	t->size = (off + 7) / 8 * 8;
+}
+
 struct et_type *type_tuple(struct arena *a, struct et_type **elems, uint32_t n)
 {
 	struct et_type *t = type_new(a, ET_TUPLE, 0);
-	uint32_t off = 0;
 
 	t->nfields = n;
 	t->fields = n ? arena_alloc(a, n * sizeof(*t->fields)) : NULL;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t al = field_align(elems[i]);
-
-		off = (off + al - 1) / al * al;
+	for (uint32_t i = 0; i < n; i++)
 		t->fields[i].type = elems[i];
-		t->fields[i].offset = off;
-		off += elems[i]->size;
-	}
-	t->size = (off + 7) / 8 * 8;
+	type_tuple_layout(t);
 	return t;
 }
 

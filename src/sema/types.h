@@ -80,6 +80,9 @@ struct et_type *type_string(struct arena *a, uint32_t capacity);
 /* A tuple of the given element types, laid out with natural alignment (each field aligned to
  * min(8, its size rounded to a power of two)), size rounded up to 8. */
 struct et_type *type_tuple(struct arena *a, struct et_type **elems, uint32_t n);
+/* Recompute the field offsets and the size of a TUPLE or RECORD in place with the rule above (after a
+ * field's type changed size). */
+void type_tuple_layout(struct et_type *t);
 struct et_type *type_copy(struct arena *dst, const struct et_type *t); /* deep copy */
 
 bool type_equal(const struct et_type *a, const struct et_type *b);

@@ -1,6 +1,7 @@
 /* sema_tool: parse and analyse one script (no codegen, no kernel objects), render the diagnostics to
  * stderr. Used by tests/run-errors.sh.
- *   sema_tool [--unsafe] [--cpid] [--max-strlen N] FILE [POSITIONAL...]
+ *   sema_tool [--unsafe] [--cpid] [--max-strlen N] [--dump] FILE [POSITIONAL...]
+ * --dump prints what sema built (maps, events, probes) to stdout after a successful analysis.
  * Exit status: 0 when there are no errors (warnings may be printed), 1 on errors, 2 on usage errors. */
 #include <errno.h>
 #include <stdio.h>
@@ -11,13 +12,54 @@
 #include "parser/parse.h"
 #include "sema/program.h"
 #include "sema/sema.h"
+#include "sema/types.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
 #include "support/strtab.h"
 
+static const char *tname(const struct et_type *t, char *buf, size_t len)
+{
+	if (!t)
+		return "-";
+	type_format(t, buf, len);
+	return buf;
+}
+
+static void dump(const struct et_program *p)
+{
+	static const char *const kinds[] = {"printf", "print", "print_map", "clear", "zero",
+					    "time", "exit", "system", "cat", "join"};
+	char a[512], b[512];
+
+	for (uint32_t i = 0; i < p->nmaps; i++) {
+		const struct et_map_desc *m = &p->maps[i];
+
+		printf("map %u %s elf=%s key=%s value=%s size=%u percpu=%d max_entries=%u\n", i, m->name,
+		       m->elf_name, tname(m->key, a, sizeof(a)), tname(m->value, b, sizeof(b)), m->value->size,
+		       m->percpu, m->max_entries);
+	}
+	for (uint32_t i = 0; i < p->nevents; i++) {
+		const struct et_event_desc *e = &p->events[i];
+
+		printf("event %u %s fmt=", i, kinds[e->kind]);
+		for (const char *c = e->fmt; c && *c; c++)
+			printf(*c == '\n' ? "\\n" : "%c", *c);
+		printf(" args=%s size=%u map=%d line=%u\n", tname(e->args, a, sizeof(a)), e->args ? e->args->size : 0,
+		       e->map, e->loc.line);
+	}
+	for (uint32_t i = 0; i < p->nprobes; i++) {
+		const struct et_probe_desc *d = &p->probes[i];
+
+		printf("probe %u %s prog=%s section=%s raw=%d\n", i, d->name, d->prog_name, d->section, d->raw);
+	}
+	printf("ringbuf=%s lost=%s\n", p->ringbuf_name ? p->ringbuf_name : "-",
+	       p->lost_map_name ? p->lost_map_name : "-");
+}
+
 int main(int argc, char **argv)
 {
+	bool want_dump = false;
 	struct sema_options opts = {.max_strlen = 64, .max_map_keys = 4096};
 	int i = 1, status = 1;
 	uint32_t file;
@@ -27,15 +69,17 @@ int main(int argc, char **argv)
 			opts.unsafe = true;
 		else if (strcmp(argv[i], "--cpid") == 0)
 			opts.has_cpid = true;
+		else if (strcmp(argv[i], "--dump") == 0)
+			want_dump = true;
 		else if (strcmp(argv[i], "--max-strlen") == 0 && i + 1 < argc)
 			opts.max_strlen = (uint32_t)strtoul(argv[++i], NULL, 10);
 		else {
-			fprintf(stderr, "usage: sema_tool [--unsafe] [--cpid] [--max-strlen N] FILE [ARG...]\n");
+			fprintf(stderr, "usage: sema_tool [--unsafe] [--cpid] [--max-strlen N] [--dump] FILE [ARG...]\n");
 			return 2;
 		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: sema_tool [--unsafe] [--cpid] [--max-strlen N] FILE [ARG...]\n");
+		fprintf(stderr, "usage: sema_tool [--unsafe] [--cpid] [--max-strlen N] [--dump] FILE [ARG...]\n");
 		return 2;
 	}
 	opts.positional = (const char *const *)argv + i + 1;
@@ -60,6 +104,8 @@ int main(int argc, char **argv)
 		sema_analyze(ast, &opts, arena, strtab, diag, prog);
 	diag_render(diag, stderr);
 	status = diag_has_errors(diag) ? 1 : 0;
+	if (status == 0 && want_dump)
+		dump(prog);
 out:
 	et_program_free(prog);
 	diag_free(diag);
