@@ -1,6 +1,8 @@
 #!/bin/bash
 # run-errors.sh: golden tests for semantic errors. Each tests/errors/NAME.et is analysed by sema_tool;
 # its stderr must equal NAME.err byte for byte, and its exit code NAME.code (default 1).
+# NAME.dump, when present, also checks what sema built: sema_tool --dump prints the maps, events and
+# probes to stdout, which must equal NAME.dump.
 # NAME.requires, when present, names what the case needs ("tracefs": readable tracepoint formats);
 # cases whose requirement is missing are skipped.
 # NAME.args, when present, holds extra sema_tool arguments: options before the file (--unsafe, --cpid),
@@ -51,19 +53,36 @@ for et in *.et; do
 			if [ "$seen" = 0 ]; then opts+=("$w"); else pos+=("$w"); fi
 		done
 	fi
-	out=$("$tool" "${opts[@]}" "$et" "${pos[@]}" 2>&1 >/dev/null)
+	dumpfile=/dev/null
+	dumped=""
+	if [ -f "$name.dump" ] || { [ -n "$UPDATE" ] && [ -f "$name.dump" ]; }; then
+		dumpfile=$(mktemp)
+		opts+=(--dump)
+	fi
+	out=$("$tool" "${opts[@]}" "$et" "${pos[@]}" 2>&1 >"$dumpfile")
 	code=$?
+	if [ "$dumpfile" != /dev/null ]; then
+		dumped=$(cat "$dumpfile")
+		rm -f "$dumpfile"
+		[ -n "$UPDATE" ] && printf '%s\n' "$dumped" > "$name.dump"
+	fi
 	want_code=1
 	[ -f "$name.code" ] && want_code=$(cat "$name.code")
 	if [ -n "$UPDATE" ]; then
 		printf '%s\n' "$out" > "$name.err"
 		[ "$code" != 1 ] && echo "$code" > "$name.code"
 	fi
-	if [ "$out" == "$(cat "$name.err" 2>/dev/null)" ] && [ "$code" == "$want_code" ]; then
+	dump_ok=1
+	if [ -f "$name.dump" ] && [ "$dumped" != "$(cat "$name.dump")" ]; then
+		dump_ok=0
+		echo "FAIL: $name (--dump output differs)"
+		diff "$name.dump" <(printf '%s\n' "$dumped") | head -20
+	fi
+	if [ "$out" == "$(cat "$name.err" 2>/dev/null)" ] && [ "$code" == "$want_code" ] && [ "$dump_ok" = 1 ]; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
-		echo "FAIL: $name (exit $code, expected $want_code)"
+		[ "$dump_ok" = 1 ] && echo "FAIL: $name (exit $code, expected $want_code)"
 		diff <(cat "$name.err" 2>/dev/null) <(printf '%s\n' "$out") | head -20
 	fi
 done
