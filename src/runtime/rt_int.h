@@ -70,4 +70,48 @@ void rt_map_snapshot_free(struct rt_map_snapshot *s);
 size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
 		     uint64_t top, uint64_t div);
 
+/* ---- the run (load.c, attach.c, events.c, loop.c) ---- */
+struct bpf_object;
+struct bpf_program;
+struct ring_buffer;
+struct diag_sink;
+struct rt_options;
+struct provider_links;
+
+struct rt_run {
+	struct et_program *prog;
+	const struct rt_options *opts;
+	struct diag_sink *diag;
+	FILE *out;
+	struct bpf_object *obj;
+	struct bpf_program **progs; /* per prog->probes[i] */
+	char **logs;                /* per-program verifier log buffers */
+	int *map_fds;               /* per prog->maps[i], -1 when missing */
+	struct provider_links *links;
+	struct ring_buffer *rb;
+	int lost_fd;
+	int child_pid;              /* -c: the command (0 = none) */
+	bool stop;                  /* exit() seen, or a signal, or the child/-p process ended */
+	int exit_code;
+	struct rt_str buf;          /* output being built */
+};
+
+/* load.c: open prog->elf, set .rodata values, give every program a log buffer, load. On failure
+ * the error is in diag (at the probe the verifier rejected) and the object is closed. */
+int rt_load(struct rt_run *r);
+void rt_unload(struct rt_run *r); /* NULL-safe parts; closes the object and frees the logs */
+
+/* attach.c: attach every probe except begin/end; on failure destroy the links made so far, report
+ * and return the error. rt_detach destroys every link. rt_run_special runs every begin (or end)
+ * program once with BPF_PROG_TEST_RUN. */
+int rt_attach(struct rt_run *r);
+void rt_detach(struct rt_run *r);
+int rt_run_special(struct rt_run *r, bool end);
+
+/* events.c: the ring buffer callback (one record = u64 event index + argument tuple) and printing
+ * every map at exit. */
+int rt_handle_event(void *ctx, void *data, size_t size);
+void rt_print_all_maps(struct rt_run *r);
+uint64_t rt_lost_events(struct rt_run *r);
+
 #endif

@@ -1,0 +1,256 @@
+/* events: decode ring-buffer records (u64 event index + the event's argument tuple, types.h layout)
+ * and perform the async actions in user space: printf, print(value), print(@m, top, div), clear,
+ * zero, time, exit, system, cat, join. Also prints every map at exit, in name order, and reads the
+ * per-CPU counter of records the BPF side could not reserve. See rt_int.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../sema/program.h"
+#include "../sema/types.h"
+#include "rt.h"
+#include "rt_int.h"
+
+#define RT_CAT_MAX 10240
+
+static uint64_t field_u64(const struct et_type *args, uint32_t i, const uint8_t *data, size_t size)
+{
+	uint64_t v = 0;
+
+	if (!args || i >= args->nfields || args->fields[i].offset + 8 > size)
+		return 0;
+	memcpy(&v, data + args->fields[i].offset, 8);
+	return v;
+}
+
+static int map_value_stride(int fd, uint32_t *key_size, size_t *stride, bool *is_array)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	int ncpus = 1;
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*is_array = info.type == BPF_MAP_TYPE_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	if (info.type == BPF_MAP_TYPE_PERCPU_HASH || info.type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	    info.type == BPF_MAP_TYPE_LRU_PERCPU_HASH) {
+		ncpus = libbpf_num_possible_cpus();
+		if (ncpus <= 0)
+			return -EINVAL;
+		*stride = (size_t)((info.value_size + 7) & ~7u) * (size_t)ncpus;
+	} else {
+		*stride = info.value_size;
+	}
+	*key_size = info.key_size;
+	return 0;
+}
+
+/* zero(@m): every value set to 0. clear(@m): every key deleted (arrays: zeroed). */
+static void map_reset(int fd, bool zero_only)
+{
+	uint32_t key_size;
+	size_t stride;
+	bool is_array;
+	uint8_t *key, *next, *zero;
+	bool first = true;
+
+	if (fd < 0 || map_value_stride(fd, &key_size, &stride, &is_array))
+		return;
+	key = rt_xcalloc(1, key_size);
+	next = rt_xcalloc(1, key_size);
+	zero = rt_xcalloc(1, stride);
+	if (!zero_only && !is_array) {
+		while (bpf_map_get_next_key(fd, NULL, next) == 0)
+			if (bpf_map_delete_elem(fd, next))
+				break;
+	} else {
+		while (bpf_map_get_next_key(fd, first ? NULL : key, next) == 0) {
+			first = false;
+			bpf_map_update_elem(fd, next, zero, BPF_EXIST);
+			memcpy(key, next, key_size);
+		}
+	}
+	free(key);
+	free(next);
+	free(zero);
+}
+
+static void print_map(struct rt_run *r, int map, uint64_t top, uint64_t div)
+{
+	struct rt_map_snapshot s;
+
+	if (map < 0 || (uint32_t)map >= r->prog->nmaps || r->map_fds[map] < 0)
+		return;
+	if (rt_map_snapshot_read(r->map_fds[map], &r->prog->maps[map], &s))
+		return;
+	rt_map_format(&r->buf, r->prog, &s, top, div);
+	rt_map_snapshot_free(&s);
+}
+
+static void do_time(struct rt_run *r, const char *fmt)
+{
+	char buf[512];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	if (strftime(buf, sizeof(buf), fmt ? fmt : "%H:%M:%S\n", &tm) > 0)
+		rt_str_puts(&r->buf, buf);
+}
+
+static void do_system(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
+{
+	struct rt_str cmd = {0};
+	char chunk[4096];
+	size_t got;
+	FILE *p;
+
+	rt_format_printf(&cmd, r->prog, ev->fmt, ev->args, d, n);
+	rt_str_write(&r->buf, r->out);
+	fflush(r->out);
+	p = cmd.s ? popen(cmd.s, "r") : NULL;
+	if (p) {
+		while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
+			fwrite(chunk, 1, got, r->out);
+		pclose(p);
+	}
+	rt_str_free(&cmd);
+}
+
+static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
+{
+	struct rt_str path = {0};
+	char chunk[RT_CAT_MAX];
+	size_t got;
+	FILE *f;
+
+	rt_format_printf(&path, r->prog, ev->fmt, ev->args, d, n);
+	f = path.s ? fopen(path.s, "re") : NULL;
+	if (!f) {
+		fprintf(stderr, "cat: cannot open %s: %s\n", path.s ? path.s : "", strerror(errno));
+	} else {
+		got = fread(chunk, 1, sizeof(chunk), f);
+		rt_str_putn(&r->buf, chunk, got);
+		fclose(f);
+	}
+	rt_str_free(&path);
+}
+
+static void do_join(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
+{
+	uint32_t i;
+
+	for (i = 0; ev->args && i < ev->args->nfields; i++) {
+		const struct et_field *f = &ev->args->fields[i];
+
+		if (f->offset + f->type->size > n || d[f->offset] == 0)
+			break;
+		if (i)
+			rt_str_puts(&r->buf, ev->fmt ? ev->fmt : " ");
+		rt_str_putn(&r->buf, (const char *)d + f->offset, strnlen((const char *)d + f->offset, f->type->size));
+	}
+	rt_str_putc(&r->buf, '\n');
+}
+
+int rt_handle_event(void *ctx, void *data, size_t size)
+{
+	struct rt_run *r = ctx;
+	const uint8_t *d = data;
+	const struct et_event_desc *ev;
+	uint64_t idx;
+
+	if (size < 8)
+		return 0;
+	memcpy(&idx, d, 8);
+	if (idx >= r->prog->nevents)
+		return 0;
+	ev = &r->prog->events[idx];
+	d += 8;
+	size -= 8;
+	switch (ev->kind) {
+	case ET_EV_PRINTF:
+		rt_format_printf(&r->buf, r->prog, ev->fmt ? ev->fmt : "", ev->args, d, size);
+		break;
+	case ET_EV_PRINT:
+		if (ev->args && ev->args->nfields &&
+		    ev->args->fields[0].offset + ev->args->fields[0].type->size <= size) {
+			rt_format_value(&r->buf, r->prog, ev->args->fields[0].type, d + ev->args->fields[0].offset);
+			rt_str_putc(&r->buf, '\n');
+		}
+		break;
+	case ET_EV_PRINT_MAP:
+		print_map(r, ev->map, field_u64(ev->args, 0, d, size), field_u64(ev->args, 1, d, size));
+		break;
+	case ET_EV_CLEAR:
+	case ET_EV_ZERO:
+		if (ev->map >= 0 && (uint32_t)ev->map < r->prog->nmaps)
+			map_reset(r->map_fds[ev->map], ev->kind == ET_EV_ZERO);
+		break;
+	case ET_EV_TIME:
+		do_time(r, ev->fmt);
+		break;
+	case ET_EV_EXIT:
+		if (!r->stop)
+			r->exit_code = (int)(int64_t)field_u64(ev->args, 0, d, size);
+		r->stop = true;
+		break;
+	case ET_EV_SYSTEM:
+		do_system(r, ev, d, size);
+		break;
+	case ET_EV_CAT:
+		do_cat(r, ev, d, size);
+		break;
+	case ET_EV_JOIN:
+		do_join(r, ev, d, size);
+		break;
+	}
+	rt_str_write(&r->buf, r->out);
+	return 0;
+}
+
+static const struct et_program *cmp_prog; /* qsort has no context argument in C17 */
+
+static int cmp_map_name(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return strcmp(cmp_prog->maps[*x].name, cmp_prog->maps[*y].name);
+}
+
+void rt_print_all_maps(struct rt_run *r)
+{
+	uint32_t *order = rt_xcalloc(r->prog->nmaps ? r->prog->nmaps : 1, sizeof(*order)), i;
+
+	for (i = 0; i < r->prog->nmaps; i++)
+		order[i] = i;
+	cmp_prog = r->prog;
+	qsort(order, r->prog->nmaps, sizeof(*order), cmp_map_name);
+	for (i = 0; i < r->prog->nmaps; i++) {
+		print_map(r, (int)order[i], 0, 0);
+		rt_str_write(&r->buf, r->out);
+	}
+	free(order);
+}
+
+uint64_t rt_lost_events(struct rt_run *r)
+{
+	uint32_t key = 0, key_size;
+	size_t stride, i;
+	bool is_array;
+	uint64_t total = 0, *vals;
+
+	if (r->lost_fd < 0 || map_value_stride(r->lost_fd, &key_size, &stride, &is_array) || key_size != 4)
+		return 0;
+	vals = rt_xcalloc(1, stride);
+	if (bpf_map_lookup_elem(r->lost_fd, &key, vals) == 0)
+		for (i = 0; i < stride / 8; i++)
+			total += vals[i];
+	free(vals);
+	return total;
+}

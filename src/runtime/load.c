@@ -1,0 +1,229 @@
+/* load: bpf_object__open_mem → .rodata initial values → per-program log buffers → bpf_object__load.
+ * A verifier rejection is reported at the rejected probe's location with the most useful line of the
+ * verifier log (the last line that states a reason, not an instruction dump or statistics); the raw
+ * log goes to stderr under -v. See rt_int.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "../../probes/provider.h"
+#include "../sema/program.h"
+#include "../support/diag.h"
+#include "rt.h"
+#include "rt_int.h"
+
+#define RT_LOG_SIZE (256 * 1024)
+
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The value of a .rodata global the runtime knows; false for others (left at codegen's value). */
+static bool rodata_value(const struct rt_run *r, const char *name, uint64_t *v)
+{
+	if (strcmp(name, "etrace_start_ns") == 0) {
+		*v = clock_ns(CLOCK_MONOTONIC); /* bpf_ktime_get_ns() */
+		return true;
+	}
+	if (strcmp(name, "etrace_start_boot_ns") == 0) {
+		*v = clock_ns(CLOCK_BOOTTIME); /* bpf_ktime_get_boot_ns() */
+		return true;
+	}
+	if (strcmp(name, "etrace_cpid") == 0) {
+		*v = (uint64_t)r->child_pid;
+		return true;
+	}
+	if (strcmp(name, "etrace_pid") == 0) {
+		*v = (uint64_t)(r->opts->pid > 0 ? r->opts->pid : 0);
+		return true;
+	}
+	return false;
+}
+
+/* Fill the .rodata globals from their BTF description (DATASEC ".rodata", one VAR per global). */
+static int set_rodata(struct rt_run *r)
+{
+	struct btf *btf = bpf_object__btf(r->obj);
+	struct bpf_map *map = NULL, *m;
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vs;
+	const void *init;
+	uint8_t *data;
+	size_t size;
+	int id, i, err;
+	bool changed = false;
+
+	bpf_object__for_each_map(m, r->obj) {
+		const char *n = bpf_map__name(m);
+		size_t l = strlen(n);
+
+		if (l >= 7 && strcmp(n + l - 7, ".rodata") == 0)
+			map = m;
+	}
+	if (!map || !btf)
+		return 0;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id < 0)
+		return 0;
+	sec = btf__type_by_id(btf, (__u32)id);
+	init = bpf_map__initial_value(map, &size);
+	if (!init || !size)
+		return 0;
+	data = rt_xcalloc(1, size);
+	memcpy(data, init, size);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+		const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
+		uint64_t v;
+
+		if (!name || !rodata_value(r, name, &v) || vs->size != 8 || vs->offset + 8 > size)
+			continue;
+		memcpy(data + vs->offset, &v, 8);
+		changed = true;
+	}
+	err = changed ? bpf_map__set_initial_value(map, data, size) : 0;
+	free(data);
+	return err;
+}
+
+/* The line of a verifier log that says why: the last line that is not an instruction, a source
+ * annotation or a statistic. */
+static void verifier_reason(const char *log, char *out, size_t len)
+{
+	const char *p = log, *best = NULL, *best_end = NULL;
+
+	snprintf(out, len, "(the verifier gave no reason)");
+	while (p && *p) {
+		const char *e = strchr(p, '\n'), *q = p;
+
+		if (!e)
+			e = p + strlen(p);
+		while (q < e && (*q >= '0' && *q <= '9'))
+			q++;
+		if (e > p && !(q > p && *q == ':') && *p != ';' && strncmp(p, "processed ", 10) != 0 &&
+		    strncmp(p, "verification time", 17) != 0 && strncmp(p, "stack depth", 11) != 0 &&
+		    strncmp(p, "func#", 5) != 0 && strncmp(p, "from ", 5) != 0 && strncmp(p, "Live regs", 9) != 0 &&
+		    strncmp(p, "mark_precise", 12) != 0 && strncmp(p, "last_idx", 8) != 0 && strncmp(p, "regs=", 5) != 0 &&
+		    !(p[0] == 'R' && p[1] >= '0' && p[1] <= '9' && strstr(p, "=") && !strstr(p, "invalid"))) {
+			best = p;
+			best_end = e;
+		}
+		p = *e ? e + 1 : e;
+	}
+	if (best) {
+		size_t n = (size_t)(best_end - best);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(out, best, n);
+		out[n] = 0;
+	}
+}
+
+static void report_load_failure(struct rt_run *r, int err)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe_desc *p = &r->prog->probes[i];
+		const char *log = r->logs[i];
+		char reason[512];
+
+		if (!r->progs[i] || bpf_program__fd(r->progs[i]) >= 0 || !log || !log[0])
+			continue;
+		verifier_reason(log, reason, sizeof(reason));
+		diag_error(r->diag, p->loc, "the kernel's verifier rejected the program of %s: %s", p->name, reason);
+		if (r->opts->verbose) {
+			fprintf(stderr, "--- verifier log of %s (%s) ---\n%s--- end of log ---\n", p->name, p->prog_name,
+				log);
+		} else {
+			diag_hint(r->diag, "run with -v to see the verifier's log");
+		}
+		return;
+	}
+	diag_error(r->diag, r->prog->nprobes ? r->prog->probes[0].loc : (struct et_loc){0},
+		   "cannot load the BPF programs: %s", strerror(-err));
+	if (err == -EPERM)
+		diag_hint(r->diag, "run etrace as root (it needs CAP_BPF and CAP_PERFMON)");
+}
+
+int rt_load(struct rt_run *r)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "etrace");
+	struct et_program *prog = r->prog;
+	uint32_t i;
+	int err;
+
+	r->progs = rt_xcalloc(prog->nprobes, sizeof(*r->progs));
+	r->logs = rt_xcalloc(prog->nprobes, sizeof(*r->logs));
+	r->map_fds = rt_xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*r->map_fds));
+	r->lost_fd = -1;
+	r->obj = bpf_object__open_mem(prog->elf, prog->elf_size, &oo);
+	if (!r->obj) {
+		err = -errno;
+		diag_error(r->diag, (struct et_loc){0}, "cannot open the generated BPF object: %s", strerror(-err));
+		return err;
+	}
+	for (i = 0; i < prog->nprobes; i++) {
+		const struct et_probe_desc *p = &prog->probes[i];
+
+		r->progs[i] = bpf_object__find_program_by_name(r->obj, p->prog_name);
+		if (!r->progs[i]) {
+			diag_error(r->diag, p->loc, "internal error: no BPF program %s for %s", p->prog_name, p->name);
+			return -ENOENT;
+		}
+		r->logs[i] = malloc(RT_LOG_SIZE); /* untouched pages cost nothing until a load fails */
+		if (!r->logs[i])
+			return -ENOMEM;
+		r->logs[i][0] = 0;
+		bpf_program__set_log_buf(r->progs[i], r->logs[i], RT_LOG_SIZE);
+	}
+	err = set_rodata(r);
+	if (err) {
+		diag_error(r->diag, (struct et_loc){0}, "cannot set the program's constants: %s", strerror(-err));
+		return err;
+	}
+	err = bpf_object__load(r->obj);
+	if (err) {
+		report_load_failure(r, err);
+		return err;
+	}
+	for (i = 0; i < prog->nmaps; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(r->obj, prog->maps[i].elf_name);
+
+		r->map_fds[i] = m ? bpf_map__fd(m) : -1;
+	}
+	if (prog->lost_map_name) {
+		struct bpf_map *m = bpf_object__find_map_by_name(r->obj, prog->lost_map_name);
+
+		r->lost_fd = m ? bpf_map__fd(m) : -1;
+	}
+	return 0;
+}
+
+void rt_unload(struct rt_run *r)
+{
+	uint32_t i;
+
+	bpf_object__close(r->obj);
+	r->obj = NULL;
+	if (r->logs)
+		for (i = 0; i < r->prog->nprobes; i++)
+			free(r->logs[i]);
+	free(r->logs);
+	free(r->progs);
+	free(r->map_fds);
+	r->logs = NULL;
+	r->progs = NULL;
+	r->map_fds = NULL;
+}

@@ -1,0 +1,259 @@
+/* loop: rt_run(), the whole life of a loaded program.
+ *
+ *   fork the -c command (held on a pipe until the probes are attached, so `cpid` is known at load)
+ *   block SIGINT/SIGTERM/SIGHUP, read them from a signalfd
+ *   load → run begin → attach the other probes → "Attached N probes" → release the -c command
+ *   epoll over: the signalfd, the ring buffer's epoll fd, a pidfd for the -c command or -p process
+ *   stop (signal, exit(), the watched process ended) → detach → run end → drain the ring buffer →
+ *   print the maps → report lost events → close everything, restore the signal mask
+ *
+ * Every exit path goes through the same cleanup, so nothing (program, link, map, child) outlives
+ * rt_run(). See rt.h. */
+#define _DEFAULT_SOURCE /* syscall */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include <bpf/libbpf.h>
+
+#include "../../probes/provider.h"
+#include "../sema/program.h"
+#include "../support/diag.h"
+#include "rt.h"
+#include "rt_int.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+static int rt_verbose;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if ((level == LIBBPF_WARN && rt_verbose >= 1) || rt_verbose >= 2)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* Fork the -c command; it waits for one byte on *go_fd (written after attach) and then execs. */
+static int spawn_child(const char *cmd, int *go_fd, struct diag_sink *diag)
+{
+	wordexp_t we;
+	int pfd[2];
+	pid_t pid;
+
+	if (wordexp(cmd, &we, WRDE_NOCMD) != 0 || we.we_wordc == 0) {
+		diag_error(diag, (struct et_loc){0}, "cannot parse the command '%s'", cmd);
+		return -EINVAL;
+	}
+	if (pipe(pfd)) {
+		wordfree(&we);
+		return -errno;
+	}
+	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+	fcntl(pfd[1], F_SETFD, FD_CLOEXEC);
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(pfd[0]);
+		close(pfd[1]);
+		wordfree(&we);
+		return err;
+	}
+	if (pid == 0) {
+		char c;
+
+		close(pfd[1]);
+		if (read(pfd[0], &c, 1) != 1)
+			_exit(127); /* etrace gave up before attaching */
+		execvp(we.we_wordv[0], we.we_wordv);
+		fprintf(stderr, "etrace: cannot run %s: %s\n", we.we_wordv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	wordfree(&we);
+	*go_fd = pfd[1];
+	return pid;
+}
+
+static int add_fd(int ep, int fd, uint32_t tag)
+{
+	struct epoll_event e = {.events = EPOLLIN, .data.u32 = tag};
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) ? -errno : 0;
+}
+
+enum { TAG_SIGNAL, TAG_RINGBUF, TAG_PROC };
+
+static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
+{
+	struct epoll_event evs[4];
+	int n, i;
+
+	while (!r->stop) {
+		n = epoll_wait(ep, evs, 4, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.u32 == TAG_SIGNAL) {
+				struct signalfd_siginfo si;
+
+				if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+					r->stop = true;
+			} else if (evs[i].data.u32 == TAG_RINGBUF) {
+				ring_buffer__consume(r->rb);
+			} else if (evs[i].data.u32 == TAG_PROC) {
+				(void)proc_fd;
+				r->stop = true;
+			}
+		}
+		fflush(r->out);
+	}
+}
+
+int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_sink *diag)
+{
+	struct provider_links links = {0};
+	struct rt_run r = {0};
+	sigset_t mask, old_mask;
+	libbpf_print_fn_t old_print;
+	int sfd = -1, ep = -1, proc_fd = -1, go_fd = -1, status = 1, err;
+	bool mask_set = false;
+	uint64_t lost;
+
+	r.prog = prog;
+	r.opts = opts;
+	r.diag = diag;
+	r.out = opts->out ? opts->out : stdout;
+	r.links = &links;
+	r.lost_fd = -1;
+	rt_verbose = opts->verbose;
+	old_print = libbpf_set_print(libbpf_log);
+
+	if (opts->cmd) {
+		err = spawn_child(opts->cmd, &go_fd, diag);
+		if (err < 0)
+			goto out;
+		r.child_pid = err;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, &old_mask) == 0)
+		mask_set = true;
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || ep < 0 || add_fd(ep, sfd, TAG_SIGNAL)) {
+		diag_error(diag, (struct et_loc){0}, "cannot set up the event loop: %s", strerror(errno));
+		goto out;
+	}
+
+	if (rt_load(&r))
+		goto out;
+	if (prog->ringbuf_name) {
+		struct bpf_map *m = bpf_object__find_map_by_name(r.obj, prog->ringbuf_name);
+
+		r.rb = m ? ring_buffer__new(bpf_map__fd(m), rt_handle_event, &r, NULL) : NULL;
+		if (!r.rb || add_fd(ep, ring_buffer__epoll_fd(r.rb), TAG_RINGBUF)) {
+			diag_error(diag, (struct et_loc){0}, "cannot open the ring buffer %s: %s", prog->ringbuf_name,
+				   strerror(errno));
+			goto out;
+		}
+	}
+	if (rt_run_special(&r, false))
+		goto out;
+	if (rt_attach(&r))
+		goto out;
+	if (!opts->quiet) {
+		fprintf(stderr, "Attached %u probe%s\n", prog->nprobes, prog->nprobes == 1 ? "" : "s");
+		fflush(stderr);
+	}
+	if (r.child_pid > 0 || opts->pid > 0) {
+		int pid = r.child_pid > 0 ? r.child_pid : opts->pid;
+
+		proc_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (proc_fd < 0 || add_fd(ep, proc_fd, TAG_PROC)) {
+			diag_error(diag, (struct et_loc){0}, "cannot watch process %d: %s", pid, strerror(errno));
+			rt_detach(&r);
+			goto out;
+		}
+	}
+	if (r.rb) {
+		ring_buffer__consume(r.rb); /* begin's output (and maybe its exit()) before the command runs */
+		fflush(r.out);
+	}
+	if (go_fd >= 0) {
+		char c = 1;
+
+		if (write(go_fd, &c, 1) != 1) {
+			diag_error(diag, (struct et_loc){0}, "cannot start the command: %s", strerror(errno));
+			rt_detach(&r);
+			goto out;
+		}
+		close(go_fd);
+		go_fd = -1;
+	}
+
+	event_loop(&r, ep, sfd, proc_fd);
+
+	rt_detach(&r);
+	rt_run_special(&r, true);
+	if (r.rb)
+		ring_buffer__consume(r.rb);
+	if (opts->format == RT_FORMAT_TEXT)
+		fputs("\n\n", r.out);
+	rt_print_all_maps(&r);
+	fflush(r.out);
+	lost = rt_lost_events(&r);
+	if (lost)
+		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
+	status = r.exit_code;
+
+out:
+	rt_detach(&r);
+	ring_buffer__free(r.rb);
+	rt_unload(&r);
+	if (go_fd >= 0)
+		close(go_fd); /* the child reads EOF and exits 127 without running the command */
+	if (r.child_pid > 0) {
+		int st;
+
+		/* still running (Ctrl-C, exit()): the command does not outlive the trace */
+		if (waitpid(r.child_pid, &st, WNOHANG) == 0) {
+			kill(r.child_pid, go_fd >= 0 ? SIGKILL : SIGTERM);
+			waitpid(r.child_pid, &st, 0);
+		}
+	}
+	if (proc_fd >= 0)
+		close(proc_fd);
+	if (ep >= 0)
+		close(ep);
+	if (sfd >= 0)
+		close(sfd);
+	if (mask_set) {
+		/* drop signals that arrived while blocked, so they do not kill us after unblocking */
+		struct timespec zero = {0, 0};
+
+		while (sigtimedwait(&mask, NULL, &zero) > 0)
+			;
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	}
+	rt_str_free(&r.buf);
+	libbpf_set_print(old_print);
+	fflush(r.out);
+	return status;
+}
