@@ -3,7 +3,8 @@
 # its stderr must equal NAME.err byte for byte, and its exit code NAME.code (default 1).
 # NAME.dump, when present, also checks what sema built: sema_tool --dump prints the maps, events and
 # probes to stdout, which must equal NAME.dump.
-# NAME.requires, when present, names what the case needs ("tracefs": readable tracepoint formats);
+# NAME.requires, when present, names what the case needs ("tracefs": readable tracepoint formats;
+# "nokprobes": a kernel without kprobes, so that the unsupported-probe message is predictable);
 # cases whose requirement is missing are skipped.
 # NAME.args, when present, holds extra sema_tool arguments: options before the file (--unsafe, --cpid),
 # then "--" and positional parameters, e.g. "--unsafe -- 7 abc".
@@ -34,14 +35,23 @@ for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
 	[ -r "$d/events/sched/sched_switch/format" ] && have_tracefs=1
 done
 
+have_kprobes=0
+if [ -e /sys/bus/event_source/devices/kprobe ] || [ -e /sys/kernel/tracing/kprobe_events ] ||
+   [ -e /sys/kernel/debug/tracing/kprobe_events ]; then
+	have_kprobes=1
+fi
+
 pass=0
 fail=0
 skip=0
 for et in *.et; do
 	name=${et%.et}
-	if [ -f "$name.requires" ] && grep -qx tracefs "$name.requires" && [ "$have_tracefs" = 0 ]; then
-		skip=$((skip + 1))
-		continue
+	if [ -f "$name.requires" ]; then
+		if { grep -qx tracefs "$name.requires" && [ "$have_tracefs" = 0 ]; } ||
+		   { grep -qx nokprobes "$name.requires" && [ "$have_kprobes" = 1 ]; }; then
+			skip=$((skip + 1))
+			continue
+		fi
 	fi
 	opts=()
 	pos=()
@@ -86,5 +96,5 @@ for et in *.et; do
 		diff <(cat "$name.err" 2>/dev/null) <(printf '%s\n' "$out") | head -20
 	fi
 done
-echo "errors: $pass passed, $fail failed$([ "$skip" != 0 ] && echo ", $skip skipped (no tracefs)")"
+echo "errors: $pass passed, $fail failed$([ "$skip" != 0 ] && echo ", $skip skipped (requirement missing)")"
 [ "$fail" = 0 ]
