@@ -66,6 +66,10 @@
  *                     of the tracepoint record, read from the tracepoint context at field->offset;
  *                     tuple/record fields likewise).
  *   AST_TUPLE_INDEX   const struct et_field *: the field of the base tuple.
+ *   AST_INDEX         struct sema_const: the constant index into the base, an ET_ARRAY (e.g. the
+ *                     tracepoint field args.args[0]); node->type is the element type, at
+ *                     value * elem->size bytes from the array's start.
+ *   AST_SIZEOF        struct sema_const: the size in bytes (node->type uint64).
  *   AST_PROBE         struct sema_probe: range of concrete probes in prog->probes produced by this
  *                     probe's attach points; codegen emits the body once per concrete probe.
  *

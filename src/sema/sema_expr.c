@@ -781,6 +781,36 @@ static struct et_type *tuple_index(struct sema *s, struct ast_node *n)
 	return t->fields[i].type;
 }
 
+/* base[i]: an element of an array (a tracepoint field such as args.args[0]); i must be a constant. */
+static struct et_type *index_expr(struct sema *s, struct ast_node *n)
+{
+	struct et_type *bt = sema_expr(s, n->u.index.base), *it = sema_expr(s, n->u.index.index);
+	struct sema_const *c;
+	int64_t i;
+
+	if (sema_is_none(bt) || sema_is_none(it))
+		return s->t_none;
+	if (bt->kind != ET_ARRAY || !bt->elem) {
+		sema_error(s, n->loc, "indexing with [ ] needs an array, not '%s'", sema_tname(s, bt));
+		if (bt->kind == ET_TUPLE)
+			sema_hint(s, "use .N to take element N of a tuple");
+		return s->t_none;
+	}
+	if (!sema_is_intlike(it) || !sema_const_int(s, n->u.index.index, &i)) {
+		sema_error(s, n->u.index.index->loc, "the array index must be a constant integer");
+		return s->t_none;
+	}
+	if (i < 0 || (uint64_t)i >= bt->count) {
+		sema_error(s, n->u.index.index->loc, "array index %lld is out of range: the array has %u elements",
+			   (long long)i, bt->count);
+		return s->t_none;
+	}
+	c = arena_alloc(s->arena, sizeof(*c));
+	c->value = i;
+	n->sym = c;
+	return bt->elem;
+}
+
 static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list *l, const char **names)
 {
 	struct et_type **el = arena_alloc(s->arena, (l->count + 1) * sizeof(*el));
@@ -886,11 +916,7 @@ static struct et_type *expr_inner(struct sema *s, struct ast_node *n)
 	case AST_BLOCK_EXPR:
 		return block_expr(s, n);
 	case AST_INDEX:
-		sema_expr(s, n->u.index.base);
-		sema_expr(s, n->u.index.index);
-		sema_error(s, n->loc, "indexing with [ ] is not supported by etrace yet");
-		sema_hint(s, "use .N to take element N of a tuple");
-		return s->t_none;
+		return index_expr(s, n);
 	case AST_OFFSETOF:
 	case AST_TYPEOF:
 		sema_error(s, n->loc, "%s is not supported by etrace yet", ast_kind_name(n->kind));
