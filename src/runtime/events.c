@@ -28,6 +28,24 @@ static uint64_t field_u64(const struct et_type *args, uint32_t i, const uint8_t 
 	return v;
 }
 
+static bool json(const struct rt_run *r)
+{
+	return r->opts->format == RT_FORMAT_JSON;
+}
+
+/* Text produced by an event: as is, or as {"type": TYPE, "data": "TEXT"} in JSON mode. */
+static void emit_text(struct rt_run *r, const char *type, struct rt_str *text)
+{
+	if (json(r)) {
+		rt_str_printf(&r->buf, "{\"type\": \"%s\", \"data\": ", type);
+		rt_json_string(&r->buf, text->s ? text->s : "", text->len);
+		rt_str_puts(&r->buf, "}\n");
+	} else if (text->len) {
+		rt_str_putn(&r->buf, text->s, text->len);
+	}
+	rt_str_free(text);
+}
+
 static int map_value_stride(int fd, uint32_t *key_size, size_t *stride, bool *is_array)
 {
 	struct bpf_map_info info;
@@ -89,7 +107,10 @@ static void print_map(struct rt_run *r, int map, uint64_t top, uint64_t div)
 		return;
 	if (rt_map_snapshot_read(r->map_fds[map], &r->prog->maps[map], &s))
 		return;
-	rt_map_format(&r->buf, r->prog, &s, top, div);
+	if (json(r))
+		rt_map_format_json(&r->buf, r->prog, &s, top, div);
+	else
+		rt_map_format(&r->buf, r->prog, &s, top, div);
 	rt_map_snapshot_free(&s);
 }
 
@@ -97,11 +118,14 @@ static void do_time(struct rt_run *r, const char *fmt)
 {
 	char buf[512];
 	time_t now = time(NULL);
+	struct rt_str text = {0};
 	struct tm tm;
 
 	localtime_r(&now, &tm);
+
 	if (strftime(buf, sizeof(buf), fmt ? fmt : "%H:%M:%S\n", &tm) > 0)
-		rt_str_puts(&r->buf, buf);
+		rt_str_puts(&text, buf);
+	emit_text(r, "time", &text);
 }
 
 static void do_system(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
@@ -111,16 +135,19 @@ static void do_system(struct rt_run *r, const struct et_event_desc *ev, const ui
 	size_t got;
 	FILE *p;
 
+	struct rt_str text = {0};
+
 	rt_format_printf(&cmd, r->prog, ev->fmt, ev->args, d, n);
 	rt_str_write(&r->buf, r->out);
 	fflush(r->out);
 	p = cmd.s ? popen(cmd.s, "r") : NULL;
 	if (p) {
 		while ((got = fread(chunk, 1, sizeof(chunk), p)) > 0)
-			fwrite(chunk, 1, got, r->out);
+			rt_str_putn(&text, chunk, got);
 		pclose(p);
 	}
 	rt_str_free(&cmd);
+	emit_text(r, "syscall", &text);
 }
 
 static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
@@ -135,15 +162,19 @@ static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8
 	if (!f) {
 		fprintf(stderr, "cat: cannot open %s: %s\n", path.s ? path.s : "", strerror(errno));
 	} else {
+		struct rt_str text = {0};
+
 		got = fread(chunk, 1, sizeof(chunk), f);
-		rt_str_putn(&r->buf, chunk, got);
+		rt_str_putn(&text, chunk, got);
 		fclose(f);
+		emit_text(r, "cat", &text);
 	}
 	rt_str_free(&path);
 }
 
 static void do_join(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
 {
+	struct rt_str text = {0};
 	uint32_t i;
 
 	for (i = 0; ev->args && i < ev->args->nfields; i++) {
@@ -152,10 +183,12 @@ static void do_join(struct rt_run *r, const struct et_event_desc *ev, const uint
 		if (f->offset + f->type->size > n || d[f->offset] == 0)
 			break;
 		if (i)
-			rt_str_puts(&r->buf, ev->fmt ? ev->fmt : " ");
-		rt_str_putn(&r->buf, (const char *)d + f->offset, strnlen((const char *)d + f->offset, f->type->size));
+			rt_str_puts(&text, ev->fmt ? ev->fmt : " ");
+		rt_str_putn(&text, (const char *)d + f->offset, strnlen((const char *)d + f->offset, f->type->size));
 	}
-	rt_str_putc(&r->buf, '\n');
+	if (!json(r))
+		rt_str_putc(&text, '\n');
+	emit_text(r, "join", &text);
 }
 
 int rt_handle_event(void *ctx, void *data, size_t size)
@@ -174,14 +207,26 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 	d += 8;
 	size -= 8;
 	switch (ev->kind) {
-	case ET_EV_PRINTF:
-		rt_format_printf(&r->buf, r->prog, ev->fmt ? ev->fmt : "", ev->args, d, size);
+	case ET_EV_PRINTF: {
+		struct rt_str text = {0};
+
+		rt_format_printf(&text, r->prog, ev->fmt ? ev->fmt : "", ev->args, d, size);
+		emit_text(r, "printf", &text);
 		break;
+	}
 	case ET_EV_PRINT:
 		if (ev->args && ev->args->nfields &&
 		    ev->args->fields[0].offset + ev->args->fields[0].type->size <= size) {
-			rt_format_value(&r->buf, r->prog, ev->args->fields[0].type, d + ev->args->fields[0].offset);
-			rt_str_putc(&r->buf, '\n');
+			const struct et_field *f = &ev->args->fields[0];
+
+			if (json(r)) {
+				rt_str_puts(&r->buf, "{\"type\": \"value\", \"data\": ");
+				rt_json_value(&r->buf, r->prog, f->type, d + f->offset);
+				rt_str_puts(&r->buf, "}\n");
+			} else {
+				rt_format_value(&r->buf, r->prog, f->type, d + f->offset);
+				rt_str_putc(&r->buf, '\n');
+			}
 		}
 		break;
 	case ET_EV_PRINT_MAP:

@@ -178,7 +178,10 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		goto out;
 	if (rt_attach(&r))
 		goto out;
-	if (!opts->quiet) {
+	if (!opts->quiet && opts->format == RT_FORMAT_JSON) {
+		fprintf(r.out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n", prog->nprobes);
+		fflush(r.out);
+	} else if (!opts->quiet) {
 		fprintf(stderr, "Attached %u probe%s\n", prog->nprobes, prog->nprobes == 1 ? "" : "s");
 		fflush(stderr);
 	}
@@ -214,11 +217,13 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	rt_run_special(&r, true);
 	if (r.rb)
 		ring_buffer__consume(r.rb);
-	if (opts->format == RT_FORMAT_TEXT)
-		fputs("\n\n", r.out);
+	fputs("\n\n", r.out); /* bpftrace separates the maps from the trace (in JSON mode too) */
 	rt_print_all_maps(&r);
 	fflush(r.out);
 	lost = rt_lost_events(&r);
+	if (lost && opts->format == RT_FORMAT_JSON)
+		fprintf(r.out, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
+			(unsigned long long)lost);
 	if (lost)
 		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
 	status = r.exit_code;

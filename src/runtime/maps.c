@@ -361,24 +361,16 @@ static void format_entry_value(struct rt_str *o, const struct et_program *prog, 
 	}
 }
 
-size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
-		     uint64_t top, uint64_t div)
+/* The entries of a snapshot, combined and sorted; *slots_out owns the histogram buckets. */
+static struct entry *collect(const struct rt_map_snapshot *s, size_t *n_out, uint64_t **slots_out)
 {
-	const struct et_map_desc *m = s->desc;
-	const struct et_type *vt = m->value;
+	const struct et_type *vt = s->desc->value;
 	bool is_hist = vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST;
 	uint32_t nslots = is_hist ? value_slots(vt) : 0;
-	struct entry *es;
-	uint64_t *slots = NULL;
-	size_t n = 0, i, skip = 0, printed = 0;
+	struct entry *es = rt_xcalloc(s->count, sizeof(*es));
+	uint64_t *slots = is_hist ? rt_xcalloc(s->count * nslots, sizeof(*slots)) : NULL;
+	size_t n = 0, i;
 
-	if (s->count == 0)
-		return 0;
-	if (div == 0)
-		div = 1;
-	es = rt_xcalloc(s->count, sizeof(*es));
-	if (is_hist)
-		slots = rt_xcalloc(s->count * nslots, sizeof(*slots));
 	for (i = 0; i < s->count; i++) {
 		if (s->is_array && entry_is_zero(s, i))
 			continue;
@@ -386,13 +378,33 @@ size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const stru
 		combine(s, vt, i, &es[n], slots ? slots + n * nslots : NULL);
 		n++;
 	}
-	sort_key_type = m->key;
+	sort_key_type = s->desc->key;
 	sort_value_type = vt;
 	qsort(es, n, sizeof(*es), cmp_key);
 	for (i = 0; i < n; i++)
 		es[i].rank = i;
 	if (sorts_by_value(vt))
 		qsort(es, n, sizeof(*es), cmp_value);
+	*n_out = n;
+	*slots_out = slots;
+	return es;
+}
+
+size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
+		     uint64_t top, uint64_t div)
+{
+	const struct et_map_desc *m = s->desc;
+	const struct et_type *vt = m->value;
+	bool is_hist = vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST;
+	struct entry *es;
+	uint64_t *slots;
+	size_t n, i, skip = 0, printed = 0;
+
+	if (s->count == 0)
+		return 0;
+	if (div == 0)
+		div = 1;
+	es = collect(s, &n, &slots);
 	if (top && n > top)
 		skip = n - top;
 	for (i = skip; i < n; i++) {
@@ -407,6 +419,144 @@ size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const stru
 		rt_str_putc(o, '\n');
 		printed++;
 	}
+	free(slots);
+	free(es);
+	return printed;
+}
+
+/* ---- JSON (bpftrace -f json: one object per line) ---- */
+
+static void json_key(struct rt_str *o, const struct et_program *prog, const struct et_type *kt, const uint8_t *key)
+{
+	struct rt_str k = {0};
+	uint32_t i;
+
+	if (kt->kind == ET_TUPLE) {
+		for (i = 0; i < kt->nfields; i++) {
+			if (i)
+				rt_str_putc(&k, ',');
+			rt_format_value(&k, prog, kt->fields[i].type, key + kt->fields[i].offset);
+		}
+	} else {
+		rt_format_value(&k, prog, kt, key);
+	}
+	rt_json_string(o, k.s ? k.s : "", k.len);
+	rt_str_free(&k);
+}
+
+static void json_bucket(struct rt_str *o, bool first, bool has_min, int64_t min, bool has_max, int64_t max,
+			uint64_t count)
+{
+	rt_str_puts(o, first ? "{" : ", {");
+	if (has_min)
+		rt_str_printf(o, "\"min\": %lld, ", (long long)min);
+	if (has_max)
+		rt_str_printf(o, "\"max\": %lld, ", (long long)max);
+	rt_str_printf(o, "\"count\": %llu}", (unsigned long long)count);
+}
+
+static void json_hist(struct rt_str *o, const struct et_type *vt, const uint64_t *slots, uint64_t div)
+{
+	uint32_t n = value_slots(vt), first = n, last = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (slots[i]) {
+			if (first == n)
+				first = i;
+			last = i;
+		}
+	rt_str_putc(o, '[');
+	for (i = first; i < n && i <= last; i++) {
+		bool f = i == first;
+
+		if (vt->kind == ET_AGG_HIST) {
+			uint64_t c = slots[i] / div;
+
+			if (i == 0)
+				json_bucket(o, f, false, 0, true, -1, c);
+			else if (i <= 2)
+				json_bucket(o, f, true, i - 1, true, i - 1, c);
+			else
+				json_bucket(o, f, true, (int64_t)(1ull << (i - 2)), true, (int64_t)((1ull << (i - 1)) - 1), c);
+		} else {
+			int64_t lo = vt->lh_min + (int64_t)(i - 1) * vt->lh_step;
+
+			if (i == 0)
+				json_bucket(o, f, false, 0, true, vt->lh_min - 1, slots[i]);
+			else if (i == n - 1)
+				json_bucket(o, f, true, vt->lh_max, false, 0, slots[i]);
+			else
+				json_bucket(o, f, true, lo, true, lo + vt->lh_step - 1, slots[i]);
+		}
+	}
+	rt_str_putc(o, ']');
+}
+
+static void json_entry_value(struct rt_str *o, const struct et_program *prog, const struct et_type *vt,
+			     const struct entry *e, uint64_t div)
+{
+	switch (vt->kind) {
+	case ET_AGG_HIST:
+	case ET_AGG_LHIST:
+		json_hist(o, vt, e->slots, div);
+		break;
+	case ET_AGG_STATS:
+		rt_str_printf(o, "{\"count\": %lld, \"average\": %lld, \"total\": %lld}", (long long)e->count,
+			      (long long)(entry_avg(e) / (int64_t)div), (long long)e->total);
+		break;
+	case ET_AGG_COUNT: case ET_AGG_SUM: case ET_AGG_MIN: case ET_AGG_MAX: case ET_AGG_AVG: case ET_INT:
+		format_entry_value(o, prog, vt, e, div);
+		break;
+	default:
+		rt_json_value(o, prog, vt, e->raw);
+		break;
+	}
+}
+
+size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
+			  uint64_t top, uint64_t div)
+{
+	const struct et_map_desc *m = s->desc;
+	const struct et_type *vt = m->value;
+	const char *type = "map";
+	struct entry *es;
+	uint64_t *slots;
+	size_t n, i, skip = 0, printed = 0;
+
+	if (s->count == 0)
+		return 0;
+	if (div == 0)
+		div = 1;
+	es = collect(s, &n, &slots);
+	if (n == 0)
+		goto out;
+	if (vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST)
+		type = "hist";
+	else if (vt->kind == ET_AGG_AVG || vt->kind == ET_AGG_STATS)
+		type = "stats";
+	rt_str_printf(o, "{\"type\": \"%s\", \"data\": {", type);
+	rt_json_string(o, m->name, strlen(m->name));
+	rt_str_puts(o, ": ");
+	if (top && n > top)
+		skip = n - top;
+	if (m->key)
+		rt_str_putc(o, '{');
+	for (i = skip; i < n; i++) {
+		if (m->key) {
+			if (i > skip)
+				rt_str_puts(o, ", ");
+			json_key(o, prog, m->key, es[i].key);
+			rt_str_puts(o, ": ");
+		}
+		json_entry_value(o, prog, vt, &es[i], div);
+		printed++;
+		if (!m->key)
+			break;
+	}
+	if (m->key)
+		rt_str_putc(o, '}');
+	rt_str_puts(o, "}}\n");
+out:
 	free(slots);
 	free(es);
 	return printed;

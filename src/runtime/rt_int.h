@@ -70,6 +70,18 @@ void rt_map_snapshot_free(struct rt_map_snapshot *s);
 size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
 		     uint64_t top, uint64_t div);
 
+/* The same in bpftrace's JSON form: one line {"type": "map"|"hist"|"stats", "data": {"@m": ...}}. */
+size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
+			  uint64_t top, uint64_t div);
+
+/* ---- json.c ---- */
+/* A JSON string literal of s[0..n) (quotes, escapes). */
+void rt_json_string(struct rt_str *o, const char *s, size_t n);
+/* A value as JSON: integers as numbers, strings as strings, tuples and arrays as arrays, structs and
+ * records as objects, other kinds as their text form in a string. */
+void rt_json_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		   const uint8_t *data);
+
 /* ---- the run (load.c, attach.c, events.c, loop.c) ---- */
 struct bpf_object;
 struct bpf_program;

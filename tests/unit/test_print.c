@@ -215,6 +215,101 @@ static void emit(struct rt_str *o, struct builder *b)
 	rt_map_snapshot_free(&b->s);
 }
 
+/* bpftrace 0.17, `bpftrace -f json j.bt`, the map lines (BPFTRACE-REFERENCE.md §6). */
+static const char golden_json[] =
+	"{\"type\": \"stats\", \"data\": {\"@a\": 15}}\n"
+	"{\"type\": \"map\", \"data\": {\"@c\": {\"b\": 1, \"a\": 2}}}\n"
+	"{\"type\": \"hist\", \"data\": {\"@h\": [{\"max\": -1, \"count\": 1}, {\"min\": 0, \"max\": 0, \"count\": 1}, "
+	"{\"min\": 1, \"max\": 1, \"count\": 0}, {\"min\": 2, \"max\": 3, \"count\": 2}]}}\n"
+	"{\"type\": \"hist\", \"data\": {\"@l\": [{\"max\": -1, \"count\": 1}, {\"min\": 0, \"max\": 9, \"count\": 1}, "
+	"{\"min\": 10, \"max\": 19, \"count\": 0}, {\"min\": 20, \"count\": 1}]}}\n"
+	"{\"type\": \"map\", \"data\": {\"@mk\": {\"2,y\": 3, \"1,x\": 5}}}\n"
+	"{\"type\": \"stats\", \"data\": {\"@s\": {\"count\": 2, \"average\": 15, \"total\": 30}}}\n"
+	"{\"type\": \"map\", \"data\": {\"@str\": \"hi\"}}\n";
+
+static void emit_json(struct rt_str *o, struct builder *b)
+{
+	rt_map_format_json(o, NULL, &b->s, 0, 0);
+	rt_map_snapshot_free(&b->s);
+}
+
+/* j.bt: @a = avg(10), avg(20); @c["b"]++, @c["a"] x2; @mk[1,"x"] = 5, @mk[2,"y"] = 3;
+ * @h = hist(-1, 0, 2, 3); @l = lhist(-1, 5, 25 over 0..20 step 10); @s = stats(10, 20); @str = "hi" */
+static void json_test(struct arena *a)
+{
+	struct et_type *i64 = type_int(a, 8, true), *str = type_string(a, 64);
+	struct et_type *tk[2] = {i64, str}, *tup = type_tuple(a, tk, 2);
+	struct et_type *lt = type_new(a, ET_AGG_LHIST, lhist_slots(0, 20, 10) * 8);
+	struct et_map_desc d[8];
+	struct builder b;
+	struct rt_str o = {0};
+	char key[64];
+	uint8_t tkey[128];
+	uint32_t i;
+
+	memset(d, 0, sizeof(d));
+	d[0] = (struct et_map_desc){.name = "@a", .value = type_new(a, ET_AGG_AVG, 16), .percpu = true};
+	b_init(&b, &d[0], 8, 16, true);
+	add_u64(b_slot(&b, &zero_key, 0), 1), add_u64(b_slot(&b, &zero_key, 0) + 8, 10);
+	add_u64(b_slot(&b, &zero_key, 1), 1), add_u64(b_slot(&b, &zero_key, 1) + 8, 20);
+	emit_json(&o, &b);
+	d[1] = (struct et_map_desc){.name = "@c", .key = str, .value = type_new(a, ET_AGG_COUNT, 8), .percpu = true};
+	b_init(&b, &d[1], 64, 8, true);
+	for (i = 0; i < 3; i++) {
+		memset(key, 0, sizeof(key));
+		strcpy(key, i ? "a" : "b");
+		add_u64(b_slot(&b, key, i), 1);
+	}
+	emit_json(&o, &b);
+	d[2] = (struct et_map_desc){.name = "@h", .value = type_new(a, ET_AGG_HIST, ET_HIST_SLOTS * 8), .percpu = true};
+	b_init(&b, &d[2], 8, ET_HIST_SLOTS * 8, true);
+	add_u64(b_slot(&b, &zero_key, 0) + 8 * hist_slot(-1), 1);
+	add_u64(b_slot(&b, &zero_key, 1) + 8 * hist_slot(0), 1);
+	add_u64(b_slot(&b, &zero_key, 2) + 8 * hist_slot(2), 1);
+	add_u64(b_slot(&b, &zero_key, 0) + 8 * hist_slot(3), 1);
+	emit_json(&o, &b);
+	lt->lh_min = 0, lt->lh_max = 20, lt->lh_step = 10;
+	d[3] = (struct et_map_desc){.name = "@l", .value = lt, .percpu = true};
+	b_init(&b, &d[3], 8, lt->size, true);
+	add_u64(b_slot(&b, &zero_key, 0) + 8 * lhist_slot(-1, 0, 20, 10), 1);
+	add_u64(b_slot(&b, &zero_key, 1) + 8 * lhist_slot(5, 0, 20, 10), 1);
+	add_u64(b_slot(&b, &zero_key, 2) + 8 * lhist_slot(25, 0, 20, 10), 1);
+	emit_json(&o, &b);
+	d[4] = (struct et_map_desc){.name = "@mk", .key = tup, .value = i64};
+	b_init(&b, &d[4], tup->size, 8, false);
+	for (i = 0; i < 2; i++) {
+		int64_t k = i + 1, v = i ? 3 : 5;
+
+		memset(tkey, 0, sizeof(tkey));
+		memcpy(tkey + tup->fields[0].offset, &k, 8);
+		strcpy((char *)tkey + tup->fields[1].offset, i ? "y" : "x");
+		put_i64(b_slot(&b, tkey, 0), v);
+	}
+	emit_json(&o, &b);
+	d[5] = (struct et_map_desc){.name = "@s", .value = type_new(a, ET_AGG_STATS, 16), .percpu = true};
+	b_init(&b, &d[5], 8, 16, true);
+	add_u64(b_slot(&b, &zero_key, 0), 2), add_u64(b_slot(&b, &zero_key, 0) + 8, 30);
+	emit_json(&o, &b);
+	d[6] = (struct et_map_desc){.name = "@str", .value = str};
+	b_init(&b, &d[6], 8, 64, false);
+	strcpy((char *)b_slot(&b, &zero_key, 0), "hi");
+	emit_json(&o, &b);
+	CHECK(o.s && strcmp(o.s, golden_json) == 0, "JSON maps differ from bpftrace:\n--- got ---\n%s--- want ---\n%s",
+	      o.s ? o.s : "", golden_json);
+	rt_str_clear(&o);
+
+	/* print((1, "x")) → {"type": "value", "data": [1,"x"]}: the value part */
+	memset(tkey, 0, sizeof(tkey));
+	tkey[tup->fields[0].offset] = 1;
+	strcpy((char *)tkey + tup->fields[1].offset, "x");
+	rt_json_value(&o, NULL, tup, tkey);
+	CHECK(strcmp(o.s, "[1,\"x\"]") == 0, "JSON tuple: got %s", o.s);
+	rt_str_clear(&o);
+	rt_json_string(&o, "a\"b\\\n\x01", 6);
+	CHECK(strcmp(o.s, "\"a\\\"b\\\\\\n\\u0001\"") == 0, "JSON escapes: got %s", o.s);
+	rt_str_free(&o);
+}
+
 int main(void)
 {
 	struct arena *a = arena_new();
@@ -455,6 +550,7 @@ int main(void)
 		rt_str_clear(&o);
 	}
 	rt_str_free(&o);
+	json_test(a);
 	arena_free(a);
 	if (failures) {
 		fprintf(stderr, "%d failure(s)\n", failures);

@@ -1,0 +1,79 @@
+/* json: JSON text for bpftrace's -f json output (NDJSON: one object per line). See rt_int.h. */
+#include <string.h>
+
+#include "../sema/types.h"
+#include "rt_int.h"
+
+void rt_json_string(struct rt_str *o, const char *s, size_t n)
+{
+	size_t i;
+
+	rt_str_putc(o, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"': rt_str_puts(o, "\\\""); break;
+		case '\\': rt_str_puts(o, "\\\\"); break;
+		case '\n': rt_str_puts(o, "\\n"); break;
+		case '\t': rt_str_puts(o, "\\t"); break;
+		case '\r': rt_str_puts(o, "\\r"); break;
+		default:
+			if (c < 0x20)
+				rt_str_printf(o, "\\u%04x", c);
+			else
+				rt_str_putc(o, (char)c);
+		}
+	}
+	rt_str_putc(o, '"');
+}
+
+void rt_json_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		   const uint8_t *data)
+{
+	struct rt_str tmp = {0};
+	uint32_t i;
+
+	switch (t ? t->kind : ET_INT) {
+	case ET_INT:
+	case ET_BOOL:
+		rt_format_value(o, prog, t, data);
+		return;
+	case ET_TUPLE:
+		rt_str_putc(o, '[');
+		for (i = 0; i < t->nfields; i++) {
+			if (i)
+				rt_str_putc(o, ',');
+			rt_json_value(o, prog, t->fields[i].type, data + t->fields[i].offset);
+		}
+		rt_str_putc(o, ']');
+		return;
+	case ET_ARRAY:
+		rt_str_putc(o, '[');
+		for (i = 0; i < t->count && t->elem; i++) {
+			if (i)
+				rt_str_putc(o, ',');
+			rt_json_value(o, prog, t->elem, data + (size_t)i * t->elem->size);
+		}
+		rt_str_putc(o, ']');
+		return;
+	case ET_RECORD:
+	case ET_STRUCT:
+		rt_str_putc(o, '{');
+		for (i = 0; i < t->nfields; i++) {
+			const char *name = t->fields[i].name ? t->fields[i].name : "";
+
+			if (i)
+				rt_str_puts(o, ", ");
+			rt_json_string(o, name, strlen(name));
+			rt_str_puts(o, ": ");
+			rt_json_value(o, prog, t->fields[i].type, data + t->fields[i].offset);
+		}
+		rt_str_putc(o, '}');
+		return;
+	default:
+		rt_format_value(&tmp, prog, t, data);
+		rt_json_string(o, tmp.s ? tmp.s : "", tmp.len);
+		rt_str_free(&tmp);
+	}
+}
