@@ -93,6 +93,17 @@ static int add_fd(int ep, int fd, uint32_t tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) ? -errno : 0;
 }
 
+static bool only_begin_end(const struct et_program *prog)
+{
+	const struct et_provider *b = provider_find("begin"), *e = provider_find("end");
+	uint32_t i;
+
+	for (i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].provider != b && prog->probes[i].provider != e)
+			return false;
+	return true;
+}
+
 enum { TAG_SIGNAL, TAG_RINGBUF, TAG_PROC };
 
 static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
@@ -211,6 +222,8 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		go_fd = -1;
 	}
 
+	if (only_begin_end(prog) && !opts->cmd && opts->pid <= 0)
+		r.stop = true; /* nothing can fire any more (bpftrace exits too since 0.24) */
 	event_loop(&r, ep, sfd, proc_fd);
 
 	rt_detach(&r);

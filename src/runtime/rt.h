@@ -4,6 +4,11 @@
  * signalfd, child process) and releases them all before rt_run() returns, on success and on error.
  * Output: everything the script prints (printf, print, time, maps...) goes to opts->out through one
  * buffered writer; messages about the run ("Attached N probes", "N events lost") go to stderr.
+ * Constants: before load, the runtime fills these u64 globals of the object's ".rodata" when codegen
+ * declares them (cg_rodata_u64): etrace_start_ns (CLOCK_MONOTONIC now, the base of bpf_ktime_get_ns,
+ * for `elapsed`), etrace_start_boot_ns (CLOCK_BOOTTIME now, for bpf_ktime_get_boot_ns), etrace_cpid
+ * (the -c command's pid) and etrace_pid (-p). Others keep codegen's initial value.
+ * A program made only of begin/end probes stops right after begin (bpftrace >= 0.24), unless -c/-p.
  * Failure: load/attach errors are reported to diag at the probe's location (with the verifier's first
  * useful line; the raw log is printed to stderr under verbose); rt_run() then returns 1. */
 #ifndef ET_RT_H
