@@ -535,20 +535,16 @@ static struct et_type *delete_call(struct sema *s, struct ast_node *n, struct se
 		return s->t_void;
 	}
 	if (args->count == 1) {
-		m = sema_map_get(s, a0->u.map.name, a0->loc);
-		a0->sym = NULL;
-		{
-			int mi = (int)(m - s->maps);
-			struct sema_map_ref *r = arena_alloc(s->arena, sizeof(*r));
+		struct sema_map_ref *r = arena_alloc(s->arena, sizeof(*r));
 
-			r->map = (uint32_t)mi;
-			a0->sym = r;
-			c->map = mi;
-		}
+		m = sema_map_get(s, a0->u.map.name, a0->loc);
+		r->map = (uint32_t)(m - s->maps);
+		a0->sym = r;
+		c->map = (int)r->map;
 		sema_map_keys(s, a0, m);
 		a0->type = m->value ? m->value : s->t_none;
 		if (!m->value)
-			sema_error(s, a0->loc, "map %s is used but never assigned", m->name);
+			sema_map_unassigned(s, m, a0->loc);
 		return s->t_void;
 	}
 	c->map = sema_map_whole(s, a0, true);

@@ -413,7 +413,7 @@ void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k)
 	map_key_check(s, m, map_slot_type(s, t), k->loc);
 }
 
-static void map_never_assigned(struct sema *s, struct sema_map *m, struct et_loc loc)
+void sema_map_unassigned(struct sema *s, struct sema_map *m, struct et_loc loc)
 {
 	sema_error(s, loc, "map %s is used but never assigned", m->name);
 	sema_hint(s, "assign it in some probe first, e.g. %s = 0 or %s[key] = count()", m->name, m->name);
@@ -427,7 +427,7 @@ struct et_type *sema_map_read(struct sema *s, struct ast_node *n)
 	sema_map_keys(s, n, m);
 	m->read = true;
 	if (!m->value) {
-		map_never_assigned(s, m, n->loc);
+		sema_map_unassigned(s, m, n->loc);
 		return s->t_none;
 	}
 	if (type_is_aggregation(m->value)) {
@@ -455,7 +455,7 @@ int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned)
 	}
 	m->read = true;
 	if (need_assigned && !m->value) {
-		map_never_assigned(s, m, n->loc);
+		sema_map_unassigned(s, m, n->loc);
 		return -1;
 	}
 	return (int)(m - s->maps);

@@ -96,6 +96,8 @@ struct sema_map *sema_map_get(struct sema *s, const char *name, struct et_loc lo
 struct et_type *sema_map_read(struct sema *s, struct ast_node *n);
 /* Type check the keys of map node n (sets the key type at first use). */
 void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m);
+/* Report "map @m is used but never assigned" (with a hint) at loc. */
+void sema_map_unassigned(struct sema *s, struct sema_map *m, struct et_loc loc);
 /* Check expression k used as a whole key of m (has_key(@m, k), delete(@m, k)). */
 void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k);
 /* A positional parameter used as a string (str($N)): annotates n, returns its type. */
