@@ -1,6 +1,6 @@
 /* common: helpers shared by the provider files (errors, wildcards, periods, perf events).
  * See providers.h. */
-#define _DEFAULT_SOURCE /* scandir, d_type, syscall, mount */
+#define _DEFAULT_SOURCE /* syscall */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>

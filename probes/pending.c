@@ -3,7 +3,6 @@
  * does not handle them yet (uprobe, usdt, watchpoint, iter: issue 4). supported() detects the kernel
  * side for real and caches the answer; expand() always reports one clear error at the attach point.
  * When a provider gets implemented, move it to its own file and drop it from here. */
-#define _DEFAULT_SOURCE /* syscall */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

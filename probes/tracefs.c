@@ -1,5 +1,5 @@
 /* tracefs: locate (and mount when needed) the kernel tracing file system. See tracefs.h. */
-#define _DEFAULT_SOURCE /* scandir, d_type, syscall, mount */
+#define _DEFAULT_SOURCE /* mount */
 #include "tracefs.h"
 
 #include <errno.h>

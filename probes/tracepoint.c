@@ -3,7 +3,7 @@
  * A probe is attached through perf (section tracepoint/CAT/EVENT), or as a raw tracepoint when sema
  * set probe->raw (section raw_tp/EVENT; only for events tracepoint_can_attach_raw() accepts).
  * See tracepoint.h and provider.h. */
-#define _DEFAULT_SOURCE /* scandir, d_type, syscall, mount */
+#define _DEFAULT_SOURCE /* scandir, alphasort, d_type */
 #include "tracepoint.h"
 
 #include <ctype.h>
