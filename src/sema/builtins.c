@@ -135,49 +135,97 @@ static bool fields_equal(const struct et_type *a, const struct et_type *b)
 	return true;
 }
 
+/* The tracepoint records of the probe's concrete probes; when they differ, args_mixed is set and only
+ * fields that are the same in all may be used (sema_args_field_check). */
 static struct et_type *args_type(struct sema *s, struct ast_node *n)
 {
 	struct sema_probe_ctx *pc = s->probe;
 	const struct et_probe_desc *probes = s->prog->probes;
-	const struct et_probe_desc *first = NULL;
+	uint32_t first = pc->info->first, count = pc->info->count;
 
-	if (pc->args_type)
-		return pc->args_type;
 	if (pc->args_failed)
 		return s->t_none;
-	for (uint32_t i = pc->info->first; i < pc->info->first + pc->info->count; i++) {
-		const struct et_probe_desc *d = &probes[i];
-		struct et_type *t;
-
-		if (d->provider->ctx != PROVIDER_CTX_TRACEPOINT) {
-			sema_error(s, n->loc, "args of %s probes are not supported by etrace yet", d->provider->name);
-			pc->args_failed = true;
-			return s->t_none;
-		}
-		t = tracepoint_args_type(s->arena, d->target, d->func);
-		if (!t) {
-			sema_error(s, n->loc, "cannot read the arguments of %s: %s", d->name, strerror(errno));
-			sema_hint(s, "the format file is events/%s/%s/format under tracefs", d->target, d->func);
-			pc->args_failed = true;
-			return s->t_none;
-		}
-		if (!pc->args_type) {
-			pc->args_type = t;
-			first = d;
-		} else if (!fields_equal(pc->args_type, t)) {
-			sema_error(s, n->loc, "args differ between %s and %s, which share this probe body", first->name,
-				   d->name);
-			sema_hint(s, "write a separate probe for each tracepoint, or avoid args in the shared body");
-			pc->args_failed = true;
-			pc->args_type = NULL;
-			return s->t_none;
-		}
-	}
 	if (!pc->args_type) {
-		pc->args_failed = true;
+		pc->args_types = arena_alloc(s->arena, (count + 1) * sizeof(*pc->args_types));
+		for (uint32_t i = 0; i < count; i++) {
+			const struct et_probe_desc *d = &probes[first + i];
+			struct et_type *t;
+
+			if (d->provider->ctx != PROVIDER_CTX_TRACEPOINT) {
+				sema_error(s, n->loc, "args of %s probes are not supported by etrace yet",
+					   d->provider->name);
+				pc->args_failed = true;
+				return s->t_none;
+			}
+			t = tracepoint_args_type(s->arena, d->target, d->func);
+			if (!t) {
+				sema_error(s, n->loc, "cannot read the arguments of %s: %s", d->name, strerror(errno));
+				sema_hint(s, "the format file is events/%s/%s/format under tracefs", d->target, d->func);
+				pc->args_failed = true;
+				return s->t_none;
+			}
+			pc->args_types[i] = t;
+			if (i && !fields_equal(pc->args_types[0], t))
+				pc->args_mixed = true;
+		}
+		if (count == 0) {
+			pc->args_failed = true;
+			return s->t_none;
+		}
+		pc->args_type = pc->args_types[0];
+	}
+	if (pc->args_mixed && !pc->args_in_field) {
+		uint32_t i = 1;
+
+		while (i < count && fields_equal(pc->args_types[0], pc->args_types[i]))
+			i++;
+		sema_error(s, n->loc, "args differ between %s and %s, which share this probe body",
+			   probes[first].name, probes[first + i].name);
+		sema_hint(s, "use only fields that all these tracepoints have alike, or write a separate probe "
+			     "for each");
 		return s->t_none;
 	}
 	return pc->args_type;
+}
+
+void sema_args_field_check(struct sema *s, struct ast_node *n, const char *name)
+{
+	struct sema_probe_ctx *pc = s->probe;
+	const struct et_probe_desc *probes = s->prog->probes;
+	const struct et_field *f0 = NULL;
+
+	if (!pc || !pc->args_mixed || !pc->args_types)
+		return;
+	for (uint32_t k = 0; k < pc->args_types[0]->nfields; k++)
+		if (strcmp(pc->args_types[0]->fields[k].name, name) == 0)
+			f0 = &pc->args_types[0]->fields[k];
+	if (!f0)
+		return; /* reported as an unknown field */
+	for (uint32_t i = 1; i < pc->info->count; i++) {
+		const struct et_type *t = pc->args_types[i];
+		const struct et_field *f = NULL;
+
+		for (uint32_t k = 0; k < t->nfields; k++)
+			if (strcmp(t->fields[k].name, name) == 0)
+				f = &t->fields[k];
+		if (!f) {
+			sema_error(s, n->loc, "args.%s exists in %s but not in %s, which share this probe body", name,
+				   probes[pc->info->first].name, probes[pc->info->first + i].name);
+			sema_hint(s, "write a separate probe for the tracepoints that lack it");
+			return;
+		}
+		if (f->offset != f0->offset || !type_equal(f->type, f0->type)) {
+			char a[64], b[64];
+
+			type_format(f0->type, a, sizeof(a));
+			type_format(f->type, b, sizeof(b));
+			sema_error(s, n->loc, "args.%s differs between %s (%s at offset %u) and %s (%s at offset %u), "
+				   "which share this probe body", name, probes[pc->info->first].name, a, f0->offset,
+				   probes[pc->info->first + i].name, b, f->offset);
+			sema_hint(s, "write a separate probe for each of them");
+			return;
+		}
+	}
 }
 
 static bool need_flag(struct sema *s, struct ast_node *n, unsigned flag, const char *what, const char *where)

@@ -76,7 +76,9 @@
  * Builtin variable types: pid tid uid gid cpu rand nsecs elapsed cgroup cpid curtask arg0..arg5 retval:
  * uint64. comm: string[16]. probe: ET_PROBE (the u64 index of the concrete probe in prog->probes, known
  * to codegen when it emits that probe). func: ET_KSYM (kernel) or ET_USYM (user providers). args: the
- * tracepoint record, an ET_STRUCT (fields at offsets in the tracepoint context).
+ * tracepoint record, an ET_STRUCT (fields at offsets in the tracepoint context). When one probe body
+ * serves several tracepoints, args is the first one's record, and sema guarantees that every field the
+ * body uses (args.f) has the same offset and type in all of them; whole-args uses need equal records.
  *
  * Functions: printf/print/time/exit/system/join/clear/zero and print(@m) return ET_VOID and have an event
  * (sema_call.event). Event payloads (prog->events[e].args, a tuple):

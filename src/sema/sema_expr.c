@@ -731,10 +731,16 @@ static struct et_type *cast(struct sema *s, struct ast_node *n)
 
 static struct et_type *field(struct sema *s, struct ast_node *n)
 {
-	struct et_type *t = sema_expr(s, n->u.field.base);
+	struct ast_node *base = n->u.field.base;
+	bool on_args = base->kind == AST_IDENT && strcmp(base->u.name, "args") == 0;
+	struct et_type *t;
 	const char *names[256];
 	size_t nn = 0;
 	const char *best;
+
+	s->probe->args_in_field = on_args;
+	t = sema_expr(s, base);
+	s->probe->args_in_field = false;
 
 	if (sema_is_none(t))
 		return s->t_none;
@@ -747,6 +753,8 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 	}
 	for (uint32_t i = 0; i < t->nfields; i++) {
 		if (t->fields[i].name && strcmp(t->fields[i].name, n->u.field.name) == 0) {
+			if (on_args)
+				sema_args_field_check(s, n, n->u.field.name);
 			n->sym = &t->fields[i];
 			return t->fields[i].type;
 		}

@@ -49,8 +49,11 @@ struct sema_probe_ctx {
 	const struct et_provider *providers[8]; /* distinct providers of the probe, for messages */
 	uint32_t nproviders;
 	bool any_user;
-	struct et_type *args_type;   /* tracepoint record, loaded on first use of args */
+	struct et_type *args_type;   /* tracepoint record of the first concrete probe, loaded on first use */
+	struct et_type **args_types; /* the record of every concrete probe (info->count entries) */
 	bool args_failed;
+	bool args_mixed;             /* the records differ: only fields equal in all may be used */
+	bool args_in_field;          /* the args being analysed is the base of args.FIELD */
 	struct sema_scope *top;      /* probe scope (plain assignments declare here) */
 	struct sema_scope *scope;    /* innermost scope */
 	uint32_t loop_depth;
@@ -107,6 +110,9 @@ int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned);
 
 /* Builtins (builtins.c). */
 struct et_type *sema_ident(struct sema *s, struct ast_node *n);
+/* args.NAME where the probe's tracepoints have different records: report unless the field is the
+ * same (offset and type) in all of them. */
+void sema_args_field_check(struct sema *s, struct ast_node *n, const char *name);
 struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed);
 bool sema_is_agg_call(const struct ast_node *n);
 /* Register an async event; returns its index (or -1 in the quiet pass). */
