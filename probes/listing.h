@@ -1,0 +1,26 @@
+/* listing: `etrace -l [PATTERN]` / `-lv`. Prints the concrete probes matching PATTERN, one per line
+ * ("tracepoint:sched:sched_switch"), in provider then name order; NULL or "" lists every provider
+ * that can be listed (tracepoint, rawtracepoint, software, and the other providers that this kernel
+ * runs and etrace handles). With verbose, each tracepoint is followed by its fields as the format
+ * file declares them ("    pid_t prev_pid"), common_* fields left out, as bpftrace -lv does.
+ * Providers this kernel cannot run are skipped silently. Wildcards (* ? [..]) work in every part.
+ * Memory: temporary strings in `a`. Failure: a pattern naming no provider is reported to diag
+ * (loc = `loc`) and gives -EINVAL; otherwise 0 (also when nothing matches). */
+#ifndef ET_LISTING_H
+#define ET_LISTING_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../src/support/loc.h"
+
+struct arena;
+struct diag_sink;
+
+int provider_list(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
+		  struct et_loc loc, FILE *out);
+
+/* Print the fields of tracepoint CAT:EVENT as its format file declares them, skipping common_*,
+ * each as "    DECL\n". Returns 0 or -errno. */
+int tracepoint_print_fields(const char *category, const char *event, FILE *out);
+
+#endif
