@@ -1,0 +1,126 @@
+/* cg_ctx: the low-level layer of codegen, shared by the cg_*.c files and the codegen unit tests.
+ * One struct cg_ctx owns every piece of LLVM state of one compilation: the LLVM context, the module
+ * (target bpfel, CPU v3), the IR builder, the DIBuilder with its compile unit (full DWARF, so that the
+ * BPF backend emits BTF), and the target machine. On top of it:
+ *   - maps:     BTF-defined maps in ".maps" (cg_maps.c), globals in ".rodata" (cg_global_u64);
+ *   - programs: one function `i32 name(ptr ctx)` per BPF program with a subprogram and a named
+ *               parameter variable (cg_func_begin/cg_func_end), debug locations (cg_set_loc);
+ *   - helpers:  one small wrapper per BPF helper, all built on cg_helper() (cg_helpers.c,
+ *               bpf_helpers.def);
+ *   - emit:     finalize debug info, verify, run default<O2>, emit an ELF object to memory (cg_emit.c).
+ * Memory: cg_ctx_free() releases everything (NULL-safe); cg_emit() hands back a malloc'ed buffer that
+ * the caller frees. LLVM messages are disposed as soon as they are copied.
+ * Failure: int functions return 0 or a negative errno, pointer functions NULL + errno; the reason for
+ * an LLVM failure (verifier or emit message) is kept in cg->error (malloc'ed, freed by cg_ctx_free). */
+#ifndef ET_CG_CTX_H
+#define ET_CG_CTX_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
+#include <llvm-c/TargetMachine.h>
+
+struct et_type;
+
+struct cg_ctx {
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	LLVMBuilderRef b;
+	LLVMDIBuilderRef dib;
+	LLVMTargetMachineRef tm;
+	LLVMMetadataRef di_file, di_cu;
+	LLVMMetadataRef di_int, di_u64, di_char; /* common debug types */
+	LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_ptr;
+	/* the function being generated (between cg_func_begin and cg_func_end) */
+	LLVMValueRef fn;
+	LLVMValueRef fn_ctx;          /* its context argument */
+	LLVMBasicBlockRef fn_entry;   /* allocas go at its start */
+	LLVMMetadataRef fn_sp;        /* its DISubprogram */
+	char *error;                  /* last LLVM failure message, malloc'ed, or NULL */
+};
+
+/* Context: module named `name`, target bpfel/v3. NULL + errno (ENOENT: no BPF target in this LLVM). */
+struct cg_ctx *cg_ctx_new(const char *name);
+void cg_ctx_free(struct cg_ctx *cg);
+
+/* ---- debug types and locations ---- */
+/* The debug (→ BTF) type describing `t`'s bytes: integers as base types, strings as char arrays,
+ * tuples/records/structs as structs of their fields, aggregations as their u64 layouts. */
+LLVMMetadataRef cg_di_type(struct cg_ctx *cg, const struct et_type *t);
+/* Debug type of a byte blob of `size` bytes (u8 array). */
+LLVMMetadataRef cg_di_bytes(struct cg_ctx *cg, uint32_t size);
+/* Set the location of the instructions built next (inside the current function). line 0 = none. */
+void cg_set_loc(struct cg_ctx *cg, uint32_t line, uint32_t col);
+
+/* ---- maps and globals (cg_maps.c) ---- */
+/* Define a BTF map `name` of BPF map type `map_type` (BPF_MAP_TYPE_*). key/value: debug types from
+ * cg_di_type/cg_di_bytes; NULL for ring buffers (only type and max_entries are encoded). Returns the
+ * map's global (pass it as the map argument of helpers), NULL + errno. */
+LLVMValueRef cg_map_define(struct cg_ctx *cg, const char *name, unsigned map_type, LLVMMetadataRef key,
+			   LLVMMetadataRef value, uint32_t max_entries);
+/* A u64 global named `name` in ".rodata" (const volatile, initial value 0: user space sets it with
+ * bpf_map__set_initial_value on the ".rodata" map before load). Returns the global. */
+LLVMValueRef cg_rodata_u64(struct cg_ctx *cg, const char *name);
+/* The license section ("license" = "GPL"). */
+void cg_license(struct cg_ctx *cg, const char *license);
+
+/* ---- program functions (cg_context.c) ---- */
+/* Start `i32 name(ptr ctx)` in `section`, positioned in its entry block. line: where it is written. */
+int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint32_t line);
+/* Add `ret i32 0` if the current block is open; forget the function. */
+void cg_func_end(struct cg_ctx *cg);
+/* An alloca of `ty` (align 8) at the start of the current function's entry block. */
+LLVMValueRef cg_alloca(struct cg_ctx *cg, LLVMTypeRef ty, const char *name);
+/* A byte array type of n bytes. */
+LLVMTypeRef cg_bytes_type(struct cg_ctx *cg, uint32_t n);
+/* memset(p, 0, n) / memcpy(dst, src, n) at the builder position (alignment 1). */
+void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n);
+void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n);
+/* i64 constant. */
+LLVMValueRef cg_i64(struct cg_ctx *cg, uint64_t v);
+/* p + off bytes */
+LLVMValueRef cg_gep(struct cg_ctx *cg, LLVMValueRef p, uint64_t off);
+/* A new basic block in the current function. */
+LLVMBasicBlockRef cg_block(struct cg_ctx *cg, const char *name);
+/* True when the builder's current block already ends with a terminator. */
+bool cg_block_closed(struct cg_ctx *cg);
+
+/* ---- helpers (cg_helpers.c) ---- */
+enum cg_helper {
+#define X(name, ret_ptr) CG_H_##name,
+#include "bpf_helpers.def"
+#undef X
+	CG_H_COUNT
+};
+/* Call helper h with n args (already i64 or ptr); returns i64 or ptr as the table says. */
+LLVMValueRef cg_helper(struct cg_ctx *cg, enum cg_helper h, LLVMValueRef *args, unsigned n);
+
+LLVMValueRef cg_map_lookup(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key_ptr);
+LLVMValueRef cg_map_update(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key_ptr, LLVMValueRef val_ptr,
+			   uint64_t flags);
+LLVMValueRef cg_map_delete(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key_ptr);
+LLVMValueRef cg_ringbuf_reserve(struct cg_ctx *cg, LLVMValueRef map, uint64_t size);
+void cg_ringbuf_submit(struct cg_ctx *cg, LLVMValueRef rec, uint64_t flags);
+LLVMValueRef cg_ringbuf_output(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef data, uint64_t size,
+			       uint64_t flags);
+LLVMValueRef cg_get_pid_tgid(struct cg_ctx *cg);
+LLVMValueRef cg_get_uid_gid(struct cg_ctx *cg);
+LLVMValueRef cg_get_comm(struct cg_ctx *cg, LLVMValueRef buf, uint32_t size);
+LLVMValueRef cg_ktime_ns(struct cg_ctx *cg);
+LLVMValueRef cg_smp_processor_id(struct cg_ctx *cg);
+LLVMValueRef cg_prandom_u32(struct cg_ctx *cg);
+LLVMValueRef cg_cgroup_id(struct cg_ctx *cg);
+LLVMValueRef cg_current_task(struct cg_ctx *cg);
+LLVMValueRef cg_send_signal(struct cg_ctx *cg, LLVMValueRef sig);
+/* probe_read_{kernel,user}[_str](dst, size, src) */
+LLVMValueRef cg_probe_read(struct cg_ctx *cg, bool user, bool str, LLVMValueRef dst, uint32_t size,
+			   LLVMValueRef src);
+
+/* ---- emit (cg_emit.c) ---- */
+/* Finalize debug info, verify the module, optimise (default<O2>), emit an ELF object.
+ * dump: when non-NULL, the optimised IR is printed there. *out is malloc'ed. */
+int cg_emit(struct cg_ctx *cg, void **out, size_t *size, void *dump /* FILE * */);
+
+#endif

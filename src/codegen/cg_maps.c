@@ -1,0 +1,102 @@
+/* cg_maps: BTF-defined maps, .rodata globals and the license section.
+ *
+ * A BTF map is what clang makes of
+ *     struct { __uint(type, T); __type(key, K); __type(value, V); __uint(max_entries, N); } name SEC(".maps");
+ * The global is `{ptr, ptr, ptr, ptr}`, zero-initialised, external linkage (libbpf refuses static
+ * maps), in ".maps", align 8, with a DIGlobalVariableExpression whose type is an anonymous struct of
+ * four 64-bit pointer members: `type` and `max_entries` point to `int[T]` / `int[N]` (libbpf reads the
+ * number from the array's element count), `key` and `value` point to the real types. */
+#include <errno.h>
+#include <string.h>
+
+#include "cg_ctx.h"
+
+/* pointer to int[n]: libbpf's __uint(name, n) */
+static LLVMMetadataRef uint_encoding(struct cg_ctx *cg, uint32_t n)
+{
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, n);
+	LLVMMetadataRef arr = LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)n * 32, 32, cg->di_int, &sub, 1);
+	return LLVMDIBuilderCreatePointerType(cg->dib, arr, 64, 64, 0, "", 0);
+}
+
+static LLVMMetadataRef member(struct cg_ctx *cg, const char *name, unsigned idx, LLVMMetadataRef ty)
+{
+	return LLVMDIBuilderCreateMemberType(cg->dib, cg->di_cu, name, strlen(name), cg->di_file, 0, 64, 64,
+					     (uint64_t)idx * 64, LLVMDIFlagZero, ty);
+}
+
+static void attach_global_debug(struct cg_ctx *cg, LLVMValueRef g, const char *name, LLVMMetadataRef ty)
+{
+	LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(cg->dib, NULL, 0);
+	LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(
+	    cg->dib, cg->di_cu, name, strlen(name), "", 0, cg->di_file, 0, ty, 0, expr, NULL, 0);
+	LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(cg->ctx, "dbg", 3), gve);
+}
+
+LLVMValueRef cg_map_define(struct cg_ctx *cg, const char *name, unsigned map_type, LLVMMetadataRef key,
+			   LLVMMetadataRef value, uint32_t max_entries)
+{
+	if (LLVMGetNamedGlobal(cg->mod, name)) {
+		errno = EEXIST;
+		return NULL;
+	}
+	LLVMMetadataRef members[4];
+	unsigned n = 0;
+	members[n] = member(cg, "type", n, uint_encoding(cg, map_type));
+	n++;
+	if (key) {
+		members[n] = member(cg, "key", n, LLVMDIBuilderCreatePointerType(cg->dib, key, 64, 64, 0, "", 0));
+		n++;
+	}
+	if (value) {
+		members[n] = member(cg, "value", n,
+				    LLVMDIBuilderCreatePointerType(cg->dib, value, 64, 64, 0, "", 0));
+		n++;
+	}
+	members[n] = member(cg, "max_entries", n, uint_encoding(cg, max_entries));
+	n++;
+	LLVMMetadataRef st = LLVMDIBuilderCreateStructType(cg->dib, cg->di_cu, "", 0, cg->di_file, 0,
+							   (uint64_t)n * 64, 64, LLVMDIFlagZero, NULL, members, n, 0,
+							   NULL, "", 0);
+	/* one pointer per member (a ring buffer has only type and max_entries) */
+	LLVMTypeRef fields[4] = {cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
+	LLVMTypeRef sty = LLVMStructTypeInContext(cg->ctx, fields, n, 0);
+	LLVMValueRef g = LLVMAddGlobal(cg->mod, sty, name);
+	LLVMSetInitializer(g, LLVMConstNull(sty));
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, ".maps");
+	LLVMSetAlignment(g, 8);
+	attach_global_debug(cg, g, name, st);
+	return g;
+}
+
+LLVMValueRef cg_rodata_u64(struct cg_ctx *cg, const char *name)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);
+	if (g)
+		return g;
+	g = LLVMAddGlobal(cg->mod, cg->t_i64, name);
+	LLVMSetInitializer(g, cg_i64(cg, 0));
+	LLVMSetGlobalConstant(g, 1);
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, ".rodata");
+	LLVMSetAlignment(g, 8);
+	LLVMMetadataRef ty = LLVMDIBuilderCreateQualifiedType(cg->dib, 0x35 /* DW_TAG_volatile_type */, cg->di_u64);
+	ty = LLVMDIBuilderCreateQualifiedType(cg->dib, 0x26 /* DW_TAG_const_type */, ty);
+	attach_global_debug(cg, g, name, ty);
+	return g;
+}
+
+void cg_license(struct cg_ctx *cg, const char *license)
+{
+	size_t n = strlen(license) + 1;
+	LLVMValueRef init = LLVMConstStringInContext2(cg->ctx, license, n - 1, 0);
+	LLVMValueRef g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), "_license");
+	LLVMSetInitializer(g, init);
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, "license");
+	LLVMSetAlignment(g, 1);
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, (int64_t)n);
+	LLVMMetadataRef ty = LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)n * 8, 8, cg->di_char, &sub, 1);
+	attach_global_debug(cg, g, "_license", ty);
+}
