@@ -618,6 +618,9 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		size_t nc = 0;
 		const char *best;
 
+		for (uint32_t i = 0; i < s->nmacros; i++)
+			if (s->macros[i] == name)
+				return s->t_none; /* the macro definition was reported */
 		for (uint32_t i = 0; i < nargs; i++)
 			sema_expr(s, args->items[i]);
 		sema_error(s, n->loc, "unknown function '%s'", name);

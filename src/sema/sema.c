@@ -407,7 +407,11 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 			break;
 		case AST_MAP_DECL: map_decl_item(&s, n); break;
 		case AST_CONFIG: break;
-		case AST_MACRO: unsupported_item(&s, n, "macros"); break;
+		case AST_MACRO:
+			unsupported_item(&s, n, "macros");
+			s.macros = arena_grow(arena, s.macros, s.nmacros, s.nmacros + 1, sizeof(*s.macros));
+			s.macros[s.nmacros++] = n->u.macro.name;
+			break;
 		case AST_IMPORT: unsupported_item(&s, n, "imports"); break;
 		case AST_PREPROC: unsupported_item(&s, n, "preprocessor lines (#include, #define)"); break;
 		case AST_C_DEF: unsupported_item(&s, n, "C type definitions"); break;

@@ -70,6 +70,8 @@ struct sema {
 	struct sema_map *maps;
 	uint32_t nmaps, capmaps;
 	uint32_t capevents;
+	const char **macros;         /* names of the (unsupported) macros, to avoid follow-up errors */
+	uint32_t nmacros;
 	struct sema_probe_ctx *probe;
 	/* common types */
 	struct et_type *t_void, *t_none, *t_i64, *t_u64, *t_bool;
