@@ -6,6 +6,7 @@
 #   bad/*.et    must fail (exit 1); stderr must equal bad/NAME.err exactly (run from tests/parse/bad, so
 #               locations read NAME.et:LINE:COL).
 #   roundtrip/*.et  (tests/roundtrip) must parse, and dump(parse(dump)) must equal the dump.
+#   attach/*.et `parse_tool -p` (attach points split into parts) must equal attach/NAME.parts.
 #   same.txt    lines "A.et B.et": the two ok/ scripts must dump to identical text.
 # UPDATE=1 rewrites the .ast/.err files from the tool's output (read them before committing!).
 # Prints one line per failure and ends with "parse: N passed, M failed"; exit status 1 on any failure.
@@ -77,6 +78,18 @@ for f in *.et; do
 		bad "bad/$f: no expected diagnostics $name.err"; continue
 	fi
 	if cmp -s "$tmp/err" "$name.err"; then ok; else bad "bad/$f: diagnostics differ:"; diff -u "$name.err" "$tmp/err" | head -30; fi
+done
+
+cd "$here/parse/attach" || exit 1
+for f in *.et; do
+	name=${f%.et}
+	"$tool" -p "$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "${UPDATE:-}" = 1 ] && [ $rc = 0 ]; then cp "$tmp/out" "$name.parts"; fi
+	if [ $rc != 0 ]; then
+		bad "attach/$f: exit $rc:"; sed 's/^/    /' "$tmp/err" | head -20; continue
+	fi
+	if cmp -s "$tmp/out" "$name.parts"; then ok; else bad "attach/$f: parts differ:"; diff -u "$name.parts" "$tmp/out" | head -30; fi
 done
 
 if [ -d "$here/roundtrip" ]; then

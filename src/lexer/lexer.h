@@ -51,7 +51,10 @@ struct lexer {
 	struct et_loc tok;
 	size_t tok_off, tok_len;
 	struct et_loc last_end; /* span of the last token that was not white space */
-	struct et_loc last_attach;
+	struct et_loc prev_end; /* span of the token before that */
+	struct et_loc last_attach;  /* the attach point scanned last */
+	struct et_loc first_attach; /* the first attach point of the probe header being scanned */
+	size_t first_attach_off;
 
 	/* block tracking */
 	enum lex_body body;
@@ -62,6 +65,7 @@ struct lexer {
 	struct et_loc top_gt;
 	struct lex_open open[PARSE_MAX_DEPTH];
 	uint32_t nopen;
+	bool close_matched; /* the last closing bracket closed the innermost opener */
 	bool fatal; /* an error after which the scanner returns end of input (nesting too deep) */
 
 	/* the parser's last syntax error (one report per location) */

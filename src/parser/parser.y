@@ -450,6 +450,35 @@ static bool sym_is(yysymbol_kind_t sym, const char *name)
 	return strcmp(yysymbol_name(sym), name) == 0;
 }
 
+/* Operators that may follow a complete expression: left out when listing what was expected. */
+static bool is_operator(yysymbol_kind_t sym)
+{
+	static const char *const ops[] = {
+		"'+'", "'-'", "'*'", "'/'", "'%'", "'&'", "'|'", "'^'", "'<'", "'>'", "'?'", "'.'", "'['", "'('",
+		"<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "->", "++", "--", "..",
+	};
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (sym_is(sym, ops[i]))
+			return true;
+	return false;
+}
+
+static char closer_of(char opener)
+{
+	return opener == '{' ? '}' : opener == '(' ? ')' : opener == '[' ? ']' : '>';
+}
+
+static int append_list(char *msg, size_t size, int n, const yysymbol_kind_t *syms, int count)
+{
+	n += snprintf(msg + n, size - (size_t)n, ", expected ");
+	for (int i = 0; i < count && n < (int)size - 64; i++) {
+		char e[64];
+		symbol_text(syms[i], e, sizeof(e));
+		n += snprintf(msg + n, size - (size_t)n, "%s%s", i == 0 ? "" : i == count - 1 ? " or " : ", ", e);
+	}
+	return n;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struct lexer *lx,
 				 struct ast_node **result)
 {
@@ -462,39 +491,64 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 		return 0;
 	if (lx->err_any && same_loc(lx->err_last, loc))
 		return 0;
-	/* what follows a lexical error on its line, or an unterminated string, is not worth a message */
-	if (loc.line == lx->lex_err_line || (tok == YYSYMBOL_YYEOF && lx->unterminated))
+	/* what directly follows a lexical error, or an unterminated string, is not worth a message */
+	if (loc.line == lx->lex_err_line || (lx->lex_err_line && lx->prev_end.end_line == lx->lex_err_line) ||
+	    (tok == YYSYMBOL_YYEOF && lx->unterminated))
 		return 0;
 	lx->err_any = true;
 	lx->err_last = loc;
 
-	yysymbol_kind_t exp[64];
+	yysymbol_kind_t exp[64], structural[64];
 	int nexp = yypcontext_expected_tokens(yyctx, exp, 64);
+	int nstruct = 0;
+	if (getenv("ET_PARSE_DEBUG"))
+		for (int i = 0; i < nexp; i++)
+			fprintf(stderr, "expected %s\n", yysymbol_name(exp[i]));
 	if (nexp < 0)
 		nexp = 0;
-	bool want_block = false, want_semi = false, want_expr = false;
+	bool want_block = false, want_semi = false, want_expr = false, want_brace = false;
 	for (int i = 0; i < nexp; i++) {
 		if (exp[i] == YYSYMBOL_ANGLE_OPEN)
 			want_block = true;
 		if (sym_is(exp[i], "';'"))
 			want_semi = true;
+		if (sym_is(exp[i], "'{'"))
+			want_brace = true;
 		if (exp[i] == YYSYMBOL_INT)
 			want_expr = true;
+		if (!is_operator(exp[i]))
+			structural[nstruct++] = exp[i];
 	}
 	char got[64];
 	token_text(lx, tok, got, sizeof(got));
+	/* the innermost opener still open before the offending token (which may itself be an opener) */
+	uint32_t nopen = lx->nopen;
+	if (nopen && same_loc(lx->open[nopen - 1].loc, loc))
+		nopen--;
+	const struct lex_open *o = nopen ? &lx->open[nopen - 1] : NULL;
+	char tokc = sym_is(tok, "'}'") ? '}' : sym_is(tok, "')'") ? ')' : sym_is(tok, "']'") ? ']' : 0;
 
 	/* an angle block whose last statement has no ';': the '>' was read as "greater than" */
-	if (lx->body == LEX_BODY_ANGLE && lx->have_top_gt && lx->nopen > 0 && lx->open[lx->nopen - 1].ch == '<' &&
-	    (tok == YYSYMBOL_YYEOF || tok == YYSYMBOL_ATTACH || lx->tok.line > lx->top_gt.line ||
-	     !want_expr)) {
+	if (lx->body == LEX_BODY_ANGLE && lx->have_top_gt && lx->nopen > 0 && lx->open[0].ch == '<' &&
+	    (tok == YYSYMBOL_YYEOF || tok == YYSYMBOL_ATTACH || loc.line > lx->top_gt.line || !want_expr)) {
 		diag_error(d, lx->top_gt, "the last statement in a '< >' block needs a ';' before the closing '>'");
 		diag_hint(d, "write '; >' to end the block; without the ';' this '>' is read as 'greater than'");
+		return 0;
+	}
+	/* a predicate whose closing '/' has no block after it */
+	if (lx->body == LEX_BODY_PRED && tok == YYSYMBOL_YYEOF) {
+		diag_error(d, loc, "a probe needs a block: add '{ … }' after the predicate");
 		return 0;
 	}
 	/* a probe without a block */
 	if (want_block && tok != YYSYMBOL_PRED_START) {
 		struct et_loc at = lx->last_attach;
+		char first = lx->text[lx->first_attach_off];
+		if (first == '@' || first == '$') {
+			diag_error(d, lx->first_attach, "a statement outside of any probe");
+			diag_hint(d, "statements go inside a probe's block, e.g. BEGIN { @x = 1; }");
+			return 0;
+		}
 		if (tok != YYSYMBOL_YYEOF && tok != YYSYMBOL_ATTACH)
 			at = loc;
 		diag_error(d, at, "a probe needs a block: add '{ … }' after the attach point");
@@ -503,52 +557,72 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 		return 0;
 	}
 	/* end of input with something still open */
-	if (tok == YYSYMBOL_YYEOF && lx->nopen > 0) {
-		const struct lex_open *o = &lx->open[lx->nopen - 1];
+	if (tok == YYSYMBOL_YYEOF && o) {
 		diag_error(d, o->loc, "%s at line %u is never closed", lexer_opener_name(o->ch), o->loc.line);
 		if (o->ch == '<')
 			diag_hint(d, "end the block with '; >'");
 		else
-			diag_hint(d, "add the matching '%c'", o->ch == '{' ? '}' : o->ch == '(' ? ')' : ']');
+			diag_hint(d, "add the matching '%c'", closer_of(o->ch));
 		return 0;
 	}
+	if (tok == YYSYMBOL_ELSE) {
+		diag_error(d, loc, "'else' without a matching 'if'");
+		diag_hint(d, "'else' must follow the '}' of an if block");
+		return 0;
+	}
+	if (want_semi && (sym_is(tok, "'='") || (tok >= YYSYMBOL_ADD_ASSIGN && tok <= YYSYMBOL_SHR_ASSIGN))) {
+		diag_error(d, loc, "cannot assign to this expression");
+		diag_hint(d, "only maps (@m, @m[k]) and variables ($x) can be assigned");
+		return 0;
+	}
+	/* a closer: does it close anything? */
+	if (tokc && !lx->close_matched) {
+		uint32_t i = nopen;
+		while (i > 0 && closer_of(lx->open[i - 1].ch) != tokc)
+			i--;
+		if (i == 0) {
+			diag_error(d, loc, "unexpected %s", got);
+			diag_hint(d, "no '%c' is open here: remove it", tokc == '}' ? '{' : tokc == ')' ? '(' : '[');
+			return 0;
+		}
+	}
+
 	/* the message: unexpected X[, expected Y] */
 	char msg[512];
 	int n = snprintf(msg, sizeof(msg), "unexpected %s", got);
-	const struct lex_open *o = lx->nopen ? &lx->open[lx->nopen - 1] : NULL;
 	bool want_closer = false;
-	if (o && o->ch != '<') {
-		const char *closer = o->ch == '{' ? "'}'" : o->ch == '(' ? "')'" : "']'";
+	if (o && o->ch != '<' && o->ch != '{' && tokc != closer_of(o->ch)) {
+		char closer[4] = { '\'', closer_of(o->ch), '\'', 0 };
 		for (int i = 0; i < nexp; i++)
 			if (sym_is(exp[i], closer))
 				want_closer = true;
 	}
-	if (want_closer && nexp > 4 && o->ch != '{') {
-		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected '%c'", o->ch == '(' ? ')' : ']');
-	} else if (want_semi && !sym_is(tok, "';'") && nexp > 4) {
+	const char *hint = NULL;
+	char hintbuf[128];
+	if (nexp > 0 && nexp <= 4) {
+		append_list(msg, sizeof(msg), n, exp, nexp);
+	} else if (want_closer) {
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected '%c'", closer_of(o->ch));
+		snprintf(hintbuf, sizeof(hintbuf), "to close %s at line %u", lexer_opener_name(o->ch), o->loc.line);
+		hint = hintbuf;
+	} else if (want_semi && !sym_is(tok, "';'")) {
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected ';'");
-	} else if (nexp > 0 && nexp <= 4) {
-		n += snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected ");
-		for (int i = 0; i < nexp && n < (int)sizeof(msg) - 64; i++) {
-			char e[64];
-			symbol_text(exp[i], e, sizeof(e));
-			n += snprintf(msg + n, sizeof(msg) - (size_t)n, "%s%s", i == 0 ? "" : i == nexp - 1 ? " or " : ", ",
-				      e);
+		hint = "separate statements with ';'";
+		bool line_start = loc.col == 1 || (lx->prev_end.col == 1 && lx->prev_end.line == loc.line);
+		if (o && o->ch == '{' && line_start && o->loc.line < loc.line) {
+			snprintf(hintbuf, sizeof(hintbuf), "'{' at line %u is still open: is a '}' missing?", o->loc.line);
+			hint = hintbuf;
 		}
 	} else if (want_expr) {
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected an expression");
+	} else if (nstruct > 0 && nstruct <= 3) {
+		append_list(msg, sizeof(msg), n, structural, nstruct);
+		if (want_brace)
+			hint = "the body of if, while, for and unroll is a block in '{ }'";
 	}
 	diag_error(d, loc, "%s", msg);
-	bool closer = sym_is(tok, "'}'") || sym_is(tok, "')'") || sym_is(tok, "']'");
-	if (want_closer && nexp > 4 && o->ch != '{') {
-		diag_hint(d, "to close %s at line %u", lexer_opener_name(o->ch), o->loc.line);
-	} else if (closer && o) {
-		diag_hint(d, "%s opened at line %u is still open here", lexer_opener_name(o->ch), o->loc.line);
-	} else if (closer) {
-		diag_hint(d, "nothing is open here: remove it");
-	} else if (want_semi && !sym_is(tok, "';'") && nexp > 4) {
-		diag_hint(d, "separate statements with ';'");
-	}
+	if (hint)
+		diag_hint(d, "%s", hint);
 	return 0;
 }
 

@@ -1,9 +1,11 @@
 /* parse_tool: the front end's test driver.
- * Usage: parse_tool FILE   (FILE "-" reads stdin)
+ * Usage: parse_tool [-p] FILE   (FILE "-" reads stdin)
  * Parses FILE, prints the diagnostics with diag_render to stderr and the canonical dump (ast_dump) of
- * the tree to stdout. Exit status: 0 when there were no errors, 1 on errors, 2 on usage/IO failure.
+ * the tree to stdout. With -p it prints, instead of the dump, each probe's attach points one per line
+ * as `TEXT => [part] [part] ...` (the split sema reads). Exit status: 0 when there were no errors, 1 on errors, 2 on usage/IO failure.
  * The dump is printed only when there were no errors (a partial tree is not canonical). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,20 +16,38 @@
 #include "support/source.h"
 #include "support/strtab.h"
 
+static void print_parts(const struct ast_node *program)
+{
+	for (uint32_t i = 0; i < program->u.program.items.count; i++) {
+		const struct ast_node *p = program->u.program.items.items[i];
+		if (p->kind != AST_PROBE)
+			continue;
+		for (uint32_t j = 0; j < p->u.probe.nattach; j++) {
+			const struct ast_attach *at = &p->u.probe.attach[j];
+			printf("%s =>", at->text);
+			for (uint32_t k = 0; k < at->nparts; k++)
+				printf(" [%s]", at->parts[k]);
+			printf("\n");
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s FILE\n", argv[0]);
+	bool parts = argc == 3 && strcmp(argv[1], "-p") == 0;
+	if (argc != 2 && !parts) {
+		fprintf(stderr, "usage: %s [-p] FILE\n", argv[0]);
 		return 2;
 	}
+	const char *path = argv[argc - 1];
 	int status = 2;
 	struct source_set *sources = source_set_new();
 	struct arena *arena = arena_new();
 	struct strtab *strtab = strtab_new(arena);
 	struct diag_sink *diag = diag_new(sources);
-	uint32_t file = source_load_file(sources, argv[1]);
+	uint32_t file = source_load_file(sources, path);
 	if (!file) {
-		fprintf(stderr, "%s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		goto cleanup;
 	}
 	struct parse_ctx ctx = { arena, strtab, diag, sources };
@@ -37,7 +57,10 @@ int main(int argc, char **argv)
 		status = 1;
 		goto cleanup;
 	}
-	ast_dump(program, stdout);
+	if (parts)
+		print_parts(program);
+	else
+		ast_dump(program, stdout);
 	status = 0;
 cleanup:
 	diag_free(diag);
