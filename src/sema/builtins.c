@@ -279,7 +279,10 @@ static struct et_type *builtin_var(struct sema *s, struct ast_node *n, enum buil
 		return args_type(s, n);
 	case BI_RETVAL:
 		if (!need_flag(s, n, PROVIDER_HAS_RETVAL, "retval",
-			       "retval exists in kretprobe, uretprobe and fexit probes"))
+			       (s->probe->flags & PROVIDER_HAS_ARGS)
+				       ? "retval exists in kretprobe, uretprobe and fexit probes; a sys_exit_* "
+					 "tracepoint has the return value in args.ret"
+				       : "retval exists in kretprobe, uretprobe and fexit probes"))
 			return s->t_none;
 		return s->t_u64;
 	case BI_FUNC:
