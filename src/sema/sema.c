@@ -346,12 +346,19 @@ static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t n
 	}
 	for (uint32_t i = 0; i < p->nprobes; i++) {
 		struct et_probe_desc *d = &p->probes[i];
-		char *name = arena_printf(p->arena, "p%u_%.48s", i, d->name ? d->name : "probe");
+		const char *base = d->func && *d->func ? d->func : d->provider ? d->provider->name : "probe";
+		char suffix[16], name[64];
+		size_t room;
 
+		/* the kernel keeps 15 characters of a program name: keep the index inside them */
+		snprintf(suffix, sizeof(suffix), "_%u", i);
+		room = 15 - strlen(suffix);
+		snprintf(name, sizeof(name), "%s%.*s%s", isdigit((unsigned char)base[0]) ? "p" : "",
+			 (int)(isdigit((unsigned char)base[0]) ? room - 1 : room), base, suffix);
 		for (char *c = name; *c; c++)
 			if (!isalnum((unsigned char)*c) && *c != '_')
 				*c = '_';
-		d->prog_name = name;
+		d->prog_name = arena_strdup(p->arena, name);
 	}
 }
 

@@ -102,7 +102,9 @@
  * or 1 for keyless maps (codegen may use an array for those). prog->ringbuf_name = "et_ringbuf" when
  * there are events, else NULL; prog->lost_map_name = "et_lost" always.
  *
- * Probes: prog_name is "p<index>_<sanitised name>", a valid C identifier, unique. A tracepoint probe
+ * Probes: prog_name is "<event or function name>_<index in prog->probes>" (the provider name when there is
+ * none, e.g. "begin_0", "sys_enter_1"), cut so that it fits the kernel's 15-character program names;
+ * a valid C identifier, unique. A tracepoint probe
  * whose body (and predicate) never reads `args` gets raw = true and section "raw_tp/<event>".
  *
  * Positional parameters: $N with N <= npositional is an integer literal when its text is a decimal
