@@ -188,44 +188,42 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 	return pc->args_type;
 }
 
-void sema_args_field_check(struct sema *s, struct ast_node *n, const char *name)
+const struct et_field **sema_args_fields(struct sema *s, struct ast_node *n, const char *name, bool *ok)
 {
 	struct sema_probe_ctx *pc = s->probe;
 	const struct et_probe_desc *probes = s->prog->probes;
-	const struct et_field *f0 = NULL;
+	const struct et_field **out;
 
+	*ok = true;
 	if (!pc || !pc->args_mixed || !pc->args_types)
-		return;
-	for (uint32_t k = 0; k < pc->args_types[0]->nfields; k++)
-		if (strcmp(pc->args_types[0]->fields[k].name, name) == 0)
-			f0 = &pc->args_types[0]->fields[k];
-	if (!f0)
-		return; /* reported as an unknown field */
-	for (uint32_t i = 1; i < pc->info->count; i++) {
+		return NULL;
+	out = arena_alloc(s->arena, (pc->info->count + 1) * sizeof(*out));
+	for (uint32_t i = 0; i < pc->info->count; i++) {
 		const struct et_type *t = pc->args_types[i];
-		const struct et_field *f = NULL;
 
-		for (uint32_t k = 0; k < t->nfields; k++)
+		for (uint32_t k = 0; k < t->nfields && !out[i]; k++)
 			if (strcmp(t->fields[k].name, name) == 0)
-				f = &t->fields[k];
-		if (!f) {
+				out[i] = &t->fields[k];
+		if (!out[i]) {
 			sema_error(s, n->loc, "args.%s exists in %s but not in %s, which share this probe body", name,
 				   probes[pc->info->first].name, probes[pc->info->first + i].name);
 			sema_hint(s, "write a separate probe for the tracepoints that lack it");
-			return;
+			*ok = false;
+			return NULL;
 		}
-		if (f->offset != f0->offset || !type_equal(f->type, f0->type)) {
+		if (!type_equal(out[i]->type, out[0]->type)) {
 			char a[64], b[64];
 
-			type_format(f0->type, a, sizeof(a));
-			type_format(f->type, b, sizeof(b));
-			sema_error(s, n->loc, "args.%s differs between %s (%s at offset %u) and %s (%s at offset %u), "
-				   "which share this probe body", name, probes[pc->info->first].name, a, f0->offset,
-				   probes[pc->info->first + i].name, b, f->offset);
+			type_format(out[0]->type, a, sizeof(a));
+			type_format(out[i]->type, b, sizeof(b));
+			sema_error(s, n->loc, "args.%s is %s in %s but %s in %s, which share this probe body", name, a,
+				   probes[pc->info->first].name, b, probes[pc->info->first + i].name);
 			sema_hint(s, "write a separate probe for each of them");
-			return;
+			*ok = false;
+			return NULL;
 		}
 	}
+	return out;
 }
 
 static bool need_flag(struct sema *s, struct ast_node *n, unsigned flag, const char *what, const char *where)

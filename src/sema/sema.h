@@ -62,9 +62,12 @@
  *   AST_POSITIONAL,
  *   AST_POSITIONAL_COUNT  struct sema_const: the value, known at compile time. node->type int64 or
  *                     string[len + 1].
- *   AST_FIELD         const struct et_field *: the field of the base's type (args->f / args.f: a field
- *                     of the tracepoint record, read from the tracepoint context at field->offset;
- *                     tuple/record fields likewise).
+ *   AST_FIELD         struct sema_field, whose first member is the struct et_field of the base's type,
+ *                     so (const struct et_field *)sym works: args->f / args.f is a field of the
+ *                     tracepoint record, read from the tracepoint context at field.offset; record
+ *                     fields likewise. When one body serves tracepoints whose records differ, the
+ *                     field's offset may differ per concrete probe (its type does not): use
+ *                     sema_field_of(node, probe index) when emitting each concrete probe.
  *   AST_TUPLE_INDEX   const struct et_field *: the field of the base tuple.
  *   AST_INDEX         struct sema_const: the constant index into the base, an ET_ARRAY (e.g. the
  *                     tracepoint field args.args[0]); node->type is the element type, at
@@ -77,8 +80,8 @@
  * uint64. comm: string[16]. probe: ET_PROBE (the u64 index of the concrete probe in prog->probes, known
  * to codegen when it emits that probe). func: ET_KSYM (kernel) or ET_USYM (user providers). args: the
  * tracepoint record, an ET_STRUCT (fields at offsets in the tracepoint context). When one probe body
- * serves several tracepoints, args is the first one's record, and sema guarantees that every field the
- * body uses (args.f) has the same offset and type in all of them; whole-args uses need equal records.
+ * serves several tracepoints, args is the first one's record; every field the body uses (args.f) exists
+ * with the same type in all of them (offsets from sema_field_of); whole-args uses need equal records.
  *
  * Functions: printf/print/time/exit/system/join/clear/zero and print(@m) return ET_VOID and have an event
  * (sema_call.event). Event payloads (prog->events[e].args, a tuple):
@@ -122,6 +125,7 @@
 
 #include "../parser/ast.h"
 #include "../support/loc.h"
+#include "types.h"
 
 struct arena;
 struct strtab;
@@ -180,6 +184,15 @@ struct sema_const {
 	const char *str;          /* string value (NUL-terminated), when is_string */
 	uint32_t len;             /* strlen(str) */
 };
+
+struct sema_field {
+	struct et_field field;    /* first member: the field in the first concrete probe's record */
+	uint32_t first, count;    /* per_probe covers prog->probes[first .. first + count) */
+	const struct et_field *const *per_probe; /* NULL: the same field in every concrete probe */
+};
+
+/* The field an AST_FIELD node reads in concrete probe `probe` (an index into prog->probes). */
+const struct et_field *sema_field_of(const struct ast_node *n, uint32_t probe);
 
 struct sema_probe {
 	uint32_t first, count;    /* range in prog->probes */

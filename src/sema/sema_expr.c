@@ -415,6 +415,9 @@ void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k)
 
 void sema_map_unassigned(struct sema *s, struct sema_map *m, struct et_loc loc)
 {
+	if (m->unassigned_reported || s->quiet)
+		return;
+	m->unassigned_reported = true;
 	sema_error(s, loc, "map %s is used but never assigned", m->name);
 	sema_hint(s, "assign it in some probe first, e.g. %s = 0 or %s[key] = count()", m->name, m->name);
 }
@@ -753,10 +756,17 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 	}
 	for (uint32_t i = 0; i < t->nfields; i++) {
 		if (t->fields[i].name && strcmp(t->fields[i].name, n->u.field.name) == 0) {
-			if (on_args)
-				sema_args_field_check(s, n, n->u.field.name);
-			n->sym = &t->fields[i];
-			return t->fields[i].type;
+			struct sema_field *sf = arena_alloc(s->arena, sizeof(*sf));
+			bool ok = true;
+
+			sf->field = t->fields[i];
+			if (on_args) {
+				sf->first = s->probe->info->first;
+				sf->count = s->probe->info->count;
+				sf->per_probe = sema_args_fields(s, n, n->u.field.name, &ok);
+			}
+			n->sym = sf;
+			return ok ? t->fields[i].type : s->t_none;
 		}
 		if (nn < 256)
 			names[nn++] = t->fields[i].name;
@@ -943,6 +953,17 @@ struct et_type *sema_expr(struct sema *s, struct ast_node *n)
 		t = s->t_none;
 	n->type = t;
 	return t;
+}
+
+const struct et_field *sema_field_of(const struct ast_node *n, uint32_t probe)
+{
+	const struct sema_field *sf = n->sym;
+
+	if (!sf)
+		return NULL;
+	if (sf->per_probe && probe >= sf->first && probe - sf->first < sf->count)
+		return sf->per_probe[probe - sf->first];
+	return &sf->field;
 }
 
 /* ---- statements ---- */

@@ -22,6 +22,7 @@ struct sema_map {
 	struct et_type *value;      /* storage type, or ET_AGG_* */
 	struct et_loc value_loc;    /* where the value type was fixed */
 	bool assigned, read, declared;
+	bool unassigned_reported;   /* "used but never assigned" said once */
 	uint64_t declared_size;     /* let @m = hash(N) */
 	struct et_loc first_loc;
 	/* from the quiet first pass: lets a map be read in a probe written before its assignment */
@@ -112,9 +113,10 @@ int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned);
 
 /* Builtins (builtins.c). */
 struct et_type *sema_ident(struct sema *s, struct ast_node *n);
-/* args.NAME where the probe's tracepoints have different records: report unless the field is the
- * same (offset and type) in all of them. */
-void sema_args_field_check(struct sema *s, struct ast_node *n, const char *name);
+/* args.NAME where the probe's tracepoints have different records: the field in each concrete probe's
+ * record (info->count entries), or NULL when the records are equal or after an error (reported: the
+ * field is missing in one record or has another type there). *ok is false after an error. */
+const struct et_field **sema_args_fields(struct sema *s, struct ast_node *n, const char *name, bool *ok);
 struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed);
 bool sema_is_agg_call(const struct ast_node *n);
 /* Register an async event; returns its index (or -1 in the quiet pass). */

@@ -11,6 +11,7 @@
 
 #include "../../src/parser/ast.h"
 #include "../../src/parser/parse.h"
+#include "../../probes/tracepoint.h"
 #include "../../src/sema/program.h"
 #include "../../src/sema/sema.h"
 #include "../../src/sema/types.h"
@@ -328,6 +329,15 @@ static void test_var_ids(void)
 	release(&c);
 }
 
+static bool find_field(struct ast_node *n, void *ctx)
+{
+	struct ast_node **out = ctx;
+
+	if (n->kind == AST_FIELD && !*out)
+		*out = n;
+	return true;
+}
+
 static void test_tracepoint_raw(void)
 {
 	struct compiled c;
@@ -349,6 +359,30 @@ static void test_tracepoint_raw(void)
 		CHECK(c.prog->probes[0].raw && strcmp(c.prog->probes[0].section, "raw_tp/sched_switch") == 0);
 		CHECK(!c.prog->probes[1].raw);
 		CHECK(c.prog->maps[1].key->kind == ET_INT && c.prog->maps[1].key->size == 8);
+	}
+	release(&c);
+
+	/* one body, two records: the field's offset per concrete probe comes from sema_field_of */
+	compile(&c, "tracepoint:syscalls:sys_enter_open, tracepoint:syscalls:sys_enter_openat "
+		    "{ printf(\"%s\\n\", str(args.filename)); }",
+		NULL);
+	CHECK(c.rc == 0);
+	if (c.rc == 0) {
+		struct ast_node *found = NULL;
+
+		ast_walk(c.ast, find_field, NULL, &found);
+		CHECK(found != NULL);
+		for (uint32_t i = 0; found && i < c.prog->nprobes; i++) {
+			const struct et_probe_desc *d = &c.prog->probes[i];
+			struct et_type *rec = tracepoint_args_type(c.arena, d->target, d->func);
+			const struct et_field *f = sema_field_of(found, i);
+
+			CHECK(rec && f && strcmp(f->name, "filename") == 0);
+			for (uint32_t k = 0; rec && f && k < rec->nfields; k++)
+				if (strcmp(rec->fields[k].name, "filename") == 0)
+					CHECK(rec->fields[k].offset == f->offset);
+		}
+		CHECK(found && sema_field_of(found, 0)->offset != sema_field_of(found, 1)->offset);
 	}
 	release(&c);
 	check_contract("tracepoint:raw_syscalls:sys_enter /args.id == 1/ { @[args.args[0], comm] = count(); "
