@@ -439,10 +439,12 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 		s.maps[i].read = false;
 	}
 	for (uint32_t i = 0; i < nprobe_nodes; i++) {
-		pcs[i].args_type = NULL;
-		pcs[i].args_types = NULL;
-		pcs[i].args_failed = false;
-		pcs[i].args_mixed = false;
+		if (pcs[i].args_failed) { /* load again so that the real pass reports why */
+			pcs[i].args_type = NULL;
+			pcs[i].args_types = NULL;
+			pcs[i].args_failed = false;
+			pcs[i].args_mixed = false;
+		}
 		pcs[i].info->uses_args = false;
 	}
 
