@@ -727,10 +727,12 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		}
 		if (!const_arg(s, n, 2, &len, "the length (argument 3)") || !ok)
 			return s->t_none;
-		if (len < 0) {
-			sema_error(s, args->items[2]->loc, "strncmp(): the length must not be negative");
+		if (len < 0 || len > 0x7fffffff) {
+			sema_error(s, args->items[2]->loc, "strncmp(): the length must be between 0 and %d",
+				   0x7fffffff);
 			return s->t_none;
 		}
+		c->index = (int)len;
 		return s->t_u64;
 	}
 	case BI_JOIN: {

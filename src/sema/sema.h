@@ -73,6 +73,7 @@
  *                     tracepoint field args.args[0]); node->type is the element type, at
  *                     value * elem->size bytes from the array's start.
  *   AST_SIZEOF        struct sema_const: the size in bytes (node->type uint64).
+ *   AST_UNROLL        struct sema_const: the repeat count (1 .. 100).
  *   AST_PROBE         struct sema_probe: range of concrete probes in prog->probes produced by this
  *                     probe's attach points; codegen emits the body once per concrete probe.
  *
@@ -94,9 +95,10 @@
  *   clear/zero(@m): no args; map = the map.
  *   join(a[, sep]): SEMA_JOIN_MAX_ARGS fields string[max_strlen]: the strings of the NULL-terminated
  *                   array a (char **); fields after the NULL are empty strings. fmt = sep (default " ").
- * str(p[, n]) string[max_strlen] (str($N) is the positional's text, compile time); strncmp uint64 (0 when
- * equal); len(@m) int64; has_key(@m, k) uint64 0/1; delete(@m[k]) / delete(@m, k) void; signal(s)
- * void (--unsafe).
+ * Other functions: str(p[, n]) string[max_strlen] (str($N) is the positional's text, compile time);
+ * strncmp(a, b, n) uint64, 0 when equal, its constant n in sema_call.index; len(@m) int64; has_key(@m, k)
+ * uint64 0/1; delete(@m[k]) / delete(@m, k) void; signal(sig) void (--unsafe): sema_call.index is the
+ * signal number when sig is a string literal ("SIGKILL", "KILL"), else -1 and sig is evaluated.
  * Aggregations appear only as the value of `@m[...] = f(...)` (ASSIGN with op NONE, target MAP); the
  * CALL has a sema_call with the aggregation id; the map's value type is ET_AGG_* (lhist: lh_min, lh_max,
  * lh_step set; arguments 2..4 are constants), maps[i].percpu = true.

@@ -1168,6 +1168,11 @@ void sema_stmt(struct sema *s, struct ast_node *n)
 		} else if (c < 1 || c > 100) {
 			sema_error(s, n->u.unroll.count->loc, "unroll() count must be between 1 and 100 (%" PRId64
 				   " given)", c);
+		} else {
+			struct sema_const *k = arena_alloc(s->arena, sizeof(*k));
+
+			k->value = c;
+			n->sym = k;
 		}
 		sema_block(s, n->u.unroll.body, true);
 		break;
