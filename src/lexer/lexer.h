@@ -30,6 +30,10 @@ enum lex_body {
 	LEX_BODY_PRED,  /* the `/` followed by `{` or `<`: a predicate */
 };
 
+/* Brackets nested deeper than this are an error. A little above PARSE_MAX_DEPTH (the AST depth limit),
+ * so every tree that passes the depth check dumps to text the scanner accepts again. */
+#define LEX_MAX_OPEN (PARSE_MAX_DEPTH + 8)
+
 /* An open bracket the scanner has not seen closed yet. */
 struct lex_open {
 	char ch; /* '{' '(' '[' or '<' (an angle block) */
@@ -63,7 +67,7 @@ struct lexer {
 	bool stmt_start;      /* angle body: a statement may start here, so `>` closes the block */
 	bool have_top_gt;     /* angle body: a `>` at its top level since the last `;` */
 	struct et_loc top_gt;
-	struct lex_open open[PARSE_MAX_DEPTH];
+	struct lex_open open[LEX_MAX_OPEN];
 	uint32_t nopen;
 	bool close_matched; /* the last closing bracket closed the innermost opener */
 	bool fatal; /* an error after which the scanner returns end of input (nesting too deep) */

@@ -501,9 +501,6 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 	yysymbol_kind_t exp[64], structural[64];
 	int nexp = yypcontext_expected_tokens(yyctx, exp, 64);
 	int nstruct = 0;
-	if (getenv("ET_PARSE_DEBUG"))
-		for (int i = 0; i < nexp; i++)
-			fprintf(stderr, "expected %s\n", yysymbol_name(exp[i]));
 	if (nexp < 0)
 		nexp = 0;
 	bool want_block = false, want_semi = false, want_expr = false, want_brace = false;
@@ -620,6 +617,8 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 		if (want_brace)
 			hint = "the body of if, while, for and unroll is a block in '{ }'";
 	}
+	if (!hint && strcmp(got, "'#'") == 0)
+		hint = "preprocessor lines (#include, #define) must start at the beginning of a line";
 	diag_error(d, loc, "%s", msg);
 	if (hint)
 		diag_hint(d, "%s", hint);
@@ -699,6 +698,24 @@ struct ast_node *parse_program(struct parse_ctx *ctx, uint32_t file)
 	const char *text = source_text(ctx->sources, file, &len);
 	if (!text) {
 		errno = ENOENT;
+		return NULL;
+	}
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		/* the scanner would stop or cut names there; a script is text */
+		struct et_loc l = { file, 1, 1, 1, 1 };
+		for (const char *p = text; p < nul; p++) {
+			l.col++;
+			if (*p == '\n') {
+				l.line++;
+				l.col = 1;
+			}
+		}
+		l.end_line = l.line;
+		l.end_col = l.col;
+		diag_error(ctx->diag, l, "the script contains a NUL byte");
+		diag_hint(ctx->diag, "a script is text; write \\0 inside a string for a zero byte");
+		errno = EINVAL;
 		return NULL;
 	}
 	struct lexer lx;
