@@ -651,8 +651,12 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		for (uint32_t i = 0; i < nargs; i++)
 			if (args->items[i]->kind != AST_MAP)
 				sema_expr(s, args->items[i]);
-		sema_error(s, n->loc, "%s() requires %s (%u provided)", name,
-			   count_phrase(s, builtins[id].min, builtins[id].max), nargs);
+		if (nargs > builtins[id].max && builtins[id].max >= 64)
+			sema_error(s, n->loc, "%s() takes at most %u arguments (%u provided)", name, builtins[id].max,
+				   nargs);
+		else
+			sema_error(s, n->loc, "%s() requires %s (%u provided)", name,
+				   count_phrase(s, builtins[id].min, builtins[id].max), nargs);
 		return s->t_none;
 	}
 	if (builtins[id].kind == BK_AGG) {
