@@ -1,0 +1,40 @@
+/* cg: code generation. The analysed AST (annotated by sema, see sema.h's annotation contract) in; a BPF
+ * ELF object in memory out.
+ *
+ * cg_compile() emits, through LLVM's C API (target bpfel, CPU v3, default<O2>):
+ *   - one BTF-defined map in ".maps" per prog->maps entry, named prog->maps[i].elf_name: a per-CPU hash
+ *     for aggregations (percpu), a hash otherwise; key = the map's key type, or u64 (always 0) for a
+ *     keyless map; value = the value type (aggregations with the layouts of types.h);
+ *   - a ring buffer named prog->ringbuf_name when events exist; records are the u64 event index followed
+ *     by the event's args tuple (types.h layout). Submitted with BPF_RB_NO_WAKEUP, except exit, clear,
+ *     zero and print(@m), which wake user space up;
+ *   - a per-CPU array prog->lost_map_name (u32 key 0, u64 value) counting failed ring buffer reserves;
+ *   - a per-CPU array "et_scratch" (u32 key 0) used as the zero value when inserting large aggregation
+ *     values that do not fit on the BPF stack;
+ *   - ".rodata" u64 globals set by the runtime before load: etrace_start_ns (CLOCK_MONOTONIC at start,
+ *     for `elapsed`) and etrace_cpid (the -c child's pid, for `cpid`); only those the script uses;
+ *   - one function per prog->probes entry, named prog_name, in section probe->section (the body of an
+ *     AST_PROBE is emitted once for each of the concrete probes it produced), with debug line info from
+ *     the AST locations so that verifier messages map back to the script;
+ *   - a "license" section ("GPL").
+ * Memory: prog->elf is malloc'ed (freed by et_program_free); nothing else outlives the call.
+ * Failure: constructs the generator does not support, and LLVM failures, are reported to diag (located
+ * where possible); returns 0, or a negative errno (-EINVAL when diag got errors, -ENOMEM...). */
+#ifndef ET_CG_H
+#define ET_CG_H
+#include <stdbool.h>
+#include <stdio.h>
+
+struct ast_node;
+struct et_program;
+struct diag_sink;
+
+struct cg_options {
+	bool dump_ir;   /* print the optimised LLVM IR to dump_out (stderr when NULL) */
+	FILE *dump_out;
+};
+
+int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,
+	       struct diag_sink *diag);
+
+#endif

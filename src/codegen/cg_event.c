@@ -1,0 +1,129 @@
+/* cg_event: async calls through the ring buffer. A record is the u64 event index followed by the
+ * event's args tuple (prog->events[e].args, types.h layout). The record is reserved first and the
+ * arguments are evaluated straight into it (no stack copy, so large payloads such as join() fit);
+ * a failed reserve increments the per-CPU lost counter instead. Records are submitted without waking
+ * user space up, except exit, clear, zero and print(@m), which user space must act on promptly.
+ * exit() also ends the probe, as in bpftrace. */
+#include <linux/bpf.h>
+
+#include "cg_lower.h"
+
+static void count_lost(struct cg_lower *L)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	if (!L->lost)
+		return;
+	LLVMValueRef k = cg_alloca(cg, cg->t_i32, "lost.key");
+	LLVMBuildStore(B, LLVMConstInt(cg->t_i32, 0, 0), k);
+	LLVMValueRef p = cg_map_lookup(cg, L->lost, k);
+	LLVMBasicBlockRef inc = cg_block(cg, "lost.inc"), done = cg_block(cg, "lost.done");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, inc);
+	LLVMPositionBuilderAtEnd(B, inc);
+	LLVMBuildStore(B, LLVMBuildAdd(B, LLVMBuildLoad2(B, cg->t_i64, p, ""), cg_i64(cg, 1), ""), p);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+}
+
+/* join(arr): up to nfields strings from the NULL-terminated pointer array arr */
+static void join_args(struct cg_lower *L, LLVMValueRef payload, const struct et_type *t, struct ast_node *arr)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	int space = cg_addr_space(L, arr->type);
+	LLVMValueRef base = cg_scalar(L, arr);
+	LLVMValueRef ptr = cg_alloca(cg, cg->t_i64, "join.ptr");
+	LLVMBasicBlockRef done = cg_block(cg, "join.done");
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		LLVMBuildStore(B, cg_i64(cg, 0), ptr);
+		LLVMValueRef addr = LLVMBuildAdd(B, base, cg_i64(cg, 8ull * i), "");
+		LLVMValueRef r = cg_probe_read(cg, space == 1, false, ptr, 8, addr);
+		if (space < 0) {
+			LLVMBasicBlockRef retry = cg_block(cg, "join.user"), next = cg_block(cg, "join.read");
+			LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, next);
+			LLVMPositionBuilderAtEnd(B, retry);
+			cg_probe_read(cg, true, false, ptr, 8, addr);
+			LLVMBuildBr(B, next);
+			LLVMPositionBuilderAtEnd(B, next);
+		}
+		LLVMValueRef s = LLVMBuildLoad2(B, cg->t_i64, ptr, "");
+		LLVMBasicBlockRef have = cg_block(cg, "join.str");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, s, cg_i64(cg, 0), ""), done, have);
+		LLVMPositionBuilderAtEnd(B, have);
+		const struct et_field *f = &t->fields[i];
+		cg_read_str(L, cg_gep(cg, payload, f->offset), f->type->size, NULL, s, space);
+	}
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+}
+
+bool cg_event_call(struct cg_lower *L, struct ast_node *call)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	const struct sema_call *c = call->sym;
+	if (!c || c->event < 0)
+		return false;
+	if (!L->ringbuf) {
+		cg_error(L, call, "internal error: event without a ring buffer");
+		return true;
+	}
+	const struct et_event_desc *ev = &L->prog->events[c->event];
+	const struct et_type *t = ev->args;
+	struct ast_list *args = &call->u.call.args;
+	uint32_t psize = t ? t->size : 0;
+	uint64_t flags = BPF_RB_NO_WAKEUP;
+
+	LLVMValueRef rec = cg_ringbuf_reserve(cg, L->ringbuf, 8 + (uint64_t)psize);
+	LLVMBasicBlockRef ok = cg_block(cg, "event.ok"), fail = cg_block(cg, "event.lost"),
+			  done = cg_block(cg, "event.done");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, rec, ""), fail, ok);
+	LLVMPositionBuilderAtEnd(B, fail);
+	count_lost(L);
+	LLVMBuildBr(B, done);
+
+	LLVMPositionBuilderAtEnd(B, ok);
+	LLVMBuildStore(B, cg_i64(cg, (uint64_t)c->event), rec);
+	LLVMValueRef payload = cg_gep(cg, rec, 8);
+	cg_memzero(cg, payload, psize);
+	switch (ev->kind) {
+	case ET_EV_PRINTF:
+	case ET_EV_SYSTEM:
+	case ET_EV_CAT:
+		/* arguments after the format */
+		for (uint32_t i = 0; t && i < t->nfields && i + 1 < args->count; i++)
+			cg_store_expr(L, cg_gep(cg, payload, t->fields[i].offset), t->fields[i].type, args->items[i + 1]);
+		break;
+	case ET_EV_PRINT:
+		if (t && t->nfields && args->count)
+			cg_store_expr(L, payload, t->fields[0].type, args->items[0]);
+		break;
+	case ET_EV_PRINT_MAP:
+		for (uint32_t i = 0; t && i < t->nfields && i + 1 < args->count; i++)
+			cg_store_expr(L, cg_gep(cg, payload, t->fields[i].offset), t->fields[i].type, args->items[i + 1]);
+		flags = BPF_RB_FORCE_WAKEUP;
+		break;
+	case ET_EV_EXIT:
+		if (t && t->nfields && args->count)
+			cg_store_expr(L, payload, t->fields[0].type, args->items[0]);
+		flags = BPF_RB_FORCE_WAKEUP;
+		break;
+	case ET_EV_CLEAR:
+	case ET_EV_ZERO:
+		flags = BPF_RB_FORCE_WAKEUP;
+		break;
+	case ET_EV_TIME:
+		break;
+	case ET_EV_JOIN:
+		if (t && args->count)
+			join_args(L, payload, t, args->items[0]);
+		break;
+	}
+	cg_loc(L, call);
+	cg_ringbuf_submit(cg, rec, flags);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	if (ev->kind == ET_EV_EXIT)
+		cg_return(L);
+	return true;
+}

@@ -1,0 +1,847 @@
+/* cg_expr: expressions → LLVM values (see cg_lower.h for the value model). Integer arithmetic follows
+ * bpftrace: 64-bit, signed when both operands are signed; division and modulo by zero give 0 (guarded
+ * here, so the verifier never sees them); BPF v3 has no signed division, so it is done on magnitudes. */
+#include <string.h>
+
+#include "../../probes/arch/arch.h"
+#include "cg_lower.h"
+
+bool cg_is_scalar_type(const struct et_type *t)
+{
+	if (!t)
+		return true;
+	switch (t->kind) {
+	case ET_NONE:
+	case ET_VOID:
+	case ET_BOOL:
+	case ET_POINTER:
+	case ET_KSYM:
+	case ET_PROBE:
+	case ET_USERNAME:
+	case ET_KSTACK:
+	case ET_AGG_COUNT:
+	case ET_AGG_SUM:
+		return true;
+	case ET_INT:
+		return t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8;
+	default:
+		return false;
+	}
+}
+
+static struct cg_val scalar(LLVMValueRef v)
+{
+	struct cg_val r = {v, false};
+	return r;
+}
+
+static struct cg_val memval(LLVMValueRef p)
+{
+	struct cg_val r = {p, true};
+	return r;
+}
+
+static LLVMTypeRef int_type(struct cg_ctx *cg, uint32_t size)
+{
+	switch (size) {
+	case 1:
+		return cg->t_i8;
+	case 2:
+		return cg->t_i16;
+	case 4:
+		return cg->t_i32;
+	default:
+		return cg->t_i64;
+	}
+}
+
+LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef p = cg_alloca(cg, cg_bytes_type(cg, (size + 7) & ~7u), name);
+	cg_memzero(cg, p, (size + 7) & ~7u);
+	return p;
+}
+
+/* a stack copy of bytes with the given contents (string literals) */
+static LLVMValueRef const_bytes(struct cg_lower *L, const char *bytes, uint32_t len, uint32_t size)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef p = cg_alloca(cg, cg_bytes_type(cg, (size + 7) & ~7u), "str");
+	for (uint32_t off = 0; off < ((size + 7) & ~7u); off += 8) {
+		uint64_t w = 0;
+		for (uint32_t i = 0; i < 8; i++)
+			if (off + i < len && off + i < size)
+				w |= (uint64_t)(uint8_t)bytes[off + i] << (8 * i);
+		LLVMBuildStore(cg->b, cg_i64(cg, w), cg_gep(cg, p, off));
+	}
+	return p;
+}
+
+struct cg_val cg_load(struct cg_lower *L, LLVMValueRef p, const struct et_type *t, bool copy)
+{
+	struct cg_ctx *cg = L->cg;
+	if (!t || t->kind == ET_NONE || t->kind == ET_VOID)
+		return scalar(cg_i64(cg, 0));
+	if (cg_is_scalar_type(t)) {
+		uint32_t size = t->kind == ET_BOOL ? 1 : t->kind == ET_INT ? t->size : 8;
+		LLVMValueRef v = LLVMBuildLoad2(cg->b, int_type(cg, size), p, "");
+		if (size == 8)
+			return scalar(v);
+		if (t->kind == ET_INT && t->is_signed)
+			return scalar(LLVMBuildSExt(cg->b, v, cg->t_i64, ""));
+		return scalar(LLVMBuildZExt(cg->b, v, cg->t_i64, ""));
+	}
+	if (!copy)
+		return memval(p);
+	LLVMValueRef tmp = cg_alloca(cg, cg_bytes_type(cg, (t->size + 7) & ~7u), "copy");
+	cg_memcpy(cg, tmp, p, t->size);
+	return memval(tmp);
+}
+
+static LLVMValueRef to_i64(struct cg_lower *L, struct cg_val v)
+{
+	if (v.mem)
+		return LLVMBuildPtrToInt(L->cg->b, v.v, L->cg->t_i64, "");
+	return v.v;
+}
+
+void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct cg_val v,
+	      const struct et_type *vt)
+{
+	struct cg_ctx *cg = L->cg;
+	if (!st || st->kind == ET_NONE || st->kind == ET_VOID)
+		return;
+	if (cg_is_scalar_type(st)) {
+		LLVMValueRef x = to_i64(L, v);
+		uint32_t size = st->kind == ET_BOOL ? 1 : st->kind == ET_INT ? st->size : 8;
+		if (st->kind == ET_BOOL)
+			x = LLVMBuildZExt(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, x, cg_i64(cg, 0), ""), cg->t_i64, "");
+		if (size != 8)
+			x = LLVMBuildTrunc(cg->b, x, int_type(cg, size), "");
+		LLVMBuildStore(cg->b, x, p);
+		return;
+	}
+	if (!v.mem || !vt) {
+		cg_memzero(cg, p, st->size);
+		return;
+	}
+	if ((st->kind == ET_TUPLE || st->kind == ET_RECORD) && (vt->kind == ET_TUPLE || vt->kind == ET_RECORD) &&
+	    st->nfields == vt->nfields) {
+		for (uint32_t i = 0; i < st->nfields; i++) {
+			const struct et_field *sf = &st->fields[i], *vf = &vt->fields[i];
+			struct cg_val fv = cg_load(L, cg_gep(cg, v.v, vf->offset), vf->type, false);
+			cg_store(L, cg_gep(cg, p, sf->offset), sf->type, fv, vf->type);
+		}
+		/* padding stays as it was: keys are zeroed when created */
+		return;
+	}
+	uint32_t n = st->size < vt->size ? st->size : vt->size;
+	if (p != v.v)
+		cg_memcpy(cg, p, v.v, n);
+	if (n < st->size)
+		cg_memzero(cg, cg_gep(cg, p, n), st->size - n);
+	if (st->kind == ET_STRING && st->size)
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, p, st->size - 1));
+}
+
+void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n)
+{
+	struct cg_val v = cg_expr(L, n);
+	cg_store(L, p, st, v, n->type);
+}
+
+LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
+{
+	struct cg_ctx *cg = L->cg;
+	if (v->id >= L->nvars)
+		return cg_temp(L, v->type ? v->type->size : 8, "badvar");
+	if (!L->vars[v->id]) {
+		uint32_t size = v->type && v->type->size ? v->type->size : 8;
+		size = (size + 7) & ~7u;
+		LLVMValueRef p = cg_alloca(cg, cg_bytes_type(cg, size), v->name + 1);
+		/* zeroed in the entry block, so every path sees an initialised slot */
+		LLVMBuilderRef eb = LLVMCreateBuilderInContext(cg->ctx);
+		LLVMPositionBuilderAtEnd(eb, cg->fn_entry);
+		LLVMSetCurrentDebugLocation2(eb, LLVMGetCurrentDebugLocation2(cg->b));
+		LLVMBuildMemSet(eb, p, LLVMConstInt(cg->t_i8, 0, 0), cg_i64(cg, size), 8);
+		LLVMDisposeBuilder(eb);
+		L->vars[v->id] = p;
+	}
+	return L->vars[v->id];
+}
+
+/* ---- arithmetic ---- */
+
+static LLVMValueRef sel(struct cg_ctx *cg, LLVMValueRef c, LLVMValueRef a, LLVMValueRef b)
+{
+	return LLVMBuildSelect(cg->b, c, a, b, "");
+}
+
+LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef zero = cg_i64(cg, 0);
+	switch (op) {
+	case AST_OP_ADD:
+		return LLVMBuildAdd(B, a, b, "");
+	case AST_OP_SUB:
+		return LLVMBuildSub(B, a, b, "");
+	case AST_OP_MUL:
+		return LLVMBuildMul(B, a, b, "");
+	case AST_OP_DIV:
+	case AST_OP_MOD: {
+		LLVMValueRef bz = LLVMBuildICmp(B, LLVMIntEQ, b, zero, "");
+		LLVMValueRef r;
+		if (is_signed) {
+			LLVMValueRef na = LLVMBuildICmp(B, LLVMIntSLT, a, zero, "");
+			LLVMValueRef nb = LLVMBuildICmp(B, LLVMIntSLT, b, zero, "");
+			LLVMValueRef ua = sel(cg, na, LLVMBuildNeg(B, a, ""), a);
+			LLVMValueRef ub = sel(cg, nb, LLVMBuildNeg(B, b, ""), b);
+			ub = sel(cg, bz, cg_i64(cg, 1), ub);
+			if (op == AST_OP_DIV) {
+				LLVMValueRef q = LLVMBuildUDiv(B, ua, ub, "");
+				LLVMValueRef neg = LLVMBuildXor(B, na, nb, "");
+				r = sel(cg, neg, LLVMBuildNeg(B, q, ""), q);
+			} else {
+				LLVMValueRef m = LLVMBuildURem(B, ua, ub, "");
+				r = sel(cg, na, LLVMBuildNeg(B, m, ""), m);
+			}
+		} else {
+			LLVMValueRef d = sel(cg, bz, cg_i64(cg, 1), b);
+			r = op == AST_OP_DIV ? LLVMBuildUDiv(B, a, d, "") : LLVMBuildURem(B, a, d, "");
+		}
+		return sel(cg, bz, zero, r);
+	}
+	case AST_OP_BAND:
+		return LLVMBuildAnd(B, a, b, "");
+	case AST_OP_BOR:
+		return LLVMBuildOr(B, a, b, "");
+	case AST_OP_BXOR:
+		return LLVMBuildXor(B, a, b, "");
+	case AST_OP_SHL:
+		return LLVMBuildShl(B, a, LLVMBuildAnd(B, b, cg_i64(cg, 63), ""), "");
+	case AST_OP_SHR:
+		b = LLVMBuildAnd(B, b, cg_i64(cg, 63), "");
+		return is_signed ? LLVMBuildAShr(B, a, b, "") : LLVMBuildLShr(B, a, b, "");
+	case AST_OP_EQ:
+	case AST_OP_NE:
+	case AST_OP_LT:
+	case AST_OP_LE:
+	case AST_OP_GT:
+	case AST_OP_GE: {
+		LLVMIntPredicate p;
+		switch (op) {
+		case AST_OP_EQ: p = LLVMIntEQ; break;
+		case AST_OP_NE: p = LLVMIntNE; break;
+		case AST_OP_LT: p = is_signed ? LLVMIntSLT : LLVMIntULT; break;
+		case AST_OP_LE: p = is_signed ? LLVMIntSLE : LLVMIntULE; break;
+		case AST_OP_GT: p = is_signed ? LLVMIntSGT : LLVMIntUGT; break;
+		default: p = is_signed ? LLVMIntSGE : LLVMIntUGE; break;
+		}
+		return LLVMBuildZExt(B, LLVMBuildICmp(B, p, a, b, ""), cg->t_i64, "");
+	}
+	default:
+		return zero;
+	}
+}
+
+static bool is_signed_type(const struct et_type *t)
+{
+	return t && t->kind == ET_INT && t->is_signed;
+}
+
+/* Equal strings up to n bytes: a loop over the bytes that stops at the first difference or NUL. */
+static LLVMValueRef str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, uint32_t n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+	LLVMBasicBlockRef head = cg_block(cg, "strcmp.head"), body = cg_block(cg, "strcmp.body"),
+			  next = cg_block(cg, "strcmp.next"), done = cg_block(cg, "strcmp.done");
+	LLVMBuildBr(B, head);
+	LLVMPositionBuilderAtEnd(B, head);
+	LLVMValueRef i = LLVMBuildPhi(B, cg->t_i64, "i");
+	LLVMValueRef more = LLVMBuildICmp(B, LLVMIntULT, i, cg_i64(cg, n), "");
+	LLVMBuildCondBr(B, more, body, done);
+	LLVMPositionBuilderAtEnd(B, body);
+	LLVMValueRef ca = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, a, &i, 1, ""), "");
+	LLVMValueRef cb = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, b, &i, 1, ""), "");
+	LLVMValueRef same = LLVMBuildICmp(B, LLVMIntEQ, ca, cb, "");
+	LLVMBuildCondBr(B, same, next, done);
+	LLVMPositionBuilderAtEnd(B, next);
+	LLVMValueRef end = LLVMBuildICmp(B, LLVMIntEQ, ca, LLVMConstInt(cg->t_i8, 0, 0), "");
+	LLVMValueRef i1 = LLVMBuildAdd(B, i, cg_i64(cg, 1), "");
+	LLVMBuildCondBr(B, end, done, head);
+	LLVMValueRef inc_v[2] = {cg_i64(cg, 0), i1};
+	LLVMBasicBlockRef inc_b[2] = {pre, next};
+	LLVMAddIncoming(i, inc_v, inc_b, 2);
+
+	LLVMPositionBuilderAtEnd(B, done);
+	LLVMValueRef r = LLVMBuildPhi(B, cg->t_i1, "streq");
+	LLVMValueRef t = LLVMConstInt(cg->t_i1, 1, 0), f = LLVMConstInt(cg->t_i1, 0, 0);
+	LLVMValueRef rv[3] = {t, f, t};
+	LLVMBasicBlockRef rb[3] = {head, body, next};
+	LLVMAddIncoming(r, rv, rb, 3);
+	return r;
+}
+
+static uint32_t str_cap(const struct et_type *t)
+{
+	return t && t->kind == ET_STRING ? t->size : 0;
+}
+
+static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	enum ast_op op = n->u.binary.op;
+	struct ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs;
+
+	if (op == AST_OP_LAND || op == AST_OP_LOR) {
+		LLVMValueRef a = cg_cond(L, l);
+		LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
+		LLVMBasicBlockRef rhs = cg_block(cg, op == AST_OP_LAND ? "and.rhs" : "or.rhs");
+		LLVMBasicBlockRef done = cg_block(cg, "logic.done");
+		if (op == AST_OP_LAND)
+			LLVMBuildCondBr(B, a, rhs, done);
+		else
+			LLVMBuildCondBr(B, a, done, rhs);
+		LLVMPositionBuilderAtEnd(B, rhs);
+		LLVMValueRef bv = cg_cond(L, r);
+		LLVMBasicBlockRef rhs_end = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, done);
+		LLVMPositionBuilderAtEnd(B, done);
+		LLVMValueRef phi = LLVMBuildPhi(B, cg->t_i1, "");
+		LLVMValueRef vals[2] = {LLVMConstInt(cg->t_i1, op == AST_OP_LOR, 0), bv};
+		LLVMBasicBlockRef bbs[2] = {from, rhs_end};
+		LLVMAddIncoming(phi, vals, bbs, 2);
+		return LLVMBuildZExt(B, phi, cg->t_i64, "");
+	}
+	if ((op == AST_OP_EQ || op == AST_OP_NE) && str_cap(l->type) && str_cap(r->type)) {
+		struct cg_val a = cg_expr(L, l), b = cg_expr(L, r);
+		uint32_t nb = str_cap(l->type) < str_cap(r->type) ? str_cap(l->type) : str_cap(r->type);
+		LLVMValueRef eq = str_equal(L, a.v, b.v, nb);
+		if (op == AST_OP_NE)
+			eq = LLVMBuildNot(B, eq, "");
+		return LLVMBuildZExt(B, eq, cg->t_i64, "");
+	}
+	LLVMValueRef a = cg_scalar(L, l);
+	LLVMValueRef b = cg_scalar(L, r);
+	return cg_arith(L, op, a, b, is_signed_type(l->type) && is_signed_type(r->type));
+}
+
+/* ---- builtins ---- */
+
+static LLVMValueRef ctx_u64(struct cg_lower *L, uint32_t off)
+{
+	return LLVMBuildLoad2(L->cg->b, L->cg->t_i64, cg_gep(L->cg, L->cg->fn_ctx, off), "");
+}
+
+static LLVMValueRef rodata(struct cg_lower *L, const char *name)
+{
+	LLVMValueRef g = cg_rodata_u64(L->cg, name);
+	LLVMValueRef v = LLVMBuildLoad2(L->cg->b, L->cg->t_i64, g, name);
+	LLVMSetVolatile(v, 1);
+	return v;
+}
+
+static struct cg_val arg_n(struct cg_lower *L, struct ast_node *n, uint32_t idx)
+{
+	switch (L->pctx) {
+	case PROVIDER_CTX_PT_REGS: {
+		int off = arch_arg_offset(idx);
+		if (off < 0)
+			break;
+		return scalar(ctx_u64(L, (uint32_t)off));
+	}
+	case PROVIDER_CTX_RAW_ARGS:
+		return scalar(ctx_u64(L, idx * 8));
+	default:
+		break;
+	}
+	cg_error(L, n, "arg%u is not available in this probe", idx);
+	return scalar(cg_i64(L->cg, 0));
+}
+
+static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	switch (c->id) {
+	case BI_PID:
+		return scalar(LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), "pid"));
+	case BI_TID:
+		return scalar(LLVMBuildAnd(B, cg_get_pid_tgid(cg), cg_i64(cg, 0xffffffffu), "tid"));
+	case BI_UID:
+		return scalar(LLVMBuildAnd(B, cg_get_uid_gid(cg), cg_i64(cg, 0xffffffffu), "uid"));
+	case BI_GID:
+		return scalar(LLVMBuildLShr(B, cg_get_uid_gid(cg), cg_i64(cg, 32), "gid"));
+	case BI_COMM: {
+		LLVMValueRef p = cg_temp(L, 16, "comm");
+		cg_get_comm(cg, p, 16);
+		return memval(p);
+	}
+	case BI_NSECS:
+		return scalar(cg_ktime_ns(cg));
+	case BI_ELAPSED:
+		return scalar(LLVMBuildSub(B, cg_ktime_ns(cg), rodata(L, "etrace_start_ns"), "elapsed"));
+	case BI_CPU:
+		return scalar(cg_smp_processor_id(cg));
+	case BI_PROBE:
+		return scalar(cg_i64(cg, L->probe_index));
+	case BI_RAND:
+		return scalar(cg_prandom_u32(cg));
+	case BI_CGROUP:
+		return scalar(cg_cgroup_id(cg));
+	case BI_CURTASK:
+		return scalar(cg_current_task(cg));
+	case BI_CPID:
+		return scalar(rodata(L, "etrace_cpid"));
+	case BI_ARGN:
+		return arg_n(L, n, (uint32_t)c->index);
+	case BI_RETVAL:
+		if (L->pctx == PROVIDER_CTX_PT_REGS)
+			return scalar(ctx_u64(L, arch_current()->ret_offset));
+		cg_error(L, n, "retval is not available in this probe");
+		return scalar(cg_i64(cg, 0));
+	case BI_ARGS:
+		if (L->pctx == PROVIDER_CTX_TRACEPOINT && !L->probe->raw)
+			return memval(cg->fn_ctx);
+		cg_error(L, n, "args is not available in this probe");
+		return scalar(cg_i64(cg, 0));
+	case BI_FUNC: {
+		if (L->pctx != PROVIDER_CTX_PT_REGS) {
+			cg_error(L, n, "func is not available in this probe");
+			return scalar(cg_i64(cg, 0));
+		}
+		LLVMValueRef ip = ctx_u64(L, arch_current()->pc_offset);
+		if (n->type && n->type->kind == ET_USYM) {
+			LLVMValueRef p = cg_temp(L, 16, "usym");
+			LLVMBuildStore(B, ip, p);
+			LLVMBuildStore(B, LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), ""), cg_gep(cg, p, 8));
+			return memval(p);
+		}
+		return scalar(ip);
+	}
+	default:
+		cg_error(L, n, "builtin %s is not supported here", builtin_name(c->id));
+		return scalar(cg_i64(cg, 0));
+	}
+}
+
+/* Is the address space of a str() argument known to be user memory? */
+int cg_addr_space(struct cg_lower *L, const struct et_type *t)
+{
+	if (t && t->kind == ET_POINTER)
+		return t->user ? 1 : 0;
+	if (L->probe->provider && (L->probe->provider->flags & PROVIDER_HAS_USER))
+		return 1;
+	if (L->pctx == PROVIDER_CTX_TRACEPOINT && L->probe->target && strcmp(L->probe->target, "syscalls") == 0)
+		return 1;
+	return -1; /* unknown: try kernel, then user */
+}
+
+/* Read a NUL-terminated string of at most `size` bytes (size a run-time i64 ≤ cap) from addr to dst. */
+void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
+		     int space)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
+	LLVMValueRef sz32 = size ? LLVMBuildTrunc(B, size, cg->t_i32, "") : LLVMConstInt(cg->t_i32, cap, 0);
+	enum cg_helper h = space == 1 ? CG_H_probe_read_user_str : CG_H_probe_read_kernel_str;
+	LLVMValueRef a[3] = {dst, sz32, src};
+	LLVMValueRef r = cg_helper(cg, h, a, 3);
+	if (space >= 0)
+		return;
+	/* unknown address space: a kernel read of a user address fails; then read it as user memory */
+	LLVMBasicBlockRef retry = cg_block(cg, "str.user"), done = cg_block(cg, "str.done");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
+	LLVMPositionBuilderAtEnd(B, retry);
+	LLVMValueRef a2[3] = {dst, sz32, src};
+	cg_helper(cg, CG_H_probe_read_user_str, a2, 3);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+}
+
+static struct cg_val call_str(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+	uint32_t cap = n->type ? n->type->size : 64;
+	if (a0->type && a0->type->kind == ET_STRING) {
+		/* str($1) of a string positional, or str("lit"): the value itself */
+		struct cg_val v = cg_expr(L, a0);
+		LLVMValueRef p = cg_temp(L, cap, "str");
+		cg_store(L, p, n->type, v, a0->type);
+		return memval(p);
+	}
+	LLVMValueRef addr = cg_scalar(L, a0);
+	LLVMValueRef size = NULL;
+	if (args->count > 1) {
+		/* at most n characters plus the NUL, never more than the capacity */
+		LLVMValueRef len = LLVMBuildAdd(B, cg_scalar(L, args->items[1]), cg_i64(cg, 1), "");
+		LLVMValueRef big = LLVMBuildICmp(B, LLVMIntUGT, len, cg_i64(cg, cap), "");
+		size = LLVMBuildSelect(B, big, cg_i64(cg, cap), len, "");
+	}
+	LLVMValueRef p = cg_temp(L, cap, "str");
+	cg_read_str(L, p, cap, size, addr, cg_addr_space(L, a0->type));
+	return memval(p);
+}
+
+static struct cg_val call(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	const struct sema_call *c = n->sym;
+	struct ast_list *args = &n->u.call.args;
+	if (!c) {
+		cg_error(L, n, "call to %s was not analysed", n->u.call.name);
+		return scalar(cg_i64(cg, 0));
+	}
+	if (cg_event_call(L, n))
+		return scalar(cg_i64(cg, 0));
+	switch (c->id) {
+	case BI_STR:
+		return call_str(L, n);
+	case BI_STRNCMP: {
+		struct cg_val a = cg_expr(L, args->items[0]), b = cg_expr(L, args->items[1]);
+		const struct sema_const *k = args->items[2]->sym;
+		uint64_t lim = k ? (uint64_t)k->value : args->items[2]->u.integer.value;
+		uint32_t nb = str_cap(args->items[0]->type);
+		if (str_cap(args->items[1]->type) < nb)
+			nb = str_cap(args->items[1]->type);
+		if (lim < nb)
+			nb = (uint32_t)lim;
+		LLVMValueRef eq = str_equal(L, a.v, b.v, nb);
+		return scalar(LLVMBuildZExt(B, LLVMBuildNot(B, eq, ""), cg->t_i64, ""));
+	}
+	case BI_HAS_KEY: {
+		LLVMValueRef key = cg_map_key(L, args->items[0]);
+		const struct sema_map_ref *m = args->items[0]->sym;
+		if (!key || !m)
+			return scalar(cg_i64(cg, 0));
+		LLVMValueRef p = cg_map_lookup(cg, L->maps[m->map], key);
+		return scalar(LLVMBuildZExt(B, LLVMBuildIsNotNull(B, p, ""), cg->t_i64, ""));
+	}
+	case BI_DELETE: {
+		struct ast_node *m = args->items[0];
+		const struct sema_map_ref *ref = m->sym;
+		LLVMValueRef key;
+		if (!ref)
+			return scalar(cg_i64(cg, 0));
+		if (args->count > 1) {
+			/* delete(@m, k): the key expression stored as the map's key type */
+			const struct et_map_desc *d = &L->prog->maps[ref->map];
+			key = cg_temp(L, d->key ? d->key->size : 8, "key");
+			if (d->key)
+				cg_store_expr(L, key, d->key, args->items[1]);
+		} else {
+			key = cg_map_key(L, m);
+		}
+		cg_map_delete(cg, L->maps[ref->map], key);
+		return scalar(cg_i64(cg, 0));
+	}
+	case BI_SIGNAL: {
+		LLVMValueRef s = cg_scalar(L, args->items[0]);
+		cg_send_signal(cg, LLVMBuildTrunc(B, s, cg->t_i32, ""));
+		return scalar(cg_i64(cg, 0));
+	}
+	case BI_PID: case BI_TID: case BI_UID: case BI_GID: case BI_COMM: case BI_NSECS: case BI_ELAPSED:
+	case BI_CPU: case BI_PROBE: case BI_RAND: case BI_CGROUP: case BI_CURTASK: case BI_CPID: case BI_ARGN:
+	case BI_ARGS: case BI_RETVAL: case BI_FUNC:
+		return builtin_var(L, n, c);
+	default:
+		break;
+	}
+	cg_error(L, n, "%s() is not supported by etrace's code generator yet", builtin_name(c->id));
+	return scalar(cg_i64(cg, 0));
+}
+
+/* ---- places: fields, indexes ---- */
+
+/* Read `size` bytes at `addr` (kernel or user memory) into a stack temporary. */
+static LLVMValueRef read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user)
+{
+	LLVMValueRef tmp = cg_temp(L, size, "deref");
+	cg_probe_read(L->cg, user, false, tmp, size, addr);
+	return tmp;
+}
+
+static struct cg_val field(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct et_field *f = n->sym;
+	struct ast_node *base = n->u.field.base;
+	if (!f) {
+		cg_error(L, n, "field %s was not analysed", n->u.field.name);
+		return scalar(cg_i64(cg, 0));
+	}
+	const struct et_type *bt = base->type;
+	if (bt && bt->kind == ET_POINTER) {
+		LLVMValueRef addr = cg_scalar(L, base);
+		addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, f->offset), "");
+		uint32_t size = f->type ? f->type->size : 8;
+		LLVMValueRef tmp = read_mem(L, addr, size, bt->user);
+		return cg_load(L, tmp, f->type, false);
+	}
+	struct cg_val b = cg_expr(L, base);
+	if (!b.mem) {
+		cg_error(L, n, "cannot take field %s of a scalar", n->u.field.name);
+		return scalar(cg_i64(cg, 0));
+	}
+	bool from_ctx = b.v == cg->fn_ctx;
+	return cg_load(L, cg_gep(cg, b.v, f->offset), f->type, from_ctx);
+}
+
+static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct sema_const *k = n->sym;
+	struct ast_node *base = n->u.index.base;
+	const struct et_type *et = n->type;
+	if (!k || !et) {
+		cg_error(L, n, "index was not analysed");
+		return scalar(cg_i64(cg, 0));
+	}
+	uint64_t off = (uint64_t)k->value * et->size;
+	if (base->type && base->type->kind == ET_POINTER) {
+		LLVMValueRef addr = LLVMBuildAdd(cg->b, cg_scalar(L, base), cg_i64(cg, off), "");
+		return cg_load(L, read_mem(L, addr, et->size, base->type->user), et, false);
+	}
+	struct cg_val b = cg_expr(L, base);
+	if (!b.mem) {
+		cg_error(L, n, "cannot index a scalar");
+		return scalar(cg_i64(cg, 0));
+	}
+	return cg_load(L, cg_gep(cg, b.v, off), et, b.v == cg->fn_ctx);
+}
+
+static struct cg_val tuple(struct cg_lower *L, struct ast_node *n, struct ast_list *elems)
+{
+	const struct et_type *t = n->type;
+	LLVMValueRef p = cg_temp(L, t->size, "tuple");
+	for (uint32_t i = 0; i < elems->count && i < t->nfields; i++)
+		cg_store_expr(L, cg_gep(L->cg, p, t->fields[i].offset), t->fields[i].type, elems->items[i]);
+	return memval(p);
+}
+
+/* ---- increments ---- */
+
+static struct cg_val incdec(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_node *t = n->u.incdec.operand;
+	enum ast_op op = n->u.incdec.op == AST_OP_INC ? AST_OP_ADD : AST_OP_SUB;
+	if (t->kind == AST_VAR && t->sym) {
+		const struct sema_var *v = t->sym;
+		LLVMValueRef slot = cg_var_slot(L, v);
+		LLVMValueRef old = cg_load(L, slot, v->type, false).v;
+		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false);
+		cg_store(L, slot, v->type, scalar(nv), v->type);
+		return scalar(n->u.incdec.prefix ? nv : old);
+	}
+	if (t->kind == AST_MAP && t->sym) {
+		const struct sema_map_ref *m = t->sym;
+		const struct et_type *vt = L->prog->maps[m->map].value;
+		LLVMValueRef key = cg_map_key(L, t);
+		LLVMBasicBlockRef skip = cg_block(cg, "incdec.skip");
+		LLVMValueRef res = cg_alloca(cg, cg->t_i64, "incdec");
+		LLVMBuildStore(B, cg_i64(cg, 0), res);
+		LLVMValueRef p = cg_map_slot(L, m->map, key, skip);
+		LLVMValueRef old = cg_load(L, p, vt, false).v;
+		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false);
+		cg_store(L, p, vt, scalar(nv), vt);
+		LLVMBuildStore(B, n->u.incdec.prefix ? nv : old, res);
+		LLVMBuildBr(B, skip);
+		LLVMPositionBuilderAtEnd(B, skip);
+		return scalar(LLVMBuildLoad2(B, cg->t_i64, res, ""));
+	}
+	cg_error(L, n, "++/-- needs a variable or a map element");
+	return scalar(cg_i64(cg, 0));
+}
+
+/* ---- the dispatcher ---- */
+
+static struct cg_val ternary(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_node *c = n->u.ternary.cond, *th = n->u.ternary.then, *el = n->u.ternary.els;
+	bool is_mem = !cg_is_scalar_type(n->type);
+	LLVMValueRef res = is_mem ? cg_temp(L, n->type->size, "ternary") : cg_alloca(cg, cg->t_i64, "ternary");
+	LLVMBasicBlockRef bt = cg_block(cg, "cond.then"), be = cg_block(cg, "cond.else"), done = cg_block(cg, "cond.end");
+	if (!th && is_mem) {
+		cg_error(L, n, "`?:` on strings or tuples is not supported by etrace's code generator yet");
+		return scalar(cg_i64(cg, 0));
+	}
+	if (!th) {
+		/* c ?: b */
+		struct cg_val cv = cg_expr(L, c);
+		LLVMValueRef x = to_i64(L, cv);
+		LLVMBuildStore(B, x, res);
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, x, cg_i64(cg, 0), ""), done, be);
+	} else {
+		LLVMBuildCondBr(B, cg_cond(L, c), bt, be);
+		LLVMPositionBuilderAtEnd(B, bt);
+		if (is_mem)
+			cg_store_expr(L, res, n->type, th);
+		else
+			LLVMBuildStore(B, cg_scalar(L, th), res);
+		LLVMBuildBr(B, done);
+	}
+	if (!th)
+		LLVMDeleteBasicBlock(bt);
+	LLVMPositionBuilderAtEnd(B, be);
+	if (is_mem)
+		cg_store_expr(L, res, n->type, el);
+	else
+		LLVMBuildStore(B, cg_scalar(L, el), res);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	if (is_mem)
+		return memval(res);
+	return scalar(LLVMBuildLoad2(B, cg->t_i64, res, ""));
+}
+
+static struct cg_val cast(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct et_type *t = n->type;
+	struct cg_val v = cg_expr(L, n->u.cast.operand);
+	if (!t || t->kind != ET_INT || v.mem)
+		return v;
+	if (t->size >= 8)
+		return v;
+	LLVMValueRef x = LLVMBuildTrunc(cg->b, v.v, int_type(cg, t->size), "");
+	return scalar(t->is_signed ? LLVMBuildSExt(cg->b, x, cg->t_i64, "") : LLVMBuildZExt(cg->b, x, cg->t_i64, ""));
+}
+
+static struct cg_val constant(struct cg_lower *L, struct ast_node *n)
+{
+	const struct sema_const *k = n->sym;
+	if (!k)
+		return scalar(cg_i64(L->cg, 0));
+	if (k->is_string) {
+		uint32_t size = n->type && n->type->kind == ET_STRING ? n->type->size : k->len + 1;
+		return memval(const_bytes(L, k->str, k->len, size));
+	}
+	return scalar(cg_i64(L->cg, (uint64_t)k->value));
+}
+
+struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	cg_loc(L, n);
+	switch (n->kind) {
+	case AST_INT:
+	case AST_BOOL:
+		return scalar(cg_i64(cg, n->u.integer.value));
+	case AST_STRING: {
+		uint32_t size = n->type && n->type->kind == ET_STRING ? n->type->size : n->u.string.len + 1;
+		return memval(const_bytes(L, n->u.string.bytes, n->u.string.len, size));
+	}
+	case AST_POSITIONAL:
+	case AST_POSITIONAL_COUNT:
+	case AST_SIZEOF:
+		return constant(L, n);
+	case AST_IDENT:
+		if (!n->sym) {
+			cg_error(L, n, "unknown identifier %s", n->u.name);
+			return scalar(cg_i64(cg, 0));
+		}
+		return builtin_var(L, n, n->sym);
+	case AST_VAR: {
+		const struct sema_var *v = n->sym;
+		if (!v) {
+			cg_error(L, n, "variable %s was not analysed", n->u.name);
+			return scalar(cg_i64(cg, 0));
+		}
+		return cg_load(L, cg_var_slot(L, v), v->type, false);
+	}
+	case AST_MAP:
+		return cg_map_read(L, n);
+	case AST_CALL:
+		return call(L, n);
+	case AST_BINARY:
+		return scalar(binary(L, n));
+	case AST_UNARY: {
+		enum ast_op op = n->u.unary.op;
+		if (op == AST_OP_DEREF) {
+			const struct et_type *pt = n->u.unary.operand->type;
+			LLVMValueRef addr = cg_scalar(L, n->u.unary.operand);
+			uint32_t size = n->type && n->type->size ? n->type->size : 8;
+			return cg_load(L, read_mem(L, addr, size, pt && pt->user), n->type, false);
+		}
+		if (op == AST_OP_ADDR) {
+			cg_error(L, n, "the address-of operator is not supported by etrace's code generator yet");
+			return scalar(cg_i64(cg, 0));
+		}
+		LLVMValueRef x = cg_scalar(L, n->u.unary.operand);
+		switch (op) {
+		case AST_OP_NEG:
+			return scalar(LLVMBuildNeg(cg->b, x, ""));
+		case AST_OP_NOT:
+			return scalar(LLVMBuildZExt(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, x, cg_i64(cg, 0), ""),
+						    cg->t_i64, ""));
+		case AST_OP_BNOT:
+			return scalar(LLVMBuildNot(cg->b, x, ""));
+		default:
+			return scalar(x);
+		}
+	}
+	case AST_INCDEC:
+		return incdec(L, n);
+	case AST_TERNARY:
+		return ternary(L, n);
+	case AST_CAST:
+		return cast(L, n);
+	case AST_FIELD:
+		return field(L, n);
+	case AST_INDEX:
+		return index_expr(L, n);
+	case AST_TUPLE_INDEX: {
+		const struct et_field *f = n->sym;
+		struct cg_val b = cg_expr(L, n->u.tuple_index.base);
+		if (!f || !b.mem) {
+			cg_error(L, n, "tuple index was not analysed");
+			return scalar(cg_i64(cg, 0));
+		}
+		return cg_load(L, cg_gep(cg, b.v, f->offset), f->type, false);
+	}
+	case AST_TUPLE:
+		return tuple(L, n, &n->u.list);
+	case AST_RECORD:
+		return tuple(L, n, &n->u.record.values);
+	case AST_BLOCK_EXPR:
+		for (uint32_t i = 0; i < n->u.block.stmts.count; i++)
+			cg_stmt(L, n->u.block.stmts.items[i]);
+		if (n->u.block.value)
+			return cg_expr(L, n->u.block.value);
+		return scalar(cg_i64(cg, 0));
+	default:
+		cg_error(L, n, "%s expressions are not supported by etrace's code generator yet", ast_kind_name(n->kind));
+		return scalar(cg_i64(cg, 0));
+	}
+}
+
+LLVMValueRef cg_scalar(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_val v = cg_expr(L, n);
+	if (v.mem) {
+		cg_error(L, n, "expected an integer value here");
+		return cg_i64(L->cg, 0);
+	}
+	return v.v;
+}
+
+LLVMValueRef cg_cond(struct cg_lower *L, struct ast_node *n)
+{
+	LLVMValueRef x = cg_scalar(L, n);
+	return LLVMBuildICmp(L->cg->b, LLVMIntNE, x, cg_i64(L->cg, 0), "");
+}

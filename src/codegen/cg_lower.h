@@ -1,0 +1,107 @@
+/* cg_lower: the state shared by the AST lowering files (cg_probe.c, cg_stmt.c, cg_expr.c, cg_agg.c,
+ * cg_event.c). Internal to codegen.
+ *
+ * Values. An expression lowers to a struct cg_val:
+ *   - a scalar (mem == false): an i64 holding the value extended to 64 bits by its own type's signedness
+ *     (integers of every size, bools as 0/1, pointers, ksym, probe index, kstack...);
+ *   - memory (mem == true): a pointer to the value's bytes laid out as its et_type says (strings,
+ *     tuples, records, structs, arrays, usym, inet...). The bytes live on the BPF stack, in the tracepoint
+ *     context (args), or in a map value copied to the stack.
+ * Storing a value into a slot (map key/value, variable, tuple field, event argument) converts it to the
+ * slot's type (cg_store): integers are truncated to the slot size, strings copied up to the smaller
+ * capacity with the rest zeroed, tuples field by field.
+ * Failure: a construct that cannot be lowered is reported to diag at its location and lowers to a
+ * scalar 0 so that lowering goes on and reports further problems. */
+#ifndef ET_CG_LOWER_H
+#define ET_CG_LOWER_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../probes/provider.h"
+#include "../parser/ast.h"
+#include "../sema/program.h"
+#include "../sema/sema.h"
+#include "../sema/types.h"
+#include "cg_ctx.h"
+
+struct diag_sink;
+
+struct cg_val {
+	LLVMValueRef v;
+	bool mem;
+};
+
+#define CG_MAX_LOOPS 64
+
+struct cg_lower {
+	struct cg_ctx *cg;
+	struct et_program *prog;
+	struct diag_sink *diag;
+	LLVMValueRef *maps;        /* prog->maps[i] → map global */
+	LLVMValueRef ringbuf, lost, scratch;
+	uint32_t scratch_size;
+	int errors;
+	bool quiet;                /* lowering a repeated copy of a probe body: no diagnostics */
+	/* the probe being emitted */
+	uint32_t probe_index;
+	const struct et_probe_desc *probe;
+	enum provider_ctx pctx;
+	LLVMValueRef *vars;        /* sema_var id → alloca (NULL until first used) */
+	uint32_t nvars;
+	struct { LLVMBasicBlockRef brk, cont; } loops[CG_MAX_LOOPS];
+	uint32_t nloops;
+};
+
+/* cg_probe.c */
+void cg_error(struct cg_lower *L, const struct ast_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cg_loc(struct cg_lower *L, const struct ast_node *n);
+/* Return from the program (ret 0) and continue in a fresh, unreachable block. */
+void cg_return(struct cg_lower *L);
+
+/* cg_expr.c */
+struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n);
+/* Scalar i64 of an expression (0 with a diagnostic when the value is not scalar). */
+LLVMValueRef cg_scalar(struct cg_lower *L, struct ast_node *n);
+/* The i1 truth of an expression (scalar != 0). */
+LLVMValueRef cg_cond(struct cg_lower *L, struct ast_node *n);
+bool cg_is_scalar_type(const struct et_type *t);
+/* Load a value of type t from p (scalar: load and extend; else: p itself, or a copy when copy). */
+struct cg_val cg_load(struct cg_lower *L, LLVMValueRef p, const struct et_type *t, bool copy);
+/* Store v (of type vt) into the slot p of type st. */
+void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct cg_val v,
+	      const struct et_type *vt);
+/* Evaluate n and store it into slot p of type st. */
+void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n);
+/* Stack slot of a variable (created zeroed on first use). */
+LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v);
+/* A zeroed stack temporary of `size` bytes. */
+LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name);
+/* a (op) b on 64-bit scalars with bpftrace semantics; is_signed: both operands signed. */
+LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed);
+
+/* Address space of a pointer-like value: 1 user, 0 kernel, -1 unknown (read kernel, then user). */
+int cg_addr_space(struct cg_lower *L, const struct et_type *t);
+/* Read a NUL-terminated string (size: run-time i64 <= cap, or NULL for cap) at addr into dst. */
+void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
+		 int space);
+
+/* cg_stmt.c */
+void cg_stmt(struct cg_lower *L, struct ast_node *n);
+void cg_block_stmts(struct cg_lower *L, struct ast_node *block);
+/* The key of `@m[keys]` (or the u64 0 of a keyless map) on the stack. */
+LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map);
+/* Read `@m[keys]`: the value, or zero when the key is missing. */
+struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map);
+
+/* cg_agg.c: `@m[k] = agg(...)`. */
+void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *call);
+/* Insert-or-update in place: p = lookup(key); on a miss insert the zero value with BPF_NOEXIST and
+ * look up again. Returns the value pointer; the builder continues where it is non-NULL (the NULL
+ * case has already jumped to `skip`). */
+LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLVMBasicBlockRef skip);
+
+/* cg_event.c: async calls (printf, print, exit...). Returns true when n was an event call. */
+bool cg_event_call(struct cg_lower *L, struct ast_node *call);
+
+#endif

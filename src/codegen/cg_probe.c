@@ -1,0 +1,201 @@
+/* cg_probe: cg_compile(), the entry point of codegen (contract in cg.h). Defines the maps, then emits
+ * one function per concrete probe: the AST_PROBE's predicate and body are lowered once for each probe
+ * in its sema_probe range. A function's entry block holds the stack slots (zeroed there) and jumps to
+ * the body; a predicate that is false returns 0. Diagnostics are reported while lowering the first
+ * concrete probe of each AST_PROBE only (the others would repeat them). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <linux/bpf.h>
+
+#include "../support/diag.h"
+#include "cg.h"
+#include "cg_lower.h"
+
+#define CG_RINGBUF_SIZE (1u << 20)
+
+void cg_error(struct cg_lower *L, const struct ast_node *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	L->errors++;
+	if (L->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	struct et_loc loc = {0};
+	if (n)
+		loc = n->loc;
+	if (L->diag)
+		diag_error(L->diag, loc, "%s", msg);
+}
+
+void cg_loc(struct cg_lower *L, const struct ast_node *n)
+{
+	if (n && n->loc.line)
+		cg_set_loc(L->cg, n->loc.line, n->loc.col);
+}
+
+void cg_return(struct cg_lower *L)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+	LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "after.return"));
+}
+
+static unsigned map_type(const struct et_map_desc *d)
+{
+	return d->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+}
+
+static int define_maps(struct cg_lower *L)
+{
+	struct cg_ctx *cg = L->cg;
+	struct et_program *prog = L->prog;
+	L->maps = calloc(prog->nmaps ? prog->nmaps : 1, sizeof(*L->maps));
+	if (!L->maps)
+		return -ENOMEM;
+	uint32_t big = 0;
+	for (uint32_t i = 0; i < prog->nmaps; i++) {
+		const struct et_map_desc *d = &prog->maps[i];
+		struct et_type u64 = {.kind = ET_INT, .size = 8};
+		LLVMMetadataRef k = cg_di_type(cg, d->key ? d->key : &u64);
+		LLVMMetadataRef v = cg_di_type(cg, d->value);
+		L->maps[i] = cg_map_define(cg, d->elf_name, map_type(d), k, v, d->max_entries ? d->max_entries : 1);
+		if (!L->maps[i]) {
+			diag_error(L->diag, d->loc, "cannot define map %s (ELF name %s)", d->name, d->elf_name);
+			return -EINVAL;
+		}
+		if (d->value && d->value->size > 128 && d->value->size > big)
+			big = d->value->size;
+	}
+	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
+	if (prog->ringbuf_name || prog->nevents) {
+		const char *name = prog->ringbuf_name ? prog->ringbuf_name : "et_ringbuf";
+		L->ringbuf = cg_map_define(cg, name, BPF_MAP_TYPE_RINGBUF, NULL, NULL, CG_RINGBUF_SIZE);
+	}
+	if (prog->lost_map_name)
+		L->lost = cg_map_define(cg, prog->lost_map_name, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32),
+					cg_di_type(cg, &u64), 1);
+	if (big) {
+		L->scratch = cg_map_define(cg, "et_scratch", BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32),
+					   cg_di_bytes(cg, big), 1);
+		L->scratch_size = big;
+	}
+	if ((prog->ringbuf_name || prog->nevents) && !L->ringbuf)
+		return -EINVAL;
+	if (prog->lost_map_name && !L->lost)
+		return -EINVAL;
+	return 0;
+}
+
+static enum provider_ctx probe_ctx(const struct et_probe_desc *p)
+{
+	if (!p->provider)
+		return PROVIDER_CTX_NONE;
+	if (p->provider->ctx == PROVIDER_CTX_TRACEPOINT && p->raw)
+		return PROVIDER_CTX_RAW_ARGS;
+	return p->provider->ctx;
+}
+
+static int emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index, uint32_t nvars)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct et_probe_desc *p = &L->prog->probes[index];
+	L->probe_index = index;
+	L->probe = p;
+	L->pctx = probe_ctx(p);
+	L->nloops = 0;
+	L->nvars = nvars;
+	L->vars = calloc(nvars ? nvars : 1, sizeof(*L->vars));
+	if (!L->vars)
+		return -ENOMEM;
+	uint32_t line = p->loc.line ? p->loc.line : pn->loc.line;
+	cg_func_begin(cg, p->prog_name, p->section, line);
+	LLVMBasicBlockRef body = cg_block(cg, "body");
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	cg_loc(L, pn);
+	if (pn->u.probe.predicate) {
+		LLVMValueRef c = cg_cond(L, pn->u.probe.predicate);
+		LLVMBasicBlockRef go = cg_block(cg, "pred.true"), stop = cg_block(cg, "pred.false");
+		LLVMBuildCondBr(cg->b, c, go, stop);
+		LLVMPositionBuilderAtEnd(cg->b, stop);
+		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+		LLVMPositionBuilderAtEnd(cg->b, go);
+	}
+	cg_block_stmts(L, pn->u.probe.body);
+	if (!cg_block_closed(cg))
+		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+	/* the entry block: stack slots and their zeroing, then the body */
+	LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
+	cg_set_loc(cg, line, 1);
+	LLVMBuildBr(cg->b, body);
+	cg_func_end(cg);
+	free(L->vars);
+	L->vars = NULL;
+	return 0;
+}
+
+int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,
+	       struct diag_sink *diag)
+{
+	struct cg_lower L = {0};
+	int err;
+	if (!program || !prog)
+		return -EINVAL;
+	L.prog = prog;
+	L.diag = diag;
+	L.cg = cg_ctx_new("etrace");
+	if (!L.cg) {
+		err = -errno;
+		diag_error(diag, program->loc, "cannot create the BPF code generator: no BPF target in LLVM");
+		return err;
+	}
+	err = define_maps(&L);
+	if (err)
+		goto out;
+	cg_license(L.cg, "GPL");
+
+	for (uint32_t i = 0; i < program->u.program.items.count; i++) {
+		struct ast_node *pn = program->u.program.items.items[i];
+		if (pn->kind != AST_PROBE)
+			continue;
+		const struct sema_probe *sp = pn->sym;
+		if (!sp) {
+			cg_error(&L, pn, "probe was not analysed");
+			continue;
+		}
+		for (uint32_t k = 0; k < sp->count && !err; k++) {
+			L.quiet = k > 0;
+			err = emit_probe(&L, pn, sp->first + k, sp->nvars);
+		}
+		L.quiet = false;
+	}
+	if (err)
+		goto out;
+	if (L.errors) {
+		err = -EINVAL;
+		goto out;
+	}
+	FILE *dump = NULL;
+	if (opts && opts->dump_ir)
+		dump = opts->dump_out ? opts->dump_out : stderr;
+	void *elf = NULL;
+	size_t size = 0;
+	err = cg_emit(L.cg, &elf, &size, dump);
+	if (err) {
+		diag_error(diag, program->loc, "code generation failed: %s", L.cg->error ? L.cg->error : "LLVM error");
+		goto out;
+	}
+	free(prog->elf);
+	prog->elf = elf;
+	prog->elf_size = size;
+out:
+	free(L.maps);
+	free(L.vars);
+	cg_ctx_free(L.cg);
+	return err;
+}

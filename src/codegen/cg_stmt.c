@@ -1,0 +1,396 @@
+/* cg_stmt: statements (assignments, control flow, loops) and map element access. */
+#include <linux/bpf.h>
+
+#include "cg_lower.h"
+
+/* ---- maps ---- */
+
+LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct sema_map_ref *ref = map->sym;
+	if (!ref) {
+		cg_error(L, map, "map %s was not analysed", map->u.map.name);
+		return cg_temp(L, 8, "key");
+	}
+	const struct et_map_desc *d = &L->prog->maps[ref->map];
+	struct ast_list *keys = map->u.map.keys;
+	if (!d->key)
+		return cg_temp(L, 8, "key0");
+	LLVMValueRef k = cg_temp(L, d->key->size, "key");
+	if (!keys || keys->count == 0) {
+		cg_error(L, map, "map %s needs a key", map->u.map.name);
+		return k;
+	}
+	if (keys->count == 1) {
+		cg_store_expr(L, k, d->key, keys->items[0]);
+		return k;
+	}
+	if (d->key->nfields != keys->count) {
+		cg_error(L, map, "map %s: %u keys given, the map has %u", map->u.map.name, keys->count,
+			 d->key->nfields);
+		return k;
+	}
+	for (uint32_t i = 0; i < keys->count; i++)
+		cg_store_expr(L, cg_gep(cg, k, d->key->fields[i].offset), d->key->fields[i].type, keys->items[i]);
+	return k;
+}
+
+struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	const struct sema_map_ref *ref = map->sym;
+	struct cg_val r = {cg_i64(cg, 0), false};
+	if (!ref)
+		return r;
+	const struct et_type *vt = L->prog->maps[ref->map].value;
+	LLVMValueRef key = cg_map_key(L, map);
+	LLVMValueRef p = cg_map_lookup(cg, L->maps[ref->map], key);
+	LLVMBasicBlockRef hit = cg_block(cg, "map.hit"), done = cg_block(cg, "map.done");
+	if (cg_is_scalar_type(vt)) {
+		LLVMValueRef res = cg_alloca(cg, cg->t_i64, "mapval");
+		LLVMBuildStore(B, cg_i64(cg, 0), res);
+		LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, hit);
+		LLVMPositionBuilderAtEnd(B, hit);
+		LLVMBuildStore(B, cg_load(L, p, vt, false).v, res);
+		LLVMBuildBr(B, done);
+		LLVMPositionBuilderAtEnd(B, done);
+		r.v = LLVMBuildLoad2(B, cg->t_i64, res, "");
+		return r;
+	}
+	LLVMValueRef tmp = cg_temp(L, vt->size, "mapval");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, hit);
+	LLVMPositionBuilderAtEnd(B, hit);
+	cg_memcpy(cg, tmp, p, vt->size);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	r.v = tmp;
+	r.mem = true;
+	return r;
+}
+
+/* The zero value of map `map` for an insert: a zeroed stack temporary, or for values too large for the
+ * BPF stack, the zeroed per-CPU scratch value. NULL (after jumping to skip) when the scratch lookup
+ * fails. */
+static LLVMValueRef zero_value(struct cg_lower *L, uint32_t map, LLVMBasicBlockRef skip)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	uint32_t size = L->prog->maps[map].value->size;
+	if (size <= 128 || !L->scratch)
+		return cg_temp(L, size, "zero");
+	LLVMValueRef k = cg_alloca(cg, cg->t_i32, "scratch.key");
+	LLVMBuildStore(B, LLVMConstInt(cg->t_i32, 0, 0), k);
+	LLVMValueRef p = cg_map_lookup(cg, L->scratch, k);
+	LLVMBasicBlockRef ok = cg_block(cg, "scratch.ok");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), skip, ok);
+	LLVMPositionBuilderAtEnd(B, ok);
+	cg_memzero(cg, p, size);
+	return p;
+}
+
+LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLVMBasicBlockRef skip)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef m = L->maps[map];
+	LLVMValueRef p = cg_map_lookup(cg, m, key);
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
+	LLVMBasicBlockRef miss = cg_block(cg, "slot.miss"), hit = cg_block(cg, "slot.hit");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), miss, hit);
+	LLVMPositionBuilderAtEnd(B, miss);
+	LLVMValueRef z = zero_value(L, map, skip);
+	/* another CPU may insert the key between our lookup and update: NOEXIST then fails, and the
+	 * second lookup finds that element */
+	cg_map_update(cg, m, key, z, BPF_NOEXIST);
+	LLVMValueRef p2 = cg_map_lookup(cg, m, key);
+	LLVMBasicBlockRef miss_end = LLVMGetInsertBlock(B);
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p2, ""), skip, hit);
+	LLVMPositionBuilderAtEnd(B, hit);
+	LLVMValueRef phi = LLVMBuildPhi(B, cg->t_ptr, "slot");
+	LLVMValueRef vals[2] = {p, p2};
+	LLVMBasicBlockRef bbs[2] = {from, miss_end};
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+static bool is_agg_call(const struct ast_node *n)
+{
+	const struct sema_call *c = n && n->kind == AST_CALL ? n->sym : NULL;
+	if (!c)
+		return false;
+	switch (c->id) {
+	case BI_COUNT: case BI_SUM: case BI_AVG: case BI_MIN: case BI_MAX: case BI_STATS: case BI_HIST:
+	case BI_LHIST:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool both_signed(const struct et_type *a, const struct et_type *b)
+{
+	return a && b && a->kind == ET_INT && a->is_signed && b->kind == ET_INT && b->is_signed;
+}
+
+static void assign_map(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_node *map = n->u.assign.target, *value = n->u.assign.value;
+	const struct sema_map_ref *ref = map->sym;
+	if (!ref) {
+		cg_error(L, map, "map %s was not analysed", map->u.map.name);
+		return;
+	}
+	const struct et_type *vt = L->prog->maps[ref->map].value;
+	if (n->u.assign.op == AST_OP_NONE && is_agg_call(value)) {
+		cg_aggregate(L, map, value);
+		return;
+	}
+	if (n->u.assign.op == AST_OP_NONE) {
+		/* evaluate the value first (it may read the map), then the key */
+		LLVMValueRef val = cg_temp(L, vt->size, "val");
+		cg_store_expr(L, val, vt, value);
+		LLVMValueRef key = cg_map_key(L, map);
+		cg_loc(L, n);
+		cg_map_update(cg, L->maps[ref->map], key, val, BPF_ANY);
+		return;
+	}
+	/* @m[k] op= v: update in place */
+	LLVMValueRef rhs = cg_scalar(L, value);
+	LLVMValueRef key = cg_map_key(L, map);
+	cg_loc(L, n);
+	LLVMBasicBlockRef skip = cg_block(cg, "assign.done");
+	LLVMValueRef p = cg_map_slot(L, ref->map, key, skip);
+	LLVMValueRef old = cg_load(L, p, vt, false).v;
+	LLVMValueRef nv = cg_arith(L, n->u.assign.op, old, rhs, both_signed(vt, value->type));
+	struct cg_val v = {nv, false};
+	cg_store(L, p, vt, v, vt);
+	LLVMBuildBr(B, skip);
+	LLVMPositionBuilderAtEnd(B, skip);
+}
+
+static void assign(struct cg_lower *L, struct ast_node *n)
+{
+	struct ast_node *t = n->u.assign.target;
+	if (!t) {
+		cg_expr(L, n->u.assign.value);
+		return;
+	}
+	if (t->kind == AST_MAP) {
+		assign_map(L, n);
+		return;
+	}
+	const struct sema_var *v = t->kind == AST_VAR ? t->sym : NULL;
+	if (!v) {
+		cg_error(L, t, "cannot assign to this expression");
+		return;
+	}
+	LLVMValueRef slot = cg_var_slot(L, v);
+	if (n->u.assign.op == AST_OP_NONE) {
+		struct cg_val val = cg_expr(L, n->u.assign.value);
+		cg_loc(L, n);
+		cg_store(L, slot, v->type, val, n->u.assign.value->type);
+		return;
+	}
+	LLVMValueRef rhs = cg_scalar(L, n->u.assign.value);
+	LLVMValueRef old = cg_load(L, slot, v->type, false).v;
+	struct cg_val nv = {cg_arith(L, n->u.assign.op, old, rhs, both_signed(v->type, n->u.assign.value->type)),
+			    false};
+	cg_store(L, slot, v->type, nv, v->type);
+}
+
+/* ---- control flow ---- */
+
+static void branch_to(struct cg_lower *L, LLVMBasicBlockRef bb)
+{
+	if (!cg_block_closed(L->cg))
+		LLVMBuildBr(L->cg->b, bb);
+}
+
+/* After a jump (break, continue, return): code that follows is unreachable; give it a block. */
+static void dead_block(struct cg_lower *L)
+{
+	LLVMPositionBuilderAtEnd(L->cg->b, cg_block(L->cg, "dead"));
+}
+
+static void if_stmt(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef c = cg_cond(L, n->u.if_.cond);
+	LLVMBasicBlockRef th = cg_block(cg, "if.then"), done = cg_block(cg, "if.end");
+	LLVMBasicBlockRef el = n->u.if_.els ? cg_block(cg, "if.else") : done;
+	LLVMBuildCondBr(cg->b, c, th, el);
+	LLVMPositionBuilderAtEnd(cg->b, th);
+	cg_stmt(L, n->u.if_.then);
+	branch_to(L, done);
+	if (n->u.if_.els) {
+		LLVMPositionBuilderAtEnd(cg->b, el);
+		cg_stmt(L, n->u.if_.els);
+		branch_to(L, done);
+	}
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
+static bool push_loop(struct cg_lower *L, struct ast_node *n, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont)
+{
+	if (L->nloops >= CG_MAX_LOOPS) {
+		cg_error(L, n, "loops nested too deeply");
+		return false;
+	}
+	L->loops[L->nloops].brk = brk;
+	L->loops[L->nloops].cont = cont;
+	L->nloops++;
+	return true;
+}
+
+static void while_stmt(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBasicBlockRef head = cg_block(cg, "while.cond"), body = cg_block(cg, "while.body"),
+			  done = cg_block(cg, "while.end");
+	LLVMBuildBr(cg->b, head);
+	LLVMPositionBuilderAtEnd(cg->b, head);
+	LLVMBuildCondBr(cg->b, cg_cond(L, n->u.while_.cond), body, done);
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	if (push_loop(L, n, done, head)) {
+		cg_stmt(L, n->u.while_.body);
+		L->nloops--;
+	}
+	branch_to(L, head);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
+static void for_range(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	const struct sema_var *v = n->sym;
+	if (!v) {
+		cg_error(L, n, "loop variable was not analysed");
+		return;
+	}
+	LLVMValueRef slot = cg_var_slot(L, v);
+	LLVMValueRef lo = cg_scalar(L, n->u.for_range.lo);
+	LLVMValueRef hi = cg_scalar(L, n->u.for_range.hi);
+	/* the bound is evaluated once; keep it in its own slot */
+	LLVMValueRef hislot = cg_alloca(cg, cg->t_i64, "for.hi");
+	LLVMBuildStore(B, hi, hislot);
+	LLVMValueRef islot = cg_alloca(cg, cg->t_i64, "for.i");
+	LLVMBuildStore(B, lo, islot);
+	LLVMBasicBlockRef head = cg_block(cg, "for.cond"), body = cg_block(cg, "for.body"),
+			  step = cg_block(cg, "for.step"), done = cg_block(cg, "for.end");
+	LLVMBuildBr(B, head);
+	LLVMPositionBuilderAtEnd(B, head);
+	LLVMValueRef i = LLVMBuildLoad2(B, cg->t_i64, islot, "i");
+	LLVMValueRef more = LLVMBuildICmp(B, LLVMIntSLT, i, LLVMBuildLoad2(B, cg->t_i64, hislot, ""), "");
+	LLVMBuildCondBr(B, more, body, done);
+	LLVMPositionBuilderAtEnd(B, body);
+	struct cg_val iv = {i, false};
+	cg_store(L, slot, v->type, iv, v->type);
+	if (push_loop(L, n, done, step)) {
+		cg_stmt(L, n->u.for_range.body);
+		L->nloops--;
+	}
+	branch_to(L, step);
+	LLVMPositionBuilderAtEnd(B, step);
+	LLVMValueRef i2 = LLVMBuildLoad2(B, cg->t_i64, islot, "");
+	LLVMBuildStore(B, LLVMBuildAdd(B, i2, cg_i64(cg, 1), ""), islot);
+	LLVMBuildBr(B, head);
+	LLVMPositionBuilderAtEnd(B, done);
+}
+
+static void unroll(struct cg_lower *L, struct ast_node *n)
+{
+	struct ast_node *c = n->u.unroll.count;
+	int64_t count;
+	if (c->kind == AST_INT) {
+		count = (int64_t)c->u.integer.value;
+	} else if ((c->kind == AST_POSITIONAL || c->kind == AST_POSITIONAL_COUNT) && c->sym &&
+		   !((const struct sema_const *)c->sym)->is_string) {
+		count = ((const struct sema_const *)c->sym)->value;
+	} else {
+		cg_error(L, c, "unroll() needs a constant count");
+		return;
+	}
+	if (count < 0 || count > 100) {
+		cg_error(L, c, "unroll() count must be between 0 and 100");
+		return;
+	}
+	for (int64_t i = 0; i < count; i++)
+		cg_stmt(L, n->u.unroll.body);
+}
+
+void cg_block_stmts(struct cg_lower *L, struct ast_node *block)
+{
+	if (!block)
+		return;
+	if (block->kind != AST_BLOCK && block->kind != AST_BLOCK_EXPR) {
+		cg_stmt(L, block);
+		return;
+	}
+	for (uint32_t i = 0; i < block->u.block.stmts.count; i++)
+		cg_stmt(L, block->u.block.stmts.items[i]);
+	if (block->u.block.value)
+		cg_expr(L, block->u.block.value);
+}
+
+void cg_stmt(struct cg_lower *L, struct ast_node *n)
+{
+	if (!n)
+		return;
+	cg_loc(L, n);
+	switch (n->kind) {
+	case AST_EXPR_STMT:
+		cg_expr(L, n->u.expr_stmt.expr);
+		break;
+	case AST_ASSIGN:
+		assign(L, n);
+		break;
+	case AST_LET: {
+		const struct sema_var *v = n->sym;
+		if (v) {
+			LLVMValueRef slot = cg_var_slot(L, v);
+			if (n->u.let.init)
+				cg_store_expr(L, slot, v->type, n->u.let.init);
+		}
+		break;
+	}
+	case AST_IF:
+		if_stmt(L, n);
+		break;
+	case AST_WHILE:
+		while_stmt(L, n);
+		break;
+	case AST_FOR_RANGE:
+		for_range(L, n);
+		break;
+	case AST_UNROLL:
+		unroll(L, n);
+		break;
+	case AST_BREAK:
+	case AST_CONTINUE:
+		if (!L->nloops) {
+			cg_error(L, n, "%s outside a loop", n->kind == AST_BREAK ? "break" : "continue");
+			break;
+		}
+		LLVMBuildBr(L->cg->b, n->kind == AST_BREAK ? L->loops[L->nloops - 1].brk : L->loops[L->nloops - 1].cont);
+		dead_block(L);
+		break;
+	case AST_RETURN:
+		cg_return(L);
+		break;
+	case AST_BLOCK:
+		cg_block_stmts(L, n);
+		break;
+	case AST_FOR_MAP:
+		cg_error(L, n, "for loops over maps are not supported by etrace's code generator yet");
+		break;
+	default:
+		/* an expression used as a statement */
+		cg_expr(L, n);
+		break;
+	}
+}
