@@ -72,9 +72,9 @@ static int map_value_stride(int fd, uint32_t *key_size, size_t *stride, bool *is
 /* zero(@m): every value set to 0. clear(@m): every key deleted (arrays: zeroed). */
 static void map_reset(int fd, bool zero_only)
 {
-	uint32_t key_size;
-	size_t stride;
-	bool is_array;
+	uint32_t key_size = 0;
+	size_t stride = 0;
+	bool is_array = false;
 	uint8_t *key, *next, *zero;
 	bool first = true;
 
@@ -285,9 +285,9 @@ void rt_print_all_maps(struct rt_run *r)
 
 uint64_t rt_lost_events(struct rt_run *r)
 {
-	uint32_t key = 0, key_size;
-	size_t stride, i;
-	bool is_array;
+	uint32_t key = 0, key_size = 0;
+	size_t stride = 0, i;
+	bool is_array = false;
 	uint64_t total = 0, *vals;
 
 	if (r->lost_fd < 0 || map_value_stride(r->lost_fd, &key_size, &stride, &is_array) || key_size != 4)

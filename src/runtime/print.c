@@ -387,7 +387,7 @@ static bool nonzero_range(const uint64_t *slots, uint32_t n, uint32_t *first, ui
 
 void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, uint64_t div)
 {
-	uint32_t first, last, i;
+	uint32_t first = 0, last = 0, i;
 	uint64_t max = 0;
 	char buf[80];
 
@@ -415,7 +415,7 @@ void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, ui
 void rt_format_lhist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, int64_t min, int64_t max,
 		     int64_t step)
 {
-	uint32_t first, last, i;
+	uint32_t first = 0, last = 0, i;
 	uint64_t top = 0;
 	char buf[80];
 
