@@ -7,6 +7,7 @@
 #               locations read NAME.et:LINE:COL).
 #   roundtrip/*.et  (tests/roundtrip) must parse, and dump(parse(dump)) must equal the dump.
 #   attach/*.et `parse_tool -p` (attach points split into parts) must equal attach/NAME.parts.
+#   walk/*.et   `parse_tool -w` (ast_walk's visiting order, with locations) must equal walk/NAME.walk.
 #   same.txt    lines "A.et B.et": the two ok/ scripts must dump to identical text.
 # UPDATE=1 rewrites the .ast/.err files from the tool's output (read them before committing!).
 # Prints one line per failure and ends with "parse: N passed, M failed"; exit status 1 on any failure.
@@ -90,6 +91,18 @@ for f in *.et; do
 		bad "attach/$f: exit $rc:"; sed 's/^/    /' "$tmp/err" | head -20; continue
 	fi
 	if cmp -s "$tmp/out" "$name.parts"; then ok; else bad "attach/$f: parts differ:"; diff -u "$name.parts" "$tmp/out" | head -30; fi
+done
+
+cd "$here/parse/walk" || exit 1
+for f in *.et; do
+	name=${f%.et}
+	"$tool" -w "$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "${UPDATE:-}" = 1 ] && [ $rc = 0 ]; then cp "$tmp/out" "$name.walk"; fi
+	if [ $rc != 0 ]; then
+		bad "walk/$f: exit $rc:"; sed 's/^/    /' "$tmp/err" | head -20; continue
+	fi
+	if cmp -s "$tmp/out" "$name.walk"; then ok; else bad "walk/$f: walk differs:"; diff -u "$name.walk" "$tmp/out" | head -30; fi
 done
 
 if [ -d "$here/roundtrip" ]; then
