@@ -141,7 +141,8 @@ static struct et_type *byte_array(struct arena *a, unsigned size)
 	return t;
 }
 
-static struct et_type *field_type(struct arena *a, const struct tp_field_text *f, const char **fname)
+static struct et_type *field_type(struct arena *a, const struct tp_field_text *f, const char **fname,
+				  bool user_ptrs)
 {
 	struct tp_decl d;
 	struct et_type *t;
@@ -150,8 +151,11 @@ static struct et_type *field_type(struct arena *a, const struct tp_field_text *f
 	*fname = arena_strdup(a, d.name);
 	if (strncmp(d.ctype, "__data_loc", 10) == 0 || strncmp(d.ctype, "__rel_loc", 9) == 0)
 		return type_int(a, 4, false);
-	if (strchr(d.ctype, '*'))
-		return type_new(a, ET_POINTER, 8);
+	if (strchr(d.ctype, '*')) {
+		t = type_new(a, ET_POINTER, 8);
+		t->user = user_ptrs; /* syscall arguments point into the calling process */
+		return t;
+	}
 	if (d.is_array) {
 		char *end;
 		unsigned long count = strtoul(d.arr, &end, 0);
@@ -202,7 +206,7 @@ struct et_type *tracepoint_args_type(struct arena *a, const char *category, cons
 			fields = arena_grow(a, fields, cap, ncap, sizeof(*fields));
 			cap = ncap;
 		}
-		fields[n].type = field_type(a, &ft, &fields[n].name);
+		fields[n].type = field_type(a, &ft, &fields[n].name, strcmp(category, "syscalls") == 0);
 		fields[n].offset = ft.offset;
 		if (ft.offset + ft.size > size)
 			size = ft.offset + ft.size;

@@ -162,7 +162,7 @@ int main(void)
 	t = tracepoint_args_type(a, "syscalls", "sys_enter_openat");
 	if (t) {
 		f = field(t, "filename");
-		CHECK(f && f->type->kind == ET_POINTER && f->type->size == 8, "filename pointer");
+		CHECK(f && f->type->kind == ET_POINTER && f->type->size == 8 && f->type->user, "filename: user pointer");
 		f = field(t, "dfd");
 		CHECK(f && f->type->kind == ET_INT && f->type->size == 8 && f->type->is_signed, "dfd: signed, 8 bytes");
 	}
