@@ -56,7 +56,8 @@ int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_s
 	stride = (size_t)s->value_slot * s->ncpus;
 	key = rt_xcalloc(1, info.key_size);
 	next = rt_xcalloc(1, info.key_size);
-	for (;;) {
+	/* bounded by max_entries: when a key is deleted under us the kernel restarts from the first key */
+	while (s->count < info.max_entries) {
 		if (bpf_map_get_next_key(fd, first ? NULL : key, next)) {
 			if (errno != ENOENT)
 				err = -errno;
