@@ -130,6 +130,29 @@ static void verifier_reason(const char *log, char *out, size_t len)
 	}
 }
 
+/* Known verifier complaints and what the user can do about them. */
+static const char *verifier_hint(const char *reason)
+{
+	static const struct {
+		const char *pattern, *hint;
+	} hints[] = {
+		{"program is too large", "the probe is too complex for the verifier: split it or lower unroll() counts"},
+		{"too many states", "the probe is too complex for the verifier: split it or lower unroll() counts"},
+		{"stack", "the probe uses too much BPF stack (512 bytes): use fewer or shorter strings and tuples"},
+		{"back-edge", "loops need a bound the verifier can see: use unroll(N) or a for range"},
+		{"infinite loop", "loops need a bound the verifier can see: use unroll(N) or a for range"},
+		{"unknown func", "this helper is not available to this probe type on this kernel"},
+		{"not allowed", "this helper is not available to this probe type on this kernel"},
+		{"or_null", "etrace generated an unchecked map access: please report this script as a bug"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (strstr(reason, hints[i].pattern))
+			return hints[i].hint;
+	return NULL;
+}
+
 static void report_load_failure(struct rt_run *r, int err)
 {
 	uint32_t i;
@@ -143,12 +166,13 @@ static void report_load_failure(struct rt_run *r, int err)
 			continue;
 		verifier_reason(log, reason, sizeof(reason));
 		diag_error(r->diag, p->loc, "the kernel's verifier rejected the program of %s: %s", p->name, reason);
-		if (r->opts->verbose) {
+		if (verifier_hint(reason))
+			diag_hint(r->diag, "%s%s", verifier_hint(reason), r->opts->verbose ? "" : " (-v shows the verifier's log)");
+		else if (!r->opts->verbose)
+			diag_hint(r->diag, "run with -v to see the verifier's log");
+		if (r->opts->verbose)
 			fprintf(stderr, "--- verifier log of %s (%s) ---\n%s--- end of log ---\n", p->name, p->prog_name,
 				log);
-		} else {
-			diag_hint(r->diag, "run with -v to see the verifier's log");
-		}
 		return;
 	}
 	diag_error(r->diag, r->prog->nprobes ? r->prog->probes[0].loc : (struct et_loc){0},
