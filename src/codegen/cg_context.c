@@ -266,16 +266,46 @@ LLVMTypeRef cg_bytes_type(struct cg_ctx *cg, uint32_t n)
 	return LLVMArrayType2(cg->t_i8, n ? n : 1);
 }
 
+/* The BPF backend expands memset/memcpy inline only up to a limit and cannot call them; larger
+ * blocks are written as explicit 8-byte (then 1-byte) loads and stores, volatile so that the optimiser
+ * does not fold them back into a memset/memcpy call. */
+#define CG_INLINE_MEMOP 128
+
 void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
 {
-	if (n)
+	if (!n)
+		return;
+	if (n <= CG_INLINE_MEMOP) {
 		LLVMBuildMemSet(cg->b, p, LLVMConstInt(cg->t_i8, 0, 0), cg_i64(cg, n), 1);
+		return;
+	}
+	uint32_t off = 0;
+	for (; off + 8 <= n; off += 8)
+		LLVMSetVolatile(LLVMBuildStore(cg->b, cg_i64(cg, 0), cg_gep(cg, p, off)), 1);
+	for (; off < n; off++)
+		LLVMSetVolatile(LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, p, off)), 1);
 }
 
 void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n)
 {
-	if (n)
+	if (!n)
+		return;
+	if (n <= CG_INLINE_MEMOP) {
 		LLVMBuildMemCpy(cg->b, dst, 1, src, 1, cg_i64(cg, n));
+		return;
+	}
+	uint32_t off = 0;
+	for (; off + 8 <= n; off += 8) {
+		LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->t_i64, cg_gep(cg, src, off), "");
+		LLVMSetAlignment(v, 1);
+		LLVMValueRef st = LLVMBuildStore(cg->b, v, cg_gep(cg, dst, off));
+		LLVMSetAlignment(st, 1);
+		LLVMSetVolatile(st, 1);
+	}
+	for (; off < n; off++) {
+		LLVMValueRef v = LLVMBuildLoad2(cg->b, cg->t_i8, cg_gep(cg, src, off), "");
+		LLVMSetVolatile(LLVMBuildStore(cg->b, v, cg_gep(cg, dst, off)), 1);
+	}
 }
 
 LLVMValueRef cg_i64(struct cg_ctx *cg, uint64_t v)

@@ -161,11 +161,10 @@ LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
 		size = (size + 7) & ~7u;
 		LLVMValueRef p = cg_alloca(cg, cg_bytes_type(cg, size), v->name + 1);
 		/* zeroed in the entry block, so every path sees an initialised slot */
-		LLVMBuilderRef eb = LLVMCreateBuilderInContext(cg->ctx);
-		LLVMPositionBuilderAtEnd(eb, cg->fn_entry);
-		LLVMSetCurrentDebugLocation2(eb, LLVMGetCurrentDebugLocation2(cg->b));
-		LLVMBuildMemSet(eb, p, LLVMConstInt(cg->t_i8, 0, 0), cg_i64(cg, size), 8);
-		LLVMDisposeBuilder(eb);
+		LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
+		LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
+		cg_memzero(cg, p, size);
+		LLVMPositionBuilderAtEnd(cg->b, here);
 		L->vars[v->id] = p;
 	}
 	return L->vars[v->id];
@@ -434,12 +433,14 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 /* Is the address space of a str() argument known to be user memory? */
 int cg_addr_space(struct cg_lower *L, const struct et_type *t)
 {
-	if (t && t->kind == ET_POINTER)
-		return t->user ? 1 : 0;
+	if (t && t->kind == ET_POINTER && t->user)
+		return 1;
 	if (L->probe->provider && (L->probe->provider->flags & PROVIDER_HAS_USER))
 		return 1;
 	if (L->pctx == PROVIDER_CTX_TRACEPOINT && L->probe->target && strcmp(L->probe->target, "syscalls") == 0)
 		return 1;
+	if (t && t->kind == ET_POINTER && t->btf_id)
+		return 0; /* a kernel type from BTF */
 	return -1; /* unknown: try kernel, then user */
 }
 
@@ -521,10 +522,13 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 		return scalar(LLVMBuildZExt(B, LLVMBuildNot(B, eq, ""), cg->t_i64, ""));
 	}
 	case BI_HAS_KEY: {
-		LLVMValueRef key = cg_map_key(L, args->items[0]);
 		const struct sema_map_ref *m = args->items[0]->sym;
-		if (!key || !m)
+		if (!m)
 			return scalar(cg_i64(cg, 0));
+		const struct et_map_desc *d = &L->prog->maps[m->map];
+		LLVMValueRef key = cg_temp(L, d->key ? d->key->size : 8, "key");
+		if (d->key)
+			cg_store_expr(L, key, d->key, args->items[1]);
 		LLVMValueRef p = cg_map_lookup(cg, L->maps[m->map], key);
 		return scalar(LLVMBuildZExt(B, LLVMBuildIsNotNull(B, p, ""), cg->t_i64, ""));
 	}
