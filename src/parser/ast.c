@@ -253,10 +253,17 @@ struct ast_node *ast_new_offsetof(struct arena *a, struct et_loc loc, struct ast
 	return n;
 }
 
+/* Arrays stored without a capacity field grow to powers of two: reallocate when count is 0 or 2^k. */
+static bool full(uint32_t count)
+{
+	return (count & (count - 1)) == 0;
+}
+
 void ast_offsetof_add(struct arena *a, struct ast_node *n, const char *name)
 {
 	uint32_t k = n->u.offsetof.npath;
-	n->u.offsetof.path = arena_grow(a, n->u.offsetof.path, k, k + 1, sizeof(*n->u.offsetof.path));
+	if (full(k))
+		n->u.offsetof.path = arena_grow(a, n->u.offsetof.path, k, k ? 2 * k : 1, sizeof(*n->u.offsetof.path));
 	n->u.offsetof.path[k] = name;
 	n->u.offsetof.npath = k + 1;
 }
@@ -369,7 +376,9 @@ struct ast_node *ast_new_probe(struct arena *a, struct et_loc loc)
 void ast_probe_add_attach(struct arena *a, struct ast_node *probe, const struct ast_attach *at)
 {
 	uint32_t k = probe->u.probe.nattach;
-	probe->u.probe.attach = arena_grow(a, probe->u.probe.attach, k, k + 1, sizeof(*probe->u.probe.attach));
+	if (full(k))
+		probe->u.probe.attach = arena_grow(a, probe->u.probe.attach, k, k ? 2 * k : 1,
+						   sizeof(*probe->u.probe.attach));
 	probe->u.probe.attach[k] = *at;
 	probe->u.probe.nattach = k + 1;
 }
