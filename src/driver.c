@@ -10,6 +10,7 @@
 #include "codegen/cg.h"
 #include "etrace.h"
 #include "parser/parse.h"
+#include "../probes/listing.h"
 #include "runtime/rt.h"
 #include "sema/program.h"
 #include "sema/sema.h"
@@ -17,22 +18,6 @@
 #include "support/diag.h"
 #include "support/source.h"
 #include "support/strtab.h"
-
-/* Options that parse but whose feature is not built yet: refuse clearly instead of ignoring them. */
-static int refuse_unavailable(const struct et_options *o)
-{
-	const char *what = NULL;
-	if (o->list)
-		what = "-l (probe listing)";
-	else if (o->format == ET_FORMAT_JSON)
-		what = "-f json";
-	else if (o->pid)
-		what = "-p PID";
-	if (!what)
-		return 0;
-	fprintf(stderr, "etrace: %s is not available in this version of etrace\n", what);
-	return ET_EXIT_USAGE;
-}
 
 static int write_file(const char *path, const void *data, size_t size)
 {
@@ -72,18 +57,21 @@ static FILE *open_output(const struct et_options *o)
 
 int et_run(const struct et_options *o)
 {
-	int status = refuse_unavailable(o);
-	if (status)
-		return status;
-
 	struct source_set *sources = source_set_new();
 	struct diag_sink *diag = diag_new(sources);
 	struct arena *arena = arena_new();
 	struct strtab *strtab = strtab_new(arena);
 	struct et_program *prog = NULL;
 	FILE *out = NULL;
-	status = ET_EXIT_ERROR;
+	int status = ET_EXIT_ERROR;
 	diag_set_warnings(diag, !o->no_warnings);
+
+	if (o->list && !o->program_text && !o->script_path) {
+		/* -l [PATTERN]: list what the kernel offers; no program involved */
+		if (provider_list(o->list_pattern, o->verbose > 0, arena, diag, (struct et_loc){ 0 }, stdout) == 0)
+			status = ET_EXIT_OK;
+		goto cleanup;
+	}
 
 	uint32_t file;
 	if (o->program_text) {
@@ -114,10 +102,18 @@ int et_run(const struct et_options *o)
 		.max_map_keys = 4096,
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
+		.listing = o->list,
 	};
 	prog = et_program_new();
 	if (sema_analyze(ast, &sopts, arena, strtab, diag, prog) != 0 || diag_has_errors(diag))
 		goto cleanup;
+	if (o->list) {
+		/* -l with a program: the concrete probes it would attach, wildcards expanded */
+		for (uint32_t i = 0; i < prog->nprobes; i++)
+			printf("%s\n", prog->probes[i].name);
+		status = ET_EXIT_OK;
+		goto cleanup;
+	}
 
 	struct cg_options copts = { 0 };
 	if (cg_compile(ast, prog, &copts, diag) != 0 || diag_has_errors(diag))

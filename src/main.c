@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "etrace.h"
 
@@ -140,9 +141,13 @@ int main(int argc, char **argv)
 
 	int rest = optind;
 	if (o.list) {
-		/* -l [PATTERN]: the pattern is the first argument, when there is no program */
-		if (!o.program_text && rest < argc)
-			o.list_pattern = argv[rest++];
+		/* -l [PATTERN | FILE]: a pattern, or a script whose probes to list */
+		if (!o.program_text && rest < argc) {
+			if (access(argv[rest], R_OK) == 0 && !strchr(argv[rest], ':'))
+				o.script_path = argv[rest++];
+			else
+				o.list_pattern = argv[rest++];
+		}
 	} else if (!o.program_text) {
 		if (rest >= argc) {
 			fputs(usage_text, stderr);
