@@ -22,6 +22,23 @@ static int init_target(void)
 	return 0;
 }
 
+/* LLVM reports backend problems (e.g. the BPF stack limit) through the context's handler: keep the
+ * first error for cg_emit to report instead of letting LLVM print it. */
+static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
+{
+	struct cg_ctx *cg = arg;
+	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
+		return;
+	cg->llvm_errors++;
+	if (!cg->error) {
+		char *msg = LLVMGetDiagInfoDescription(di);
+		cg->error = strdup(msg ? msg : "LLVM error");
+		LLVMDisposeMessage(msg);
+		for (size_t n = cg->error ? strlen(cg->error) : 0; n && (cg->error[n - 1] == '\n' || cg->error[n - 1] == ' ');)
+			cg->error[--n] = 0;
+	}
+}
+
 static void add_flag(struct cg_ctx *cg, const char *key, unsigned v)
 {
 	LLVMMetadataRef md = LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, v, 0));
@@ -43,6 +60,7 @@ struct cg_ctx *cg_ctx_new(const char *name)
 		return NULL;
 	}
 	cg->ctx = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(cg->ctx, diag_handler, cg);
 	cg->mod = LLVMModuleCreateWithNameInContext(name, cg->ctx);
 	cg->b = LLVMCreateBuilderInContext(cg->ctx);
 	cg->tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "", LLVMCodeGenLevelDefault, LLVMRelocStatic,

@@ -38,7 +38,8 @@ struct cg_ctx {
 	LLVMValueRef fn_ctx;          /* its context argument */
 	LLVMBasicBlockRef fn_entry;   /* allocas go at its start */
 	LLVMMetadataRef fn_sp;        /* its DISubprogram */
-	char *error;                  /* last LLVM failure message, malloc'ed, or NULL */
+	char *error;                  /* first LLVM failure message, malloc'ed, or NULL */
+	unsigned llvm_errors;         /* errors LLVM reported through the diagnostic handler */
 };
 
 /* Context: module named `name`, target bpfel/v3. NULL + errno (ENOENT: no BPF target in this LLVM). */
@@ -60,6 +61,11 @@ void cg_set_loc(struct cg_ctx *cg, uint32_t line, uint32_t col);
  * map's global (pass it as the map argument of helpers), NULL + errno. */
 LLVMValueRef cg_map_define(struct cg_ctx *cg, const char *name, unsigned map_type, LLVMMetadataRef key,
 			   LLVMMetadataRef value, uint32_t max_entries);
+/* The same in two steps, for a map whose sizes are known only after the code using it is built:
+ * the global (key and value both present or both absent), then its BTF description. */
+LLVMValueRef cg_map_global(struct cg_ctx *cg, const char *name, bool has_key_value);
+void cg_map_btf(struct cg_ctx *cg, LLVMValueRef g, unsigned map_type, LLVMMetadataRef key, LLVMMetadataRef value,
+		uint32_t max_entries);
 /* A u64 global named `name` in ".rodata" (const volatile, initial value 0: user space sets it with
  * bpf_map__set_initial_value on the ".rodata" map before load). Returns the global. */
 LLVMValueRef cg_rodata_u64(struct cg_ctx *cg, const char *name);

@@ -38,9 +38,7 @@ int cg_emit(struct cg_ctx *cg, void **out, size_t *size, void *dump)
 	LLVMDisposePassBuilderOptions(po);
 	if (err) {
 		char *em = LLVMGetErrorMessage(err);
-		set_error(cg, "LLVM optimisation failed", NULL);
 		free(cg->error);
-		cg->error = NULL;
 		size_t n = strlen(em) + 32;
 		cg->error = malloc(n);
 		if (cg->error)
@@ -60,6 +58,11 @@ int cg_emit(struct cg_ctx *cg, void **out, size_t *size, void *dump)
 		return -EINVAL;
 	}
 	LLVMDisposeMessage(msg);
+	if (cg->llvm_errors) {
+		/* the backend reported a problem (cg->error) but still produced an object: do not use it */
+		LLVMDisposeMemoryBuffer(buf);
+		return -EINVAL;
+	}
 	size_t n = LLVMGetBufferSize(buf);
 	void *copy = malloc(n ? n : 1);
 	if (!copy) {

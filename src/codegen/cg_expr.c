@@ -55,11 +55,42 @@ static LLVMTypeRef int_type(struct cg_ctx *cg, uint32_t size)
 	}
 }
 
-LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name)
+static LLVMValueRef scratch_base(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;
-	LLVMValueRef p = cg_alloca(cg, cg_bytes_type(cg, (size + 7) & ~7u), name);
-	cg_memzero(cg, p, (size + 7) & ~7u);
+	if (!L->scratch_base) {
+		/* looked up once, at the end of the entry block; the NULL check ends the entry block
+		 * (cg_probe.c), before init_bb where slots are zeroed */
+		LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
+		LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
+		LLVMValueRef k = cg_alloca(cg, cg->t_i32, "scratch.key");
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i32, L->region, 0), k);
+		L->scratch_base = cg_map_lookup(cg, L->scratch, k);
+		LLVMPositionBuilderAtEnd(cg->b, here);
+	}
+	return L->scratch_base;
+}
+
+LLVMValueRef cg_buf(struct cg_lower *L, uint32_t size, const char *name)
+{
+	struct cg_ctx *cg = L->cg;
+	uint32_t n = (size + 7) & ~7u;
+	if (!n)
+		n = 8;
+	if (n <= CG_STACK_MAX || !L->scratch)
+		return cg_alloca(cg, cg_bytes_type(cg, n), name);
+	LLVMValueRef base = scratch_base(L);
+	uint32_t off = L->scratch_off;
+	L->scratch_off += n;
+	if (L->scratch_off > L->scratch_size)
+		L->scratch_size = L->scratch_off;
+	return cg_gep(cg, base, off);
+}
+
+LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name)
+{
+	LLVMValueRef p = cg_buf(L, size, name);
+	cg_memzero(L->cg, p, (size + 7) & ~7u);
 	return p;
 }
 
@@ -67,7 +98,7 @@ LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name)
 static LLVMValueRef const_bytes(struct cg_lower *L, const char *bytes, uint32_t len, uint32_t size)
 {
 	struct cg_ctx *cg = L->cg;
-	LLVMValueRef p = cg_alloca(cg, cg_bytes_type(cg, (size + 7) & ~7u), "str");
+	LLVMValueRef p = cg_buf(L, size, "str");
 	for (uint32_t off = 0; off < ((size + 7) & ~7u); off += 8) {
 		uint64_t w = 0;
 		for (uint32_t i = 0; i < 8; i++)
@@ -94,7 +125,7 @@ struct cg_val cg_load(struct cg_lower *L, LLVMValueRef p, const struct et_type *
 	}
 	if (!copy)
 		return memval(p);
-	LLVMValueRef tmp = cg_alloca(cg, cg_bytes_type(cg, (t->size + 7) & ~7u), "copy");
+	LLVMValueRef tmp = cg_buf(L, t->size, "copy");
 	cg_memcpy(cg, tmp, p, t->size);
 	return memval(tmp);
 }
@@ -159,10 +190,10 @@ LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
 	if (!L->vars[v->id]) {
 		uint32_t size = v->type && v->type->size ? v->type->size : 8;
 		size = (size + 7) & ~7u;
-		LLVMValueRef p = cg_alloca(cg, cg_bytes_type(cg, size), v->name + 1);
-		/* zeroed in the entry block, so every path sees an initialised slot */
+		/* made and zeroed before the body, so every path sees an initialised slot */
 		LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
-		LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
+		LLVMPositionBuilderAtEnd(cg->b, L->init_bb);
+		LLVMValueRef p = cg_buf(L, size, v->name + 1);
 		cg_memzero(cg, p, size);
 		LLVMPositionBuilderAtEnd(cg->b, here);
 		L->vars[v->id] = p;

@@ -32,21 +32,31 @@ struct cg_val {
 };
 
 #define CG_MAX_LOOPS 64
+#define CG_STACK_MAX 16           /* larger temporaries live in the scratch map */
+#define CG_SCRATCH_MAX (32u << 10) /* per-CPU value size limit of the kernel's allocator */
 
 struct cg_lower {
 	struct cg_ctx *cg;
 	struct et_program *prog;
 	struct diag_sink *diag;
 	LLVMValueRef *maps;        /* prog->maps[i] → map global */
-	LLVMValueRef ringbuf, lost, scratch;
-	uint32_t scratch_size;
+	LLVMValueRef ringbuf, lost;
+	/* scratch: per-CPU array, one value per AST probe (key = region), holding the temporaries and
+	 * variables larger than CG_STACK_MAX bytes, which would not fit the 512-byte BPF stack */
+	LLVMValueRef scratch;
+	uint32_t scratch_size;     /* largest region used so far */
+	uint32_t nregions;
 	int errors;
 	bool quiet;                /* lowering a repeated copy of a probe body: no diagnostics */
 	/* the probe being emitted */
 	uint32_t probe_index;
 	const struct et_probe_desc *probe;
 	enum provider_ctx pctx;
-	LLVMValueRef *vars;        /* sema_var id → alloca (NULL until first used) */
+	uint32_t region;           /* scratch region (AST probe ordinal) */
+	LLVMValueRef scratch_base; /* this function's scratch region (looked up in the entry block), or NULL */
+	uint32_t scratch_off;      /* bytes of the region handed out in this function */
+	LLVMBasicBlockRef init_bb; /* after the scratch lookup: variables are zeroed here */
+	LLVMValueRef *vars;        /* sema_var id → slot (NULL until first used) */
 	uint32_t nvars;
 	struct { LLVMBasicBlockRef brk, cont; } loops[CG_MAX_LOOPS];
 	uint32_t nloops;
@@ -75,7 +85,9 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n);
 /* Stack slot of a variable (created zeroed on first use). */
 LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v);
-/* A zeroed stack temporary of `size` bytes. */
+/* Uninitialised memory for a temporary of `size` bytes (8-aligned): the stack for small ones, the
+ * scratch region for larger ones. cg_temp zeroes it at the builder's position. */
+LLVMValueRef cg_buf(struct cg_lower *L, uint32_t size, const char *name);
 LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name);
 /* a (op) b on 64-bit scalars with bpftrace semantics; is_signed: both operands signed. */
 LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed);

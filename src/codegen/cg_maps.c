@@ -33,15 +33,35 @@ static void attach_global_debug(struct cg_ctx *cg, LLVMValueRef g, const char *n
 	LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(cg->ctx, "dbg", 3), gve);
 }
 
-LLVMValueRef cg_map_define(struct cg_ctx *cg, const char *name, unsigned map_type, LLVMMetadataRef key,
-			   LLVMMetadataRef value, uint32_t max_entries)
+static unsigned map_members(LLVMMetadataRef key, LLVMMetadataRef value)
+{
+	return 2u + (key != NULL) + (value != NULL);
+}
+
+LLVMValueRef cg_map_global(struct cg_ctx *cg, const char *name, bool has_key_value)
 {
 	if (LLVMGetNamedGlobal(cg->mod, name)) {
 		errno = EEXIST;
 		return NULL;
 	}
+	/* one pointer per BTF member (a ring buffer has only type and max_entries) */
+	LLVMTypeRef fields[4] = {cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
+	LLVMTypeRef sty = LLVMStructTypeInContext(cg->ctx, fields, has_key_value ? 4 : 2, 0);
+	LLVMValueRef g = LLVMAddGlobal(cg->mod, sty, name);
+	LLVMSetInitializer(g, LLVMConstNull(sty));
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, ".maps");
+	LLVMSetAlignment(g, 8);
+	return g;
+}
+
+void cg_map_btf(struct cg_ctx *cg, LLVMValueRef g, unsigned map_type, LLVMMetadataRef key, LLVMMetadataRef value,
+		uint32_t max_entries)
+{
 	LLVMMetadataRef members[4];
 	unsigned n = 0;
+	size_t len;
+	const char *name = LLVMGetValueName2(g, &len);
 	members[n] = member(cg, "type", n, uint_encoding(cg, map_type));
 	n++;
 	if (key) {
@@ -58,15 +78,15 @@ LLVMValueRef cg_map_define(struct cg_ctx *cg, const char *name, unsigned map_typ
 	LLVMMetadataRef st = LLVMDIBuilderCreateStructType(cg->dib, cg->di_cu, "", 0, cg->di_file, 0,
 							   (uint64_t)n * 64, 64, LLVMDIFlagZero, NULL, members, n, 0,
 							   NULL, "", 0);
-	/* one pointer per member (a ring buffer has only type and max_entries) */
-	LLVMTypeRef fields[4] = {cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
-	LLVMTypeRef sty = LLVMStructTypeInContext(cg->ctx, fields, n, 0);
-	LLVMValueRef g = LLVMAddGlobal(cg->mod, sty, name);
-	LLVMSetInitializer(g, LLVMConstNull(sty));
-	LLVMSetLinkage(g, LLVMExternalLinkage);
-	LLVMSetSection(g, ".maps");
-	LLVMSetAlignment(g, 8);
 	attach_global_debug(cg, g, name, st);
+}
+
+LLVMValueRef cg_map_define(struct cg_ctx *cg, const char *name, unsigned map_type, LLVMMetadataRef key,
+			   LLVMMetadataRef value, uint32_t max_entries)
+{
+	LLVMValueRef g = cg_map_global(cg, name, map_members(key, value) == 4);
+	if (g)
+		cg_map_btf(cg, g, map_type, key, value, max_entries);
 	return g;
 }
 

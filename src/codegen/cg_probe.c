@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/bpf.h>
 
@@ -58,7 +59,6 @@ static int define_maps(struct cg_lower *L)
 	L->maps = calloc(prog->nmaps ? prog->nmaps : 1, sizeof(*L->maps));
 	if (!L->maps)
 		return -ENOMEM;
-	uint32_t big = 0;
 	for (uint32_t i = 0; i < prog->nmaps; i++) {
 		const struct et_map_desc *d = &prog->maps[i];
 		struct et_type u64 = {.kind = ET_INT, .size = 8};
@@ -69,8 +69,6 @@ static int define_maps(struct cg_lower *L)
 			diag_error(L->diag, d->loc, "cannot define map %s (ELF name %s)", d->name, d->elf_name);
 			return -EINVAL;
 		}
-		if (d->value && d->value->size > 128 && d->value->size > big)
-			big = d->value->size;
 	}
 	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
 	if (prog->ringbuf_name || prog->nevents) {
@@ -80,12 +78,9 @@ static int define_maps(struct cg_lower *L)
 	if (prog->lost_map_name)
 		L->lost = cg_map_define(cg, prog->lost_map_name, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32),
 					cg_di_type(cg, &u64), 1);
-	if (big) {
-		L->scratch = cg_map_define(cg, "et_scratch", BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32),
-					   cg_di_bytes(cg, big), 1);
-		L->scratch_size = big;
-	}
-	if ((prog->ringbuf_name || prog->nevents) && !L->ringbuf)
+	/* sized once every function is built (finish_scratch) */
+	L->scratch = cg_map_global(cg, "et_scratch", true);
+	if (!L->scratch || ((prog->ringbuf_name || prog->nevents) && !L->ringbuf))
 		return -EINVAL;
 	if (prog->lost_map_name && !L->lost)
 		return -EINVAL;
@@ -115,6 +110,9 @@ static int emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index, u
 		return -ENOMEM;
 	uint32_t line = p->loc.line ? p->loc.line : pn->loc.line;
 	cg_func_begin(cg, p->prog_name, p->section, line);
+	L->scratch_base = NULL;
+	L->scratch_off = 0;
+	L->init_bb = cg_block(cg, "init");
 	LLVMBasicBlockRef body = cg_block(cg, "body");
 	LLVMPositionBuilderAtEnd(cg->b, body);
 	cg_loc(L, pn);
@@ -129,14 +127,64 @@ static int emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index, u
 	cg_block_stmts(L, pn->u.probe.body);
 	if (!cg_block_closed(cg))
 		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
-	/* the entry block: stack slots and their zeroing, then the body */
+	/* entry: stack slots, the scratch lookup and its NULL check; init: zeroed slots; then the body */
 	LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
 	cg_set_loc(cg, line, 1);
+	if (L->scratch_base) {
+		LLVMBasicBlockRef none = cg_block(cg, "no.scratch");
+		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, L->scratch_base, ""), none, L->init_bb);
+		LLVMPositionBuilderAtEnd(cg->b, none);
+		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+	} else {
+		LLVMBuildBr(cg->b, L->init_bb);
+	}
+	LLVMPositionBuilderAtEnd(cg->b, L->init_bb);
 	LLVMBuildBr(cg->b, body);
 	cg_func_end(cg);
 	free(L->vars);
 	L->vars = NULL;
 	return 0;
+}
+
+/* The scratch map: one region per AST probe, as large as the largest one; dropped when unused. */
+static int finish_scratch(struct cg_lower *L, const struct ast_node *program)
+{
+	struct cg_ctx *cg = L->cg;
+	if (!L->scratch_size) {
+		LLVMDeleteGlobal(L->scratch);
+		L->scratch = NULL;
+		return 0;
+	}
+	if (L->scratch_size > CG_SCRATCH_MAX) {
+		diag_error(L->diag, program->loc, "a probe needs %u bytes of temporaries, more than the %u etrace supports",
+			   L->scratch_size, CG_SCRATCH_MAX);
+		diag_hint(L->diag, "use fewer or shorter strings and tuples in one probe");
+		return -E2BIG;
+	}
+	struct et_type u32 = {.kind = ET_INT, .size = 4};
+	cg_map_btf(cg, L->scratch, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32), cg_di_bytes(cg, L->scratch_size),
+		   L->nregions ? L->nregions : 1);
+	return 0;
+}
+
+/* LLVM's message starts with "etrace:LINE:COL: " when it has a debug location: report it there. */
+static void report_llvm_error(struct cg_lower *L, const struct ast_node *program)
+{
+	const char *msg = L->cg->error ? L->cg->error : "LLVM error";
+	struct et_loc loc = program->loc;
+	unsigned line, col;
+	int used = 0;
+	if (sscanf(msg, "etrace:%u:%u: %n", &line, &col, &used) == 2 && used > 0) {
+		loc.line = loc.end_line = line;
+		loc.col = loc.end_col = col;
+		msg += used;
+		const char *colon = strstr(msg, "): ");
+		if (strncmp(msg, "in function ", 12) == 0 && colon)
+			msg = colon + 3;
+	}
+	diag_error(L->diag, loc, "code generation failed: %s", msg);
+	if (strstr(msg, "stack limit"))
+		diag_hint(L->diag, "use fewer or shorter strings and tuples in this probe");
 }
 
 int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,
@@ -168,12 +216,15 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 			cg_error(&L, pn, "probe was not analysed");
 			continue;
 		}
+		L.region = L.nregions++;
 		for (uint32_t k = 0; k < sp->count && !err; k++) {
 			L.quiet = k > 0;
 			err = emit_probe(&L, pn, sp->first + k, sp->nvars);
 		}
 		L.quiet = false;
 	}
+	if (!err)
+		err = finish_scratch(&L, program);
 	if (err)
 		goto out;
 	if (L.errors) {
@@ -187,7 +238,7 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 	size_t size = 0;
 	err = cg_emit(L.cg, &elf, &size, dump);
 	if (err) {
-		diag_error(diag, program->loc, "code generation failed: %s", L.cg->error ? L.cg->error : "LLVM error");
+		report_llvm_error(&L, program);
 		goto out;
 	}
 	free(prog->elf);

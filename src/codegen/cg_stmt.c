@@ -70,26 +70,6 @@ struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map)
 	return r;
 }
 
-/* The zero value of map `map` for an insert: a zeroed stack temporary, or for values too large for the
- * BPF stack, the zeroed per-CPU scratch value. NULL (after jumping to skip) when the scratch lookup
- * fails. */
-static LLVMValueRef zero_value(struct cg_lower *L, uint32_t map, LLVMBasicBlockRef skip)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	uint32_t size = L->prog->maps[map].value->size;
-	if (size <= 128 || !L->scratch)
-		return cg_temp(L, size, "zero");
-	LLVMValueRef k = cg_alloca(cg, cg->t_i32, "scratch.key");
-	LLVMBuildStore(B, LLVMConstInt(cg->t_i32, 0, 0), k);
-	LLVMValueRef p = cg_map_lookup(cg, L->scratch, k);
-	LLVMBasicBlockRef ok = cg_block(cg, "scratch.ok");
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), skip, ok);
-	LLVMPositionBuilderAtEnd(B, ok);
-	cg_memzero(cg, p, size);
-	return p;
-}
-
 LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLVMBasicBlockRef skip)
 {
 	struct cg_ctx *cg = L->cg;
@@ -100,7 +80,7 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 	LLVMBasicBlockRef miss = cg_block(cg, "slot.miss"), hit = cg_block(cg, "slot.hit");
 	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), miss, hit);
 	LLVMPositionBuilderAtEnd(B, miss);
-	LLVMValueRef z = zero_value(L, map, skip);
+	LLVMValueRef z = cg_temp(L, L->prog->maps[map].value->size, "zero");
 	/* another CPU may insert the key between our lookup and update: NOEXIST then fails, and the
 	 * second lookup finds that element */
 	cg_map_update(cg, m, key, z, BPF_NOEXIST);
