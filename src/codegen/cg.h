@@ -9,8 +9,9 @@
  *     by the event's args tuple (types.h layout). Submitted with BPF_RB_NO_WAKEUP, except exit, clear,
  *     zero and print(@m), which wake user space up;
  *   - a per-CPU array prog->lost_map_name (u32 key 0, u64 value) counting failed ring buffer reserves;
- *   - a per-CPU array "et_scratch" (u32 key 0) used as the zero value when inserting large aggregation
- *     values that do not fit on the BPF stack;
+ *   - a per-CPU array "et_scratch" (u32 key = AST probe ordinal, one value per AST probe) holding the
+ *     temporaries and variables larger than 16 bytes (strings, tuples, big zero values), which would
+ *     not fit the 512-byte BPF stack; absent when no probe needs it. Internal: user space never reads it;
  *   - ".rodata" u64 globals set by the runtime before load: etrace_start_ns (CLOCK_MONOTONIC at start,
  *     for `elapsed`) and etrace_cpid (the -c child's pid, for `cpid`); only those the script uses;
  *   - one function per prog->probes entry, named prog_name, in section probe->section (the body of an

@@ -176,8 +176,36 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, p, st->size - 1));
 }
 
+/* comm and str() written straight into a string slot, without a temporary and a copy */
+static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct sema_call *c = n->kind == AST_IDENT || n->kind == AST_CALL ? n->sym : NULL;
+	if (!c || !st || st->kind != ET_STRING)
+		return false;
+	if (c->id == BI_COMM && (n->kind == AST_IDENT || n->u.call.args.count == 0) && st->size >= 16) {
+		cg_loc(L, n);
+		cg_memzero(cg, p, st->size);
+		cg_get_comm(cg, p, 16);
+		return true;
+	}
+	if (c->id == BI_STR && n->kind == AST_CALL && n->u.call.args.count == 1 && n->type &&
+	    !(n->u.call.args.items[0]->type && n->u.call.args.items[0]->type->kind == ET_STRING)) {
+		struct ast_node *a0 = n->u.call.args.items[0];
+		uint32_t cap = n->type->size < st->size ? n->type->size : st->size;
+		LLVMValueRef addr = cg_scalar(L, a0);
+		cg_loc(L, n);
+		cg_memzero(cg, p, st->size);
+		cg_read_str(L, p, cap, NULL, addr, cg_addr_space(L, a0->type));
+		return true;
+	}
+	return false;
+}
+
 void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n)
 {
+	if (store_string_direct(L, p, st, n))
+		return;
 	struct cg_val v = cg_expr(L, n);
 	cg_store(L, p, st, v, n->type);
 }

@@ -1,6 +1,7 @@
 /* test_cg_compile: codegen from source text. Each script is parsed, analysed and compiled (cg_compile);
  * the object must be an ELF with one program per concrete probe. As root, every object is then loaded
- * with libbpf WITHOUT attaching (the kernel verifier accepts it, every program carries BTF), and the
+ * with libbpf WITHOUT attaching (the kernel verifier accepts it, every program carries BTF and line
+ * info), and the
  * BEGIN-only scripts of the semantic table are run once with BPF_PROG_TEST_RUN: the value left in map
  * @a is compared with what bpftrace gives for the same expression (integer semantics, strings, loops,
  * maps and aggregations). Without root only the compile half runs (the root half is reported as
@@ -123,6 +124,10 @@ static struct bpf_object *load(const char *script, struct compiled *c)
 		checks++;
 		if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len) || info.btf_id == 0)
 			fail(script, "program %s loaded without BTF", bpf_program__name(p));
+		/* line info maps verifier messages back to the script */
+		checks++;
+		if (info.nr_line_info == 0)
+			fail(script, "program %s has no line info", bpf_program__name(p));
 	}
 	checks++;
 	if (nprogs != c->prog->nprobes)
@@ -158,6 +163,11 @@ static const struct script scripts[] = {
     {"BEGIN { for ($i : 0..10) { @f[$i] = $i * $i; } delete(@f[3]); delete(@f, 4); @k = has_key(@f, 2); }", false},
     {"BEGIN { system(\"echo %d\", 5); signal(0); } END { @z = 1; }", false},
     {"software:cpu-clock:1000000 { @[cpu] = count(); } profile:hz:99 { @p[pid] = count(); }", false},
+    /* many strings in one probe: temporaries beyond the 512-byte stack go to the scratch map */
+    {"tracepoint:syscalls:sys_enter_openat { printf(\"%s %s %s %s %s %s %s\\n\", comm, str(args.filename),"
+     " str(args.filename), str(args.filename), str(args.filename), str(args.filename), str(args.filename));"
+     " @[str(args.filename), comm] = count(); $a = str(args.filename); $b = (str(args.filename), $a, comm);"
+     " @x[$a] = count(); @y[$b] = count(); if ($a == $b.1) { @z = 1; } }", true},
     {"BEGIN { @a = 1; @a++; --@a; $x = @a++; @b[comm] += $x; @c = @b[comm] + @d; } END { @d = 2; }", false},
 };
 
