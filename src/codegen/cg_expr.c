@@ -1,6 +1,9 @@
 /* cg_expr: expressions → LLVM values (see cg_lower.h for the value model). Integer arithmetic follows
  * bpftrace: 64-bit, signed when both operands are signed; division and modulo by zero give 0 (guarded
- * here, so the verifier never sees them); BPF v3 has no signed division, so it is done on magnitudes. */
+ * here, so the verifier never sees them). One deliberate difference: bpftrace 0.17 divides, takes the
+ * remainder and shifts right as unsigned even for signed operands (-5 / 3 = 6148914691236517203);
+ * etrace gives the signed result (-1, remainder -2, -9 >> 1 = -5). BPF v3 has no signed division, so
+ * it is done on magnitudes. */
 #include <string.h>
 
 #include "../../probes/arch/arch.h"
@@ -196,7 +199,7 @@ static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct
 		LLVMValueRef addr = cg_scalar(L, a0);
 		cg_loc(L, n);
 		cg_memzero(cg, p, st->size);
-		cg_read_str(L, p, cap, NULL, addr, cg_addr_space(L, a0->type));
+		cg_read_str(L, p, cap, NULL, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
 		return true;
 	}
 	return false;
@@ -549,7 +552,7 @@ static struct cg_val call_str(struct cg_lower *L, struct ast_node *n)
 		size = LLVMBuildSelect(B, big, cg_i64(cg, cap), len, "");
 	}
 	LLVMValueRef p = cg_temp(L, cap, "str");
-	cg_read_str(L, p, cap, size, addr, cg_addr_space(L, a0->type));
+	cg_read_str(L, p, cap, size, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
 	return memval(p);
 }
 
@@ -635,6 +638,19 @@ static LLVMValueRef read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t siz
 	return tmp;
 }
 
+int cg_data_loc_kind(const struct ast_node *n)
+{
+	const struct et_field *f = n && n->kind == AST_FIELD ? n->sym : NULL;
+	const char *name = f && f->type && f->type->kind == ET_INT ? f->type->name : NULL;
+	if (!name)
+		return 0;
+	if (strncmp(name, "__data_loc", 10) == 0)
+		return 1;
+	if (strncmp(name, "__rel_loc", 9) == 0)
+		return 2;
+	return 0;
+}
+
 static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
@@ -658,7 +674,18 @@ static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 		return scalar(cg_i64(cg, 0));
 	}
 	bool from_ctx = b.v == cg->fn_ctx;
-	return cg_load(L, cg_gep(cg, b.v, f->offset), f->type, from_ctx);
+	struct cg_val v = cg_load(L, cg_gep(cg, b.v, f->offset), f->type, from_ctx);
+	int loc_kind = from_ctx ? cg_data_loc_kind(n) : 0;
+	if (loc_kind && !v.mem) {
+		/* the low 16 bits are the offset of the data in the record (__rel_loc: from the end of
+		 * the field): the field's value is the data's kernel address */
+		LLVMValueRef off = LLVMBuildAnd(cg->b, v.v, cg_i64(cg, 0xffff), "");
+		if (loc_kind == 2)
+			off = LLVMBuildAdd(cg->b, off, cg_i64(cg, f->offset + 4), "");
+		LLVMValueRef ctx = LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "");
+		v.v = LLVMBuildAdd(cg->b, ctx, off, "data_loc");
+	}
+	return v;
 }
 
 static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)

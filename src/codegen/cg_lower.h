@@ -92,6 +92,10 @@ LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name);
 /* a (op) b on 64-bit scalars with bpftrace semantics; is_signed: both operands signed. */
 LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed);
 
+/* A tracepoint field `args.f` declared __data_loc (1) or __rel_loc (2) in the format file (the probes
+ * module names such ET_INT fields' type "__data_loc ..."), else 0. Its value is the kernel address of
+ * the data, so str(args.f) reads the string from the record. */
+int cg_data_loc_kind(const struct ast_node *n);
 /* Address space of a pointer-like value: 1 user, 0 kernel, -1 unknown (read kernel, then user). */
 int cg_addr_space(struct cg_lower *L, const struct et_type *t);
 /* Read a NUL-terminated string (size: run-time i64 <= cap, or NULL for cap) at addr into dst. */
