@@ -1,0 +1,33 @@
+# man/etrace.8: groff formats it without a single warning (-ww), man(1) renders it, and every long option
+# and every short option `etrace --help` lists is documented in it. Needs no root.
+. "$(dirname "$0")/lib.sh"
+PAGE="$SRC/man/etrace.8"
+command -v groff >/dev/null || skip "needs groff to check the man page"
+[ -f "$PAGE" ] || { fail "man/etrace.8 exists"; finish; }
+
+check "groff -man -ww -z: no warnings" bash -c "[ -z \"\$(groff -man -ww -z '$PAGE' 2>&1)\" ]"
+if command -v man >/dev/null; then
+	MANWIDTH=100 man -l -Tutf8 "$PAGE" >"$TMP/page.txt" 2>"$TMP/page.err"
+	check "man -l renders it without messages" test -s "$TMP/page.txt" -a ! -s "$TMP/page.err"
+fi
+groff -man -Tutf8 "$PAGE" 2>/dev/null | sed 's/.\x08//g' >"$TMP/text.txt"
+
+"$ETRACE" --help >"$TMP/help.txt"
+check "--help is short (under 40 lines)" test "$(wc -l <"$TMP/help.txt")" -lt 40
+check "--help points to the man page" grep -q "man etrace" "$TMP/help.txt"
+longs=$(grep -o -- '--[a-z][a-z-]*' "$TMP/help.txt" | sort -u)
+shorts=$(grep -oE -- '^ +-[a-zA-Z]' "$TMP/help.txt" | tr -d ' ' | sort -u)
+check "--help lists long options" test -n "$longs"
+for o in $longs $shorts; do
+	# in the rendered page an option is a word of its own, at the start of a line in OPTIONS
+	check "man page documents $o" grep -qE -- "(^|[ ,])$o([ ,=]|$)" "$TMP/text.txt"
+done
+for sect in NAME SYNOPSIS DESCRIPTION OPTIONS PROBES LANGUAGE FUNCTIONS "OUTPUT FORMATS" "EXIT STATUS" EXAMPLES; do
+	check "section $sect" grep -q "^$sect" "$TMP/text.txt"
+done
+# every builtin sema knows (src/sema/builtins.def) is named in the page
+for b in $(sed -n 's/^X([A-Z_]*, "\([a-z_]*\)".*/\1/p' "$SRC/src/sema/builtins.def"); do
+	[ "$b" = arg ] && b=arg0
+	check "builtin $b documented" grep -qw -- "$b" "$TMP/text.txt"
+done
+finish
