@@ -240,6 +240,37 @@ int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint
 	return 0;
 }
 
+LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret)
+{
+	LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
+	if (fn)
+		return fn;
+	LLVMTypeRef params[4] = {cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
+	LLVMTypeRef fty = LLVMFunctionType(cg->t_i64, params, 4, 0);
+	fn = LLVMAddFunction(cg->mod, name, fty);
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg->ctx, kind, 0));
+	/* the kernel wants BTF for every subprogram: long name(void *map, void *key, void *value, void *ctx) */
+	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
+	LLVMMetadataRef lng = LLVMDIBuilderCreateBasicType(cg->dib, "long", 4, 64, 5, 0);
+	LLVMMetadataRef sig[5] = {lng, vptr, vptr, vptr, vptr};
+	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, sig, 5, LLVMDIFlagZero);
+	LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, name, strlen(name), name, strlen(name),
+							 cg->di_file, 0, sty, 1, 1, 0, LLVMDIFlagPrototyped, 1);
+	LLVMSetSubprogram(fn, sp);
+	static const char *const pnames[4] = {"map", "key", "value", "ctx"};
+	for (unsigned i = 0; i < 4; i++)
+		LLVMDIBuilderCreateParameterVariable(cg->dib, sp, pnames[i], strlen(pnames[i]), i + 1, cg->di_file, 0,
+						     vptr, 1, LLVMDIFlagZero);
+	LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->ctx);
+	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(cg->ctx, fn, "entry"));
+	LLVMSetCurrentDebugLocation2(b, LLVMDIBuilderCreateDebugLocation(cg->ctx, 0, 0, sp, NULL));
+	LLVMBuildRet(b, ret ? ret : cg_i64(cg, 0));
+	LLVMDisposeBuilder(b);
+	return fn;
+}
+
 void cg_func_end(struct cg_ctx *cg)
 {
 	if (!cg->fn)

@@ -75,6 +75,9 @@ void cg_license(struct cg_ctx *cg, const char *license);
 /* ---- program functions (cg_context.c) ---- */
 /* Start `i32 name(ptr ctx)` in `section`, positioned in its entry block. line: where it is written. */
 int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint32_t line);
+/* A static callback `long name(void *map, void *key, void *value, void *ctx)` (bpf_for_each_map_elem)
+ * whose body only returns the constant `ret` (NULL: 0); made once per module, later calls return it. */
+LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret);
 /* Add `ret i32 0` if the current block is open; forget the function. */
 void cg_func_end(struct cg_ctx *cg);
 /* An alloca of `ty` (align 8) at the start of the current function's entry block. */

@@ -313,8 +313,9 @@ static bool is_signed_type(const struct et_type *t)
 	return t && t->kind == ET_INT && t->is_signed;
 }
 
-/* Equal strings up to n bytes: a loop over the bytes that stops at the first difference or NUL. */
-static LLVMValueRef str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, uint32_t n)
+/* Equal bytes up to n: a loop over the bytes that stops at the first difference, or for strings
+ * (nul) at the end of the string. */
+static LLVMValueRef mem_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, uint32_t n, bool nul)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
@@ -332,7 +333,8 @@ static LLVMValueRef str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b
 	LLVMValueRef same = LLVMBuildICmp(B, LLVMIntEQ, ca, cb, "");
 	LLVMBuildCondBr(B, same, next, done);
 	LLVMPositionBuilderAtEnd(B, next);
-	LLVMValueRef end = LLVMBuildICmp(B, LLVMIntEQ, ca, LLVMConstInt(cg->t_i8, 0, 0), "");
+	LLVMValueRef end = nul ? LLVMBuildICmp(B, LLVMIntEQ, ca, LLVMConstInt(cg->t_i8, 0, 0), "")
+			       : LLVMConstInt(cg->t_i1, 0, 0);
 	LLVMValueRef i1 = LLVMBuildAdd(B, i, cg_i64(cg, 1), "");
 	LLVMBuildCondBr(B, end, done, head);
 	LLVMValueRef inc_v[2] = {cg_i64(cg, 0), i1};
@@ -346,6 +348,11 @@ static LLVMValueRef str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b
 	LLVMBasicBlockRef rb[3] = {head, body, next};
 	LLVMAddIncoming(r, rv, rb, 3);
 	return r;
+}
+
+static LLVMValueRef str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, uint32_t n)
+{
+	return mem_equal(L, a, b, n, true);
 }
 
 static uint32_t str_cap(const struct et_type *t)
@@ -384,6 +391,15 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 		struct cg_val a = cg_expr(L, l), b = cg_expr(L, r);
 		uint32_t nb = str_cap(l->type) < str_cap(r->type) ? str_cap(l->type) : str_cap(r->type);
 		LLVMValueRef eq = str_equal(L, a.v, b.v, nb);
+		if (op == AST_OP_NE)
+			eq = LLVMBuildNot(B, eq, "");
+		return LLVMBuildZExt(B, eq, cg->t_i64, "");
+	}
+	if ((op == AST_OP_EQ || op == AST_OP_NE) && !cg_is_scalar_type(l->type) && !cg_is_scalar_type(r->type)) {
+		/* tuples, arrays, records: byte-wise (every temporary and slot is zero-padded) */
+		struct cg_val a = cg_expr(L, l), b = cg_expr(L, r);
+		uint32_t nb = l->type->size < r->type->size ? l->type->size : r->type->size;
+		LLVMValueRef eq = a.mem && b.mem ? mem_equal(L, a.v, b.v, nb, false) : LLVMConstInt(cg->t_i1, 0, 0);
 		if (op == AST_OP_NE)
 			eq = LLVMBuildNot(B, eq, "");
 		return LLVMBuildZExt(B, eq, cg->t_i64, "");
@@ -611,6 +627,17 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 		}
 		cg_map_delete(cg, L->maps[ref->map], key);
 		return scalar(cg_i64(cg, 0));
+	}
+	case BI_LEN: {
+		/* the number of elements: bpf_for_each_map_elem with a callback that never stops */
+		const struct sema_map_ref *m = args->items[0]->sym;
+		if (!m)
+			return scalar(cg_i64(cg, 0));
+		LLVMValueRef cb = cg_callback(cg, "et_count_cb", NULL);
+		LLVMValueRef a[4] = {L->maps[m->map], cb, LLVMConstNull(cg->t_ptr), cg_i64(cg, 0)};
+		LLVMValueRef n = cg_helper(cg, CG_H_for_each_map_elem, a, 4);
+		LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, n, cg_i64(cg, 0), "");
+		return scalar(LLVMBuildSelect(B, neg, cg_i64(cg, 0), n, "len"));
 	}
 	case BI_SIGNAL: {
 		LLVMValueRef s = cg_scalar(L, args->items[0]);

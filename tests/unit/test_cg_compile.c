@@ -221,6 +221,8 @@ static const struct semantic semantics[] = {
     {"BEGIN { @m[1] = 2; delete(@m[1]); @a = has_key(@m, 1) + @m[1]; }", 0, 0},
     {"BEGIN { @m[1, \"x\"] = 7; @a = @m[1, \"x\"] + @m[2, \"x\"]; }", 0, 7},
     {"BEGIN { @a = probe; }", 0, 0},
+    {"BEGIN { @m[1] = 1; @m[2] = 2; @m[7] = 3; @a = len(@m); }", 0, 3},
+    {"BEGIN { @m[1] = 1; @m[2] = 2; delete(@m[2]); @c[comm] = count(); @a = len(@m) * 10 + len(@c); }", 0, 11},
     {"BEGIN { if (1) { @a = 1; return; } @a = 2; }", 0, 1},
     {"BEGIN { @a = count(); @a = count(); @a = count(); }", 0, 3},
     {"BEGIN { @a = sum(5); @a = sum(7); @a = sum(-2); }", 0, 10},

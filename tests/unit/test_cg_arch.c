@@ -1,0 +1,59 @@
+/* test_cg_arch: the per-architecture pt_regs table (probes/arch/arch.h) against the kernel's layout:
+ * on x86_64 the offsets must match struct pt_regs of <asm/ptrace.h> as user space sees it
+ * (<sys/user.h> user_regs_struct has the same order for the general registers). */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../../probes/arch/arch.h"
+
+#if defined(__x86_64__)
+#include <sys/user.h>
+
+static int failures;
+#define CHECK(cond)                                                                          \
+	do {                                                                                 \
+		if (!(cond)) {                                                               \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+			failures++;                                                          \
+		}                                                                            \
+	} while (0)
+
+int main(void)
+{
+	const struct arch_info *a = arch_current();
+	uint32_t size = 0;
+	CHECK(a && a->nargs == 6);
+	/* System V: rdi rsi rdx rcx r8 r9 */
+	CHECK(arch_arg_offset(0) == (int)offsetof(struct user_regs_struct, rdi));
+	CHECK(arch_arg_offset(1) == (int)offsetof(struct user_regs_struct, rsi));
+	CHECK(arch_arg_offset(2) == (int)offsetof(struct user_regs_struct, rdx));
+	CHECK(arch_arg_offset(3) == (int)offsetof(struct user_regs_struct, rcx));
+	CHECK(arch_arg_offset(4) == (int)offsetof(struct user_regs_struct, r8));
+	CHECK(arch_arg_offset(5) == (int)offsetof(struct user_regs_struct, r9));
+	CHECK(arch_arg_offset(6) == -ERANGE);
+	CHECK(a->ret_offset == offsetof(struct user_regs_struct, rax));
+	CHECK(a->pc_offset == offsetof(struct user_regs_struct, rip));
+	CHECK(a->sp_offset == offsetof(struct user_regs_struct, rsp));
+	/* pt_regs ends at ss; user_regs_struct continues with fs_base, gs_base and segment registers */
+	CHECK(a->regs_size == offsetof(struct user_regs_struct, fs_base));
+	/* USDT operand spellings */
+	CHECK(arch_reg_offset("%rdi", &size) == (int)offsetof(struct user_regs_struct, rdi) && size == 8);
+	CHECK(arch_reg_offset("%edi", &size) == (int)offsetof(struct user_regs_struct, rdi) && size == 4);
+	CHECK(arch_reg_offset("di", &size) == (int)offsetof(struct user_regs_struct, rdi) && size == 2);
+	CHECK(arch_reg_offset("%dil", &size) == (int)offsetof(struct user_regs_struct, rdi) && size == 1);
+	CHECK(arch_reg_offset("%r12d", &size) == (int)offsetof(struct user_regs_struct, r12) && size == 4);
+	CHECK(arch_reg_offset("%rip", &size) == (int)offsetof(struct user_regs_struct, rip) && size == 8);
+	CHECK(arch_reg_offset("%xmm0", &size) == -ENOENT);
+	if (failures)
+		return 1;
+	printf("ok: x86_64 pt_regs table\n");
+	return 0;
+}
+#else
+int main(void)
+{
+	printf("SKIP: no register table test for this architecture\n");
+	return 77;
+}
+#endif
