@@ -1,0 +1,283 @@
+/* features: kernel feature detection and the --info report. See features.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/perf_event.h>
+
+#include "../../probes/tracefs.h"
+#include "features.h"
+
+/* One detected answer; err 1 = not detected yet. */
+struct feature_state {
+	int err;
+	const char *why, *instead;
+};
+
+static struct feature_state state[FEATURE_COUNT];
+static bool state_ready;
+
+static const char *const names[FEATURE_COUNT] = {
+	[FEATURE_BPF] = "BPF",
+	[FEATURE_TRACEFS] = "tracefs",
+	[FEATURE_BTF] = "BTF",
+	[FEATURE_RINGBUF] = "ring buffer",
+	[FEATURE_RAW_TP] = "raw tracepoints",
+	[FEATURE_TP_BTF] = "tp_btf",
+	[FEATURE_KPROBES] = "kprobes",
+	[FEATURE_FENTRY] = "fentry/fexit",
+	[FEATURE_UPROBES] = "uprobes",
+	[FEATURE_PERF_HW] = "hardware events",
+};
+
+/* What each feature serves, for the report. */
+static const char *const uses[FEATURE_COUNT] = {
+	[FEATURE_BPF] = "every probe",
+	[FEATURE_TRACEFS] = "tracepoint formats and listing, kprobe/uprobe events",
+	[FEATURE_BTF] = "fentry/fexit and tp_btf argument types",
+	[FEATURE_RINGBUF] = "printf, print, exit and the other events sent to etrace",
+	[FEATURE_RAW_TP] = "rawtracepoint probes, tracepoints whose args are unused, BEGIN/END",
+	[FEATURE_TP_BTF] = "BTF-typed raw tracepoints",
+	[FEATURE_KPROBES] = "kprobe and kretprobe probes",
+	[FEATURE_FENTRY] = "fentry and fexit probes (kfunc, kretfunc)",
+	[FEATURE_UPROBES] = "uprobe, uretprobe and usdt probes",
+	[FEATURE_PERF_HW] = "hardware probes",
+};
+
+static const char *const use_tracepoint = "use a tracepoint (etrace -l 'tracepoint:*') or rawtracepoint";
+
+static const struct bpf_insn ret0[] = {
+	{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+	{.code = BPF_JMP | BPF_EXIT},
+};
+
+static void set_missing(struct feature_state *s, int err, const char *why, const char *instead)
+{
+	s->err = err < 0 ? err : -EOPNOTSUPP;
+	s->why = why;
+	s->instead = instead;
+}
+
+static int load_ret0(enum bpf_prog_type type, const struct bpf_prog_load_opts *opts)
+{
+	int fd = bpf_prog_load(type, "etrace_feature", "GPL", ret0, 2, opts);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+static void detect_bpf(struct feature_state *s)
+{
+	int err = load_ret0(BPF_PROG_TYPE_TRACEPOINT, NULL);
+
+	if (err == -EPERM || err == -EACCES)
+		set_missing(s, err, "loading BPF programs is not permitted (etrace needs root, or CAP_BPF and CAP_PERFMON)",
+			    "run etrace as root");
+	else if (err == -ENOSYS)
+		set_missing(s, err, "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL is not set)", NULL);
+	else if (err)
+		set_missing(s, err, "the kernel refuses a minimal tracepoint program", NULL);
+}
+
+static void detect_tracefs(struct feature_state *s)
+{
+	if (!tracefs_root())
+		set_missing(s, -errno, "tracefs is not available (it could not be found or mounted at /sys/kernel/tracing)",
+			    "run etrace as root so that it can mount tracefs");
+}
+
+static void detect_btf(struct feature_state *s)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		set_missing(s, -errno, "the kernel has no BTF (/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF)",
+			    "use kprobes or tracepoints, which need no kernel types");
+}
+
+static void detect_ringbuf(struct feature_state *s)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "etrace_feature", 0, 0, 4096, NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	set_missing(s, fd, "the kernel has no BPF ring buffer (Linux 5.8 or later)",
+		    "nothing: scripts without printf/print/exit/system events still run");
+}
+
+static void detect_raw_tp(struct feature_state *s)
+{
+	int err = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
+
+	if (err)
+		set_missing(s, err, "the kernel refuses raw tracepoint programs",
+			    "use a tracepoint that reads args (etrace -l 'tracepoint:*')");
+}
+
+/* A BPF_PROG_TYPE_TRACING load of `return 0` against the BTF id `name` of kind `kind`. */
+static int load_tracing(enum bpf_attach_type attach, const char *const *names_, int kind)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach);
+	struct btf *btf = btf__load_vmlinux_btf();
+	int id = -ENOENT;
+
+	if (!btf)
+		return -EOPNOTSUPP;
+	for (; *names_ && id < 0; names_++)
+		id = btf__find_by_name_kind(btf, *names_, kind);
+	btf__free(btf);
+	if (id < 0)
+		return 1; /* cannot tell */
+	opts.attach_btf_id = (unsigned)id;
+	return load_ret0(BPF_PROG_TYPE_TRACING, &opts);
+}
+
+static void detect_tp_btf(struct feature_state *s)
+{
+	static const char *const events[] = {"btf_trace_sched_switch", "btf_trace_sys_enter", NULL};
+	int err;
+
+	if (feature_check(FEATURE_BTF, NULL, NULL)) {
+		set_missing(s, -EOPNOTSUPP, "the kernel has no BTF (/sys/kernel/btf/vmlinux), which tp_btf needs",
+			    use_tracepoint);
+		return;
+	}
+	err = load_tracing(BPF_TRACE_RAW_TP, events, BTF_KIND_TYPEDEF);
+	if (err < 0)
+		set_missing(s, err, err == -EPERM || err == -EACCES
+				    ? "the kernel refuses BTF-typed raw tracepoint programs here (EPERM)"
+				    : "the kernel refuses BTF-typed raw tracepoint programs here",
+			    use_tracepoint);
+}
+
+static void detect_kprobes(struct feature_state *s)
+{
+	char path[512];
+
+	if (access("/sys/bus/event_source/devices/kprobe", F_OK) == 0)
+		return;
+	if (tracefs_path(path, sizeof(path), "kprobe_events") && access(path, F_OK) == 0)
+		return;
+	set_missing(s, -EOPNOTSUPP, "this kernel has no kprobes (CONFIG_KPROBES is not set)", use_tracepoint);
+}
+
+static void detect_fentry(struct feature_state *s)
+{
+	static const char *const funcs[] = {"do_nanosleep", "schedule", NULL};
+	const char *instead = use_tracepoint;
+	int err;
+
+	if (feature_check(FEATURE_KPROBES, NULL, NULL) == 0)
+		instead = "use kprobe:FUNC and kretprobe:FUNC (arguments as arg0..argN)";
+	if (feature_check(FEATURE_BTF, NULL, NULL)) {
+		set_missing(s, -EOPNOTSUPP, "the kernel has no BTF (/sys/kernel/btf/vmlinux), which fentry/fexit need",
+			    instead);
+		return;
+	}
+	err = load_tracing(BPF_TRACE_FENTRY, funcs, BTF_KIND_FUNC);
+	if (err < 0)
+		set_missing(s, err, err == -EPERM || err == -EACCES
+				    ? "the kernel refuses fentry/fexit programs here (EPERM)"
+				    : "the kernel refuses fentry/fexit programs here",
+			    instead);
+}
+
+static void detect_uprobes(struct feature_state *s)
+{
+	char path[512];
+
+	if (access("/sys/bus/event_source/devices/uprobe", F_OK) == 0)
+		return;
+	if (tracefs_path(path, sizeof(path), "uprobe_events") && access(path, F_OK) == 0)
+		return;
+	set_missing(s, -EOPNOTSUPP, "this kernel has no uprobes (CONFIG_UPROBE_EVENTS is not set)",
+		    "use tracepoints on the system calls the program makes");
+}
+
+static void detect_perf_hw(struct feature_state *s)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.disabled = 1;
+	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	set_missing(s, -errno, "no hardware perf events on this machine", "use software:cpu-clock or profile:hz:99");
+}
+
+static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
+	[FEATURE_BPF] = detect_bpf,         [FEATURE_TRACEFS] = detect_tracefs, [FEATURE_BTF] = detect_btf,
+	[FEATURE_RINGBUF] = detect_ringbuf, [FEATURE_RAW_TP] = detect_raw_tp,   [FEATURE_TP_BTF] = detect_tp_btf,
+	[FEATURE_KPROBES] = detect_kprobes, [FEATURE_FENTRY] = detect_fentry,   [FEATURE_UPROBES] = detect_uprobes,
+	[FEATURE_PERF_HW] = detect_perf_hw,
+};
+
+int feature_check(enum feature_id id, const char **why, const char **instead)
+{
+	struct feature_state *s;
+
+	if ((unsigned)id >= FEATURE_COUNT)
+		return -EINVAL;
+	if (!state_ready) {
+		for (int i = 0; i < FEATURE_COUNT; i++)
+			state[i].err = 1;
+		state_ready = true;
+	}
+	s = &state[id];
+	if (s->err == 1) {
+		s->err = 0;
+		detectors[id](s);
+	}
+	if (s->err) {
+		if (why)
+			*why = s->why;
+		if (instead)
+			*instead = s->instead;
+	}
+	return s->err;
+}
+
+const char *feature_name(enum feature_id id)
+{
+	return (unsigned)id < FEATURE_COUNT ? names[id] : NULL;
+}
+
+int features_report(FILE *out)
+{
+	struct utsname u;
+
+	if (uname(&u) == 0)
+		fprintf(out, "Kernel: %s %s %s\n", u.sysname, u.release, u.machine);
+	fprintf(out, "Kernel features:\n");
+	for (int i = 0; i < FEATURE_COUNT; i++) {
+		const char *why = NULL, *instead = NULL;
+		int err = feature_check((enum feature_id)i, &why, &instead);
+
+		fprintf(out, "  %-16s %-4s %s\n", names[i], err ? "no" : "yes", uses[i]);
+		if (!err)
+			continue;
+		if (why && err != -EOPNOTSUPP && !strstr(why, "EPERM"))
+			fprintf(out, "  %-16s      why: %s (%s)\n", "", why, strerror(-err));
+		else if (why)
+			fprintf(out, "  %-16s      why: %s\n", "", why);
+		fprintf(out, "  %-16s      instead: %s\n", "", instead ? instead : "nothing");
+	}
+	fflush(out);
+	return ferror(out) ? -EIO : 0;
+}

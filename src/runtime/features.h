@@ -1,0 +1,37 @@
+/* features: which kernel mechanisms etrace can use on this machine, detected for real (files the kernel
+ * exposes, tiny BPF program and map loads, perf_event_open) once per process and cached.
+ * Providers' supported() functions ask here, so the errors users see and `etrace --info` (features_report)
+ * come from the same detection.
+ * feature_check() returns 0 when the feature is there, else a negative errno and, through why/instead
+ * (either may be NULL), one sentence on what the kernel lacks and what etrace (or the user) can use
+ * instead (NULL when nothing fits). The strings are static. Detection may mount tracefs (see
+ * probes/tracefs.h) and needs root for the BPF loads; not thread-safe (etrace is single-threaded). */
+#ifndef ET_FEATURES_H
+#define ET_FEATURES_H
+#include <stdio.h>
+
+enum feature_id {
+	FEATURE_BPF,        /* bpf(): loading a tracepoint program works (root / CAP_BPF + CAP_PERFMON) */
+	FEATURE_TRACEFS,    /* tracefs found or mounted: tracepoint formats, kprobe/uprobe event files */
+	FEATURE_BTF,        /* /sys/kernel/btf/vmlinux: kernel types for fentry/fexit and tp_btf */
+	FEATURE_RINGBUF,    /* BPF_MAP_TYPE_RINGBUF (Linux 5.8): printf and the other async events */
+	FEATURE_RAW_TP,     /* raw tracepoints (BPF_PROG_TYPE_RAW_TRACEPOINT) */
+	FEATURE_TP_BTF,     /* BTF-typed raw tracepoints (tp_btf, BPF_TRACE_RAW_TP) */
+	FEATURE_KPROBES,    /* kprobe/kretprobe: the kprobe PMU or tracefs kprobe_events */
+	FEATURE_FENTRY,     /* fentry/fexit: BPF_PROG_TYPE_TRACING programs attached by BTF id */
+	FEATURE_UPROBES,    /* uprobe/uretprobe/usdt: the uprobe PMU or tracefs uprobe_events */
+	FEATURE_PERF_HW,    /* hardware perf events (PERF_COUNT_HW_CPU_CYCLES) */
+	FEATURE_COUNT
+};
+
+/* 0 when available, else -errno with *why / *instead set (see above). Cached after the first call. */
+int feature_check(enum feature_id id, const char **why, const char **instead);
+
+/* Short display name ("kprobes", "ring buffer"...); NULL for an id out of range. */
+const char *feature_name(enum feature_id id);
+
+/* The --info report: the kernel release, then one line per feature (yes/no and what it is used for),
+ * with the reason and the replacement under each missing one. Returns 0, or -EIO when writing failed. */
+int features_report(FILE *out);
+
+#endif
