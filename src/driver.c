@@ -11,6 +11,7 @@
 #include "etrace.h"
 #include "parser/parse.h"
 #include "../probes/listing.h"
+#include "runtime/features.h"
 #include "runtime/rt.h"
 #include "sema/program.h"
 #include "sema/sema.h"
@@ -66,6 +67,12 @@ int et_run(const struct et_options *o)
 	int status = ET_EXIT_ERROR;
 	diag_set_warnings(diag, !o->no_warnings);
 
+	if (o->info) {
+		/* --info: what this kernel offers, from the same detection the providers use */
+		if (features_report(stdout) == 0)
+			status = ET_EXIT_OK;
+		goto cleanup;
+	}
 	if (o->list && !o->program_text && !o->script_path) {
 		/* -l [PATTERN]: list what the kernel offers; no program involved */
 		if (provider_list(o->list_pattern, o->verbose > 0, arena, diag, (struct et_loc){ 0 }, stdout) == 0)

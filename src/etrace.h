@@ -30,6 +30,7 @@ struct et_options {
 	int pid;                        /* -p PID, 0 = none */
 	const char *cmd;                /* -c CMD */
 	bool list;                      /* -l */
+	bool info;                      /* --info: report the kernel features, do not run */
 	const char *list_pattern;       /* -l PATTERN */
 	enum et_format format;          /* -f */
 	enum et_buffering buffering;    /* -B */

@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"  --no-warnings   do not print warnings\n"
 	"  --dump-ast      print the parsed program as canonical source and exit\n"
 	"  --emit-elf FILE write the compiled BPF object to FILE and exit\n"
+	"  --info          report the kernel features etrace detected (and what it uses instead) and exit\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   print the version\n"
 	"\n"
@@ -42,7 +43,7 @@ static int usage_error(const char *fmt, const char *arg)
 	return ET_EXIT_USAGE;
 }
 
-enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS };
+enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO };
 
 int main(int argc, char **argv)
 {
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 		{ "emit-elf", required_argument, NULL, OPT_EMIT_ELF },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
+		{ "info", no_argument, NULL, OPT_INFO },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct et_options o = { 0 };
@@ -125,6 +127,9 @@ int main(int argc, char **argv)
 		case OPT_NO_WARNINGS:
 			o.no_warnings = true;
 			break;
+		case OPT_INFO:
+			o.info = true;
+			break;
 		case '?':
 		default:
 			if (optopt && strchr("eopcfB", optopt)) {
@@ -148,7 +153,7 @@ int main(int argc, char **argv)
 			else
 				o.list_pattern = argv[rest++];
 		}
-	} else if (!o.program_text) {
+	} else if (!o.program_text && !o.info) {
 		if (rest >= argc) {
 			fputs(usage_text, stderr);
 			return ET_EXIT_USAGE;
