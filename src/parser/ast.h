@@ -127,9 +127,10 @@ struct ast_node *ast_new_unary(struct arena *a, struct et_loc loc, enum ast_op o
 struct ast_list *ast_list_new(struct arena *a);
 struct ast_node *ast_new_bool(struct arena *a, struct et_loc loc, bool v);
 struct ast_node *ast_new_string(struct arena *a, struct et_loc loc, const char *bytes, uint32_t len);
-/* IDENT, VAR (name "$x"), MAP_DECL-less names: sets u.name */
+/* IDENT or VAR (name "$x"): sets u.name */
 struct ast_node *ast_new_name(struct arena *a, enum ast_kind kind, struct et_loc loc, const char *name);
 struct ast_node *ast_new_positional(struct arena *a, struct et_loc loc, uint32_t index);
+/* keys: kept as given (NULL: written without [ ]) */
 struct ast_node *ast_new_map(struct arena *a, struct et_loc loc, const char *name, struct ast_list *keys);
 struct ast_node *ast_new_call(struct arena *a, struct et_loc loc, const char *name, struct ast_list *args);
 struct ast_node *ast_new_incdec(struct arena *a, struct et_loc loc, enum ast_op op, bool prefix,
