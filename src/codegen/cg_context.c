@@ -240,14 +240,11 @@ int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint
 	return 0;
 }
 
-LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret)
+LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line)
 {
-	LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
-	if (fn)
-		return fn;
 	LLVMTypeRef params[4] = {cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
 	LLVMTypeRef fty = LLVMFunctionType(cg->t_i64, params, 4, 0);
-	fn = LLVMAddFunction(cg->mod, name, fty);
+	LLVMValueRef fn = LLVMAddFunction(cg->mod, name, fty);
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg->ctx, kind, 0));
@@ -257,17 +254,39 @@ LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret)
 	LLVMMetadataRef sig[5] = {lng, vptr, vptr, vptr, vptr};
 	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, sig, 5, LLVMDIFlagZero);
 	LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, name, strlen(name), name, strlen(name),
-							 cg->di_file, 0, sty, 1, 1, 0, LLVMDIFlagPrototyped, 1);
+							 cg->di_file, line, sty, 1, 1, line, LLVMDIFlagPrototyped, 1);
 	LLVMSetSubprogram(fn, sp);
 	static const char *const pnames[4] = {"map", "key", "value", "ctx"};
 	for (unsigned i = 0; i < 4; i++)
-		LLVMDIBuilderCreateParameterVariable(cg->dib, sp, pnames[i], strlen(pnames[i]), i + 1, cg->di_file, 0,
+		LLVMDIBuilderCreateParameterVariable(cg->dib, sp, pnames[i], strlen(pnames[i]), i + 1, cg->di_file, line,
 						     vptr, 1, LLVMDIFlagZero);
-	LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->ctx);
-	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(cg->ctx, fn, "entry"));
-	LLVMSetCurrentDebugLocation2(b, LLVMDIBuilderCreateDebugLocation(cg->ctx, 0, 0, sp, NULL));
-	LLVMBuildRet(b, ret ? ret : cg_i64(cg, 0));
-	LLVMDisposeBuilder(b);
+	cg->fn = fn;
+	cg->fn_sp = sp;
+	cg->fn_ctx = NULL;
+	cg->fn_entry = LLVMAppendBasicBlockInContext(cg->ctx, fn, "entry");
+	LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
+	cg_set_loc(cg, line, 1);
+	return fn;
+}
+
+LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret)
+{
+	LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
+	if (fn)
+		return fn;
+	/* built aside: the current function's state is restored afterwards */
+	LLVMValueRef sfn = cg->fn, sctx = cg->fn_ctx;
+	LLVMBasicBlockRef sentry = cg->fn_entry, sblock = LLVMGetInsertBlock(cg->b);
+	LLVMMetadataRef ssp = cg->fn_sp, sloc = LLVMGetCurrentDebugLocation2(cg->b);
+	fn = cg_callback_begin(cg, name, 0);
+	LLVMBuildRet(cg->b, ret ? ret : cg_i64(cg, 0));
+	cg->fn = sfn;
+	cg->fn_ctx = sctx;
+	cg->fn_entry = sentry;
+	cg->fn_sp = ssp;
+	if (sblock)
+		LLVMPositionBuilderAtEnd(cg->b, sblock);
+	LLVMSetCurrentDebugLocation2(cg->b, sloc);
 	return fn;
 }
 

@@ -75,8 +75,12 @@ void cg_license(struct cg_ctx *cg, const char *license);
 /* ---- program functions (cg_context.c) ---- */
 /* Start `i32 name(ptr ctx)` in `section`, positioned in its entry block. line: where it is written. */
 int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint32_t line);
-/* A static callback `long name(void *map, void *key, void *value, void *ctx)` (bpf_for_each_map_elem)
- * whose body only returns the constant `ret` (NULL: 0); made once per module, later calls return it. */
+/* Start a static callback `long name(void *map, void *key, void *value, void *ctx)`
+ * (bpf_for_each_map_elem) and make it the current function (fn_ctx NULL); the caller saves and
+ * restores the state of the function it was building. */
+LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line);
+/* A callback whose body only returns the constant `ret` (NULL: 0), built aside without disturbing the
+ * current function; made once per module, later calls return it. */
 LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret);
 /* Add `ret i32 0` if the current block is open; forget the function. */
 void cg_func_end(struct cg_ctx *cg);

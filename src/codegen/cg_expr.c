@@ -213,23 +213,70 @@ void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st,
 	cg_store(L, p, st, v, n->type);
 }
 
+void cg_frame_save(struct cg_lower *L, struct cg_frame *f)
+{
+	struct cg_ctx *cg = L->cg;
+	f->fn = cg->fn;
+	f->fn_ctx = cg->fn_ctx;
+	f->fn_entry = cg->fn_entry;
+	f->fn_sp = cg->fn_sp;
+	f->block = LLVMGetInsertBlock(cg->b);
+	f->loc = LLVMGetCurrentDebugLocation2(cg->b);
+	f->scratch_base = L->scratch_base;
+	f->init_bb = L->init_bb;
+}
+
+void cg_frame_restore(struct cg_lower *L, const struct cg_frame *f)
+{
+	struct cg_ctx *cg = L->cg;
+	cg->fn = f->fn;
+	cg->fn_ctx = f->fn_ctx;
+	cg->fn_entry = f->fn_entry;
+	cg->fn_sp = f->fn_sp;
+	if (f->block)
+		LLVMPositionBuilderAtEnd(cg->b, f->block);
+	LLVMSetCurrentDebugLocation2(cg->b, f->loc);
+	L->scratch_base = f->scratch_base;
+	L->init_bb = f->init_bb;
+}
+
 LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
 {
 	struct cg_ctx *cg = L->cg;
 	if (v->id >= L->nvars)
 		return cg_temp(L, v->type ? v->type->size : 8, "badvar");
-	if (!L->vars[v->id]) {
+	struct cg_var *s = &L->vars[v->id];
+	if (!s->where) {
 		uint32_t size = v->type && v->type->size ? v->type->size : 8;
 		size = (size + 7) & ~7u;
-		/* made and zeroed before the body, so every path sees an initialised slot */
-		LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
+		/* made and zeroed in the probe function before its body, so every path sees an
+		 * initialised slot (from a callback: switch to the probe function for that) */
+		struct cg_frame here;
+		cg_frame_save(L, &here);
+		if (L->main)
+			cg_frame_restore(L, L->main);
 		LLVMPositionBuilderAtEnd(cg->b, L->init_bb);
-		LLVMValueRef p = cg_buf(L, size, v->name + 1);
-		cg_memzero(cg, p, size);
-		LLVMPositionBuilderAtEnd(cg->b, here);
-		L->vars[v->id] = p;
+		if (L->vars_in_scratch && L->scratch) {
+			s->off = L->scratch_off;
+			L->scratch_off += size;
+			if (L->scratch_off > L->scratch_size)
+				L->scratch_size = L->scratch_off;
+			s->where = 2;
+			cg_memzero(cg, cg_gep(cg, scratch_base(L), s->off), size);
+		} else {
+			s->ptr = cg_buf(L, size, v->name + 1);
+			s->where = 1;
+			cg_memzero(cg, s->ptr, size);
+		}
+		if (L->main) {
+			LLVMPositionBuilderAtEnd(cg->b, L->main->block);
+			cg_frame_save(L, L->main);
+		}
+		cg_frame_restore(L, &here);
 	}
-	return L->vars[v->id];
+	if (s->where == 1)
+		return s->ptr;
+	return cg_gep(cg, scratch_base(L), s->off);
 }
 
 /* ---- arithmetic ---- */

@@ -32,6 +32,23 @@ struct cg_val {
 };
 
 #define CG_MAX_LOOPS 64
+
+/* The state of one LLVM function being built: a probe's program, or a for-map callback. */
+struct cg_frame {
+	LLVMValueRef fn, fn_ctx;
+	LLVMBasicBlockRef fn_entry, block;
+	LLVMMetadataRef fn_sp, loc;
+	LLVMValueRef scratch_base;
+	LLVMBasicBlockRef init_bb;
+};
+
+/* A variable's slot: on the stack of the probe's function (ptr), or at an offset of the scratch
+ * region (every variable of a probe with a for-map loop, so that its callbacks reach them too). */
+struct cg_var {
+	LLVMValueRef ptr;
+	uint32_t off;
+	uint8_t where; /* 0 not made yet, 1 stack, 2 scratch */
+};
 #define CG_STACK_MAX 16           /* larger temporaries live in the scratch map */
 #define CG_SCRATCH_MAX (32u << 10) /* per-CPU value size limit of the kernel's allocator */
 
@@ -56,9 +73,12 @@ struct cg_lower {
 	LLVMValueRef scratch_base; /* this function's scratch region (looked up in the entry block), or NULL */
 	uint32_t scratch_off;      /* bytes of the region handed out in this function */
 	LLVMBasicBlockRef init_bb; /* after the scratch lookup: variables are zeroed here */
-	LLVMValueRef *vars;        /* sema_var id → slot (NULL until first used) */
+	struct cg_var *vars;       /* sema_var id → slot */
 	uint32_t nvars;
-	struct { LLVMBasicBlockRef brk, cont; } loops[CG_MAX_LOOPS];
+	bool vars_in_scratch;      /* the probe has a for-map loop */
+	struct cg_frame *main;     /* inside a for-map callback: the probe function's saved frame */
+	unsigned ncallbacks;       /* callbacks made for this probe (their names) */
+	struct { LLVMBasicBlockRef brk, cont; } loops[CG_MAX_LOOPS]; /* brk NULL: a for-map callback */
 	uint32_t nloops;
 };
 
@@ -83,7 +103,10 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 	      const struct et_type *vt);
 /* Evaluate n and store it into slot p of type st. */
 void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n);
-/* Stack slot of a variable (created zeroed on first use). */
+/* Save / switch to the state of a function being built (for-map callbacks). */
+void cg_frame_save(struct cg_lower *L, struct cg_frame *f);
+void cg_frame_restore(struct cg_lower *L, const struct cg_frame *f);
+/* Slot of a variable (created zeroed on first use). */
 LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v);
 /* Uninitialised memory for a temporary of `size` bytes (8-aligned): the stack for small ones, the
  * scratch region for larger ones. cg_temp zeroes it at the builder's position. */

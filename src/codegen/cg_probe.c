@@ -43,7 +43,10 @@ void cg_loc(struct cg_lower *L, const struct ast_node *n)
 void cg_return(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;
-	LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+	if (L->main) /* in a for-map callback: stop the iteration */
+		LLVMBuildRet(cg->b, cg_i64(cg, 1));
+	else
+		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
 	LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "after.return"));
 }
 
@@ -96,6 +99,20 @@ static enum provider_ctx probe_ctx(const struct et_probe_desc *p)
 	return p->provider->ctx;
 }
 
+static bool find_for_map(struct ast_node *n, void *found)
+{
+	if (n->kind == AST_FOR_MAP)
+		*(bool *)found = true;
+	return !*(bool *)found;
+}
+
+static bool has_for_map(struct ast_node *pn)
+{
+	bool found = false;
+	ast_walk(pn, find_for_map, NULL, &found);
+	return found;
+}
+
 static int emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index, uint32_t nvars)
 {
 	struct cg_ctx *cg = L->cg;
@@ -105,6 +122,9 @@ static int emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index, u
 	L->pctx = probe_ctx(p);
 	L->nloops = 0;
 	L->nvars = nvars;
+	L->vars_in_scratch = has_for_map(pn);
+	L->main = NULL;
+	L->ncallbacks = 0;
 	L->vars = calloc(nvars ? nvars : 1, sizeof(*L->vars));
 	if (!L->vars)
 		return -ENOMEM;

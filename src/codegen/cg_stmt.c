@@ -1,5 +1,6 @@
 /* cg_stmt: statements (assignments, control flow, loops) and map element access. */
 #include <linux/bpf.h>
+#include <stdio.h>
 
 #include "cg_lower.h"
 
@@ -303,6 +304,87 @@ static void unroll(struct cg_lower *L, struct ast_node *n)
 		cg_stmt(L, n->u.unroll.body);
 }
 
+/* for ($kv : @m) { body }: the body becomes a static callback of bpf_for_each_map_elem. The probe's
+ * variables live in the scratch region (cg_var_slot), which the callback looks up too; the program's
+ * context reaches it through callback_ctx (a stack slot holding the ctx pointer). break returns 1
+ * (stop), continue returns 0; return/exit() inside the body only stop the iteration. */
+static void for_map(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	const struct sema_var *v = n->sym;
+	struct ast_node *mn = n->u.for_map.map;
+	const struct sema_map_ref *ref = mn ? mn->sym : NULL;
+	if (!v || !ref || !v->type) {
+		cg_error(L, n, "for loop was not analysed");
+		return;
+	}
+	if (!L->vars_in_scratch || !L->scratch || L->nloops >= CG_MAX_LOOPS) {
+		cg_error(L, n, "for loop over a map: internal error (no scratch region)");
+		return;
+	}
+	const struct et_map_desc *d = &L->prog->maps[ref->map];
+	struct et_type u64 = {.kind = ET_INT, .size = 8};
+	const struct et_type *kt = d->key ? d->key : &u64, *vt = d->value;
+
+	/* the variable's slot exists before the callback runs */
+	cg_var_slot(L, v);
+	LLVMValueRef ctxslot = cg_alloca(cg, cg->t_ptr, "ctx.slot");
+	LLVMBuildStore(B, cg->fn_ctx, ctxslot);
+
+	char name[160];
+	snprintf(name, sizeof(name), "%s_for%u", L->probe->prog_name, L->ncallbacks++);
+	struct cg_frame saved;
+	cg_frame_save(L, &saved);
+	struct cg_frame *outer_main = L->main;
+	if (!L->main)
+		L->main = &saved;
+	uint32_t outer_nloops = L->nloops;
+
+	LLVMValueRef fn = cg_callback_begin(cg, name, n->loc.line);
+	L->scratch_base = NULL;
+	L->init_bb = cg_block(cg, "init");
+	LLVMBasicBlockRef body = cg_block(cg, "body");
+	LLVMPositionBuilderAtEnd(B, body);
+	cg_loc(L, n);
+	cg->fn_ctx = LLVMBuildLoad2(B, cg->t_ptr, LLVMGetParam(fn, 3), "ctx");
+	/* $kv = (key, value) */
+	LLVMValueRef slot = cg_var_slot(L, v);
+	if (v->type->nfields >= 2) {
+		const struct et_field *fk = &v->type->fields[0], *fv = &v->type->fields[1];
+		cg_store(L, cg_gep(cg, slot, fk->offset), fk->type, cg_load(L, LLVMGetParam(fn, 1), kt, false), kt);
+		cg_store(L, cg_gep(cg, slot, fv->offset), fv->type, cg_load(L, LLVMGetParam(fn, 2), vt, false), vt);
+	}
+	L->loops[L->nloops].brk = NULL;
+	L->loops[L->nloops].cont = NULL;
+	L->nloops++;
+	cg_stmt(L, n->u.for_map.body);
+	L->nloops = outer_nloops;
+	if (!cg_block_closed(cg))
+		LLVMBuildRet(B, cg_i64(cg, 0));
+	LLVMPositionBuilderAtEnd(B, cg->fn_entry);
+	if (L->scratch_base) {
+		LLVMBasicBlockRef none = cg_block(cg, "no.scratch");
+		LLVMBuildCondBr(B, LLVMBuildIsNull(B, L->scratch_base, ""), none, L->init_bb);
+		LLVMPositionBuilderAtEnd(B, none);
+		LLVMBuildRet(B, cg_i64(cg, 1));
+	} else {
+		LLVMBuildBr(B, L->init_bb);
+	}
+	LLVMPositionBuilderAtEnd(B, L->init_bb);
+	LLVMBuildBr(B, body);
+
+	/* back in the function that loops; it may have been updated while the callback was built */
+	if (L->main == &saved)
+		L->main = NULL;
+	else
+		L->main = outer_main;
+	cg_frame_restore(L, &saved);
+	cg_loc(L, n);
+	LLVMValueRef a[4] = {L->maps[ref->map], fn, ctxslot, cg_i64(cg, 0)};
+	cg_helper(cg, CG_H_for_each_map_elem, a, 4);
+}
+
 void cg_block_stmts(struct cg_lower *L, struct ast_node *block)
 {
 	if (!block)
@@ -356,7 +438,11 @@ void cg_stmt(struct cg_lower *L, struct ast_node *n)
 			cg_error(L, n, "%s outside a loop", n->kind == AST_BREAK ? "break" : "continue");
 			break;
 		}
-		LLVMBuildBr(L->cg->b, n->kind == AST_BREAK ? L->loops[L->nloops - 1].brk : L->loops[L->nloops - 1].cont);
+		if (!L->loops[L->nloops - 1].brk) /* the body of a for-map callback */
+			LLVMBuildRet(L->cg->b, cg_i64(L->cg, n->kind == AST_BREAK ? 1 : 0));
+		else
+			LLVMBuildBr(L->cg->b,
+				    n->kind == AST_BREAK ? L->loops[L->nloops - 1].brk : L->loops[L->nloops - 1].cont);
 		dead_block(L);
 		break;
 	case AST_RETURN:
@@ -366,7 +452,7 @@ void cg_stmt(struct cg_lower *L, struct ast_node *n)
 		cg_block_stmts(L, n);
 		break;
 	case AST_FOR_MAP:
-		cg_error(L, n, "for loops over maps are not supported by etrace's code generator yet");
+		for_map(L, n);
 		break;
 	default:
 		/* an expression used as a statement */

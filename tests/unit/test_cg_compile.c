@@ -162,6 +162,8 @@ static const struct script scripts[] = {
     {"BEGIN { $i = 0; while ($i < 100) { $i++; if ($i % 7 == 0) { continue; } @w += $i; } }", false},
     {"BEGIN { for ($i : 0..10) { @f[$i] = $i * $i; } delete(@f[3]); delete(@f, 4); @k = has_key(@f, 2); }", false},
     {"BEGIN { system(\"echo %d\", 5); signal(0); } END { @z = 1; }", false},
+    {"tracepoint:sched:sched_switch { @s[args.next_pid % 3] = 1; for ($kv : @s) {"
+     " @t[$kv.0, args.prev_pid > 0, comm] = count(); printf(\"%d\\n\", $kv.1); } }", true},
     {"software:cpu-clock:1000000 { @[cpu] = count(); } profile:hz:99 { @p[pid] = count(); }", false},
     /* many strings in one probe: temporaries beyond the 512-byte stack go to the scratch map */
     {"tracepoint:syscalls:sys_enter_openat { printf(\"%s %s %s %s %s %s %s\\n\", comm, str(args.filename),"
@@ -222,6 +224,14 @@ static const struct semantic semantics[] = {
     {"BEGIN { @m[1, \"x\"] = 7; @a = @m[1, \"x\"] + @m[2, \"x\"]; }", 0, 7},
     {"BEGIN { @a = probe; }", 0, 0},
     {"BEGIN { @m[1] = 1; @m[2] = 2; @m[7] = 3; @a = len(@m); }", 0, 3},
+    {"BEGIN { @m[1] = 10; @m[2] = 20; @m[7] = 30; for ($kv : @m) { @a += $kv.1; } }", 0, 60},
+    {"BEGIN { $i = 0; @m[1] = 1; @m[2] = 2; @m[3] = 3; for ($kv : @m) { $i++; if ($i >= 2) { break; } } @a = $i; }",
+     0, 2},
+    {"BEGIN { $s = 0; @m[1] = 1; @m[2] = 2; @m[3] = 3; for ($kv : @m) { if ($kv.0 == 2) { continue; } $s += $kv.1; }"
+     " @a = $s; }", 0, 4},
+    {"BEGIN { @x[1] = 1; @x[2] = 2; @y[5] = 5; for ($p : @x) { for ($q : @y) { @a += $p.1 * $q.1; } } }", 0, 15},
+    {"BEGIN { @m[\"a\", 1] = 10; @m[\"bb\", 2] = 20; for ($kv : @m) { if ($kv.0.0 == \"bb\") {"
+     " @a += $kv.0.1 * 100 + $kv.1; } } }", 0, 220},
     {"BEGIN { @m[1] = 1; @m[2] = 2; delete(@m[2]); @c[comm] = count(); @a = len(@m) * 10 + len(@c); }", 0, 11},
     {"BEGIN { if (1) { @a = 1; return; } @a = 2; }", 0, 1},
     {"BEGIN { @a = count(); @a = count(); @a = count(); }", 0, 3},
