@@ -430,19 +430,24 @@ static void token_text(const struct lexer *lx, yysymbol_kind_t sym, char *buf, s
 		snprintf(buf, size, "'%.*s'", (int)n, s);
 }
 
-/* Display name of an expected token: bison's alias without its double quotes. */
+/* Display name of an expected token: descriptive names as they are ("identifier"), punctuation and
+ * keywords quoted ('->', 'struct'). */
 static void symbol_text(yysymbol_kind_t sym, char *buf, size_t size)
 {
+	static const char *const descriptive[] = {
+		"identifier", "type name", "variable", "map", "preprocessor line", "C definition", "integer",
+		"string", "attach point", "positional parameter", "end of input",
+	};
 	const char *name = yysymbol_name(sym);
-	size_t n = strlen(name);
-	if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
-		if (n >= 4 && name[1] == '\'')
-			snprintf(buf, size, "%.*s", (int)(n - 2), name + 1);
-		else
-			snprintf(buf, size, "'%.*s'", (int)(n - 2), name + 1);
-	} else {
+	for (size_t i = 0; i < sizeof(descriptive) / sizeof(descriptive[0]); i++)
+		if (strcmp(name, descriptive[i]) == 0) {
+			snprintf(buf, size, "%s", name);
+			return;
+		}
+	if (name[0] == '\'')
 		snprintf(buf, size, "%s", name);
-	}
+	else
+		snprintf(buf, size, "'%s'", name);
 }
 
 static bool sym_is(yysymbol_kind_t sym, const char *name)
