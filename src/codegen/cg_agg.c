@@ -3,23 +3,8 @@
  * evaluated first; then one lookup finds the element and the update is done in place through the
  * pointer (no second map operation on the hot path). On a miss the zero value is inserted with
  * BPF_NOEXIST and looked up again (cg_map_slot).
- * Histogram slots are computed without loops; the slot index goes through a volatile stack slot before
- * its final clamp so that the optimiser cannot drop the bound the verifier needs to see. */
+ * Histogram slots are computed without loops and bounded with cg_clamp for the verifier. */
 #include "cg_lower.h"
-
-/* idx, provably in [0, max] for the verifier */
-static LLVMValueRef clamp_index(struct cg_lower *L, LLVMValueRef idx, uint32_t max)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	LLVMValueRef slot = cg_alloca(cg, cg->t_i64, "idx");
-	LLVMValueRef st = LLVMBuildStore(B, idx, slot);
-	LLVMSetVolatile(st, 1);
-	LLVMValueRef v = LLVMBuildLoad2(B, cg->t_i64, slot, "");
-	LLVMSetVolatile(v, 1);
-	LLVMValueRef big = LLVMBuildICmp(B, LLVMIntUGT, v, cg_i64(cg, max), "");
-	return LLVMBuildSelect(B, big, cg_i64(cg, max), v, "");
-}
 
 /* floor(log2(v)) for v >= 1, by halving steps */
 static LLVMValueRef log2_u64(struct cg_lower *L, LLVMValueRef v)
@@ -44,7 +29,7 @@ static LLVMValueRef hist_slot(struct cg_lower *L, LLVMValueRef v, bool is_signed
 	slot = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntEQ, v, cg_i64(cg, 0), ""), cg_i64(cg, 1), slot, "");
 	if (is_signed)
 		slot = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, v, cg_i64(cg, 0), ""), cg_i64(cg, 0), slot, "");
-	return clamp_index(L, slot, ET_HIST_SLOTS - 1);
+	return cg_clamp(L, slot, ET_HIST_SLOTS - 1);
 }
 
 /* lhist(): 0 below min, 1 + (v - min) / step inside, the last slot at or above max */
@@ -61,7 +46,7 @@ static LLVMValueRef lhist_slot(struct cg_lower *L, LLVMValueRef v, const struct 
 	LLVMValueRef in = LLVMBuildAdd(B, LLVMBuildUDiv(B, off, cg_i64(cg, (uint64_t)t->lh_step), ""), cg_i64(cg, 1), "");
 	LLVMValueRef slot = LLVMBuildSelect(B, above, cg_i64(cg, nslots - 1), in, "");
 	slot = LLVMBuildSelect(B, below, cg_i64(cg, 0), slot, "");
-	return clamp_index(L, slot, nslots - 1);
+	return cg_clamp(L, slot, nslots - 1);
 }
 
 static void add_at(struct cg_lower *L, LLVMValueRef p, LLVMValueRef delta)

@@ -339,12 +339,12 @@ LLVMTypeRef cg_bytes_type(struct cg_ctx *cg, uint32_t n)
  * does not fold them back into a memset/memcpy call. */
 #define CG_INLINE_MEMOP 128
 
-void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
+static void memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n, unsigned align)
 {
 	if (!n)
 		return;
 	if (n <= CG_INLINE_MEMOP) {
-		LLVMBuildMemSet(cg->b, p, LLVMConstInt(cg->t_i8, 0, 0), cg_i64(cg, n), 1);
+		LLVMBuildMemSet(cg->b, p, LLVMConstInt(cg->t_i8, 0, 0), cg_i64(cg, n), align);
 		return;
 	}
 	uint32_t off = 0;
@@ -352,6 +352,16 @@ void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
 		LLVMSetVolatile(LLVMBuildStore(cg->b, cg_i64(cg, 0), cg_gep(cg, p, off)), 1);
 	for (; off < n; off++)
 		LLVMSetVolatile(LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, p, off)), 1);
+}
+
+void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
+{
+	memzero(cg, p, n, 1);
+}
+
+void cg_memzero8(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
+{
+	memzero(cg, p, n, 8);
 }
 
 void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n)

@@ -90,6 +90,7 @@ LLVMValueRef cg_alloca(struct cg_ctx *cg, LLVMTypeRef ty, const char *name);
 LLVMTypeRef cg_bytes_type(struct cg_ctx *cg, uint32_t n);
 /* memset(p, 0, n) / memcpy(dst, src, n) at the builder position (alignment 1). */
 void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n);
+void cg_memzero8(struct cg_ctx *cg, LLVMValueRef p, uint32_t n); /* p is 8-byte aligned */
 void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n);
 /* i64 constant. */
 LLVMValueRef cg_i64(struct cg_ctx *cg, uint64_t v);

@@ -93,7 +93,7 @@ LLVMValueRef cg_buf(struct cg_lower *L, uint32_t size, const char *name)
 LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name)
 {
 	LLVMValueRef p = cg_buf(L, size, name);
-	cg_memzero(L->cg, p, (size + 7) & ~7u);
+	cg_memzero8(L->cg, p, (size + 7) & ~7u);
 	return p;
 }
 
@@ -262,11 +262,11 @@ LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
 			if (L->scratch_off > L->scratch_size)
 				L->scratch_size = L->scratch_off;
 			s->where = 2;
-			cg_memzero(cg, cg_gep(cg, scratch_base(L), s->off), size);
+			cg_memzero8(cg, cg_gep(cg, scratch_base(L), s->off), size);
 		} else {
 			s->ptr = cg_buf(L, size, v->name + 1);
 			s->where = 1;
-			cg_memzero(cg, s->ptr, size);
+			cg_memzero8(cg, s->ptr, size);
 		}
 		if (L->main) {
 			LLVMPositionBuilderAtEnd(cg->b, L->main->block);
@@ -277,6 +277,18 @@ LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
 	if (s->where == 1)
 		return s->ptr;
 	return cg_gep(cg, scratch_base(L), s->off);
+}
+
+LLVMValueRef cg_clamp(struct cg_lower *L, LLVMValueRef v, uint64_t max)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef slot = cg_alloca(cg, cg->t_i64, "bound");
+	LLVMSetVolatile(LLVMBuildStore(B, v, slot), 1);
+	LLVMValueRef x = LLVMBuildLoad2(B, cg->t_i64, slot, "");
+	LLVMSetVolatile(x, 1);
+	LLVMValueRef big = LLVMBuildICmp(B, LLVMIntUGT, x, cg_i64(cg, max), "");
+	return LLVMBuildSelect(B, big, cg_i64(cg, max), x, "");
 }
 
 /* ---- arithmetic ---- */
@@ -611,8 +623,7 @@ static struct cg_val call_str(struct cg_lower *L, struct ast_node *n)
 	if (args->count > 1) {
 		/* at most n characters plus the NUL, never more than the capacity */
 		LLVMValueRef len = LLVMBuildAdd(B, cg_scalar(L, args->items[1]), cg_i64(cg, 1), "");
-		LLVMValueRef big = LLVMBuildICmp(B, LLVMIntUGT, len, cg_i64(cg, cap), "");
-		size = LLVMBuildSelect(B, big, cg_i64(cg, cap), len, "");
+		size = cg_clamp(L, len, cap);
 	}
 	LLVMValueRef p = cg_temp(L, cap, "str");
 	cg_read_str(L, p, cap, size, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));

@@ -112,6 +112,9 @@ LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v);
  * scratch region for larger ones. cg_temp zeroes it at the builder's position. */
 LLVMValueRef cg_buf(struct cg_lower *L, uint32_t size, const char *name);
 LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name);
+/* min(v, max) in a form the verifier can see: v goes through a volatile stack slot first, so the
+ * optimiser cannot drop a bound it proved redundant (the verifier may not prove it). */
+LLVMValueRef cg_clamp(struct cg_lower *L, LLVMValueRef v, uint64_t max);
 /* a (op) b on 64-bit scalars with bpftrace semantics; is_signed: both operands signed. */
 LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed);
 

@@ -147,6 +147,8 @@ static const struct script scripts[] = {
     {"tracepoint:syscalls:sys_enter_openat { printf(\"%s %s %d\\n\", comm, str(args.filename), args.flags); }", true},
     {"tracepoint:syscalls:sys_enter_openat /args.flags & 1/ { @f[str(args.filename, 8)] = count(); }", true},
     {"tracepoint:syscalls:sys_enter_execve { join(args.argv); join(args.argv, \",\"); }", true},
+    /* a run-time length: the bound must survive the optimiser for the verifier */
+    {"tracepoint:syscalls:sys_enter_openat { $n = pid % 10; printf(\"%s\\n\", str(args.filename, $n)); }", true},
     {"tracepoint:syscalls:sys_exit_read /args.ret > 0/ { @h[comm] = hist(args.ret); @l = lhist(args.ret, 0, 1000, 100);"
      " @st = stats(args.ret); @mn = min(args.ret); @mx = max(args.ret); @av = avg(args.ret); }", true},
     {"tracepoint:sched:sched_switch { @[args.prev_comm, args.next_pid] = count(); "
