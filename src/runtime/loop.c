@@ -183,6 +183,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 
 	if (rt_load(&r))
 		goto out;
+	rt_map_store_restore(opts->store, prog, r.map_fds); /* a map it cannot restore starts empty */
 	if (prog->ringbuf_name) {
 		struct bpf_map *m = bpf_object__find_map_by_name(r.obj, prog->ringbuf_name);
 
@@ -241,6 +242,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	fputs("\n\n", r.out); /* bpftrace separates the maps from the trace (in JSON mode too) */
 	rt_print_all_maps(&r);
 	fflush(r.out);
+	rt_map_store_save(opts->store, prog, r.map_fds);
 	lost = rt_lost_events(&r);
 	if (lost && opts->format == RT_FORMAT_JSON)
 		fprintf(r.out, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",

@@ -29,6 +29,7 @@ struct rt_options {
 	int pid;              /* -p: stop when this process exits (0 = none) */
 	const char *cmd;      /* -c: command run by /bin/sh -c, started after attach; stop when it exits */
 	bool unsafe;          /* --unsafe: system() is allowed */
+	struct rt_map_store *store; /* NULL, or maps kept across runs (the interactive session), see below */
 };
 
 /* Load prog->elf with libbpf (bpf_object__open_mem), attach every probe through its provider, run
@@ -38,5 +39,23 @@ struct rt_options {
  * to stderr unless quiet. Returns the process exit code (0 normal, exit(N) gives N, 1 on load/attach
  * error). */
 int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_sink *diag);
+
+/* Map contents kept from one run to the next (the interactive session). With opts->store set, rt_run()
+ * writes the saved entries into the new object's maps right after load (before begin runs), for every map
+ * of the same name whose key and value types agree, and saves every map into the store after printing
+ * them at the end of a run that loaded. The store refers to the program of the last run that saved into
+ * it (rt_map_store_program): the caller keeps that program alive until another run saves or the store is
+ * freed. Allocation failure aborts; other failures return negative errno. */
+struct rt_map_store;
+struct rt_map_store *rt_map_store_new(void);
+void rt_map_store_free(struct rt_map_store *st); /* NULL-safe */
+const struct et_program *rt_map_store_program(const struct rt_map_store *st);
+int rt_map_store_restore(const struct rt_map_store *st, const struct et_program *prog, const int *map_fds);
+int rt_map_store_save(struct rt_map_store *st, const struct et_program *prog, const int *map_fds);
+/* Print the saved map `name` ("@m"), or all of them (NULL) in name order, as rt_run() prints maps at the
+ * end; returns the number of entries printed. */
+size_t rt_map_store_print(const struct rt_map_store *st, const char *name, FILE *out, enum rt_format format);
+/* Empty the saved map `name`; -ENOENT when the store has no such map. */
+int rt_map_store_clear(struct rt_map_store *st, const char *name);
 
 #endif
