@@ -65,6 +65,15 @@ static void set_missing(struct feature_state *s, int err, const char *why, const
 	s->instead = instead;
 }
 
+/* Features found by loading BPF objects cannot be told without permission to load any. */
+static bool bpf_denied(struct feature_state *s)
+{
+	if (feature_check(FEATURE_BPF, NULL, NULL) == 0)
+		return false;
+	set_missing(s, -EPERM, "cannot tell: no BPF program could be loaded (see BPF)", "run etrace as root");
+	return true;
+}
+
 static int load_ret0(enum bpf_prog_type type, const struct bpf_prog_load_opts *opts)
 {
 	int fd = bpf_prog_load(type, "etrace_feature", "GPL", ret0, 2, opts);
@@ -104,8 +113,11 @@ static void detect_btf(struct feature_state *s)
 
 static void detect_ringbuf(struct feature_state *s)
 {
-	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "etrace_feature", 0, 0, 4096, NULL);
+	int fd;
 
+	if (bpf_denied(s))
+		return;
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "etrace_feature", 0, 0, 4096, NULL);
 	if (fd >= 0) {
 		close(fd);
 		return;
@@ -116,8 +128,11 @@ static void detect_ringbuf(struct feature_state *s)
 
 static void detect_raw_tp(struct feature_state *s)
 {
-	int err = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
+	int err;
 
+	if (bpf_denied(s))
+		return;
+	err = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
 	if (err)
 		set_missing(s, err, "the kernel refuses raw tracepoint programs",
 			    "use a tracepoint that reads args (etrace -l 'tracepoint:*')");
@@ -151,6 +166,8 @@ static void detect_tp_btf(struct feature_state *s)
 			    use_tracepoint);
 		return;
 	}
+	if (bpf_denied(s))
+		return;
 	err = load_tracing(BPF_TRACE_RAW_TP, events, BTF_KIND_TYPEDEF);
 	if (err < 0)
 		set_missing(s, err, err == -EPERM || err == -EACCES
@@ -183,6 +200,8 @@ static void detect_fentry(struct feature_state *s)
 			    instead);
 		return;
 	}
+	if (bpf_denied(s))
+		return;
 	err = load_tracing(BPF_TRACE_FENTRY, funcs, BTF_KIND_FUNC);
 	if (err < 0)
 		set_missing(s, err, err == -EPERM || err == -EACCES
@@ -218,7 +237,10 @@ static void detect_perf_hw(struct feature_state *s)
 		close(fd);
 		return;
 	}
-	set_missing(s, -errno, "no hardware perf events on this machine", "use software:cpu-clock or profile:hz:99");
+	if (errno == EACCES || errno == EPERM)
+		set_missing(s, -errno, "perf_event_open is not permitted (kernel.perf_event_paranoid)", "run etrace as root");
+	else
+		set_missing(s, -errno, "no hardware perf events on this machine", "use software:cpu-clock or profile:hz:99");
 }
 
 static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
