@@ -12,6 +12,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "../src/runtime/features.h"
 #include "../src/support/arena.h"
 #include "../src/support/diag.h"
 #include "providers.h"
@@ -20,9 +21,7 @@
 
 static int rt_supported(const char **why, const char **instead)
 {
-	(void)why;
-	(void)instead;
-	return 0;
+	return feature_check(FEATURE_RAW_TP, why, instead);
 }
 
 static void add_rt(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *mod,

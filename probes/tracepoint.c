@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "../src/sema/types.h"
+#include "../src/runtime/features.h"
 #include "../src/support/arena.h"
 #include "../src/support/diag.h"
 #include "providers.h"
@@ -257,16 +258,7 @@ static bool is_dir(const char *path)
 
 static int tp_supported(const char **why, const char **instead)
 {
-	static int cached = 1;
-
-	if (cached == 1) {
-		cached = tracefs_root() ? 0 : -errno;
-	}
-	if (cached) {
-		*why = "tracefs is not available (it could not be found or mounted at /sys/kernel/tracing)";
-		*instead = "run etrace as root so that it can mount tracefs";
-	}
-	return cached;
+	return feature_check(FEATURE_TRACEFS, why, instead);
 }
 
 static void add_tp(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *cat,
