@@ -56,6 +56,10 @@ struct lexer {
 	size_t tok_off, tok_len;
 	struct et_loc last_end; /* span of the last token that was not white space */
 	struct et_loc prev_end; /* span of the token before that */
+	struct {
+		int kind;      /* bison token kind; 0 for none */
+		size_t off, len;
+	} recent[4];                /* the last tokens returned, oldest first; recent[3] is the newest */
 	struct et_loc last_attach;  /* the attach point scanned last */
 	struct et_loc first_attach; /* the first attach point of the probe header being scanned */
 	size_t first_attach_off;

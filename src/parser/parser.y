@@ -600,7 +600,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 				want_closer = true;
 	}
 	const char *hint = NULL;
-	char hintbuf[128];
+	char hintbuf[256];
 	if (nexp > 0 && nexp <= 4) {
 		append_list(msg, sizeof(msg), n, exp, nexp);
 	} else if (want_closer) {
@@ -621,6 +621,14 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 		append_list(msg, sizeof(msg), n, structural, nstruct);
 		if (want_brace)
 			hint = "the body of if, while, for and unroll is a block in '{ }'";
+	}
+	/* `(name)x` where name is no known type: a cast to a typedef etrace has not seen */
+	if (lx->recent[2].kind == ')' && lx->recent[1].kind == IDENT && lx->recent[0].kind == '(') {
+		snprintf(hintbuf, sizeof(hintbuf),
+			 "if '%.*s' is a type, etrace does not know it: write 'struct %.*s', or define it in the script",
+			 (int)(lx->recent[1].len > 40 ? 40 : lx->recent[1].len), lx->text + lx->recent[1].off,
+			 (int)(lx->recent[1].len > 40 ? 40 : lx->recent[1].len), lx->text + lx->recent[1].off);
+		hint = hintbuf;
 	}
 	if (!hint && strcmp(got, "'#'") == 0)
 		hint = "preprocessor lines (#include, #define) must start at the beginning of a line";
