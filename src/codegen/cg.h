@@ -14,9 +14,11 @@
  *     not fit the 512-byte BPF stack; absent when no probe needs it. Internal: user space never reads it;
  *   - ".rodata" u64 globals set by the runtime before load: etrace_start_ns (CLOCK_MONOTONIC at start,
  *     for `elapsed`) and etrace_cpid (the -c child's pid, for `cpid`); only those the script uses;
- *   - one function per prog->probes entry, named prog_name, in section probe->section (the body of an
- *     AST_PROBE is emitted once for each of the concrete probes it produced), with debug line info from
- *     the AST locations so that verifier messages map back to the script;
+ *   - one program per prog->probes entry, named prog_name, in section probe->section, with debug
+ *     line info from the AST locations so that verifier messages map back to the script. When an
+ *     AST_PROBE produced several concrete probes, their programs call one shared static subprogram
+ *     "<first prog_name>_body" holding the predicate and body (libbpf links it into each program);
+ *     for-map loop bodies and len() are static callbacks of bpf_for_each_map_elem;
  *   - a "license" section ("GPL").
  * Memory: prog->elf is malloc'ed (freed by et_program_free); nothing else outlives the call.
  * Failure: constructs the generator does not support, and LLVM failures, are reported to diag (located

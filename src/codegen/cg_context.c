@@ -240,6 +240,35 @@ int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint
 	return 0;
 }
 
+LLVMValueRef cg_subprog_begin(struct cg_ctx *cg, const char *name, uint32_t line)
+{
+	LLVMTypeRef params[2] = {cg->t_ptr, cg->t_i64};
+	LLVMTypeRef fty = LLVMFunctionType(cg->t_i32, params, 2, 0);
+	LLVMValueRef fn = LLVMAddFunction(cg->mod, name, fty);
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	static const char *const attrs[2] = {"nounwind", "noinline"};
+	for (unsigned i = 0; i < 2; i++) {
+		unsigned kind = LLVMGetEnumAttributeKindForName(attrs[i], strlen(attrs[i]));
+		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg->ctx, kind, 0));
+	}
+	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
+	LLVMMetadataRef sig[3] = {cg->di_int, vptr, cg->di_u64};
+	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, sig, 3, LLVMDIFlagZero);
+	LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, name, strlen(name), name, strlen(name),
+							 cg->di_file, line, sty, 1, 1, line, LLVMDIFlagPrototyped, 1);
+	LLVMSetSubprogram(fn, sp);
+	LLVMDIBuilderCreateParameterVariable(cg->dib, sp, "ctx", 3, 1, cg->di_file, line, vptr, 1, LLVMDIFlagZero);
+	LLVMDIBuilderCreateParameterVariable(cg->dib, sp, "probe", 5, 2, cg->di_file, line, cg->di_u64, 1,
+					     LLVMDIFlagZero);
+	cg->fn = fn;
+	cg->fn_sp = sp;
+	cg->fn_ctx = LLVMGetParam(fn, 0);
+	cg->fn_entry = LLVMAppendBasicBlockInContext(cg->ctx, fn, "entry");
+	LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
+	cg_set_loc(cg, line, 1);
+	return fn;
+}
+
 LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line)
 {
 	LLVMTypeRef params[4] = {cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};

@@ -75,6 +75,9 @@ void cg_license(struct cg_ctx *cg, const char *license);
 /* ---- program functions (cg_context.c) ---- */
 /* Start `i32 name(ptr ctx)` in `section`, positioned in its entry block. line: where it is written. */
 int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint32_t line);
+/* Start a static, never inlined subprogram `i32 name(ptr ctx, i64 probe)` and make it the current
+ * function: the body shared by several programs (each calls it with its probe index). */
+LLVMValueRef cg_subprog_begin(struct cg_ctx *cg, const char *name, uint32_t line);
 /* Start a static callback `long name(void *map, void *key, void *value, void *ctx)`
  * (bpf_for_each_map_elem) and make it the current function (fn_ctx NULL); the caller saves and
  * restores the state of the function it was building. */

@@ -526,7 +526,7 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 	case BI_CPU:
 		return scalar(cg_smp_processor_id(cg));
 	case BI_PROBE:
-		return scalar(cg_i64(cg, L->probe_index));
+		return scalar(L->probe_arg ? L->probe_arg : cg_i64(cg, L->probe_index));
 	case BI_RAND:
 		return scalar(cg_prandom_u32(cg));
 	case BI_CGROUP:

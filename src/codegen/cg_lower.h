@@ -67,6 +67,7 @@ struct cg_lower {
 	bool quiet;                /* lowering a repeated copy of a probe body: no diagnostics */
 	/* the probe being emitted */
 	uint32_t probe_index;
+	LLVMValueRef probe_arg;    /* in a body shared by several programs: the probe index parameter */
 	const struct et_probe_desc *probe;
 	enum provider_ctx pctx;
 	uint32_t region;           /* scratch region (AST probe ordinal) */

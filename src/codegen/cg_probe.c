@@ -1,8 +1,11 @@
 /* cg_probe: cg_compile(), the entry point of codegen (contract in cg.h). Defines the maps, then emits
- * one function per concrete probe: the AST_PROBE's predicate and body are lowered once for each probe
- * in its sema_probe range. A function's entry block holds the stack slots (zeroed there) and jumps to
- * the body; a predicate that is false returns 0. Diagnostics are reported while lowering the first
- * concrete probe of each AST_PROBE only (the others would repeat them). */
+ * the programs of each AST_PROBE. Its concrete probes are grouped by what codegen asks of a probe
+ * besides its index (provider, context layout, address-space rule): a group of one gets a program
+ * with the predicate and body inside; a larger group (wildcards, several attach points) gets the body
+ * once, as a static subprogram `i32 body(ctx, probe index)` that each program calls, so that LLVM
+ * optimises and emits it once. A function's entry block holds the stack slots and the scratch lookup;
+ * the init block zeroes variables; then the body. A predicate that is false returns 0. Diagnostics
+ * are reported for the first group of each AST_PROBE only (the others would repeat them). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,25 +116,16 @@ static bool has_for_map(struct ast_node *pn)
 	return found;
 }
 
-static int emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index, uint32_t nvars)
+/* Emit the predicate and body of `pn` as the current function (entry block already there). */
+static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 {
 	struct cg_ctx *cg = L->cg;
-	const struct et_probe_desc *p = &L->prog->probes[index];
-	L->probe_index = index;
-	L->probe = p;
-	L->pctx = probe_ctx(p);
 	L->nloops = 0;
-	L->nvars = nvars;
-	L->vars_in_scratch = has_for_map(pn);
 	L->main = NULL;
 	L->ncallbacks = 0;
-	L->vars = calloc(nvars ? nvars : 1, sizeof(*L->vars));
-	if (!L->vars)
-		return -ENOMEM;
-	uint32_t line = p->loc.line ? p->loc.line : pn->loc.line;
-	cg_func_begin(cg, p->prog_name, p->section, line);
 	L->scratch_base = NULL;
 	L->scratch_off = 0;
+	memset(L->vars, 0, (L->nvars ? L->nvars : 1) * sizeof(*L->vars));
 	L->init_bb = cg_block(cg, "init");
 	LLVMBasicBlockRef body = cg_block(cg, "body");
 	LLVMPositionBuilderAtEnd(cg->b, body);
@@ -161,9 +155,101 @@ static int emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index, u
 	LLVMPositionBuilderAtEnd(cg->b, L->init_bb);
 	LLVMBuildBr(cg->b, body);
 	cg_func_end(cg);
+}
+
+static void set_probe(struct cg_lower *L, uint32_t index)
+{
+	L->probe_index = index;
+	L->probe = &L->prog->probes[index];
+	L->pctx = probe_ctx(L->probe);
+}
+
+static uint32_t probe_line(const struct cg_lower *L, const struct ast_node *pn, uint32_t index)
+{
+	const struct et_probe_desc *p = &L->prog->probes[index];
+	return p->loc.line ? p->loc.line : pn->loc.line;
+}
+
+/* One program with the body inside. */
+static void emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index)
+{
+	const struct et_probe_desc *p = &L->prog->probes[index];
+	set_probe(L, index);
+	L->probe_arg = NULL;
+	cg_func_begin(L->cg, p->prog_name, p->section, probe_line(L, pn, index));
+	emit_body(L, pn, probe_line(L, pn, index));
+}
+
+/* Concrete probes that can share one body: the same provider, context layout and address-space rule
+ * (everything codegen asks of the probe besides its index). */
+static bool same_group(const struct et_probe_desc *a, const struct et_probe_desc *b)
+{
+	bool sa = a->target && strcmp(a->target, "syscalls") == 0, sb = b->target && strcmp(b->target, "syscalls") == 0;
+	return a->provider == b->provider && a->raw == b->raw && sa == sb;
+}
+
+/* Several programs, one body: the body is a static subprogram `i32 body(ctx, probe)` emitted (and
+ * optimised) once; each program calls it with its probe index. */
+static void emit_group(struct cg_lower *L, struct ast_node *pn, const uint32_t *members, uint32_t n)
+{
+	struct cg_ctx *cg = L->cg;
+	uint32_t first = members[0];
+	char name[256];
+	snprintf(name, sizeof(name), "%s_body", L->prog->probes[first].prog_name);
+	set_probe(L, first);
+	LLVMValueRef body = cg_subprog_begin(cg, name, probe_line(L, pn, first));
+	L->probe_arg = LLVMGetParam(body, 1);
+	emit_body(L, pn, probe_line(L, pn, first));
+	L->probe_arg = NULL;
+	LLVMTypeRef params[2] = {cg->t_ptr, cg->t_i64};
+	LLVMTypeRef fty = LLVMFunctionType(cg->t_i32, params, 2, 0);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct et_probe_desc *p = &L->prog->probes[members[i]];
+		cg_func_begin(cg, p->prog_name, p->section, probe_line(L, pn, members[i]));
+		LLVMValueRef args[2] = {cg->fn_ctx, cg_i64(cg, members[i])};
+		LLVMBuildCall2(cg->b, fty, body, args, 2, "");
+		cg_func_end(cg);
+	}
+}
+
+/* The concrete probes of one AST probe: grouped by same_group; a group of one gets its own body. */
+static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct sema_probe *sp)
+{
+	uint32_t *members = calloc(sp->count ? sp->count : 1, sizeof(*members));
+	bool *done = calloc(sp->count ? sp->count : 1, sizeof(*done));
+	int err = 0;
+	L->nvars = sp->nvars;
+	L->vars = calloc(sp->nvars ? sp->nvars : 1, sizeof(*L->vars));
+	if (!members || !done || !L->vars) {
+		err = -ENOMEM;
+		goto out;
+	}
+	L->vars_in_scratch = has_for_map(pn);
+	for (uint32_t k = 0; k < sp->count; k++) {
+		if (done[k])
+			continue;
+		uint32_t n = 0;
+		const struct et_probe_desc *a = &L->prog->probes[sp->first + k];
+		for (uint32_t j = k; j < sp->count; j++) {
+			if (!done[j] && same_group(a, &L->prog->probes[sp->first + j])) {
+				done[j] = true;
+				members[n++] = sp->first + j;
+			}
+		}
+		if (n == 1)
+			emit_probe(L, pn, members[0]);
+		else
+			emit_group(L, pn, members, n);
+		/* diagnostics once per AST probe */
+		L->quiet = true;
+	}
+out:
+	L->quiet = false;
+	free(members);
+	free(done);
 	free(L->vars);
 	L->vars = NULL;
-	return 0;
+	return err;
 }
 
 /* The scratch map: one region per AST probe, as large as the largest one; dropped when unused. */
@@ -237,11 +323,9 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 			continue;
 		}
 		L.region = L.nregions++;
-		for (uint32_t k = 0; k < sp->count && !err; k++) {
-			L.quiet = k > 0;
-			err = emit_probe(&L, pn, sp->first + k, sp->nvars);
-		}
-		L.quiet = false;
+		err = emit_ast_probe(&L, pn, sp);
+		if (err)
+			break;
 	}
 	if (!err)
 		err = finish_scratch(&L, program);

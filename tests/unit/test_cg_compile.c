@@ -175,7 +175,7 @@ static const struct script scripts[] = {
     {"BEGIN { @a = 1; @a++; --@a; $x = @a++; @b[comm] += $x; @c = @b[comm] + @d; } END { @d = 2; }", false},
 };
 
-/* ---- BEGIN scripts run once; map @a (keyless) must hold `want` in the u64 at `off` (summed over
+/* ---- BEGIN/END scripts: each program runs once, in probe order; map @a (keyless) must hold `want` in the u64 at `off` (summed over
  * CPUs for per-CPU maps) ---- */
 struct semantic {
 	const char *text;
@@ -225,6 +225,8 @@ static const struct semantic semantics[] = {
     {"BEGIN { @m[1] = 2; delete(@m[1]); @a = has_key(@m, 1) + @m[1]; }", 0, 0},
     {"BEGIN { @m[1, \"x\"] = 7; @a = @m[1, \"x\"] + @m[2, \"x\"]; }", 0, 7},
     {"BEGIN { @a = probe; }", 0, 0},
+    /* two programs sharing one body: each passes its own probe index */
+    {"rawtracepoint:sched_switch, rawtracepoint:sched_wakeup { @m[probe] = 1; @a = len(@m); }", 0, 2},
     {"BEGIN { @m[1] = 1; @m[2] = 2; @m[7] = 3; @a = len(@m); }", 0, 3},
     {"BEGIN { @m[1] = 10; @m[2] = 20; @m[7] = 30; for ($kv : @m) { @a += $kv.1; } }", 0, 60},
     {"BEGIN { $i = 0; @m[1] = 1; @m[2] = 2; @m[3] = 3; for ($kv : @m) { $i++; if ($i >= 2) { break; } } @a = $i; }",
@@ -301,9 +303,13 @@ static void run_semantic(const struct semantic *s)
 		release(&c);
 		return;
 	}
-	struct bpf_program *p = bpf_object__find_program_by_name(obj, c.prog->probes[0].prog_name);
-	LIBBPF_OPTS(bpf_test_run_opts, topts);
-	int err = p ? bpf_prog_test_run_opts(bpf_program__fd(p), &topts) : -ENOENT;
+	/* every program once, in probe order */
+	int err = 0;
+	for (uint32_t i = 0; i < c.prog->nprobes && !err; i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(obj, c.prog->probes[i].prog_name);
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+		err = p ? bpf_prog_test_run_opts(bpf_program__fd(p), &topts) : -ENOENT;
+	}
 	checks++;
 	if (err) {
 		fail(s->text, "test run failed: %d", err);
