@@ -698,7 +698,8 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 		return scalar(LLVMBuildSelect(B, neg, cg_i64(cg, 0), n, "len"));
 	}
 	case BI_SIGNAL: {
-		LLVMValueRef s = cg_scalar(L, args->items[0]);
+		/* signal("KILL"): sema resolved the name to its number (index); else an integer argument */
+		LLVMValueRef s = c->index >= 0 ? cg_i64(cg, (uint64_t)c->index) : cg_scalar(L, args->items[0]);
 		cg_send_signal(cg, LLVMBuildTrunc(B, s, cg->t_i32, ""));
 		return scalar(cg_i64(cg, 0));
 	}
