@@ -1,6 +1,7 @@
 /* x86_64: struct pt_regs of arch/x86/include/asm/ptrace.h (64-bit), System V argument registers. */
 #if defined(__x86_64__)
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
@@ -72,6 +73,90 @@ int arch_reg_offset(const char *name, uint32_t *size)
 		}
 	}
 	return -ENOENT;
+}
+/* A register name at s ("%rax"), up to a character in `stop`; its offset (and width), or -1. */
+static int reg_at(const char **s, const char *stop, uint32_t *size)
+{
+	char name[8];
+	size_t n = strcspn(*s, stop);
+	if (n == 0 || n >= sizeof(name) || (*s)[0] != '%')
+		return -1;
+	memcpy(name, *s, n);
+	name[n] = 0;
+	*s += n;
+	int off = arch_reg_offset(name, size);
+	return off < 0 ? -1 : off;
+}
+
+/* A signed decimal or 0x hex number at *s; false when there is none. */
+static bool number_at(const char **s, int64_t *v)
+{
+	char *end;
+	errno = 0;
+	long long x = strtoll(*s, &end, 0);
+	if (end == *s || errno)
+		return false;
+	*v = x;
+	*s = end;
+	return true;
+}
+
+int arch_usdt_arg_parse(const char *spec, struct arch_usdt_arg *out)
+{
+	const char *s = spec;
+	memset(out, 0, sizeof(*out));
+	out->reg_off = out->index_off = -1;
+	out->size = 8;
+	out->scale = 1;
+	const char *at = strchr(s, '@');
+	if (at) {
+		int64_t size;
+		if (!number_at(&s, &size) || s != at)
+			return -EINVAL;
+		out->is_signed = size < 0;
+		size = size < 0 ? -size : size;
+		if (size != 1 && size != 2 && size != 4 && size != 8)
+			return -EINVAL;
+		out->size = (uint32_t)size;
+		s = at + 1;
+	}
+	if (*s == '$') { /* constant */
+		s++;
+		out->kind = ARCH_USDT_CONST;
+		return number_at(&s, &out->value) && !*s ? 0 : -EINVAL;
+	}
+	if (*s == '%') { /* register */
+		out->kind = ARCH_USDT_REG;
+		out->reg_off = reg_at(&s, "", &out->reg_size);
+		return out->reg_off >= 0 && !*s ? 0 : -EINVAL;
+	}
+	/* memory: [disp](%base[,%index[,scale]]) */
+	out->kind = ARCH_USDT_MEM;
+	if (*s != '(' && !number_at(&s, &out->value))
+		return strchr(s, '(') ? -ENOTSUP : -EINVAL; /* sym(%rip), sym+8(%rip) */
+	if (*s != '(')
+		return -EINVAL;
+	s++;
+	uint32_t w;
+	out->reg_off = reg_at(&s, ",)", &w);
+	if (out->reg_off < 0)
+		return strncmp(s, "%rip", 4) == 0 ? -ENOTSUP : -EINVAL;
+	if (out->reg_off == (int)RIP)
+		return -ENOTSUP; /* relative to the instruction: needs the probe's address */
+	if (*s == ',') {
+		s++;
+		out->index_off = reg_at(&s, ",)", &w);
+		if (out->index_off < 0)
+			return -EINVAL;
+		if (*s == ',') {
+			int64_t scale;
+			s++;
+			if (!number_at(&s, &scale) || (scale != 1 && scale != 2 && scale != 4 && scale != 8))
+				return -EINVAL;
+			out->scale = (uint32_t)scale;
+		}
+	}
+	return *s == ')' && !s[1] ? 0 : -EINVAL;
 }
 #else
 typedef int arch_x86_64_unused; /* ISO C wants a non-empty translation unit */

@@ -45,9 +45,33 @@ int main(void)
 	CHECK(arch_reg_offset("%r12d", &size) == (int)offsetof(struct user_regs_struct, r12) && size == 4);
 	CHECK(arch_reg_offset("%rip", &size) == (int)offsetof(struct user_regs_struct, rip) && size == 8);
 	CHECK(arch_reg_offset("%xmm0", &size) == -ENOENT);
+	/* USDT argument specs as gcc writes them */
+	struct arch_usdt_arg u;
+	CHECK(arch_usdt_arg_parse("-4@%edi", &u) == 0 && u.kind == ARCH_USDT_REG && u.size == 4 && u.is_signed &&
+	      u.reg_off == (int)offsetof(struct user_regs_struct, rdi) && u.reg_size == 4);
+	CHECK(arch_usdt_arg_parse("8@%rax", &u) == 0 && u.kind == ARCH_USDT_REG && u.size == 8 && !u.is_signed &&
+	      u.reg_off == (int)offsetof(struct user_regs_struct, rax));
+	CHECK(arch_usdt_arg_parse("4@$5", &u) == 0 && u.kind == ARCH_USDT_CONST && u.value == 5);
+	CHECK(arch_usdt_arg_parse("-8@$-0x10", &u) == 0 && u.kind == ARCH_USDT_CONST && u.value == -16 && u.is_signed);
+	CHECK(arch_usdt_arg_parse("8@-16(%rbp)", &u) == 0 && u.kind == ARCH_USDT_MEM && u.value == -16 &&
+	      u.reg_off == (int)offsetof(struct user_regs_struct, rbp) && u.index_off == -1);
+	CHECK(arch_usdt_arg_parse("2@(%rsi)", &u) == 0 && u.kind == ARCH_USDT_MEM && u.value == 0 && u.size == 2 &&
+	      u.reg_off == (int)offsetof(struct user_regs_struct, rsi));
+	CHECK(arch_usdt_arg_parse("8@8(%rax,%rdx,8)", &u) == 0 && u.kind == ARCH_USDT_MEM && u.value == 8 &&
+	      u.index_off == (int)offsetof(struct user_regs_struct, rdx) && u.scale == 8);
+	CHECK(arch_usdt_arg_parse("1@(%r12,%r13)", &u) == 0 && u.scale == 1 &&
+	      u.index_off == (int)offsetof(struct user_regs_struct, r13));
+	CHECK(arch_usdt_arg_parse("%rdi", &u) == 0 && u.kind == ARCH_USDT_REG && u.size == 8);
+	CHECK(arch_usdt_arg_parse("8@counter(%rip)", &u) == -ENOTSUP);
+	CHECK(arch_usdt_arg_parse("8@16(%rip)", &u) == -ENOTSUP);
+	CHECK(arch_usdt_arg_parse("3@%rax", &u) == -EINVAL);
+	CHECK(arch_usdt_arg_parse("8@%xmm0", &u) == -EINVAL);
+	CHECK(arch_usdt_arg_parse("8@(%rax", &u) == -EINVAL);
+	CHECK(arch_usdt_arg_parse("8@(%rax,%rbx,3)", &u) == -EINVAL);
+	CHECK(arch_usdt_arg_parse("8@$", &u) == -EINVAL);
 	if (failures)
 		return 1;
-	printf("ok: x86_64 pt_regs table\n");
+	printf("ok: x86_64 pt_regs table and USDT argument specs\n");
 	return 0;
 }
 #else
