@@ -59,12 +59,17 @@ struct cg_ctx *cg_ctx_new(const char *name)
 		errno = ENOENT;
 		return NULL;
 	}
+	cg->tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "", LLVMCodeGenLevelDefault, LLVMRelocStatic,
+					 LLVMCodeModelDefault);
+	if (!cg->tm) {
+		free(cg);
+		errno = ENOENT;
+		return NULL;
+	}
 	cg->ctx = LLVMContextCreate();
 	LLVMContextSetDiagnosticHandler(cg->ctx, diag_handler, cg);
 	cg->mod = LLVMModuleCreateWithNameInContext(name, cg->ctx);
 	cg->b = LLVMCreateBuilderInContext(cg->ctx);
-	cg->tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "", LLVMCodeGenLevelDefault, LLVMRelocStatic,
-					 LLVMCodeModelDefault);
 	LLVMSetTarget(cg->mod, "bpfel");
 	LLVMTargetDataRef td = LLVMCreateTargetDataLayout(cg->tm);
 	LLVMSetModuleDataLayout(cg->mod, td);
