@@ -2,9 +2,10 @@
  * One struct cg_ctx owns every piece of LLVM state of one compilation: the LLVM context, the module
  * (target bpfel, CPU v3), the IR builder, the DIBuilder with its compile unit (full DWARF, so that the
  * BPF backend emits BTF), and the target machine. On top of it:
- *   - maps:     BTF-defined maps in ".maps" (cg_maps.c), globals in ".rodata" (cg_global_u64);
+ *   - maps:     BTF-defined maps in ".maps" (cg_maps.c), u64 globals in ".rodata" (cg_rodata_u64);
  *   - programs: one function `i32 name(ptr ctx)` per BPF program with a subprogram and a named
- *               parameter variable (cg_func_begin/cg_func_end), debug locations (cg_set_loc);
+ *               parameter variable (cg_func_begin/cg_func_end), static subprograms (cg_subprog_begin)
+ *               and for_each_map_elem callbacks (cg_callback_begin), debug locations (cg_set_loc);
  *   - helpers:  one small wrapper per BPF helper, all built on cg_helper() (cg_helpers.c,
  *               bpf_helpers.def);
  *   - emit:     finalize debug info, verify, run default<O2>, emit an ELF object to memory (cg_emit.c).

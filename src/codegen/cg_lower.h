@@ -5,8 +5,12 @@
  *   - a scalar (mem == false): an i64 holding the value extended to 64 bits by its own type's signedness
  *     (integers of every size, bools as 0/1, pointers, ksym, probe index, kstack...);
  *   - memory (mem == true): a pointer to the value's bytes laid out as its et_type says (strings,
- *     tuples, records, structs, arrays, usym, inet...). The bytes live on the BPF stack, in the tracepoint
- *     context (args), or in a map value copied to the stack.
+ *     tuples, records, structs, arrays, usym, inet...). The bytes live in a temporary (cg_buf: the BPF
+ *     stack up to CG_STACK_MAX bytes, else the probe's region of the per-CPU scratch map), in a
+ *     variable's slot, or in the tracepoint context (args).
+ * Functions. A probe's program (or the body several programs share, cg_probe.c) and each for-map
+ * callback (cg_stmt.c) are built with the same entry → init → body layout; struct cg_frame saves and
+ * restores the function being built when a callback is made in the middle of it.
  * Storing a value into a slot (map key/value, variable, tuple field, event argument) converts it to the
  * slot's type (cg_store): integers are truncated to the slot size, strings copied up to the smaller
  * capacity with the rest zeroed, tuples field by field.
