@@ -80,8 +80,12 @@ LLVMValueRef cg_buf(struct cg_lower *L, uint32_t size, const char *name)
 	uint32_t n = (size + 7) & ~7u;
 	if (!n)
 		n = 8;
-	if (n <= CG_STACK_MAX || !L->scratch)
+	/* small ones on the stack while the budget lasts (the stack is not reused between temporaries,
+	 * and a probe's frames share the kernel's 512 bytes) */
+	if (!L->scratch || (n <= CG_STACK_MAX && L->stack_used + n <= CG_STACK_BUDGET)) {
+		L->stack_used += n;
 		return cg_alloca(cg, cg_bytes_type(cg, n), name);
+	}
 	LLVMValueRef base = scratch_base(L);
 	uint32_t off = L->scratch_off;
 	L->scratch_off += n;

@@ -54,6 +54,7 @@ struct cg_var {
 	uint8_t where; /* 0 not made yet, 1 stack, 2 scratch */
 };
 #define CG_STACK_MAX 16           /* larger temporaries live in the scratch map */
+#define CG_STACK_BUDGET 256       /* stack bytes per probe for small temporaries; then the scratch map */
 #define CG_SCRATCH_MAX (32u << 10) /* per-CPU value size limit of the kernel's allocator */
 
 struct cg_lower {
@@ -77,6 +78,7 @@ struct cg_lower {
 	uint32_t region;           /* scratch region (AST probe ordinal) */
 	LLVMValueRef scratch_base; /* this function's scratch region (looked up in the entry block), or NULL */
 	uint32_t scratch_off;      /* bytes of the region handed out in this function */
+	uint32_t stack_used;       /* stack bytes handed out by cg_buf for this probe body (and callbacks) */
 	LLVMBasicBlockRef init_bb; /* after the scratch lookup: variables are zeroed here */
 	struct cg_var *vars;       /* sema_var id → slot */
 	uint32_t nvars;

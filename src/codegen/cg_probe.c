@@ -125,6 +125,7 @@ static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 	L->ncallbacks = 0;
 	L->scratch_base = NULL;
 	L->scratch_off = 0;
+	L->stack_used = 0;
 	memset(L->vars, 0, (L->nvars ? L->nvars : 1) * sizeof(*L->vars));
 	L->init_bb = cg_block(cg, "init");
 	LLVMBasicBlockRef body = cg_block(cg, "body");

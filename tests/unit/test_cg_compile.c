@@ -88,6 +88,8 @@ static void release(struct compiled *c)
 }
 
 static bool have_root;
+struct script;
+static void run_script(const struct script *s);
 static bool have_tracefs;
 
 static char verifier_log[1 << 16];
@@ -326,6 +328,18 @@ static void run_semantic(const struct semantic *s)
 	release(&c);
 }
 
+/* A probe with 40 small map keys: stack temporaries beyond the budget go to the scratch map. */
+static void run_many_keys(void)
+{
+	char text[2048];
+	size_t n = (size_t)snprintf(text, sizeof(text), "BEGIN {");
+	for (int i = 0; i < 40 && n < sizeof(text) - 64; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " @c%d[comm, %d] = count();", i, i);
+	snprintf(text + n, sizeof(text) - n, " }");
+	struct script s = {text, false};
+	run_script(&s);
+}
+
 static void run_script(const struct script *s)
 {
 	struct compiled c;
@@ -362,6 +376,7 @@ int main(void)
 	libbpf_set_print(quiet_libbpf);
 	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++)
 		run_script(&scripts[i]);
+	run_many_keys();
 	for (size_t i = 0; i < sizeof(semantics) / sizeof(semantics[0]); i++)
 		run_semantic(&semantics[i]);
 	if (failures) {
