@@ -35,6 +35,9 @@ struct diag_sink;
 struct cg_options {
 	bool dump_ir;   /* print the optimised LLVM IR to dump_out (stderr when NULL) */
 	FILE *dump_out;
+	/* The script's path, named by the debug line info: the verifier's log then shows each line's
+	 * source text ("; @a++; @ x.bt:3") when the file is readable. NULL: "etrace" (no text, e.g. -e). */
+	const char *source_name;
 };
 
 int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,

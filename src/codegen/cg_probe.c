@@ -281,7 +281,11 @@ static void report_llvm_error(struct cg_lower *L, const struct ast_node *program
 	struct et_loc loc = program->loc;
 	unsigned line, col;
 	int used = 0;
-	if (sscanf(msg, "etrace:%u:%u: %n", &line, &col, &used) == 2 && used > 0) {
+	const char *prefix = LLVMGetSourceFileName(L->cg->mod, &(size_t){0});
+	size_t plen = strlen(prefix);
+	if (strncmp(msg, prefix, plen) == 0 && msg[plen] == ':' &&
+	    sscanf(msg + plen, ":%u:%u: %n", &line, &col, &used) == 2 && used > 0) {
+		used += (int)plen;
 		loc.line = loc.end_line = line;
 		loc.col = loc.end_col = col;
 		msg += used;
@@ -303,7 +307,7 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 		return -EINVAL;
 	L.prog = prog;
 	L.diag = diag;
-	L.cg = cg_ctx_new("etrace");
+	L.cg = cg_ctx_new(opts && opts->source_name && *opts->source_name ? opts->source_name : "etrace");
 	if (!L.cg) {
 		err = -errno;
 		diag_error(diag, program->loc, "cannot create the BPF code generator: no BPF target in LLVM");
