@@ -1,0 +1,187 @@
+/* complete: Tab completion candidates for the interactive session (see repl.h): dot commands at the start
+ * of a line, provider names and aliases, tracepoint categories and events from tracefs, builtin variables
+ * and functions from sema's builtins.def, and the session's map names. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probes/provider.h"
+#include "probes/tracefs.h"
+#include "repl/repl.h"
+
+struct cands {
+	char **v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void add(struct cands *c, const char *prefix, const char *s, const char *suffix)
+{
+	size_t lp = strlen(prefix), ls = strlen(s), lx = strlen(suffix);
+	char *x;
+
+	if (c->oom)
+		return;
+	if (c->n + 2 > c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 64;
+		char **nv = realloc(c->v, ncap * sizeof(*nv));
+
+		if (!nv) {
+			c->oom = true;
+			return;
+		}
+		c->v = nv;
+		c->cap = ncap;
+	}
+	x = malloc(lp + ls + lx + 1);
+	if (!x) {
+		c->oom = true;
+		return;
+	}
+	memcpy(x, prefix, lp);
+	memcpy(x + lp, s, ls);
+	memcpy(x + lp + ls, suffix, lx + 1);
+	c->v[c->n++] = x;
+	c->v[c->n] = NULL;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Entries of the directory <tracefs>/events[/sub] starting with `part`, as prefix + name + suffix. */
+static void add_dir(struct cands *c, const char *sub, const char *part, const char *prefix, const char *suffix)
+{
+	const char *root = tracefs_root();
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+
+	if (!root)
+		return;
+	snprintf(path, sizeof(path), "%s/events%s%s", root, sub ? "/" : "", sub ? sub : "");
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR || !starts(e->d_name, part))
+			continue;
+		add(c, prefix, e->d_name, suffix);
+	}
+	closedir(d);
+}
+
+static const char *const commands[] = {
+	".help", ".list", ".probes", ".maps", ".print", ".clear", ".detach", ".save", ".run", ".quit", NULL,
+};
+
+#define X(id, name, kind, min, max) name,
+static const char *const builtin_names[] = {
+#include "sema/builtins.def"
+	NULL,
+};
+#undef X
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **repl_candidates(const char *line, int start, const char *word, const char *const *maps, uint32_t nmaps)
+{
+	struct cands c = {0};
+	const char *colon = strchr(word, ':');
+	size_t i;
+
+	c.v = calloc(1, sizeof(*c.v));
+	if (!c.v)
+		return NULL;
+	c.cap = 1;
+
+	bool line_start = true;
+	for (int k = 0; k < start; k++)
+		if (line[k] != ' ' && line[k] != '\t')
+			line_start = false;
+
+	if (line_start && word[0] == '.') {
+		for (i = 0; commands[i]; i++)
+			if (starts(commands[i], word))
+				add(&c, "", commands[i], "");
+	} else if (word[0] == '@') {
+		for (i = 0; i < nmaps; i++)
+			if (starts(maps[i], word))
+				add(&c, "", maps[i], "");
+	} else if (colon) {
+		/* provider:...: tracepoint categories and events */
+		char prov[64], cat[256];
+		size_t lp = (size_t)(colon - word);
+		const struct et_provider *p;
+
+		if (lp < sizeof(prov)) {
+			memcpy(prov, word, lp);
+			prov[lp] = 0;
+			p = provider_find(prov);
+			if (p && strcmp(p->name, "tracepoint") == 0) {
+				const char *rest = colon + 1, *colon2 = strchr(rest, ':');
+
+				if (!colon2) {
+					char pre[80];
+
+					snprintf(pre, sizeof(pre), "%s:", prov);
+					add_dir(&c, NULL, rest, pre, ":");
+				} else if ((size_t)(colon2 - rest) < sizeof(cat)) {
+					char pre[400];
+
+					memcpy(cat, rest, (size_t)(colon2 - rest));
+					cat[colon2 - rest] = 0;
+					snprintf(pre, sizeof(pre), "%s:%s:", prov, cat);
+					add_dir(&c, cat, colon2 + 1, pre, "");
+				}
+			} else if (p && strcmp(p->name, "rawtracepoint") == 0) {
+				/* raw tracepoints are named like the tracepoint events: offer every event */
+				char pre[80];
+
+				snprintf(pre, sizeof(pre), "%s:", prov);
+				add_dir(&c, "sched", colon + 1, pre, "");
+				add_dir(&c, "raw_syscalls", colon + 1, pre, "");
+			}
+		}
+	} else {
+		size_t np = 0;
+		const struct et_provider *const *all = provider_all(&np);
+
+		for (i = 0; i < np; i++) {
+			const char *const *a;
+
+			if (starts(all[i]->name, word))
+				add(&c, "", all[i]->name, ":");
+			for (a = all[i]->aliases; a && *a; a++)
+				if (strlen(*a) > 2 && starts(*a, word)) /* BEGIN, END, kfunc...; not t/k/u */
+					add(&c, "", *a, (*a)[0] >= 'A' && (*a)[0] <= 'Z' ? "" : ":");
+		}
+		for (i = 0; builtin_names[i]; i++)
+			if (starts(builtin_names[i], word))
+				add(&c, "", builtin_names[i], "");
+	}
+	if (c.oom) {
+		for (i = 0; i < c.n; i++)
+			free(c.v[i]);
+		free(c.v);
+		return NULL;
+	}
+	qsort(c.v, c.n, sizeof(*c.v), cmp_str);
+	/* drop duplicates (a name that is both an alias and a builtin, e.g. "args") */
+	size_t w = 0;
+	for (i = 0; i < c.n; i++) {
+		if (w && strcmp(c.v[w - 1], c.v[i]) == 0) {
+			free(c.v[i]);
+			continue;
+		}
+		c.v[w++] = c.v[i];
+	}
+	c.v[w] = NULL;
+	return c.v;
+}

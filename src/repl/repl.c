@@ -1,0 +1,558 @@
+/* repl: the interactive session. See repl.h.
+ *
+ * Design. The session keeps the text of every probe block the user typed (each compiled once when typed)
+ * and an rt_map_store. Typing a block compiles it together with every block still in the session (each
+ * block its own source file "<N>", so messages point into the block as typed) into one program, which
+ * runs through rt_run() in the foreground: the new probes and the earlier ones are attached together, so a
+ * new probe can read a map an earlier one fills. Ctrl-C (or exit()) ends the run: rt_run() detaches,
+ * prints the maps and saves them into the store, from which the next run restores them (maps whose types
+ * changed start empty). A block that does not compile, load or attach is not kept. `.detach N` drops
+ * block N from later runs; `.run` runs the session's blocks again without a new one.
+ * Signals: at the prompt SIGINT only interrupts the line being typed; during a run rt_run() reads it from
+ * its signalfd (a no-op handler is installed, so the signal is never ignored or fatal). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <editline/readline.h> /* libedit's readline compatibility API */
+
+#include "codegen/cg.h"
+#include "parser/ast.h"
+#include "parser/parse.h"
+#include "probes/listing.h"
+#include "probes/provider.h"
+#include "repl/repl.h"
+#include "runtime/rt.h"
+#include "sema/program.h"
+#include "sema/sema.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "support/strtab.h"
+
+struct block {
+	char *text;
+	unsigned number; /* as shown by .probes, stable for the session */
+	bool active;
+};
+
+struct session {
+	const struct repl_options *o;
+	struct block *blocks;
+	unsigned nblocks, cap, next_number;
+	struct rt_map_store *store;
+	struct et_program *last; /* the program the store refers to */
+	char **map_names;        /* for completion: the maps of the last compiled program */
+	uint32_t nmap_names;
+};
+
+static struct session *the_session; /* for the completion callback */
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (!q) {
+		fputs("etrace: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d) {
+		fputs("etrace: out of memory\n", stderr);
+		abort();
+	}
+	return d;
+}
+
+/* ---- compiling ---- */
+
+/* Is `text` an unfinished block (an unclosed brace, angle or comment)? Parses it alone, quietly. */
+static bool incomplete(const char *text)
+{
+	struct source_set *src = source_set_new();
+	struct diag_sink *diag = diag_new(src);
+	struct arena *arena = arena_new();
+	struct strtab *st = strtab_new(arena);
+	char *msg = NULL;
+	size_t len = 0;
+	bool more = false;
+	FILE *f;
+
+	uint32_t file = source_add(src, "<input>", text, strlen(text));
+	struct parse_ctx pctx = { arena, st, diag, src };
+	parse_program(&pctx, file);
+	f = open_memstream(&msg, &len);
+	if (f) {
+		diag_render(diag, f);
+		fclose(f);
+		more = msg && (strstr(msg, "is never closed") || strstr(msg, "unterminated comment"));
+		free(msg);
+	}
+	strtab_free(st);
+	arena_free(arena);
+	diag_free(diag);
+	source_set_free(src);
+	return more;
+}
+
+static void remember_maps(struct session *s, const struct et_program *prog)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nmap_names; i++)
+		free(s->map_names[i]);
+	free(s->map_names);
+	s->map_names = NULL;
+	s->nmap_names = 0;
+	if (!prog || !prog->nmaps)
+		return;
+	s->map_names = xrealloc(NULL, prog->nmaps * sizeof(char *));
+	for (i = 0; i < prog->nmaps; i++)
+		s->map_names[i] = xstrdup(prog->maps[i].name);
+	s->nmap_names = prog->nmaps;
+}
+
+/* Compile the session's active blocks plus `extra` (may be NULL) into one program; messages to stderr.
+ * Returns the program or NULL. `extra_number` names the new block's source "<N>"; *extra_file is set to
+ * its source file id (the file of its probes' locations). */
+static struct et_program *compile(struct session *s, const char *extra, unsigned extra_number,
+				  uint32_t *extra_file)
+{
+	struct source_set *src = source_set_new();
+	struct diag_sink *diag = diag_new(src);
+	struct arena *arena = arena_new();
+	struct strtab *st = strtab_new(arena);
+	struct et_program *prog = NULL;
+	struct parse_ctx pctx = { arena, st, diag, src };
+	struct ast_node *all = ast_new_program(arena, (struct et_loc){ 0 });
+	char name[32];
+	unsigned i, n = 0;
+
+	diag_set_warnings(diag, !s->o->no_warnings);
+	for (i = 0; i <= s->nblocks; i++) {
+		const char *text;
+		struct ast_node *ast;
+		uint32_t file, k;
+
+		if (i < s->nblocks) {
+			if (!s->blocks[i].active)
+				continue;
+			text = s->blocks[i].text;
+			snprintf(name, sizeof(name), "<%u>", s->blocks[i].number);
+		} else {
+			if (!extra)
+				break;
+			text = extra;
+			snprintf(name, sizeof(name), "<%u>", extra_number);
+		}
+		file = source_add(src, name, text, strlen(text));
+		if (i == s->nblocks && extra_file)
+			*extra_file = file;
+		ast = parse_program(&pctx, file);
+		if (!ast)
+			continue;
+		for (k = 0; k < ast->u.program.items.count; k++)
+			ast_list_push(arena, &all->u.program.items, ast->u.program.items.items[k]);
+		n++;
+	}
+	if (diag_has_errors(diag) || n == 0)
+		goto done;
+
+	struct sema_options sopts = {
+		.positional = s->o->positional,
+		.npositional = s->o->npositional,
+		.unsafe = s->o->unsafe,
+		.max_strlen = 64,
+		.max_map_keys = 4096,
+	};
+	prog = et_program_new();
+	if (sema_analyze(all, &sopts, arena, st, diag, prog) != 0 || diag_has_errors(diag))
+		goto fail;
+	struct cg_options copts = { 0 };
+	if (cg_compile(all, prog, &copts, diag) != 0 || diag_has_errors(diag))
+		goto fail;
+	remember_maps(s, prog);
+	goto done;
+fail:
+	et_program_free(prog);
+	prog = NULL;
+done:
+	diag_render(diag, stderr);
+	fflush(stderr);
+	strtab_free(st);
+	arena_free(arena);
+	diag_free(diag);
+	source_set_free(src);
+	return prog;
+}
+
+/* Run a compiled program in the foreground until Ctrl-C / exit(); returns 0, or -1 when it did not load
+ * or attach (the messages are printed). */
+static int run(struct session *s, struct et_program *prog)
+{
+	struct source_set *src = source_set_new();
+	struct diag_sink *diag = diag_new(src);
+	struct rt_options ropts = {
+		.out = stdout,
+		.format = s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT,
+		.quiet = s->o->quiet,
+		.verbose = s->o->verbose,
+		.unsafe = s->o->unsafe,
+		.store = s->store,
+	};
+	int err = 0;
+
+	rt_run(prog, &ropts, diag);
+	if (diag_has_errors(diag))
+		err = -1;
+	diag_render(diag, stderr);
+	fflush(stdout);
+	fflush(stderr);
+	if (rt_map_store_program(s->store) == prog) {
+		et_program_free(s->last);
+		s->last = prog;
+	} else {
+		et_program_free(prog);
+	}
+	diag_free(diag);
+	source_set_free(src);
+	return err;
+}
+
+static void add_block(struct session *s, const char *text, unsigned number)
+{
+	if (s->nblocks == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->blocks = xrealloc(s->blocks, s->cap * sizeof(*s->blocks));
+	}
+	s->blocks[s->nblocks++] = (struct block){ xstrdup(text), number, true };
+}
+
+/* Keep only the probes of source file `file` when they are all begin/end probes: such a block (e.g.
+ * `BEGIN { print(@m); }`) runs once on its own, reading the session's maps, and is not kept. */
+static bool only_begin_end_of(struct et_program *prog, uint32_t file)
+{
+	const struct et_provider *b = provider_find("begin"), *e = provider_find("end");
+	uint32_t i, n = 0;
+
+	for (i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].loc.file == file && prog->probes[i].provider != b && prog->probes[i].provider != e)
+			return false;
+	for (i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].loc.file == file)
+			prog->probes[n++] = prog->probes[i];
+	prog->nprobes = n;
+	return true;
+}
+
+static void run_new_block(struct session *s, const char *text)
+{
+	unsigned number = s->next_number;
+	uint32_t file = 0;
+	struct et_program *prog = compile(s, text, number, &file);
+
+	if (!prog)
+		return;
+	s->next_number++;
+	bool once = only_begin_end_of(prog, file);
+	if (run(s, prog) == 0 && !once)
+		add_block(s, text, number);
+}
+
+/* ---- commands ---- */
+
+static const char help_text[] =
+	"Type a probe block, e.g.  tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }\n"
+	"It runs at once, together with the session's earlier blocks; Ctrl-C stops it and prints the maps.\n"
+	"Maps keep their values from one run to the next. Tab completes probes, builtins and map names.\n"
+	"  .help            this text\n"
+	"  .list PATTERN    list probes (like etrace -l), e.g. .list tracepoint:sched:*\n"
+	"  .probes          the session's probe blocks (attached whenever a block runs)\n"
+	"  .maps            every map and its values\n"
+	"  .print @m        one map\n"
+	"  .clear @m        empty a map\n"
+	"  .detach N        drop block N from the session\n"
+	"  .run             run the session's blocks again\n"
+	"  .save FILE       write the session's blocks as a script\n"
+	"  .quit            leave (or Ctrl-D)\n";
+
+static char *arg_of(char *line)
+{
+	char *p = line;
+
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'))
+		*--end = 0;
+	return p;
+}
+
+static bool is_cmd(const char *line, const char *cmd)
+{
+	size_t n = strlen(cmd);
+
+	return strncmp(line, cmd, n) == 0 && (line[n] == 0 || line[n] == ' ' || line[n] == '\t');
+}
+
+static void cmd_list(const char *pattern)
+{
+	struct source_set *src = source_set_new();
+	struct diag_sink *diag = diag_new(src);
+	struct arena *arena = arena_new();
+
+	provider_list(*pattern ? pattern : NULL, false, arena, diag, (struct et_loc){ 0 }, stdout);
+	fflush(stdout);
+	diag_render(diag, stderr);
+	arena_free(arena);
+	diag_free(diag);
+	source_set_free(src);
+}
+
+static void cmd_save(struct session *s, const char *path)
+{
+	FILE *f;
+	unsigned i;
+
+	if (!*path) {
+		fputs("usage: .save FILE\n", stderr);
+		return;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "cannot write '%s': %s\n", path, strerror(errno));
+		return;
+	}
+	fputs("#!/usr/bin/env etrace\n// saved from an etrace session\n", f);
+	for (i = 0; i < s->nblocks; i++)
+		if (s->blocks[i].active)
+			fprintf(f, "\n%s\n", s->blocks[i].text);
+	if (fclose(f) != 0)
+		fprintf(stderr, "cannot write '%s': %s\n", path, strerror(errno));
+	else
+		fprintf(stderr, "saved to %s\n", path);
+}
+
+/* Returns false for .quit. */
+static bool command(struct session *s, char *line)
+{
+	char *arg = arg_of(line);
+	unsigned i;
+
+	if (is_cmd(line, ".quit") || is_cmd(line, ".exit") || is_cmd(line, ".q"))
+		return false;
+	if (is_cmd(line, ".help") || is_cmd(line, ".h")) {
+		fputs(help_text, stdout);
+	} else if (is_cmd(line, ".list") || is_cmd(line, ".l")) {
+		cmd_list(arg);
+	} else if (is_cmd(line, ".probes")) {
+		unsigned n = 0;
+
+		for (i = 0; i < s->nblocks; i++) {
+			if (!s->blocks[i].active)
+				continue;
+			printf("[%u] %s\n", s->blocks[i].number, s->blocks[i].text);
+			n++;
+		}
+		if (!n)
+			puts("(no probe blocks)");
+	} else if (is_cmd(line, ".maps")) {
+		if (rt_map_store_print(s->store, NULL, stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
+			puts("(no maps with values)");
+	} else if (is_cmd(line, ".print")) {
+		if (!*arg)
+			fputs("usage: .print @map\n", stderr);
+		else if (rt_map_store_print(s->store, arg, stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
+			printf("%s: (empty or unknown)\n", arg);
+	} else if (is_cmd(line, ".clear")) {
+		if (!*arg)
+			fputs("usage: .clear @map\n", stderr);
+		else if (rt_map_store_clear(s->store, arg) != 0)
+			fprintf(stderr, "no map %s in this session\n", arg);
+	} else if (is_cmd(line, ".detach")) {
+		char *end;
+		unsigned long n = strtoul(arg, &end, 10);
+		bool found = false;
+
+		for (i = 0; *arg && !*end && i < s->nblocks; i++)
+			if (s->blocks[i].active && s->blocks[i].number == n) {
+				s->blocks[i].active = false;
+				found = true;
+				printf("detached [%lu]\n", n);
+			}
+		if (!found)
+			fprintf(stderr, "no probe block '%s' (see .probes)\n", arg);
+	} else if (is_cmd(line, ".run")) {
+		struct et_program *prog = compile(s, NULL, 0, NULL);
+
+		if (prog)
+			run(s, prog);
+		else
+			fputs("nothing to run\n", stderr);
+	} else if (is_cmd(line, ".save")) {
+		cmd_save(s, arg);
+	} else {
+		fprintf(stderr, "unknown command '%s' (.help lists them)\n", line);
+	}
+	fflush(stdout);
+	return true;
+}
+
+/* ---- line editing ---- */
+
+static char **cand_list;
+static size_t cand_next;
+
+static char *cand_generator(const char *text, int state)
+{
+	(void)text;
+	if (state == 0)
+		cand_next = 0;
+	if (!cand_list || !cand_list[cand_next])
+		return NULL;
+	return xstrdup(cand_list[cand_next++]);
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	struct session *s = the_session;
+	char **m;
+	size_t i;
+
+	(void)end;
+	rl_attempted_completion_over = 1; /* no file name completion */
+	cand_list = repl_candidates(rl_line_buffer ? rl_line_buffer : "", start, text,
+				    (const char *const *)s->map_names, s->nmap_names);
+	if (cand_list && cand_list[0] && !cand_list[1]) {
+		size_t n = strlen(cand_list[0]);
+		/* one match: a trailing ':' or an open name needs no space after it */
+		rl_completion_append_character = n && cand_list[0][n - 1] == ':' ? '\0' : ' ';
+	} else {
+		rl_completion_append_character = '\0';
+	}
+	m = rl_completion_matches(text, cand_generator);
+	for (i = 0; cand_list && cand_list[i]; i++)
+		free(cand_list[i]);
+	free(cand_list);
+	cand_list = NULL;
+	return m;
+}
+
+static char *history_file(const struct repl_options *o)
+{
+	const char *home = getenv("HOME");
+	char *p;
+
+	if (o->history_path)
+		return xstrdup(o->history_path);
+	if (!home || !*home)
+		return NULL;
+	p = xrealloc(NULL, strlen(home) + sizeof("/.etrace_history"));
+	sprintf(p, "%s/.etrace_history", home);
+	return p;
+}
+
+int repl_run(const struct repl_options *o)
+{
+	static char word_breaks[] = " \t\n\"\\'`><=;|&{}(),/!+-*%^~[]";
+	struct session s = { .o = o, .next_number = 1 };
+	struct sigaction sa = { 0 }, old_sa;
+	char *pending = NULL, *hist = history_file(o);
+	size_t plen = 0;
+
+	s.store = rt_map_store_new();
+	the_session = &s;
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_sa);
+
+	rl_readline_name = "etrace";
+	rl_attempted_completion_function = complete;
+	rl_completer_word_break_characters = word_breaks;
+	rl_basic_word_break_characters = word_breaks;
+	using_history();
+	stifle_history(1000);
+	if (hist)
+		read_history(hist);
+
+	fprintf(stderr, "etrace %s interactive session: type a probe block, .help for commands, Ctrl-D to leave\n",
+		"0.1.0");
+	for (;;) {
+		char *line = readline(pending ? "...> " : "etrace> ");
+
+		if (!line) {
+			if (pending) { /* Ctrl-D inside an unfinished block: drop it */
+				free(pending);
+				pending = NULL;
+				plen = 0;
+				fputs("\n(unfinished block dropped)\n", stderr);
+				continue;
+			}
+			fputs("\n", stderr);
+			break;
+		}
+		if (!pending) {
+			const char *p = line;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!*p) {
+				free(line);
+				continue;
+			}
+			if (*p == '.') {
+				add_history(line);
+				bool go_on = command(&s, (char *)p);
+				free(line);
+				if (!go_on)
+					break;
+				continue;
+			}
+		}
+		size_t ll = strlen(line);
+		pending = xrealloc(pending, plen + ll + 2);
+		memcpy(pending + plen, line, ll);
+		plen += ll;
+		pending[plen++] = '\n';
+		pending[plen] = 0;
+		free(line);
+		if (incomplete(pending))
+			continue;
+		pending[plen - 1] = 0; /* the block as typed, without the final newline */
+		add_history(pending);
+		run_new_block(&s, pending);
+		free(pending);
+		pending = NULL;
+		plen = 0;
+	}
+
+	if (hist)
+		write_history(hist);
+	free(hist);
+	free(pending);
+	sigaction(SIGINT, &old_sa, NULL);
+	for (unsigned i = 0; i < s.nblocks; i++)
+		free(s.blocks[i].text);
+	free(s.blocks);
+	remember_maps(&s, NULL);
+	rt_map_store_free(s.store);
+	et_program_free(s.last);
+	the_session = NULL;
+	return 0;
+}

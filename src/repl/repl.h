@@ -1,0 +1,33 @@
+/* repl: the interactive session (`etrace` with no program on a terminal, or `etrace -i`).
+ * Reads probe blocks with line editing, history (~/.etrace_history) and Tab completion (libedit); a block
+ * is read until its braces/angles balance, compiled together with the session's earlier blocks and run at
+ * once: its output streams until Ctrl-C (or exit()), which detaches everything, prints the maps like a
+ * one-liner and returns to the prompt. Maps keep their contents from one run to the next while their types
+ * agree (rt_map_store). Dot commands: .help .list .probes .maps .print .clear .detach .save .run .quit.
+ * A compile, load or attach error is shown under the block just typed and the session goes on.
+ * Input: the options below (borrowed). Output: program output on stdout, messages on stderr.
+ * Returns the process exit status (0 after .quit / Ctrl-D; 1 when the terminal cannot be set up). */
+#ifndef ET_REPL_H
+#define ET_REPL_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct repl_options {
+	bool quiet;                    /* no "Attached N probes" */
+	int verbose;
+	bool unsafe;
+	bool no_warnings;
+	bool json;                     /* -f json */
+	const char *history_path;      /* NULL: $HOME/.etrace_history (no history when HOME is unset) */
+	const char *const *positional; /* $1.. for every block */
+	uint32_t npositional;
+};
+
+int repl_run(const struct repl_options *opts);
+
+/* complete.c: the Tab completion candidates for `word`, the text being completed, which starts at
+ * column `start` of `line`; `maps` are the session's map names. Returns a NULL-terminated malloc'ed
+ * array of malloc'ed strings (possibly empty), NULL when memory runs out. */
+char **repl_candidates(const char *line, int start, const char *word, const char *const *maps, uint32_t nmaps);
+
+#endif
