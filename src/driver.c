@@ -10,6 +10,7 @@
 #include "codegen/cg.h"
 #include "etrace.h"
 #include "parser/parse.h"
+#include "repl/repl.h"
 #include "../probes/listing.h"
 #include "runtime/features.h"
 #include "runtime/rt.h"
@@ -56,8 +57,26 @@ static FILE *open_output(const struct et_options *o)
 	return out;
 }
 
+/* -i, or no program on a terminal: the interactive session */
+static int run_session(const struct et_options *o)
+{
+	struct repl_options r = {
+		.quiet = o->quiet,
+		.verbose = o->verbose,
+		.unsafe = o->unsafe,
+		.no_warnings = o->no_warnings,
+		.json = o->format == ET_FORMAT_JSON,
+		.positional = o->positional,
+		.npositional = o->npositional,
+	};
+	return repl_run(&r);
+}
+
 int et_run(const struct et_options *o)
 {
+	if (o->interactive && !o->program_text && !o->script_path && !o->list)
+		return run_session(o);
+
 	struct source_set *sources = source_set_new();
 	struct diag_sink *diag = diag_new(sources);
 	struct arena *arena = arena_new();

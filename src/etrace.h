@@ -34,6 +34,7 @@ struct et_options {
 	const char *list_pattern;       /* -l PATTERN */
 	enum et_format format;          /* -f */
 	enum et_buffering buffering;    /* -B */
+	bool interactive;               /* -i, or no program on a terminal: the interactive session (src/repl) */
 };
 
 int et_run(const struct et_options *opts);

@@ -12,6 +12,7 @@ static const char usage_text[] =
 	"usage: etrace [options] FILE [ARG...]\n"
 	"       etrace [options] -e 'PROGRAM' [ARG...]\n"
 	"       etrace [options] - [ARG...]        (program on standard input)\n"
+	"       etrace [-i]                        (interactive session)\n"
 	"\n"
 	"options:\n"
 	"  -e PROGRAM      run PROGRAM (a script given on the command line)\n"
@@ -21,6 +22,7 @@ static const char usage_text[] =
 	"  -p PID          trace process PID only; exit when it exits\n"
 	"  -c 'CMD'        run CMD, trace it, exit when it ends (cpid is its pid)\n"
 	"  -l [PATTERN]    list probes matching PATTERN\n"
+	"  -i              interactive session (the default with no program on a terminal)\n"
 	"  -f text|json    output format (default text)\n"
 	"  -B line|full|none  output buffering (default line)\n"
 	"  --unsafe        allow system(), signal() and other actions that change the system\n"
@@ -62,7 +64,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	/* options may follow the script, as with bpftrace; `--` ends them (for arguments like -1) */
-	while ((c = getopt_long(argc, argv, "e:o:qvp:c:lf:B:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:o:qvp:c:lif:B:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			o.program_text = optarg;
@@ -90,6 +92,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			o.list = true;
+			break;
+		case 'i':
+			o.interactive = true;
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
@@ -153,12 +158,15 @@ int main(int argc, char **argv)
 			else
 				o.list_pattern = argv[rest++];
 		}
-	} else if (!o.program_text && !o.info) {
-		if (rest >= argc) {
+	} else if (!o.program_text && !o.info && !o.interactive) {
+		if (rest < argc) {
+			o.script_path = argv[rest++];
+		} else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+			o.interactive = true; /* no program on a terminal: the interactive session */
+		} else {
 			fputs(usage_text, stderr);
 			return ET_EXIT_USAGE;
 		}
-		o.script_path = argv[rest++];
 	}
 	o.positional = (const char *const *)&argv[rest];
 	o.npositional = (uint32_t)(argc - rest);
