@@ -85,7 +85,7 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 	LLVMPositionBuilderAtEnd(B, ok);
 	LLVMBuildStore(B, cg_i64(cg, (uint64_t)c->event), rec);
 	LLVMValueRef payload = cg_gep(cg, rec, 8);
-	cg_memzero(cg, payload, psize);
+	cg_memzero8(cg, payload, psize); /* ring buffer records are 8-byte aligned */
 	switch (ev->kind) {
 	case ET_EV_PRINTF:
 	case ET_EV_SYSTEM:
