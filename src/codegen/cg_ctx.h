@@ -24,6 +24,7 @@
 #include <llvm-c/TargetMachine.h>
 
 struct et_type;
+struct arch_usdt_arg;
 
 struct cg_ctx {
 	LLVMContextRef ctx;
@@ -135,6 +136,10 @@ LLVMValueRef cg_send_signal(struct cg_ctx *cg, LLVMValueRef sig);
 /* probe_read_{kernel,user}[_str](dst, size, src) */
 LLVMValueRef cg_probe_read(struct cg_ctx *cg, bool user, bool str, LLVMValueRef dst, uint32_t size,
 			   LLVMValueRef src);
+
+/* ---- USDT (cg_usdt.c) ---- */
+/* The value of a USDT argument (probes/arch/arch.h) as an i64, from the pt_regs context `ctx`. */
+LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_usdt_arg *a);
 
 /* ---- emit (cg_emit.c) ---- */
 /* Finalize debug info, verify the module, optimise (default<O2>), emit an ELF object.

@@ -4,7 +4,10 @@
  * and sends one ring buffer record per syscall (failed reserves counted in a per-CPU array). The object
  * is emitted to memory, opened with bpf_object__open_mem and loaded (root only: exit 77 otherwise);
  * the program must carry BTF (btf_id != 0). Then it attaches, calls getppid() 1000 times under a
- * unique comm and checks the summed per-CPU count and the ring buffer records. */
+ * unique comm and checks the summed per-CPU count and the ring buffer records.
+ * A second object checks USDT argument lowering (cg_usdt_arg) for real: a uprobe on a function of this
+ * test reads its arguments through USDT specs (registers, constants, memory with base/index/scale) and
+ * stores them in an array map, compared with the values the function was called with. */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "../../probes/arch/arch.h"
 #include "../../src/codegen/cg_ctx.h"
 #include "../../src/sema/types.h"
 
@@ -101,6 +105,91 @@ static int build(void **elf, size_t *size)
 		fprintf(stderr, "emit: %s\n", cg->error ? cg->error : "?");
 	cg_ctx_free(cg);
 	return err;
+}
+
+/* ---- USDT argument specs read by a uprobe on cg_usdt_target ---- */
+static const char *const usdt_specs[] = {
+    "-4@%edi", "8@%rsi", "-1@%sil", "4@$7", "8@(%rdx)", "8@8(%rdx)", "-8@(%rdx,%rcx,8)", "2@%cx",
+};
+#define NUSDT (sizeof(usdt_specs) / sizeof(usdt_specs[0]))
+
+__attribute__((noinline)) long cg_usdt_target(int a, long b, long *p, long idx);
+__attribute__((noinline)) long cg_usdt_target(int a, long b, long *p, long idx)
+{
+	__asm__ volatile("" ::: "memory");
+	return a + b + p[idx];
+}
+
+static int build_usdt(void **elf, size_t *size)
+{
+	struct cg_ctx *cg = cg_ctx_new("test_cg_usdt");
+	if (!cg)
+		return -errno;
+	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
+	LLVMValueRef out = cg_map_define(cg, "usdt_out", BPF_MAP_TYPE_ARRAY, cg_di_type(cg, &u32), cg_di_type(cg, &u64),
+					 NUSDT);
+	cg_license(cg, "GPL");
+	cg_func_begin(cg, "usdt_args", "uprobe", 1);
+	LLVMValueRef key = cg_alloca(cg, cg->t_i32, "key"), val = cg_alloca(cg, cg->t_i64, "val");
+	for (uint32_t i = 0; i < NUSDT; i++) {
+		struct arch_usdt_arg a;
+		if (arch_usdt_arg_parse(usdt_specs[i], &a)) {
+			cg_ctx_free(cg);
+			return -EINVAL;
+		}
+		cg_set_loc(cg, 2 + i, 1);
+		LLVMBuildStore(cg->b, cg_usdt_arg(cg, cg->fn_ctx, &a), val);
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i32, i, 0), key);
+		cg_map_update(cg, out, key, val, BPF_ANY);
+	}
+	cg_func_end(cg);
+	int err = cg_emit(cg, elf, size, NULL);
+	if (err)
+		fprintf(stderr, "emit: %s\n", cg->error ? cg->error : "?");
+	cg_ctx_free(cg);
+	return err;
+}
+
+static void run_usdt(void)
+{
+	void *elf = NULL;
+	size_t size = 0;
+	int err = build_usdt(&elf, &size);
+	CHECK(err == 0, "USDT object: %d", err);
+	if (err)
+		return;
+	struct bpf_object *obj = bpf_object__open_mem(elf, size, NULL);
+	CHECK(obj != NULL, "USDT open_mem: %s", strerror(errno));
+	if (!obj || (err = bpf_object__load(obj)) != 0) {
+		CHECK(obj == NULL, "USDT load: %d", err);
+		bpf_object__close(obj);
+		free(elf);
+		return;
+	}
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "usdt_args");
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "cg_usdt_target");
+	struct bpf_link *link = prog ? bpf_program__attach_uprobe_opts(prog, getpid(), "/proc/self/exe", 0, &uo) : NULL;
+	if (!link) {
+		printf("note: uprobe attach failed (%s); USDT values not checked\n", strerror(errno));
+	} else {
+		long arr[2] = {0x1122334455667788L, -42};
+		long (*volatile fn)(int, long, long *, long) = cg_usdt_target;
+		long b = 0x1234567890ABL;
+		fn(-5, b, arr, 1);
+		bpf_link__destroy(link);
+		const int64_t want[NUSDT] = {-5, b, (int8_t)(b & 0xff), 7, arr[0], arr[1], arr[1], 1};
+		int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "usdt_out"));
+		int before = failures;
+		for (uint32_t i = 0; i < NUSDT; i++) {
+			int64_t got = 0;
+			CHECK(bpf_map_lookup_elem(fd, &i, &got) == 0 && got == want[i], "USDT %s: got %lld, want %lld",
+			      usdt_specs[i], (long long)got, (long long)want[i]);
+		}
+		if (failures == before)
+			printf("ok: %zu USDT argument specs read by a uprobe\n", NUSDT);
+	}
+	bpf_object__close(obj);
+	free(elf);
 }
 
 static long records_ours;
@@ -219,6 +308,7 @@ int main(void)
 	CHECK(records_ours > 0 && (uint64_t)records_ours + nlost >= CALLS, "records %ld, lost %llu", records_ours,
 	      (unsigned long long)nlost);
 	ring_buffer__free(rb);
+	run_usdt();
 out_obj:
 	bpf_object__close(obj);
 out_elf:
