@@ -51,9 +51,12 @@ struct session {
 
 static struct session *the_session; /* for the completion callback */
 
+static volatile sig_atomic_t interrupted;
+
 static void on_sigint(int sig)
 {
 	(void)sig;
+	interrupted = 1;
 }
 
 static void *xrealloc(void *p, size_t n)
@@ -483,6 +486,7 @@ int repl_run(const struct repl_options *o)
 	sigaction(SIGINT, &sa, &old_sa);
 
 	rl_readline_name = "etrace";
+	rl_catch_signals = 0; /* our handler: Ctrl-C at the prompt drops the line, not the session */
 	rl_attempted_completion_function = complete;
 	rl_completer_word_break_characters = word_breaks;
 	rl_basic_word_break_characters = word_breaks;
@@ -494,8 +498,17 @@ int repl_run(const struct repl_options *o)
 	fprintf(stderr, "etrace %s interactive session: type a probe block, .help for commands, Ctrl-D to leave\n",
 		"0.1.0");
 	for (;;) {
+		interrupted = 0;
 		char *line = readline(pending ? "...> " : "etrace> ");
 
+		if (!line && interrupted) {
+			/* Ctrl-C at the prompt: drop what was being typed and prompt again */
+			free(pending);
+			pending = NULL;
+			plen = 0;
+			fputs("\n", stderr);
+			continue;
+		}
 		if (!line) {
 			if (pending) { /* Ctrl-D inside an unfinished block: drop it */
 				free(pending);
