@@ -1,0 +1,165 @@
+# The interactive session driven through a pseudo-terminal (python3's pty): a one-liner is attached at once,
+# events fire, Ctrl-C prints its map and returns to the prompt; a second block reads the map the first one
+# fills (maps persist across runs); .maps .print .clear .probes .detach .save .help; a syntax error and a
+# type error mid-session show a caret under the typed block and the session goes on; a block spread over
+# several lines; Tab completion; Ctrl-C at the prompt; history saved in $HOME/.etrace_history; Ctrl-D leaves.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_tracepoint syscalls/sys_enter_getppid
+command -v python3 >/dev/null || skip "needs python3 for the pseudo-terminal"
+loop=$(build_prog getppid_loop etr_repl)
+mkdir -p "$TMP/home"
+snapshot_bpf
+
+python3 - "$ETRACE" "$loop" "$TMP/home" "$TMP/saved.et" <<'PYEOF' >"$TMP/session.log" 2>&1
+import os, pty, re, select, subprocess, sys, time
+etrace, loop, home, saved = sys.argv[1:5]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["HOME"] = home
+    os.environ["TERM"] = "dumb"
+    os.execv(etrace, ["etrace"])   # no program, on a terminal: the session
+
+buf = ""
+def read_until(pattern, timeout=15):
+    """read the terminal until `pattern` (a regex) appears in the new text; return that text"""
+    global buf
+    end = time.time() + timeout
+    while time.time() < end:
+        m = re.search(pattern, buf, re.S)
+        if m:
+            got, buf = buf[:m.end()], buf[m.end():]
+            return got
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                buf += os.read(fd, 65536).decode(errors="replace").replace("\r", "")
+            except OSError:
+                break
+    print("TIMEOUT waiting for %r; got:\n%s" % (pattern, buf))
+    sys.exit(1)
+checks = 0
+def check(desc, cond):
+    global checks
+    checks += 1
+    print(("ok: " if cond else "FAIL: ") + desc)
+    if not cond:
+        sys.exit(1)
+def drain(seconds=0.5):
+    """forget everything the terminal shows for a moment (redraws after editing keys)"""
+    global buf
+    end = time.time() + seconds
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                break
+    buf = ""
+def typed(line):
+    os.write(fd, line.encode() + b"\n")
+
+read_until(r"etrace> ")
+# 1. a one-liner: attached at once; events; Ctrl-C prints the map and returns to the prompt
+typed('tracepoint:syscalls:sys_enter_getppid /comm == "etr_repl"/ { @calls[comm] = count(); }')
+read_until(r"Attached 1 probe\n")
+subprocess.run([loop, "500"], check=True)
+time.sleep(0.3)
+os.write(fd, b"\x03")
+out = read_until(r"etrace> ")
+check("Ctrl-C prints the map: @calls[etr_repl]: 500", re.search(r"^@calls\[etr_repl\]: 500$", out, re.M) is not None)
+
+# 2. a second block reading the map the first one fills (both attached; the count goes on from 500)
+typed('tracepoint:syscalls:sys_enter_getppid /comm == "etr_repl"/ { @seen = max(pid); }')
+read_until(r"Attached 2 probes\n")
+p = subprocess.Popen([loop, "300"]); p.wait()
+time.sleep(0.3)
+os.write(fd, b"\x03")
+out = read_until(r"etrace> ")
+check("maps persist across runs: @calls[etr_repl]: 800", re.search(r"^@calls\[etr_repl\]: 800$", out, re.M) is not None)
+check("the second block's map: @seen is the loop's pid", re.search(r"^@seen: %d$" % p.pid, out, re.M) is not None)
+
+# 3. a begin-only block runs once on its own and can print the session's maps
+typed("BEGIN { print(@calls); printf(\"one-shot\\n\"); }")
+out = read_until(r"etrace> ")
+check("BEGIN block: attached alone, printed @calls and its text",
+      "Attached 1 probe\n" in out and "@calls[etr_repl]: 800" in out and "one-shot" in out)
+
+# 4. commands
+typed(".maps")
+out = read_until(r"etrace> ")
+check(".maps lists both maps", "@calls[etr_repl]: 800" in out and re.search(r"^@seen: \d+$", out, re.M) is not None)
+typed(".print @seen")
+out = read_until(r"etrace> ")
+check(".print @seen prints only @seen", "@seen:" in out and "@calls" not in out)
+typed(".probes")
+out = read_until(r"etrace> ")
+check(".probes lists blocks [1] and [2]", "[1] tracepoint:syscalls:sys_enter_getppid" in out and "[2] " in out)
+typed(".clear @calls")
+read_until(r"etrace> ")
+typed(".maps")
+out = read_until(r"etrace> ")
+check(".clear @calls empties it", "@calls" not in out and "@seen" in out)
+
+# 5. errors mid-session: a caret under the typed block, and the session goes on
+typed("BEGIN { @x = 1 +; }")
+out = read_until(r"etrace> ")
+check("syntax error: located in the typed block, with the line and a caret",
+      re.search(r"<\d+>:1:17: error: .*\nBEGIN \{ @x = 1 \+; \}\n {16}\^", out) is not None)
+typed('tracepoint:syscalls:sys_enter_getppid { @calls[comm] = "str"; }')
+out = read_until(r"etrace> ")
+check("type clash with an earlier block's map: an error, nothing attached",
+      "error" in out and "Attached" not in out)
+
+# 6. a block over several lines (continued until the braces balance)
+typed("BEGIN {")
+read_until(r"\.\.\.> ")
+typed('  printf("multi %d\\n", 6 * 7);')
+read_until(r"\.\.\.> ")
+typed("}")
+out = read_until(r"etrace> ")
+check("a block typed over three lines runs", "multi 42" in out)
+
+# 7. .detach 2, then a run attaches only block 1 (and the new one)
+typed(".detach 2")
+read_until(r"etrace> ")
+typed(".probes")
+out = read_until(r"etrace> ")
+check(".detach 2 removes block 2", "[1] " in out and "[2] " not in out)
+typed(".save " + saved)
+read_until(r"etrace> ")
+check(".save writes a script with a shebang and block 1",
+      open(saved).read().startswith("#!/usr/bin/env etrace") and "@calls[comm] = count()" in open(saved).read())
+
+# 8. Tab completion: a tracepoint event, a map name
+os.write(fd, b"tracepoint:sched:sched_proc\t")
+read_until(r"sched_process_")    # (read_until fails the test when this never shows)
+os.write(fd, b"\x15")            # erase the line (Ctrl-U)
+drain()
+os.write(fd, b"BEGIN { print(@se\t")
+read_until(r"@seen")
+check("Tab completes a tracepoint event (sched_proc -> sched_process_) and a map name (@se -> @seen)", True)
+os.write(fd, b"\x15\n")
+drain()
+
+# 9. Ctrl-C at the prompt does not end the session
+os.write(fd, b"\x03")
+time.sleep(0.3)
+typed(".help")
+out = read_until(r"\.quit.*etrace> ")
+check("Ctrl-C at the prompt keeps the session; .help answers", ".detach N" in out)
+
+# 10. Ctrl-D leaves with status 0; the history is saved
+os.write(fd, b"\x04")
+_, status = os.waitpid(pid, 0)
+check("Ctrl-D: exit status 0", os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
+hist = open(os.path.join(home, ".etrace_history"), errors="replace").read()
+check("history in $HOME/.etrace_history", "sys_enter_getppid" in hist and ".maps" in hist)
+print("session checks: %d" % checks)
+PYEOF
+status=$?
+cat "$TMP/session.log"
+check "interactive session through a pseudo-terminal" test $status = 0
+check "nothing left behind" nothing_left_behind
+finish
