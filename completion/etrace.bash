@@ -1,0 +1,68 @@
+# bash completion for etrace: options, option arguments (-f, -B, files), and probe names for -l and inside
+# -e programs (from `etrace -l PATTERN`, which needs root to read tracefs; nothing is offered otherwise).
+# Installed as share/bash-completion/completions/etrace.
+
+_etrace_probes()
+{
+	# $1: the word so far, possibly "provider:cat:ev"; prints matching probe names
+	local cur=$1 providers="BEGIN END begin end tracepoint: rawtracepoint: profile: interval: software: kprobe: kretprobe: uprobe: uretprobe: usdt: fentry: fexit: hardware:"
+	if [[ $cur != *:* ]]; then
+		compgen -W "$providers" -- "$cur"
+		return
+	fi
+	etrace -l "${cur}*" 2>/dev/null | head -n 2000
+}
+
+_etrace()
+{
+	local cur prev words cword
+	if declare -F _init_completion >/dev/null; then
+		_init_completion -n : || return
+	else
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD-1]}
+	fi
+
+	case $prev in
+	-f)
+		COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		return
+		;;
+	-B)
+		COMPREPLY=($(compgen -W "line full none" -- "$cur"))
+		return
+		;;
+	-o | --emit-elf)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	-p)
+		COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
+		return
+		;;
+	-c)
+		COMPREPLY=($(compgen -c -- "$cur"))
+		return
+		;;
+	-l)
+		COMPREPLY=($(_etrace_probes "$cur"))
+		declare -F __ltrim_colon_completions >/dev/null && __ltrim_colon_completions "$cur"
+		return
+		;;
+	-e)
+		# the program is one word; complete the probe it starts with
+		COMPREPLY=($(_etrace_probes "$cur"))
+		declare -F __ltrim_colon_completions >/dev/null && __ltrim_colon_completions "$cur"
+		return
+		;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "-e -o -q -v -p -c -l -i -f -B -h -V --help --version --unsafe --no-warnings
+			--dump-ast --emit-elf --info" -- "$cur"))
+		return
+	fi
+	# a script file (examples are .et; bpftrace scripts .bt)
+	COMPREPLY=($(compgen -f -X '!*.@(et|bt)' -- "$cur") $(compgen -d -- "$cur"))
+}
+complete -F _etrace etrace
