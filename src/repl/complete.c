@@ -74,6 +74,46 @@ static void add_dir(struct cands *c, const char *sub, const char *part, const ch
 	closedir(d);
 }
 
+/* Every event of every tracepoint category starting with `part` (raw tracepoints are named like them). */
+static void add_all_events(struct cands *c, const char *part, const char *prefix)
+{
+	const char *root = tracefs_root();
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+
+	if (!root)
+		return;
+	snprintf(path, sizeof(path), "%s/events", root);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && e->d_type == DT_DIR)
+			add_dir(c, e->d_name, part, prefix, "");
+	closedir(d);
+}
+
+/* Kernel functions (text symbols of /proc/kallsyms) starting with `part`, at most `max` of them. */
+static void add_kernel_functions(struct cands *c, const char *part, const char *prefix, size_t max)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], name[256], type;
+	size_t n = 0;
+
+	if (!f)
+		return;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %c %255s", &type, name) != 2 || (type != 't' && type != 'T'))
+			continue;
+		if (strchr(name, '.') || !starts(name, part))
+			continue;
+		add(c, prefix, name, "");
+		n++;
+	}
+	fclose(f);
+}
+
 static const char *const commands[] = {
 	".help", ".list", ".probes", ".maps", ".print", ".clear", ".detach", ".save", ".run", ".quit", NULL,
 };
@@ -141,12 +181,16 @@ char **repl_candidates(const char *line, int start, const char *word, const char
 					add_dir(&c, cat, colon2 + 1, pre, "");
 				}
 			} else if (p && strcmp(p->name, "rawtracepoint") == 0) {
-				/* raw tracepoints are named like the tracepoint events: offer every event */
 				char pre[80];
 
 				snprintf(pre, sizeof(pre), "%s:", prov);
-				add_dir(&c, "sched", colon + 1, pre, "");
-				add_dir(&c, "raw_syscalls", colon + 1, pre, "");
+				add_all_events(&c, colon + 1, pre);
+			} else if (p && (strcmp(p->name, "kprobe") == 0 || strcmp(p->name, "kretprobe") == 0 ||
+					 strcmp(p->name, "fentry") == 0 || strcmp(p->name, "fexit") == 0)) {
+				char pre[80];
+
+				snprintf(pre, sizeof(pre), "%s:", prov);
+				add_kernel_functions(&c, colon + 1, pre, 5000);
 			}
 		}
 	} else {
