@@ -4,6 +4,38 @@
 #include "../sema/types.h"
 #include "rt_int.h"
 
+/* The length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629: no overlongs, no surrogates), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* Bytes that are not UTF-8 (a kernel string may hold anything) are written as \u00XX, their Latin-1
+ * reading, so that every line stays valid JSON. */
 void rt_json_string(struct rt_str *o, const char *s, size_t n)
 {
 	size_t i;
@@ -19,10 +51,20 @@ void rt_json_string(struct rt_str *o, const char *s, size_t n)
 		case '\t': rt_str_puts(o, "\\t"); break;
 		case '\r': rt_str_puts(o, "\\r"); break;
 		default:
-			if (c < 0x20)
+			if (c < 0x20) {
 				rt_str_printf(o, "\\u%04x", c);
-			else
+			} else if (c < 0x80) {
 				rt_str_putc(o, (char)c);
+			} else {
+				size_t len = utf8_len((const unsigned char *)s + i, n - i);
+
+				if (len) {
+					rt_str_putn(o, s + i, len);
+					i += len - 1;
+				} else {
+					rt_str_printf(o, "\\u%04x", c);
+				}
+			}
 		}
 	}
 	rt_str_putc(o, '"');
