@@ -147,6 +147,11 @@ check "-q -o FILE: the file holds printf and the map, no attached_probes" jcheck
 run_etrace --unsafe -f json -e 'BEGIN { system("echo hi %d", 3); exit(); }'
 check "system(): {\"type\": \"syscall\", \"data\": \"hi 3\\n\"}" jcheck "$ET_OUT" 'of("syscall") == ["hi 3\n"]'
 
+# ---- 3b. bytes that are not UTF-8 become \u00XX (every line stays valid JSON); UTF-8 passes through ----
+run_etrace -q -f json -e 'BEGIN { printf("a\xffb \xc3\xa9 \x01\n"); exit(); }'
+check "non-UTF-8 byte escaped, UTF-8 kept: \"a\\u00ffb \u00e9 \\u0001\\n\"" jcheck "$ET_OUT" \
+	'of("printf") == ["a\u00ffb \u00e9 \u0001\n"]' && check "... and the é is raw UTF-8 in the output" grep -q 'é' "$ET_OUT"
+
 # ---- 4. a tracepoint program: counts keyed by comm and a join() of execve's argv ----
 require_tracepoint syscalls/sys_enter_execve
 loop=$(build_prog getppid_loop etr_jsonloop)
