@@ -127,6 +127,11 @@ read_until(r"etrace> ")
 typed(".probes")
 out = read_until(r"etrace> ")
 check(".detach 2 removes block 2", "[1] " in out and "[2] " not in out)
+# a map whose type changes (its block is detached) starts empty instead of restoring the old values
+typed('BEGIN { @seen = "text"; }')
+out = read_until(r"etrace> ")
+check("@seen reused as a string after .detach: a new empty map, no error",
+      re.search(r"^@seen: text$", out, re.M) is not None and "error" not in out)
 typed(".save " + saved)
 read_until(r"etrace> ")
 check(".save writes a script with a shebang and block 1",
