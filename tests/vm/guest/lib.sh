@@ -20,3 +20,10 @@ map_value() { # map_value FILE '@name' or '@name[key]'
 	line=$(grep -F -- "$2: " "$1" | head -n1)
 	echo "${line#"$2": }"
 }
+# Skip unless etrace compiles PROBE (through sema and codegen, nothing loaded): the reason shown is
+# etrace's own ("this kernel cannot run ...", "etrace does not handle ... yet").
+require_etrace_probe() { # require_etrace_probe 'kprobe:vfs_read'
+	if ! "$ETRACE" --emit-elf "$TMP/probe-check.o" -e "$1 { @ = count(); }" >"$TMP/probe-check.err" 2>&1; then
+		skip "etrace cannot compile $1 here: $(grep -m1 'error:' "$TMP/probe-check.err" | sed 's/^.*error: //')"
+	fi
+}
