@@ -60,6 +60,9 @@ struct sema_probe_ctx {
 	uint32_t loop_depth;
 };
 
+struct btf_types;
+struct cdef;
+
 struct sema {
 	const struct sema_options *opts;
 	struct arena *arena;
@@ -76,6 +79,8 @@ struct sema {
 	struct sema_probe_ctx *probe;
 	/* common types */
 	struct et_type *t_void, *t_none, *t_i64, *t_u64, *t_bool;
+	struct btf_types *btf;       /* kernel types, made on first use (sema_btf.c) */
+	struct cdef *cdefs;          /* the script's C struct definitions (cdefs.c) */
 };
 
 /* Diagnostics (no-ops in the quiet pass). sema_hint attaches to the last reported diagnostic. */
@@ -110,6 +115,26 @@ void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k);
 struct et_type *sema_positional_string(struct sema *s, struct ast_node *n);
 /* Annotate an AST_MAP used whole (print(@m), clear(@m), for loops): returns the map index or -1. */
 int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned);
+
+/* Kernel types and script C definitions (sema_btf.c, cdefs.c). */
+struct btf_types *sema_btf(struct sema *s);
+/* curtask: `struct task_struct *` from BTF, uint64 without BTF. */
+struct et_type *sema_curtask_type(struct sema *s);
+/* A type by name ("struct sock", a typedef): the script's definitions first, then BTF; reports and
+ * returns NULL when unknown. */
+struct et_type *sema_named_type(struct sema *s, const char *name, struct et_loc loc);
+/* `elem` with `depth` levels of pointer (a completed struct is pointed to through a stub). */
+struct et_type *sema_pointer_to(struct sema *s, struct et_type *elem, uint32_t depth);
+/* The struct with its fields for a BTF stub (reports and returns NULL on failure). */
+struct et_type *sema_deref_struct(struct sema *s, struct et_type *t, struct et_loc loc);
+/* Typed arguments of a fentry/fexit/rawtracepoint probe from BTF: an ET_STRUCT "args" with one field per
+ * parameter at 8 * i; *ret the return type (fentry/fexit; NULL for void), *nparams the count.
+ * Reports and returns NULL on failure. */
+struct et_type *sema_btf_args(struct sema *s, const struct et_probe_desc *d, struct et_loc loc,
+			      struct et_type **ret, uint32_t *nparams);
+/* The script's C definitions: register one AST_C_DEF (errors reported), look one up by name. */
+void sema_cdef_item(struct sema *s, struct ast_node *n);
+struct et_type *sema_cdef_find(struct sema *s, const char *name);
 
 /* Builtins (builtins.c). */
 struct et_type *sema_ident(struct sema *s, struct ast_node *n);

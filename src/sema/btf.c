@@ -1,0 +1,551 @@
+/* btf: kernel types from BTF, converted lazily into et_types. See btf.h.
+ *
+ * Design: libbpf parses the BTF blobs (vmlinux first, modules on demand); this file only walks them.
+ * One conversion cache per compilation maps (module, id) to the completed et_type of a struct/union so
+ * that a struct touched twice is converted once. Pointers never point at a cached completed struct:
+ * their elem is a fresh stub, which keeps every et_type graph acyclic (task_struct reaches itself
+ * through real_parent). */
+#include "btf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "../support/arena.h"
+#include "types.h"
+
+#define BTF_MAX_MODULES 64
+#define BTF_CACHE_BUCKETS 256
+#define BTF_MAX_DEPTH 32
+
+/* process-wide: index 0 is vmlinux, the others are modules (split BTF over vmlinux) */
+static struct btf *g_btf[BTF_MAX_MODULES];
+static uint32_t g_nbtf;
+static bool g_modules_loaded;
+static int g_load_err;
+
+struct btf_cache_entry {
+	uint32_t key;
+	struct et_type *type;
+	struct btf_cache_entry *next;
+};
+
+struct btf_types {
+	struct arena *a;
+	struct btf *fixed; /* a caller's BTF (tests), else NULL: the process-wide ones */
+	struct btf_cache_entry *buckets[BTF_CACHE_BUCKETS];
+};
+
+const struct btf *btf_vmlinux(void)
+{
+	if (!g_nbtf && !g_load_err) {
+		struct btf *b = btf__load_vmlinux_btf();
+
+		if (!b)
+			g_load_err = errno ? -errno : -ENOENT;
+		else
+			g_btf[g_nbtf++] = b;
+	}
+	if (!g_nbtf) {
+		errno = -g_load_err;
+		return NULL;
+	}
+	return g_btf[0];
+}
+
+static void load_modules(void)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (g_modules_loaded || !btf_vmlinux())
+		return;
+	g_modules_loaded = true;
+	d = opendir("/sys/kernel/btf");
+	if (!d)
+		return;
+	while ((e = readdir(d)) && g_nbtf < BTF_MAX_MODULES) {
+		struct btf *m;
+
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "vmlinux") == 0)
+			continue;
+		m = btf__load_module_btf(e->d_name, g_btf[0]);
+		if (m)
+			g_btf[g_nbtf++] = m;
+	}
+	closedir(d);
+}
+
+void btf_unload(void)
+{
+	for (uint32_t i = g_nbtf; i-- > 0;)
+		btf__free(g_btf[i]);
+	g_nbtf = 0;
+	g_modules_loaded = false;
+	g_load_err = 0;
+}
+
+struct btf_types *btf_types_new(struct arena *a)
+{
+	struct btf_types *bt = arena_alloc(a, sizeof(*bt));
+
+	memset(bt, 0, sizeof(*bt));
+	bt->a = a;
+	return bt;
+}
+
+struct btf_types *btf_types_new_from(struct arena *a, struct btf *b)
+{
+	struct btf_types *bt = btf_types_new(a);
+
+	bt->fixed = b;
+	return bt;
+}
+
+static struct btf *btf_of(struct btf_types *bt, uint32_t mod)
+{
+	if (bt->fixed)
+		return mod == 0 ? bt->fixed : NULL;
+	if (mod == 0)
+		return (struct btf *)btf_vmlinux();
+	return mod < g_nbtf ? g_btf[mod] : NULL;
+}
+
+int btf_available(struct btf_types *bt)
+{
+	return btf_of(bt, 0) ? 0 : -errno;
+}
+
+/* ---- conversion ---- */
+
+static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, int depth);
+
+/* Skip typedefs and qualifiers; *user is set when a `user` type tag is crossed. */
+static uint32_t skip_mods(const struct btf *b, uint32_t id, bool *user, const char **typedef_name)
+{
+	for (int i = 0; i < 64 && id; i++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+
+		if (!t)
+			return 0;
+		switch (btf_kind(t)) {
+		case BTF_KIND_TYPEDEF:
+			if (typedef_name && !*typedef_name)
+				*typedef_name = btf__name_by_offset(b, t->name_off);
+			id = t->type;
+			break;
+		case BTF_KIND_TYPE_TAG:
+			if (user && strcmp(btf__name_by_offset(b, t->name_off), "user") == 0)
+				*user = true;
+			id = t->type;
+			break;
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_DECL_TAG:
+			id = t->type;
+			break;
+		default:
+			return id;
+		}
+	}
+	return id;
+}
+
+static const char *struct_name(struct btf_types *bt, const struct btf *b, const struct btf_type *t)
+{
+	const char *n = btf__name_by_offset(b, t->name_off);
+	const char *kw = btf_is_union(t) ? "union " : "struct ";
+	size_t kl = strlen(kw), nl = n ? strlen(n) : 0;
+	char *s = arena_alloc(bt->a, kl + nl + 1);
+
+	memcpy(s, kw, kl);
+	if (nl)
+		memcpy(s + kl, n, nl);
+	s[kl + nl] = 0;
+	return s;
+}
+
+static struct et_type *stub(struct btf_types *bt, uint32_t mod, uint32_t id, const struct btf_type *t)
+{
+	struct et_type *s = type_new(bt->a, ET_STRUCT, t->size);
+
+	s->name = struct_name(bt, btf_of(bt, mod), t);
+	s->btf_id = (mod << 24) | id;
+	return s;
+}
+
+static struct et_type **cache_slot(struct btf_types *bt, uint32_t key)
+{
+	struct btf_cache_entry *e;
+
+	for (e = bt->buckets[key % BTF_CACHE_BUCKETS]; e; e = e->next)
+		if (e->key == key)
+			return &e->type;
+	e = arena_alloc(bt->a, sizeof(*e));
+	e->key = key;
+	e->type = NULL;
+	e->next = bt->buckets[key % BTF_CACHE_BUCKETS];
+	bt->buckets[key % BTF_CACHE_BUCKETS] = e;
+	return &e->type;
+}
+
+struct member_list {
+	struct et_field *f;
+	uint32_t n, cap;
+};
+
+static void member_push(struct btf_types *bt, struct member_list *l, struct et_field f)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 16;
+
+		l->f = arena_grow(bt->a, l->f, l->cap, cap, sizeof(*l->f));
+		l->cap = cap;
+	}
+	l->f[l->n++] = f;
+}
+
+/* Append the members of struct/union `t` at byte offset `base` (anonymous members flattened). */
+static void add_members(struct btf_types *bt, uint32_t mod, const struct btf_type *t, uint32_t base_bits,
+			struct member_list *l, int depth)
+{
+	const struct btf *b = btf_of(bt, mod);
+	const struct btf_member *m = btf_members(t);
+	uint16_t vlen = btf_vlen(t);
+
+	for (uint16_t i = 0; i < vlen; i++, m++) {
+		const char *name = btf__name_by_offset(b, m->name_off);
+		uint32_t bits = base_bits + btf_member_bit_offset(t, i);
+		uint32_t bsize = btf_member_bitfield_size(t, i);
+		struct et_field f = {0};
+
+		if (!name || !*name) {
+			uint32_t id = skip_mods(b, m->type, NULL, NULL);
+			const struct btf_type *mt = btf__type_by_id(b, id);
+
+			if (mt && btf_is_composite(mt) && depth < BTF_MAX_DEPTH)
+				add_members(bt, mod, mt, bits, l, depth + 1);
+			continue;
+		}
+		f.name = name;
+		f.type = convert(bt, mod, m->type, depth + 1);
+		if (!f.type)
+			continue;
+		if (bsize) {
+			uint32_t unit = f.type->size ? f.type->size : 1;
+
+			f.offset = bits / 8 / unit * unit;
+			f.bit_offset = bits - f.offset * 8;
+			if (f.bit_offset + bsize > unit * 8) { /* straddles its unit: read from its first byte */
+				f.offset = bits / 8;
+				f.bit_offset = bits % 8;
+			}
+			f.bit_size = bsize;
+		} else {
+			f.offset = bits / 8;
+		}
+		member_push(bt, l, f);
+	}
+}
+
+static struct et_type *complete_id(struct btf_types *bt, uint32_t mod, uint32_t id, int depth)
+{
+	const struct btf *b = btf_of(bt, mod);
+	const struct btf_type *t = b ? btf__type_by_id(b, id) : NULL;
+	struct et_type **slot, *s;
+	struct member_list l = {0};
+
+	if (!t || !btf_is_composite(t)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	slot = cache_slot(bt, (mod << 24) | id);
+	if (*slot)
+		return *slot;
+	s = stub(bt, mod, id, t);
+	*slot = s; /* an embedded member of the same type cannot exist; guards against broken BTF */
+	add_members(bt, mod, t, 0, &l, depth);
+	s->fields = l.f;
+	s->nfields = l.n;
+	return s;
+}
+
+static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, int depth)
+{
+	const struct btf *b = btf_of(bt, mod);
+	const char *tdname = NULL;
+	const struct btf_type *t;
+	struct et_type *r;
+
+	if (depth > BTF_MAX_DEPTH) {
+		errno = ELOOP;
+		return NULL;
+	}
+	id = skip_mods(b, id, NULL, &tdname);
+	if (!id)
+		return type_new(bt->a, ET_VOID, 0);
+	t = btf__type_by_id(b, id);
+	if (!t) {
+		errno = ENOENT;
+		return NULL;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: {
+		uint32_t enc = btf_int_encoding(t);
+
+		if (enc & BTF_INT_BOOL)
+			return type_new(bt->a, ET_BOOL, 1);
+		if (t->size > 8) {
+			r = type_new(bt->a, ET_ARRAY, t->size);
+			r->elem = type_int(bt->a, 1, false);
+			r->count = t->size;
+			return r;
+		}
+		r = type_int(bt->a, t->size, (enc & BTF_INT_SIGNED) != 0);
+		r->name = tdname ? tdname : btf__name_by_offset(b, t->name_off);
+		return r;
+	}
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64: {
+		const char *n = btf__name_by_offset(b, t->name_off);
+		size_t nl = n ? strlen(n) : 0;
+		char *s = arena_alloc(bt->a, nl + 6);
+
+		memcpy(s, "enum ", 5);
+		if (nl)
+			memcpy(s + 5, n, nl);
+		s[5 + nl] = 0;
+		r = type_int(bt->a, t->size, btf_kflag(t));
+		r->name = s;
+		return r;
+	}
+	case BTF_KIND_FLOAT:
+		r = type_int(bt->a, t->size, true);
+		r->name = btf__name_by_offset(b, t->name_off);
+		return r;
+	case BTF_KIND_PTR: {
+		bool user = false;
+		uint32_t to = skip_mods(b, t->type, &user, NULL);
+		const struct btf_type *pt = to ? btf__type_by_id(b, to) : NULL;
+
+		r = type_new(bt->a, ET_POINTER, 8);
+		r->user = user;
+		r->btf_id = (mod << 24) | id;
+		if (!pt || btf_is_func_proto(pt) || btf_is_func(pt))
+			r->elem = NULL;
+		else if (btf_is_composite(pt))
+			r->elem = stub(bt, mod, to, pt);
+		else if (btf_is_ptr(pt) || btf_is_array(pt))
+			r->elem = convert(bt, mod, to, depth + 1);
+		else
+			r->elem = convert(bt, mod, to, depth + 1);
+		if (r->elem && r->elem->kind == ET_VOID)
+			r->elem = NULL;
+		return r;
+	}
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *arr = btf_array(t);
+		struct et_type *el = convert(bt, mod, arr->type, depth + 1);
+
+		if (!el)
+			return NULL;
+		if (el->kind == ET_INT && el->size == 1 && el->name &&
+		    (strcmp(el->name, "char") == 0 || strcmp(el->name, "signed char") == 0 ||
+		     strcmp(el->name, "unsigned char") == 0) && arr->nelems)
+			return type_string(bt->a, arr->nelems);
+		r = type_new(bt->a, ET_ARRAY, el->size * arr->nelems);
+		r->elem = el;
+		r->count = arr->nelems;
+		return r;
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return complete_id(bt, mod, id, depth + 1);
+	case BTF_KIND_FUNC_PROTO:
+	case BTF_KIND_FUNC:
+		r = type_new(bt->a, ET_POINTER, 8); /* a function: only its address is useful */
+		return r;
+	default:
+		r = type_int(bt->a, t->size ? t->size : 8, false);
+		return r;
+	}
+}
+
+/* ---- lookups ---- */
+
+/* Find `name` of `kind` in vmlinux, then in the modules. 0 when absent. */
+static uint32_t find(struct btf_types *bt, const char *name, int kind, uint32_t *mod)
+{
+	struct btf *b = btf_of(bt, 0);
+	int id;
+
+	if (!b)
+		return 0;
+	id = btf__find_by_name_kind(b, name, kind);
+	if (id > 0) {
+		*mod = 0;
+		return (uint32_t)id;
+	}
+	if (bt->fixed)
+		return 0;
+	load_modules();
+	for (uint32_t m = 1; m < g_nbtf; m++) {
+		id = btf__find_by_name_kind(g_btf[m], name, kind);
+		if (id > 0) {
+			*mod = m;
+			return (uint32_t)id;
+		}
+	}
+	return 0;
+}
+
+struct et_type *btf_type_by_name(struct btf_types *bt, const char *name)
+{
+	static const struct { const char *kw; int kind; } kws[] = {
+		{"struct ", BTF_KIND_STRUCT}, {"union ", BTF_KIND_UNION}, {"enum ", BTF_KIND_ENUM},
+	};
+	uint32_t mod = 0, id = 0;
+
+	if (!name || btf_available(bt) != 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+		size_t kl = strlen(kws[i].kw);
+
+		if (strncmp(name, kws[i].kw, kl) == 0) {
+			id = find(bt, name + kl, kws[i].kind, &mod);
+			if (!id && kws[i].kind == BTF_KIND_ENUM)
+				id = find(bt, name + kl, BTF_KIND_ENUM64, &mod);
+			if (!id) {
+				errno = ENOENT;
+				return NULL;
+			}
+			return convert(bt, mod, id, 0);
+		}
+	}
+	id = find(bt, name, BTF_KIND_TYPEDEF, &mod);
+	if (!id)
+		id = find(bt, name, BTF_KIND_INT, &mod);
+	if (!id) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return convert(bt, mod, id, 0);
+}
+
+struct et_type *btf_complete(struct btf_types *bt, struct et_type *t)
+{
+	if (!t || t->kind != ET_STRUCT || t->nfields || !t->btf_id)
+		return t;
+	return complete_id(bt, t->btf_id >> 24, t->btf_id & 0xffffff, 0);
+}
+
+struct et_type *btf_task_ptr(struct btf_types *bt)
+{
+	uint32_t mod = 0, id;
+	const struct btf_type *t;
+	struct et_type *p;
+
+	if (btf_available(bt) != 0)
+		return NULL;
+	id = find(bt, "task_struct", BTF_KIND_STRUCT, &mod);
+	if (!id) {
+		errno = ENOENT;
+		return NULL;
+	}
+	t = btf__type_by_id(btf_of(bt, mod), id);
+	p = type_new(bt->a, ET_POINTER, 8);
+	p->elem = stub(bt, mod, id, t);
+	p->btf_id = p->elem->btf_id;
+	return p;
+}
+
+/* The parameters of FUNC_PROTO `proto` from index `skip` on, as the args struct. */
+static struct et_type *params_struct(struct btf_types *bt, uint32_t mod, const struct btf_type *proto,
+				     uint32_t skip, uint32_t *nparams)
+{
+	const struct btf *b = btf_of(bt, mod);
+	const struct btf_param *p = btf_params(proto);
+	uint16_t vlen = btf_vlen(proto);
+	struct et_type *s = type_new(bt->a, ET_STRUCT, 0);
+	uint32_t n = 0;
+
+	s->name = "args";
+	s->fields = arena_alloc(bt->a, (vlen + 1) * sizeof(*s->fields));
+	for (uint16_t i = skip; i < vlen; i++) {
+		struct et_field *f = &s->fields[n];
+		const char *name = btf__name_by_offset(b, p[i].name_off);
+		char tmp[16];
+
+		if (!p[i].type && i == vlen - 1)
+			break; /* varargs */
+		memset(f, 0, sizeof(*f));
+		if (!name || !*name) {
+			snprintf(tmp, sizeof(tmp), "arg%u", n);
+			name = arena_strdup(bt->a, tmp);
+		}
+		f->name = name;
+		f->type = convert(bt, mod, p[i].type, 1);
+		if (!f->type || f->type->size > 8 || f->type->kind == ET_STRUCT || f->type->kind == ET_STRING ||
+		    f->type->kind == ET_ARRAY)
+			f->type = type_int(bt->a, 8, false); /* by-value aggregates: their raw slot */
+		f->offset = n * 8;
+		n++;
+	}
+	s->nfields = n;
+	s->size = n * 8;
+	*nparams = n;
+	return s;
+}
+
+int btf_func_proto(struct btf_types *bt, const char *func, struct et_type **args, struct et_type **ret,
+		   uint32_t *nparams)
+{
+	uint32_t mod = 0, id;
+	const struct btf *b;
+	const struct btf_type *fn, *proto;
+
+	if (btf_available(bt) != 0)
+		return -errno;
+	id = find(bt, func, BTF_KIND_FUNC, &mod);
+	if (!id)
+		return -ENOENT;
+	b = btf_of(bt, mod);
+	fn = btf__type_by_id(b, id);
+	proto = fn ? btf__type_by_id(b, fn->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto))
+		return -ENOENT;
+	*args = params_struct(bt, mod, proto, 0, nparams);
+	if (ret) {
+		*ret = proto->type ? convert(bt, mod, proto->type, 1) : NULL;
+		if (*ret && ((*ret)->kind == ET_VOID || (*ret)->size > 8 || (*ret)->kind == ET_STRUCT))
+			*ret = (*ret)->kind == ET_VOID ? NULL : type_int(bt->a, 8, false);
+	}
+	return 0;
+}
+
+int btf_tracepoint_proto(struct btf_types *bt, const char *name, struct et_type **args, uint32_t *nparams)
+{
+	char tname[256];
+	uint32_t mod = 0, id;
+	const struct btf *b;
+	const struct btf_type *t;
+
+	if (btf_available(bt) != 0)
+		return -errno;
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	id = find(bt, tname, BTF_KIND_TYPEDEF, &mod);
+	if (!id)
+		return -ENOENT;
+	b = btf_of(bt, mod);
+	t = btf__type_by_id(b, id);
+	t = t ? btf__type_by_id(b, t->type) : NULL; /* pointer */
+	t = t && btf_is_ptr(t) ? btf__type_by_id(b, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t))
+		return -ENOENT;
+	*args = params_struct(bt, mod, t, 1, nparams);
+	return 0;
+}
