@@ -155,6 +155,13 @@ typed(".help")
 out = read_until(r"\.quit.*etrace> ")
 check("Ctrl-C at the prompt keeps the session; .help answers", ".detach N" in out)
 
+# 9b. printf output streams while the probes run (before Ctrl-C)
+typed('interval:ms:200 { printf("tick %d\\n", 1); }')
+read_until(r"tick 1\n.*tick 1\n")
+check("printf output streams during the run", True)
+os.write(fd, b"\x03")
+read_until(r"etrace> ")
+
 # 10. Ctrl-D leaves with status 0; the history is saved
 os.write(fd, b"\x04")
 _, status = os.waitpid(pid, 0)
