@@ -169,3 +169,15 @@ bool provider_glob_match(const char *pattern, const char *name)
 {
 	return fnmatch(pattern, name, 0) == 0;
 }
+
+static int target_pid;
+
+void provider_set_target_pid(int pid)
+{
+	target_pid = pid > 0 ? pid : 0;
+}
+
+int provider_target_pid(void)
+{
+	return target_pid;
+}

@@ -1,6 +1,6 @@
 /* pending: providers etrace knows by name but cannot run here, either because this kernel lacks the
  * mechanism (kprobes without CONFIG_KPROBES, fentry/fexit refused, no hardware PMU) or because etrace
- * does not handle them yet (uprobe, usdt, watchpoint, iter: issue 4). supported() detects the kernel
+ * does not handle them yet (watchpoint, iter). supported() detects the kernel
  * side through src/runtime/features.h (cached there); expand() always reports one clear error at the attach point.
  * When a provider gets implemented, move it to its own file and drop it from here. */
 #include <errno.h>
@@ -23,11 +23,6 @@ static int fentry_supported(const char **why, const char **instead)
 static int hardware_supported(const char **why, const char **instead)
 {
 	return feature_check(FEATURE_PERF_HW, why, instead);
-}
-
-static int uprobe_supported(const char **why, const char **instead)
-{
-	return feature_check(FEATURE_UPROBES, why, instead);
 }
 
 static int always_supported(const char **why, const char **instead)
@@ -73,11 +68,6 @@ static int pending_attach(const struct et_probe_desc *p, struct bpf_program *pro
 PENDING(kprobe, "kprobe", kprobe_supported, PROVIDER_CTX_PT_REGS, PROVIDER_HAS_ARGN | PROVIDER_HAS_FUNC, "k")
 PENDING(kretprobe, "kretprobe", kprobe_supported, PROVIDER_CTX_PT_REGS,
 	PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC, "kr")
-PENDING(uprobe, "uprobe", uprobe_supported, PROVIDER_CTX_PT_REGS,
-	PROVIDER_HAS_ARGN | PROVIDER_HAS_FUNC | PROVIDER_HAS_USER, "u")
-PENDING(uretprobe, "uretprobe", uprobe_supported, PROVIDER_CTX_PT_REGS,
-	PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC | PROVIDER_HAS_USER, "ur")
-PENDING(usdt, "usdt", uprobe_supported, PROVIDER_CTX_PT_REGS, PROVIDER_HAS_ARGN | PROVIDER_HAS_USER, "U")
 PENDING(hardware, "hardware", hardware_supported, PROVIDER_CTX_PERF_EVENT, 0, "h")
 PENDING(fentry, "fentry", fentry_supported, PROVIDER_CTX_RAW_ARGS,
 	PROVIDER_HAS_ARGS | PROVIDER_HAS_FUNC, "f", "kfunc")

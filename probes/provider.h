@@ -69,6 +69,11 @@ struct et_provider {
 	int (*attach)(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links);
 };
 
+/* The process that user-space probes attach to (-p PID, or the -c command): 0 = every process.
+ * The runtime sets it before attaching; uprobe/usdt attach() pass it to the kernel. */
+void provider_set_target_pid(int pid);
+int provider_target_pid(void);
+
 /* The registry. */
 const struct et_provider *provider_find(const char *name); /* case-insensitive, exact name or alias */
 const struct et_provider *const *provider_all(size_t *count);

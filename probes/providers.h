@@ -13,6 +13,7 @@ extern const struct et_provider provider_tracepoint, provider_rawtracepoint;
 extern const struct et_provider provider_interval, provider_profile, provider_software;
 extern const struct et_provider provider_kprobe, provider_kretprobe;
 extern const struct et_provider provider_uprobe, provider_uretprobe, provider_usdt;
+extern const struct et_provider provider_uprobe_s, provider_uretprobe_s; /* sleepable */
 extern const struct et_provider provider_hardware, provider_fentry, provider_fexit;
 extern const struct et_provider provider_watchpoint, provider_iter;
 

@@ -4,6 +4,8 @@
  * remainder and shifts right as unsigned even for signed operands (-5 / 3 = 6148914691236517203);
  * etrace gives the signed result (-1, remainder -2, -9 >> 1 = -5). BPF v3 has no signed division, so
  * it is done on magnitudes. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../probes/arch/arch.h"
@@ -487,8 +489,42 @@ static LLVMValueRef rodata(struct cg_lower *L, const char *name)
 	return v;
 }
 
+/* argN of a usdt site: the N-th spec of its note (probes of one group share their specs). */
+static struct cg_val usdt_arg(struct cg_lower *L, struct ast_node *n, uint32_t idx)
+{
+	const char *a = L->probe->usdt_args;
+	struct arch_usdt_arg u;
+	char spec[128];
+	uint32_t i = 0;
+	int err;
+
+	for (;;) {
+		size_t len;
+
+		a += strspn(a, " ");
+		if (!*a)
+			break;
+		len = strcspn(a, " ");
+		if (i++ == idx) {
+			snprintf(spec, sizeof(spec), "%.*s", (int)len, a);
+			err = arch_usdt_arg_parse(spec, &u);
+			if (err) {
+				cg_error(L, n, "arg%u of %s: cannot read the argument '%s'%s", idx, L->probe->name, spec,
+					 err == -ENOTSUP ? " (a symbol-relative operand)" : "");
+				return scalar(cg_i64(L->cg, 0));
+			}
+			return scalar(cg_usdt_arg(L->cg, L->cg->fn_ctx, &u));
+		}
+		a += len;
+	}
+	cg_error(L, n, "arg%u is beyond the arguments of %s", idx, L->probe->name);
+	return scalar(cg_i64(L->cg, 0));
+}
+
 static struct cg_val arg_n(struct cg_lower *L, struct ast_node *n, uint32_t idx)
 {
+	if (L->probe->usdt_args)
+		return usdt_arg(L, n, idx);
 	switch (L->pctx) {
 	case PROVIDER_CTX_PT_REGS: {
 		int off = arch_arg_offset(idx);
@@ -504,6 +540,8 @@ static struct cg_val arg_n(struct cg_lower *L, struct ast_node *n, uint32_t idx)
 	cg_error(L, n, "arg%u is not available in this probe", idx);
 	return scalar(cg_i64(L->cg, 0));
 }
+
+static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
 
 static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
@@ -544,10 +582,16 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 	case BI_RETVAL:
 		if (L->pctx == PROVIDER_CTX_PT_REGS)
 			return scalar(ctx_u64(L, arch_current()->ret_offset));
+		if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fexit: after the arguments (sema: index) */
+			LLVMValueRef v = ctx_u64(L, (uint32_t)c->index * 8);
+			if (n->type && n->type->kind == ET_INT)
+				v = narrow(L, v, n->type->size, n->type->is_signed);
+			return scalar(v);
+		}
 		cg_error(L, n, "retval is not available in this probe");
 		return scalar(cg_i64(cg, 0));
 	case BI_ARGS:
-		if (L->pctx == PROVIDER_CTX_TRACEPOINT && !L->probe->raw)
+		if ((L->pctx == PROVIDER_CTX_TRACEPOINT && !L->probe->raw) || L->pctx == PROVIDER_CTX_RAW_ARGS)
 			return memval(cg->fn_ctx);
 		cg_error(L, n, "args is not available in this probe");
 		return scalar(cg_i64(cg, 0));
@@ -555,6 +599,14 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 		if (L->pctx != PROVIDER_CTX_PT_REGS) {
 			cg_error(L, n, "func is not available in this probe");
 			return scalar(cg_i64(cg, 0));
+		}
+		if (n->type && n->type->kind == ET_USYM && L->probe->func && L->probe->target) {
+			/* a uprobe's function, known per probe (for uretprobes the ip is the return address):
+			 * (probe index, UINT64_MAX), which the runtime prints as that probe's func */
+			LLVMValueRef p = cg_temp(L, 16, "usym");
+			LLVMBuildStore(B, L->probe_arg ? L->probe_arg : cg_i64(cg, L->probe_index), p);
+			LLVMBuildStore(B, cg_i64(cg, UINT64_MAX), cg_gep(cg, p, 8));
+			return memval(p);
 		}
 		LLVMValueRef ip = ctx_u64(L, arch_current()->pc_offset);
 		if (n->type && n->type->kind == ET_USYM) {
@@ -741,7 +793,7 @@ int cg_data_loc_kind(const struct ast_node *n)
 	return 0;
 }
 
-static struct cg_val field(struct cg_lower *L, struct ast_node *n)
+static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
 	const struct et_field *f = n->sym;
@@ -776,6 +828,47 @@ static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 		v.v = LLVMBuildAdd(cg->b, ctx, off, "data_loc");
 	}
 	return v;
+}
+
+/* An i64 scalar cut to an integer type of `size` bytes and extended again by its signedness. */
+static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed)
+{
+	struct cg_ctx *cg = L->cg;
+	if (size >= 8)
+		return v;
+	LLVMValueRef x = LLVMBuildTrunc(cg->b, v, int_type(cg, size), "");
+	return is_signed ? LLVMBuildSExt(cg->b, x, cg->t_i64, "") : LLVMBuildZExt(cg->b, x, cg->t_i64, "");
+}
+
+/* A field: raw-argument contexts (fentry/fexit, raw tracepoints with BTF args) hold each argument in a
+ * u64 slot, read whole and cut to the argument's type; bitfields are shifted and masked out of their
+ * storage unit (sign-extended when signed). */
+static struct cg_val field(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct et_field *f = n->sym;
+	struct ast_node *base = n->u.field.base;
+	if (f && L->pctx == PROVIDER_CTX_RAW_ARGS && base->kind == AST_IDENT && base->type &&
+	    base->type->kind == ET_STRUCT && cg_is_scalar_type(f->type)) {
+		LLVMValueRef v = ctx_u64(L, f->offset);
+		if (f->type->kind == ET_INT)
+			v = narrow(L, v, f->type->size, f->type->is_signed);
+		return scalar(v);
+	}
+	struct cg_val v = field_raw(L, n);
+	if (!f || !f->bit_size || v.mem)
+		return v;
+	uint32_t bits = f->type && f->type->size ? f->type->size * 8 : 64;
+	LLVMValueRef x = v.v;
+	/* move the field's top bit to bit 63, then shift it down to bit 0 */
+	uint32_t up = 64 - (f->bit_offset + f->bit_size);
+	if (bits < 64) /* the loaded unit was extended from `bits`: its own top is at bits - 1 */
+		x = LLVMBuildAnd(cg->b, x, cg_i64(cg, bits >= 64 ? ~0ull : (1ull << bits) - 1), "");
+	x = LLVMBuildShl(cg->b, x, cg_i64(cg, up), "");
+	bool is_signed = f->type && f->type->is_signed;
+	x = is_signed ? LLVMBuildAShr(cg->b, x, cg_i64(cg, 64 - f->bit_size), "")
+		      : LLVMBuildLShr(cg->b, x, cg_i64(cg, 64 - f->bit_size), "");
+	return scalar(x);
 }
 
 static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
@@ -929,6 +1022,7 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 	case AST_POSITIONAL:
 	case AST_POSITIONAL_COUNT:
 	case AST_SIZEOF:
+	case AST_OFFSETOF:
 		return constant(L, n);
 	case AST_IDENT:
 		if (!n->sym) {

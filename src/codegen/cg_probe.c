@@ -90,7 +90,7 @@ static int define_maps(struct cg_lower *L)
 		return -EINVAL;
 	if (prog->lost_map_name && !L->lost)
 		return -EINVAL;
-	return 0;
+	return cg_dropped_define(L);
 }
 
 static enum provider_ctx probe_ctx(const struct et_probe_desc *p)
@@ -186,6 +186,9 @@ static void emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index)
 static bool same_group(const struct et_probe_desc *a, const struct et_probe_desc *b)
 {
 	bool sa = a->target && strcmp(a->target, "syscalls") == 0, sb = b->target && strcmp(b->target, "syscalls") == 0;
+	if ((a->usdt_args || b->usdt_args) &&
+	    !(a->usdt_args && b->usdt_args && strcmp(a->usdt_args, b->usdt_args) == 0))
+		return false; /* usdt sites read their arguments differently */
 	return a->provider == b->provider && a->raw == b->raw && sa == sb;
 }
 

@@ -1,7 +1,7 @@
 /* loop: rt_run(), the whole life of a loaded program.
  *
  *   fork the -c command (held on a pipe until the probes are attached, so `cpid` is known at load)
- *   block SIGINT/SIGTERM/SIGHUP, read them from a signalfd
+ *   block SIGINT/SIGTERM/SIGHUP/SIGPIPE, read them from a signalfd (SIGPIPE: the output pipe closed)
  *   load → run begin → attach the other probes → "Attached N probes" → release the -c command
  *   epoll over: the signalfd, the ring buffer's epoll fd, a pidfd for the -c command or -p process,
  *   with a 100 ms tick that drains records submitted without a wakeup
@@ -139,7 +139,7 @@ static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
 				r->stop = true;
 			}
 		}
-		fflush(r->out);
+		rt_flush_output(r);
 	}
 }
 
@@ -172,6 +172,9 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	/* a closed output pipe (etrace ... | head -1): the write fails with EPIPE and SIGPIPE, read from the
+	 * signalfd like Ctrl-C, stops the trace cleanly instead of killing the process */
+	sigaddset(&mask, SIGPIPE);
 	if (sigprocmask(SIG_BLOCK, &mask, &old_mask) == 0)
 		mask_set = true;
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -196,6 +199,8 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	}
 	if (rt_run_special(&r, false))
 		goto out;
+	/* uprobes and usdt probes fire for the -c command or the -p process only */
+	provider_set_target_pid(r.child_pid > 0 ? r.child_pid : opts->pid);
 	if (rt_attach(&r))
 		goto out;
 	if (!opts->quiet && opts->format == RT_FORMAT_JSON) {
@@ -217,7 +222,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	}
 	if (r.rb) {
 		ring_buffer__consume(r.rb); /* begin's output (and maybe its exit()) before the command runs */
-		fflush(r.out);
+		rt_flush_output(&r);
 	}
 	if (go_fd >= 0) {
 		char c = 1;
@@ -239,6 +244,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	rt_run_special(&r, true);
 	if (r.rb)
 		ring_buffer__consume(r.rb);
+	rt_flush_output(&r);
 	fputs("\n\n", r.out); /* bpftrace separates the maps from the trace (in JSON mode too) */
 	rt_print_all_maps(&r);
 	fflush(r.out);
@@ -249,6 +255,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 			(unsigned long long)lost);
 	if (lost)
 		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
+	rt_report_dropped(&r);
 	status = r.exit_code;
 
 out:

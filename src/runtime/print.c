@@ -17,6 +17,7 @@
 #include "../sema/program.h"
 #include "../sema/types.h"
 #include "rt_int.h"
+#include "symbols.h"
 
 int64_t rt_read_int(const uint8_t *data, uint32_t size, bool is_signed)
 {
@@ -162,8 +163,10 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		rt_str_putc(o, ']');
 		break;
 	case ET_POINTER:
-	case ET_USYM:
 		rt_str_printf(o, "0x%llx", (unsigned long long)read_u64(data));
+		break;
+	case ET_USYM:
+		sym_format_user(o, prog, read_u64(data), t->size >= 16 ? read_u64(data + 8) : 0);
 		break;
 	case ET_KSYM:
 		format_ksym(o, read_u64(data));

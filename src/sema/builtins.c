@@ -1,6 +1,7 @@
 /* builtins: builtin variables, functions and aggregations: lookup (from builtins.def), argument count
  * and type checks, result types, event registration for async calls. See sema.h for the types. */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -115,6 +116,44 @@ int sema_add_event(struct sema *s, enum et_event_kind kind, const char *fmt, str
 
 /* ---- builtin variables ---- */
 
+/* Is every concrete probe of the current probe a usdt probe (argN from the notes' specs)? */
+static bool sema_usdt_probe(struct sema *s)
+{
+	const struct et_probe_desc *probes = s->prog->probes;
+	uint32_t i;
+
+	if (!s->probe || !s->probe->info->count)
+		return false;
+	for (i = 0; i < s->probe->info->count; i++)
+		if (!probes[s->probe->info->first + i].usdt_args)
+			return false;
+	return true;
+}
+
+/* The fewest arguments among the current probe's usdt sites. */
+static int sema_usdt_nargs(struct sema *s)
+{
+	const struct et_probe_desc *probes = s->prog->probes;
+	int least = INT_MAX;
+	uint32_t i;
+
+	for (i = 0; i < s->probe->info->count; i++) {
+		const char *a = probes[s->probe->info->first + i].usdt_args;
+		int n = 0;
+
+		while (*a) {
+			a += strspn(a, " ");
+			if (!*a)
+				break;
+			n++;
+			a += strcspn(a, " ");
+		}
+		if (n < least)
+			least = n;
+	}
+	return least == INT_MAX ? 0 : least;
+}
+
 /* The name of a provider of the current probe that lacks `flag`, for messages. */
 static const char *lacking_provider(struct sema *s, unsigned flag)
 {
@@ -151,6 +190,17 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 			const struct et_probe_desc *d = &probes[first + i];
 			struct et_type *t;
 
+			if (d->provider->ctx == PROVIDER_CTX_RAW_ARGS) { /* fentry/fexit, rawtracepoint: BTF */
+				t = sema_btf_args(s, d, n->loc, NULL, NULL);
+				if (!t) {
+					pc->args_failed = true;
+					return s->t_none;
+				}
+				pc->args_types[i] = t;
+				if (i && !fields_equal(pc->args_types[0], t))
+					pc->args_mixed = true;
+				continue;
+			}
 			if (d->provider->ctx != PROVIDER_CTX_TRACEPOINT) {
 				sema_error(s, n->loc, "args of %s probes are not supported by etrace yet",
 					   d->provider->name);
@@ -262,6 +312,17 @@ static struct et_type *builtin_var(struct sema *s, struct ast_node *n, enum buil
 			       "argN exists in kprobe, uprobe, usdt and rawtracepoint probes; tracepoints have "
 			       "args.FIELD"))
 			return s->t_none;
+		if (sema_usdt_probe(s)) {
+			/* usdt: as many arguments as every site's note describes */
+			int nargs = sema_usdt_nargs(s);
+
+			if (index >= nargs) {
+				sema_error(s, n->loc, "arg%d is out of range: this usdt probe has %d argument%s", index,
+					   nargs, nargs == 1 ? "" : "s");
+				return s->t_none;
+			}
+			return s->t_u64;
+		}
 		if (index > 5) {
 			sema_error(s, n->loc, "arg%d is out of range: x86-64 passes arguments in 6 registers, "
 				   "arg0 .. arg5", index);
@@ -282,7 +343,20 @@ static struct et_type *builtin_var(struct sema *s, struct ast_node *n, enum buil
 					 "tracepoint has the return value in args.ret"
 				       : "retval exists in kretprobe, uretprobe and fexit probes"))
 			return s->t_none;
+		if (s->probe->info->count && s->prog->probes[s->probe->info->first].provider->ctx ==
+						     PROVIDER_CTX_RAW_ARGS) {
+			/* fexit: the return value follows the arguments in the u64 array (index = its slot) */
+			struct et_type *ret = NULL;
+			uint32_t np = 0;
+
+			if (!sema_btf_args(s, &s->prog->probes[s->probe->info->first], n->loc, &ret, &np))
+				return s->t_none;
+			c->index = (int)np;
+			return ret && ret->kind != ET_VOID ? ret : s->t_u64;
+		}
 		return s->t_u64;
+	case BI_CURTASK:
+		return sema_curtask_type(s);
 	case BI_FUNC:
 		if (!need_flag(s, n, PROVIDER_HAS_FUNC, "func", "func exists in kprobe, uprobe and fentry probes"))
 			return s->t_none;

@@ -62,7 +62,15 @@ struct et_probe_desc {
 	const char *unit;       /* interval/profile unit: "s", "ms", "us", "hz", "ns" */
 	bool raw;               /* tracepoint attached as a raw tracepoint (its body reads no args) */
 	struct et_loc loc;      /* the attach point in the script */
+	/* usdt: the site's argument specs as in .note.stapsdt ("-4@%edi 8@-16(%rbp)"), blank separated;
+	 * codegen reads argN from them. NULL for other providers. */
+	const char *usdt_args;
+	uint64_t ref_ctr_offset; /* usdt: file offset of the site's semaphore, 0 when it has none */
 };
+
+/* The per-CPU u64 array codegen defines when the program has maps: element i counts the updates of
+ * prog->maps[i] that failed (map full: E2BIG/ENOMEM), summed over CPUs and reported by the runtime. */
+#define ET_DROPPED_MAP_NAME "et_dropped"
 
 struct et_program {
 	struct arena *arena;

@@ -1,0 +1,219 @@
+/* uprobe, uretprobe (and their sleepable forms uprobe.s / uretprobe.s): probes on functions of a user
+ * binary or library.
+ *   uprobe:/path/bin:func       a function (symtab and dynsym; C++ names also by their demangled form)
+ *   uprobe:/path/bin:func+off   an offset into it (must stay inside the function)
+ *   uprobe:/path/bin:0x1234     a virtual address of the file
+ *   uprobe:libc:malloc          a library resolved like ld.so (ld.so.cache, usual dirs); a program name
+ *                               without '/' is looked up in PATH
+ *   uprobe:/path/bin:str*       wildcards over function names (one probe per function)
+ * Virtual addresses become file offsets through the PT_LOAD program headers (PIE, shared objects).
+ * Each concrete probe: target = the file's absolute path, func = the symbol (NULL for an address),
+ * offset = file offset. Attached with bpf_program__attach_uprobe_opts (perf-event based: the kernel
+ * drops it when etrace exits), for the -p/-c process only when one is given. See provider.h. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "../src/runtime/features.h"
+#include "../src/support/arena.h"
+#include "../src/support/diag.h"
+#include "elf.h"
+#include "providers.h"
+#include "uprobe.h"
+
+static int uprobe_supported(const char **why, const char **instead)
+{
+	return feature_check(FEATURE_UPROBES, why, instead);
+}
+
+bool uprobe_sym_matches(const char *pattern, const struct elf_sym *s)
+{
+	char *paren;
+	bool m;
+
+	if (provider_glob_match(pattern, s->name))
+		return true;
+	if (!s->demangled)
+		return false;
+	if (provider_glob_match(pattern, s->demangled))
+		return true;
+	/* "ns::f" matches "ns::f(int)": the name without its parameter list */
+	paren = strchr(s->demangled, '(');
+	if (!paren)
+		return false;
+	*paren = 0;
+	m = provider_glob_match(pattern, s->demangled);
+	*paren = '(';
+	return m;
+}
+
+int uprobe_resolve(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *pname,
+		   const char *target, char *path, size_t len)
+{
+	int err = elf_resolve_target(target, path, len);
+
+	if (err == -ENOEXEC)
+		return provider_error(ctx, ap, NULL, "%s probe: '%s' is not a 64-bit ELF file", pname, target);
+	if (err)
+		return provider_error(ctx, ap,
+				      strchr(target, '/') ? NULL
+							  : "give the full path of the binary or library, or a "
+							    "library name as ld.so knows it (libc, libc.so.6)",
+				      "%s probe: cannot find '%s': %s", pname, target, strerror(-err));
+	return 0;
+}
+
+/* "name+off" → name and off; a plain name gives off 0. */
+static int split_offset(const char *s, char *name, size_t len, uint64_t *off)
+{
+	const char *plus = strrchr(s, '+');
+	char *end;
+
+	*off = 0;
+	if (!plus || plus == s) {
+		snprintf(name, len, "%s", s);
+		return 0;
+	}
+	errno = 0;
+	*off = strtoull(plus + 1, &end, 0);
+	if (errno || *end || end == plus + 1)
+		return -EINVAL;
+	snprintf(name, len, "%.*s", (int)(plus - s), s);
+	return 0;
+}
+
+static bool is_address(const char *s)
+{
+	char *end;
+
+	if (strncmp(s, "0x", 2) != 0 && strncmp(s, "0X", 2) != 0)
+		return false;
+	errno = 0;
+	(void)strtoull(s, &end, 16);
+	return !errno && !*end && end > s + 2;
+}
+
+static struct et_probe_desc *new_probe(struct provider_expand_ctx *ctx, const struct et_provider *pv,
+				       const struct ast_attach *ap, const char *path, const char *what,
+				       uint64_t offset)
+{
+	char *name = arena_printf(ctx->arena, "%s:%s:%s", pv->name, path, what);
+	struct et_probe_desc *p = provider_new_probe(ctx, pv, ap, name);
+	bool ret = strncmp(pv->name, "uretprobe", 9) == 0, sleep = strchr(pv->name, '.') != NULL;
+
+	p->section = ret ? (sleep ? "uretprobe.s" : "uretprobe") : (sleep ? "uprobe.s" : "uprobe");
+	p->target = arena_strdup(ctx->arena, path);
+	p->offset = offset;
+	return p;
+}
+
+static int expand_common(const struct et_provider *pv, const struct ast_attach *ap,
+			 struct provider_expand_ctx *ctx)
+{
+	const char *why = NULL, *instead = NULL;
+	char path[PATH_MAX], fname[512];
+	struct elf_syms syms;
+	uint64_t off, foff;
+	size_t i, found = 0;
+	int err;
+
+	if (pv->supported(&why, &instead) && why)
+		return provider_error(ctx, ap, instead, "%s: %s", pv->name, why);
+	if (ap->nparts != 3 || !*ap->parts[1] || !*ap->parts[2])
+		return provider_error(ctx, ap, "write it as uprobe:/path/to/binary:function",
+				      "%s probe: expected %s:BINARY:FUNCTION", pv->name, pv->name);
+	err = uprobe_resolve(ctx, ap, pv->name, ap->parts[1], path, sizeof(path));
+	if (err)
+		return err;
+	if (is_address(ap->parts[2])) {
+		uint64_t vaddr = strtoull(ap->parts[2], NULL, 16);
+
+		err = elf_vaddr_to_offset(path, vaddr, &foff);
+		if (err)
+			return provider_error(ctx, ap, NULL, "%s probe: address %s is not in a loaded segment of %s",
+					      pv->name, ap->parts[2], path);
+		new_probe(ctx, pv, ap, path, ap->parts[2], foff);
+		return 0;
+	}
+	if (split_offset(ap->parts[2], fname, sizeof(fname), &off))
+		return provider_error(ctx, ap, "write the offset as func+N (decimal or 0x hex)",
+				      "%s probe: bad offset in '%s'", pv->name, ap->parts[2]);
+	if (off && provider_has_wildcard(fname))
+		return provider_error(ctx, ap, NULL, "%s probe: an offset cannot follow a wildcard", pv->name);
+	err = elf_read_syms(path, &syms);
+	if (err)
+		return provider_error(ctx, ap, NULL, "%s probe: cannot read the symbols of %s: %s", pv->name, path,
+				      strerror(-err));
+	for (i = 0; i < syms.count && !err; i++) {
+		const struct elf_sym *s = &syms.syms[i];
+		bool dup = false;
+		size_t j;
+
+		if (!uprobe_sym_matches(fname, s))
+			continue;
+		/* aliases of one function at one address (e.g. two names): one probe */
+		for (j = 0; j < i && !dup; j++)
+			dup = syms.syms[j].addr == s->addr && uprobe_sym_matches(fname, &syms.syms[j]);
+		if (dup)
+			continue;
+		if (off && s->size && off >= s->size) {
+			err = provider_error(ctx, ap, NULL, "%s probe: offset %" PRIu64 " is beyond the end of %s (%" PRIu64
+					     " bytes)", pv->name, off, s->name, s->size);
+			break;
+		}
+		if (elf_vaddr_to_offset(path, s->addr + off, &foff))
+			continue;
+		struct et_probe_desc *p =
+		    new_probe(ctx, pv, ap, path, off ? arena_printf(ctx->arena, "%s+%" PRIu64, s->name, off) : s->name,
+			      foff);
+		p->func = arena_strdup(ctx->arena, s->name);
+		found++;
+		if (!provider_has_wildcard(fname))
+			break;
+	}
+	elf_syms_free(&syms);
+	if (err)
+		return err;
+	if (!found && !provider_has_wildcard(fname))
+		return provider_error(ctx, ap, "list the functions with: etrace -l 'uprobe:BINARY:*'",
+				      "%s probe: no function '%s' in %s", pv->name, fname, path);
+	if (!found && !ctx->listing)
+		return provider_error(ctx, ap, NULL, "%s probe: no function matches '%s' in %s", pv->name, fname,
+				      path);
+	return 0;
+}
+
+static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts);
+	struct bpf_link *link;
+	int pid = provider_target_pid();
+
+	opts.retprobe = strncmp(p->provider->name, "uretprobe", 9) == 0;
+	link = bpf_program__attach_uprobe_opts(prog, pid ? pid : -1, p->target, (size_t)p->offset, &opts);
+	if (!link)
+		return -errno;
+	return provider_links_add(links, link);
+}
+
+#define UPROBE_PROVIDER(ident, pname, flg, ...)                                                         \
+	static const char *const ident##_aliases[] = {__VA_ARGS__, NULL};                                 \
+	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
+	{                                                                                                 \
+		return expand_common(&provider_##ident, ap, ctx);                                         \
+	}                                                                                                 \
+	const struct et_provider provider_##ident = {                                                     \
+	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
+	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_HAS_USER, .supported = uprobe_supported,       \
+	    .expand = ident##_expand, .attach = uprobe_attach,                                            \
+	};
+
+UPROBE_PROVIDER(uprobe, "uprobe", PROVIDER_HAS_ARGN, "u")
+UPROBE_PROVIDER(uretprobe, "uretprobe", PROVIDER_HAS_RETVAL, "ur")
+UPROBE_PROVIDER(uprobe_s, "uprobe.s", PROVIDER_HAS_ARGN, "u.s")
+UPROBE_PROVIDER(uretprobe_s, "uretprobe.s", PROVIDER_HAS_RETVAL, "ur.s")

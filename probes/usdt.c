@@ -1,0 +1,97 @@
+/* usdt: statically defined user probes (<sys/sdt.h>, .note.stapsdt).
+ *   usdt:/path:provider:name   a probe of one provider
+ *   usdt:/path:name            a probe of any provider
+ *   usdt:libname:provider:name the file found like uprobe's (library names, PATH)
+ * Wildcards work in provider and name. A probe that the compiler placed at several sites (inlining,
+ * several call sites) gives one concrete probe per site, each with its own argument specs
+ * (probe->usdt_args, read by codegen for argN) and semaphore (probe->ref_ctr_offset: the kernel
+ * counts it up while the uprobe is attached, so `if (PROBE_ENABLED())` code in the target runs).
+ * Attached as a plain uprobe at the site's file offset. See provider.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "../src/runtime/features.h"
+#include "../src/support/arena.h"
+#include "elf.h"
+#include "providers.h"
+#include "uprobe.h"
+
+static int usdt_supported(const char **why, const char **instead)
+{
+	return feature_check(FEATURE_UPROBES, why, instead);
+}
+
+static int usdt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	const struct et_provider *pv = &provider_usdt;
+	const char *why = NULL, *instead = NULL, *want_prov, *want_name;
+	char path[PATH_MAX];
+	struct elf_notes notes;
+	size_t i, found = 0;
+	int err;
+
+	if (pv->supported(&why, &instead) && why)
+		return provider_error(ctx, ap, instead, "usdt: %s", why);
+	if (ap->nparts != 3 && ap->nparts != 4)
+		return provider_error(ctx, ap, "write it as usdt:/path/to/binary:provider:name",
+				      "usdt probe: expected usdt:BINARY:PROVIDER:NAME or usdt:BINARY:NAME");
+	want_prov = ap->nparts == 4 ? ap->parts[2] : "*";
+	want_name = ap->parts[ap->nparts - 1];
+	err = uprobe_resolve(ctx, ap, "usdt", ap->parts[1], path, sizeof(path));
+	if (err)
+		return err;
+	err = elf_read_notes(path, &notes);
+	if (err)
+		return provider_error(ctx, ap, NULL, "usdt probe: cannot read the USDT notes of %s: %s", path,
+				      strerror(-err));
+	for (i = 0; i < notes.count; i++) {
+		const struct elf_note *n = &notes.notes[i];
+		struct et_probe_desc *p;
+
+		if (!provider_glob_match(want_prov, n->provider) || !provider_glob_match(want_name, n->name))
+			continue;
+		p = provider_new_probe(ctx, pv, ap,
+				       arena_printf(ctx->arena, "usdt:%s:%s:%s", path, n->provider, n->name));
+		p->section = "uprobe";
+		p->target = arena_strdup(ctx->arena, path);
+		p->func = arena_strdup(ctx->arena, n->name);
+		p->offset = n->pc_offset;
+		p->usdt_args = arena_strdup(ctx->arena, n->args);
+		p->ref_ctr_offset = n->sem_offset;
+		found++;
+	}
+	elf_notes_free(&notes);
+	if (!found && !ctx->listing)
+		return provider_error(ctx, ap, "list the probes with: etrace -l 'usdt:BINARY:*'",
+				      "usdt probe: no USDT probe %s%s%s in %s", ap->nparts == 4 ? want_prov : "",
+				      ap->nparts == 4 ? ":" : "", want_name, path);
+	return 0;
+}
+
+static int usdt_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts);
+	struct bpf_link *link;
+	int pid = provider_target_pid();
+
+	opts.ref_ctr_offset = (size_t)p->ref_ctr_offset;
+	link = bpf_program__attach_uprobe_opts(prog, pid ? pid : -1, p->target, (size_t)p->offset, &opts);
+	if (!link)
+		return -errno;
+	return provider_links_add(links, link);
+}
+
+static const char *const usdt_aliases[] = {"U", NULL};
+const struct et_provider provider_usdt = {
+    .name = "usdt",
+    .aliases = usdt_aliases,
+    .ctx = PROVIDER_CTX_PT_REGS,
+    .flags = PROVIDER_HAS_ARGN | PROVIDER_HAS_USER,
+    .supported = usdt_supported,
+    .expand = usdt_expand,
+    .attach = usdt_attach,
+};

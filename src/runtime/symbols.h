@@ -1,0 +1,21 @@
+/* symbols: user-space addresses to names for usym/func printing, as bpftrace prints them ("main",
+ * "main+12", or the hex address when unknown). An address is looked up in the process's
+ * /proc/PID/maps (file and offset), then in that file's function symbols (libelf, cached per file
+ * for the life of the process). When the process is gone, the non-PIE binaries that the program's
+ * probes attach to are tried with the address as it is.
+ * A usym value whose pid word is SYM_PROBE_FUNC holds a probe index instead of an address: the
+ * function of that uprobe/uretprobe (codegen's `func`, which for a uretprobe is the function
+ * returned from, not the return address).
+ * Memory: the cache is freed at exit. Failure: nothing to report; unknown addresses print in hex. */
+#ifndef ET_SYMBOLS_H
+#define ET_SYMBOLS_H
+#include <stdint.h>
+
+struct rt_str;
+struct et_program;
+
+#define SYM_PROBE_FUNC UINT64_MAX
+
+void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid);
+
+#endif
