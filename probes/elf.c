@@ -483,35 +483,61 @@ out:
 	return err;
 }
 
+/* The best match for want in one directory: the shortest matching name (the one ld.so opens by its
+ * soname or link name). */
+static int from_dir(const char *dir, const char *want, char *out, size_t len)
+{
+	char best[PATH_MAX] = "";
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (!lib_matches(want, de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (is_elf64(path) && (!*best || strlen(path) < strlen(best)))
+			snprintf(best, sizeof(best), "%s", path);
+	}
+	closedir(d);
+	if (!*best || strlen(best) >= len)
+		return -ENOENT;
+	strcpy(out, best);
+	return 0;
+}
+
+/* LD_LIBRARY_PATH first, as ld.so searches it before its cache. */
+static int from_env(const char *want, char *out, size_t len)
+{
+	const char *lp = getenv("LD_LIBRARY_PATH"), *s, *e;
+
+	for (s = lp; s && *s; s = *e ? e + 1 : e) {
+		char dir[PATH_MAX];
+
+		e = strchr(s, ':');
+		if (!e)
+			e = s + strlen(s);
+		if (e == s || (size_t)(e - s) >= sizeof(dir))
+			continue;
+		snprintf(dir, sizeof(dir), "%.*s", (int)(e - s), s);
+		if (from_dir(dir, want, out, len) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
 static int from_dirs(const char *want, char *out, size_t len)
 {
 	static const char *const dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
 					   "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib"};
 	size_t i;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		char best[PATH_MAX] = "";
-		struct dirent *de;
-		DIR *d = opendir(dirs[i]);
-
-		if (!d)
-			continue;
-		while ((de = readdir(d))) {
-			char path[PATH_MAX];
-
-			if (!lib_matches(want, de->d_name))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dirs[i], de->d_name);
-			/* the shortest matching name is the one ld.so would open by its soname or link name */
-			if (is_elf64(path) && (!*best || strlen(path) < strlen(best)))
-				snprintf(best, sizeof(best), "%s", path);
-		}
-		closedir(d);
-		if (*best && strlen(best) < len) {
-			strcpy(out, best);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (from_dir(dirs[i], want, out, len) == 0)
 			return 0;
-		}
-	}
 	return -ENOENT;
 }
 
@@ -555,7 +581,8 @@ int elf_resolve_target(const char *name, char *out, size_t len)
 		strcpy(out, buf);
 		return 0;
 	}
-	if (from_ld_cache(name, buf, sizeof(buf)) == 0 || from_dirs(name, buf, sizeof(buf)) == 0) {
+	if (from_env(name, buf, sizeof(buf)) == 0 || from_ld_cache(name, buf, sizeof(buf)) == 0 ||
+	    from_dirs(name, buf, sizeof(buf)) == 0) {
 		if (strlen(buf) >= len)
 			return -ENAMETOOLONG;
 		strcpy(out, buf);

@@ -53,7 +53,8 @@ int elf_read_notes(const char *path, struct elf_notes *out);
 void elf_notes_free(struct elf_notes *n);
 
 /* Find the file a probe names: a path containing '/' is made absolute (it must exist); otherwise a
- * library name ("libc", "libc.so", "libc.so.6") through ld.so.cache and the usual library directories,
+ * library name ("libc", "libc.so", "libc.so.6") through LD_LIBRARY_PATH, ld.so.cache and the usual
+ * library directories,
  * then a program name through PATH. Writes the path to out. */
 int elf_resolve_target(const char *name, char *out, size_t len);
 
