@@ -67,6 +67,9 @@ struct et_provider {
 	int (*expand)(const struct ast_attach *ap, struct provider_expand_ctx *ctx);
 	/* Attach a loaded program; push every link created into links. */
 	int (*attach)(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links);
+	/* Optional: when supported() fails, what to use instead for this attach point in particular
+	 * ("tracepoint:syscalls:sys_enter_openat"), allocated in a; NULL when nothing specific fits. */
+	const char *(*suggest)(const struct ast_attach *ap, struct arena *a);
 };
 
 /* The process that user-space probes attach to (-p PID, or the -c command): 0 = every process.

@@ -129,6 +129,7 @@ int et_run(const struct et_options *o)
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
 		.listing = o->list,
+		.compile_only = o->emit_elf != NULL,
 	};
 	prog = et_program_new();
 	if (sema_analyze(ast, &sopts, arena, strtab, diag, prog) != 0 || diag_has_errors(diag))

@@ -176,10 +176,14 @@ static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_
 			seen = seen || pc->providers[k] == pv;
 		if (!seen && pc->nproviders < sizeof(pc->providers) / sizeof(pc->providers[0]))
 			pc->providers[pc->nproviders++] = pv;
-		if (!s->opts->listing && pv->supported && pv->supported(&why, &instead) != 0) {
+		if (!s->opts->listing && !s->opts->compile_only && pv->supported &&
+		    pv->supported(&why, &instead) != 0) {
 			sema_error(s, ap->loc, "%s: this kernel cannot run %s probes: %s", ap->text, pv->name,
 				   why ? why : "not supported");
-			if (instead)
+			const char *better = pv->suggest ? pv->suggest(ap, s->arena) : NULL;
+			if (better)
+				sema_hint(s, "%s", better);
+			else if (instead)
 				sema_hint(s, "%s", instead);
 			continue;
 		}

@@ -145,6 +145,7 @@ struct sema_options {
 	bool has_cpid;                 /* -c given: cpid is allowed */
 	int pid;                       /* -p, 0 = none */
 	bool listing;                  /* -l: expand probes for listing (passed to provider->expand) */
+	bool compile_only;             /* --emit-elf: probes this kernel cannot attach are still compiled */
 };
 
 int sema_analyze(struct ast_node *program, const struct sema_options *opts, struct arena *arena,

@@ -1,0 +1,247 @@
+/* kprobe, kretprobe: probes on kernel functions.
+ *   kprobe:func          kprobe:func+off          kprobe:mod:func          kprobe:vfs_*  (wildcards)
+ * Functions come from tracefs available_filter_functions ("func" or "func [mod]"), or from
+ * /proc/kallsyms text symbols when that file cannot be read. Each concrete probe: func = the
+ * function, target = its module (NULL for vmlinux), offset = +off. Section "kprobe"/"kretprobe";
+ * attached with bpf_program__attach_kprobe_opts ("mod:func" for module functions).
+ * On a kernel without kprobes sema reports the probe with what the kernel lacks (features.h) before
+ * expand is called, except when compiling only (--emit-elf: the programs are still generated, and
+ * the tests load them to have the verifier check them). See provider.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "../src/runtime/features.h"
+#include "../src/support/arena.h"
+#include "providers.h"
+#include "tracefs.h"
+
+static int kprobe_supported(const char **why, const char **instead)
+{
+	return feature_check(FEATURE_KPROBES, why, instead);
+}
+
+/* One kernel function from the list: name and module ("" for vmlinux). Calls fn for each; stops
+ * when fn returns non-zero. */
+typedef int (*kfunc_fn)(const char *name, const char *mod, void *arg);
+
+static int for_each_line(FILE *f, bool kallsyms, kfunc_fn fn, void *arg)
+{
+	char line[512];
+	int rc = 0;
+
+	while (!rc && fgets(line, sizeof(line), f)) {
+		char name[256] = "", mod[128] = "", type = 0;
+
+		if (kallsyms) {
+			if (sscanf(line, "%*s %c %255s [%127[^]]]", &type, name, mod) < 2)
+				continue;
+			if (type != 't' && type != 'T')
+				continue;
+		} else if (sscanf(line, "%255s [%127[^]]]", name, mod) < 1) {
+			continue;
+		}
+		if (strchr(name, '.') || strncmp(name, "__pfx_", 6) == 0)
+			continue; /* compiler clones and padding symbols cannot be probed by name */
+		rc = fn(name, mod, arg);
+	}
+	return rc;
+}
+
+static int for_each_kfunc(kfunc_fn fn, void *arg)
+{
+	char path[256];
+	FILE *f = NULL;
+	bool kallsyms = false;
+	int rc;
+
+	if (tracefs_path(path, sizeof(path), "available_filter_functions"))
+		f = fopen(path, "re");
+	if (!f) {
+		f = fopen("/proc/kallsyms", "re");
+		kallsyms = true;
+	}
+	if (!f)
+		return -errno;
+	rc = for_each_line(f, kallsyms, fn, arg);
+	fclose(f);
+	return rc;
+}
+
+struct kexpand {
+	const struct et_provider *pv;
+	const struct ast_attach *ap;
+	struct provider_expand_ctx *ctx;
+	const char *func_glob, *mod_glob; /* mod_glob NULL: any module (and vmlinux) */
+	uint64_t off;
+	size_t found;
+	bool wild;
+};
+
+static int add_kfunc(const char *name, const char *mod, void *arg)
+{
+	struct kexpand *k = arg;
+	struct et_probe_desc *p;
+	const char *full;
+	uint32_t i;
+
+	if (!provider_glob_match(k->func_glob, name))
+		return 0;
+	if (k->mod_glob && !provider_glob_match(k->mod_glob, mod))
+		return 0;
+	/* a function listed twice (several static functions of one name, usually listed close together):
+	 * one probe */
+	for (i = k->found > 16 ? k->ctx->nprobes - 16 : k->ctx->nprobes - (uint32_t)k->found; i < k->ctx->nprobes; i++)
+		if (strcmp(k->ctx->probes[i].func, name) == 0 &&
+		    strcmp(k->ctx->probes[i].target ? k->ctx->probes[i].target : "", mod) == 0)
+			return 0;
+	full = *mod && k->mod_glob ? arena_printf(k->ctx->arena, "%s:%s:%s", k->pv->name, mod, name)
+				    : arena_printf(k->ctx->arena, "%s:%s", k->pv->name, name);
+	if (k->off)
+		full = arena_printf(k->ctx->arena, "%s+%" PRIu64, full, k->off);
+	p = provider_new_probe(k->ctx, k->pv, k->ap, full);
+	p->section = strcmp(k->pv->name, "kretprobe") == 0 ? "kretprobe" : "kprobe";
+	p->func = arena_strdup(k->ctx->arena, name);
+	p->target = *mod ? arena_strdup(k->ctx->arena, mod) : NULL;
+	p->offset = k->off;
+	k->found++;
+	return k->wild ? 0 : 1;
+}
+
+static int expand_common(const struct et_provider *pv, const struct ast_attach *ap,
+			 struct provider_expand_ctx *ctx)
+{
+	struct kexpand k = {.pv = pv, .ap = ap, .ctx = ctx};
+	char fname[256];
+	const char *spec, *plus;
+	int rc;
+
+	if (ap->nparts != 2 && ap->nparts != 3)
+		return provider_error(ctx, ap, "write it as kprobe:FUNCTION, kprobe:FUNCTION+OFFSET or kprobe:MODULE:FUNCTION",
+				      "%s probe: expected %s:FUNCTION", pv->name, pv->name);
+	spec = ap->parts[ap->nparts - 1];
+	k.mod_glob = ap->nparts == 3 ? ap->parts[1] : NULL;
+	plus = strrchr(spec, '+');
+	if (plus && plus != spec) {
+		char *end;
+
+		errno = 0;
+		k.off = strtoull(plus + 1, &end, 0);
+		if (errno || *end || end == plus + 1)
+			return provider_error(ctx, ap, "write the offset as func+N", "%s probe: bad offset in '%s'",
+					      pv->name, spec);
+		if (strcmp(pv->name, "kretprobe") == 0 && k.off)
+			return provider_error(ctx, ap, NULL, "kretprobe probe: an offset makes no sense on a return probe");
+		snprintf(fname, sizeof(fname), "%.*s", (int)(plus - spec), spec);
+	} else {
+		snprintf(fname, sizeof(fname), "%s", spec);
+	}
+	k.func_glob = fname;
+	k.wild = provider_has_wildcard(fname) || (k.mod_glob && provider_has_wildcard(k.mod_glob));
+	if (k.off && k.wild)
+		return provider_error(ctx, ap, NULL, "%s probe: an offset cannot follow a wildcard", pv->name);
+	rc = for_each_kfunc(add_kfunc, &k);
+	if (rc < 0)
+		return provider_error(ctx, ap, NULL, "%s probe: cannot read the kernel's functions: %s", pv->name,
+				      strerror(-rc));
+	if (!k.found && !k.wild)
+		return provider_error(ctx, ap, "list kernel functions with: grep FUNC /proc/kallsyms",
+				      "%s probe: no kernel function '%s'%s%s", pv->name, fname, k.mod_glob ? " in module " : "",
+				      k.mod_glob ? k.mod_glob : "");
+	return 0;
+}
+
+/* A tracepoint named like the function, or the syscall tracepoint of a syscall entry function. */
+static bool event_exists(const char *rel)
+{
+	char path[512];
+	FILE *f;
+
+	if (!tracefs_path(path, sizeof(path), rel))
+		return false;
+	f = fopen(path, "re");
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
+static const char *kprobe_suggest_common(const struct ast_attach *ap, struct arena *a, bool ret)
+{
+	static const char *const sys_prefixes[] = {"__x64_sys_", "__ia32_sys_", "__se_sys_", "__do_sys_",
+						   "ksys_", "do_sys_", "sys_"};
+	static const char *const cats[] = {"sched", "syscalls", "block", "irq", "timer", "signal", "task",
+					   "net", "sock", "skb", "kmem", "writeback", "filemap", NULL};
+	const char *fn = ap->nparts >= 2 ? ap->parts[ap->nparts - 1] : NULL;
+	char name[256], rel[400];
+	size_t i;
+
+	if (!fn || provider_has_wildcard(fn))
+		return NULL;
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(fn, "+"), fn);
+	for (i = 0; i < sizeof(sys_prefixes) / sizeof(sys_prefixes[0]); i++) {
+		size_t n = strlen(sys_prefixes[i]);
+
+		if (strncmp(name, sys_prefixes[i], n) != 0)
+			continue;
+		snprintf(rel, sizeof(rel), "events/syscalls/sys_%s_%s/format", ret ? "exit" : "enter", name + n);
+		if (event_exists(rel))
+			return arena_printf(a, "use tracepoint:syscalls:sys_%s_%s instead%s", ret ? "exit" : "enter",
+					    name + n, ret ? " (args.ret is the return value)" : "");
+	}
+	for (i = 0; cats[i]; i++) {
+		snprintf(rel, sizeof(rel), "events/%s/%s/format", cats[i], name);
+		if (event_exists(rel))
+			return arena_printf(a, "use tracepoint:%s:%s instead", cats[i], name);
+	}
+	if (feature_check(FEATURE_FENTRY, NULL, NULL) == 0)
+		return arena_printf(a, "use %s:%s instead (needs BTF)", ret ? "fexit" : "fentry", name);
+	return NULL;
+}
+
+static const char *kprobe_suggest(const struct ast_attach *ap, struct arena *a)
+{
+	return kprobe_suggest_common(ap, a, false);
+}
+
+static const char *kretprobe_suggest(const struct ast_attach *ap, struct arena *a)
+{
+	return kprobe_suggest_common(ap, a, true);
+}
+
+static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, opts);
+	struct bpf_link *link;
+	char name[400];
+
+	opts.retprobe = strcmp(p->provider->name, "kretprobe") == 0;
+	opts.offset = (size_t)p->offset;
+	if (p->target)
+		snprintf(name, sizeof(name), "%s:%s", p->target, p->func);
+	else
+		snprintf(name, sizeof(name), "%s", p->func);
+	link = bpf_program__attach_kprobe_opts(prog, name, &opts);
+	if (!link)
+		return -errno;
+	return provider_links_add(links, link);
+}
+
+#define KPROBE_PROVIDER(ident, pname, flg, alias)                                                       \
+	static const char *const ident##_aliases[] = {alias, NULL};                                       \
+	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
+	{                                                                                                 \
+		return expand_common(&provider_##ident, ap, ctx);                                         \
+	}                                                                                                 \
+	const struct et_provider provider_##ident = {                                                     \
+	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
+	    .flags = (flg) | PROVIDER_HAS_FUNC, .supported = kprobe_supported,                            \
+	    .expand = ident##_expand, .attach = kprobe_attach, .suggest = ident##_suggest,                \
+	};
+
+KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN, "k")
+KPROBE_PROVIDER(kretprobe, "kretprobe", PROVIDER_HAS_RETVAL, "kr")
