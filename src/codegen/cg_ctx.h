@@ -122,6 +122,11 @@ LLVMValueRef cg_map_update(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key
 LLVMValueRef cg_map_delete(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key_ptr);
 LLVMValueRef cg_ringbuf_reserve(struct cg_ctx *cg, LLVMValueRef map, uint64_t size);
 void cg_ringbuf_submit(struct cg_ctx *cg, LLVMValueRef rec, uint64_t flags);
+/* Submit `rec` (rec_bytes in the ring, 8-byte header included) without waking the reader, except when
+ * the unread data of `map` (bpf_ringbuf_query BPF_RB_AVAIL_DATA) crosses a multiple of wake_bytes (a
+ * power of two): wake-ups batched by size, the reader's tick covers the rest. */
+void cg_ringbuf_submit_batched(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef rec, uint64_t rec_bytes,
+			       uint64_t wake_bytes);
 LLVMValueRef cg_ringbuf_output(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef data, uint64_t size,
 			       uint64_t flags);
 LLVMValueRef cg_get_pid_tgid(struct cg_ctx *cg);

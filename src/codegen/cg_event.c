@@ -2,11 +2,15 @@
  * event's args tuple (prog->events[e].args, types.h layout). The record is reserved first and the
  * arguments are evaluated straight into it (no stack copy, so large payloads such as join() fit);
  * a failed reserve increments the per-CPU lost counter instead. Records are submitted without waking
- * user space up, except exit, clear, zero and print(@m), which user space must act on promptly.
+ * user space up, except exit, clear, zero and print(@m), which user space must act on promptly, and
+ * except when the ring already holds CG_RINGBUF_WAKE_BYTES unread (a flood: the reader is woken once
+ * per that many bytes instead of waiting for its tick, so it keeps up without a wake-up per event).
  * exit() also ends the probe, as in bpftrace. */
 #include <linux/bpf.h>
 
 #include "cg_lower.h"
+
+#define CG_RINGBUF_WAKE_BYTES (256u << 10) /* 1/16 of the ring (cg_probe.c) */
 
 static void count_lost(struct cg_lower *L)
 {
@@ -120,7 +124,10 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 		break;
 	}
 	cg_loc(L, call);
-	cg_ringbuf_submit(cg, rec, flags);
+	if (flags == BPF_RB_NO_WAKEUP)
+		cg_ringbuf_submit_batched(cg, L->ringbuf, rec, (8 + 8 + (uint64_t)psize + 7) & ~7ull, CG_RINGBUF_WAKE_BYTES);
+	else
+		cg_ringbuf_submit(cg, rec, flags);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 	if (ev->kind == ET_EV_EXIT)

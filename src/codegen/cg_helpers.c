@@ -57,6 +57,22 @@ void cg_ringbuf_submit(struct cg_ctx *cg, LLVMValueRef rec, uint64_t flags)
 	cg_helper(cg, CG_H_ringbuf_submit, a, 2);
 }
 
+void cg_ringbuf_submit_batched(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef rec, uint64_t rec_bytes,
+			       uint64_t wake_bytes)
+{
+	/* the reserved record is already counted in AVAIL_DATA: wake once each time the unread data
+	 * crosses a multiple of wake_bytes, i.e. (avail - rec) / wake != avail / wake (wake a power of 2) */
+	LLVMValueRef q[2] = {map, cg_i64(cg, BPF_RB_AVAIL_DATA)};
+	LLVMValueRef avail = cg_helper(cg, CG_H_ringbuf_query, q, 2);
+	LLVMValueRef before = LLVMBuildSub(cg->b, avail, cg_i64(cg, rec_bytes), "");
+	LLVMValueRef mask = cg_i64(cg, ~(wake_bytes - 1));
+	LLVMValueRef full = LLVMBuildICmp(cg->b, LLVMIntNE, LLVMBuildAnd(cg->b, avail, mask, ""),
+					  LLVMBuildAnd(cg->b, before, mask, ""), "");
+	LLVMValueRef a[2] = {rec, LLVMBuildSelect(cg->b, full, cg_i64(cg, BPF_RB_FORCE_WAKEUP),
+						  cg_i64(cg, BPF_RB_NO_WAKEUP), "")};
+	cg_helper(cg, CG_H_ringbuf_submit, a, 2);
+}
+
 LLVMValueRef cg_ringbuf_output(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef data, uint64_t size,
 			       uint64_t flags)
 {

@@ -18,7 +18,20 @@
 #include "cg.h"
 #include "cg_lower.h"
 
-#define CG_RINGBUF_SIZE (1u << 20)
+/* The ring buffer: the kernel maps all of it (twice) into etrace when it opens it, so its size is
+ * resident memory: a program whose only events are control ones (exit, clear, zero, print(@m)) gets a
+ * small ring; one that prints per event gets room for floods (with batched wake-ups, cg_event.c). */
+#define CG_RINGBUF_SIZE (4u << 20)
+#define CG_RINGBUF_SMALL (16u << 10)
+
+static uint32_t ringbuf_size(const struct et_program *prog)
+{
+	for (uint32_t i = 0; i < prog->nevents; i++)
+		if (prog->events[i].kind != ET_EV_EXIT && prog->events[i].kind != ET_EV_CLEAR &&
+		    prog->events[i].kind != ET_EV_ZERO && prog->events[i].kind != ET_EV_PRINT_MAP)
+			return CG_RINGBUF_SIZE;
+	return CG_RINGBUF_SMALL;
+}
 
 void cg_error(struct cg_lower *L, const struct ast_node *n, const char *fmt, ...)
 {
@@ -79,7 +92,7 @@ static int define_maps(struct cg_lower *L)
 	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
 	if (prog->ringbuf_name || prog->nevents) {
 		const char *name = prog->ringbuf_name ? prog->ringbuf_name : "et_ringbuf";
-		L->ringbuf = cg_map_define(cg, name, BPF_MAP_TYPE_RINGBUF, NULL, NULL, CG_RINGBUF_SIZE);
+		L->ringbuf = cg_map_define(cg, name, BPF_MAP_TYPE_RINGBUF, NULL, NULL, ringbuf_size(prog));
 	}
 	if (prog->lost_map_name)
 		L->lost = cg_map_define(cg, prog->lost_map_name, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32),

@@ -17,6 +17,7 @@
 #include "rt_int.h"
 
 #define RT_CAT_MAX 10240
+#define RT_OUT_CHUNK (256u << 10)
 
 static uint64_t field_u64(const struct et_type *args, uint32_t i, const uint8_t *data, size_t size)
 {
@@ -210,6 +211,10 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 	case ET_EV_PRINTF: {
 		struct rt_str text = {0};
 
+		if (!json(r)) { /* straight into the output buffer: no copy, no allocation per event */
+			rt_format_printf(&r->buf, r->prog, ev->fmt ? ev->fmt : "", ev->args, d, size);
+			break;
+		}
 		rt_format_printf(&text, r->prog, ev->fmt ? ev->fmt : "", ev->args, d, size);
 		emit_text(r, "printf", &text);
 		break;
@@ -255,8 +260,18 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		do_join(r, ev, d, size);
 		break;
 	}
-	rt_str_write(&r->buf, r->out);
+	/* printf/print text stays in r->buf until a batch is done (rt_flush_output, after each ring buffer
+	 * drain) or the buffer is large: one big write instead of one per line; anything else writes now, in
+	 * order, since it may print through other paths (system(), maps) */
+	if ((ev->kind != ET_EV_PRINTF && ev->kind != ET_EV_PRINT) || r->buf.len >= RT_OUT_CHUNK)
+		rt_str_write(&r->buf, r->out);
 	return 0;
+}
+
+void rt_flush_output(struct rt_run *r)
+{
+	rt_str_write(&r->buf, r->out);
+	fflush(r->out);
 }
 
 static const struct et_program *cmp_prog; /* qsort has no context argument in C17 */

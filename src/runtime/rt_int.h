@@ -120,9 +120,15 @@ int rt_attach(struct rt_run *r);
 void rt_detach(struct rt_run *r);
 int rt_run_special(struct rt_run *r, bool end);
 
+/* dropped.c: per map, the updates dropped because the map was full (summed over CPUs), one line each on
+ * stderr (and a JSON record on r->out in JSON mode); returns the total. */
+uint64_t rt_report_dropped(struct rt_run *r);
+
 /* events.c: the ring buffer callback (one record = u64 event index + argument tuple) and printing
  * every map at exit. */
 int rt_handle_event(void *ctx, void *data, size_t size);
+/* Write what the events of the last drain left in r->buf and flush r->out (call after each drain). */
+void rt_flush_output(struct rt_run *r);
 void rt_print_all_maps(struct rt_run *r);
 uint64_t rt_lost_events(struct rt_run *r);
 
