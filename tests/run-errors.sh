@@ -4,7 +4,8 @@
 # NAME.dump, when present, also checks what sema built: sema_tool --dump prints the maps, events and
 # probes to stdout, which must equal NAME.dump.
 # NAME.requires, when present, names what the case needs ("tracefs": readable tracepoint formats;
-# "nokprobes": a kernel without kprobes, so that the unsupported-probe message is predictable);
+# "nokprobes": a kernel without kprobes, so that the unsupported-probe message is predictable; "btf":
+# the kernel's BTF in /sys/kernel/btf/vmlinux);
 # cases whose requirement is missing are skipped.
 # NAME.args, when present, holds extra sema_tool arguments: options before the file (--unsafe, --cpid),
 # then "--" and positional parameters, e.g. "--unsafe -- 7 abc".
@@ -48,7 +49,8 @@ for et in *.et; do
 	name=${et%.et}
 	if [ -f "$name.requires" ]; then
 		if { grep -qx tracefs "$name.requires" && [ "$have_tracefs" = 0 ]; } ||
-		   { grep -qx nokprobes "$name.requires" && [ "$have_kprobes" = 1 ]; }; then
+		   { grep -qx nokprobes "$name.requires" && [ "$have_kprobes" = 1 ]; } ||
+		   { grep -qx btf "$name.requires" && [ ! -r /sys/kernel/btf/vmlinux ]; }; then
 			skip=$((skip + 1))
 			continue
 		fi

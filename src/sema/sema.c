@@ -424,8 +424,12 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 			s.macros[s.nmacros++] = n->u.macro.name;
 			break;
 		case AST_IMPORT: unsupported_item(&s, n, "imports"); break;
-		case AST_PREPROC: unsupported_item(&s, n, "preprocessor lines (#include, #define)"); break;
-		case AST_C_DEF: unsupported_item(&s, n, "C type definitions"); break;
+		case AST_PREPROC:
+			/* #include: kernel types come from BTF, so a header adds nothing; #define is not handled */
+			if (strncmp(n->u.raw.text, "#include", 8) != 0 && strncmp(n->u.raw.text, "# include", 9) != 0)
+				unsupported_item(&s, n, "preprocessor lines other than #include (#define, #if)");
+			break;
+		case AST_C_DEF: sema_cdef_item(&s, n); break;
 		default: sema_error(&s, n->loc, "unexpected %s at the top level", ast_kind_name(n->kind)); break;
 		}
 	}

@@ -702,20 +702,26 @@ static struct et_type *typespec(struct sema *s, const struct ast_typespec *ts)
 		{"pid_t", 4, true}, {"uid_t", 4, false}, {"gid_t", 4, false},
 	};
 
-	if (ts->pointer || ts->is_array) {
-		sema_error(s, ts->loc, "%s types are not supported by etrace yet", ts->pointer ? "pointer" : "array");
+	struct et_type *base = NULL;
+
+	if (ts->is_array) {
+		sema_error(s, ts->loc, "array types are not supported by etrace yet");
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]) && !base; i++)
 		if (strcmp(ts->name, ints[i].name) == 0)
-			return type_int(s->arena, ints[i].size, ints[i].is_signed);
-	if (strcmp(ts->name, "bool") == 0)
-		return s->t_bool;
-	if (strcmp(ts->name, "string") == 0)
+			base = type_int(s->arena, ints[i].size, ints[i].is_signed);
+	if (!base && strcmp(ts->name, "bool") == 0)
+		base = s->t_bool;
+	if (!base && strcmp(ts->name, "string") == 0 && !ts->pointer)
 		return type_string(s->arena, s->max_strlen);
-	sema_error(s, ts->loc, "unknown or unsupported type '%s'", ts->name);
-	sema_hint(s, "etrace knows int8 .. int64, uint8 .. uint64, bool and string");
-	return NULL;
+	if (!base && strcmp(ts->name, "void") == 0 && ts->pointer)
+		base = s->t_void;
+	if (!base)
+		base = sema_named_type(s, ts->name, ts->loc); /* script C definitions, then kernel BTF */
+	if (!base)
+		return NULL;
+	return ts->pointer ? sema_pointer_to(s, base, ts->pointer) : base;
 }
 
 static struct et_type *cast(struct sema *s, struct ast_node *n)
@@ -725,6 +731,12 @@ static struct et_type *cast(struct sema *s, struct ast_node *n)
 
 	if (!to || sema_is_none(from))
 		return s->t_none;
+	if (to->kind == ET_STRUCT) {
+		sema_error(s, n->loc, "Cannot cast from '%s' to '%s': a struct is not a scalar", sema_tname(s, from),
+			   sema_tname(s, to));
+		sema_hint(s, "cast to a pointer, e.g. (%s *)arg0, and read fields with ->", sema_tname(s, to));
+		return s->t_none;
+	}
 	if (to->kind == ET_STRING || !sema_is_intlike(from)) {
 		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
 		return s->t_none;
@@ -747,8 +759,16 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 
 	if (sema_is_none(t))
 		return s->t_none;
-	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && n->u.field.arrow)
-		t = t->elem;
+	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && !n->u.field.arrow) {
+		sema_error(s, n->loc, "'%s' is a pointer: use '->' to read field '%s'", sema_tname(s, t),
+			   n->u.field.name);
+		return s->t_none;
+	}
+	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && n->u.field.arrow) {
+		t = sema_deref_struct(s, t->elem, n->loc); /* kernel structs are completed on first use */
+		if (!t)
+			return s->t_none;
+	}
 	if (t->kind != ET_STRUCT && t->kind != ET_RECORD) {
 		sema_error(s, n->loc, "cannot access field '%s' on a value of type '%s'", n->u.field.name,
 			   sema_tname(s, t));
@@ -871,6 +891,49 @@ static struct et_type *sizeof_expr(struct sema *s, struct ast_node *n)
 	return s->t_u64;
 }
 
+/* offsetof(struct x, a.b): the byte offset of a (nested) field, a compile-time uint64. */
+static struct et_type *offsetof_expr(struct sema *s, struct ast_node *n)
+{
+	struct et_type *t = typespec(s, n->u.offsetof.ty);
+	struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
+	uint64_t off = 0;
+
+	for (uint32_t k = 0; t && k < n->u.offsetof.npath; k++) {
+		const char *name = n->u.offsetof.path[k];
+		uint32_t i;
+
+		t = sema_deref_struct(s, t, n->loc);
+		if (!t)
+			return s->t_none;
+		if (t->kind != ET_STRUCT && t->kind != ET_RECORD) {
+			sema_error(s, n->loc, "offsetof: '%s' is not a struct", sema_tname(s, t));
+			return s->t_none;
+		}
+		for (i = 0; i < t->nfields; i++)
+			if (t->fields[i].name && strcmp(t->fields[i].name, name) == 0)
+				break;
+		if (i == t->nfields) {
+			const char **names = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*names));
+			const char *best;
+
+			for (uint32_t j = 0; j < t->nfields; j++)
+				names[j] = t->fields[j].name;
+			sema_error(s, n->loc, "'%s' has no field named '%s'", sema_tname(s, t), name);
+			best = sema_closest(name, names, t->nfields);
+			if (best)
+				sema_hint(s, "did you mean '%s'?", best);
+			return s->t_none;
+		}
+		off += t->fields[i].offset;
+		t = t->fields[i].type;
+	}
+	if (!t)
+		return s->t_none;
+	c->value = (int64_t)off;
+	n->sym = c;
+	return s->t_u64;
+}
+
 static struct et_type *block_expr(struct sema *s, struct ast_node *n)
 {
 	struct sema_scope sc = {.up = s->probe->scope};
@@ -936,6 +999,7 @@ static struct et_type *expr_inner(struct sema *s, struct ast_node *n)
 	case AST_INDEX:
 		return index_expr(s, n);
 	case AST_OFFSETOF:
+		return offsetof_expr(s, n);
 	case AST_TYPEOF:
 		sema_error(s, n->loc, "%s is not supported by etrace yet", ast_kind_name(n->kind));
 		return s->t_none;
