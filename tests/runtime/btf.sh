@@ -1,0 +1,58 @@
+# Kernel types from BTF on the running kernel: tracepoint args beside curtask fields, pointer chains
+# through curtask checked against /proc for a known child, struct/array printing, sizeof/offsetof, casts.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_tracepoint sched/sched_switch
+require_tracepoint raw_syscalls/sys_enter
+[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+loop=$(build_prog getppid_loop etr_btfchain)
+snapshot_bpf
+
+# 1. sched_switch: args->prev_comm and curtask->pid agree about the task being switched out
+run_etrace -e 'tracepoint:sched:sched_switch { if (args->prev_pid == curtask->pid) { @same = count(); } else { @differ = count(); } @c[args->prev_comm == curtask->comm] = count(); }
+interval:ms:500 { exit(); }'
+check "sched_switch runs (status $ET_STATUS)" test "$ET_STATUS" = 0
+same=$(sed -n 's/^@same: \([0-9]*\)$/\1/p' "$ET_OUT")
+check "args->prev_pid == curtask->pid on sched_switch (same=${same:-none})" test "${same:-0}" -gt 0
+check "never differs" bash -c "! grep -q '^@differ' '$ET_OUT'"
+check "args->prev_comm equals curtask->comm" grep -qE '^@c\[1\]: [0-9]+$' "$ET_OUT"
+check "prev_comm never differs from curtask->comm" bash -c "! grep -q '^@c\[0\]' '$ET_OUT'"
+
+# 2. a chain of pointer hops through curtask for a child we know
+start_etrace -e 'tracepoint:raw_syscalls:sys_enter /comm == "etr_btfchain"/ {
+	printf("pid=%d parent=%d grandparent=%d gpcomm=%s\n", curtask->pid, curtask->real_parent->pid,
+	       curtask->real_parent->real_parent->pid, curtask->real_parent->real_parent->comm);
+	printf("exe=%s\n", str(curtask->mm->exe_file->f_path.dentry->d_name.name));
+	printf("tgid=%d leader=%d\n", curtask->tgid, curtask->group_leader->pid);
+	exit(); }' || fail "attach the chain probe"
+"$loop" 3000000 &
+child=$!
+wait_etrace
+kill "$child" 2>/dev/null
+wait "$child" 2>/dev/null
+check "chain probe exits 0 (status $ET_STATUS)" test "$ET_STATUS" = 0
+check "curtask->pid is the child's pid $child" grep -q "^pid=$child " "$ET_OUT"
+check "curtask->real_parent->pid is this shell ($$)" grep -q " parent=$$ " "$ET_OUT"
+check "curtask->real_parent->real_parent->pid is the shell's parent ($PPID)" grep -q " grandparent=$PPID " "$ET_OUT"
+gpcomm=$(cat "/proc/$PPID/comm" 2>/dev/null)
+check "real_parent->real_parent->comm matches /proc/$PPID/comm ($gpcomm)" grep -qF "gpcomm=$gpcomm" "$ET_OUT"
+exe=$(basename "$(readlink -f "$loop")")
+check "mm->exe_file->f_path.dentry->d_name.name is the executable's name ($exe)" grep -qx "exe=$exe" "$ET_OUT"
+check "tgid and group_leader->pid agree with the pid" grep -qx "tgid=$child leader=$child" "$ET_OUT"
+
+# 3. printing structs, arrays of structs, pointers; sizeof/offsetof; casts and typed variables
+run_etrace -e 'BEGIN { print(curtask->se.load); print(curtask->mm->exe_file->f_path); print(curtask->pid_links);
+	$t = (struct task_struct *)curtask; print($t->pid == pid);
+	printf("%d %d\n", sizeof(struct list_head), offsetof(struct list_head, prev));
+	$p = curtask->real_parent; print($p->comm); exit(); }'
+check "BEGIN with kernel types runs (status $ET_STATUS)" test "$ET_STATUS" = 0
+check "struct printed with its field names" grep -qE '^\{ \.weight = [0-9]+, \.inv_weight = [0-9]+ \}$' "$ET_OUT"
+check "pointer fields printed as addresses" grep -qE '^\{ \.mnt = 0x[0-9a-f]+, \.dentry = 0x[0-9a-f]+ \}$' "$ET_OUT"
+check "array of structs printed" grep -qE '^\[\{ \.next = 0x[0-9a-f]+, \.pprev = 0x[0-9a-f]+ \}(,\{[^}]*\})+\]$' "$ET_OUT"
+check "cast curtask to struct task_struct * reads the same pid" test "$(sed -n 4p "$ET_OUT")" = 1
+check "sizeof/offsetof of struct list_head" grep -qx "16 8" "$ET_OUT"
+# run_etrace starts etrace under timeout(1): that is its parent
+check "a pointer kept in a variable is dereferenced: the parent's comm (timeout)" test "$(sed -n 6p "$ET_OUT")" = timeout
+
+check "nothing left behind" nothing_left_behind
+finish
