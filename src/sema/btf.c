@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -536,14 +537,23 @@ int btf_tracepoint_proto(struct btf_types *bt, const char *name, struct et_type 
 
 	if (btf_available(bt) != 0)
 		return -errno;
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	id = find(bt, tname, BTF_KIND_TYPEDEF, &mod);
-	if (!id)
-		return -ENOENT;
-	b = btf_of(bt, mod);
-	t = btf__type_by_id(b, id);
-	t = t ? btf__type_by_id(b, t->type) : NULL; /* pointer */
-	t = t && btf_is_ptr(t) ? btf__type_by_id(b, t->type) : NULL;
+	/* __bpf_trace_<name>(void *__data, ...) names its parameters; the btf_trace_<name> typedef does not */
+	snprintf(tname, sizeof(tname), "__bpf_trace_%s", name);
+	id = find(bt, tname, BTF_KIND_FUNC, &mod);
+	if (id) {
+		b = btf_of(bt, mod);
+		t = btf__type_by_id(b, id);
+		t = t ? btf__type_by_id(b, t->type) : NULL;
+	} else {
+		snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+		id = find(bt, tname, BTF_KIND_TYPEDEF, &mod);
+		if (!id)
+			return -ENOENT;
+		b = btf_of(bt, mod);
+		t = btf__type_by_id(b, id);
+		t = t ? btf__type_by_id(b, t->type) : NULL; /* pointer */
+		t = t && btf_is_ptr(t) ? btf__type_by_id(b, t->type) : NULL;
+	}
 	if (!t || !btf_is_func_proto(t))
 		return -ENOENT;
 	*args = params_struct(bt, mod, t, 1, nparams);
