@@ -1,5 +1,5 @@
 /* pending: providers etrace knows by name but cannot run here, either because this kernel lacks the
- * mechanism (fentry/fexit refused, no hardware PMU) or because etrace
+ * mechanism (no hardware PMU) or because etrace
  * does not handle them yet (watchpoint, iter). supported() detects the kernel
  * side through src/runtime/features.h (cached there); expand() always reports one clear error at the attach point.
  * When a provider gets implemented, move it to its own file and drop it from here. */
@@ -10,11 +10,6 @@
 #include "providers.h"
 
 /* The kernel side is detected by src/runtime/features.c, which --info reports from too. */
-static int fentry_supported(const char **why, const char **instead)
-{
-	return feature_check(FEATURE_FENTRY, why, instead);
-}
-
 static int hardware_supported(const char **why, const char **instead)
 {
 	return feature_check(FEATURE_PERF_HW, why, instead);
@@ -61,9 +56,5 @@ static int pending_attach(const struct et_probe_desc *p, struct bpf_program *pro
 	};
 
 PENDING(hardware, "hardware", hardware_supported, PROVIDER_CTX_PERF_EVENT, 0, "h")
-PENDING(fentry, "fentry", fentry_supported, PROVIDER_CTX_RAW_ARGS,
-	PROVIDER_HAS_ARGS | PROVIDER_HAS_FUNC, "f", "kfunc")
-PENDING(fexit, "fexit", fentry_supported, PROVIDER_CTX_RAW_ARGS,
-	PROVIDER_HAS_ARGS | PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC, "fr", "kretfunc")
 PENDING(watchpoint, "watchpoint", always_supported, PROVIDER_CTX_PERF_EVENT, 0, "w")
 PENDING(iter, "iter", always_supported, PROVIDER_CTX_NONE, 0, "it")

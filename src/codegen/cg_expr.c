@@ -598,6 +598,10 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 		cg_error(L, n, "args is not available in this probe");
 		return scalar(cg_i64(cg, 0));
 	case BI_FUNC: {
+		if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fentry/fexit: the traced function's address */
+			LLVMValueRef a1[1] = {cg->fn_ctx};
+			return scalar(cg_helper(cg, CG_H_get_func_ip, a1, 1));
+		}
 		if (L->pctx != PROVIDER_CTX_PT_REGS) {
 			cg_error(L, n, "func is not available in this probe");
 			return scalar(cg_i64(cg, 0));

@@ -346,6 +346,11 @@ static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, 
 			r->elem = convert(bt, mod, to, depth + 1);
 		if (r->elem && r->elem->kind == ET_VOID)
 			r->elem = NULL;
+		/* char * without a `user` tag: kernels built with GCC carry no tags, and such arguments are
+		 * often user strings (filename of do_sys_openat2): no btf_id, so reads try kernel memory
+		 * and then user memory (codegen's unknown address space) */
+		if (!user && r->elem && r->elem->kind == ET_INT && r->elem->size == 1)
+			r->btf_id = 0;
 		return r;
 	}
 	case BTF_KIND_ARRAY: {

@@ -15,7 +15,8 @@
  * const, volatile, restrict and tags are looked through. Members of anonymous structs/unions are
  * flattened into the parent (as C lets you name them). Bitfields set et_field.bit_offset/bit_size, with
  * `offset` the first byte of the storage unit (the member type's size, aligned to it) holding the bits.
- * Type ids: et_type.btf_id = the BTF id, with the module index (0 = vmlinux) in bits 24..31.
+ * Type ids: et_type.btf_id = the BTF id, with the module index (0 = vmlinux) in bits 24..31; an
+ * untagged `char *` gets btf_id 0 (address space unknown: codegen reads kernel memory, then user memory).
  *
  * Memory: et_types live in the `arena` given to btf_types_new (the compile arena). Failure: NULL + errno
  * (ENOENT: no such type or function; when the kernel has no BTF, the errno of libbpf's load). */

@@ -1,0 +1,154 @@
+/* fentry / fexit: `fentry:FUNC`, `fexit:FUNC` (aliases f/kfunc, fr/kretfunc; `fentry:MODULE:FUNC` keeps
+ * the module in the name only), BPF_PROG_TYPE_TRACING programs in sections fentry/FUNC and fexit/FUNC
+ * that libbpf resolves to the function's BTF id at load. The context is the u64 argument array:
+ * `args.NAME` is typed from the function's BTF prototype (src/sema/btf.h), fexit's `retval` follows
+ * the arguments. A wildcard in FUNC expands over the BTF functions of vmlinux (also for -l).
+ * Kernels that refuse tracing programs (EPERM here) are detected by features.h; sema then reports the
+ * probe with a tracepoint suggestion (kprobe's per-function suggestions: syscall and named
+ * tracepoints). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "../src/runtime/features.h"
+#include "../src/sema/btf.h"
+#include "../src/support/arena.h"
+#include "../src/support/diag.h"
+#include "providers.h"
+
+static int fentry_supported(const char **why, const char **instead)
+{
+	int err = feature_check(FEATURE_FENTRY, why, instead);
+
+	if (err)
+		return err;
+	if (feature_check(FEATURE_BTF, why, instead))
+		return -ENOENT;
+	return 0;
+}
+
+static void add_fn(struct provider_expand_ctx *ctx, const struct et_provider *pv, const struct ast_attach *ap,
+		   const char *mod, const char *fn)
+{
+	char name[512];
+	struct et_probe_desc *p;
+
+	if (mod)
+		snprintf(name, sizeof(name), "%s:%s:%s", pv->name, mod, fn);
+	else
+		snprintf(name, sizeof(name), "%s:%s", pv->name, fn);
+	p = provider_new_probe(ctx, pv, ap, name);
+	p->section = arena_printf(ctx->arena, "%s/%s", pv->name, fn);
+	p->target = mod ? arena_strdup(ctx->arena, mod) : NULL;
+	p->func = arena_strdup(ctx->arena, fn);
+}
+
+static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	const char *hint = "write it as fentry:FUNCTION (a kernel function with BTF)";
+	const char *mod = NULL, *fn;
+	const struct btf *b;
+	uint32_t n, found = 0;
+
+	if (ap->nparts == 2) {
+		fn = ap->parts[1];
+	} else if (ap->nparts == 3) {
+		mod = ap->parts[1];
+		fn = ap->parts[2];
+	} else if (ctx->listing && ap->nparts == 1) {
+		fn = "*";
+	} else {
+		return provider_error(ctx, ap, hint, "%s probe: expected %s:FUNCTION", pv->name, pv->name);
+	}
+	if (!*fn)
+		return provider_error(ctx, ap, hint, "%s probe: empty function name", pv->name);
+	if (mod && (provider_has_wildcard(mod) || strcmp(mod, "vmlinux") == 0))
+		mod = NULL;
+	b = btf_vmlinux();
+	if (!b)
+		return provider_error(ctx, ap, "fentry needs the kernel's BTF (CONFIG_DEBUG_INFO_BTF)",
+				      "%s probe: cannot read the kernel's BTF: %s", pv->name, strerror(errno));
+	n = btf__type_cnt(b);
+	if (!provider_has_wildcard(fn)) {
+		if (btf__find_by_name_kind(b, fn, BTF_KIND_FUNC) <= 0 && !ctx->listing)
+			return provider_error(ctx, ap, "list them with: etrace -l 'fentry:*'",
+					      "%s probe: no kernel function '%s' in BTF", pv->name, fn);
+		add_fn(ctx, pv, ap, mod, fn);
+		return 0;
+	}
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		const char *name;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(b, t->name_off);
+		if (name && provider_glob_match(fn, name)) {
+			add_fn(ctx, pv, ap, mod, name);
+			found++;
+		}
+	}
+	if (!found && !ctx->listing)
+		return provider_error(ctx, ap, "list them with: etrace -l 'fentry:*'",
+				      "%s probe: no kernel function matches '%s'", pv->name, fn);
+	return 0;
+}
+
+static int fentry_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	return fn_expand(&provider_fentry, ap, ctx);
+}
+
+static int fexit_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	return fn_expand(&provider_fexit, ap, ctx);
+}
+
+static int fn_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+{
+	struct bpf_link *link = bpf_program__attach_trace(prog);
+
+	(void)p;
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	return provider_links_add(links, link);
+}
+
+/* The tracepoint to use instead for this function, as kprobes suggest it. */
+static const char *fentry_suggest(const struct ast_attach *ap, struct arena *a)
+{
+	return provider_kprobe.suggest ? provider_kprobe.suggest(ap, a) : NULL;
+}
+
+static const char *fexit_suggest(const struct ast_attach *ap, struct arena *a)
+{
+	return provider_kretprobe.suggest ? provider_kretprobe.suggest(ap, a) : NULL;
+}
+
+static const char *const fentry_aliases[] = {"f", "kfunc", NULL};
+static const char *const fexit_aliases[] = {"fr", "kretfunc", NULL};
+
+const struct et_provider provider_fentry = {
+	.name = "fentry",
+	.aliases = fentry_aliases,
+	.ctx = PROVIDER_CTX_RAW_ARGS,
+	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_FUNC,
+	.supported = fentry_supported,
+	.expand = fentry_expand,
+	.attach = fn_attach,
+	.suggest = fentry_suggest,
+};
+
+const struct et_provider provider_fexit = {
+	.name = "fexit",
+	.aliases = fexit_aliases,
+	.ctx = PROVIDER_CTX_RAW_ARGS,
+	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC,
+	.supported = fentry_supported,
+	.expand = fexit_expand,
+	.attach = fn_attach,
+	.suggest = fexit_suggest,
+};

@@ -1,0 +1,31 @@
+# fentry/fexit attached for real (the host kernel refuses tracing programs with EPERM): arguments by name
+# with their BTF types, a user-space string argument (do_sys_openat2's filename, `const char __user *`)
+# read as user memory, fexit's retval typed from the prototype, func, and raw tracepoint args from BTF.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_btf
+require_kfunc do_sys_openat2
+require_etrace_probe fentry:do_sys_openat2
+"$ETRACE" --info 2>&1 | grep -qE '^  fentry/fexit +yes' || skip "this kernel cannot run fentry/fexit (etrace --info)"
+F="/tmp/etr-fentry-$$-missing"
+
+start_etrace -e "fentry:do_sys_openat2 /comm == \"cat\"/ { @o[str(args.filename), args.dfd] = count(); @f[func] = count(); }
+fexit:do_sys_openat2 /comm == \"cat\"/ { @r[str(args.filename), retval] = count(); }"
+cat "$F" 2>/dev/null
+cat "$F" 2>/dev/null
+stop_etrace
+check "fentry: the user string argument is read (args.filename) and args.dfd is AT_FDCWD" grep -qx "@o\[$F, -100\]: 2" "$ET_OUT"
+check "fentry: func names the function" grep -qE "^@f\[do_sys_openat2(\+0)?\]: [0-9]+$" "$ET_OUT"
+check "fexit: retval is the typed (int) return value -ENOENT" grep -qx "@r\[$F, -2\]: 2" "$ET_OUT"
+
+# aliases and the generated object's sections
+"$ETRACE" --emit-elf "$TMP/k.o" -e 'kfunc:vfs_read { @ = count(); } kretfunc:vfs_read { @r = count(); }' >"$TMP/k.err" 2>&1
+check "kfunc/kretfunc compile" test $? = 0
+check "sections fentry/vfs_read and fexit/vfs_read" bash -c "readelf -W -S '$TMP/k.o' | grep -q 'fentry/vfs_read' && readelf -W -S '$TMP/k.o' | grep -q 'fexit/vfs_read'"
+
+# rawtracepoint with typed args from BTF
+run_etrace -e 'rawtracepoint:sched_switch { if (args.prev->pid == curtask->pid) { @same = count(); } else { @other = count(); } }
+interval:ms:300 { exit(); }'
+check "rawtracepoint:sched_switch args.prev is current" grep -qE '^@same: [0-9]+$' "$ET_OUT"
+check "rawtracepoint:sched_switch args.prev never differs" bash -c "! grep -q '^@other' '$ET_OUT'"
+finish
