@@ -9,6 +9,8 @@
 
 #include "../src/support/arena.h"
 #include "../src/support/diag.h"
+#include "../src/sema/btf.h"
+#include "../src/sema/types.h"
 #include "provider.h"
 #include "tracefs.h"
 
@@ -51,8 +53,48 @@ static bool listable(const struct et_provider *pv)
 	return false;
 }
 
+/* The C spelling of an argument's type for -lv: the BTF name where there is one. */
+static void c_type(const struct et_type *t, char *buf, size_t len)
+{
+	if (t && t->kind == ET_INT && t->name) {
+		snprintf(buf, len, "%s", t->name);
+	} else if (t && t->kind == ET_POINTER && t->elem && (t->elem->kind == ET_INT || t->elem->kind == ET_BOOL) &&
+		   t->elem->name) {
+		snprintf(buf, len, "%s *", t->elem->name);
+	} else if (t && t->kind == ET_POINTER && !t->elem) {
+		snprintf(buf, len, "void *");
+	} else {
+		type_format(t, buf, len);
+	}
+}
+
+/* -lv for BTF-typed probes: fentry/fexit (the function's parameters, fexit's retval) and raw
+ * tracepoints (the __bpf_trace_EVENT parameters), one "    TYPE NAME" line each. */
+static void print_btf_args(const struct et_provider *pv, const struct et_probe_desc *p, struct arena *a,
+			   FILE *out)
+{
+	struct btf_types *bt = btf_types_new(a);
+	struct et_type *args = NULL, *ret = NULL;
+	bool is_fn = strcmp(pv->name, "rawtracepoint") != 0;
+	uint32_t n = 0;
+	char buf[160];
+	int err = is_fn ? btf_func_proto(bt, p->func, &args, &ret, &n) : btf_tracepoint_proto(bt, p->func, &args, &n);
+
+	if (err)
+		return;
+	for (uint32_t i = 0; i < args->nfields; i++) {
+		c_type(args->fields[i].type, buf, sizeof(buf));
+		fprintf(out, "    %s%s%s\n", buf, buf[strlen(buf) - 1] == '*' ? "" : " ", args->fields[i].name);
+	}
+	if (strcmp(pv->name, "fexit") == 0) {
+		if (ret)
+			c_type(ret, buf, sizeof(buf));
+		fprintf(out, "    %s%sretval\n", ret ? buf : "void", ret && buf[strlen(buf) - 1] == '*' ? "" : " ");
+	}
+}
+
 static void list_one(const struct et_provider *pv, const char *const *pattern, uint32_t nparts, bool verbose,
-		     struct arena *a, struct diag_sink *diag, struct et_loc loc, FILE *out)
+		     bool named, struct arena *a, struct diag_sink *diag, struct et_loc loc, FILE *out)
 {
 	const char *parts[8];
 	struct provider_expand_ctx ctx = {.arena = a, .diag = diag, .listing = true};
@@ -60,16 +102,26 @@ static void list_one(const struct et_provider *pv, const char *const *pattern, u
 	const char *why = NULL, *instead = NULL;
 	uint32_t i;
 
-	if (pv->supported && pv->supported(&why, &instead) != 0)
+	/* a provider this kernel cannot run is listed only when asked for by name (fentry:* lists the
+	 * kernel's BTF functions even where tracing programs are refused) */
+	if (pv->supported && pv->supported(&why, &instead) != 0 && !named)
 		return;
 	memcpy(parts, pattern, nparts * sizeof(*parts));
 	parts[0] = pv->name;
 	if (pv->expand(&ap, &ctx) != 0)
 		return;
 	for (i = 0; i < ctx.nprobes; i++) {
+		/* ftrace's own events (tracepoint:ftrace:function...) have no enable file: they cannot be
+		 * attached, and bpftrace (reading available_events) does not list them either */
+		if (strcmp(pv->name, "tracepoint") == 0 && ctx.probes[i].target &&
+		    strcmp(ctx.probes[i].target, "ftrace") == 0)
+			continue;
 		fprintf(out, "%s\n", ctx.probes[i].name);
 		if (verbose && strcmp(pv->name, "tracepoint") == 0)
 			tracepoint_print_fields(ctx.probes[i].target, ctx.probes[i].func, out);
+		else if (verbose && (strcmp(pv->name, "fentry") == 0 || strcmp(pv->name, "fexit") == 0 ||
+				     strcmp(pv->name, "rawtracepoint") == 0))
+			print_btf_args(pv, &ctx.probes[i], a, out);
 	}
 }
 
@@ -81,7 +133,7 @@ int provider_list(const char *pattern, bool verbose, struct arena *a, struct dia
 	char *copy, *s, *colon;
 	uint32_t nparts = 0;
 	size_t n, i;
-	bool any = false;
+	bool any = false, named;
 
 	copy = arena_strdup(a, pattern && *pattern ? pattern : "*");
 	for (s = copy; nparts < 8; s = colon + 1) {
@@ -102,8 +154,11 @@ int provider_list(const char *pattern, bool verbose, struct arena *a, struct dia
 		if (!match)
 			continue;
 		any = true;
-		if (listable(pv) || strcmp(parts[0], pv->name) == 0)
-			list_one(pv, parts, nparts, verbose, a, diag, loc, out);
+		named = strcmp(parts[0], pv->name) == 0;
+		for (al = pv->aliases; !named && al && *al; al++)
+			named = strcmp(*al, parts[0]) == 0;
+		if (listable(pv) || named)
+			list_one(pv, parts, nparts, verbose, named, a, diag, loc, out);
 	}
 	if (!any) {
 		diag_error(diag, loc, "no probe type matches '%s'", parts[0]);

@@ -340,10 +340,8 @@ static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, 
 			r->elem = NULL;
 		else if (btf_is_composite(pt))
 			r->elem = stub(bt, mod, to, pt);
-		else if (btf_is_ptr(pt) || btf_is_array(pt))
-			r->elem = convert(bt, mod, to, depth + 1);
-		else
-			r->elem = convert(bt, mod, to, depth + 1);
+		else /* from the pointee as written: its typedef name is kept (loff_t *) */
+			r->elem = convert(bt, mod, t->type, depth + 1);
 		if (r->elem && r->elem->kind == ET_VOID)
 			r->elem = NULL;
 		/* char * without a `user` tag: kernels built with GCC carry no tags, and such arguments are

@@ -1,0 +1,59 @@
+# etrace -l / -lv: tracepoints with their fields, fentry/fexit from the kernel's BTF functions with typed
+# arguments (and fexit's retval), raw tracepoints with BTF argument types, software events; glob
+# patterns; listing every kernel function within a second; counts against bpftrace -l when installed.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_tracepoint sched/sched_switch
+[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+
+"$ETRACE" -l 'tracepoint:sched:sched_switch' >"$TMP/l1" 2>&1
+check "-l names one tracepoint exactly" test "$(cat "$TMP/l1")" = "tracepoint:sched:sched_switch"
+"$ETRACE" -lv 'tracepoint:sched:sched_switch' >"$TMP/l2" 2>&1
+check "-lv shows the tracepoint's fields" grep -qx "    char prev_comm\[16\]" "$TMP/l2"
+check "-lv shows pid_t prev_pid" grep -qx "    pid_t prev_pid" "$TMP/l2"
+check "-lv leaves out common_ fields" bash -c "! grep -q common_ '$TMP/l2'"
+"$ETRACE" -l 'tracepoint:sched:sched_*' >"$TMP/l3" 2>&1
+check "glob over tracepoints" bash -c "grep -qx tracepoint:sched:sched_switch '$TMP/l3' && grep -qx tracepoint:sched:sched_wakeup '$TMP/l3' && ! grep -qv '^tracepoint:sched:sched_' '$TMP/l3'"
+
+if grep -q ' do_sys_openat2$' /proc/kallsyms; then
+	"$ETRACE" -l 'fentry:do_sys_open*' >"$TMP/f1" 2>&1
+	check "fentry glob lists do_sys_openat2 from BTF" grep -qx "fentry:do_sys_openat2" "$TMP/f1"
+	"$ETRACE" -lv 'fentry:do_sys_openat2' >"$TMP/f2" 2>&1
+	check "-lv fentry: typed arguments" bash -c "grep -qx '    int dfd' '$TMP/f2' && grep -qx '    struct open_how \*how' '$TMP/f2'"
+	"$ETRACE" -lv 'kretfunc:do_sys_openat2' >"$TMP/f3" 2>&1
+	check "-lv through the kretfunc alias lists fexit with retval" \
+		bash -c "grep -qx 'fexit:do_sys_openat2' '$TMP/f3' && grep -qE '^    [a-z_ ]+ retval$' '$TMP/f3'"
+fi
+"$ETRACE" -lv 'rawtracepoint:sched_switch' >"$TMP/r1" 2>&1
+check "-lv rawtracepoint: BTF argument types" bash -c "grep -qx 'rawtracepoint:sched_switch' '$TMP/r1' && grep -qx '    struct task_struct \*prev' '$TMP/r1'"
+"$ETRACE" -l 'software:*' >"$TMP/s1" 2>&1
+check "software events listed" bash -c "grep -qx 'software:cpu-clock' '$TMP/s1' || grep -qx 'software:cpu-clock:' '$TMP/s1'"
+
+# every kernel function, in under a second
+nf=$(grep -c . <(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep "] FUNC '"))
+start=$(date +%s%N)
+"$ETRACE" -l 'fentry:*' >"$TMP/all" 2>&1
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+n=$(wc -l <"$TMP/all")
+check "-l 'fentry:*' lists $n functions in ${ms} ms (< 1000)" test "$ms" -lt 1000
+[ "$nf" -gt 0 ] && check "as many fentry functions as BTF FUNCs (bpftool: $nf)" test "$n" = "$nf"
+start=$(date +%s%N)
+"$ETRACE" -l >"$TMP/everything" 2>&1
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "-l without a pattern finishes in ${ms} ms (< 1000)" test "$ms" -lt 1000
+
+# counts against bpftrace when it is installed
+if command -v bpftrace >/dev/null; then
+	et=$("$ETRACE" -l 'tracepoint:*' | wc -l)
+	bt=$(bpftrace -l 'tracepoint:*' 2>/dev/null | wc -l)
+	check "tracepoint count equals bpftrace's ($et vs $bt)" test "$et" = "$bt"
+	et=$("$ETRACE" -l 'kprobe:*' 2>/dev/null | wc -l)
+	bt=$(bpftrace -l 'kprobe:*' 2>/dev/null | wc -l)
+	if [ "$bt" -gt 0 ]; then
+		diff=$(( et > bt ? et - bt : bt - et ))
+		check "kprobe count within 1% of bpftrace's ($et vs $bt)" test $((diff * 100)) -le "$bt"
+	else
+		echo "note: bpftrace lists no kprobes here (available_filter_functions unreadable); etrace lists $et"
+	fi
+fi
+finish
