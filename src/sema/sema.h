@@ -84,6 +84,19 @@
  * serves several tracepoints, args is the first one's record; every field the body uses (args.f) exists
  * with the same type in all of them (offsets from sema_field_of); whole-args uses need equal records.
  *
+ * KERNEL TYPES (src/sema/btf.h). curtask is `struct task_struct *` (an ET_POINTER whose elem is a BTF
+ * struct) when the kernel has BTF, else uint64. Casts to `struct x *`, `(T *)`, sizeof(struct x) and
+ * offsetof(struct x, a.b) (AST_OFFSETOF: struct sema_const, the byte offset) resolve names in the
+ * script's C definitions first, then BTF. `p->f` on a pointer to a struct: the AST_FIELD's sym is the
+ * field of the completed struct (offset from the pointed-to address; et_field.bit_size set for
+ * bitfields: codegen shifts and masks), read with bpf_probe_read_kernel (user when the pointer is
+ * tagged user; both, kernel first, when the pointer's btf_id is 0). A pointer's elem struct may be a
+ * stub (no fields): complete it through btf.h before reading fields; type graphs are acyclic.
+ * Providers with PROVIDER_CTX_RAW_ARGS and PROVIDER_HAS_ARGS (fentry, fexit, rawtracepoint): args is an
+ * ET_STRUCT named "args" whose fields are the BTF parameters at 8 * i in the context's u64 array
+ * (codegen reads the whole u64 and cuts it to the field's integer type). fexit's retval has the BTF
+ * return type and sema_call.index = the slot of the return value in that array (the parameter count).
+ *
  * Functions: printf/print/time/exit/system/join/clear/zero and print(@m) return ET_VOID and have an event
  * (sema_call.event). Event payloads (prog->events[e].args, a tuple):
  *   printf, system: one field per argument after the format (storage types; integers are 8 bytes, the
