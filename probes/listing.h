@@ -2,8 +2,10 @@
  * ("tracepoint:sched:sched_switch"), in provider then name order; NULL or "" lists every provider
  * that can be listed (tracepoint, rawtracepoint, software, and the other providers that this kernel
  * runs and etrace handles). With verbose, each tracepoint is followed by its fields as the format
- * file declares them ("    pid_t prev_pid"), common_* fields left out, as bpftrace -lv does.
- * Providers this kernel cannot run are skipped silently. Wildcards (* ? [..]) work in every part.
+ * file declares them ("    pid_t prev_pid"), common_* fields left out, as bpftrace -lv does; fentry/fexit
+ * and rawtracepoint probes by their BTF arguments ("    int dfd", fexit adds "    TYPE retval").
+ * Providers this kernel cannot run are skipped silently unless the pattern names them (fentry:* lists
+ * the kernel's BTF functions even where fentry cannot attach). Wildcards (* ? [..]) work in every part.
  * Memory: temporary strings in `a`. Failure: a pattern naming no provider is reported to diag
  * (loc = `loc`) and gives -EINVAL; otherwise 0 (also when nothing matches). */
 #ifndef ET_LISTING_H
