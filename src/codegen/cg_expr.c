@@ -634,12 +634,12 @@ int cg_addr_space(struct cg_lower *L, const struct et_type *t)
 {
 	if (t && t->kind == ET_POINTER && t->user)
 		return 1;
+	if (t && t->kind == ET_POINTER && t->btf_id)
+		return 0; /* a kernel type from BTF, or kptr(): kernel memory whatever the probe */
 	if (L->probe->provider && (L->probe->provider->flags & PROVIDER_HAS_USER))
 		return 1;
 	if (L->pctx == PROVIDER_CTX_TRACEPOINT && L->probe->target && strcmp(L->probe->target, "syscalls") == 0)
 		return 1;
-	if (t && t->kind == ET_POINTER && t->btf_id)
-		return 0; /* a kernel type from BTF */
 	return -1; /* unknown: try kernel, then user */
 }
 
@@ -707,6 +707,9 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 	switch (c->id) {
 	case BI_STR:
 		return call_str(L, n);
+	case BI_KPTR:
+	case BI_UPTR: /* only the type changes (address space) */
+		return scalar(cg_scalar(L, args->items[0]));
 	case BI_STRNCMP: {
 		struct cg_val a = cg_expr(L, args->items[0]), b = cg_expr(L, args->items[1]);
 		const struct sema_const *k = args->items[2]->sym;

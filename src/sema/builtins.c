@@ -27,7 +27,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
 	"kstack", "ustack", "ksym", "usym", "buf", "ntop", "pton", "strftime", "cat", "reg", "kaddr",
-	"uaddr", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path", "kptr", "uptr",
+	"uaddr", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
 	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
 	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
 	"socket_cookie", "offsetof", "typeof", "getopt", "memcmp", "str_concat", "signal_name", NULL,
@@ -861,6 +861,27 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			c->event = sema_add_event(s, id == BI_CLEAR ? ET_EV_CLEAR : ET_EV_ZERO, NULL, NULL, c->map,
 						  n->loc);
 		return s->t_void;
+	case BI_KPTR:
+	case BI_UPTR: {
+		/* kptr(p) / uptr(p): p unchanged, its address space fixed (reads through it: kernel / user) */
+		struct et_type *t = sema_expr(s, args->items[0]), *r;
+
+		if (sema_is_none(t))
+			return s->t_none;
+		if (t->kind != ET_INT && t->kind != ET_POINTER) {
+			sema_error(s, args->items[0]->loc, "%s() expects a pointer or an integer address, not %s",
+				   builtin_name(c->id), sema_tname(s, t));
+			return s->t_none;
+		}
+		r = type_new(s->arena, ET_POINTER, 8);
+		if (t->kind == ET_POINTER)
+			*r = *t;
+		r->user = c->id == BI_UPTR;
+		r->btf_id = c->id == BI_KPTR && t->kind == ET_POINTER ? t->btf_id : 0;
+		if (c->id == BI_KPTR && !r->btf_id)
+			r->btf_id = UINT32_MAX; /* "kernel memory" for codegen (cg_addr_space) without a BTF type */
+		return r;
+	}
 	case BI_LEN:
 		if (args->items[0]->kind != AST_MAP) {
 			sema_expr(s, args->items[0]);

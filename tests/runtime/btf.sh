@@ -54,5 +54,20 @@ check "sizeof/offsetof of struct list_head" grep -qx "16 8" "$ET_OUT"
 # run_etrace starts etrace under timeout(1): that is its parent
 check "a pointer kept in a variable is dereferenced: the parent's comm (timeout)" test "$(sed -n 6p "$ET_OUT")" = timeout
 
+# 4. kptr()/uptr(): address spaces made explicit; a kernel pointer is read as kernel memory even in a
+# syscall tracepoint (where plain integers are read as user addresses)
+if [ -r /sys/kernel/tracing/events/syscalls/sys_enter_openat/format ] ||
+   [ -r /sys/kernel/debug/tracing/events/syscalls/sys_enter_openat/format ]; then
+	f="$TMP/etr-kptr-$$"
+	: >"$f"
+	start_etrace -e "tracepoint:syscalls:sys_enter_openat /comm == \"cat\"/ {
+		@[str(uptr(args->filename)), str(kptr(curtask->mm->exe_file->f_path.dentry->d_name.name))] = count(); }" ||
+		fail "attach the kptr/uptr probe"
+	cat "$f" >/dev/null
+	stop_etrace INT
+	check "uptr(args->filename) reads the user string; kptr(d_name.name) the executable's name" \
+		grep -qx "@\[$f, cat\]: 1" "$ET_OUT"
+fi
+
 check "nothing left behind" nothing_left_behind
 finish
