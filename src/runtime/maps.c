@@ -5,8 +5,9 @@
  * and print total / count (truncated); hist/lhist add bucket by bucket.
  * Sorting (bpftrace types_format.cpp): count, sum and integer values ascending by value; min/max by
  * the value taken as unsigned; avg/stats by the average; hist/lhist by the total count; anything else
- * by key (integers signed, strings bytewise, tuples field by field). Entries are first put in key
- * order so that equal values come out in a stable, reproducible order.
+ * by key (integers signed, strings bytewise, tuples field by field); equal values in key order (one
+ * sort, the key as tie-break), so the output is stable and reproducible.
+ * Reading: BPF_MAP_LOOKUP_BATCH over hash maps (a few syscalls for the whole map), key by key otherwise.
  * Printing: "@m: v" for keyless maps, "@m[k1, k2]: v" for keyed ones (tuple parentheses dropped);
  * histograms as "@m[k]:" + rows + a blank line. print(@m, top, div) keeps the last `top` entries and
  * divides values by div. See rt_int.h. */
@@ -22,6 +23,59 @@
 #include "rt_int.h"
 
 /* ---- reading ---- */
+
+#define RT_BATCH 1024 /* entries per BPF_MAP_LOOKUP_BATCH call */
+
+/* The whole map in a few BPF_MAP_LOOKUP_BATCH calls (into arrays sized for max_entries, touched only
+ * as far as filled). Returns 1 when the kernel cannot batch this map (the caller walks it key by key),
+ * 0 or negative errno. */
+static int read_batch(int fd, const struct bpf_map_info *info, struct rt_map_snapshot *s, size_t stride)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	size_t tok_size = info->key_size > 8 ? info->key_size : 8;
+	uint8_t *in = rt_xcalloc(2, tok_size), *out = in + tok_size, *t;
+	size_t max = info->max_entries;
+	bool first = true;
+	int err = 0;
+
+	s->keys = malloc(max * info->key_size + 1);
+	s->values = malloc(max * stride + 1);
+	if (!s->keys || !s->values) {
+		free(in);
+		return -ENOMEM;
+	}
+	while (s->count < max) {
+		__u32 n = (__u32)(max - s->count < RT_BATCH ? max - s->count : RT_BATCH);
+
+		err = bpf_map_lookup_batch(fd, first ? NULL : in, out, s->keys + s->count * info->key_size,
+					   s->values + s->count * stride, &n, &opts);
+		err = err ? -errno : 0;
+		if (err == -ENOSPC && n == 0 && max - s->count > RT_BATCH)
+			err = -EINVAL; /* a bucket larger than a batch: rare; walk key by key */
+		if (err && err != -ENOENT) {
+			if (first || err == -EINVAL)
+				err = 1;
+			break;
+		}
+		s->count += n;
+		first = false;
+		if (err == -ENOENT) {
+			err = 0;
+			break;
+		}
+		t = in;
+		in = out;
+		out = t;
+	}
+	free(in < out ? in : out);
+	if (err == 1) {
+		free(s->keys);
+		free(s->values);
+		s->keys = s->values = NULL;
+		s->count = 0;
+	}
+	return err;
+}
 
 int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_snapshot *s)
 {
@@ -54,6 +108,15 @@ int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_s
 	s->is_array = info.type == BPF_MAP_TYPE_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
 	s->key_size = info.key_size;
 	stride = (size_t)s->value_slot * s->ncpus;
+	if (!s->is_array) {
+		err = read_batch(fd, &info, s, stride);
+		if (err <= 0) {
+			if (err)
+				rt_map_snapshot_free(s);
+			return err;
+		}
+		err = 0;
+	}
 	key = rt_xcalloc(1, info.key_size);
 	next = rt_xcalloc(1, info.key_size);
 	/* bounded by max_entries: when a key is deleted under us the kernel restarts from the first key */
@@ -114,7 +177,6 @@ struct entry {
 	int64_t count, total;     /* avg/stats */
 	uint64_t *slots;          /* hist/lhist, combined */
 	uint64_t hist_total;
-	size_t rank;              /* position in key order */
 	size_t index;             /* position in the snapshot */
 };
 
@@ -286,7 +348,7 @@ static int cmp_value(const void *pa, const void *pb)
 	}
 	if (r)
 		return r;
-	return a->rank < b->rank ? -1 : a->rank > b->rank;
+	return cmp_key(pa, pb); /* equal values in key order: one sort does both */
 }
 
 static bool sorts_by_value(const struct et_type *t)
@@ -323,20 +385,20 @@ static void format_entry_value(struct rt_str *o, const struct et_program *prog, 
 {
 	switch (vt->kind) {
 	case ET_AGG_COUNT:
-		rt_str_printf(o, "%llu", (unsigned long long)(e->u / div));
+		rt_str_put_u64(o, e->u / div);
 		break;
 	case ET_AGG_SUM:
 		if (vt->is_signed)
-			rt_str_printf(o, "%lld", (long long)((int64_t)e->u / (int64_t)div));
+			rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
 		else
-			rt_str_printf(o, "%llu", (unsigned long long)(e->u / div));
+			rt_str_put_u64(o, e->u / div);
 		break;
 	case ET_AGG_MIN:
 	case ET_AGG_MAX:
-		rt_str_printf(o, "%lld", (long long)((int64_t)e->u / (int64_t)div));
+		rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
 		break;
 	case ET_AGG_AVG:
-		rt_str_printf(o, "%lld", (long long)(entry_avg(e) / (int64_t)div));
+		rt_str_put_i64(o, entry_avg(e) / (int64_t)div);
 		break;
 	case ET_AGG_STATS:
 		rt_str_printf(o, "{ .count = %lld, .average = %lld, .total = %lld }", (long long)e->count,
@@ -344,9 +406,9 @@ static void format_entry_value(struct rt_str *o, const struct et_program *prog, 
 		break;
 	case ET_INT:
 		if (vt->is_signed)
-			rt_str_printf(o, "%lld", (long long)((int64_t)e->u / (int64_t)div));
+			rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
 		else
-			rt_str_printf(o, "%llu", (unsigned long long)(e->u / div));
+			rt_str_put_u64(o, e->u / div);
 		break;
 	case ET_AGG_HIST:
 		rt_str_putc(o, '\n');
@@ -381,11 +443,7 @@ static struct entry *collect(const struct rt_map_snapshot *s, size_t *n_out, uin
 	}
 	sort_key_type = s->desc->key;
 	sort_value_type = vt;
-	qsort(es, n, sizeof(*es), cmp_key);
-	for (i = 0; i < n; i++)
-		es[i].rank = i;
-	if (sorts_by_value(vt))
-		qsort(es, n, sizeof(*es), cmp_value);
+	qsort(es, n, sizeof(*es), sorts_by_value(vt) ? cmp_value : cmp_key);
 	*n_out = n;
 	*slots_out = slots;
 	return es;

@@ -50,9 +50,9 @@ static void format_int(struct rt_str *o, const uint8_t *data, uint32_t size, boo
 	int64_t v = rt_read_int(data, size, is_signed);
 
 	if (is_signed)
-		rt_str_printf(o, "%lld", (long long)v);
+		rt_str_put_i64(o, v);
 	else
-		rt_str_printf(o, "%llu", (unsigned long long)(uint64_t)v);
+		rt_str_put_u64(o, (uint64_t)v);
 }
 
 static uint64_t read_u64(const uint8_t *data)
@@ -116,7 +116,7 @@ static void format_fields(struct rt_str *o, const struct et_program *prog, const
 			v >>= f->bit_offset;
 			if (f->bit_size < 64)
 				v &= (1ull << f->bit_size) - 1;
-			rt_str_printf(o, "%llu", (unsigned long long)v);
+			rt_str_put_u64(o, v);
 			continue;
 		}
 		rt_format_value(o, prog, f->type, data + f->offset);
@@ -177,7 +177,7 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		if (prog && idx < prog->nprobes)
 			rt_str_puts(o, prog->probes[idx].name);
 		else
-			rt_str_printf(o, "%llu", (unsigned long long)idx);
+			rt_str_put_u64(o, idx);
 		break;
 	}
 	case ET_USERNAME: {
@@ -188,7 +188,7 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res)
 			rt_str_puts(o, res->pw_name);
 		else
-			rt_str_printf(o, "%llu", (unsigned long long)uid);
+			rt_str_put_u64(o, uid);
 		break;
 	}
 	case ET_INET: {

@@ -30,6 +30,8 @@ void rt_str_putn(struct rt_str *o, const char *s, size_t n);
 void rt_str_puts(struct rt_str *o, const char *s);
 void rt_str_putc(struct rt_str *o, char c);
 void rt_str_printf(struct rt_str *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_str_put_u64(struct rt_str *o, uint64_t v); /* decimal, without printf (map printing, events) */
+void rt_str_put_i64(struct rt_str *o, int64_t v);
 void rt_str_write(struct rt_str *o, FILE *f); /* write and clear */
 void *rt_xcalloc(size_t n, size_t size);      /* aborts on failure */
 

@@ -67,6 +67,27 @@ void rt_str_putc(struct rt_str *o, char c)
 	rt_str_putn(o, &c, 1);
 }
 
+void rt_str_put_u64(struct rt_str *o, uint64_t v)
+{
+	char b[20];
+	size_t i = sizeof(b);
+
+	do
+		b[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	rt_str_putn(o, b + i, sizeof(b) - i);
+}
+
+void rt_str_put_i64(struct rt_str *o, int64_t v)
+{
+	if (v < 0) {
+		rt_str_putc(o, '-');
+		rt_str_put_u64(o, 0 - (uint64_t)v);
+	} else {
+		rt_str_put_u64(o, (uint64_t)v);
+	}
+}
+
 void rt_str_printf(struct rt_str *o, const char *fmt, ...)
 {
 	va_list va;
