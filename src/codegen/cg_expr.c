@@ -543,8 +543,6 @@ static struct cg_val arg_n(struct cg_lower *L, struct ast_node *n, uint32_t idx)
 
 static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
 
-static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
-
 static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	struct cg_ctx *cg = L->cg;
@@ -837,47 +835,6 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 		v.v = LLVMBuildAdd(cg->b, ctx, off, "data_loc");
 	}
 	return v;
-}
-
-/* An i64 scalar cut to an integer type of `size` bytes and extended again by its signedness. */
-static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed)
-{
-	struct cg_ctx *cg = L->cg;
-	if (size >= 8)
-		return v;
-	LLVMValueRef x = LLVMBuildTrunc(cg->b, v, int_type(cg, size), "");
-	return is_signed ? LLVMBuildSExt(cg->b, x, cg->t_i64, "") : LLVMBuildZExt(cg->b, x, cg->t_i64, "");
-}
-
-/* A field: raw-argument contexts (fentry/fexit, raw tracepoints with BTF args) hold each argument in a
- * u64 slot, read whole and cut to the argument's type; bitfields are shifted and masked out of their
- * storage unit (sign-extended when signed). */
-static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
-{
-	struct cg_ctx *cg = L->cg;
-	const struct et_field *f = n->sym;
-	struct ast_node *base = n->u.field.base;
-	if (f && L->pctx == PROVIDER_CTX_RAW_ARGS && base->kind == AST_IDENT && base->type &&
-	    base->type->kind == ET_STRUCT && cg_is_scalar_type(f->type)) {
-		LLVMValueRef v = ctx_u64(L, f->offset);
-		if (f->type->kind == ET_INT)
-			v = narrow(L, v, f->type->size, f->type->is_signed);
-		return scalar(v);
-	}
-	struct cg_val v = field_raw(L, n);
-	if (!f || !f->bit_size || v.mem)
-		return v;
-	uint32_t bits = f->type && f->type->size ? f->type->size * 8 : 64;
-	LLVMValueRef x = v.v;
-	/* move the field's top bit to bit 63, then shift it down to bit 0 */
-	uint32_t up = 64 - (f->bit_offset + f->bit_size);
-	if (bits < 64) /* the loaded unit was extended from `bits`: its own top is at bits - 1 */
-		x = LLVMBuildAnd(cg->b, x, cg_i64(cg, bits >= 64 ? ~0ull : (1ull << bits) - 1), "");
-	x = LLVMBuildShl(cg->b, x, cg_i64(cg, up), "");
-	bool is_signed = f->type && f->type->is_signed;
-	x = is_signed ? LLVMBuildAShr(cg->b, x, cg_i64(cg, 64 - f->bit_size), "")
-		      : LLVMBuildLShr(cg->b, x, cg_i64(cg, 64 - f->bit_size), "");
-	return scalar(x);
 }
 
 /* An i64 scalar cut to an integer type of `size` bytes and extended again by its signedness. */
