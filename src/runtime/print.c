@@ -135,6 +135,19 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 	}
 	switch (t->kind) {
 	case ET_INT:
+		if (t->nfields) { /* an enum from BTF: the enumerator's name when the value has one */
+			uint64_t v = 0;
+
+			memcpy(&v, data, t->size < 8 ? t->size : 8);
+			if (t->is_signed && t->size < 8 && (v >> (t->size * 8 - 1)) & 1)
+				v |= ~0ull << (t->size * 8);
+			for (i = 0; i < t->nfields; i++)
+				if (t->fields[i].name &&
+				    (t->fields[i].offset | (uint64_t)t->fields[i].bit_offset << 32) == v) {
+					rt_str_puts(o, t->fields[i].name);
+					return;
+				}
+		}
 		format_int(o, data, t->size, t->is_signed);
 		break;
 	case ET_BOOL:

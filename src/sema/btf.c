@@ -322,6 +322,26 @@ static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, 
 		s[5 + nl] = 0;
 		r = type_int(bt->a, t->size, btf_kflag(t));
 		r->name = s;
+		/* the enumerators, for printing by name (types.h: ET_INT fields of an enum) */
+		r->nfields = btf_vlen(t);
+		r->fields = arena_alloc(bt->a, (r->nfields + 1) * sizeof(*r->fields));
+		for (uint32_t i = 0; i < r->nfields; i++) {
+			uint64_t v;
+
+			if (btf_is_enum(t)) {
+				const struct btf_enum *e = btf_enum(t) + i;
+
+				r->fields[i].name = btf__name_by_offset(b, e->name_off);
+				v = btf_kflag(t) ? (uint64_t)(int64_t)e->val : (uint32_t)e->val;
+			} else {
+				const struct btf_enum64 *e = btf_enum64(t) + i;
+
+				r->fields[i].name = btf__name_by_offset(b, e->name_off);
+				v = btf_enum64_value(e);
+			}
+			r->fields[i].offset = (uint32_t)v;
+			r->fields[i].bit_offset = (uint32_t)(v >> 32);
+		}
 		return r;
 	}
 	case BTF_KIND_FLOAT:

@@ -42,6 +42,14 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 	case ET_INT:
 		if (t->size == 8)
 			return t;
+		if (t->nfields) { /* an enum: stored as 8 bytes, still printed by name */
+			struct et_type *r = type_int(s->arena, 8, t->is_signed);
+
+			r->name = t->name;
+			r->fields = t->fields;
+			r->nfields = t->nfields;
+			return r;
+		}
 		return t->is_signed ? s->t_i64 : s->t_u64;
 	case ET_STRING: /* always a fresh object: slot strings may grow in place (slot_accepts) */
 		return type_string(s->arena, t->size > s->max_strlen ? t->size : s->max_strlen);
@@ -71,7 +79,7 @@ static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
 		return s->t_none;
 	switch (t->kind) {
 	case ET_INT:
-		return t->size == 8 ? t : (t->is_signed ? s->t_i64 : s->t_u64);
+		return t->size == 8 || t->nfields ? sema_storage_type(s, t) : (t->is_signed ? s->t_i64 : s->t_u64);
 	case ET_STRING:
 		return type_string(s->arena, t->size);
 	case ET_TUPLE:

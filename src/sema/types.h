@@ -17,7 +17,8 @@ struct arena;
 enum et_type_kind {
 	ET_NONE,      /* unknown (not inferred yet, or after an error) */
 	ET_VOID,      /* statements, functions returning nothing */
-	ET_INT,       /* size 1, 2, 4 or 8; is_signed */
+	ET_INT,       /* size 1, 2, 4 or 8; is_signed. An enum ("enum x" in name) lists its enumerators in
+	               * fields[]: name, value = offset | (uint64)bit_offset << 32 (printed by name) */
 	ET_BOOL,      /* size 1 */
 	ET_STRING,    /* size = capacity in bytes including the NUL (e.g. comm: 16) */
 	ET_BUFFER,    /* buf(): { u32 len; u8 data[size - 4] } */

@@ -54,6 +54,12 @@ check "sizeof/offsetof of struct list_head" grep -qx "16 8" "$ET_OUT"
 # run_etrace starts etrace under timeout(1): that is its parent
 check "a pointer kept in a variable is dereferenced: the parent's comm (timeout)" test "$(sed -n 6p "$ET_OUT")" = timeout
 
+# enums from BTF print by name (as values and as map keys); a value without a name prints as a number
+run_etrace -e 'BEGIN { print((enum pid_type)1); @k[(enum pid_type)2] = count(); print((enum pid_type)77); exit(); }'
+check "print of an enum value gives its name" test "$(sed -n 1p "$ET_OUT")" = PIDTYPE_TGID
+check "an unnamed enum value prints as a number" test "$(sed -n 2p "$ET_OUT")" = 77
+check "an enum map key prints by name" grep -qx '@k\[PIDTYPE_PGID\]: 1' "$ET_OUT"
+
 # 4. kptr()/uptr(): address spaces made explicit; a kernel pointer is read as kernel memory even in a
 # syscall tracepoint (where plain integers are read as user addresses)
 if [ -r /sys/kernel/tracing/events/syscalls/sys_enter_openat/format ] ||

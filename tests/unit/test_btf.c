@@ -147,6 +147,8 @@ static void test_synthetic(struct arena *a)
 	f = field(d, "c");
 	CHECK(f && f->offset == 72 && f->type->kind == ET_INT && f->type->name &&
 	      strcmp(f->type->name, "enum color") == 0);
+	CHECK(f && f->type->nfields == 2 && strcmp(f->type->fields[1].name, "GREEN") == 0 &&
+	      f->type->fields[1].offset == 1 && f->type->fields[1].bit_offset == 0); /* enumerators */
 	CHECK(type_copy(a, d) != NULL); /* acyclic: the deep copy terminates */
 
 	CHECK(btf_type_by_name(bt, "my_bool_t") && btf_type_by_name(bt, "my_bool_t")->kind == ET_BOOL);
