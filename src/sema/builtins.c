@@ -201,17 +201,6 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 					pc->args_mixed = true;
 				continue;
 			}
-			if (d->provider->ctx == PROVIDER_CTX_RAW_ARGS) { /* fentry/fexit, rawtracepoint: BTF */
-				t = sema_btf_args(s, d, n->loc, NULL, NULL);
-				if (!t) {
-					pc->args_failed = true;
-					return s->t_none;
-				}
-				pc->args_types[i] = t;
-				if (i && !fields_equal(pc->args_types[0], t))
-					pc->args_mixed = true;
-				continue;
-			}
 			if (d->provider->ctx != PROVIDER_CTX_TRACEPOINT) {
 				sema_error(s, n->loc, "args of %s probes are not supported by etrace yet",
 					   d->provider->name);
