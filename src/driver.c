@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "codegen/cg.h"
@@ -13,6 +14,7 @@
 #include "repl/repl.h"
 #include "../probes/listing.h"
 #include "runtime/features.h"
+#include "runtime/privilege.h"
 #include "runtime/rt.h"
 #include "sema/program.h"
 #include "sema/sema.h"
@@ -57,6 +59,24 @@ static FILE *open_output(const struct et_options *o)
 	return out;
 }
 
+/* A limit from the environment (bpftrace's names, for compatibility): *out unchanged when unset.
+ * Returns -1 (after saying why) when set to something other than a positive integer up to max. */
+static int env_limit(const char *name, uint32_t max, uint32_t *out)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || n == 0 || n > max || v[0] == '-') {
+		fprintf(stderr, "etrace: %s must be a positive integer up to %u, not '%s'\n", name, max, v);
+		return -1;
+	}
+	*out = (uint32_t)n;
+	return 0;
+}
+
 /* -i, or no program on a terminal: the interactive session */
 static int run_session(const struct et_options *o)
 {
@@ -72,8 +92,28 @@ static int run_session(const struct et_options *o)
 	return repl_run(&r);
 }
 
+static double ms_since(struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+	*t = now;
+	return ms;
+}
+
 int et_run(const struct et_options *o)
 {
+	/* before anything else (only --dump-ast, which reads nothing but the script, needs no privilege) */
+	if (!o->dump_ast && rt_privilege_check() != 0) {
+		fprintf(stderr, "%s\n", RT_PRIVILEGE_MESSAGE);
+		return ET_EXIT_ERROR;
+	}
+	/* limits from the environment; a config block in the script overrides them */
+	uint32_t max_strlen = 64, max_map_keys = 4096;
+	if (env_limit("BPFTRACE_STRLEN", 1u << 16, &max_strlen) || env_limit("BPFTRACE_MAX_STRLEN", 1u << 16, &max_strlen) ||
+	    env_limit("BPFTRACE_MAP_KEYS_MAX", 1u << 28, &max_map_keys) ||
+	    env_limit("BPFTRACE_MAX_MAP_KEYS", 1u << 28, &max_map_keys))
+		return ET_EXIT_ERROR;
 	if (o->interactive && !o->program_text && !o->script_path && !o->list)
 		return run_session(o);
 
@@ -110,8 +150,13 @@ int et_run(const struct et_options *o)
 		}
 	}
 
+	/* --stats: compile phases timed here, load/attach by the runtime */
+	struct timespec tphase;
+	double t_parse = 0, t_sema = 0, t_cg = 0;
+	clock_gettime(CLOCK_MONOTONIC, &tphase);
 	struct parse_ctx pctx = { arena, strtab, diag, sources };
 	struct ast_node *ast = parse_program(&pctx, file);
+	t_parse = ms_since(&tphase);
 	if (!ast || diag_has_errors(diag))
 		goto cleanup;
 	if (o->dump_ast) {
@@ -124,8 +169,8 @@ int et_run(const struct et_options *o)
 		.positional = o->positional,
 		.npositional = o->npositional,
 		.unsafe = o->unsafe,
-		.max_strlen = 64,
-		.max_map_keys = 4096,
+		.max_strlen = max_strlen,
+		.max_map_keys = max_map_keys,
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
 		.listing = o->list,
@@ -134,6 +179,7 @@ int et_run(const struct et_options *o)
 	prog = et_program_new();
 	if (sema_analyze(ast, &sopts, arena, strtab, diag, prog) != 0 || diag_has_errors(diag))
 		goto cleanup;
+	t_sema = ms_since(&tphase);
 	if (o->list) {
 		/* -l with a program: the concrete probes it would attach, wildcards expanded */
 		for (uint32_t i = 0; i < prog->nprobes; i++)
@@ -142,9 +188,11 @@ int et_run(const struct et_options *o)
 		goto cleanup;
 	}
 
-	struct cg_options copts = { 0 };
+	/* the script's path in the line info: verifier rejections show the script line that caused them */
+	struct cg_options copts = { .source_name = o->script_path, .pid_filter = o->pid > 0 };
 	if (cg_compile(ast, prog, &copts, diag) != 0 || diag_has_errors(diag))
 		goto cleanup;
+	t_cg = ms_since(&tphase);
 	diag_render(diag, stderr); /* warnings, before the program starts printing */
 
 	if (o->emit_elf) {
@@ -176,8 +224,12 @@ int et_run(const struct et_options *o)
 		.pid = o->pid,
 		.cmd = o->cmd,
 		.unsafe = o->unsafe,
+		.stats = o->stats,
 	};
 	status = rt_run(prog, &ropts, diag);
+	if (o->stats)
+		fprintf(stderr, "time parse: %.2f ms\ntime sema (types, probes, BTF): %.2f ms\ntime codegen: %.2f ms\n",
+			t_parse, t_sema, t_cg);
 
 cleanup:
 	diag_render(diag, stderr);

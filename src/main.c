@@ -18,7 +18,9 @@ static const char usage_text[] =
 	"  -e PROGRAM      run PROGRAM (a script given on the command line)\n"
 	"  -o FILE         write the program's output to FILE\n"
 	"  -q              quiet: no \"Attached N probes\" message\n"
-	"  -v              verbose: program ids, verifier logs (repeat for more)\n"
+	"  -v              verbose: how each probe attached, program ids, instruction counts, map kinds,\n"
+	"                  verifier logs (repeat for more)\n"
+	"  --stats         at exit: events per probe, lost events, map-full drops, time of each phase\n"
 	"  -p PID          trace process PID only; exit when it exits\n"
 	"  -c 'CMD'        run CMD, trace it, exit when it ends (cpid is its pid)\n"
 	"  -l [PATTERN]    list probes matching PATTERN\n"
@@ -45,7 +47,7 @@ static int usage_error(const char *fmt, const char *arg)
 	return ET_EXIT_USAGE;
 }
 
-enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO };
+enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO, OPT_STATS };
 
 int main(int argc, char **argv)
 {
@@ -57,6 +59,7 @@ int main(int argc, char **argv)
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
 		{ "info", no_argument, NULL, OPT_INFO },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct et_options o = { 0 };
@@ -134,6 +137,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_INFO:
 			o.info = true;
+			break;
+		case OPT_STATS:
+			o.stats = true;
 			break;
 		case '?':
 		default:

@@ -151,7 +151,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	libbpf_print_fn_t old_print;
 	int sfd = -1, ep = -1, proc_fd = -1, go_fd = -1, status = 1, err;
 	bool mask_set = false;
-	uint64_t lost;
+	uint64_t lost, dropped, t0;
 
 	r.prog = prog;
 	r.opts = opts;
@@ -159,6 +159,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	r.out = opts->out ? opts->out : stdout;
 	r.links = &links;
 	r.lost_fd = -1;
+	r.stats_fd = -1;
 	rt_verbose = opts->verbose;
 	old_print = libbpf_set_print(libbpf_log);
 
@@ -184,8 +185,11 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		goto out;
 	}
 
+	t0 = rt_now_ns();
 	if (rt_load(&r))
 		goto out;
+	r.load_ns = rt_now_ns() - t0;
+	rt_stats_begin(&r);
 	rt_map_store_restore(opts->store, prog, r.map_fds); /* a map it cannot restore starts empty */
 	if (prog->ringbuf_name) {
 		struct bpf_map *m = bpf_object__find_map_by_name(r.obj, prog->ringbuf_name);
@@ -201,8 +205,12 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		goto out;
 	/* uprobes and usdt probes fire for the -c command or the -p process only */
 	provider_set_target_pid(r.child_pid > 0 ? r.child_pid : opts->pid);
+	t0 = rt_now_ns();
 	if (rt_attach(&r))
 		goto out;
+	r.attach_ns = rt_now_ns() - t0;
+	if (opts->verbose)
+		rt_report_verbose(&r);
 	if (!opts->quiet && opts->format == RT_FORMAT_JSON) {
 		fprintf(r.out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n", prog->nprobes);
 		fflush(r.out);
@@ -255,11 +263,14 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 			(unsigned long long)lost);
 	if (lost)
 		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
-	rt_report_dropped(&r);
+	dropped = rt_report_dropped(&r);
+	if (opts->stats)
+		rt_report_stats(&r, lost, dropped);
 	status = r.exit_code;
 
 out:
 	rt_detach(&r);
+	rt_stats_end(&r);
 	ring_buffer__free(r.rb);
 	rt_unload(&r);
 	if (go_fd >= 0)

@@ -29,6 +29,7 @@ struct rt_options {
 	int pid;              /* -p: stop when this process exits (0 = none) */
 	const char *cmd;      /* -c: command run by /bin/sh -c, started after attach; stop when it exits */
 	bool unsafe;          /* --unsafe: system() is allowed */
+	bool stats;           /* --stats: events per probe, losses, drops, load/attach time at exit (stderr) */
 	struct rt_map_store *store; /* NULL, or maps kept across runs (the interactive session), see below */
 };
 

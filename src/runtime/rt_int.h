@@ -108,6 +108,8 @@ struct rt_run {
 	bool stop;                  /* exit() seen, or a signal, or the child/-p process ended */
 	int exit_code;
 	struct rt_str buf;          /* output being built */
+	int stats_fd;               /* --stats: the BPF_ENABLE_STATS fd, -1 = none */
+	uint64_t load_ns, attach_ns; /* phase times, for --stats */
 };
 
 /* load.c: open prog->elf, set .rodata values, give every program a log buffer, load. On failure
@@ -125,6 +127,14 @@ int rt_run_special(struct rt_run *r, bool end);
 /* dropped.c: per map, the updates dropped because the map was full (summed over CPUs), one line each on
  * stderr (and a JSON record on r->out in JSON mode); returns the total. */
 uint64_t rt_report_dropped(struct rt_run *r);
+
+/* report.c: -v's per-probe/per-map lines after attach; --stats (stats_begin after load, report at exit
+ * while the programs are loaded, stats_end in cleanup); rt_now_ns is CLOCK_MONOTONIC. */
+uint64_t rt_now_ns(void);
+void rt_report_verbose(struct rt_run *r);
+void rt_stats_begin(struct rt_run *r);
+void rt_report_stats(struct rt_run *r, uint64_t lost, uint64_t dropped);
+void rt_stats_end(struct rt_run *r);
 
 /* events.c: the ring buffer callback (one record = u64 event index + argument tuple) and printing
  * every map at exit. */
