@@ -705,6 +705,20 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 	switch (c->id) {
 	case BI_STR:
 		return call_str(L, n);
+	case BI_NTOP: { /* ET_INET: u64 af; u8 addr[16] */
+		struct ast_node *an = args->items[args->count - 1];
+		LLVMValueRef p = cg_temp(L, 24, "inet");
+		uint32_t sz = an->type ? an->type->size : 4;
+		LLVMValueRef af = args->count == 2 ? cg_scalar(L, args->items[0])
+						   : cg_i64(cg, !cg_is_scalar_type(an->type) && sz == 16 ? 10 : 2);
+		LLVMBuildStore(cg->b, af, p);
+		struct cg_val a = cg_expr(L, an);
+		if (a.mem)
+			cg_memcpy(cg, cg_gep(cg, p, 8), a.v, sz > 16 ? 16 : sz);
+		else
+			LLVMBuildStore(cg->b, LLVMBuildTrunc(cg->b, a.v, cg->t_i32, ""), cg_gep(cg, p, 8));
+		return memval(p);
+	}
 	case BI_KPTR:
 	case BI_UPTR: /* only the type changes (address space) */
 		return scalar(cg_scalar(L, args->items[0]));

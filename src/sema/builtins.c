@@ -26,7 +26,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"kstack", "ustack", "ksym", "usym", "buf", "ntop", "pton", "strftime", "cat", "reg", "kaddr",
+	"kstack", "ustack", "ksym", "usym", "buf", "pton", "strftime", "cat", "reg", "kaddr",
 	"uaddr", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
 	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
 	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
@@ -850,6 +850,31 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			c->event = sema_add_event(s, id == BI_CLEAR ? ET_EV_CLEAR : ET_EV_ZERO, NULL, NULL, c->map,
 						  n->loc);
 		return s->t_void;
+	case BI_NTOP: {
+		/* ntop([af,] addr): addr an integer (IPv4, network order) or a 4/16-byte array (u8[4], u8[16],
+		 * in6_addr.in6_u...); without af, the size decides (16 bytes: AF_INET6) */
+		struct ast_node *an = args->items[args->count - 1];
+		struct et_type *at = sema_expr(s, an);
+
+		if (args->count == 2) {
+			struct et_type *ft = sema_expr(s, args->items[0]);
+
+			if (!sema_is_none(ft) && !type_is_integer(ft)) {
+				sema_error(s, args->items[0]->loc, "ntop(): the address family must be an integer");
+				return s->t_none;
+			}
+		}
+		if (sema_is_none(at))
+			return s->t_none;
+		if (!(type_is_integer(at) ||
+		      ((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) &&
+		       (at->size == 4 || at->size == 16)))) {
+			sema_error(s, an->loc, "ntop() expects an IPv4 address (integer) or a 4 or 16 byte array, not %s",
+				   sema_tname(s, at));
+			return s->t_none;
+		}
+		return type_new(s->arena, ET_INET, 24);
+	}
 	case BI_KPTR:
 	case BI_UPTR: {
 		/* kptr(p) / uptr(p): p unchanged, its address space fixed (reads through it: kernel / user) */

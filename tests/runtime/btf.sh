@@ -60,6 +60,22 @@ check "print of an enum value gives its name" test "$(sed -n 1p "$ET_OUT")" = PI
 check "an unnamed enum value prints as a number" test "$(sed -n 2p "$ET_OUT")" = 77
 check "an enum map key prints by name" grep -qx '@k\[PIDTYPE_PGID\]: 1' "$ET_OUT"
 
+# ntop(): IPv4 from an integer (network order) with and without the family, IPv6 from a 16-byte array,
+# as values and as map keys
+run_etrace -e 'BEGIN { print(ntop(0x0100007f)); printf("%s\n", ntop(2, 0x0101a8c0)); @k[ntop(0x08080808)] = count(); exit(); }'
+check "ntop of an integer" test "$(sed -n 1p "$ET_OUT")" = 127.0.0.1
+check "ntop(AF_INET, addr) in printf %s" test "$(sed -n 2p "$ET_OUT")" = 192.168.1.1
+check "ntop as a map key" grep -qx '@k\[8.8.8.8\]: 1' "$ET_OUT"
+if [ -r /sys/kernel/tracing/events/sock/inet_sock_set_state/format ] && command -v python3 >/dev/null; then
+	start_etrace -e 'tracepoint:sock:inet_sock_set_state /args->family == 10/ { @v6[ntop(args->saddr_v6)] = count(); }' ||
+		fail "attach inet_sock_set_state"
+	python3 -c "import socket
+s = socket.socket(socket.AF_INET6); s.bind(('::1', 0)); s.listen()
+c = socket.create_connection(('::1', s.getsockname()[1])); c.close()" 2>/dev/null
+	stop_etrace INT
+	check "ntop of a 16-byte tracepoint field is an IPv6 address (::1)" grep -qE '^@v6\[::1\]: [0-9]+$' "$ET_OUT"
+fi
+
 # 4. kptr()/uptr(): address spaces made explicit; a kernel pointer is read as kernel memory even in a
 # syscall tracepoint (where plain integers are read as user addresses)
 if [ -r /sys/kernel/tracing/events/syscalls/sys_enter_openat/format ] ||
