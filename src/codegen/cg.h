@@ -38,6 +38,10 @@ struct cg_options {
 	/* The script's path, named by the debug line info: the verifier's log then shows each line's
 	 * source text ("; @a++; @ x.bt:3") when the file is readable. NULL: "etrace" (no text, e.g. -e). */
 	const char *source_name;
+	/* -p PID: kernel probes (kprobe, tracepoint, rawtracepoint) return early unless the current
+	 * process is the .rodata global etrace_pid (the runtime sets it); user probes are attached to
+	 * that process already. */
+	bool pid_filter;
 };
 
 int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,

@@ -69,6 +69,7 @@ struct cg_lower {
 	uint32_t scratch_size;     /* largest region used so far */
 	uint32_t nregions;
 	int errors;
+	bool pid_filter;           /* cg_options.pid_filter */
 	bool quiet;                /* lowering a repeated copy of a probe body: no diagnostics */
 	/* the probe being emitted */
 	uint32_t probe_index;

@@ -129,6 +129,15 @@ static bool has_for_map(struct ast_node *pn)
 	return found;
 }
 
+/* A probe in kernel context that fires for every process (-p filters it by pid in the program). */
+static bool kernel_probe(const struct et_probe_desc *p)
+{
+	if (!p->provider || (p->provider->flags & PROVIDER_HAS_USER))
+		return false;
+	return p->provider->ctx == PROVIDER_CTX_PT_REGS || p->provider->ctx == PROVIDER_CTX_TRACEPOINT ||
+	       p->provider->ctx == PROVIDER_CTX_RAW_ARGS;
+}
+
 /* Emit the predicate and body of `pn` as the current function (entry block already there). */
 static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 {
@@ -144,6 +153,17 @@ static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 	LLVMBasicBlockRef body = cg_block(cg, "body");
 	LLVMPositionBuilderAtEnd(cg->b, body);
 	cg_loc(L, pn);
+	if (L->pid_filter && kernel_probe(L->probe)) {
+		/* -p: only the traced process */
+		LLVMValueRef want = LLVMBuildLoad2(cg->b, cg->t_i64, cg_rodata_u64(cg, "etrace_pid"), "etrace_pid");
+		LLVMSetVolatile(want, 1);
+		LLVMValueRef pid = LLVMBuildLShr(cg->b, cg_get_pid_tgid(cg), cg_i64(cg, 32), "pid");
+		LLVMBasicBlockRef go = cg_block(cg, "pid.match"), stop = cg_block(cg, "pid.other");
+		LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, pid, want, ""), go, stop);
+		LLVMPositionBuilderAtEnd(cg->b, stop);
+		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+		LLVMPositionBuilderAtEnd(cg->b, go);
+	}
 	if (pn->u.probe.predicate) {
 		LLVMValueRef c = cg_cond(L, pn->u.probe.predicate);
 		LLVMBasicBlockRef go = cg_block(cg, "pred.true"), stop = cg_block(cg, "pred.false");
@@ -323,6 +343,7 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 		return -EINVAL;
 	L.prog = prog;
 	L.diag = diag;
+	L.pid_filter = opts && opts->pid_filter;
 	L.cg = cg_ctx_new(opts && opts->source_name && *opts->source_name ? opts->source_name : "etrace");
 	if (!L.cg) {
 		err = -errno;

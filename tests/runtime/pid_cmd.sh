@@ -30,6 +30,16 @@ check "-p: etrace exits by itself when the process ends (status 0)" test "$ET_ST
 check "-p: only that process's calls counted" grep -qx '@a: 4' "$ET_OUT"
 check "-p: usdt probe with a semaphore in that process" grep -qx '@w: 4' "$ET_OUT"
 
+# -p with a kernel probe: a predicate on pid in the program (other processes' syscalls are dropped)
+"$UT" 3 1200 >/dev/null &
+target=$!
+BG_PIDS+=("$target")
+start_etrace -p "$target" -e "tracepoint:raw_syscalls:sys_enter { @[pid] = count(); }"
+ls / >/dev/null; ls / >/dev/null
+wait_etrace
+check "-p: a tracepoint sees only that process" test "$(grep -c '^@\[' "$ET_OUT")" = 1
+check "-p: the key is the target's pid" grep -q "^@\[$target\]: " "$ET_OUT"
+
 run_etrace -p 999999999 -e "uprobe:$UT:et_add { @a = count(); }"
 check "-p with no such process is an error" test "$ET_STATUS" != 0
 finish
