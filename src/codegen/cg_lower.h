@@ -63,6 +63,7 @@ struct cg_lower {
 	struct diag_sink *diag;
 	LLVMValueRef *maps;        /* prog->maps[i] → map global */
 	LLVMValueRef ringbuf, lost;
+	LLVMValueRef dropped;      /* ET_DROPPED_MAP_NAME: failed updates per map (cg_dropped.c) */
 	/* scratch: per-CPU array, one value per AST probe (key = region), holding the temporaries and
 	 * variables larger than CG_STACK_MAX bytes, which would not fit the 512-byte BPF stack */
 	LLVMValueRef scratch;
@@ -96,6 +97,11 @@ void cg_error(struct cg_lower *L, const struct ast_node *n, const char *fmt, ...
 void cg_loc(struct cg_lower *L, const struct ast_node *n);
 /* Return from the program (ret 0) and continue in a fresh, unreachable block. */
 void cg_return(struct cg_lower *L);
+
+/* cg_dropped.c: define the dropped-updates map (when the program has maps), and count a failed update
+ * of prog->maps[map] in it (per-CPU element `map`; no-op without the map). */
+int cg_dropped_define(struct cg_lower *L);
+void cg_count_dropped(struct cg_lower *L, uint32_t map);
 
 /* cg_expr.c */
 struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n);

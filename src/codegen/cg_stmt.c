@@ -87,7 +87,12 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 	cg_map_update(cg, m, key, z, BPF_NOEXIST);
 	LLVMValueRef p2 = cg_map_lookup(cg, m, key);
 	LLVMBasicBlockRef miss_end = LLVMGetInsertBlock(B);
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p2, ""), skip, hit);
+	LLVMBasicBlockRef full = cg_block(cg, "slot.full");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p2, ""), full, hit);
+	/* neither inserted nor there: the map is full; count the dropped update */
+	LLVMPositionBuilderAtEnd(B, full);
+	cg_count_dropped(L, map);
+	LLVMBuildBr(B, skip);
 	LLVMPositionBuilderAtEnd(B, hit);
 	LLVMValueRef phi = LLVMBuildPhi(B, cg->t_ptr, "slot");
 	LLVMValueRef vals[2] = {p, p2};
@@ -136,7 +141,13 @@ static void assign_map(struct cg_lower *L, struct ast_node *n)
 		cg_store_expr(L, val, vt, value);
 		LLVMValueRef key = cg_map_key(L, map);
 		cg_loc(L, n);
-		cg_map_update(cg, L->maps[ref->map], key, val, BPF_ANY);
+		LLVMValueRef rc = cg_map_update(cg, L->maps[ref->map], key, val, BPF_ANY);
+		LLVMBasicBlockRef full = cg_block(cg, "update.full"), done = cg_block(cg, "update.done");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, rc, cg_i64(cg, 0), ""), full, done);
+		LLVMPositionBuilderAtEnd(B, full);
+		cg_count_dropped(L, ref->map);
+		LLVMBuildBr(B, done);
+		LLVMPositionBuilderAtEnd(B, done);
 		return;
 	}
 	/* @m[k] op= v: update in place */

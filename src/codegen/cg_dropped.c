@@ -1,0 +1,38 @@
+/* cg_dropped: nothing lost silently. A map update that fails (the map is full: E2BIG for hash maps,
+ * ENOMEM when the kernel cannot allocate the element) increments element `map index` of the per-CPU
+ * array ET_DROPPED_MAP_NAME; the runtime sums it over CPUs and reports it at exit with the map's size.
+ * Per-CPU, so the counter itself never loses an increment. */
+#include <errno.h>
+
+#include <linux/bpf.h>
+
+#include "cg_lower.h"
+
+int cg_dropped_define(struct cg_lower *L)
+{
+	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
+
+	if (!L->prog->nmaps)
+		return 0;
+	L->dropped = cg_map_define(L->cg, ET_DROPPED_MAP_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(L->cg, &u32),
+				   cg_di_type(L->cg, &u64), L->prog->nmaps);
+	return L->dropped ? 0 : -EINVAL;
+}
+
+void cg_count_dropped(struct cg_lower *L, uint32_t map)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+
+	if (!L->dropped)
+		return;
+	LLVMValueRef k = cg_alloca(cg, cg->t_i32, "dropped.key");
+	LLVMBuildStore(B, LLVMConstInt(cg->t_i32, map, 0), k);
+	LLVMValueRef p = cg_map_lookup(cg, L->dropped, k);
+	LLVMBasicBlockRef inc = cg_block(cg, "dropped.inc"), done = cg_block(cg, "dropped.done");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, inc);
+	LLVMPositionBuilderAtEnd(B, inc);
+	LLVMBuildStore(B, LLVMBuildAdd(B, LLVMBuildLoad2(B, cg->t_i64, p, ""), cg_i64(cg, 1), ""), p);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+}
