@@ -1,7 +1,7 @@
 /* kprobe, kretprobe: probes on kernel functions.
  *   kprobe:func          kprobe:func+off          kprobe:mod:func          kprobe:vfs_*  (wildcards)
  * Functions come from tracefs available_filter_functions ("func" or "func [mod]"), or from
- * /proc/kallsyms text symbols when that file cannot be read. Each concrete probe: func = the
+ * /proc/kallsyms text symbols when that file cannot be read or does not list a name given in full. Each concrete probe: func = the
  * function, target = its module (NULL for vmlinux), offset = +off. Section "kprobe"/"kretprobe";
  * attached with bpf_program__attach_kprobe_opts ("mod:func" for module functions).
  * On a kernel without kprobes sema reports the probe with what the kernel lacks (features.h) before
@@ -53,14 +53,15 @@ static int for_each_line(FILE *f, bool kallsyms, kfunc_fn fn, void *arg)
 	return rc;
 }
 
-static int for_each_kfunc(kfunc_fn fn, void *arg)
+/* From available_filter_functions (the traceable functions), or /proc/kallsyms when kallsyms is set
+ * or that file cannot be read. */
+static int for_each_kfunc(kfunc_fn fn, void *arg, bool kallsyms)
 {
 	char path[256];
 	FILE *f = NULL;
-	bool kallsyms = false;
 	int rc;
 
-	if (tracefs_path(path, sizeof(path), "available_filter_functions"))
+	if (!kallsyms && tracefs_path(path, sizeof(path), "available_filter_functions"))
 		f = fopen(path, "re");
 	if (!f) {
 		f = fopen("/proc/kallsyms", "re");
@@ -145,7 +146,11 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 	k.wild = provider_has_wildcard(fname) || (k.mod_glob && provider_has_wildcard(k.mod_glob));
 	if (k.off && k.wild)
 		return provider_error(ctx, ap, NULL, "%s probe: an offset cannot follow a wildcard", pv->name);
-	rc = for_each_kfunc(add_kfunc, &k);
+	rc = for_each_kfunc(add_kfunc, &k, false);
+	/* available_filter_functions lists one name per address: an alias such as __x64_sys_getppid
+	 * (of __do_sys_getppid) is only in kallsyms, and kprobes take it */
+	if (rc >= 0 && !k.found && !k.wild)
+		rc = for_each_kfunc(add_kfunc, &k, true);
 	if (rc < 0)
 		return provider_error(ctx, ap, NULL, "%s probe: cannot read the kernel's functions: %s", pv->name,
 				      strerror(-rc));

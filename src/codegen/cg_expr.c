@@ -719,6 +719,16 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 			LLVMBuildStore(cg->b, LLVMBuildTrunc(cg->b, a.v, cg->t_i32, ""), cg_gep(cg, p, 8));
 		return memval(p);
 	}
+	case BI_KSYM:
+		return scalar(cg_scalar(L, args->items[0]));
+	case BI_USYM: { /* (addr, pid): the runtime finds the mapping in /proc/PID/maps */
+		LLVMValueRef p = cg_temp(L, 16, "usym");
+		LLVMBuildStore(B, cg_scalar(L, args->items[0]), p);
+		LLVMBuildStore(B, LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), ""), cg_gep(cg, p, 8));
+		return memval(p);
+	}
+	case BI_REG:
+		return scalar(ctx_u64(L, (uint32_t)c->index));
 	case BI_KPTR:
 	case BI_UPTR: /* only the type changes (address space) */
 		return scalar(cg_scalar(L, args->items[0]));

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../../probes/arch/arch.h"
 #include "../../probes/tracepoint.h"
 #include "../support/arena.h"
 #include "sema_int.h"
@@ -26,7 +27,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"kstack", "ustack", "ksym", "usym", "buf", "pton", "strftime", "cat", "reg", "kaddr",
+	"kstack", "ustack", "buf", "pton", "strftime", "cat", "kaddr",
 	"uaddr", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
 	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
 	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
@@ -874,6 +875,43 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			return s->t_none;
 		}
 		return type_new(s->arena, ET_INET, 24);
+	}
+	case BI_KSYM:
+	case BI_USYM: {
+		struct et_type *t = sema_expr(s, args->items[0]);
+
+		if (sema_is_none(t))
+			return s->t_none;
+		if (t->kind != ET_INT && t->kind != ET_POINTER) {
+			sema_error(s, args->items[0]->loc, "%s() expects an address, not %s", builtin_name(c->id),
+				   sema_tname(s, t));
+			return s->t_none;
+		}
+		return c->id == BI_KSYM ? type_new(s->arena, ET_KSYM, 8) : type_new(s->arena, ET_USYM, 16);
+	}
+	case BI_REG: {
+		struct ast_node *a = args->items[0];
+		uint32_t size;
+		int off;
+
+		if (!is_string_lit(a)) {
+			sema_error(s, a->loc, "reg() expects a register name as a string literal, e.g. reg(\"ip\")");
+			return s->t_none;
+		}
+		if (!need_flag(s, n, PROVIDER_HAS_FUNC, "reg()",
+			       "registers exist in kprobe, uprobe and usdt probes"))
+			return s->t_none;
+		off = arch_reg_offset(a->u.string.bytes, &size);
+		if (off < 0 && strcmp(a->u.string.bytes, "ip") == 0)
+			off = (int)arch_current()->pc_offset;
+		else if (off < 0 && strcmp(a->u.string.bytes, "sp") == 0)
+			off = (int)arch_current()->sp_offset;
+		if (off < 0) {
+			sema_error(s, a->loc, "unknown register '%s' for %s", a->u.string.bytes, arch_current()->name);
+			return s->t_none;
+		}
+		c->index = off;
+		return s->t_u64;
 	}
 	case BI_KPTR:
 	case BI_UPTR: {

@@ -1,0 +1,31 @@
+# Symbols: func, usym() and reg("ip") in uprobes name the test program's functions (main+12 style
+# offsets), also in a PIE while the process lives; ksym() names kernel addresses from /proc/kallsyms.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/uprobe_lib.sh"
+require_root
+build_uprobe_progs
+
+# the program lingers after its rounds, so its mappings can be read when the maps are printed
+for bin in "$UT" "$UT_NOPIE"; do
+	b=$(basename "$bin")
+	( sleep 0.4; "$bin" 3 0 2500 >/dev/null ) &
+	BG_PIDS+=($!)
+	run_etrace -e "uprobe:$bin:et_inner { @[usym(reg(\"ip\")), func] = count(); @o[usym(reg(\"ip\") + 3)] = count(); } uretprobe:$bin:et_middle { @r[func] = count(); } interval:ms:1600 { exit(); }"
+	check "$b: usym(reg(\"ip\")) and func name the function" grep -qx '@\[et_inner, et_inner\]: 3' "$ET_OUT"
+	check "$b: an address inside a function prints as func+off" grep -qx '@o\[et_inner+3\]: 3' "$ET_OUT"
+	check "$b: func in a uretprobe is the function returned from" grep -qx '@r\[et_middle\]: 3' "$ET_OUT"
+done
+
+# the process is gone when the maps print: a non-PIE binary is still named from its own file
+run_etrace -c "$UT_NOPIE 2" -e "uprobe:$UT_NOPIE:et_outer { @[usym(reg(\"ip\"))] = count(); }"
+check "non-PIE: usym after the process ended" grep -qx '@\[et_outer\]: 2' "$ET_OUT"
+
+addr=$(awk '$3 == "vfs_read" { print $1; exit }' /proc/kallsyms)
+if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ]; then
+	run_etrace -e "BEGIN { @a = ksym(0x$addr); @b = ksym(0x$addr + 5); exit(); }"
+	check "ksym() of a kernel function's address" grep -qx '@a: vfs_read' "$ET_OUT"
+	check "ksym() inside a function (bpftrace prints the function)" grep -qx '@b: vfs_read' "$ET_OUT"
+fi
+run_etrace -e "uprobe:$UT:et_add { @ = reg(\"nosuch\"); }"
+check "reg() of an unknown register is an error" grep -q "unknown register 'nosuch'" "$ET_ERR"
+finish
