@@ -265,6 +265,9 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 	 * order, since it may print through other paths (system(), maps) */
 	if ((ev->kind != ET_EV_PRINTF && ev->kind != ET_EV_PRINT) || r->buf.len >= RT_OUT_CHUNK)
 		rt_str_write(&r->buf, r->out);
+	/* a negative return ends this drain (libbpf has already consumed the record) */
+	if (r->batch_limit && ++r->batch >= r->batch_limit)
+		return -EAGAIN;
 	return 0;
 }
 

@@ -109,6 +109,9 @@ static bool only_begin_end(const struct et_program *prog)
  * the probe), so only exit/clear/zero/print(@m) wake the loop up; the rest is read on this tick. */
 #define RT_POLL_MS 100
 
+/* records one drain of the event loop handles before looking at signals again */
+#define RT_BATCH_MAX 65536
+
 enum { TAG_SIGNAL, TAG_RINGBUF, TAG_PROC };
 
 static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
@@ -123,7 +126,9 @@ static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
 				continue;
 			break;
 		}
-		/* records submitted without a wakeup (printf and most events) are picked up here */
+		/* records submitted without a wakeup (printf and most events) are picked up here, at most
+		 * batch_limit per round so that signals are seen under any load */
+		r->batch = 0;
 		if (r->rb)
 			ring_buffer__consume(r->rb);
 		for (i = 0; i < n; i++) {
@@ -140,7 +145,10 @@ static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
 			}
 		}
 		rt_flush_output(r);
+		if (ferror(r->out))
+			r->stop = true; /* the output is gone (EPIPE: a closed pipe): nothing more can be shown */
 	}
+	r->batch_limit = 0; /* the final drain, after detach, reads everything */
 }
 
 int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_sink *diag)
@@ -246,6 +254,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 
 	if (only_begin_end(prog) && !opts->cmd && opts->pid <= 0)
 		r.stop = true; /* nothing can fire any more (bpftrace exits too since 0.24) */
+	r.batch_limit = RT_BATCH_MAX;
 	event_loop(&r, ep, sfd, proc_fd);
 
 	rt_detach(&r);

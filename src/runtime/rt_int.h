@@ -110,6 +110,10 @@ struct rt_run {
 	struct rt_str buf;          /* output being built */
 	int stats_fd;               /* --stats: the BPF_ENABLE_STATS fd, -1 = none */
 	uint64_t load_ns, attach_ns; /* phase times, for --stats */
+	/* records handled in the current ring buffer drain, and the most one drain may handle before it
+	 * returns to the event loop (0: no limit, the final drain): a program that traces etrace's own
+	 * writes refills the buffer as fast as it is read, and signals must still be seen */
+	uint32_t batch, batch_limit;
 };
 
 /* load.c: open prog->elf, set .rodata values, give every program a log buffer, load. On failure
