@@ -595,6 +595,25 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 			return memval(cg->fn_ctx);
 		cg_error(L, n, "args is not available in this probe");
 		return scalar(cg_i64(cg, 0));
+	case BI_KSTACK:
+	case BI_USTACK: {
+		/* bpf_get_stackid into the shared stack map (ET_STACK_MAP_NAME); a negative id prints as
+		 * no frames. ustack: (id, pid) so that the runtime can find the process's mappings. */
+		LLVMValueRef map = LLVMGetNamedGlobal(cg->mod, ET_STACK_MAP_NAME);
+		if (!map) {
+			struct et_type u32 = {.kind = ET_INT, .size = 4};
+			map = cg_map_define(cg, ET_STACK_MAP_NAME, 7 /* BPF_MAP_TYPE_STACK_TRACE */, cg_di_type(cg, &u32),
+					    cg_di_bytes(cg, ET_STACK_MAX_DEPTH * 8), ET_STACK_MAP_ENTRIES);
+		}
+		LLVMValueRef a[3] = {cg->fn_ctx, map, cg_i64(cg, c->id == BI_USTACK ? 1u << 8 /* BPF_F_USER_STACK */ : 0)};
+		LLVMValueRef id = cg_helper(cg, CG_H_get_stackid, a, 3);
+		if (c->id == BI_KSTACK)
+			return scalar(id);
+		LLVMValueRef p = cg_temp(L, 16, "ustack");
+		LLVMBuildStore(B, id, p);
+		LLVMBuildStore(B, LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), ""), cg_gep(cg, p, 8));
+		return memval(p);
+	}
 	case BI_FUNC: {
 		if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fentry/fexit: the traced function's address */
 			LLVMValueRef a1[1] = {cg->fn_ctx};
@@ -792,7 +811,7 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 	}
 	case BI_PID: case BI_TID: case BI_UID: case BI_GID: case BI_COMM: case BI_NSECS: case BI_ELAPSED:
 	case BI_CPU: case BI_PROBE: case BI_RAND: case BI_CGROUP: case BI_CURTASK: case BI_CPID: case BI_ARGN:
-	case BI_ARGS: case BI_RETVAL: case BI_FUNC:
+	case BI_ARGS: case BI_RETVAL: case BI_FUNC: case BI_KSTACK: case BI_USTACK:
 		return builtin_var(L, n, c);
 	default:
 		break;

@@ -16,6 +16,7 @@
 #include "../support/diag.h"
 #include "rt.h"
 #include "rt_int.h"
+#include "symbols.h"
 
 #define RT_LOG_SIZE (256 * 1024)
 
@@ -226,6 +227,11 @@ int rt_load(struct rt_run *r)
 		struct bpf_map *m = bpf_object__find_map_by_name(r->obj, prog->maps[i].elf_name);
 
 		r->map_fds[i] = m ? bpf_map__fd(m) : -1;
+	}
+	{
+		struct bpf_map *m = bpf_object__find_map_by_name(r->obj, ET_STACK_MAP_NAME);
+
+		sym_set_stack_map(m ? bpf_map__fd(m) : -1); /* kstack/ustack printing */
 	}
 	if (prog->lost_map_name) {
 		struct bpf_map *m = bpf_object__find_map_by_name(r->obj, prog->lost_map_name);

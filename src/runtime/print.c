@@ -215,8 +215,7 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 	}
 	case ET_KSTACK:
 	case ET_USTACK:
-		/* stack ids need the stack map, which codegen does not emit yet */
-		rt_str_printf(o, "\n[stack %llu]\n", (unsigned long long)read_u64(data));
+		sym_format_stack(o, prog, t, data);
 		break;
 	default:
 		format_int(o, data, t->size < 8 ? t->size : 8, t->is_signed);

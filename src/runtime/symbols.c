@@ -1,12 +1,16 @@
 /* symbols: user addresses to "func+off" through /proc/PID/maps and libelf. See symbols.h. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+
 #include "../../probes/elf.h"
 #include "../../probes/provider.h"
 #include "../sema/program.h"
+#include "../sema/types.h"
 #include "rt_int.h"
 #include "symbols.h"
 
@@ -51,14 +55,14 @@ static struct sym_file *file_syms(const char *path)
 	return f->err ? NULL : f;
 }
 
-static int put_sym(struct rt_str *o, const struct sym_file *f, uint64_t vaddr)
+static int put_sym(struct rt_str *o, const struct sym_file *f, uint64_t vaddr, bool offset)
 {
 	const struct elf_sym *s = elf_syms_lookup(&f->syms, vaddr);
 
 	if (!s)
 		return -1;
 	rt_str_puts(o, s->demangled ? s->demangled : s->name);
-	if (vaddr != s->addr)
+	if (offset)
 		rt_str_printf(o, "+%" PRIu64, vaddr - s->addr);
 	return 0;
 }
@@ -91,12 +95,33 @@ static int find_mapping(uint64_t pid, uint64_t addr, char *path, size_t len, uin
 	return found;
 }
 
-void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid)
+static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid, bool offset,
+		    char *path, size_t plen)
 {
-	char path[4096];
 	uint64_t foff, vaddr;
 	struct sym_file *f;
 	uint32_t i;
+
+	if (pid && find_mapping(pid, addr, path, plen, &foff) == 0 && (f = file_syms(path)) &&
+	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr, offset) == 0)
+		return 0;
+	for (i = 0; prog && i < prog->nprobes; i++) {
+		const char *t = prog->probes[i].target;
+
+		if (!t || t[0] != '/' || !(prog->probes[i].provider->flags & PROVIDER_HAS_USER))
+			continue;
+		f = file_syms(t);
+		if (f && !f->syms.is_dyn && put_sym(o, f, addr, offset) == 0) {
+			snprintf(path, plen, "%s", t);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid)
+{
+	char path[4096];
 
 	if (pid == SYM_PROBE_FUNC) {
 		if (prog && addr < prog->nprobes && prog->probes[addr].func) {
@@ -109,17 +134,138 @@ void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t a
 		rt_str_puts(o, "[unknown]");
 		return;
 	}
-	if (pid && find_mapping(pid, addr, path, sizeof(path), &foff) == 0 && (f = file_syms(path)) &&
-	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr) == 0)
+	if (user_sym(o, prog, addr, pid, false, path, sizeof(path)) == 0)
 		return;
-	for (i = 0; prog && i < prog->nprobes; i++) {
-		const char *t = prog->probes[i].target;
-
-		if (!t || t[0] != '/' || !(prog->probes[i].provider->flags & PROVIDER_HAS_USER))
-			continue;
-		f = file_syms(t);
-		if (f && !f->syms.is_dyn && put_sym(o, f, addr) == 0)
-			return;
-	}
 	rt_str_printf(o, "0x%" PRIx64, addr);
+}
+
+/* ---- kernel symbols (/proc/kallsyms, sorted once) ---- */
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+static struct ksym *ksyms;
+static size_t nksyms;
+static bool ksyms_read;
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void ksyms_free(void)
+{
+	for (size_t i = 0; i < nksyms; i++)
+		free(ksyms[i].name);
+	free(ksyms);
+	ksyms = NULL;
+	nksyms = 0;
+}
+
+static void ksyms_load(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512];
+	size_t cap = 0;
+
+	ksyms_read = true;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, name[256];
+
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !addr)
+			continue;
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			continue;
+		if (nksyms == cap) {
+			cap = cap ? cap * 2 : 65536;
+			ksyms = realloc(ksyms, cap * sizeof(*ksyms));
+			if (!ksyms) {
+				nksyms = 0;
+				break;
+			}
+		}
+		ksyms[nksyms].addr = addr;
+		ksyms[nksyms].name = strdup(name);
+		if (ksyms[nksyms].name)
+			nksyms++;
+	}
+	fclose(f);
+	if (nksyms)
+		qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
+	atexit(ksyms_free);
+}
+
+static int kernel_sym(struct rt_str *o, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!ksyms_read)
+		ksyms_load();
+	hi = nksyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ksyms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -1;
+	rt_str_printf(o, "%s+%" PRIu64, ksyms[lo - 1].name, addr - ksyms[lo - 1].addr);
+	return 0;
+}
+
+/* ---- stacks ---- */
+
+static int stack_fd = -1;
+
+void sym_set_stack_map(int fd)
+{
+	stack_fd = fd;
+}
+
+void sym_format_stack(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		      const uint8_t *data)
+{
+	uint64_t ips[ET_STACK_MAX_DEPTH] = {0}, id, pid = 0;
+	uint32_t key, depth = t->count ? t->count : ET_STACK_MAX_DEPTH, i;
+	bool user = t->kind == ET_USTACK, perf = t->name && strcmp(t->name, "perf") == 0;
+	bool raw = t->name && strcmp(t->name, "raw") == 0;
+	char path[4096];
+
+	memcpy(&id, data, 8);
+	if (user)
+		memcpy(&pid, data + 8, 8);
+	rt_str_putc(o, '\n');
+	key = (uint32_t)id;
+	if ((int64_t)id < 0 || stack_fd < 0 || bpf_map_lookup_elem(stack_fd, &key, ips))
+		return;
+	for (i = 0; i < depth && i < ET_STACK_MAX_DEPTH && ips[i]; i++) {
+		struct rt_str s = {0};
+		int found;
+
+		path[0] = 0;
+		found = user ? user_sym(&s, prog, ips[i], pid, true, path, sizeof(path)) : kernel_sym(&s, ips[i]);
+		if (raw) {
+			rt_str_printf(o, "%" PRIx64 "\n", ips[i]);
+		} else if (perf) {
+			rt_str_printf(o, "\t%" PRIx64 " %s (%s)\n", ips[i], found == 0 ? s.s : "[unknown]",
+				      user ? (path[0] ? path : "[unknown]") : "[kernel.kallsyms]");
+		} else {
+			rt_str_puts(o, "        ");
+			if (found == 0)
+				rt_str_puts(o, s.s);
+			else
+				rt_str_printf(o, "0x%" PRIx64, ips[i]);
+			rt_str_putc(o, '\n');
+		}
+		rt_str_free(&s);
+	}
 }

@@ -18,4 +18,13 @@ struct et_program;
 
 void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid);
 
+/* Stacks (kstack/ustack values: the stack id, and the pid for ustack) read from the stack map whose
+ * fd the loader registered (-1: none; stacks print empty). Printed like bpftrace: a newline, then one
+ * frame per line, "        func+off" (bpftrace mode), "\tADDR func+off (module)" (perf mode) or the
+ * hex address (raw), at most the type's depth (count) frames. */
+struct et_type;
+void sym_set_stack_map(int fd);
+void sym_format_stack(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		      const uint8_t *data);
+
 #endif

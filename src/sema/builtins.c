@@ -27,14 +27,14 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"kstack", "ustack", "buf", "pton", "strftime", "cat", "kaddr",
+	"buf", "pton", "strftime", "cat", "kaddr",
 	"uaddr", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
 	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
 	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
 	"socket_cookie", "offsetof", "typeof", "getopt", "memcmp", "str_concat", "signal_name", NULL,
 };
 static const char *const later_variables[] = {
-	"username", "pcomm", "ppid", "ncpus", "numaid", "jiffies", "kstack", "ustack", "ctx", "usermode",
+	"username", "pcomm", "ppid", "ncpus", "numaid", "jiffies", "ctx", "usermode",
 	"probetype", "has_cpid", "leader_comm", "leader_tid", "sarg0", "sarg1", "sarg2", NULL,
 };
 
@@ -153,6 +153,40 @@ static int sema_usdt_nargs(struct sema *s)
 			least = n;
 	}
 	return least == INT_MAX ? 0 : least;
+}
+
+/* kstack / ustack with optional (mode, depth) arguments, in either order as bpftrace allows:
+ * mode is the identifier perf or bpftrace, depth an integer literal 1..127. */
+static struct et_type *sema_stack(struct sema *s, struct ast_node *n, enum builtin_id id,
+				  const struct ast_list *args)
+{
+	struct et_type *t = type_new(s->arena, id == BI_KSTACK ? ET_KSTACK : ET_USTACK, id == BI_KSTACK ? 8 : 16);
+	uint32_t i;
+
+	t->count = 127;
+	t->name = NULL;
+	for (i = 0; args && i < args->count; i++) {
+		struct ast_node *a = args->items[i];
+
+		if (a->kind == AST_IDENT && (strcmp(a->u.name, "perf") == 0 || strcmp(a->u.name, "bpftrace") == 0 ||
+					     strcmp(a->u.name, "raw") == 0)) {
+			t->name = strcmp(a->u.name, "bpftrace") == 0 ? NULL : arena_strdup(s->arena, a->u.name);
+			a->type = s->t_u64;
+		} else if (a->kind == AST_INT && a->u.integer.value >= 1 && a->u.integer.value <= 127) {
+			t->count = (uint32_t)a->u.integer.value;
+			a->type = s->t_u64;
+		} else {
+			sema_error(s, a->loc, "%s(): expected a mode (perf, bpftrace, raw) or a depth 1..127",
+				   builtin_name(id));
+			return s->t_none;
+		}
+	}
+	if (!s->probe) {
+		sema_error(s, n->loc, "%s is only available in probes", builtin_name(id));
+		return s->t_none;
+	}
+	new_call(s, n, id);
+	return t;
 }
 
 /* The name of a provider of the current probe that lacks `flag`, for messages. */
@@ -358,6 +392,9 @@ static struct et_type *builtin_var(struct sema *s, struct ast_node *n, enum buil
 		return s->t_u64;
 	case BI_CURTASK:
 		return sema_curtask_type(s);
+	case BI_KSTACK:
+	case BI_USTACK:
+		return sema_stack(s, n, id, NULL);
 	case BI_FUNC:
 		if (!need_flag(s, n, PROVIDER_HAS_FUNC, "func", "func exists in kprobe, uprobe and fentry probes"))
 			return s->t_none;
@@ -712,6 +749,8 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			sema_hint(s, "did you mean '%s'?", best);
 		return s->t_none;
 	}
+	if (id == BI_KSTACK || id == BI_USTACK)
+		return sema_stack(s, n, (enum builtin_id)id, args);
 	if (builtins[id].kind == BK_VAR) {
 		if (nargs) {
 			for (uint32_t i = 0; i < nargs; i++)

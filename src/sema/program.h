@@ -82,6 +82,12 @@ struct et_program {
 	const char *lost_map_name;    /* ELF name of the per-CPU u64 array counting failed reserves */
 };
 
+/* kstack/ustack: codegen's BPF_MAP_TYPE_STACK_TRACE map (u32 id → u64 ips[ET_STACK_MAX_DEPTH]),
+ * defined when a probe uses a stack; the runtime reads it by this name to print stacks. */
+#define ET_STACK_MAP_NAME "et_stacks"
+#define ET_STACK_MAX_DEPTH 127
+#define ET_STACK_MAP_ENTRIES 1024
+
 struct et_program *et_program_new(void);
 void et_program_free(struct et_program *p); /* NULL-safe */
 

@@ -1,0 +1,31 @@
+# kstack / ustack: the stack map, bpftrace and perf modes, the depth limit; ustack names the test
+# program's functions (built with frame pointers; read while the process still lives).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/uprobe_lib.sh"
+require_root
+build_uprobe_progs
+
+( sleep 0.4; "$UT" 3 0 2500 >/dev/null ) &
+BG_PIDS+=($!)
+run_etrace -e "uprobe:$UT:et_inner { @[ustack] = count(); @p[ustack(perf, 2)] = count(); @d[ustack(1)] = count(); } interval:ms:1600 { exit(); }"
+# bpftrace mode: "@[" then one frame per line, 8 spaces, func+off; et_middle is not seen at the entry
+# of et_inner (its frame pointer is not pushed yet), its caller et_outer is
+frames=$(awk '/^@\[$/ { f = 1; next } f && /^\]: / { exit } f { print }' "$ET_OUT")
+echo "$frames"
+check "ustack: first frame is the probed function" test "$(echo "$frames" | sed -n 1p)" = "        et_inner+0"
+check "ustack: the caller chain et_outer then main" bash -c "echo '$frames' | grep -q '^        et_outer+[0-9]*\$' && echo '$frames' | sed -n '/et_outer/,\$p' | grep -q '^        main+[0-9]*\$'"
+check "ustack: counted once per call" grep -qx ']: 3' "$ET_OUT"
+check "ustack(perf, 2): two frames with address, symbol and binary" \
+	bash -c "awk '/^@p\[\$/ { f = 1; next } f && /^\]: / { exit } f { print }' '$ET_OUT' >'$TMP/perf'; [ \$(wc -l <'$TMP/perf') = 2 ] && grep -qP '^\t[0-9a-f]+ et_inner\+0 \($UT\)\$' '$TMP/perf'"
+check "ustack(1): depth limit of one frame" bash -c "awk '/^@d\[\$/ { f = 1; next } f && /^\]: / { exit } f { print }' '$ET_OUT' | grep -c . | grep -qx 1"
+
+# kstack in a syscall tracepoint of the test program: kernel functions with offsets
+run_etrace -c "$UT 2 50" -e "tracepoint:syscalls:sys_enter_clock_nanosleep,tracepoint:syscalls:sys_enter_nanosleep /pid == cpid/ { @k[kstack] = count(); @k3[kstack(3)] = count(); }"
+kframes=$(awk '/^@k\[$/ { f = 1; next } f && /^\]: / { exit } f { print }' "$ET_OUT")
+echo "$kframes" | head -4
+check "kstack: kernel frames named func+off" bash -c "[ -n '$kframes' ] && echo '$kframes' | grep -qE '^        [A-Za-z_][A-Za-z0-9_.]*\+[0-9]+\$'"
+check "kstack(3): depth limit" bash -c "awk '/^@k3\[\$/ { f = 1; next } f && /^\]: / { exit } f { print }' '$ET_OUT' | grep -c . | grep -qx 3"
+
+run_etrace -e "uprobe:$UT:et_add { @[ustack(fast)] = count(); }"
+check "an unknown stack mode is an error" grep -q 'expected a mode (perf, bpftrace, raw) or a depth' "$ET_ERR"
+finish
