@@ -1,0 +1,60 @@
+# kprobe / kretprobe attached for real (the host kernel has no kprobes): exact counts on a syscall
+# function that a workload calls a known number of times, kretprobe retval, func+off, wildcards and
+# kprobe:MODULE:FUNC on a module the test loads.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_kprobes
+require_kfunc __x64_sys_getppid
+BIN=$(build_prog getppid_loop etr_getppid)
+N=500
+
+run_workload() { "$BIN" $N & wait $!; }
+
+start_etrace -e "kprobe:__x64_sys_getppid /comm == \"etr_getppid\"/ { @n = count(); @f[func] = count(); }"
+run_workload
+stop_etrace
+check "kprobe counts every call ($N)" grep -qx "@n: $N" "$ET_OUT"
+check "func names the kernel function" grep -qx "@f\[__x64_sys_getppid\]: $N" "$ET_OUT"
+
+start_etrace -e "kretprobe:__x64_sys_getppid /comm == \"etr_getppid\"/ { @r[retval] = count(); }"
+run_workload
+stop_etrace
+check "kretprobe retval is getppid()'s result (this shell, $$) for every call" grep -qx "@r\[$$\]: $N" "$ET_OUT"
+check "kretprobe: one distinct retval" test "$(grep -c '^@r\[' "$ET_OUT")" = 1
+
+# func+off: the first offset inside the function that the kernel accepts as an instruction boundary
+attached=""
+for off in 4 5 8 9; do
+	if start_etrace -e "kprobe:__x64_sys_getppid+$off /comm == \"etr_getppid\"/ { @o = count(); }" >/dev/null 2>&1; then
+		attached=$off
+		break
+	fi
+	wait_etrace 2>/dev/null
+done
+if [ -n "$attached" ]; then
+	run_workload
+	stop_etrace
+	check "kprobe:__x64_sys_getppid+$attached counts every call" grep -qx "@o: $N" "$ET_OUT"
+else
+	fail "no offset in 4, 5, 8, 9 of __x64_sys_getppid could be probed"
+fi
+
+# wildcards go over available_filter_functions, which names getppid's function __do_sys_getppid
+start_etrace -e "kprobe:__do_sys_getp*id /comm == \"etr_getppid\"/ { @[probe] = count(); }"
+run_workload
+stop_etrace
+check "wildcard: getppid counted through kprobe:__do_sys_getp*id" grep -qx "@\[kprobe:__do_sys_getppid\]: $N" "$ET_OUT"
+check "wildcard attached several functions" bash -c "[ \$(grep -o 'Attached [0-9]*' '$ET_ERR' | cut -d' ' -f2) -ge 2 ]"
+
+# kprobe:MODULE:FUNC: the dummy network driver, whose setup function runs once per device
+if modprobe dummy 2>/dev/null && command -v ip >/dev/null && grep -qE " [tT] dummy_setup\s+\[dummy\]" /proc/kallsyms; then
+	start_etrace -e "kprobe:dummy:dummy_setup { @d = count(); }"
+	ip link add etr_dummy0 type dummy && ip link add etr_dummy1 type dummy
+	stop_etrace
+	ip link del etr_dummy0 2>/dev/null
+	ip link del etr_dummy1 2>/dev/null
+	check "kprobe:dummy:dummy_setup fires once per new device" grep -qx "@d: 2" "$ET_OUT"
+else
+	echo "note: no dummy module or ip(8) in this guest: kprobe:MODULE:FUNC left out"
+fi
+finish
