@@ -1,7 +1,7 @@
 # -c CMD and -p PID with user probes: the command is held until the probes are attached (a probe on
 # main fires), only that process is traced, cpid is its pid, and etrace ends when the process ends.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/uprobe_lib.sh"
+. "$(dirname "$0")/uprobe_lib.bash"
 require_root
 build_uprobe_progs
 

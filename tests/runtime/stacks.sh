@@ -1,7 +1,7 @@
 # kstack / ustack: the stack map, bpftrace and perf modes, the depth limit; ustack names the test
 # program's functions (built with frame pointers; read while the process still lives).
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/uprobe_lib.sh"
+. "$(dirname "$0")/uprobe_lib.bash"
 require_root
 build_uprobe_progs
 

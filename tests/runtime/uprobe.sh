@@ -1,7 +1,7 @@
 # uprobe / uretprobe on the test programs: exact counts, arguments, return values, strings, addresses,
 # func+off, wildcards, PIE and non-PIE, a shared library, libc by name, C++ names, func and probe.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/uprobe_lib.sh"
+. "$(dirname "$0")/uprobe_lib.bash"
 require_root
 build_uprobe_progs
 command -v objdump >/dev/null || skip "objdump is needed to find instruction offsets"

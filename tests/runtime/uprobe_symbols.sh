@@ -2,7 +2,7 @@
 # usym: the function, no offset), also in a PIE while the process lives; ksym() names kernel
 # addresses from /proc/kallsyms.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/uprobe_lib.sh"
+. "$(dirname "$0")/uprobe_lib.bash"
 require_root
 build_uprobe_progs
 

@@ -2,7 +2,7 @@
 # (built with -O2 and -O0, which place them differently), strings, a probe at two sites, the
 # provider-less form, a semaphore turning on, and a probe in a shared library named like ld.so would.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/uprobe_lib.sh"
+. "$(dirname "$0")/uprobe_lib.bash"
 require_root
 build_uprobe_progs
 cc -O0 -fno-omit-frame-pointer -o "$TMP/ut_O0" "$SRC/tests/progs/uprobe_target.c" "$SRC/tests/progs/uprobe_target_sem.c" || exit 1
