@@ -660,6 +660,13 @@ int cg_addr_space(struct cg_lower *L, const struct et_type *t)
 	return -1; /* unknown: try kernel, then user */
 }
 
+/* A sleepable program (uprobe.s / uretprobe.s: libbpf's ".s" sections), which may fault user pages in. */
+static bool sleepable(const struct et_probe_desc *p)
+{
+	size_t n = p && p->section ? strlen(p->section) : 0;
+	return n > 2 && strcmp(p->section + n - 2, ".s") == 0;
+}
+
 /* Read a NUL-terminated string of at most `size` bytes (size a run-time i64 ≤ cap) from addr to dst. */
 void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
 		     int space)
@@ -668,6 +675,20 @@ void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRe
 	LLVMBuilderRef B = cg->b;
 	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
 	LLVMValueRef sz32 = size ? LLVMBuildTrunc(B, size, cg->t_i32, "") : LLVMConstInt(cg->t_i32, cap, 0);
+	if (space != 0 && sleepable(L->probe)) {
+		/* uprobe.s: bpf_copy_from_user may fault the pages in (a fresh .rodata page is not resident
+		 * yet, and probe_read_user_str would give ""); the string read below then finds them. When
+		 * cap bytes run past the mapping, fault in the first byte's page only. */
+		LLVMValueRef fa[3] = {dst, LLVMConstInt(cg->t_i32, cap, 0), src};
+		LLVMValueRef fr = cg_helper(cg, CG_H_copy_from_user, fa, 3);
+		LLVMBasicBlockRef one = cg_block(cg, "str.fault1"), go = cg_block(cg, "str.read");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, fr, cg_i64(cg, 0), ""), one, go);
+		LLVMPositionBuilderAtEnd(B, one);
+		LLVMValueRef fb[3] = {dst, LLVMConstInt(cg->t_i32, 1, 0), src};
+		cg_helper(cg, CG_H_copy_from_user, fb, 3);
+		LLVMBuildBr(B, go);
+		LLVMPositionBuilderAtEnd(B, go);
+	}
 	enum cg_helper h = space == 1 ? CG_H_probe_read_user_str : CG_H_probe_read_kernel_str;
 	LLVMValueRef a[3] = {dst, sz32, src};
 	LLVMValueRef r = cg_helper(cg, h, a, 3);
