@@ -8,6 +8,7 @@
  * counts it up while the uprobe is attached, so `if (PROBE_ENABLED())` code in the target runs).
  * Attached as a plain uprobe at the site's file offset. See provider.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +55,15 @@ static int usdt_expand(const struct ast_attach *ap, struct provider_expand_ctx *
 
 		if (!provider_glob_match(want_prov, n->provider) || !provider_glob_match(want_name, n->name))
 			continue;
+		if (ctx->listing) { /* one line per probe, not per site */
+			bool seen = false;
+
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = strcmp(notes.notes[j].provider, n->provider) == 0 &&
+				       strcmp(notes.notes[j].name, n->name) == 0;
+			if (seen)
+				continue;
+		}
 		p = provider_new_probe(ctx, pv, ap,
 				       arena_printf(ctx->arena, "usdt:%s:%s:%s", path, n->provider, n->name));
 		p->section = "uprobe";

@@ -43,6 +43,9 @@ check "wildcard: et_inner probe" grep -qx "@\[uprobe:$UT:et_inner\]: 3" "$ET_OUT
 check "func names the function" grep -qx '@f\[et_middle\]: 3' "$ET_OUT"
 check "wildcard matched nothing else" test "$(grep -c '^@\[' "$ET_OUT")" = 2
 
+"$ETRACE" -l "uprobe:$UT:et_*" >"$TMP/list"
+check "-l lists the functions a uprobe wildcard matches" bash -c "grep -qx 'uprobe:$UT:et_add' '$TMP/list' && grep -qx 'uprobe:$UT:et_sum6' '$TMP/list' && ! grep -q ':main\$' '$TMP/list'"
+
 # shared library (by path) and libc by library name
 run_etrace -c "$UT_LIB 4" -e "uprobe:$TMP/libetr.so:et_lib_mul { @[arg1] = count(); } uretprobe:$TMP/libetr.so:et_lib_mul { @r = sum(retval); }"
 check "uprobe in a shared library" grep -qx '@\[3\]: 4' "$ET_OUT"

@@ -42,6 +42,9 @@ LD_LIBRARY_PATH=$TMP run_etrace -c "$UT_LIB 3" -e "usdt:libetr:etlib:mul { @[arg
 check "usdt:LIBRARY (resolved through LD_LIBRARY_PATH like ld.so)" bash -c "grep -qx '@\[2, 3\]: 1' '$ET_OUT'"
 check "uprobe:LIBRARY by name" grep -qx '@u: 3' "$ET_OUT"
 
+"$ETRACE" -l "usdt:$UT:*" >"$TMP/list"
+check "-l lists each usdt probe once (twice has two sites)" bash -c "[ \$(wc -l <'$TMP/list') = 5 ] && grep -qx 'usdt:$UT:ettest:twice' '$TMP/list'"
+
 run_etrace -e "usdt:$UT:ettest:nosuch { @ = count(); }"
 check "unknown usdt probe is an error" grep -q 'no USDT probe ettest:nosuch' "$ET_ERR"
 run_etrace -e "usdt:$UT:ettest:consts { @ = arg2; }"
