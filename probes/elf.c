@@ -194,6 +194,44 @@ const struct elf_sym *elf_syms_lookup(const struct elf_syms *s, uint64_t addr)
 	return best;
 }
 
+int elf_symbol_addr(const char *path, const char *name, uint64_t *addr, bool *is_dyn)
+{
+	struct elf_file f = {.fd = -1, .e = NULL};
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	int err = elf_open(path, &f);
+
+	if (err)
+		return err;
+	*is_dyn = gelf_getehdr(f.e, &eh) && eh.e_type == ET_DYN;
+	err = -ENOENT;
+	while (err && (scn = elf_nextscn(f.e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		    !sh.sh_entsize || !(d = elf_getdata(scn, NULL)))
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			GElf_Sym s;
+			const char *nm;
+
+			if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF)
+				continue;
+			nm = elf_strptr(f.e, sh.sh_link, s.st_name);
+			if (nm && strcmp(nm, name) == 0) {
+				*addr = s.st_value;
+				err = 0;
+				break;
+			}
+		}
+	}
+	elf_close(&f);
+	return err;
+}
+
 /* ---- address → offset ---- */
 
 static int vaddr_to_offset(Elf *e, uint64_t vaddr, uint64_t *offset)

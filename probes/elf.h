@@ -32,6 +32,10 @@ void elf_syms_free(struct elf_syms *s);
 /* The function symbol containing addr (a virtual address of the file); NULL when none. */
 const struct elf_sym *elf_syms_lookup(const struct elf_syms *s, uint64_t addr);
 
+/* The address (st_value) of the defined symbol `name` of any type (function or object) in path;
+ * *is_dyn tells whether the file is ET_DYN (PIE or shared object: the address moves at load). */
+int elf_symbol_addr(const char *path, const char *name, uint64_t *addr, bool *is_dyn);
+
 /* The file offset of virtual address vaddr (from the PT_LOAD segment holding it). */
 int elf_vaddr_to_offset(const char *path, uint64_t vaddr, uint64_t *offset);
 

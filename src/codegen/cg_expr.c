@@ -769,6 +769,11 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 	}
 	case BI_REG:
 		return scalar(ctx_u64(L, (uint32_t)c->index));
+	case BI_KADDR:
+	case BI_UADDR: { /* resolved by sema: the address is a constant */
+		const struct sema_const *k = args->items[0]->sym;
+		return scalar(cg_i64(cg, k ? (uint64_t)k->value : 0));
+	}
 	case BI_KPTR:
 	case BI_UPTR: /* only the type changes (address space) */
 		return scalar(cg_scalar(L, args->items[0]));

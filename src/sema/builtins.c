@@ -4,11 +4,13 @@
 #include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../../probes/arch/arch.h"
+#include "../../probes/elf.h"
 #include "../../probes/tracepoint.h"
 #include "../support/arena.h"
 #include "sema_int.h"
@@ -27,8 +29,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"buf", "pton", "strftime", "cat", "kaddr",
-	"uaddr", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
+	"buf", "pton", "strftime", "cat", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
 	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
 	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
 	"socket_cookie", "offsetof", "typeof", "getopt", "memcmp", "str_concat", "signal_name", NULL,
@@ -153,6 +154,28 @@ static int sema_usdt_nargs(struct sema *s)
 			least = n;
 	}
 	return least == INT_MAX ? 0 : least;
+}
+
+/* A kernel symbol's address from /proc/kallsyms (0 / -ENOENT; addresses need root to be shown). */
+static int sema_kallsyms_addr(const char *name, uint64_t *addr)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512];
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (err && fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char sym[256];
+
+		if (sscanf(line, "%llx %*c %255s", &a, sym) == 2 && a && strcmp(sym, name) == 0) {
+			*addr = a;
+			err = 0;
+		}
+	}
+	fclose(f);
+	return err;
 }
 
 /* kstack / ustack with optional (mode, depth) arguments, in either order as bpftrace allows:
@@ -927,6 +950,50 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			return s->t_none;
 		}
 		return c->id == BI_KSYM ? type_new(s->arena, ET_KSYM, 8) : type_new(s->arena, ET_USYM, 16);
+	}
+	case BI_KADDR:
+	case BI_UADDR: {
+		struct ast_node *a = args->items[0];
+		struct sema_const *k;
+		uint64_t addr = 0;
+		int err;
+
+		if (!is_string_lit(a)) {
+			sema_error(s, a->loc, "%s() expects a symbol name as a string literal", builtin_name(c->id));
+			return s->t_none;
+		}
+		if (c->id == BI_KADDR) {
+			err = sema_kallsyms_addr(a->u.string.bytes, &addr);
+			if (err) {
+				sema_error(s, a->loc, "no kernel symbol '%s' in /proc/kallsyms", a->u.string.bytes);
+				return s->t_none;
+			}
+		} else {
+			const struct et_probe_desc *d = s->probe && s->probe->info->count ?
+							    &s->prog->probes[s->probe->info->first] : NULL;
+			bool is_dyn = false;
+
+			if (!d || !d->target || !(d->provider->flags & PROVIDER_HAS_USER)) {
+				sema_error(s, n->loc, "uaddr() needs a uprobe or usdt probe (its binary has the symbol)");
+				return s->t_none;
+			}
+			err = elf_symbol_addr(d->target, a->u.string.bytes, &addr, &is_dyn);
+			if (err) {
+				sema_error(s, a->loc, "no symbol '%s' in %s", a->u.string.bytes, d->target);
+				return s->t_none;
+			}
+			if (is_dyn) {
+				sema_error(s, a->loc, "uaddr(): %s is position independent (PIE or a shared object): "
+					   "its symbols move when it is loaded", d->target);
+				sema_hint(s, "build the program with -no-pie to use uaddr()");
+				return s->t_none;
+			}
+		}
+		k = arena_alloc(s->arena, sizeof(*k));
+		k->value = (int64_t)addr;
+		a->sym = k;
+		a->type = s->t_u64;
+		return s->t_u64;
 	}
 	case BI_REG: {
 		struct ast_node *a = args->items[0];

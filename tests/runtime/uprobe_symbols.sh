@@ -27,6 +27,18 @@ if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ]; then
 	check "ksym() of a kernel function's address" grep -qx '@a: vfs_read' "$ET_OUT"
 	check "ksym() inside a function (bpftrace prints the function)" grep -qx '@b: vfs_read' "$ET_OUT"
 fi
+# uaddr(): a symbol of the (non-PIE) binary, compared with the ip at the function's entry
+run_etrace -c "$UT_NOPIE 3" -e "uprobe:$UT_NOPIE:et_add { @[reg(\"ip\") == uaddr(\"et_add\")] = count(); }"
+check "uaddr(\"et_add\") is the ip at et_add's entry" grep -qx '@\[1\]: 3' "$ET_OUT"
+run_etrace -e "uprobe:$UT:et_add { @ = uaddr(\"et_add\"); }"
+check "uaddr() in a PIE is an error that says why" grep -q 'position independent' "$ET_ERR"
+if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ]; then
+	run_etrace -e "BEGIN { printf(\"%lx\n\", kaddr(\"vfs_read\")); @k = ksym(kaddr(\"vfs_read\")); exit(); }"
+	check "kaddr(\"vfs_read\") is its /proc/kallsyms address" grep -qx "$(echo "$addr" | sed 's/^0*//')" "$ET_OUT"
+	check "ksym(kaddr(...)) round trip" grep -qx '@k: vfs_read' "$ET_OUT"
+fi
+run_etrace -e "BEGIN { @ = kaddr(\"no_such_symbol_etrace\"); }"
+check "kaddr() of an unknown symbol is an error" grep -q "no kernel symbol 'no_such_symbol_etrace'" "$ET_ERR"
 run_etrace -e "uprobe:$UT:et_add { @ = reg(\"nosuch\"); }"
 check "reg() of an unknown register is an error" grep -q "unknown register 'nosuch'" "$ET_ERR"
 finish
