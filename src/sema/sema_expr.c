@@ -745,11 +745,34 @@ static struct et_type *cast(struct sema *s, struct ast_node *n)
 		sema_hint(s, "cast to a pointer, e.g. (%s *)arg0, and read fields with ->", sema_tname(s, to));
 		return s->t_none;
 	}
+	if (to->kind == ET_POINTER && from->kind == ET_POINTER && from->user && !to->user) {
+		/* a user-space pointer stays one when cast to another pointer type */
+		struct et_type *u = type_new(s->arena, ET_POINTER, 8);
+
+		*u = *to;
+		u->user = true;
+		u->btf_id = 0;
+		to = u;
+	}
 	if (to->kind == ET_STRING || !sema_is_intlike(from)) {
 		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
 		return s->t_none;
 	}
 	return to;
+}
+
+/* Is n a syscall tracepoint's argument (args.X / args->X in syscalls:*), i.e. a user-space address? */
+static bool syscall_user_arg(struct sema *s, const struct ast_node *n)
+{
+	const struct et_probe_desc *d;
+
+	if (!n || n->kind != AST_FIELD || n->u.field.base->kind != AST_IDENT ||
+	    strcmp(n->u.field.base->u.name, "args") != 0 || !s->probe || !s->probe->info->count)
+		return false;
+	d = &s->prog->probes[s->probe->info->first];
+	return d->provider && d->provider->ctx == PROVIDER_CTX_TRACEPOINT && d->target &&
+	       strcmp(d->target, "syscalls") == 0 && n->type && n->type->size == 8 &&
+	       (type_is_integer(n->type) || n->type->kind == ET_POINTER);
 }
 
 static struct et_type *field(struct sema *s, struct ast_node *n)
@@ -770,6 +793,14 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && !n->u.field.arrow) {
 		sema_error(s, n->loc, "'%s' is a pointer: use '->' to read field '%s'", sema_tname(s, t),
 			   n->u.field.name);
+		return s->t_none;
+	}
+	if (t->kind == ET_POINTER && !t->user && n->u.field.arrow && base->kind == AST_CAST &&
+	    syscall_user_arg(s, base->u.cast.operand)) {
+		sema_error(s, n->loc, "reading '%s' through args.%s as kernel memory: a system call's pointer "
+			   "argument is a user-space address", n->u.field.name, base->u.cast.operand->u.field.name);
+		sema_hint(s, "mark the pointer as user memory: uptr((%s)args.%s)->%s", sema_tname(s, t),
+			  base->u.cast.operand->u.field.name, n->u.field.name);
 		return s->t_none;
 	}
 	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && n->u.field.arrow) {

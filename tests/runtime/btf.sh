@@ -91,5 +91,18 @@ if [ -r /sys/kernel/tracing/events/syscalls/sys_enter_openat/format ] ||
 		grep -qx "@\[$f, cat\]: 1" "$ET_OUT"
 fi
 
+# a system call's pointer argument cast to a kernel struct is read as user memory (the cast keeps the
+# address space; uptr() says so explicitly), checked against what sleep(1) asked for
+if [ -r /sys/kernel/tracing/events/syscalls/sys_enter_clock_nanosleep/format ]; then
+	cp "$(command -v sleep)" "$TMP/etr_sleep"
+	start_etrace -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /comm == "etr_sleep"/ {
+		@a = max(((struct __kernel_timespec *)args->rqtp)->tv_nsec);
+		@b = max(uptr((struct __kernel_timespec *)args->rqtp)->tv_nsec); }' || fail "attach clock_nanosleep"
+	"$TMP/etr_sleep" 0.123
+	stop_etrace INT
+	check "cast syscall pointer: tv_nsec of sleep 0.123" grep -qx "@a: 123000000" "$ET_OUT"
+	check "uptr(cast syscall pointer): tv_nsec of sleep 0.123" grep -qx "@b: 123000000" "$ET_OUT"
+fi
+
 check "nothing left behind" nothing_left_behind
 finish
