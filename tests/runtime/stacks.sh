@@ -5,9 +5,10 @@
 require_root
 build_uprobe_progs
 
-( sleep 0.4; "$UT" 3 0 2500 >/dev/null ) &
+start_etrace -e "uprobe:$UT:et_inner { @[ustack] = count(); @p[ustack(perf, 2)] = count(); @d[ustack(1)] = count(); } interval:ms:1200 { exit(); }" || exit 1
+"$UT" 3 0 2500 >/dev/null &
 BG_PIDS+=($!)
-run_etrace -e "uprobe:$UT:et_inner { @[ustack] = count(); @p[ustack(perf, 2)] = count(); @d[ustack(1)] = count(); } interval:ms:1600 { exit(); }"
+wait_etrace
 # bpftrace mode: "@[" then one frame per line, 8 spaces, func+off; et_middle is not seen at the entry
 # of et_inner (its frame pointer is not pushed yet), its caller et_outer is
 frames=$(awk '/^@\[$/ { f = 1; next } f && /^\]: / { exit } f { print }' "$ET_OUT")

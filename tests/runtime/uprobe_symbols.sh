@@ -9,9 +9,10 @@ build_uprobe_progs
 # the program lingers after its rounds, so its mappings can be read when the maps are printed
 for bin in "$UT" "$UT_NOPIE"; do
 	b=$(basename "$bin")
-	( sleep 0.4; "$bin" 3 0 2500 >/dev/null ) &
+	start_etrace -e "uprobe:$bin:et_inner { @[usym(reg(\"ip\")), func] = count(); @o[usym(reg(\"ip\") + 3)] = count(); } uretprobe:$bin:et_middle { @r[func] = count(); } interval:ms:1200 { exit(); }" || exit 1
+	"$bin" 3 0 2500 >/dev/null &
 	BG_PIDS+=($!)
-	run_etrace -e "uprobe:$bin:et_inner { @[usym(reg(\"ip\")), func] = count(); @o[usym(reg(\"ip\") + 3)] = count(); } uretprobe:$bin:et_middle { @r[func] = count(); } interval:ms:1600 { exit(); }"
+	wait_etrace
 	check "$b: usym(reg(\"ip\")) and func name the function" grep -qx '@\[et_inner, et_inner\]: 3' "$ET_OUT"
 	check "$b: an address inside a function prints as the function (bpftrace's usym)" grep -qx '@o\[et_inner\]: 3' "$ET_OUT"
 	check "$b: func in a uretprobe is the function returned from" grep -qx '@r\[et_middle\]: 3' "$ET_OUT"
