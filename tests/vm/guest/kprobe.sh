@@ -22,6 +22,13 @@ stop_etrace
 check "kretprobe retval is getppid()'s result (this shell, $$) for every call" grep -qx "@r\[$$\]: $N" "$ET_OUT"
 check "kretprobe: one distinct retval" test "$(grep -c '^@r\[' "$ET_OUT")" = 1
 
+# kstack with names: the syscall path leads through do_syscall_64; depth limit
+start_etrace -e "kprobe:__x64_sys_getppid /comm == \"etr_getppid\"/ { @[kstack] = count(); @d[kstack(2)] = count(); }"
+run_workload
+stop_etrace
+check "kstack: a frame names do_syscall_64 with its offset" grep -qE '^        do_syscall_64\+[0-9]+$' "$ET_OUT"
+check "kstack(2): two frames" bash -c "awk '/^@d\[\$/ { f = 1; next } f && /^\]: / { exit } f { print }' '$ET_OUT' | grep -c . | grep -qx 2"
+
 # func+off: the first offset inside the function that the kernel accepts as an instruction boundary
 attached=""
 for off in 4 5 8 9; do
