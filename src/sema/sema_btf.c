@@ -75,6 +75,13 @@ struct et_type *sema_deref_struct(struct sema *s, struct et_type *t, struct et_l
 {
 	struct et_type *c;
 
+	if (t && t->kind == ET_STRUCT && !t->nfields && !t->btf_id && t->name) {
+		/* a struct only pointed to when a script definition was read (struct node *next) */
+		c = sema_cdef_find(s, t->name);
+		if (!c)
+			c = btf_type_by_name(sema_btf(s), t->name);
+		return c ? c : t;
+	}
 	if (!t || t->kind != ET_STRUCT || t->nfields || !t->btf_id)
 		return t;
 	c = btf_complete(sema_btf(s), t);
