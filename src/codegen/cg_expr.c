@@ -194,7 +194,7 @@ static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct
 		return false;
 	if (c->id == BI_COMM && (n->kind == AST_IDENT || n->u.call.args.count == 0) && st->size >= 16) {
 		cg_loc(L, n);
-		cg_memzero(cg, p, st->size);
+		cg_memzero(cg, cg_gep(cg, p, 16), st->size - 16); /* the helper writes all 16 bytes, zero-padded */
 		cg_get_comm(cg, p, 16);
 		return true;
 	}
