@@ -39,9 +39,18 @@ static void attach_hint(struct rt_run *r, const struct et_probe_desc *p, int err
 		diag_hint(r->diag, "list what exists with: etrace -l '%s:*'", p->provider->name);
 }
 
+/* Fault injection for the tests of "nothing left behind": ETRACE_TEST_FAIL_ATTACH=N makes the Nth probe
+ * to attach (1-based, begin/end not counted) fail with EIO after the ones before it are attached. */
+static uint32_t injected_failure(void)
+{
+	const char *v = getenv("ETRACE_TEST_FAIL_ATTACH");
+
+	return v ? (uint32_t)strtoul(v, NULL, 10) : 0;
+}
+
 int rt_attach(struct rt_run *r)
 {
-	uint32_t i;
+	uint32_t i, nth = 0, fail_at = injected_failure();
 	int err;
 
 	for (i = 0; i < r->prog->nprobes; i++) {
@@ -50,7 +59,9 @@ int rt_attach(struct rt_run *r)
 
 		if (is_special(p, &is_end))
 			continue;
-		if (!p->provider->attach) {
+		if (++nth == fail_at) {
+			err = -EIO;
+		} else if (!p->provider->attach) {
 			err = -EOPNOTSUPP;
 		} else {
 			errno = 0;
