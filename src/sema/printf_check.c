@@ -27,6 +27,8 @@ static bool accepts(enum spec_class cls, const struct et_type *t)
 		case ET_STRING: case ET_KSYM: case ET_USYM: case ET_PROBE: case ET_USERNAME: case ET_INET:
 		case ET_KSTACK: case ET_USTACK:
 			return true;
+		case ET_INT:
+			return t->nfields > 0; /* an enum from BTF: printed as its enumerator's name */
 		default:
 			return false;
 		}

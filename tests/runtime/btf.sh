@@ -59,6 +59,8 @@ run_etrace -e 'BEGIN { print((enum pid_type)1); @k[(enum pid_type)2] = count(); 
 check "print of an enum value gives its name" test "$(sed -n 1p "$ET_OUT")" = PIDTYPE_TGID
 check "an unnamed enum value prints as a number" test "$(sed -n 2p "$ET_OUT")" = 77
 check "an enum map key prints by name" grep -qx '@k\[PIDTYPE_PGID\]: 1' "$ET_OUT"
+run_etrace -e 'BEGIN { printf("%s %d\n", (enum pid_type)1, (enum pid_type)1); exit(); }'
+check "printf %s of an enum gives its name, %d its value" test "$(sed -n 1p "$ET_OUT")" = "PIDTYPE_TGID 1"
 
 # ntop(): IPv4 from an integer (network order) with and without the family, IPv6 from a 16-byte array,
 # as values and as map keys
