@@ -143,6 +143,8 @@ int main(int argc, char **argv)
 			break;
 		case '?':
 		default:
+			if (optopt >= OPT_DUMP_AST) /* a long option that takes an argument, given none */
+				return usage_error("option %s needs an argument", argv[optind - 1]);
 			if (optopt && strchr("eopcfB", optopt)) {
 				char opt[3] = { '-', (char)optopt, 0 };
 				return usage_error("option %s needs an argument", opt);

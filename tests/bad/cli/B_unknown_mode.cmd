@@ -1,0 +1,4 @@
+-B
+sometimes
+-e
+BEGIN { exit(); }

@@ -1,0 +1,4 @@
+-c
+echo "unterminated
+-e
+BEGIN { exit(); }

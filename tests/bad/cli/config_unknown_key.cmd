@@ -1,0 +1,2 @@
+-e
+config = { no_such_option = 1 } BEGIN { exit(); }

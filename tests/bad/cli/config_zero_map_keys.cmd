@@ -1,0 +1,2 @@
+-e
+config = { max_map_keys = 0 } BEGIN { exit(); }

@@ -1,0 +1,4 @@
+--emit-elf
+/nonexistent/dir/x.o
+-e
+BEGIN { exit(); }

@@ -1,0 +1,4 @@
+-f
+yaml
+-e
+BEGIN { exit(); }

@@ -1,0 +1,1 @@
+/nonexistent/etrace-test/script.bt

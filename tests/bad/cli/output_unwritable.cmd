@@ -1,0 +1,4 @@
+-o
+/nonexistent/dir/out.txt
+-e
+BEGIN { printf("x\n"); exit(); }

@@ -1,0 +1,3 @@
+--unsafe
+-e
+BEGIN { override(1); exit(); }

@@ -1,0 +1,4 @@
+-p
+abc
+-e
+BEGIN { exit(); }

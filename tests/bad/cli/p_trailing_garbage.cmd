@@ -1,0 +1,4 @@
+-p
+12x
+-e
+BEGIN { exit(); }

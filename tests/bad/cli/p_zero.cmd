@@ -1,0 +1,4 @@
+-p
+0
+-e
+BEGIN { exit(); }

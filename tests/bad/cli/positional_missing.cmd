@@ -1,0 +1,2 @@
+-e
+BEGIN { printf("%d\n", $1); exit(); }

@@ -1,0 +1,3 @@
+-e
+BEGIN { @x = $1 + 1; exit(); }
+abc

@@ -1,0 +1,2 @@
+-e
+BEGIN { signal("KILL"); exit(); }

@@ -1,0 +1,2 @@
+-e
+BEGIN { system("true"); exit(); }

@@ -1,0 +1,3 @@
+--frobnicate
+-e
+BEGIN { exit(); }

@@ -1,0 +1,2 @@
+-e
+nosuchprovider:foo { exit(); }

@@ -1,0 +1,3 @@
+-Z
+-e
+BEGIN { exit(); }

@@ -1,0 +1,2 @@
+-e
+tracepoint:nosuchcat:nosuchevent { exit(); }
