@@ -38,8 +38,8 @@ static int read_batch(int fd, const struct bpf_map_info *info, struct rt_map_sna
 	bool first = true;
 	int err = 0;
 
-	s->keys = malloc(max * info->key_size + 1);
-	s->values = malloc(max * stride + 1);
+	s->keys = calloc(1, max * info->key_size + 1); /* zeroed: valgrind cannot see the kernel fill it */
+	s->values = calloc(1, max * stride + 1);
 	if (!s->keys || !s->values) {
 		free(in);
 		return -ENOMEM;
