@@ -26,7 +26,8 @@ void cg_count_dropped(struct cg_lower *L, uint32_t map)
 
 	if (!L->dropped)
 		return;
-	LLVMValueRef k = cg_alloca(cg, cg->t_i32, "dropped.key");
+	/* 40 maps would give 40 keys: take them from the probe's stack budget, then the scratch map */
+	LLVMValueRef k = cg_temp(L, 4, "dropped.key");
 	LLVMBuildStore(B, LLVMConstInt(cg->t_i32, map, 0), k);
 	LLVMValueRef p = cg_map_lookup(cg, L->dropped, k);
 	LLVMBasicBlockRef inc = cg_block(cg, "dropped.inc"), done = cg_block(cg, "dropped.done");
