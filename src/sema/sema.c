@@ -438,9 +438,13 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	if (nprobe_nodes == 0 && !opts->listing)
 		sema_error(&s, program->loc, "the program has no probes");
 
-	/* step 2: learn map types quietly */
+	/* step 2: learn map types quietly; a second round lets maps whose only assignment reads the map
+	 * itself (@n = @n + 1, as bpftrace accepts) be typed as integers, after every other map is known */
 	s.quiet = true;
 	analyse_bodies(&s, program, pcs);
+	s.provisional_reads = true;
+	analyse_bodies(&s, program, pcs);
+	s.provisional_reads = false;
 	s.quiet = false;
 	for (uint32_t i = 0; i < s.nmaps; i++) {
 		s.maps[i].assigned = false;

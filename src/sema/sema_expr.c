@@ -438,6 +438,8 @@ struct et_type *sema_map_read(struct sema *s, struct ast_node *n)
 	sema_map_keys(s, n, m);
 	m->read = true;
 	if (!m->value) {
+		if (s->provisional_reads)
+			return s->t_i64;
 		sema_map_unassigned(s, m, n->loc);
 		return s->t_none;
 	}

@@ -70,6 +70,8 @@ struct sema {
 	struct diag_sink *diag;
 	struct et_program *prog;
 	bool quiet;                  /* first pass: learn map types, report nothing */
+	/* second quiet pass: a map read before any assignment is known reads as int64 (`@n = @n + 1`) */
+	bool provisional_reads;
 	uint32_t max_strlen, max_map_keys;
 	struct sema_map *maps;
 	uint32_t nmaps, capmaps;
