@@ -759,6 +759,14 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 			LLVMBuildStore(cg->b, LLVMBuildTrunc(cg->b, a.v, cg->t_i32, ""), cg_gep(cg, p, 8));
 		return memval(p);
 	}
+	case BI_MACADDR: { /* ET_INET with af 17 (AF_PACKET): the 6 bytes at addr */
+		LLVMValueRef p = cg_temp(L, 24, "mac");
+		struct cg_val a = cg_expr(L, args->items[0]);
+		LLVMBuildStore(B, cg_i64(cg, 17), p);
+		if (a.mem)
+			cg_memcpy(cg, cg_gep(cg, p, 8), a.v, 6);
+		return memval(p);
+	}
 	case BI_KSYM:
 		return scalar(cg_scalar(L, args->items[0]));
 	case BI_USYM: { /* (addr, pid): the runtime finds the mapping in /proc/PID/maps */

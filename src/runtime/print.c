@@ -208,7 +208,10 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		uint64_t af = read_u64(data);
 		char buf[INET6_ADDRSTRLEN];
 
-		if (!inet_ntop(af == 10 ? AF_INET6 : AF_INET, data + 8, buf, sizeof(buf)))
+		if (af == 17) { /* macaddr(): upper-case hex like bpftrace */
+			const uint8_t *m = (const uint8_t *)data + 8;
+			snprintf(buf, sizeof(buf), "%02X:%02X:%02X:%02X:%02X:%02X", m[0], m[1], m[2], m[3], m[4], m[5]);
+		} else if (!inet_ntop(af == 10 ? AF_INET6 : AF_INET, data + 8, buf, sizeof(buf)))
 			snprintf(buf, sizeof(buf), "?");
 		rt_str_puts(o, buf);
 		break;

@@ -938,6 +938,18 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		}
 		return type_new(s->arena, ET_INET, 24);
 	}
+	case BI_MACADDR: { /* a 6-byte array (or string/struct of that size) */
+		struct ast_node *an = args->items[0];
+		struct et_type *at = sema_expr(s, an);
+
+		if (sema_is_none(at))
+			return s->t_none;
+		if (!((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) && at->size == 6)) {
+			sema_error(s, an->loc, "macaddr() expects a 6 byte array, not %s", sema_tname(s, at));
+			return s->t_none;
+		}
+		return type_new(s->arena, ET_INET, 24);
+	}
 	case BI_KSYM:
 	case BI_USYM: {
 		struct et_type *t = sema_expr(s, args->items[0]);
