@@ -730,6 +730,45 @@ static struct cg_val call_str(struct cg_lower *L, struct ast_node *n)
 	return memval(p);
 }
 
+/* buf(ptr, len) / buf(array): ET_BUFFER { u32 len; u8 data[cap] }, len clamped to cap. */
+static struct cg_val call_buf(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+	uint32_t cap = n->type && n->type->size > 4 ? n->type->size - 4 : 0;
+	LLVMValueRef p = cg_temp(L, 4 + cap, "buf");
+	LLVMValueRef data = cg_gep(cg, p, 4);
+
+	if (args->count == 1) { /* an array value */
+		struct cg_val v = cg_expr(L, a0);
+		if (v.mem)
+			cg_memcpy(cg, data, v.v, cap);
+		LLVMBuildStore(B, LLVMConstInt(cg->t_i32, cap, 0), p);
+		return memval(p);
+	}
+	LLVMValueRef addr = cg_scalar(L, a0);
+	LLVMValueRef len = cg_clamp(L, cg_scalar(L, args->items[1]), cap);
+	LLVMValueRef len32 = LLVMBuildTrunc(B, len, cg->t_i32, "");
+	int space = cg_addr_space(L, a0->type);
+	enum cg_helper h = space == 1 ? CG_H_probe_read_user : CG_H_probe_read_kernel;
+	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
+	LLVMValueRef ra[3] = {data, len32, src};
+	LLVMValueRef r = cg_helper(cg, h, ra, 3);
+	if (space < 0) { /* unknown address space: a kernel read of a user address fails; retry as user */
+		LLVMBasicBlockRef retry = cg_block(cg, "buf.user"), done = cg_block(cg, "buf.done");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
+		LLVMPositionBuilderAtEnd(B, retry);
+		LLVMValueRef rb[3] = {data, len32, src};
+		cg_helper(cg, CG_H_probe_read_user, rb, 3);
+		LLVMBuildBr(B, done);
+		LLVMPositionBuilderAtEnd(B, done);
+	}
+	LLVMBuildStore(B, len32, p);
+	return memval(p);
+}
+
 static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
@@ -745,6 +784,8 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 	switch (c->id) {
 	case BI_STR:
 		return call_str(L, n);
+	case BI_BUF:
+		return call_buf(L, n);
 	case BI_NTOP: { /* ET_INET: u64 af; u8 addr[16] */
 		struct ast_node *an = args->items[args->count - 1];
 		LLVMValueRef p = cg_temp(L, 24, "inet");

@@ -853,6 +853,35 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		}
 		return type_string(s->arena, s->max_strlen);
 	}
+	case BI_BUF: {
+		struct ast_node *a = args->items[0];
+		struct et_type *t = value_arg(s, n, 0);
+		uint32_t cap = s->max_strlen;
+		int64_t len;
+
+		if (sema_is_none(t))
+			return s->t_none;
+		if (t->kind == ET_ARRAY && nargs == 1) {
+			cap = t->size;
+		} else if (!sema_is_intlike(t)) {
+			sema_error(s, a->loc, "buf() expects a pointer, an integer address or an array (%s provided)",
+				   sema_tname(s, t));
+			return s->t_none;
+		} else if (nargs == 1) {
+			sema_error(s, a->loc, "buf() of a pointer needs a length: buf(ptr, nbytes)");
+			return s->t_none;
+		} else if (!int_arg(s, n, 1, NULL)) {
+			return s->t_none;
+		} else if (sema_const_int(s, args->items[1], &len)) {
+			if (len < 0) {
+				sema_error(s, args->items[1]->loc, "buf(): the length must not be negative");
+				return s->t_none;
+			}
+			if ((uint64_t)len < cap)
+				cap = (uint32_t)len;
+		}
+		return type_new(s->arena, ET_BUFFER, 4 + cap);
+	}
 	case BI_STRNCMP: {
 		int64_t len;
 		bool ok = true;
