@@ -23,6 +23,7 @@ bool cg_is_scalar_type(const struct et_type *t)
 	case ET_KSYM:
 	case ET_PROBE:
 	case ET_USERNAME:
+	case ET_TIMESTAMP:
 	case ET_KSTACK:
 	case ET_AGG_COUNT:
 	case ET_AGG_SUM:
@@ -800,6 +801,8 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 			LLVMBuildStore(cg->b, LLVMBuildTrunc(cg->b, a.v, cg->t_i32, ""), cg_gep(cg, p, 8));
 		return memval(p);
 	}
+	case BI_STRFTIME:
+		return scalar(cg_scalar(L, args->items[1]));
 	case BI_MACADDR: { /* ET_INET with af 17 (AF_PACKET): the 6 bytes at addr */
 		LLVMValueRef p = cg_temp(L, 24, "mac");
 		struct cg_val a = cg_expr(L, args->items[0]);

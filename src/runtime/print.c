@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "../sema/program.h"
 #include "../sema/types.h"
@@ -90,6 +91,47 @@ static void format_buffer(struct rt_str *o, const uint8_t *data, uint32_t size)
 }
 
 static void format_ksym(struct rt_str *o, uint64_t addr);
+
+/* strftime(): boot-clock nsecs turned into wall-clock time with the REALTIME - BOOTTIME offset taken
+ * at the first use, formatted with strftime(3) after "%f" is replaced by the microseconds (like
+ * bpftrace). */
+static void format_timestamp(struct rt_str *o, const char *fmt, uint64_t ns)
+{
+	static int64_t offset_ns;
+	static bool have_offset;
+	char f[512], out[1024];
+	size_t j = 0;
+	struct tm tm;
+	time_t secs;
+	int64_t wall;
+
+	if (!have_offset) {
+		struct timespec rt, bt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		offset_ns = ((int64_t)rt.tv_sec - bt.tv_sec) * 1000000000 + (rt.tv_nsec - bt.tv_nsec);
+		have_offset = true;
+	}
+	wall = (int64_t)ns + offset_ns;
+	for (const char *p = fmt ? fmt : ""; *p && j + 8 < sizeof(f); p++) {
+		if (p[0] == '%' && p[1] == 'f') {
+			j += (size_t)snprintf(f + j, sizeof(f) - j, "%06lld", (long long)((wall % 1000000000) / 1000));
+			p++;
+		} else {
+			if (p[0] == '%' && p[1] == '%')
+				f[j++] = *p++;
+			f[j++] = *p;
+		}
+	}
+	f[j] = 0;
+	secs = (time_t)(wall / 1000000000);
+	if (!localtime_r(&secs, &tm) || (f[0] && strftime(out, sizeof(out), f, &tm) == 0))
+		out[0] = 0;
+	if (!f[0])
+		out[0] = 0;
+	rt_str_puts(o, out);
+}
 
 static void format_fields(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
 			  const uint8_t *data, bool named)
@@ -193,6 +235,9 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 			rt_str_put_u64(o, idx);
 		break;
 	}
+	case ET_TIMESTAMP:
+		format_timestamp(o, t->name, read_u64(data));
+		break;
 	case ET_USERNAME: {
 		uint64_t uid = read_u64(data);
 		struct passwd pw, *res = NULL;

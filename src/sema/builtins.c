@@ -967,6 +967,21 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		}
 		return type_new(s->arena, ET_INET, 24);
 	}
+	case BI_STRFTIME: { /* the format rides in the type's name; the value is the boot-clock nsecs */
+		struct ast_node *a = args->items[0];
+		struct et_type *t;
+
+		sema_expr(s, a);
+		if (!is_string_lit(a)) {
+			sema_error(s, a->loc, "strftime() expects its format as a string literal");
+			return s->t_none;
+		}
+		if (!int_arg(s, n, 1, NULL))
+			return s->t_none;
+		t = type_new(s->arena, ET_TIMESTAMP, 8);
+		t->name = arena_strdup(s->arena, a->u.string.bytes);
+		return t;
+	}
 	case BI_MACADDR: { /* a 6-byte array (or string/struct of that size) */
 		struct ast_node *an = args->items[0];
 		struct et_type *at = sema_expr(s, an);

@@ -24,7 +24,7 @@ static bool accepts(enum spec_class cls, const struct et_type *t)
 		return sema_is_intlike(t);
 	case SPEC_STR:
 		switch (t->kind) {
-		case ET_STRING: case ET_KSYM: case ET_USYM: case ET_PROBE: case ET_USERNAME: case ET_INET:
+		case ET_STRING: case ET_KSYM: case ET_USYM: case ET_PROBE: case ET_USERNAME: case ET_INET: case ET_TIMESTAMP:
 		case ET_KSTACK: case ET_USTACK:
 			return true;
 		case ET_INT:

@@ -210,6 +210,7 @@ static void format_rec(const struct et_type *t, char *buf, size_t len, size_t *p
 	case ET_INET: put(buf, len, pos, "inet"); break;
 	case ET_PROBE: put(buf, len, pos, "probe"); break;
 	case ET_USERNAME: put(buf, len, pos, "username"); break;
+	case ET_TIMESTAMP: put(buf, len, pos, "timestamp"); break;
 	case ET_AGG_COUNT: put(buf, len, pos, "count"); break;
 	case ET_AGG_SUM: put(buf, len, pos, "sum"); break;
 	case ET_AGG_MIN: put(buf, len, pos, "min"); break;

@@ -34,6 +34,7 @@ enum et_type_kind {
 	ET_INET,      /* ntop(): { u64 af; u8 addr[16] } */
 	ET_PROBE,     /* u64 probe index, printed as the probe's full name */
 	ET_USERNAME,  /* u64 uid printed as a user name */
+	ET_TIMESTAMP, /* strftime(): u64 boot-clock nsecs; name = the strftime(3) format (plus %f: usecs) */
 	/* aggregations: only ever the value type of a map (see the layouts below) */
 	ET_AGG_COUNT, /* u64 per CPU, summed when printed */
 	ET_AGG_SUM,   /* i64/u64 per CPU (is_signed), summed */
