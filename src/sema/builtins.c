@@ -967,6 +967,13 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		}
 		return type_new(s->arena, ET_INET, 24);
 	}
+	case BI_PATH: /* bpf_d_path is allowed only in fentry/fexit/LSM of allow-listed kernel functions */
+		for (uint32_t i = 0; i < nargs; i++)
+			sema_expr(s, args->items[i]);
+		sema_error(s, n->loc, "path() needs the bpf_d_path helper, which the kernel allows only in "
+			   "fentry/fexit/LSM probes of a few functions; etrace does not support it");
+		sema_hint(s, "print the file name with str(p->dentry->d_name.name) instead");
+		return s->t_none;
 	case BI_STRFTIME: { /* the format rides in the type's name; the value is the boot-clock nsecs */
 		struct ast_node *a = args->items[0];
 		struct et_type *t;
