@@ -29,7 +29,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"buf", "pton", "strftime", "cat", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
+	"pton", "strftime", "cat", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
 	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
 	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
 	"socket_cookie", "offsetof", "typeof", "getopt", "memcmp", "str_concat", "signal_name", NULL,
