@@ -5,6 +5,7 @@
 . "$(dirname "$0")/../runtime/lib.sh"
 require_root
 command -v valgrind >/dev/null || skip "valgrind is not installed"
+ldd "$ETRACE" 2>/dev/null | grep -q libasan && skip "etrace is built with AddressSanitizer, which valgrind cannot run (the sanitizer lane covers it)"
 vg() { # vg NAME ARGS...
 	local name=$1; shift
 	timeout -s INT 300 valgrind --quiet --suppressions="$(dirname "$0")/etrace.supp" --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
