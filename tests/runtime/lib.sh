@@ -4,6 +4,10 @@ set -u
 ETRACE=${1:?usage: test.sh ETRACE SOURCE_DIR}
 SRC=${2:?usage: test.sh ETRACE SOURCE_DIR}
 TMP=$(mktemp -d /tmp/etrace-test.XXXXXX)
+# One runtime test at a time per machine, even across build trees and developers: the nothing-left-behind
+# checks compare every BPF object in the kernel, so a concurrent test's programs would look like leftovers.
+exec 9>>/tmp/etrace-runtime-tests.lock
+flock -w 1200 9 || { echo "FAIL: waited 20 minutes for /tmp/etrace-runtime-tests.lock"; exit 1; }
 CHECKS=0
 FAILS=0
 BG_PIDS=()
