@@ -693,6 +693,8 @@ void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRe
 	enum cg_helper h = space == 1 ? CG_H_probe_read_user_str : CG_H_probe_read_kernel_str;
 	LLVMValueRef a[3] = {dst, sz32, src};
 	LLVMValueRef r = cg_helper(cg, h, a, 3);
+	if (space == 1)
+		cg_count_read_fault(L, r);
 	if (space >= 0)
 		return;
 	/* unknown address space: a kernel read of a user address fails; then read it as user memory */
@@ -700,7 +702,7 @@ void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRe
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
 	LLVMPositionBuilderAtEnd(B, retry);
 	LLVMValueRef a2[3] = {dst, sz32, src};
-	cg_helper(cg, CG_H_probe_read_user_str, a2, 3);
+	cg_count_read_fault(L, cg_helper(cg, CG_H_probe_read_user_str, a2, 3));
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 }
@@ -757,12 +759,14 @@ static struct cg_val call_buf(struct cg_lower *L, struct ast_node *n)
 	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
 	LLVMValueRef ra[3] = {data, len32, src};
 	LLVMValueRef r = cg_helper(cg, h, ra, 3);
+	if (space == 1)
+		cg_count_read_fault(L, r);
 	if (space < 0) { /* unknown address space: a kernel read of a user address fails; retry as user */
 		LLVMBasicBlockRef retry = cg_block(cg, "buf.user"), done = cg_block(cg, "buf.done");
 		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
 		LLVMPositionBuilderAtEnd(B, retry);
 		LLVMValueRef rb[3] = {data, len32, src};
-		cg_helper(cg, CG_H_probe_read_user, rb, 3);
+		cg_count_read_fault(L, cg_helper(cg, CG_H_probe_read_user, rb, 3));
 		LLVMBuildBr(B, done);
 		LLVMPositionBuilderAtEnd(B, done);
 	}

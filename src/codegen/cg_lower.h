@@ -64,6 +64,7 @@ struct cg_lower {
 	LLVMValueRef *maps;        /* prog->maps[i] → map global */
 	LLVMValueRef ringbuf, lost;
 	LLVMValueRef dropped;      /* ET_DROPPED_MAP_NAME: failed updates per map (cg_dropped.c) */
+	LLVMValueRef read_faults;  /* ET_READ_FAULTS_MAP_NAME, defined at its first use (cg_dropped.c) */
 	/* scratch: per-CPU array, one value per AST probe (key = region), holding the temporaries and
 	 * variables larger than CG_STACK_MAX bytes, which would not fit the 512-byte BPF stack */
 	LLVMValueRef scratch;
@@ -102,6 +103,9 @@ void cg_return(struct cg_lower *L);
  * of prog->maps[map] in it (per-CPU element `map`; no-op without the map). */
 int cg_dropped_define(struct cg_lower *L);
 void cg_count_dropped(struct cg_lower *L, uint32_t map);
+/* Count a user-memory read whose helper `result` (i64) is negative in ET_READ_FAULTS_MAP_NAME (defined
+ * by the first call), so the runtime reports reads that came out empty. */
+void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result);
 
 /* cg_expr.c */
 struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n);

@@ -273,6 +273,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	if (lost)
 		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
 	dropped = rt_report_dropped(&r);
+	rt_report_read_faults(&r);
 	if (opts->stats)
 		rt_report_stats(&r, lost, dropped);
 	status = r.exit_code;

@@ -131,6 +131,9 @@ int rt_run_special(struct rt_run *r, bool end);
 /* dropped.c: per map, the updates dropped because the map was full (summed over CPUs), one line each on
  * stderr (and a JSON record on r->out in JSON mode); returns the total. */
 uint64_t rt_report_dropped(struct rt_run *r);
+/* dropped.c: the user-memory reads (str(), buf()) that failed, one line on stderr (and a JSON record);
+ * returns their number. */
+uint64_t rt_report_read_faults(struct rt_run *r);
 
 /* report.c: -v's per-probe/per-map lines after attach; --stats (stats_begin after load, report at exit
  * while the programs are loaded, stats_end in cleanup); rt_now_ns is CLOCK_MONOTONIC. */

@@ -72,6 +72,12 @@ struct et_probe_desc {
  * prog->maps[i] that failed (map full: E2BIG/ENOMEM), summed over CPUs and reported by the runtime. */
 #define ET_DROPPED_MAP_NAME "et_dropped"
 
+/* The per-CPU u64 array (one element) codegen defines when a probe reads user memory with str() or buf():
+ * it counts the reads that failed even after every retry (the page was not resident and the program may
+ * not fault it in, or the address was bad), so the runtime reports, at exit, how many values came out
+ * empty instead of losing them silently. */
+#define ET_READ_FAULTS_MAP_NAME "et_read_faults"
+
 struct et_program {
 	struct arena *arena;
 	struct et_map_desc *maps;     uint32_t nmaps;
