@@ -78,6 +78,14 @@ void rt_json_value(struct rt_str *o, const struct et_program *prog, const struct
 
 	switch (t ? t->kind : ET_INT) {
 	case ET_INT:
+		if (t && t->nfields) { /* an enum: JSON gets the number (bpftrace does the same) */
+			struct et_type plain = *t;
+
+			plain.nfields = 0;
+			rt_format_value(o, prog, &plain, data);
+			return;
+		}
+		/* fall through */
 	case ET_BOOL:
 		rt_format_value(o, prog, t, data);
 		return;

@@ -405,6 +405,10 @@ static void format_entry_value(struct rt_str *o, const struct et_program *prog, 
 			      (long long)(entry_avg(e) / (int64_t)div), (long long)e->total);
 		break;
 	case ET_INT:
+		if (vt->nfields) { /* an enum prints by name, as today's bpftrace does (div does not apply) */
+			rt_format_value(o, prog, vt, e->raw);
+			break;
+		}
 		if (vt->is_signed)
 			rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
 		else
@@ -563,7 +567,14 @@ static void json_entry_value(struct rt_str *o, const struct et_program *prog, co
 		rt_str_printf(o, "{\"count\": %lld, \"average\": %lld, \"total\": %lld}", (long long)e->count,
 			      (long long)(entry_avg(e) / (int64_t)div), (long long)e->total);
 		break;
-	case ET_AGG_COUNT: case ET_AGG_SUM: case ET_AGG_MIN: case ET_AGG_MAX: case ET_AGG_AVG: case ET_INT:
+	case ET_INT:
+		if (vt->nfields) { /* an enum: JSON gets the number, as in bpftrace */
+			rt_json_value(o, prog, vt, e->raw);
+			break;
+		}
+		format_entry_value(o, prog, vt, e, div);
+		break;
+	case ET_AGG_COUNT: case ET_AGG_SUM: case ET_AGG_MIN: case ET_AGG_MAX: case ET_AGG_AVG:
 		format_entry_value(o, prog, vt, e, div);
 		break;
 	default:
