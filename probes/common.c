@@ -3,6 +3,7 @@
 #define _DEFAULT_SOURCE /* syscall */
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,4 +181,24 @@ void provider_set_target_pid(int pid)
 int provider_target_pid(void)
 {
 	return target_pid;
+}
+
+static char target_binary[PATH_MAX];
+
+void provider_set_target_process(int pid, const char *cmd)
+{
+	target_binary[0] = '\0';
+	if (pid > 0) {
+		snprintf(target_binary, sizeof(target_binary), "/proc/%d/exe", pid);
+	} else if (cmd) {
+		cmd += strspn(cmd, " \t");
+		size_t n = strcspn(cmd, " \t");
+		if (n < sizeof(target_binary))
+			snprintf(target_binary, sizeof(target_binary), "%.*s", (int)n, cmd);
+	}
+}
+
+const char *provider_target_binary(void)
+{
+	return target_binary[0] ? target_binary : NULL;
 }

@@ -76,6 +76,11 @@ struct et_provider {
  * The runtime sets it before attaching; uprobe/usdt attach() pass it to the kernel. */
 void provider_set_target_pid(int pid);
 int provider_target_pid(void);
+/* The binary that `uprobe:FUNCTION` (no binary written) means: /proc/PID/exe for -p PID, else the first
+ * word of the -c command (a bare name is looked up in PATH by the uprobe provider); NULL when neither is
+ * given. The driver sets it from the options before sema. */
+void provider_set_target_process(int pid, const char *cmd);
+const char *provider_target_binary(void);
 
 /* The registry. */
 const struct et_provider *provider_find(const char *name); /* case-insensitive, exact name or alias */

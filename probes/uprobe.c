@@ -124,25 +124,29 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 
 	if (pv->supported(&why, &instead) && why)
 		return provider_error(ctx, ap, instead, "%s: %s", pv->name, why);
-	if (ap->nparts != 3 || !*ap->parts[1] || !*ap->parts[2])
-		return provider_error(ctx, ap, "write it as uprobe:/path/to/binary:function",
+	/* uprobe:FUNCTION with -p or -c: a function of that process's program */
+	const char *binary = ap->nparts == 3 ? ap->parts[1] : provider_target_binary();
+	const char *what = ap->parts[ap->nparts - 1];
+	bool implicit = ap->nparts == 2 && *what && binary;
+	if (!implicit && (ap->nparts != 3 || !*ap->parts[1] || !*what))
+		return provider_error(ctx, ap, "write it as uprobe:/path/to/binary:function (or uprobe:function with -p or -c)",
 				      "%s probe: expected %s:BINARY:FUNCTION", pv->name, pv->name);
-	err = uprobe_resolve(ctx, ap, pv->name, ap->parts[1], path, sizeof(path));
+	err = uprobe_resolve(ctx, ap, pv->name, binary, path, sizeof(path));
 	if (err)
 		return err;
-	if (is_address(ap->parts[2])) {
-		uint64_t vaddr = strtoull(ap->parts[2], NULL, 16);
+	if (is_address(what)) {
+		uint64_t vaddr = strtoull(what, NULL, 16);
 
 		err = elf_vaddr_to_offset(path, vaddr, &foff);
 		if (err)
 			return provider_error(ctx, ap, NULL, "%s probe: address %s is not in a loaded segment of %s",
-					      pv->name, ap->parts[2], path);
-		new_probe(ctx, pv, ap, path, ap->parts[2], foff);
+					      pv->name, what, path);
+		new_probe(ctx, pv, ap, path, what, foff);
 		return 0;
 	}
-	if (split_offset(ap->parts[2], fname, sizeof(fname), &off))
+	if (split_offset(what, fname, sizeof(fname), &off))
 		return provider_error(ctx, ap, "write the offset as func+N (decimal or 0x hex)",
-				      "%s probe: bad offset in '%s'", pv->name, ap->parts[2]);
+				      "%s probe: bad offset in '%s'", pv->name, what);
 	if (off && provider_has_wildcard(fname))
 		return provider_error(ctx, ap, NULL, "%s probe: an offset cannot follow a wildcard", pv->name);
 	err = elf_read_syms(path, &syms);

@@ -13,6 +13,7 @@
 #include "parser/parse.h"
 #include "repl/repl.h"
 #include "../probes/listing.h"
+#include "../probes/provider.h"
 #include "runtime/features.h"
 #include "runtime/privilege.h"
 #include "runtime/rt.h"
@@ -165,6 +166,7 @@ int et_run(const struct et_options *o)
 		goto cleanup;
 	}
 
+	provider_set_target_process(o->pid, o->cmd);
 	struct sema_options sopts = {
 		.positional = o->positional,
 		.npositional = o->npositional,

@@ -13,6 +13,17 @@ for bin in "$UT" "$UT_NOPIE"; do
 	check "$(basename "$bin"): arg0/arg1 of each call" bash -c "for i in 0 1 2 3 4; do grep -qx \"@\[\$i, 1\]: 1\" '$ET_OUT' || exit 1; done"
 done
 
+# uprobe:FUNCTION, no binary written: the program of the -c command, or of the -p process
+run_etrace -c "$UT 3" -e "uprobe:et_add { @a = count(); } uretprobe:et_add { @r = sum(retval); }"
+check "-c with uprobe:FUNCTION probes the command's program" grep -qx '@a: 3' "$ET_OUT"
+check "-c with uretprobe:FUNCTION: retval 1+2+3" grep -qx '@r: 6' "$ET_OUT"
+"$UT" 2 1000 >/dev/null &
+target=$!
+BG_PIDS+=("$target")
+start_etrace -p "$target" -e "uprobe:et_add { @a = count(); }"
+wait_etrace
+check "-p with uprobe:FUNCTION probes /proc/PID/exe" grep -qx '@a: 2' "$ET_OUT"
+
 run_etrace -c "$UT 5" -e "uretprobe:$UT:et_add { @r = sum(retval); @c = count(); }"
 check "uretprobe retval: sum of i+1 over 5 calls is 15" grep -qx '@r: 15' "$ET_OUT"
 check "uretprobe fires once per return" grep -qx '@c: 5' "$ET_OUT"
