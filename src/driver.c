@@ -78,6 +78,21 @@ static int env_limit(const char *name, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+/* BPFTRACE_STACK_MODE: the format of kstack/ustack without a mode (bpftrace, perf or raw); *out stays
+ * NULL (bpftrace's format) when unset. Returns -1 (after saying why) for another value. */
+static int env_stack_mode(const char **out)
+{
+	const char *v = getenv("BPFTRACE_STACK_MODE");
+	if (!v || !*v || strcmp(v, "bpftrace") == 0)
+		return 0;
+	if (strcmp(v, "perf") == 0 || strcmp(v, "raw") == 0) {
+		*out = v;
+		return 0;
+	}
+	fprintf(stderr, "etrace: BPFTRACE_STACK_MODE must be bpftrace, perf or raw, not '%s'\n", v);
+	return -1;
+}
+
 /* -i, or no program on a terminal: the interactive session */
 static int run_session(const struct et_options *o)
 {
@@ -110,11 +125,18 @@ int et_run(const struct et_options *o)
 		return ET_EXIT_ERROR;
 	}
 	/* limits from the environment; a config block in the script overrides them */
-	uint32_t max_strlen = 64, max_map_keys = 4096;
-	if (env_limit("BPFTRACE_STRLEN", 1u << 16, &max_strlen) || env_limit("BPFTRACE_MAX_STRLEN", 1u << 16, &max_strlen) ||
+	uint32_t max_strlen = 64, max_map_keys = 4096, rb_pages = 0;
+	const char *stack_mode = NULL;
+	if (env_limit("BPFTRACE_STRLEN", SEMA_MAX_STRLEN, &max_strlen) ||
+	    env_limit("BPFTRACE_MAX_STRLEN", SEMA_MAX_STRLEN, &max_strlen) ||
 	    env_limit("BPFTRACE_MAP_KEYS_MAX", 1u << 28, &max_map_keys) ||
-	    env_limit("BPFTRACE_MAX_MAP_KEYS", 1u << 28, &max_map_keys))
+	    env_limit("BPFTRACE_MAX_MAP_KEYS", 1u << 28, &max_map_keys) ||
+	    env_limit("BPFTRACE_PERF_RB_PAGES", SEMA_MAX_RB_PAGES, &rb_pages) || env_stack_mode(&stack_mode))
 		return ET_EXIT_ERROR;
+	if (rb_pages & (rb_pages - 1)) {
+		fprintf(stderr, "etrace: BPFTRACE_PERF_RB_PAGES must be a power of two (64, 256, 1024...), not %u\n", rb_pages);
+		return ET_EXIT_ERROR;
+	}
 	if (o->interactive && !o->program_text && !o->script_path && !o->list)
 		return run_session(o);
 
@@ -173,6 +195,8 @@ int et_run(const struct et_options *o)
 		.unsafe = o->unsafe,
 		.max_strlen = max_strlen,
 		.max_map_keys = max_map_keys,
+		.perf_rb_pages = rb_pages,
+		.stack_mode = stack_mode,
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
 		.listing = o->list,

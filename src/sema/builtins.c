@@ -187,7 +187,7 @@ static struct et_type *sema_stack(struct sema *s, struct ast_node *n, enum built
 	uint32_t i;
 
 	t->count = 127;
-	t->name = NULL;
+	t->name = s->stack_mode; /* config stack_mode, unless the call names a mode */
 	for (i = 0; args && i < args->count; i++) {
 		struct ast_node *a = args->items[i];
 

@@ -86,6 +86,7 @@ struct et_program {
 	void *elf; size_t elf_size;   /* the BPF object, malloc'ed; set by codegen */
 	const char *ringbuf_name;     /* ELF name of the ring buffer map, NULL when no event kinds are used */
 	const char *lost_map_name;    /* ELF name of the per-CPU u64 array counting failed reserves */
+	uint32_t ringbuf_pages;       /* config/env perf_rb_pages: ring buffer size in pages; 0 = codegen's choice */
 };
 
 /* kstack/ustack: codegen's BPF_MAP_TYPE_STACK_TRACE map (u32 id → u64 ips[ET_STACK_MAX_DEPTH]),

@@ -204,26 +204,71 @@ static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_
 
 /* ---- top-level items other than probes ---- */
 
+/* A stack mode name (bpftrace's stack_mode values); NULL when `name` is not one. The bpftrace mode is
+ * the default format, which types spell as no name (sema_stack). */
+static bool stack_mode_name(const char *name, const char **mode)
+{
+	if (strcmp(name, "bpftrace") == 0)
+		*mode = NULL;
+	else if (strcmp(name, "perf") == 0 || strcmp(name, "raw") == 0)
+		*mode = name;
+	else
+		return false;
+	return true;
+}
+
+/* The config block: each value checked at its own line. The limits match the environment's
+ * (driver.c: BPFTRACE_MAX_STRLEN, BPFTRACE_MAX_MAP_KEYS, BPFTRACE_PERF_RB_PAGES, BPFTRACE_STACK_MODE);
+ * the block wins over the environment. */
 static void config_item(struct sema *s, struct ast_node *n)
 {
+	static const char *const known[] = {"max_strlen", "max_map_keys", "perf_rb_pages", "stack_mode"};
+
 	for (uint32_t i = 0; i < n->u.config.values.count; i++) {
 		const char *key = n->u.config.keys[i];
 		struct ast_node *v = n->u.config.values.items[i];
 		int64_t val;
 
-		if (strcmp(key, "max_strlen") != 0 && strcmp(key, "max_map_keys") != 0) {
+		if (strcmp(key, "stack_mode") == 0) {
+			const char *name = v->kind == AST_IDENT ? v->u.name
+					   : v->kind == AST_STRING ? v->u.string.bytes : NULL;
+			if (!name || !stack_mode_name(name, &s->stack_mode)) {
+				sema_error(s, v->loc, "config variable 'stack_mode' must be bpftrace, perf or raw");
+				sema_hint(s, "write config = { stack_mode = perf }");
+			}
+			continue;
+		}
+		if (strcmp(key, "max_strlen") != 0 && strcmp(key, "max_map_keys") != 0 &&
+		    strcmp(key, "perf_rb_pages") != 0) {
+			const char *close = sema_closest(key, known, sizeof(known) / sizeof(known[0]));
 			sema_error(s, v->loc, "unknown or unsupported config variable '%s'", key);
-			sema_hint(s, "etrace supports max_strlen and max_map_keys in config blocks");
+			if (close)
+				sema_hint(s, "did you mean '%s'?", close);
+			else
+				sema_hint(s, "etrace supports max_strlen, max_map_keys, perf_rb_pages and stack_mode in config blocks");
 			continue;
 		}
 		if (!sema_const_int(s, v, &val) || val <= 0 || val > (1 << 24)) {
 			sema_error(s, v->loc, "config variable '%s' needs a positive integer constant", key);
 			continue;
 		}
-		if (strcmp(key, "max_strlen") == 0)
+		if (strcmp(key, "max_strlen") == 0) {
+			if (val > SEMA_MAX_STRLEN) {
+				sema_error(s, v->loc, "max_strlen = %lld is more than the %u bytes a string may have",
+					   (long long)val, SEMA_MAX_STRLEN);
+				sema_hint(s, "use max_strlen = %u or less: strings live in the probe's 32 KiB per-CPU scratch area", SEMA_MAX_STRLEN);
+				continue;
+			}
 			s->max_strlen = (uint32_t)val;
-		else
+		} else if (strcmp(key, "max_map_keys") == 0) {
 			s->max_map_keys = (uint32_t)val;
+		} else if ((val & (val - 1)) != 0 || val > SEMA_MAX_RB_PAGES) {
+			sema_error(s, v->loc, "perf_rb_pages must be a power of two up to %u, not %lld", SEMA_MAX_RB_PAGES,
+				   (long long)val);
+			sema_hint(s, "the ring buffer is perf_rb_pages pages of memory: try 64, 256 or 1024");
+		} else {
+			s->prog->ringbuf_pages = (uint32_t)val;
+		}
 	}
 }
 
@@ -382,6 +427,8 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	s.prog = prog;
 	s.max_strlen = opts->max_strlen ? opts->max_strlen : 64;
 	s.max_map_keys = opts->max_map_keys ? opts->max_map_keys : 4096;
+	s.stack_mode = opts->stack_mode;
+	prog->ringbuf_pages = opts->perf_rb_pages;
 	s.t_void = type_new(arena, ET_VOID, 0);
 	s.t_none = type_new(arena, ET_NONE, 0);
 	s.t_i64 = type_int(arena, 8, true);

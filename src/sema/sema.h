@@ -149,12 +149,20 @@ struct diag_sink;
 struct et_program;
 struct et_type;
 
+/* Largest max_strlen (config or environment): a string and its copies must fit the probe's 32 KiB
+ * per-CPU scratch area (codegen's CG_SCRATCH_MAX). */
+#define SEMA_MAX_STRLEN 8192u
+/* Largest perf_rb_pages: 65536 pages are 256 MiB of ring buffer with 4 KiB pages. */
+#define SEMA_MAX_RB_PAGES 65536u
+
 struct sema_options {
 	const char *const *positional; /* $1 .. $N texts */
 	uint32_t npositional;
 	bool unsafe;                   /* --unsafe: allow system(), signal() */
 	uint32_t max_strlen;           /* default 64 (0 = default) */
 	uint32_t max_map_keys;         /* default 4096 (0 = default) */
+	uint32_t perf_rb_pages;        /* ring buffer pages (a power of two); 0 = codegen's choice */
+	const char *stack_mode;        /* default kstack/ustack format: "perf", "raw"; NULL = bpftrace */
 	bool has_cpid;                 /* -c given: cpid is allowed */
 	int pid;                       /* -p, 0 = none */
 	bool listing;                  /* -l: expand probes for listing (passed to provider->expand) */

@@ -73,6 +73,7 @@ struct sema {
 	/* second quiet pass: a map read before any assignment is known reads as int64 (`@n = @n + 1`) */
 	bool provisional_reads;
 	uint32_t max_strlen, max_map_keys;
+	const char *stack_mode;      /* config/env stack_mode: the format of kstack/ustack without a mode */
 	struct sema_map *maps;
 	uint32_t nmaps, capmaps;
 	uint32_t capevents;
