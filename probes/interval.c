@@ -9,14 +9,14 @@
 #include "../src/support/arena.h"
 #include "providers.h"
 
-static int perf_sw_supported(const char **why, const char **instead)
+int timer_supported(const char **why, const char **instead)
 {
 	(void)why;
 	(void)instead;
 	return 0; /* software perf events are always built in with CONFIG_PERF_EVENTS (BPF needs it) */
 }
 
-static int interval_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+int timer_expand(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {
 	struct et_probe_desc *p;
 	const char *unit;
@@ -27,12 +27,17 @@ static int interval_expand(const struct ast_attach *ap, struct provider_expand_c
 	err = provider_parse_period(ctx, ap, &value, &unit);
 	if (err)
 		return err;
-	snprintf(name, sizeof(name), "interval:%s:%llu", unit, (unsigned long long)value);
-	p = provider_new_probe(ctx, &provider_interval, ap, name);
+	snprintf(name, sizeof(name), "%s:%s:%llu", pv->name, unit, (unsigned long long)value);
+	p = provider_new_probe(ctx, pv, ap, name);
 	p->section = "perf_event";
 	p->offset = value;
 	p->unit = unit;
 	return 0;
+}
+
+static int interval_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	return timer_expand(&provider_interval, ap, ctx);
 }
 
 /* Fill attr for a CPU_CLOCK timer with the probe's period (shared with profile.c). */
@@ -79,7 +84,7 @@ const struct et_provider provider_interval = {
 	.name = "interval",
 	.aliases = interval_aliases,
 	.ctx = PROVIDER_CTX_NONE,
-	.supported = perf_sw_supported,
+	.supported = timer_supported,
 	.expand = interval_expand,
 	.attach = interval_attach,
 };

@@ -1,38 +1,12 @@
 /* profile: `profile:UNIT:N` / `profile:Nunit` (alias p): fires on every online CPU every period.
  * One software CPU_CLOCK perf event per online CPU, section perf_event. See provider.h. */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-
 #include <linux/perf_event.h>
 
-#include "../src/support/arena.h"
 #include "providers.h"
-
-static int profile_supported(const char **why, const char **instead)
-{
-	(void)why;
-	(void)instead;
-	return 0;
-}
 
 static int profile_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {
-	struct et_probe_desc *p;
-	const char *unit;
-	uint64_t value;
-	char name[128];
-	int err;
-
-	err = provider_parse_period(ctx, ap, &value, &unit);
-	if (err)
-		return err;
-	snprintf(name, sizeof(name), "profile:%s:%llu", unit, (unsigned long long)value);
-	p = provider_new_probe(ctx, &provider_profile, ap, name);
-	p->section = "perf_event";
-	p->offset = value;
-	p->unit = unit;
-	return 0;
+	return timer_expand(&provider_profile, ap, ctx);
 }
 
 static int profile_attach(const struct et_probe_desc *p, struct bpf_program *prog,
@@ -59,7 +33,7 @@ const struct et_provider provider_profile = {
 	.name = "profile",
 	.aliases = profile_aliases,
 	.ctx = PROVIDER_CTX_PERF_EVENT,
-	.supported = profile_supported,
+	.supported = timer_supported,
 	.expand = profile_expand,
 	.attach = profile_attach,
 };

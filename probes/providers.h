@@ -52,5 +52,9 @@ int provider_online_cpus(int *cpus, int max);
 
 /* Fill *attr for a software CPU_CLOCK timer with an interval/profile probe's period (interval.c). */
 void interval_perf_attr(const struct et_probe_desc *p, struct perf_event_attr *attr);
+/* interval.c, shared with profile.c: software timers are always available; parse `PV:UNIT:N` /
+ * `PV:Nunit` and add the one probe named "PV:UNIT:N". */
+int timer_supported(const char **why, const char **instead);
+int timer_expand(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx);
 
 #endif
