@@ -32,17 +32,28 @@ LLVMValueRef cg_map_lookup(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key
 	return cg_helper(cg, CG_H_map_lookup_elem, a, 2);
 }
 
+/* The result of a map operation as a signed 64-bit errno. Before Linux 6.4 ("bpf: return long from
+ * bpf_map_ops funcs") the verifier replaces these helper calls with direct calls of the map's own
+ * update/delete op, which returned int: r0's upper half is then zero, and -E2BIG from a full map reads
+ * as 4294967289, a success to `rc < 0`. Only the low 32 bits are meaningful (0 or -errno) on every
+ * kernel, so sign-extend them. */
+static LLVMValueRef map_op_result(struct cg_ctx *cg, LLVMValueRef rc)
+{
+	LLVMTypeRef i32 = LLVMInt32TypeInContext(cg->ctx);
+	return LLVMBuildSExt(cg->b, LLVMBuildTrunc(cg->b, rc, i32, ""), cg->t_i64, "map.rc");
+}
+
 LLVMValueRef cg_map_update(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key_ptr, LLVMValueRef val_ptr,
 			   uint64_t flags)
 {
 	LLVMValueRef a[4] = {map, key_ptr, val_ptr, cg_i64(cg, flags)};
-	return cg_helper(cg, CG_H_map_update_elem, a, 4);
+	return map_op_result(cg, cg_helper(cg, CG_H_map_update_elem, a, 4));
 }
 
 LLVMValueRef cg_map_delete(struct cg_ctx *cg, LLVMValueRef map, LLVMValueRef key_ptr)
 {
 	LLVMValueRef a[2] = {map, key_ptr};
-	return cg_helper(cg, CG_H_map_delete_elem, a, 2);
+	return map_op_result(cg, cg_helper(cg, CG_H_map_delete_elem, a, 2));
 }
 
 LLVMValueRef cg_ringbuf_reserve(struct cg_ctx *cg, LLVMValueRef map, uint64_t size)
@@ -138,4 +149,13 @@ LLVMValueRef cg_probe_read(struct cg_ctx *cg, bool user, bool str, LLVMValueRef 
 		src = LLVMBuildIntToPtr(cg->b, src, cg->t_ptr, "");
 	LLVMValueRef a[3] = {dst, LLVMConstInt(cg->t_i32, size, 0), src};
 	return cg_helper(cg, h[user][str], a, 3);
+}
+
+LLVMValueRef cg_opaque(struct cg_ctx *cg, LLVMValueRef v)
+{
+	/* libbpf's barrier_var(): an empty asm that "changes" v in place */
+	LLVMTypeRef ty = LLVMTypeOf(v);
+	LLVMTypeRef fty = LLVMFunctionType(ty, &ty, 1, 0);
+	LLVMValueRef asm_ = LLVMGetInlineAsm(fty, "", 0, "=r,0", 4, 0, 0, LLVMInlineAsmDialectATT, 0);
+	return LLVMBuildCall2(cg->b, fty, asm_, &v, 1, "");
 }
