@@ -214,9 +214,19 @@ int et_run(const struct et_options *o)
 		goto cleanup;
 	}
 
-	/* the script's path in the line info: verifier rejections show the script line that caused them */
+	/* the script's path in the line info: verifier rejections show the script line that caused them
+	 * (-e and stdin: an in-memory copy of the text, so LLVM opens no file the user did not name) */
 	struct cg_options copts = { .source_name = o->script_path, .pid_filter = o->pid > 0 };
-	if (cg_compile(ast, prog, &copts, diag) != 0 || diag_has_errors(diag))
+	char text_path[32];
+	int text_fd = -1;
+	if (!o->script_path || strcmp(o->script_path, "-") == 0) {
+		text_fd = source_memfd(sources, file, text_path, sizeof(text_path));
+		copts.source_name = text_fd >= 0 ? text_path : "/dev/null";
+	}
+	int cg_err = cg_compile(ast, prog, &copts, diag);
+	if (text_fd >= 0)
+		close(text_fd);
+	if (cg_err != 0 || diag_has_errors(diag))
 		goto cleanup;
 	t_cg = ms_since(&tphase);
 	diag_render(diag, stderr); /* warnings, before the program starts printing */

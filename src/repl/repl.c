@@ -144,6 +144,7 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 	struct ast_node *all = ast_new_program(arena, (struct et_loc){ 0 });
 	char name[32];
 	unsigned i, n = 0;
+	uint32_t last_file = 0;
 
 	diag_set_warnings(diag, !s->o->no_warnings);
 	for (i = 0; i <= s->nblocks; i++) {
@@ -163,6 +164,7 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 			snprintf(name, sizeof(name), "<%u>", extra_number);
 		}
 		file = source_add(src, name, text, strlen(text));
+		last_file = file;
 		if (i == s->nblocks && extra_file)
 			*extra_file = file;
 		ast = parse_program(&pctx, file);
@@ -185,8 +187,14 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 	prog = et_program_new();
 	if (sema_analyze(all, &sopts, arena, st, diag, prog) != 0 || diag_has_errors(diag))
 		goto fail;
-	struct cg_options copts = { 0 };
-	if (cg_compile(all, prog, &copts, diag) != 0 || diag_has_errors(diag))
+	/* the newest block's text in the line info (source_memfd), so LLVM opens no file of the user's */
+	char text_path[32];
+	int text_fd = source_memfd(src, last_file, text_path, sizeof(text_path));
+	struct cg_options copts = { .source_name = text_fd >= 0 ? text_path : "/dev/null" };
+	int cg_err = cg_compile(all, prog, &copts, diag);
+	if (text_fd >= 0)
+		close(text_fd);
+	if (cg_err != 0 || diag_has_errors(diag))
 		goto fail;
 	remember_maps(s, prog);
 	goto done;

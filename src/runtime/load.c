@@ -1,7 +1,9 @@
 /* load: bpf_object__open_mem → .rodata initial values → per-program log buffers → bpf_object__load.
- * A verifier rejection is reported at the rejected probe's location with the most useful line of the
- * verifier log (the last line that states a reason, not an instruction dump or statistics); the raw
- * log goes to stderr under -v. See rt_int.h. */
+ * A verifier rejection is reported at the script line the verifier was checking when it gave up: the
+ * log annotates instructions with codegen's line info ("; text @ file:LINE"), and the last annotation
+ * before the reason names the line (the probe's own location when the log has none). The message says
+ * in plain words what went wrong, then the verifier's own reason (the last line of the log that states
+ * one, not an instruction dump or statistics); the raw log goes to stderr under -v. See rt_int.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "../../probes/provider.h"
 #include "../sema/program.h"
 #include "../support/diag.h"
+#include "../support/source.h"
 #include "rt.h"
 #include "rt_int.h"
 #include "symbols.h"
@@ -98,8 +101,8 @@ static int set_rodata(struct rt_run *r)
 }
 
 /* The line of a verifier log that says why: the last line that is not an instruction, a source
- * annotation or a statistic. */
-static void verifier_reason(const char *log, char *out, size_t len)
+ * annotation or a statistic. Returns where it starts in log (the end of log when there is none). */
+static const char *verifier_reason(const char *log, char *out, size_t len)
 {
 	const char *p = log, *best = NULL, *best_end = NULL;
 
@@ -129,29 +132,80 @@ static void verifier_reason(const char *log, char *out, size_t len)
 		memcpy(out, best, n);
 		out[n] = 0;
 	}
+	return best ? best : log + strlen(log);
 }
 
-/* Known verifier complaints and what the user can do about them. */
-static const char *verifier_hint(const char *reason)
-{
-	static const struct {
-		const char *pattern, *hint;
-	} hints[] = {
-		{"program is too large", "the probe is too complex for the verifier: split it or lower unroll() counts"},
-		{"too many states", "the probe is too complex for the verifier: split it or lower unroll() counts"},
-		{"stack", "the probe uses too much BPF stack (512 bytes): use fewer or shorter strings and tuples"},
-		{"back-edge", "loops need a bound the verifier can see: use unroll(N) or a for range"},
-		{"infinite loop", "loops need a bound the verifier can see: use unroll(N) or a for range"},
-		{"unknown func", "this helper is not available to this probe type on this kernel"},
-		{"not allowed", "this helper is not available to this probe type on this kernel"},
-		{"or_null", "etrace generated an unchecked map access: please report this script as a bug"},
-	};
-	size_t i;
+/* Known verifier complaints: what they mean in plain words, and what the user can do about them. */
+static const struct verifier_complaint {
+	const char *pattern, *meaning, *hint;
+} complaints[] = {
+	{"program is too large", "the probe has too many paths or loop iterations for the verifier to check",
+	 "bound the loop by a smaller number, split the probe, or lower unroll() counts"},
+	{"jumps is too complex", "the probe has too many paths or loop iterations for the verifier to check",
+	 "bound the loop by a smaller number, split the probe, or lower unroll() counts"},
+	{"too many states", "the probe has too many paths or loop iterations for the verifier to check",
+	 "bound the loop by a smaller number, split the probe, or lower unroll() counts"},
+	{"stack", "the probe uses more than the 512 bytes of BPF stack",
+	 "use fewer or shorter strings and tuples, or split the probe"},
+	{"back-edge", "a loop whose end the verifier cannot see", "bound the loop: use unroll(N) or for ($i : 0..N)"},
+	{"infinite loop", "a loop that never ends", "make the loop condition change in the loop body"},
+	{"unknown func", "a kernel helper this probe type may not call on this kernel",
+	 "use this function in another probe type"},
+	{"not allowed", "a kernel helper this probe type may not call on this kernel",
+	 "use this function in another probe type"},
+	{"or_null", "a map value read without checking it exists",
+	 "etrace generated an unchecked map access: please report this script as a bug"},
+	{"invalid mem access", "a memory read the verifier cannot prove safe",
+	 "read kernel or user memory through str(), buf() or a BTF-typed pointer"},
+};
 
-	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
-		if (strstr(reason, hints[i].pattern))
-			return hints[i].hint;
+static const struct verifier_complaint *verifier_complaint(const char *reason)
+{
+	for (size_t i = 0; i < sizeof(complaints) / sizeof(complaints[0]); i++)
+		if (strstr(reason, complaints[i].pattern))
+			return &complaints[i];
 	return NULL;
+}
+
+/* The script line of the last line-info annotation ("; text @ file:LINE") in log[0, end): 0 when none. */
+static uint32_t verifier_line(const char *log, const char *end)
+{
+	uint32_t line = 0;
+
+	for (const char *p = log; p && p < end && *p;) {
+		const char *e = strchr(p, '\n'), *at;
+		unsigned n;
+
+		if (!e)
+			e = p + strlen(p);
+		if (p[0] == ';' && p[1] == ' ') {
+			/* the file name may hold " @ " and ':'; the line number follows the last ':' */
+			for (at = e; at > p && at[-1] != ':'; at--)
+				;
+			if (at > p && sscanf(at, "%u", &n) == 1 && n > 0)
+				line = n;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return line;
+}
+
+/* The span of line `line` of the probe's file without its indentation and trailing blanks; the
+ * probe's own location when that line does not exist. */
+static struct et_loc line_span(const struct rt_run *r, struct et_loc probe, uint32_t line)
+{
+	size_t len, first = 0;
+	const char *text = line ? source_line(diag_sources(r->diag), probe.file, line, &len) : NULL;
+
+	if (!text)
+		return probe;
+	while (first < len && (text[first] == ' ' || text[first] == '\t'))
+		first++;
+	while (len > first && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\r'))
+		len--;
+	if (first == len)
+		return probe;
+	return (struct et_loc){probe.file, line, (uint32_t)first + 1, line, (uint32_t)len};
 }
 
 static void report_load_failure(struct rt_run *r, int err)
@@ -165,10 +219,17 @@ static void report_load_failure(struct rt_run *r, int err)
 
 		if (!r->progs[i] || bpf_program__fd(r->progs[i]) >= 0 || !log || !log[0])
 			continue;
-		verifier_reason(log, reason, sizeof(reason));
-		diag_error(r->diag, p->loc, "the kernel's verifier rejected the program of %s: %s", p->name, reason);
-		if (verifier_hint(reason))
-			diag_hint(r->diag, "%s%s", verifier_hint(reason), r->opts->verbose ? "" : " (-v shows the verifier's log)");
+		const char *at = verifier_reason(log, reason, sizeof(reason));
+		const struct verifier_complaint *c = verifier_complaint(reason);
+		struct et_loc loc = line_span(r, p->loc, verifier_line(log, at));
+
+		if (c)
+			diag_error(r->diag, loc, "the kernel's verifier rejected the program of %s here: %s (%s)", p->name,
+				   c->meaning, reason);
+		else
+			diag_error(r->diag, loc, "the kernel's verifier rejected the program of %s here: %s", p->name, reason);
+		if (c)
+			diag_hint(r->diag, "%s%s", c->hint, r->opts->verbose ? "" : " (-v shows the verifier's log)");
 		else if (!r->opts->verbose)
 			diag_hint(r->diag, "run with -v to see the verifier's log");
 		if (r->opts->verbose)

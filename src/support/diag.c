@@ -21,6 +21,11 @@ struct diag_sink {
 	bool last_dropped; /* a hint after a suppressed warning is suppressed too */
 };
 
+const struct source_set *diag_sources(const struct diag_sink *d)
+{
+	return d->sources;
+}
+
 struct diag_sink *diag_new(const struct source_set *sources)
 {
 	struct diag_sink *d = calloc(1, sizeof(*d));

@@ -34,6 +34,8 @@ bool diag_has_errors(const struct diag_sink *d);
 unsigned diag_error_count(const struct diag_sink *d);
 unsigned diag_count(const struct diag_sink *d);
 void diag_set_warnings(struct diag_sink *d, bool enabled); /* --no-warnings */
+/* The scripts diagnostics point into (to place a diagnostic found after compiling, e.g. a verifier line). */
+const struct source_set *diag_sources(const struct diag_sink *d);
 
 /* Print every diagnostic not rendered yet, then forget nothing (a later call prints only newer ones). */
 void diag_render(struct diag_sink *d, FILE *out);

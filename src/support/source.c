@@ -1,9 +1,12 @@
+#define _GNU_SOURCE /* memfd_create */
 #include "source.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 struct source {
 	char *name;
@@ -118,6 +121,32 @@ const char *source_text(const struct source_set *s, uint32_t file, size_t *len)
 	if (len)
 		*len = f->len;
 	return f->text;
+}
+
+int source_memfd(const struct source_set *s, uint32_t file, char *path, size_t pathlen)
+{
+	const struct source *f = get(s, file);
+	if (!f) {
+		errno = EINVAL;
+		return -1;
+	}
+	int fd = memfd_create("etrace-script", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (size_t done = 0; done < f->len;) {
+		ssize_t n = write(fd, f->text + done, f->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? errno : EIO;
+			close(fd);
+			errno = err;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	snprintf(path, pathlen, "/dev/fd/%d", fd);
+	return fd;
 }
 
 const char *source_line(const struct source_set *s, uint32_t file, uint32_t line, size_t *len)

@@ -19,5 +19,10 @@ const char *source_name(const struct source_set *s, uint32_t file);
 const char *source_text(const struct source_set *s, uint32_t file, size_t *len);
 /* Line `line` (1-based) without its newline; NULL when out of range. */
 const char *source_line(const struct source_set *s, uint32_t file, uint32_t line, size_t *len);
+/* The text of `file` in an anonymous in-memory file, named "/dev/fd/N" in path: the name codegen gives
+ * the debug info of a script that has no file of its own (-e, stdin, the interactive session), since
+ * LLVM reads the lines it quotes in the BTF line info from the file the debug info names, and must not
+ * open some unrelated file of that name. Returns the fd (the caller closes it) or -1 with errno set. */
+int source_memfd(const struct source_set *s, uint32_t file, char *path, size_t pathlen);
 
 #endif
