@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/bpf.h>
 
@@ -26,6 +27,10 @@
 
 static uint32_t ringbuf_size(const struct et_program *prog)
 {
+	if (prog->ringbuf_pages) { /* perf_rb_pages: a power of two (sema), so a valid ring buffer size */
+		uint64_t bytes = (uint64_t)prog->ringbuf_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+		return bytes > (1u << 30) ? 1u << 30 : (uint32_t)bytes;
+	}
 	for (uint32_t i = 0; i < prog->nevents; i++)
 		if (prog->events[i].kind != ET_EV_EXIT && prog->events[i].kind != ET_EV_CLEAR &&
 		    prog->events[i].kind != ET_EV_ZERO && prog->events[i].kind != ET_EV_PRINT_MAP)

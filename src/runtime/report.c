@@ -121,6 +121,14 @@ void rt_report_verbose(struct rt_run *r)
 		fprintf(stderr, "map %s: %s, map id %u, key %u B, value %u B, max %u entries, %s\n", d->name,
 			map_kind(info.type), info.id, info.key_size, info.value_size, info.max_entries, update_style(d));
 	}
+	/* the ring buffer's size (config perf_rb_pages, or etrace's choice) */
+	struct bpf_map *rb = r->prog->ringbuf_name ? bpf_object__find_map_by_name(r->obj, r->prog->ringbuf_name) : NULL;
+	if (rb) {
+		long page = sysconf(_SC_PAGESIZE);
+		uint32_t size = bpf_map__max_entries(rb);
+		fprintf(stderr, "ring buffer %s: %u KiB (%u pages)\n", r->prog->ringbuf_name, size >> 10,
+			page > 0 ? size / (uint32_t)page : 0);
+	}
 }
 
 void rt_stats_begin(struct rt_run *r)
