@@ -316,6 +316,10 @@ static int tp_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	}
 	if (!*cat || !*ev)
 		return provider_error(ctx, ap, hint, "tracepoint probe: empty category or event name");
+	/* the names become tracefs paths: no '/' or dot directories that would lead out of events/ */
+	if (strchr(cat, '/') || strchr(ev, '/') || strcmp(cat, ".") == 0 || strcmp(cat, "..") == 0 ||
+	    strcmp(ev, ".") == 0 || strcmp(ev, "..") == 0)
+		return provider_error(ctx, ap, hint, "tracepoint probe: '%s:%s' is not a tracepoint name", cat, ev);
 	root = tracefs_root();
 	if (!provider_has_wildcard(cat) && !provider_has_wildcard(ev)) {
 		snprintf(path, sizeof(path), "%s/events/%s/%s", root ? root : "", cat, ev);
