@@ -1,5 +1,7 @@
 /* uprobe_target N [SLEEP_MS [LINGER_MS]]: a program for the uprobe/usdt/stack tests. After sleeping
- * SLEEP_MS (default 0, so that a test can attach with -p first), it runs N rounds, then sleeps
+ * SLEEP_MS (default 0, so that a test can attach with -p first; -1: until its standard input reaches a
+ * line or its end, so that a test attaching with -p lets it go when attached, however slow the machine
+ * is), it runs N rounds, then sleeps
  * LINGER_MS (so that its symbols can still be read while a test prints); each round calls
  * et_add(i, 1), et_sum6(1..6), et_greet("hello") (returns its length), malloc(12345) and free, et_lib_mul(i, 3) from
  * libetr.so when linked with -DWITH_LIB, et_outer() → et_middle() → et_inner() (for ustack), and fires
@@ -110,7 +112,11 @@ int main(int argc, char **argv)
 	 * non-sleepable probe cannot fault it in) */
 	sink += *(const volatile char *)greeting;
 
-	if (ms > 0) {
+	if (ms < 0) {
+		char line[16];
+		if (!fgets(line, sizeof(line), stdin))
+			clearerr(stdin);
+	} else if (ms > 0) {
 		struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}

@@ -19,11 +19,11 @@ run_etrace -c "$UT 3 600" -e "uprobe:$UT:et_add { @a = count(); }"
 wait "$other"
 check "-c: another process of the same binary is not traced" grep -qx '@a: 3' "$ET_OUT"
 
-# -p: a process that sleeps first, traced alone; etrace exits when it exits
-"$UT" 4 1500 >/dev/null &
-target=$!
-BG_PIDS+=("$target")
+# -p: a process held until etrace attached, traced alone; etrace exits when it exits
+hold_target "$UT" 4
+target=$TARGET
 start_etrace -p "$target" -e "uprobe:$UT:et_add { @a = count(); } usdt:$UT:ettest:withsem { @w = count(); }"
+release_target
 "$UT" 5 >/dev/null
 wait_etrace
 check "-p: etrace exits by itself when the process ends (status 0)" test "$ET_STATUS" = 0
@@ -31,10 +31,10 @@ check "-p: only that process's calls counted" grep -qx '@a: 4' "$ET_OUT"
 check "-p: usdt probe with a semaphore in that process" grep -qx '@w: 4' "$ET_OUT"
 
 # -p with a kernel probe: a predicate on pid in the program (other processes' syscalls are dropped)
-"$UT" 3 1200 >/dev/null &
-target=$!
-BG_PIDS+=("$target")
+hold_target "$UT" 3 300
+target=$TARGET
 start_etrace -p "$target" -e "tracepoint:raw_syscalls:sys_enter { @[pid] = count(); }"
+release_target
 ls / >/dev/null; ls / >/dev/null
 wait_etrace
 check "-p: a tracepoint sees only that process" test "$(grep -c '^@\[' "$ET_OUT")" = 1

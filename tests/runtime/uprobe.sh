@@ -17,10 +17,9 @@ done
 run_etrace -c "$UT 3" -e "uprobe:et_add { @a = count(); } uretprobe:et_add { @r = sum(retval); }"
 check "-c with uprobe:FUNCTION probes the command's program" grep -qx '@a: 3' "$ET_OUT"
 check "-c with uretprobe:FUNCTION: retval 1+2+3" grep -qx '@r: 6' "$ET_OUT"
-"$UT" 2 1000 >/dev/null &
-target=$!
-BG_PIDS+=("$target")
-start_etrace -p "$target" -e "uprobe:et_add { @a = count(); }"
+hold_target "$UT" 2
+start_etrace -p "$TARGET" -e "uprobe:et_add { @a = count(); }"
+release_target
 wait_etrace
 check "-p with uprobe:FUNCTION probes /proc/PID/exe" grep -qx '@a: 2' "$ET_OUT"
 
