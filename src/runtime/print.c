@@ -90,7 +90,6 @@ static void format_buffer(struct rt_str *o, const uint8_t *data, uint32_t size)
 	}
 }
 
-static void format_ksym(struct rt_str *o, uint64_t addr);
 
 /* strftime(): boot-clock nsecs turned into wall-clock time with the REALTIME - BOOTTIME offset taken
  * at the first use, formatted with strftime(3) after "%f" is replaced by the microseconds (like
@@ -224,7 +223,8 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		sym_format_user(o, prog, read_u64(data), t->size >= 16 ? read_u64(data + 8) : 0);
 		break;
 	case ET_KSYM:
-		format_ksym(o, read_u64(data));
+		if (sym_format_kernel(o, read_u64(data), false))
+			rt_str_printf(o, "0x%llx", (unsigned long long)read_u64(data));
 		break;
 	case ET_PROBE: {
 		uint64_t idx = read_u64(data);
@@ -269,87 +269,6 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		format_int(o, data, t->size < 8 ? t->size : 8, t->is_signed);
 		break;
 	}
-}
-
-/* ---- kernel symbols (/proc/kallsyms, loaded once on first use) ---- */
-
-struct ksym {
-	uint64_t addr;
-	char *name;
-};
-static struct ksym *ksyms;
-static size_t nksyms;
-static bool ksyms_loaded;
-
-static int ksym_cmp(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static void ksyms_free(void)
-{
-	size_t i;
-
-	for (i = 0; i < nksyms; i++)
-		free(ksyms[i].name);
-	free(ksyms);
-	ksyms = NULL;
-	nksyms = 0;
-}
-
-static void ksyms_load(void)
-{
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[512], name[256], type;
-	unsigned long long addr;
-	size_t cap = 0;
-
-	ksyms_loaded = true;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || addr == 0)
-			continue;
-		if (nksyms == cap) {
-			struct ksym *n;
-
-			cap = cap ? cap * 2 : 4096;
-			n = realloc(ksyms, cap * sizeof(*n));
-			if (!n)
-				break;
-			ksyms = n;
-		}
-		ksyms[nksyms].addr = addr;
-		ksyms[nksyms].name = strdup(name);
-		if (ksyms[nksyms].name)
-			nksyms++;
-	}
-	fclose(f);
-	qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
-	atexit(ksyms_free);
-}
-
-static void format_ksym(struct rt_str *o, uint64_t addr)
-{
-	size_t lo = 0, hi;
-
-	if (!ksyms_loaded)
-		ksyms_load();
-	hi = nksyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ksyms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
-		rt_str_printf(o, "0x%llx", (unsigned long long)addr);
-	else
-		rt_str_puts(o, ksyms[lo - 1].name);
 }
 
 /* ---- histograms ---- */

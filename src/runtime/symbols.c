@@ -139,11 +139,12 @@ void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t a
 	rt_str_printf(o, "0x%" PRIx64, addr);
 }
 
-/* ---- kernel symbols (/proc/kallsyms, sorted once) ---- */
+/* ---- kernel symbols (/proc/kallsyms, read and sorted once, on first use) ---- */
 
 struct ksym {
 	uint64_t addr;
 	char *name;
+	bool text; /* a function (t/T/w/W): what a stack frame can be in */
 };
 static struct ksym *ksyms;
 static size_t nksyms;
@@ -180,8 +181,6 @@ static void ksyms_load(void)
 
 		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !addr)
 			continue;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
 		if (nksyms == cap) {
 			cap = cap ? cap * 2 : 65536;
 			ksyms = realloc(ksyms, cap * sizeof(*ksyms));
@@ -192,6 +191,7 @@ static void ksyms_load(void)
 		}
 		ksyms[nksyms].addr = addr;
 		ksyms[nksyms].name = strdup(name);
+		ksyms[nksyms].text = type == 't' || type == 'T' || type == 'w' || type == 'W';
 		if (ksyms[nksyms].name)
 			nksyms++;
 	}
@@ -201,7 +201,7 @@ static void ksyms_load(void)
 	atexit(ksyms_free);
 }
 
-static int kernel_sym(struct rt_str *o, uint64_t addr)
+int sym_format_kernel(struct rt_str *o, uint64_t addr, bool code)
 {
 	size_t lo = 0, hi;
 
@@ -216,9 +216,14 @@ static int kernel_sym(struct rt_str *o, uint64_t addr)
 		else
 			hi = mid;
 	}
+	while (code && lo && !ksyms[lo - 1].text)
+		lo--;
 	if (!lo)
 		return -1;
-	rt_str_printf(o, "%s+%" PRIu64, ksyms[lo - 1].name, addr - ksyms[lo - 1].addr);
+	if (code)
+		rt_str_printf(o, "%s+%" PRIu64, ksyms[lo - 1].name, addr - ksyms[lo - 1].addr);
+	else
+		rt_str_puts(o, ksyms[lo - 1].name);
 	return 0;
 }
 
@@ -252,7 +257,7 @@ void sym_format_stack(struct rt_str *o, const struct et_program *prog, const str
 		int found;
 
 		path[0] = 0;
-		found = user ? user_sym(&s, prog, ips[i], pid, true, path, sizeof(path)) : kernel_sym(&s, ips[i]);
+		found = user ? user_sym(&s, prog, ips[i], pid, true, path, sizeof(path)) : sym_format_kernel(&s, ips[i], true);
 		if (raw) {
 			rt_str_printf(o, "%" PRIx64 "\n", ips[i]);
 		} else if (perf) {

@@ -9,6 +9,7 @@
  * Memory: the cache is freed at exit. Failure: nothing to report; unknown addresses print in hex. */
 #ifndef ET_SYMBOLS_H
 #define ET_SYMBOLS_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct rt_str;
@@ -17,6 +18,10 @@ struct et_program;
 #define SYM_PROBE_FUNC UINT64_MAX
 
 void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid);
+
+/* A kernel address from /proc/kallsyms (read once): with `code`, the function it is in as "func+off" (for
+ * stack frames), else the nearest symbol's name, as ksym() prints; -1 (nothing written) when unknown. */
+int sym_format_kernel(struct rt_str *o, uint64_t addr, bool code);
 
 /* Stacks (kstack/ustack values: the stack id, and the pid for ustack) read from the stack map whose
  * fd the loader registered (-1: none; stacks print empty). Printed like bpftrace: a newline, then one
