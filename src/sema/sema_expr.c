@@ -34,6 +34,22 @@ static bool is_signed_int(const struct et_type *t)
 	return t->kind == ET_INT && t->is_signed;
 }
 
+/* A tuple or record like t (same kind and field names) whose field types are each(field type). */
+static struct et_type *map_fields(struct sema *s, const struct et_type *t,
+				  struct et_type *(*each)(struct sema *, struct et_type *))
+{
+	struct et_type **el = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*el));
+	struct et_type *r;
+
+	for (uint32_t i = 0; i < t->nfields; i++)
+		el[i] = each(s, t->fields[i].type);
+	r = type_tuple(s->arena, el, t->nfields);
+	r->kind = t->kind;
+	for (uint32_t i = 0; i < t->nfields; i++)
+		r->fields[i].name = t->fields[i].name;
+	return r;
+}
+
 struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 {
 	if (!t)
@@ -54,18 +70,8 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 	case ET_STRING: /* always a fresh object: slot strings may grow in place (slot_accepts) */
 		return type_string(s->arena, t->size > s->max_strlen ? t->size : s->max_strlen);
 	case ET_TUPLE:
-	case ET_RECORD: {
-		struct et_type **el = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*el));
-		struct et_type *r;
-
-		for (uint32_t i = 0; i < t->nfields; i++)
-			el[i] = sema_storage_type(s, t->fields[i].type);
-		r = type_tuple(s->arena, el, t->nfields);
-		r->kind = t->kind;
-		for (uint32_t i = 0; i < t->nfields; i++)
-			r->fields[i].name = t->fields[i].name;
-		return r;
-	}
+	case ET_RECORD:
+		return map_fields(s, t, sema_storage_type);
 	default:
 		return t;
 	}
@@ -83,18 +89,8 @@ static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
 	case ET_STRING:
 		return type_string(s->arena, t->size);
 	case ET_TUPLE:
-	case ET_RECORD: {
-		struct et_type **el = arena_alloc(s->arena, (t->nfields + 1) * sizeof(*el));
-		struct et_type *r;
-
-		for (uint32_t i = 0; i < t->nfields; i++)
-			el[i] = map_slot_type(s, t->fields[i].type);
-		r = type_tuple(s->arena, el, t->nfields);
-		r->kind = t->kind;
-		for (uint32_t i = 0; i < t->nfields; i++)
-			r->fields[i].name = t->fields[i].name;
-		return r;
-	}
+	case ET_RECORD:
+		return map_fields(s, t, map_slot_type);
 	default:
 		return t;
 	}
