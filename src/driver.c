@@ -96,7 +96,13 @@ static int env_stack_mode(const char **out)
 /* -i, or no program on a terminal: the interactive session */
 static int run_session(const struct et_options *o)
 {
+	FILE *out = o->output_path ? open_output(o) : NULL;
+	if (o->output_path && !out) {
+		fprintf(stderr, "etrace: cannot open '%s' for writing: %s\n", o->output_path, strerror(errno));
+		return ET_EXIT_ERROR;
+	}
 	struct repl_options r = {
+		.out = out,
 		.quiet = o->quiet,
 		.verbose = o->verbose,
 		.unsafe = o->unsafe,
@@ -105,7 +111,10 @@ static int run_session(const struct et_options *o)
 		.positional = o->positional,
 		.npositional = o->npositional,
 	};
-	return repl_run(&r);
+	int status = repl_run(&r);
+	if (out)
+		fclose(out);
+	return status;
 }
 
 static double ms_since(struct timespec *t)

@@ -218,7 +218,7 @@ static int run(struct session *s, struct et_program *prog)
 	struct source_set *src = source_set_new();
 	struct diag_sink *diag = diag_new(src);
 	struct rt_options ropts = {
-		.out = stdout,
+		.out = s->o->out ? s->o->out : stdout,
 		.format = s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT,
 		.quiet = s->o->quiet,
 		.verbose = s->o->verbose,
@@ -231,6 +231,7 @@ static int run(struct session *s, struct et_program *prog)
 	if (diag_has_errors(diag))
 		err = -1;
 	diag_render(diag, stderr);
+	fflush(ropts.out);
 	fflush(stdout);
 	fflush(stderr);
 	if (rt_map_store_program(s->store) == prog) {
@@ -384,12 +385,12 @@ static bool command(struct session *s, char *line)
 		if (!n)
 			puts("(no probe blocks)");
 	} else if (is_cmd(line, ".maps")) {
-		if (rt_map_store_print(s->store, NULL, stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
+		if (rt_map_store_print(s->store, NULL, s->o->out ? s->o->out : stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
 			puts("(no maps with values)");
 	} else if (is_cmd(line, ".print")) {
 		if (!*arg)
 			fputs("usage: .print @map\n", stderr);
-		else if (rt_map_store_print(s->store, arg, stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
+		else if (rt_map_store_print(s->store, arg, s->o->out ? s->o->out : stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
 			printf("%s: (empty or unknown)\n", arg);
 	} else if (is_cmd(line, ".clear")) {
 		if (!*arg)
@@ -421,6 +422,8 @@ static bool command(struct session *s, char *line)
 	} else {
 		fprintf(stderr, "unknown command '%s' (.help lists them)\n", line);
 	}
+	if (s->o->out)
+		fflush(s->o->out);
 	fflush(stdout);
 	return true;
 }

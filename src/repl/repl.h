@@ -10,6 +10,7 @@
 #ifndef ET_REPL_H
 #define ET_REPL_H
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct repl_options {
@@ -18,6 +19,7 @@ struct repl_options {
 	bool unsafe;
 	bool no_warnings;
 	bool json;                     /* -f json */
+	FILE *out;                     /* -o FILE: what the blocks print, and .maps/.print; NULL: stdout */
 	const char *history_path;      /* NULL: $HOME/.etrace_history (no history when HOME is unset) */
 	const char *const *positional; /* $1.. for every block */
 	uint32_t npositional;

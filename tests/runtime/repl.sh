@@ -173,5 +173,44 @@ PYEOF
 status=$?
 cat "$TMP/session.log"
 check "interactive session through a pseudo-terminal" test $status = 0
+
+# -o FILE in the session: what the blocks print, and .print, go to the file; the prompt stays on the terminal
+python3 - "$ETRACE" "$TMP/home" "$TMP/session.out" <<'PYEOF' >"$TMP/session-o.log" 2>&1
+import os, pty, select, sys, time
+etrace, home, outfile = sys.argv[1:4]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["HOME"] = home
+    os.environ["TERM"] = "dumb"
+    os.execv(etrace, ["etrace", "-o", outfile])
+seen = ""
+def until(text, timeout=15):
+    global seen
+    end = time.time() + timeout
+    while text not in seen and time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                seen += os.read(fd, 65536).decode(errors="replace")
+            except OSError:
+                break
+    if text not in seen:
+        print("TIMEOUT waiting for %r; got:\n%s" % (text, seen))
+        sys.exit(1)
+until("etrace> ")
+seen = ""
+os.write(fd, b'BEGIN { printf("to-file %d\\n", 6 * 7); @x = 3; exit(); }\n')
+until("etrace> ")
+os.write(fd, b".print @x\n")
+until("etrace> ", 5)
+until(".print @x")
+os.write(fd, b"\x04")
+os.waitpid(pid, 0)
+# the typed line is echoed (6 * 7), the result (42) and the map are not
+print("terminal:", "to-file 42" in seen or "@x: 3" in seen)
+PYEOF
+check "-o FILE in the session: the session ran" test $? = 0
+check "-o FILE in the session: printf output and maps in the file" \
+	bash -c "grep -qx 'to-file 42' '$TMP/session.out' && test \$(grep -cx '@x: 3' '$TMP/session.out') = 2"
+check "-o FILE in the session: nothing of it on the terminal" grep -qx 'terminal: False' "$TMP/session-o.log"
 check "nothing left behind" nothing_left_behind
 finish
