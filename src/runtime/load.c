@@ -118,6 +118,7 @@ static const char *verifier_reason(const char *log, char *out, size_t len)
 		    strncmp(p, "verification time", 17) != 0 && strncmp(p, "stack depth", 11) != 0 &&
 		    strncmp(p, "func#", 5) != 0 && strncmp(p, "from ", 5) != 0 && strncmp(p, "Live regs", 9) != 0 &&
 		    strncmp(p, "mark_precise", 12) != 0 && strncmp(p, "last_idx", 8) != 0 && strncmp(p, "regs=", 5) != 0 &&
+		    strncmp(p, "cur state:", 10) != 0 && strncmp(p, "old state:", 10) != 0 &&
 		    !(p[0] == 'R' && p[1] >= '0' && p[1] <= '9' && strstr(p, "=") && !strstr(p, "invalid"))) {
 			best = p;
 			best_end = e;
@@ -219,7 +220,17 @@ static void report_load_failure(struct rt_run *r, int err)
 
 		if (!r->progs[i] || bpf_program__fd(r->progs[i]) >= 0 || !log || !log[0])
 			continue;
-		const char *at = verifier_reason(log, reason, sizeof(reason));
+		const char *at = verifier_reason(log, reason, sizeof(reason)), *insn = strstr(reason, "at insn ");
+		unsigned n;
+		char mark[24];
+
+		/* "infinite loop detected at insn 7": the line of instruction 7, where the log first shows it */
+		if (insn && sscanf(insn + 8, "%u", &n) == 1) {
+			snprintf(mark, sizeof(mark), "\n%u: (", n);
+			const char *first = strstr(log, mark);
+			if (first && first < at)
+				at = first + 1;
+		}
 		const struct verifier_complaint *c = verifier_complaint(reason);
 		struct et_loc loc = line_span(r, p->loc, verifier_line(log, at));
 

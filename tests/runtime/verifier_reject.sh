@@ -1,7 +1,8 @@
 # A program the kernel's verifier really rejects (a while loop of 10^9 iterations: sema and codegen
 # accept it, the verifier gives up on the paths) is reported at the script line the verifier was
 # checking, with the source line, a caret, a plain-language reason and a hint; -v adds the raw
-# verifier log. Nothing is attached and nothing is left behind.
+# verifier log; and a loop that never ends, located at the instruction the verifier names. Nothing is
+# attached and nothing is left behind.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls
@@ -42,6 +43,24 @@ check "-v: the log holds instructions and the verifier's own words" \
 check "-v: the log quotes the script lines (line info)" grep -qF '; @calls = count(); @ ' "$ET_ERR"
 check "-v: the located error too" grep -q "^$script:5:3: error: the kernel's verifier rejected" "$ET_ERR"
 check "-v: nothing left behind" nothing_left_behind
+
+# A loop whose condition never changes: the verifier sees it cannot end
+cat >"$TMP/forever.bt" <<'EOF'
+BEGIN {
+	$i = 0;
+	while ($i < 10) {
+		@x = count();
+	}
+	exit();
+}
+EOF
+run_etrace "$TMP/forever.bt"
+cat "$ET_ERR"
+check "endless loop: exit status 1" test "$ET_STATUS" = 1
+check "endless loop: at the instruction's line, in plain words" \
+	grep -qx "$TMP/forever.bt:4:3: error: the kernel's verifier rejected the program of begin here: a loop that never ends (infinite loop detected at insn [0-9]*)" "$ET_ERR"
+check "endless loop: the hint" grep -q '^hint: make the loop condition change in the loop body' "$ET_ERR"
+check "endless loop: nothing left behind" nothing_left_behind
 
 # The same script from stdin: the line info comes from an in-memory copy of the text
 ET_ERR="$TMP/err.stdin"
