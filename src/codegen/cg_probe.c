@@ -18,6 +18,7 @@
 #include "../support/diag.h"
 #include "cg.h"
 #include "cg_lower.h"
+#include "cg_stack.h"
 
 /* The ring buffer: the kernel maps all of it (twice) into etrace when it opens it, so its size is
  * resident memory: a program whose only events are control ones (exit, clear, zero, print(@m)) gets a
@@ -267,6 +268,7 @@ static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct 
 		goto out;
 	}
 	L->vars_in_scratch = has_for_map(pn);
+	uint32_t scratch_before = L->scratch_size;
 	for (uint32_t k = 0; k < sp->count; k++) {
 		if (done[k])
 			continue;
@@ -285,6 +287,9 @@ static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct 
 		/* diagnostics once per AST probe */
 		L->quiet = true;
 	}
+	/* the first probe to outgrow the scratch area is the one to blame (finish_scratch fails) */
+	if (scratch_before <= CG_SCRATCH_MAX && L->scratch_size > CG_SCRATCH_MAX)
+		cg_scratch_limit_error(L->diag, pn, L->prog, L->scratch_size, CG_SCRATCH_MAX);
 out:
 	L->quiet = false;
 	free(members);
@@ -295,7 +300,7 @@ out:
 }
 
 /* The scratch map: one region per AST probe, as large as the largest one; dropped when unused. */
-static int finish_scratch(struct cg_lower *L, const struct ast_node *program)
+static int finish_scratch(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;
 	if (!L->scratch_size) {
@@ -303,12 +308,8 @@ static int finish_scratch(struct cg_lower *L, const struct ast_node *program)
 		L->scratch = NULL;
 		return 0;
 	}
-	if (L->scratch_size > CG_SCRATCH_MAX) {
-		diag_error(L->diag, program->loc, "a probe needs %u bytes of temporaries, more than the %u etrace supports",
-			   L->scratch_size, CG_SCRATCH_MAX);
-		diag_hint(L->diag, "use fewer or shorter strings and tuples in one probe");
+	if (L->scratch_size > CG_SCRATCH_MAX) /* reported at the probe (emit_ast_probe) */
 		return -E2BIG;
-	}
 	struct et_type u32 = {.kind = ET_INT, .size = 4};
 	cg_map_btf(cg, L->scratch, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32), cg_di_bytes(cg, L->scratch_size),
 		   L->nregions ? L->nregions : 1);
@@ -316,9 +317,11 @@ static int finish_scratch(struct cg_lower *L, const struct ast_node *program)
 }
 
 /* LLVM's message starts with "etrace:LINE:COL: " when it has a debug location: report it there. */
-static void report_llvm_error(struct cg_lower *L, const struct ast_node *program)
+static void report_llvm_error(struct cg_lower *L, struct ast_node *program)
 {
 	const char *msg = L->cg->error ? L->cg->error : "LLVM error";
+	const char *fn = NULL;
+	size_t fnlen = 0;
 	struct et_loc loc = program->loc;
 	unsigned line, col;
 	int used = 0;
@@ -331,12 +334,16 @@ static void report_llvm_error(struct cg_lower *L, const struct ast_node *program
 		loc.col = loc.end_col = col;
 		msg += used;
 		const char *colon = strstr(msg, "): ");
-		if (strncmp(msg, "in function ", 12) == 0 && colon)
+		if (strncmp(msg, "in function ", 12) == 0 && colon) {
+			fn = msg + 12;
+			fnlen = strcspn(fn, " ");
 			msg = colon + 3;
+		}
 	}
-	diag_error(L->diag, loc, "code generation failed: %s", msg);
-	if (strstr(msg, "stack limit"))
-		diag_hint(L->diag, "use fewer or shorter strings and tuples in this probe");
+	if (strstr(msg, "stack limit")) /* the BPF backend's "Looks like the BPF stack limit is exceeded" */
+		cg_stack_limit_error(L->diag, program, L->prog, fn, fnlen, loc);
+	else
+		diag_error(L->diag, loc, "code generation failed: %s", msg);
 }
 
 int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,
@@ -375,7 +382,7 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 			break;
 	}
 	if (!err)
-		err = finish_scratch(&L, program);
+		err = finish_scratch(&L);
 	if (err)
 		goto out;
 	if (L.errors) {

@@ -178,6 +178,26 @@ static int sema_kallsyms_addr(const char *name, uint64_t *addr)
 	return err;
 }
 
+/* str(p, n) with a constant n: a negative length is an error; one over max_strlen is cut at max_strlen,
+ * which the script may not expect (bpftrace cuts it too), so it is worth a warning. */
+static bool str_length_ok(struct sema *s, struct ast_node *len)
+{
+	int64_t v;
+
+	if (!sema_const_int(s, len, &v))
+		return true;
+	if (v < 0) {
+		sema_error(s, len->loc, "str(): the length must not be negative");
+		return false;
+	}
+	if ((uint64_t)v > s->max_strlen) {
+		sema_warning(s, len->loc, "str(): length %lld is more than max_strlen: the string is cut at %u bytes",
+			     (long long)v, s->max_strlen);
+		sema_hint(s, "raise the limit with config = { max_strlen = N } (at most %u)", SEMA_MAX_STRLEN);
+	}
+	return true;
+}
+
 /* kstack / ustack with optional (mode, depth) arguments, in either order as bpftrace allows:
  * mode is the identifier perf or bpftrace, depth an integer literal 1..127. */
 static struct et_type *sema_stack(struct sema *s, struct ast_node *n, enum builtin_id id,
@@ -842,8 +862,8 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			return sema_positional_string(s, a);
 		}
 		t = value_arg(s, n, 0);
-		if (nargs > 1)
-			int_arg(s, n, 1, NULL);
+		if (nargs > 1 && int_arg(s, n, 1, NULL) && !str_length_ok(s, args->items[1]))
+			return s->t_none;
 		if (sema_is_none(t))
 			return s->t_none;
 		if (!sema_is_intlike(t) && t->kind != ET_STRING) {

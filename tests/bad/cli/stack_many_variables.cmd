@@ -1,0 +1,1 @@
+stack_many_variables.bt
