@@ -314,6 +314,7 @@ static void probe_body(struct sema *s, struct ast_node *pn, struct sema_probe_ct
 
 	pc->top = pc->scope = &top;
 	pc->loop_depth = 0;
+	pc->unroll_copies = 0;
 	pc->info->nvars = 0;
 	s->probe = pc;
 	if (pn->u.probe.predicate) {

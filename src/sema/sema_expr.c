@@ -1262,21 +1262,31 @@ void sema_stmt(struct sema *s, struct ast_node *n)
 	case AST_FOR_RANGE:
 		for_range(s, n);
 		break;
-	case AST_UNROLL:
+	case AST_UNROLL: {
+		uint32_t outer = s->probe->unroll_copies ? s->probe->unroll_copies : 1;
+
 		sema_expr(s, n->u.unroll.count);
 		if (!sema_const_int(s, n->u.unroll.count, &c)) {
 			sema_error(s, n->u.unroll.count->loc, "unroll() needs a constant integer count");
 		} else if (c < 1 || c > 100) {
 			sema_error(s, n->u.unroll.count->loc, "unroll() count must be between 1 and 100 (%" PRId64
 				   " given)", c);
+		} else if ((uint64_t)outer * (uint64_t)c > SEMA_MAX_UNROLL_COPIES) {
+			sema_error(s, n->u.unroll.count->loc, "unroll(%" PRId64 ") inside unroll() repeats its body %" PRIu64
+				   " times, more than the %u copies etrace compiles", c, (uint64_t)outer * (uint64_t)c,
+				   SEMA_MAX_UNROLL_COPIES);
+			sema_hint(s, "lower the counts, or use a loop: for ($i : 0..N) { ... }");
 		} else {
 			struct sema_const *k = arena_alloc(s->arena, sizeof(*k));
 
 			k->value = c;
 			n->sym = k;
+			s->probe->unroll_copies = (uint32_t)((uint64_t)outer * (uint64_t)c);
 		}
 		sema_block(s, n->u.unroll.body, true);
+		s->probe->unroll_copies = outer == 1 ? 0 : outer;
 		break;
+	}
 	case AST_BREAK:
 	case AST_CONTINUE:
 		if (s->probe->loop_depth == 0)

@@ -58,7 +58,12 @@ struct sema_probe_ctx {
 	struct sema_scope *top;      /* probe scope (plain assignments declare here) */
 	struct sema_scope *scope;    /* innermost scope */
 	uint32_t loop_depth;
+	uint32_t unroll_copies;      /* copies of the current statement nested unroll()s make (0 = 1) */
 };
+
+/* Nested unroll()s multiply: at most this many copies of a body (each copy is compiled, verified and
+ * occupies the program; 1000 copies of a map update compile and load in about 2 s). */
+#define SEMA_MAX_UNROLL_COPIES 1000u
 
 struct btf_types;
 struct cdef;
