@@ -144,8 +144,8 @@ void cg_scratch_limit_error(struct diag_sink *diag, struct ast_node *pn, const s
 		var_list(list + len, sizeof(list) - len, sv.vars, n);
 	}
 	diag_error(diag, at,
-		   "the program of %s needs %u bytes for its strings, tuples and other large values, more than the "
-		   "%u bytes of its per-CPU scratch area%s",
+		   "the program of %s needs %u bytes of scratch space for its strings, tuples, map keys and other "
+		   "values, more than the %u bytes of its per-CPU scratch area%s",
 		   p ? p->name : "this probe", need, max, list);
 	diag_hint(diag, "lower max_strlen in config = { max_strlen = N }, or use fewer strings and tuples in this probe");
 	free(sv.vars);
