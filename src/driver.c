@@ -117,6 +117,26 @@ static int run_session(const struct et_options *o)
 	return status;
 }
 
+/* Warnings about what this kernel cannot give a probe, from the feature detection (features.h); only
+ * for a program about to run here. Today: kstack in a tracepoint:syscalls:* probe, empty on kernels that
+ * hand those programs the user-mode registers (Linux 6.1). */
+static void warn_kernel_limits(const struct et_program *prog, struct diag_sink *diag)
+{
+	static const char syscalls[] = "tracepoint:syscalls:";
+	const char *why = NULL, *instead = NULL;
+
+	for (uint32_t i = 0; i < prog->nprobes; i++) {
+		const struct et_probe_desc *p = &prog->probes[i];
+
+		if (!p->kstack_loc.line || p->raw || strncmp(p->name, syscalls, sizeof(syscalls) - 1) != 0)
+			continue;
+		if (feature_check(FEATURE_SYSCALL_KSTACK, &why, &instead) == 0)
+			return;
+		diag_warning(diag, p->kstack_loc, "kstack in %s: %s; %s", p->name, why, instead ? instead : "");
+		return; /* once: the same for every such probe */
+	}
+}
+
 static double ms_since(struct timespec *t)
 {
 	struct timespec now;
@@ -238,6 +258,8 @@ int et_run(const struct et_options *o)
 	if (cg_err != 0 || diag_has_errors(diag))
 		goto cleanup;
 	t_cg = ms_since(&tphase);
+	if (!o->emit_elf)
+		warn_kernel_limits(prog, diag);
 	diag_render(diag, stderr); /* warnings, before the program starts printing */
 
 	if (o->emit_elf) {

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -35,6 +37,7 @@ static const char *const names[FEATURE_COUNT] = {
 	[FEATURE_FENTRY] = "fentry/fexit",
 	[FEATURE_UPROBES] = "uprobes",
 	[FEATURE_PERF_HW] = "hardware events",
+	[FEATURE_SYSCALL_KSTACK] = "syscall kstack",
 };
 
 /* What each feature serves, for the report. */
@@ -49,6 +52,7 @@ static const char *const uses[FEATURE_COUNT] = {
 	[FEATURE_FENTRY] = "fentry and fexit probes (kfunc, kretfunc)",
 	[FEATURE_UPROBES] = "uprobe, uretprobe and usdt probes",
 	[FEATURE_PERF_HW] = "hardware probes",
+	[FEATURE_SYSCALL_KSTACK] = "kernel stacks (kstack) in tracepoint:syscalls:* probes",
 };
 
 static const char *const use_tracepoint = "use a tracepoint (etrace -l 'tracepoint:*') or rawtracepoint";
@@ -243,11 +247,86 @@ static void detect_perf_hw(struct feature_state *s)
 		set_missing(s, -errno, "no hardware perf events on this machine", "use software:cpu-clock or profile:hz:99");
 }
 
+/* The kernel stack a tracepoint:syscalls:sys_enter_getppid program sees, tried for real: the program
+ * stores bpf_get_stack()'s result (bytes of kernel frames) in a one-element array, this process calls
+ * getppid(). Kernels before the 2024 fix "bpf: Use fake pt_regs when doing bpf syscall tracepoint
+ * tracing" (Linux 6.1 among them) hand these programs the user-mode registers saved at the system
+ * call's entry, so the kernel stack is empty there, while other tracepoints and kprobes have one. */
+#define INSN(c, d, s_, o, i) {.code = (c), .dst_reg = (d), .src_reg = (s_), .off = (o), .imm = (i)}
+static void detect_syscall_kstack(struct feature_state *s)
+{
+	char path[512], idbuf[32];
+	FILE *f;
+	int map_fd = -1, prog_fd = -1, ev_fd = -1;
+	uint32_t key = 0;
+	int64_t got = -1000000; /* the program did not run */
+
+	if (bpf_denied(s) || feature_check(FEATURE_TRACEFS, NULL, NULL))
+		return; /* cannot tell: assume the stack is there (the kstack warning stays quiet) */
+	if (!tracefs_path(path, sizeof(path), "events/syscalls/sys_enter_getppid/id") || !(f = fopen(path, "r")))
+		return;
+	bool have_id = fgets(idbuf, sizeof(idbuf), f) != NULL;
+	fclose(f);
+	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "etrace_feature", 4, 8, 1, NULL);
+	if (!have_id || map_fd < 0 || bpf_map_update_elem(map_fd, &key, &got, BPF_ANY) != 0)
+		goto out;
+	const struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -64),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 64),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 0),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_stack),
+		INSN(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, -72, 0),
+		INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -76, 0),
+		INSN(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -76),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -72),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, 0),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_update_elem),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "etrace_feature", "GPL", insns,
+				sizeof(insns) / sizeof(insns[0]), NULL);
+	if (prog_fd < 0)
+		goto out;
+	struct perf_event_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = strtoull(idbuf, NULL, 10);
+	attr.sample_period = 1;
+	attr.disabled = 1;
+	ev_fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (ev_fd < 0 || ioctl(ev_fd, PERF_EVENT_IOC_SET_BPF, prog_fd) != 0 || ioctl(ev_fd, PERF_EVENT_IOC_ENABLE, 0) != 0)
+		goto out;
+	syscall(SYS_getppid);
+	ioctl(ev_fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (bpf_map_lookup_elem(map_fd, &key, &got) == 0 && got > -1000000 && got <= 0)
+		set_missing(s, -EOPNOTSUPP,
+			    "this kernel gives tracepoint:syscalls:* programs the user-mode registers of the system call, so "
+			    "kstack is empty there (fixed in later kernels: \"bpf: Use fake pt_regs when doing bpf syscall "
+			    "tracepoint tracing\")",
+			    "kprobe:__x64_sys_NAME, fentry:__x64_sys_NAME or tracepoint:raw_syscalls:sys_enter have the kernel stack");
+out:
+	if (ev_fd >= 0)
+		close(ev_fd);
+	if (prog_fd >= 0)
+		close(prog_fd);
+	if (map_fd >= 0)
+		close(map_fd);
+}
+#undef INSN
+
 static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
 	[FEATURE_BPF] = detect_bpf,         [FEATURE_TRACEFS] = detect_tracefs, [FEATURE_BTF] = detect_btf,
 	[FEATURE_RINGBUF] = detect_ringbuf, [FEATURE_RAW_TP] = detect_raw_tp,   [FEATURE_TP_BTF] = detect_tp_btf,
 	[FEATURE_KPROBES] = detect_kprobes, [FEATURE_FENTRY] = detect_fentry,   [FEATURE_UPROBES] = detect_uprobes,
-	[FEATURE_PERF_HW] = detect_perf_hw,
+	[FEATURE_PERF_HW] = detect_perf_hw, [FEATURE_SYSCALL_KSTACK] = detect_syscall_kstack,
 };
 
 int feature_check(enum feature_id id, const char **why, const char **instead)

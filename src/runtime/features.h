@@ -21,6 +21,7 @@ enum feature_id {
 	FEATURE_FENTRY,     /* fentry/fexit: BPF_PROG_TYPE_TRACING programs attached by BTF id */
 	FEATURE_UPROBES,    /* uprobe/uretprobe/usdt: the uprobe PMU or tracefs uprobe_events */
 	FEATURE_PERF_HW,    /* hardware perf events (PERF_COUNT_HW_CPU_CYCLES) */
+	FEATURE_SYSCALL_KSTACK, /* kstack in tracepoint:syscalls:* probes has kernel frames (tried for real) */
 	FEATURE_COUNT
 };
 

@@ -208,6 +208,9 @@ static struct et_type *sema_stack(struct sema *s, struct ast_node *n, enum built
 
 	t->count = 127;
 	t->name = s->stack_mode; /* config stack_mode, unless the call names a mode */
+	for (i = 0; id == BI_KSTACK && s->probe && i < s->probe->info->count; i++)
+		if (!s->prog->probes[s->probe->info->first + i].kstack_loc.line)
+			s->prog->probes[s->probe->info->first + i].kstack_loc = n->loc;
 	for (i = 0; args && i < args->count; i++) {
 		struct ast_node *a = args->items[i];
 

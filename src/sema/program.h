@@ -66,6 +66,7 @@ struct et_probe_desc {
 	 * codegen reads argN from them. NULL for other providers. */
 	const char *usdt_args;
 	uint64_t ref_ctr_offset; /* usdt: file offset of the site's semaphore, 0 when it has none */
+	struct et_loc kstack_loc; /* the probe's first kstack (line 0: none), for kernel-limit warnings */
 };
 
 /* The per-CPU u64 array codegen defines when the program has maps: element i counts the updates of
