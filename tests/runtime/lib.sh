@@ -40,18 +40,14 @@ finish() {
 	exit $?
 }
 
-# Build a helper program from tests/progs into $TMP under the given name (its comm).
-build_prog() { # build_prog SOURCE_BASENAME OUTPUT_NAME [extra cc args]
-	local src=$1 out=$2; shift 2
-	cc -O2 -o "$TMP/$out" "$SRC/tests/progs/$src.c" -pthread "$@" || { echo "cannot build $src"; exit 1; }
-	echo "$TMP/$out"
-}
+# build_prog, build_uprobe_progs, cc_cached...: the test programs (a file of their own: the VM lane builds
+# them on the host before it boots)
+. "$(dirname "${BASH_SOURCE[0]}")/progs.bash"
 
 # BPF objects in the kernel now, as sorted id lists (to check that nothing is left behind).
-bpf_ids() { bpftool -j "$1" list 2>/dev/null | python3 -c 'import json,sys
-try: d=json.load(sys.stdin)
-except Exception: d=[]
-print("\n".join(sorted(str(x["id"]) for x in d)))'; }
+# (bpftool's plain listing starts each object with "ID: "; no JSON parser: python's start-up alone takes
+# seconds in the VM lane's TCG guest, and every test lists three times before and after)
+bpf_ids() { bpftool "$1" list 2>/dev/null | sed -n 's/^\([0-9][0-9]*\): .*/\1/p' | sort; }
 snapshot_bpf() { bpf_ids prog >"$TMP/progs.before"; bpf_ids link >"$TMP/links.before"; bpf_ids map >"$TMP/maps.before"; }
 # Objects that exist now and did not before the snapshot. Waits briefly: the kernel frees them asynchronously.
 leftovers() {

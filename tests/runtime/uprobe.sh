@@ -76,7 +76,7 @@ else
 fi
 
 # C++: demangled names, with and without the parameter list, and wildcards over them
-if command -v c++ >/dev/null && c++ -O2 -o "$TMP/cxx" "$SRC/tests/progs/cxx_target.cc" 2>/dev/null; then
+if build_cxx_prog "$TMP/cxx"; then
 	run_etrace -c "$TMP/cxx 3" -e "uprobe:$TMP/cxx:\"etns::twice\" { @t = count(); } uprobe:$TMP/cxx:\"etns::Widget::poke(int)\" { @p = count(); } uprobe:$TMP/cxx:\"etns::*\" { @all = count(); }"
 	check "C++ function by demangled name" grep -qx '@t: 3' "$ET_OUT"
 	check "C++ method by demangled name with parameters" grep -qx '@p: 3' "$ET_OUT"

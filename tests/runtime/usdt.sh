@@ -5,7 +5,6 @@
 . "$(dirname "$0")/uprobe_lib.bash"
 require_root
 build_uprobe_progs
-cc -O0 -fno-omit-frame-pointer -o "$TMP/ut_O0" "$SRC/tests/progs/uprobe_target.c" "$SRC/tests/progs/uprobe_target_sem.c" || exit 1
 
 want='-1 200 -300 60000 -70000 4000000000 -5000000000'
 for bin in "$UT" "$TMP/ut_O0"; do
