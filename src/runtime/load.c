@@ -22,6 +22,9 @@
 #include "symbols.h"
 
 #define RT_LOG_SIZE (256 * 1024)
+/* The most instructions the kernel loads in one program for a CAP_BPF caller (BPF_COMPLEXITY_LIMIT_INSNS;
+ * etrace always runs with CAP_BPF, so the unprivileged limit of 4096 does not apply). */
+#define RT_MAX_INSNS 1000000u
 
 static uint64_t clock_ns(clockid_t c)
 {
@@ -209,9 +212,30 @@ static struct et_loc line_span(const struct rt_run *r, struct et_loc probe, uint
 	return (struct et_loc){probe.file, line, (uint32_t)first + 1, line, (uint32_t)len};
 }
 
+/* A program over RT_MAX_INSNS, which the kernel refuses with E2BIG before verifying it (no log): said at
+ * the probe, with its size. Returns true when one was reported. */
+static bool report_too_large(struct rt_run *r)
+{
+	for (uint32_t i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe_desc *p = &r->prog->probes[i];
+		size_t n = r->progs[i] ? bpf_program__insn_cnt(r->progs[i]) : 0;
+
+		if (n <= RT_MAX_INSNS || bpf_program__fd(r->progs[i]) >= 0)
+			continue;
+		diag_error(r->diag, p->loc, "the program of %s has %zu BPF instructions, more than the %u the kernel loads",
+			   p->name, n, RT_MAX_INSNS);
+		diag_hint(r->diag, "split the probe into several probes, or lower unroll() counts");
+		return true;
+	}
+	return false;
+}
+
 static void report_load_failure(struct rt_run *r, int err)
 {
 	uint32_t i;
+
+	if (err == -E2BIG && report_too_large(r))
+		return;
 
 	for (i = 0; i < r->prog->nprobes; i++) {
 		const struct et_probe_desc *p = &r->prog->probes[i];
@@ -285,6 +309,13 @@ int rt_load(struct rt_run *r)
 		r->logs[i][0] = 0;
 		bpf_program__set_log_buf(r->progs[i], r->logs[i], RT_LOG_SIZE);
 	}
+	/* the programs' own code is known now (the shared bodies they call are added at load, see
+	 * report_load_failure): one over the kernel's limit is said here, before anything is loaded */
+	for (i = 0; i < prog->nprobes; i++)
+		if (bpf_program__insn_cnt(r->progs[i]) > RT_MAX_INSNS) {
+			report_too_large(r);
+			return -E2BIG;
+		}
 	err = set_rodata(r);
 	if (err) {
 		diag_error(r->diag, (struct et_loc){0}, "cannot set the program's constants: %s", strerror(-err));
