@@ -23,4 +23,13 @@ skip() { echo "SKIP: $*"; exit 77; }
 export ETRACE_VM_TIMEOUT=${ETRACE_VM_TIMEOUT:-480} ETRACE_VM_BUDGET=${ETRACE_VM_BUDGET:-400}
 export ETRACE_VM_TEST_TIMEOUT=${ETRACE_VM_TEST_TIMEOUT:-240}
 cd "$SRC" || exit 1
-exec "$SRC/tests/vm/run" bash tests/vm/guest-driver "$ETRACE" "$SRC"
+echo "vm: etrace binary on the host: $("$SRC/scripts/binary-id" "$ETRACE")"
+# the tests' programs (tests/progs), built here where gcc is fast (about 10 s a program under TCG); the
+# tests in the guest copy them from this cache (cc_cached in tests/runtime/progs.bash)
+work=$(mktemp -d /tmp/etrace-vm-lane.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export ETRACE_TEST_CACHE=$work/progs
+mkdir -p "$work/tmp" "$ETRACE_TEST_CACHE"
+SRC=$SRC TMP=$work/tmp bash -c '. "$SRC/tests/runtime/progs.bash" && build_all_progs' ||
+	echo "vm: could not build the test programs on the host; the guest builds them"
+"$SRC/tests/vm/run" bash tests/vm/guest-driver "$ETRACE" "$SRC"
