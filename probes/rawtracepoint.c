@@ -1,6 +1,12 @@
-/* rawtracepoint: `rawtracepoint:EVENT` and `rawtracepoint:MODULE:EVENT` (alias rt), attached with
- * BPF_RAW_TRACEPOINT_OPEN (section raw_tp/EVENT); the program sees the tracepoint's arguments as
- * u64 arg0..argN. A wildcard in EVENT expands over the tracefs events that are real tracepoints.
+/* rawtracepoint: `rawtracepoint:EVENT` and `rawtracepoint:MODULE:EVENT` (alias rt); the program sees the
+ * tracepoint's TP_PROTO arguments as u64 arg0..argN and, typed from BTF, as args.NAME.
+ * Attachment, as today's bpftrace does it: a BTF-typed raw tracepoint (section tp_btf/EVENT,
+ * BPF_PROG_TYPE_TRACING attached through the kernel's btf_trace_EVENT type) when the kernel has that
+ * type and loads tp_btf programs (features.h); otherwise a plain raw tracepoint (section raw_tp/EVENT,
+ * BPF_RAW_TRACEPOINT_OPEN). Both run at the same place for the same events with the same argument
+ * values; tp_btf lets the verifier know the arguments' types. The section says which was chosen
+ * (rawtracepoint_is_tp_btf) and -v reports it.
+ * A wildcard in EVENT expands over the tracefs events that are real tracepoints.
  * The module part is kept in the probe name; the kernel finds module tracepoints by name. */
 #define _DEFAULT_SOURCE /* scandir */
 #include <dirent.h>
@@ -13,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "../src/runtime/features.h"
+#include "../src/sema/btf.h"
 #include "../src/support/arena.h"
 #include "../src/support/diag.h"
 #include "providers.h"
@@ -22,6 +29,16 @@
 static int rt_supported(const char **why, const char **instead)
 {
 	return feature_check(FEATURE_RAW_TP, why, instead);
+}
+
+static bool use_tp_btf(const char *ev)
+{
+	return feature_check(FEATURE_TP_BTF, NULL, NULL) == 0 && btf_has_tracepoint_type(ev);
+}
+
+bool rawtracepoint_is_tp_btf(const struct et_probe_desc *p)
+{
+	return p->section && strncmp(p->section, "tp_btf/", 7) == 0;
 }
 
 static void add_rt(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *mod,
@@ -35,7 +52,8 @@ static void add_rt(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 	else
 		snprintf(name, sizeof(name), "rawtracepoint:%s", ev);
 	p = provider_new_probe(ctx, &provider_rawtracepoint, ap, name);
-	p->section = arena_printf(ctx->arena, "raw_tp/%s", ev);
+	/* listing never loads anything: no feature probe for it */
+	p->section = arena_printf(ctx->arena, "%s/%s", !ctx->listing && use_tp_btf(ev) ? "tp_btf" : "raw_tp", ev);
 	p->target = mod ? arena_strdup(ctx->arena, mod) : NULL;
 	p->func = arena_strdup(ctx->arena, ev);
 }
@@ -109,7 +127,8 @@ static int rt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 
 static int rt_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
 {
-	struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, p->func);
+	struct bpf_link *link = rawtracepoint_is_tp_btf(p) ? bpf_program__attach_trace(prog)
+						     : bpf_program__attach_raw_tracepoint(prog, p->func);
 
 	if (!link)
 		return errno ? -errno : -EINVAL;

@@ -71,6 +71,10 @@ void cg_map_btf(struct cg_ctx *cg, LLVMValueRef g, unsigned map_type, LLVMMetada
 /* A u64 global named `name` in ".rodata" (const volatile, initial value 0: user space sets it with
  * bpf_map__set_initial_value on the ".rodata" map before load). Returns the global. */
 LLVMValueRef cg_rodata_u64(struct cg_ctx *cg, const char *name);
+/* v behind an empty asm (libbpf's barrier_var): the optimiser cannot recompute it, so a stack
+ * address used on both sides of helper calls stays in one callee-saved register (1 instruction per
+ * use) instead of being rebuilt from r10 (2 instructions). */
+LLVMValueRef cg_opaque(struct cg_ctx *cg, LLVMValueRef v);
 /* The license section ("license" = "GPL"). */
 void cg_license(struct cg_ctx *cg, const char *license);
 

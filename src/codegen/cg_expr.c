@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../probes/arch/arch.h"
+#include "../../probes/tracepoint.h"
 #include "cg_lower.h"
 
 bool cg_is_scalar_type(const struct et_type *t)
@@ -482,6 +483,39 @@ static LLVMValueRef ctx_u64(struct cg_lower *L, uint32_t off)
 	return LLVMBuildLoad2(L->cg->b, L->cg->t_i64, cg_gep(L->cg, L->cg->fn_ctx, off), "");
 }
 
+/* Is this probe's context typed by the verifier from BTF (fentry/fexit, rawtracepoint attached as
+ * tp_btf)? There a u64 argument slot holding a struct pointer loads as a kernel pointer
+ * (PTR_TO_BTF_ID), which may be offset and read through but not masked, multiplied, truncated or
+ * copied in pieces, and slots of other pointer types (to pointers, functions...) may not be loaded at
+ * all. So only integer slots are loaded directly there (ctx_arg), a struct pointer about to be read
+ * through is loaded directly as the kernel pointer it is (field_raw), and every other slot is copied
+ * out with bpf_probe_read_kernel, which gives a plain number as a raw tracepoint would. */
+static bool ctx_btf_typed(const struct cg_lower *L)
+{
+	const char *pv = L->probe && L->probe->provider ? L->probe->provider->name : "";
+
+	if (L->pctx != PROVIDER_CTX_RAW_ARGS)
+		return false;
+	return strcmp(pv, "fentry") == 0 || strcmp(pv, "fexit") == 0 || rawtracepoint_is_tp_btf(L->probe);
+}
+
+static LLVMValueRef read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user);
+
+/* The u64 argument slot at byte `off` of a raw-argument context, holding a value of type t (NULL:
+ * unknown, as for argN): see ctx_btf_typed. */
+static LLVMValueRef ctx_arg(struct cg_lower *L, uint32_t off, const struct et_type *t)
+{
+	struct cg_ctx *cg = L->cg;
+
+	if (!ctx_btf_typed(L) || (t && (t->kind == ET_INT || t->kind == ET_BOOL)))
+		return ctx_u64(L, off);
+	/* opaque: LLVM must not share ctx + off with a direct load of the same slot (the verifier wants
+	 * every context load as ctx + constant in the instruction itself) */
+	LLVMValueRef addr = cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, ""));
+	addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, off), "");
+	return LLVMBuildLoad2(cg->b, cg->t_i64, read_mem(L, addr, 8, false), "arg");
+}
+
 static LLVMValueRef rodata(struct cg_lower *L, const char *name)
 {
 	LLVMValueRef g = cg_rodata_u64(L->cg, name);
@@ -534,7 +568,7 @@ static struct cg_val arg_n(struct cg_lower *L, struct ast_node *n, uint32_t idx)
 		return scalar(ctx_u64(L, (uint32_t)off));
 	}
 	case PROVIDER_CTX_RAW_ARGS:
-		return scalar(ctx_u64(L, idx * 8));
+		return scalar(ctx_arg(L, idx * 8, NULL));
 	default:
 		break;
 	}
@@ -584,7 +618,7 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 		if (L->pctx == PROVIDER_CTX_PT_REGS)
 			return scalar(ctx_u64(L, arch_current()->ret_offset));
 		if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fexit: after the arguments (sema: index) */
-			LLVMValueRef v = ctx_u64(L, (uint32_t)c->index * 8);
+			LLVMValueRef v = ctx_arg(L, (uint32_t)c->index * 8, n->type);
 			if (n->type && n->type->kind == ET_INT)
 				v = narrow(L, v, n->type->size, n->type->is_signed);
 			return scalar(v);
@@ -592,6 +626,9 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 		cg_error(L, n, "retval is not available in this probe");
 		return scalar(cg_i64(cg, 0));
 	case BI_ARGS:
+		if (ctx_btf_typed(L) && n->type && n->type->size) /* the whole record: see ctx_btf_typed */
+			return memval(read_mem(L, cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "")),
+					       n->type->size, false));
 		if ((L->pctx == PROVIDER_CTX_TRACEPOINT && !L->probe->raw) || L->pctx == PROVIDER_CTX_RAW_ARGS)
 			return memval(cg->fn_ctx);
 		cg_error(L, n, "args is not available in this probe");
@@ -925,6 +962,63 @@ int cg_data_loc_kind(const struct ast_node *n)
 	return 0;
 }
 
+/* Is n `args.NAME` of a raw-argument context, whose value is the u64 slot at its field offset? */
+static bool is_arg_slot(const struct cg_lower *L, const struct ast_node *n)
+{
+	const struct ast_node *base = n->kind == AST_FIELD ? n->u.field.base : NULL;
+
+	return base && n->sym && L->pctx == PROVIDER_CTX_RAW_ARGS && base->kind == AST_IDENT && base->type &&
+	       base->type->kind == ET_STRUCT && cg_is_scalar_type(((const struct et_field *)n->sym)->type);
+}
+
+/* A pointer to a kernel struct whose address the verifier may check (from BTF, not user, not per-CPU). */
+static bool is_btf_struct_ptr(const struct et_type *t)
+{
+	return t && t->kind == ET_POINTER && !t->user && t->btf_id && t->elem && t->elem->kind == ET_STRUCT;
+}
+
+/* A volatile load of `size` bytes at byte `off` of kernel pointer `base` (one BPF load instruction; LLVM
+ * may not merge or widen it past the member the verifier checks it against). */
+static LLVMValueRef direct_load(struct cg_lower *L, LLVMValueRef base, uint32_t off, uint32_t size)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef p = LLVMBuildIntToPtr(cg->b, base, cg->t_ptr, "");
+	LLVMValueRef v = LLVMBuildLoad2(cg->b, int_type(cg, size), cg_gep(cg, p, off), "direct");
+
+	LLVMSetVolatile(v, 1);
+	return v;
+}
+
+/* Direct loads (BTF-typed contexts: tp_btf, fentry/fexit). There the verifier knows a struct pointer
+ * argument as a typed kernel pointer (PTR_TO_BTF_ID) and lets the program load its members directly
+ * (a faulting load gives 0, as a failed bpf_probe_read_kernel does), and a struct pointer loaded that
+ * way is typed again. btf_ptr() gives such a pointer for n when n is one (a struct pointer argument,
+ * or a struct pointer member reached through one), else NULL; then n is read as a number. Only the
+ * pointers that are read through take this path (see ctx_btf_typed). */
+static LLVMValueRef btf_ptr(struct cg_lower *L, struct ast_node *n)
+{
+	const struct et_field *f = n->kind == AST_FIELD ? n->sym : NULL;
+	const struct ast_node *base = f ? n->u.field.base : NULL;
+
+	if (!f || !ctx_btf_typed(L) || !is_btf_struct_ptr(f->type) || f->bit_size)
+		return NULL;
+	if (is_arg_slot(L, n))
+		return ctx_u64(L, f->offset);
+	if (!is_btf_struct_ptr(base->type))
+		return NULL;
+	LLVMValueRef b = btf_ptr(L, n->u.field.base);
+	return b ? direct_load(L, b, f->offset, 8) : NULL;
+}
+
+/* A member read directly through a BTF-typed pointer: integers (not bitfields) of 1, 2, 4, 8 bytes. */
+static bool direct_member(const struct et_field *f)
+{
+	const struct et_type *t = f->type;
+
+	return t && !f->bit_size && (t->kind == ET_INT || t->kind == ET_BOOL) &&
+	       (t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8);
+}
+
 static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
@@ -936,7 +1030,15 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 	}
 	const struct et_type *bt = base->type;
 	if (bt && bt->kind == ET_POINTER) {
-		LLVMValueRef addr = cg_scalar(L, base);
+		LLVMValueRef addr = btf_ptr(L, base);
+		if (addr && direct_member(f)) {
+			LLVMValueRef v = direct_load(L, addr, f->offset, f->type->size);
+			if (f->type->size < 8)
+				v = f->type->is_signed ? LLVMBuildSExt(cg->b, v, cg->t_i64, "") : LLVMBuildZExt(cg->b, v, cg->t_i64, "");
+			return scalar(v);
+		}
+		if (!addr)
+			addr = cg_scalar(L, base);
 		addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, f->offset), "");
 		uint32_t size = f->type ? f->type->size : 8;
 		LLVMValueRef tmp = read_mem(L, addr, size, bt->user);
@@ -979,10 +1081,8 @@ static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
 	const struct et_field *f = n->sym;
-	struct ast_node *base = n->u.field.base;
-	if (f && L->pctx == PROVIDER_CTX_RAW_ARGS && base->kind == AST_IDENT && base->type &&
-	    base->type->kind == ET_STRUCT && cg_is_scalar_type(f->type)) {
-		LLVMValueRef v = ctx_u64(L, f->offset);
+	if (is_arg_slot(L, n)) {
+		LLVMValueRef v = ctx_arg(L, f->offset, f->type);
 		if (f->type->kind == ET_INT)
 			v = narrow(L, v, f->type->size, f->type->is_signed);
 		return scalar(v);

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "../../probes/provider.h"
+#include "../../probes/tracepoint.h"
 #include "../sema/program.h"
 #include "../sema/types.h"
 #include "rt.h"
@@ -34,6 +35,9 @@ static const char *how_attached(const struct et_probe_desc *p, enum bpf_prog_typ
 {
 	if (p->provider && strcmp(p->provider->name, "tracepoint") == 0)
 		return p->raw ? "raw tracepoint (body reads no args)" : "perf tracepoint (body reads args)";
+	if (p->provider && strcmp(p->provider->name, "rawtracepoint") == 0)
+		return rawtracepoint_is_tp_btf(p) ? "BTF-typed raw tracepoint (tp_btf, btf_trace_ type found)"
+						  : "raw tracepoint (no tp_btf: no btf_trace_ type, or the kernel refuses it)";
 	switch (type) {
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
 		return "raw tracepoint";

@@ -27,6 +27,10 @@ static struct btf *g_btf[BTF_MAX_MODULES];
 static uint32_t g_nbtf;
 static bool g_modules_loaded;
 static int g_load_err;
+/* the events named by btf_trace_<event> typedefs, sorted; the names point into g_btf's strings */
+static const char **g_tp_events;
+static size_t g_ntp_events;
+static bool g_tp_indexed;
 
 struct btf_cache_entry {
 	uint32_t key;
@@ -82,11 +86,61 @@ static void load_modules(void)
 
 void btf_unload(void)
 {
+	free(g_tp_events);
+	g_tp_events = NULL;
+	g_ntp_events = 0;
+	g_tp_indexed = false;
 	for (uint32_t i = g_nbtf; i-- > 0;)
 		btf__free(g_btf[i]);
 	g_nbtf = 0;
 	g_modules_loaded = false;
 	g_load_err = 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void index_tracepoint_types(void)
+{
+	static const char prefix[] = "btf_trace_";
+	size_t cap = 0;
+
+	g_tp_indexed = true;
+	if (!btf_vmlinux())
+		return;
+	load_modules();
+	for (uint32_t m = 0; m < g_nbtf; m++) {
+		/* a module's split BTF numbers its own types after vmlinux's */
+		uint32_t first = m ? btf__type_cnt(g_btf[0]) : 1, n = btf__type_cnt(g_btf[m]);
+
+		for (uint32_t id = first; id < n; id++) {
+			const struct btf_type *t = btf__type_by_id(g_btf[m], id);
+			const char *name = t && btf_is_typedef(t) ? btf__name_by_offset(g_btf[m], t->name_off) : NULL;
+
+			if (!name || strncmp(name, prefix, sizeof(prefix) - 1) != 0)
+				continue;
+			if (g_ntp_events == cap) {
+				const char **grown = realloc(g_tp_events, (cap = cap ? cap * 2 : 1024) * sizeof(*grown));
+
+				if (!grown)
+					return; /* keep what was indexed: a missing name only means raw_tp */
+				g_tp_events = grown;
+			}
+			g_tp_events[g_ntp_events++] = name + sizeof(prefix) - 1;
+		}
+	}
+	qsort(g_tp_events, g_ntp_events, sizeof(*g_tp_events), cmp_name);
+}
+
+bool btf_has_tracepoint_type(const char *event)
+{
+	if (!event)
+		return false;
+	if (!g_tp_indexed)
+		index_tracepoint_types();
+	return g_ntp_events && bsearch(&event, g_tp_events, g_ntp_events, sizeof(*g_tp_events), cmp_name);
 }
 
 struct btf_types *btf_types_new(struct arena *a)
@@ -154,6 +208,21 @@ static uint32_t skip_mods(const struct btf *b, uint32_t id, bool *user, const ch
 		}
 	}
 	return id;
+}
+
+/* Is type tag `tag` among the typedefs, qualifiers and tags in front of type id? */
+static bool has_type_tag(const struct btf *b, uint32_t id, const char *tag)
+{
+	for (int i = 0; i < 64 && id; i++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+
+		if (!t || !(btf_is_typedef(t) || btf_is_mod(t) || btf_is_type_tag(t) || btf_is_decl_tag(t)))
+			return false;
+		if (btf_is_type_tag(t) && strcmp(btf__name_by_offset(b, t->name_off), tag) == 0)
+			return true;
+		id = t->type;
+	}
+	return false;
 }
 
 static const char *struct_name(struct btf_types *bt, const struct btf *b, const struct btf_type *t)
@@ -368,6 +437,10 @@ static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, 
 		 * often user strings (filename of do_sys_openat2): no btf_id, so reads try kernel memory
 		 * and then user memory (codegen's unknown address space) */
 		if (!user && r->elem && r->elem->kind == ET_INT && r->elem->size == 1)
+			r->btf_id = 0;
+		/* a per-CPU pointer (`__percpu`, tagged by clang-built kernels) is an offset, not an address:
+		 * no btf_id, so codegen never reads through it directly */
+		if (has_type_tag(b, t->type, "percpu"))
 			r->btf_id = 0;
 		return r;
 	}

@@ -63,6 +63,11 @@ int btf_func_proto(struct btf_types *bt, const char *func, struct et_type **args
  * that context parameter. 0 or -errno. */
 int btf_tracepoint_proto(struct btf_types *bt, const char *name, struct et_type **args, uint32_t *nparams);
 
+/* Does the kernel have the `btf_trace_<event>` typedef (in vmlinux or a module) that a BTF-typed raw
+ * tracepoint program (tp_btf) attaches through? Process-wide: the first call indexes the names once
+ * (a wildcard over every tracepoint asks ~2000 times). false when the kernel has no BTF. */
+bool btf_has_tracepoint_type(const char *event);
+
 /* The process-wide vmlinux BTF (loaded on first use), for listing. NULL + errno. */
 const struct btf *btf_vmlinux(void);
 /* Free the process-wide BTF objects (idempotent). */

@@ -228,8 +228,9 @@ static const struct semantic semantics[] = {
     {"BEGIN { @m[1] = 2; @m[3] = 4; delete(@m, 1); @a = has_key(@m, 1) * 10 + has_key(@m, 3); }", 0, 1},
     {"BEGIN { @m[1, \"x\"] = 7; @a = @m[1, \"x\"] + @m[2, \"x\"]; }", 0, 7},
     {"BEGIN { @a = probe; }", 0, 0},
-    /* two programs sharing one body: each passes its own probe index */
-    {"rawtracepoint:sched_switch, rawtracepoint:sched_wakeup { @m[probe] = 1; @a = len(@m); }", 0, 2},
+    /* two programs sharing one body: each passes its own probe index (tracepoints whose body reads no
+     * args are raw_tp programs, which BPF_PROG_TEST_RUN can run; rawtracepoint is tp_btf where it can be) */
+    {"tracepoint:sched:sched_switch, tracepoint:sched:sched_wakeup { @m[probe] = 1; @a = len(@m); }", 0, 2},
     {"BEGIN { @m[1] = 1; @m[2] = 2; @m[7] = 3; @a = len(@m); }", 0, 3},
     {"BEGIN { @m[1] = 10; @m[2] = 20; @m[7] = 30; for ($kv : @m) { @a += $kv.1; } }", 0, 60},
     {"BEGIN { $i = 0; @m[1] = 1; @m[2] = 2; @m[3] = 3; for ($kv : @m) { $i++; if ($i >= 2) { break; } } @a = $i; }",
