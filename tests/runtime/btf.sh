@@ -64,12 +64,13 @@ check "printf %s of an enum gives its name, %d its value" test "$(sed -n 1p "$ET
 # an enum stored as a map value prints by name, as today's bpftrace prints it (0.17 printed the number);
 # a value without a name stays a number; -f json gets numbers (bpftrace's JSON does the same)
 run_etrace -e 'BEGIN { @s = (enum pid_type)2; @v[1] = (enum pid_type)0; @t = ((enum pid_type)3, 5); @u = (enum pid_type)77;
-	$e = curtask->mm->exe_file->f_inode->i_write_hint; @w = $e; exit(); }'
+	$e = curtask->nsproxy->net_ns->loopback_dev->ml_priv_type; @w = $e; exit(); }'
 check "an enum map value prints by name" grep -qx '@s: PIDTYPE_PGID' "$ET_OUT"
 check "an enum value under a key prints by name" grep -qx '@v\[1\]: PIDTYPE_PID' "$ET_OUT"
 check "an enum in a tuple value prints by name" grep -qx '@t: (PIDTYPE_SID, 5)' "$ET_OUT"
 check "an unnamed enum map value prints as a number" grep -qx '@u: 77' "$ET_OUT"
-check "a BTF enum field stored in a map prints by name" grep -qE '^@w: WRITE_LIFE_[A-Z_]+$' "$ET_OUT"
+# (a field that is an enum in 6.1 and today's kernels alike: inode's i_write_hint is a u8 in 6.1)
+check "a BTF enum field stored in a map prints by name" grep -qE '^@w: ML_PRIV_[A-Z_]+$' "$ET_OUT"
 run_etrace -f json -e 'BEGIN { @s = (enum pid_type)2; @t = ((enum pid_type)3, 5); print((enum pid_type)1); exit(); }'
 check "json: an enum map value is a number" grep -qxF '{"type": "map", "data": {"@s": 2}}' "$ET_OUT"
 check "json: an enum in a tuple is a number" grep -qxF '{"type": "map", "data": {"@t": [3,5]}}' "$ET_OUT"
