@@ -142,6 +142,8 @@ LLVMValueRef cg_prandom_u32(struct cg_ctx *cg);
 LLVMValueRef cg_cgroup_id(struct cg_ctx *cg);
 LLVMValueRef cg_current_task(struct cg_ctx *cg);
 LLVMValueRef cg_send_signal(struct cg_ctx *cg, LLVMValueRef sig);
+/* d_path(path, buf, size): path is an i64 the verifier must know as a kernel `struct path` pointer */
+LLVMValueRef cg_d_path(struct cg_ctx *cg, LLVMValueRef path, LLVMValueRef buf, uint32_t size);
 /* probe_read_{kernel,user}[_str](dst, size, src) */
 LLVMValueRef cg_probe_read(struct cg_ctx *cg, bool user, bool str, LLVMValueRef dst, uint32_t size,
 			   LLVMValueRef src);

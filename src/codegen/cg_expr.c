@@ -811,6 +811,34 @@ static struct cg_val call_buf(struct cg_lower *L, struct ast_node *n)
 	return memval(p);
 }
 
+static LLVMValueRef btf_ptr(struct cg_lower *L, struct ast_node *n);
+
+/* path(p): bpf_d_path into a string temporary; the kernel wants p as the typed kernel pointer it is (a
+ * `struct path *` argument, or the address of the f_path member of one), see btf_ptr. A failure (a
+ * path longer than the buffer) gives the empty string. */
+static struct cg_val call_path(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_node *a = n->u.call.args.items[0];
+	uint32_t size = n->type ? n->type->size : 64;
+	LLVMValueRef p = NULL;
+
+	if (a->type && a->type->kind == ET_POINTER)
+		p = btf_ptr(L, a);
+	else if (a->kind == AST_FIELD && a->sym && (p = btf_ptr(L, a->u.field.base)))
+		p = LLVMBuildAdd(cg->b, p, cg_i64(cg, ((const struct et_field *)a->sym)->offset), "");
+	if (!p) {
+		cg_error(L, a, "path() needs a struct path reached through the probe's arguments (args.file->f_path)");
+		return scalar(cg_i64(cg, 0));
+	}
+	LLVMValueRef buf = cg_temp(L, size, "path");
+	LLVMValueRef len = cg_d_path(cg, p, buf, size);
+	LLVMValueRef first = LLVMBuildLoad2(cg->b, cg->t_i8, buf, "");
+	LLVMValueRef failed = LLVMBuildICmp(cg->b, LLVMIntSLT, len, cg_i64(cg, 0), "");
+	LLVMBuildStore(cg->b, LLVMBuildSelect(cg->b, failed, LLVMConstInt(cg->t_i8, 0, 0), first, ""), buf);
+	return memval(buf);
+}
+
 static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
@@ -828,6 +856,8 @@ static struct cg_val call(struct cg_lower *L, struct ast_node *n)
 		return call_str(L, n);
 	case BI_BUF:
 		return call_buf(L, n);
+	case BI_PATH:
+		return call_path(L, n);
 	case BI_NTOP: { /* ET_INET: u64 af; u8 addr[16] */
 		struct ast_node *an = args->items[args->count - 1];
 		LLVMValueRef p = cg_temp(L, 24, "inet");

@@ -552,6 +552,65 @@ static bool const_arg(struct sema *s, struct ast_node *call, uint32_t i, int64_t
 	return true;
 }
 
+/* Does every probe of this body run where the kernel lets a program call bpf_d_path: fentry/fexit of
+ * the functions of the kernel's btf_allowlist_d_path? */
+static bool d_path_allowed(struct sema *s)
+{
+	static const char *const funcs[] = {
+		"security_file_permission", "security_inode_getattr", "security_file_open", "security_path_truncate",
+		"vfs_truncate", "vfs_fallocate", "dentry_open", "vfs_getattr", "filp_close",
+	};
+
+	if (!s->probe || !s->probe->info->count)
+		return false;
+	for (uint32_t i = 0; i < s->probe->info->count; i++) {
+		const struct et_probe_desc *d = &s->prog->probes[s->probe->info->first + i];
+		bool found = false;
+
+		if (!d->provider || !d->func ||
+		    (strcmp(d->provider->name, "fentry") != 0 && strcmp(d->provider->name, "fexit") != 0))
+			return false;
+		for (size_t k = 0; k < sizeof(funcs) / sizeof(funcs[0]) && !found; k++)
+			found = strcmp(d->func, funcs[k]) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* path(P [, SIZE]): the path of a `struct path` of the kernel (a member reached through a pointer,
+ * args.file->f_path, or a `struct path *`) as a string, by bpf_d_path; see d_path_allowed. */
+static struct et_type *path_call(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	struct et_type *t = value_arg(s, n, 0);
+	const struct et_type *st = t && t->kind == ET_POINTER ? t->elem : t;
+	int64_t size = s->max_strlen;
+
+	if (n->u.call.args.count > 1 && !const_arg(s, n, 1, &size, "the size"))
+		return s->t_none;
+	if (sema_is_none(t))
+		return s->t_none;
+	if (!d_path_allowed(s)) {
+		sema_error(s, n->loc, "path() needs the bpf_d_path helper, which the kernel allows only in fentry/fexit "
+			   "probes of a few functions (filp_close, vfs_getattr, dentry_open, vfs_truncate, ...)");
+		sema_hint(s, "print the file name with str(p->dentry->d_name.name) instead");
+		return s->t_none;
+	}
+	if (!st || st->kind != ET_STRUCT || !st->name || strcmp(st->name, "struct path") != 0 ||
+	    (t->kind == ET_STRUCT && (a->kind != AST_FIELD || !a->u.field.base->type ||
+				      a->u.field.base->type->kind != ET_POINTER))) {
+		sema_error(s, a->loc, "path() expects a struct path of the kernel, such as args.file->f_path (%s provided)",
+			   sema_tname(s, t));
+		return s->t_none;
+	}
+	if (size < 1 || size > SEMA_MAX_STRLEN) {
+		sema_error(s, n->u.call.args.items[1]->loc, "path(): the size must be 1 to %u", SEMA_MAX_STRLEN);
+		return s->t_none;
+	}
+	return type_string(s->arena, (uint32_t)size);
+}
+
 static struct et_type *agg_call(struct sema *s, struct ast_node *n, enum builtin_id id)
 {
 	struct et_type *a = NULL, *t;
@@ -990,13 +1049,8 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		}
 		return type_new(s->arena, ET_INET, 24);
 	}
-	case BI_PATH: /* bpf_d_path is allowed only in fentry/fexit/LSM of allow-listed kernel functions */
-		for (uint32_t i = 0; i < nargs; i++)
-			sema_expr(s, args->items[i]);
-		sema_error(s, n->loc, "path() needs the bpf_d_path helper, which the kernel allows only in "
-			   "fentry/fexit/LSM probes of a few functions; etrace does not support it");
-		sema_hint(s, "print the file name with str(p->dentry->d_name.name) instead");
-		return s->t_none;
+	case BI_PATH:
+		return path_call(s, n);
 	case BI_STRFTIME: { /* the format rides in the type's name; the value is the boot-clock nsecs */
 		struct ast_node *a = args->items[0];
 		struct et_type *t;
