@@ -8,12 +8,15 @@
  *   - a ring buffer named prog->ringbuf_name when events exist; records are the u64 event index followed
  *     by the event's args tuple (types.h layout). Submitted with BPF_RB_NO_WAKEUP, except exit, clear,
  *     zero and print(@m), which wake user space up;
- *   - a per-CPU array prog->lost_map_name (u32 key 0, u64 value) counting failed ring buffer reserves;
+ *   - ".bss" u64 counters, each made at its first use and incremented atomically (cg_dropped.c):
+ *     prog->lost_map_name[1] failed ring buffer reserves, ET_DROPPED_MAP_NAME[nmaps] failed map updates
+ *     per map, ET_READ_FAULTS_MAP_NAME[1] failed user-memory reads;
  *   - a per-CPU array "et_scratch" (u32 key = AST probe ordinal, one value per AST probe) holding the
  *     temporaries and variables larger than 16 bytes (strings, tuples, big zero values), which would
  *     not fit the 512-byte BPF stack; absent when no probe needs it. Internal: user space never reads it;
  *   - ".rodata" u64 globals set by the runtime before load: etrace_start_ns (CLOCK_MONOTONIC at start,
  *     for `elapsed`) and etrace_cpid (the -c child's pid, for `cpid`); only those the script uses;
+ *     and "etrace_zero", zero bytes that map updates insert as a fresh aggregation value;
  *   - one program per prog->probes entry, named prog_name, in section probe->section, with debug
  *     line info from the AST locations so that verifier messages map back to the script. When an
  *     AST_PROBE produced several concrete probes, their programs call one shared static subprogram

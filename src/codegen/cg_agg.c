@@ -1,35 +1,40 @@
 /* cg_agg: aggregations `@m[k] = count() | sum(v) | avg(v) | min(v) | max(v) | stats(v) | hist(v) |
  * lhist(v, min, max, step)` on per-CPU maps, value layouts from types.h. The argument and the key are
  * evaluated first; then one lookup finds the element and the update is done in place through the
- * pointer (no second map operation on the hot path). On a miss the zero value is inserted with
- * BPF_NOEXIST and looked up again (cg_map_slot).
- * Histogram slots are computed without loops and bounded with cg_clamp for the verifier. */
+ * pointer (no second map operation on the hot path). On a miss, a scalar aggregation inserts its first
+ * value (first_or_slot); hist/lhist insert the zero value with BPF_NOEXIST and look it up again
+ * (cg_map_slot).
+ * hist() slots come from a small log2 loop (hist_slot); lhist() slots are bounded with cg_clamp. */
+#include <linux/bpf.h>
+
 #include "cg_lower.h"
 
-/* floor(log2(v)) for v >= 1, by halving steps */
-static LLVMValueRef log2_u64(struct cg_lower *L, LLVMValueRef v)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	LLVMValueRef n = cg_i64(cg, 0);
-	for (unsigned s = 32; s >= 1; s /= 2) {
-		LLVMValueRef ge = LLVMBuildICmp(B, LLVMIntUGE, v, cg_i64(cg, (uint64_t)1 << s), "");
-		v = LLVMBuildSelect(B, ge, LLVMBuildLShr(B, v, cg_i64(cg, s), ""), v, "");
-		n = LLVMBuildSelect(B, ge, LLVMBuildAdd(B, n, cg_i64(cg, s), ""), n, "");
-	}
-	return n;
-}
-
-/* hist(): 0 for negative values, 1 for 0, else 2 + floor(log2(v)) */
+/* hist(): 0 for negative values, 1 for 0, else 2 + floor(log2(v)). A loop halves the shift s = 32, 16,
+ * ..., 1: when v >> s is not 0, v becomes v >> s and n grows by s. At the end n = floor(log2(v)) and v
+ * is 1, or 0 when v was 0, so the slot is n + v + 1 without a test; v & 1 tells the verifier its
+ * bound (it walks the six iterations with s known). The loop is BPF assembly, 9 instructions: from IR
+ * the optimiser makes about 21 of it (even with unrolling disabled it rotates the loop and adds moves)
+ * and about 55 unrolled (each step becomes selects, lowered to jumps and moves). */
 static LLVMValueRef hist_slot(struct cg_lower *L, LLVMValueRef v, bool is_signed)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
-	LLVMValueRef slot = LLVMBuildAdd(B, log2_u64(L, v), cg_i64(cg, 2), "");
-	slot = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntEQ, v, cg_i64(cg, 0), ""), cg_i64(cg, 1), slot, "");
+	static const char log2_loop[] = "$1 = 0\n$2 = 32\n"
+					"1:\n$3 = $0\n$3 >>= $2\nif $3 == 0 goto 2f\n$0 = $3\n$1 += $2\n"
+					"2:\n$2 >>= 1\nif $2 != 0 goto 1b";
+	static const char constraints[] = "=r,=&r,=&r,=&r,0"; /* x (in: v), n, s, t */
+	LLVMTypeRef el[4] = {cg->t_i64, cg->t_i64, cg->t_i64, cg->t_i64};
+	LLVMTypeRef rty = LLVMStructTypeInContext(cg->ctx, el, 4, 0);
+	LLVMTypeRef fty = LLVMFunctionType(rty, &cg->t_i64, 1, 0);
+	LLVMValueRef code = LLVMGetInlineAsm(fty, log2_loop, sizeof(log2_loop) - 1, constraints,
+					     sizeof(constraints) - 1, 0, 0, LLVMInlineAsmDialectATT, 0);
+	LLVMValueRef r = LLVMBuildCall2(B, fty, code, &v, 1, "log2");
+	LLVMValueRef top = LLVMBuildAnd(B, LLVMBuildExtractValue(B, r, 0, ""), cg_i64(cg, 1), "");
+	LLVMValueRef slot = LLVMBuildAdd(B, LLVMBuildAdd(B, LLVMBuildExtractValue(B, r, 1, ""), top, ""),
+					 cg_i64(cg, 1), "");
 	if (is_signed)
 		slot = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, v, cg_i64(cg, 0), ""), cg_i64(cg, 0), slot, "");
-	return cg_clamp(L, slot, ET_HIST_SLOTS - 1);
+	return slot;
 }
 
 /* lhist(): 0 below min, 1 + (v - min) / step inside, the last slot at or above max */
@@ -56,6 +61,43 @@ static void add_at(struct cg_lower *L, LLVMValueRef p, LLVMValueRef delta)
 	LLVMBuildStore(B, LLVMBuildAdd(B, old, delta, ""), p);
 }
 
+/* The element of a scalar aggregation (count, sum, avg, stats, min, max) at `key`, for an update in
+ * place; on a miss, the element is inserted with its first value instead ({1}, {v}, {1, v}, {v, 1}) and
+ * the builder goes on at `done`. BPF_ANY: when another CPU inserted the key in between, the update
+ * writes this CPU's slot of that per-CPU element, which was zero, so nothing is lost. A failed insert
+ * (map full) is counted. One helper call on a miss, none after the lookup on a hit. */
+static LLVMValueRef first_or_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, enum builtin_id id,
+				  LLVMValueRef v, LLVMBasicBlockRef done)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef m = L->maps[map];
+	key = cg_opaque(cg, key);
+	LLVMValueRef p = cg_map_lookup(cg, m, key);
+	LLVMBasicBlockRef miss = cg_block(cg, "agg.first"), hit = cg_block(cg, "agg.hit");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), miss, hit);
+	LLVMPositionBuilderAtEnd(B, miss);
+	LLVMValueRef first, one = cg_i64(cg, 1);
+	if (id == BI_COUNT) {
+		first = cg_rodata_const(cg, "etrace_one", 1, 8);
+	} else {
+		/* sum: {v}; min, max: {v, set = 1}; avg, stats: {count = 1, total = v} */
+		LLVMValueRef w0 = v, w1 = one;
+		if (id == BI_AVG || id == BI_STATS) {
+			w0 = one;
+			w1 = v;
+		}
+		first = cg_buf(L, L->prog->maps[map].value->size, "agg.first");
+		LLVMBuildStore(B, w0, first);
+		if (id != BI_SUM)
+			LLVMBuildStore(B, w1, cg_gep(cg, first, 8));
+	}
+	cg_count_failed_update(L, map, cg_map_update(cg, m, key, first, BPF_ANY));
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, hit);
+	return p;
+}
+
 void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *call)
 {
 	struct cg_ctx *cg = L->cg;
@@ -74,7 +116,8 @@ void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *cal
 	LLVMValueRef key = cg_map_key(L, map);
 	cg_loc(L, call);
 	LLVMBasicBlockRef done = cg_block(cg, "agg.done");
-	LLVMValueRef p = cg_map_slot(L, ref->map, key, done);
+	LLVMValueRef p = c->id == BI_HIST || c->id == BI_LHIST ? cg_map_slot(L, ref->map, key, done)
+							     : first_or_slot(L, ref->map, key, c->id, v, done);
 	switch (c->id) {
 	case BI_COUNT:
 		add_at(L, p, cg_i64(cg, 1));

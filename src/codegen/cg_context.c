@@ -17,6 +17,7 @@ static int init_target(void)
 		LLVMInitializeBPFTarget();
 		LLVMInitializeBPFTargetMC();
 		LLVMInitializeBPFAsmPrinter();
+		LLVMInitializeBPFAsmParser(); /* hist()'s log2 loop is inline assembly (cg_agg.c) */
 		done = 1;
 	}
 	return 0;

@@ -75,6 +75,16 @@ LLVMValueRef cg_rodata_u64(struct cg_ctx *cg, const char *name);
  * address used on both sides of helper calls stays in one callee-saved register (1 instruction per
  * use) instead of being rebuilt from r10 (2 instructions). */
 LLVMValueRef cg_opaque(struct cg_ctx *cg, LLVMValueRef v);
+/* A constant of `size` bytes (at least 8) named `name` in ".rodata" (made once): the u64 `first`, then
+ * zeros. A read-only source for helpers that copy a value in (the value a map update inserts), so
+ * that no temporary is built per event. */
+LLVMValueRef cg_rodata_const(struct cg_ctx *cg, const char *name, uint64_t first, uint32_t size);
+/* An array of n u64 counters named `name` in ".bss" (made once, zero at load; the runtime reads it by
+ * name through the BTF DATASEC ".bss"), and one atomic add of delta (an i64; NULL = 1) to element
+ * `index`. A failure path (map full, ring buffer full, read fault) costs 3-4 instructions this way:
+ * no key, no map lookup. */
+LLVMValueRef cg_bss_counters(struct cg_ctx *cg, const char *name, uint32_t n);
+void cg_counter_add(struct cg_ctx *cg, LLVMValueRef counters, uint32_t index, LLVMValueRef delta);
 /* The license section ("license" = "GPL"). */
 void cg_license(struct cg_ctx *cg, const char *license);
 

@@ -1,63 +1,43 @@
 /* cg_dropped: nothing lost silently (see cg_lower.h). A map update that fails (the map is full: E2BIG for hash maps,
- * ENOMEM when the kernel cannot allocate the element) increments element `map index` of the per-CPU
- * array ET_DROPPED_MAP_NAME; the runtime sums it over CPUs and reports it at exit with the map's size.
- * Per-CPU, so the counter itself never loses an increment. */
-#include <errno.h>
-
-#include <linux/bpf.h>
-
+ * ENOMEM when the kernel cannot allocate the element) increments element `map index` of the .bss u64 array
+ * ET_DROPPED_MAP_NAME; a user-memory read that fails increments ET_READ_FAULTS_MAP_NAME; a ring buffer
+ * reserve that fails increments prog->lost_map_name (cg_event.c). The runtime reads them at exit.
+ * The counters are shared by the CPUs and incremented atomically: they sit on failure paths only, where
+ * contention does not matter, and an atomic add on a global is 4 instructions where a per-CPU array
+ * needs a key on the stack, an (inlined) lookup and a null check. */
 #include "cg_lower.h"
 
 int cg_dropped_define(struct cg_lower *L)
 {
-	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
-
-	if (!L->prog->nmaps)
-		return 0;
-	L->dropped = cg_map_define(L->cg, ET_DROPPED_MAP_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(L->cg, &u32),
-				   cg_di_type(L->cg, &u64), L->prog->nmaps);
-	return L->dropped ? 0 : -EINVAL;
-}
-
-/* Add one to element `index` of the per-CPU u64 array `map` (no atomics needed: each CPU has its own). */
-static void bump(struct cg_lower *L, LLVMValueRef map, uint32_t index)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-
-	/* 40 maps would give 40 keys: take them from the probe's stack budget, then the scratch map */
-	LLVMValueRef k = cg_temp(L, 4, "counter.key");
-	LLVMBuildStore(B, LLVMConstInt(cg->t_i32, index, 0), k);
-	LLVMValueRef p = cg_map_lookup(cg, map, k);
-	LLVMBasicBlockRef inc = cg_block(cg, "counter.inc"), done = cg_block(cg, "counter.done");
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, inc);
-	LLVMPositionBuilderAtEnd(B, inc);
-	LLVMBuildStore(B, LLVMBuildAdd(B, LLVMBuildLoad2(B, cg->t_i64, p, ""), cg_i64(cg, 1), ""), p);
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, done);
+	if (L->prog->nmaps)
+		L->dropped = cg_bss_counters(L->cg, ET_DROPPED_MAP_NAME, L->prog->nmaps);
+	return 0;
 }
 
 void cg_count_dropped(struct cg_lower *L, uint32_t map)
 {
 	if (L->dropped)
-		bump(L, L->dropped, map);
+		cg_counter_add(L->cg, L->dropped, map, NULL);
+}
+
+void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc)
+{
+	/* (u64)rc >> 63 is 1 for a negative errno, 0 for success: no branch */
+	if (L->dropped)
+		cg_counter_add(L->cg, L->dropped, map, LLVMBuildLShr(L->cg->b, rc, cg_i64(L->cg, 63), ""));
 }
 
 void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
-	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
 
 	if (!L->read_faults)
-		L->read_faults = cg_map_define(cg, ET_READ_FAULTS_MAP_NAME, BPF_MAP_TYPE_PERCPU_ARRAY,
-					       cg_di_type(cg, &u32), cg_di_type(cg, &u64), 1);
-	if (!L->read_faults)
-		return;
+		L->read_faults = cg_bss_counters(cg, ET_READ_FAULTS_MAP_NAME, 1);
 	LLVMBasicBlockRef failed = cg_block(cg, "read.failed"), done = cg_block(cg, "read.ok");
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, result, cg_i64(cg, 0), ""), failed, done);
 	LLVMPositionBuilderAtEnd(B, failed);
-	bump(L, L->read_faults, 0);
+	cg_counter_add(cg, L->read_faults, 0, NULL);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 }

@@ -1,7 +1,7 @@
 /* cg_event: async calls through the ring buffer. A record is the u64 event index followed by the
  * event's args tuple (prog->events[e].args, types.h layout). The record is reserved first and the
  * arguments are evaluated straight into it (no stack copy, so large payloads such as join() fit);
- * a failed reserve increments the per-CPU lost counter instead. Records are submitted without waking
+ * a failed reserve increments the lost counter (cg_dropped.c) instead. Records are submitted without waking
  * user space up, except exit, clear, zero and print(@m), which user space must act on promptly, and
  * except when the ring already holds CG_RINGBUF_WAKE_BYTES unread (a flood: the reader is woken once
  * per that many bytes instead of waiting for its tick, so it keeps up without a wake-up per event).
@@ -14,19 +14,35 @@
 
 static void count_lost(struct cg_lower *L)
 {
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	if (!L->lost)
+	if (L->prog->lost_map_name)
+		cg_counter_add(L->cg, cg_bss_counters(L->cg, L->prog->lost_map_name, 1), 0, NULL);
+}
+
+static void zero_range(struct cg_lower *L, LLVMValueRef payload, uint32_t from, uint32_t to)
+{
+	if (to <= from)
 		return;
-	LLVMValueRef k = cg_alloca(cg, cg->t_i32, "lost.key");
-	LLVMBuildStore(B, LLVMConstInt(cg->t_i32, 0, 0), k);
-	LLVMValueRef p = cg_map_lookup(cg, L->lost, k);
-	LLVMBasicBlockRef inc = cg_block(cg, "lost.inc"), done = cg_block(cg, "lost.done");
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, inc);
-	LLVMPositionBuilderAtEnd(B, inc);
-	LLVMBuildStore(B, LLVMBuildAdd(B, LLVMBuildLoad2(B, cg->t_i64, p, ""), cg_i64(cg, 1), ""), p);
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, done);
+	if (from % 8 == 0) /* the payload is 8-byte aligned: 8-byte stores */
+		cg_memzero8(L->cg, cg_gep(L->cg, payload, from), to - from);
+	else
+		cg_memzero(L->cg, cg_gep(L->cg, payload, from), to - from);
+}
+
+/* Zero the bytes of a record's args tuple t that storing args[first...] into its fields will not write
+ * (cg_store_covers), padding included: a record is reserved in the ring buffer, which holds old data. */
+static void zero_unwritten(struct cg_lower *L, LLVMValueRef payload, const struct et_type *t,
+			   const struct ast_list *args, uint32_t first)
+{
+	uint32_t from = 0; /* start of the bytes not known to be written yet */
+	for (uint32_t i = 0; t && i < t->nfields; i++) {
+		const struct et_field *f = &t->fields[i];
+		if (i + first < args->count && cg_store_covers(f->type, args->items[i + first])) {
+			zero_range(L, payload, from, f->offset);
+			from = f->offset + f->type->size;
+		}
+	}
+	if (t)
+		zero_range(L, payload, from, t->size);
 }
 
 /* join(arr): up to nfields strings from the NULL-terminated pointer array arr */
@@ -89,16 +105,21 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 	LLVMPositionBuilderAtEnd(B, ok);
 	LLVMBuildStore(B, cg_i64(cg, (uint64_t)c->event), rec);
 	LLVMValueRef payload = cg_gep(cg, rec, 8);
-	cg_memzero8(cg, payload, psize); /* ring buffer records are 8-byte aligned */
+	bool by_field = ev->kind == ET_EV_PRINTF || ev->kind == ET_EV_SYSTEM || ev->kind == ET_EV_CAT ||
+			ev->kind == ET_EV_PRINT;
+	if (!by_field)
+		cg_memzero8(cg, payload, psize); /* ring buffer records are 8-byte aligned */
 	switch (ev->kind) {
 	case ET_EV_PRINTF:
 	case ET_EV_SYSTEM:
 	case ET_EV_CAT:
 		/* arguments after the format */
+		zero_unwritten(L, payload, t, args, 1);
 		for (uint32_t i = 0; t && i < t->nfields && i + 1 < args->count; i++)
 			cg_store_expr(L, cg_gep(cg, payload, t->fields[i].offset), t->fields[i].type, args->items[i + 1]);
 		break;
 	case ET_EV_PRINT:
+		zero_unwritten(L, payload, t, args, 0);
 		if (t && t->nfields && args->count)
 			cg_store_expr(L, payload, t->fields[0].type, args->items[0]);
 		break;

@@ -187,6 +187,18 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, p, st->size - 1));
 }
 
+bool cg_store_covers(const struct et_type *st, const struct ast_node *n)
+{
+	const struct sema_call *c = n && (n->kind == AST_IDENT || n->kind == AST_CALL) ? n->sym : NULL;
+	if (!st)
+		return false;
+	if (st->kind == ET_INT)
+		return st->size == 1 || st->size == 2 || st->size == 4 || st->size == 8; /* one store of the slot's size */
+	/* bpf_get_current_comm writes all 16 bytes, zero-padded (strncpy before 5.x kernels' strscpy_pad) */
+	return st->kind == ET_STRING && st->size == 16 && c && c->id == BI_COMM &&
+	       (n->kind == AST_IDENT || n->u.call.args.count == 0);
+}
+
 /* comm and str() written straight into a string slot, without a temporary and a copy */
 static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n)
 {

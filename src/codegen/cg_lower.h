@@ -62,9 +62,9 @@ struct cg_lower {
 	struct et_program *prog;
 	struct diag_sink *diag;
 	LLVMValueRef *maps;        /* prog->maps[i] → map global */
-	LLVMValueRef ringbuf, lost;
-	LLVMValueRef dropped;      /* ET_DROPPED_MAP_NAME: failed updates per map (cg_dropped.c) */
-	LLVMValueRef read_faults;  /* ET_READ_FAULTS_MAP_NAME, defined at its first use (cg_dropped.c) */
+	LLVMValueRef ringbuf;
+	LLVMValueRef dropped;      /* ET_DROPPED_MAP_NAME: failed updates per map, .bss (cg_dropped.c) */
+	LLVMValueRef read_faults;  /* ET_READ_FAULTS_MAP_NAME, .bss, made at its first use (cg_dropped.c) */
 	/* scratch: per-CPU array, one value per AST probe (key = region), holding the temporaries and
 	 * variables larger than CG_STACK_MAX bytes, which would not fit the 512-byte BPF stack */
 	LLVMValueRef scratch;
@@ -99,10 +99,13 @@ void cg_loc(struct cg_lower *L, const struct ast_node *n);
 /* Return from the program (ret 0) and continue in a fresh, unreachable block. */
 void cg_return(struct cg_lower *L);
 
-/* cg_dropped.c: define the dropped-updates map (when the program has maps), and count a failed update
- * of prog->maps[map] in it (per-CPU element `map`; no-op without the map). */
+/* cg_dropped.c: define the dropped-updates counters (when the program has maps), and count a failed
+ * update of prog->maps[map] in them (element `map`; no-op without maps). */
 int cg_dropped_define(struct cg_lower *L);
 void cg_count_dropped(struct cg_lower *L, uint32_t map);
+/* The same after a map update that returned rc (i64): counts it when rc < 0, without a branch (the
+ * atomic add of 0 on success is cheaper in instructions than the test). */
+void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
 /* Count a user-memory read whose helper `result` (i64) is negative in ET_READ_FAULTS_MAP_NAME (defined
  * by the first call), so the runtime reports reads that came out empty. */
 void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result);
@@ -121,6 +124,9 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 	      const struct et_type *vt);
 /* Evaluate n and store it into slot p of type st. */
 void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n);
+/* Whether cg_store_expr(p, st, n) writes every byte of the slot (so the slot need not be zeroed first):
+ * integers, and comm into a 16-byte string. */
+bool cg_store_covers(const struct et_type *st, const struct ast_node *n);
 /* Save / switch to the state of a function being built (for-map callbacks). */
 void cg_frame_save(struct cg_lower *L, struct cg_frame *f);
 void cg_frame_restore(struct cg_lower *L, const struct cg_frame *f);

@@ -1,4 +1,4 @@
-/* cg_maps: BTF-defined maps, .rodata globals and the license section.
+/* cg_maps: BTF-defined maps, .rodata and .bss globals and the license section.
  *
  * A BTF map is what clang makes of
  *     struct { __uint(type, T); __type(key, K); __type(value, V); __uint(max_entries, N); } name SEC(".maps");
@@ -7,6 +7,7 @@
  * four 64-bit pointer members: `type` and `max_entries` point to `int[T]` / `int[N]` (libbpf reads the
  * number from the array's element count), `key` and `value` point to the real types. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cg_ctx.h"
@@ -105,6 +106,54 @@ LLVMValueRef cg_rodata_u64(struct cg_ctx *cg, const char *name)
 	ty = LLVMDIBuilderCreateQualifiedType(cg->dib, 0x26 /* DW_TAG_const_type */, ty);
 	attach_global_debug(cg, g, name, ty);
 	return g;
+}
+
+LLVMValueRef cg_rodata_const(struct cg_ctx *cg, const char *name, uint64_t first, uint32_t size)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);
+	if (g)
+		return g;
+	uint32_t n = size < 8 ? 1 : (size + 7) / 8;
+	LLVMTypeRef ty = LLVMArrayType2(cg->t_i64, n);
+	LLVMValueRef *words = calloc(n, sizeof(*words));
+	if (!words)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++)
+		words[i] = cg_i64(cg, i ? 0 : first);
+	g = LLVMAddGlobal(cg->mod, ty, name);
+	LLVMSetInitializer(g, LLVMConstArray2(cg->t_i64, words, n));
+	free(words);
+	LLVMSetGlobalConstant(g, 1);
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, ".rodata");
+	LLVMSetAlignment(g, 8);
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, n);
+	attach_global_debug(cg, g, name, LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)n * 64, 64, cg->di_u64, &sub, 1));
+	return g;
+}
+
+LLVMValueRef cg_bss_counters(struct cg_ctx *cg, const char *name, uint32_t n)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);
+	if (g)
+		return g;
+	LLVMTypeRef ty = LLVMArrayType2(cg->t_i64, n ? n : 1);
+	g = LLVMAddGlobal(cg->mod, ty, name);
+	LLVMSetInitializer(g, LLVMConstNull(ty));
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, ".bss");
+	LLVMSetAlignment(g, 8);
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, n ? n : 1);
+	attach_global_debug(cg, g, name,
+			    LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)(n ? n : 1) * 64, 64, cg->di_u64, &sub, 1));
+	return g;
+}
+
+void cg_counter_add(struct cg_ctx *cg, LLVMValueRef counters, uint32_t index, LLVMValueRef delta)
+{
+	/* the result is unused, so the backend emits one `lock *(u64 *)(rX + off) += rY` */
+	LLVMBuildAtomicRMW(cg->b, LLVMAtomicRMWBinOpAdd, cg_gep(cg, counters, 8 * index), delta ? delta : cg_i64(cg, 1),
+			   LLVMAtomicOrderingMonotonic, 0);
 }
 
 void cg_license(struct cg_ctx *cg, const char *license)

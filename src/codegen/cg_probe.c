@@ -95,19 +95,13 @@ static int define_maps(struct cg_lower *L)
 			return -EINVAL;
 		}
 	}
-	struct et_type u32 = {.kind = ET_INT, .size = 4}, u64 = {.kind = ET_INT, .size = 8};
 	if (prog->ringbuf_name || prog->nevents) {
 		const char *name = prog->ringbuf_name ? prog->ringbuf_name : "et_ringbuf";
 		L->ringbuf = cg_map_define(cg, name, BPF_MAP_TYPE_RINGBUF, NULL, NULL, ringbuf_size(prog));
 	}
-	if (prog->lost_map_name)
-		L->lost = cg_map_define(cg, prog->lost_map_name, BPF_MAP_TYPE_PERCPU_ARRAY, cg_di_type(cg, &u32),
-					cg_di_type(cg, &u64), 1);
 	/* sized once every function is built (finish_scratch) */
 	L->scratch = cg_map_global(cg, "et_scratch", true);
 	if (!L->scratch || ((prog->ringbuf_name || prog->nevents) && !L->ringbuf))
-		return -EINVAL;
-	if (prog->lost_map_name && !L->lost)
 		return -EINVAL;
 	return cg_dropped_define(L);
 }

@@ -18,6 +18,11 @@ LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map)
 	struct ast_list *keys = map->u.map.keys;
 	if (!d->key)
 		return cg_temp(L, 8, "key0");
+	if (keys && keys->count == 1 && cg_store_covers(d->key, keys->items[0])) {
+		LLVMValueRef k = cg_buf(L, d->key->size, "key"); /* every byte is written: no zeroing */
+		cg_store_expr(L, k, d->key, keys->items[0]);
+		return k;
+	}
 	LLVMValueRef k = cg_temp(L, d->key->size, "key");
 	if (!keys || keys->count == 0) {
 		cg_error(L, map, "map %s needs a key", map->u.map.name);
@@ -81,10 +86,14 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 	LLVMBasicBlockRef miss = cg_block(cg, "slot.miss"), hit = cg_block(cg, "slot.hit");
 	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), miss, hit);
 	LLVMPositionBuilderAtEnd(B, miss);
-	LLVMValueRef z = cg_temp(L, L->prog->maps[map].value->size, "zero");
-	/* another CPU may insert the key between our lookup and update: NOEXIST then fails, and the
-	 * second lookup finds that element */
-	cg_map_update(cg, m, key, z, BPF_NOEXIST);
+	/* the zero value comes from .rodata, sized for the largest value of the program: nothing to zero
+	 * per event. Another CPU may insert the key between our lookup and update: NOEXIST then fails, and
+	 * the second lookup finds that element */
+	uint32_t zsize = 8;
+	for (uint32_t i = 0; i < L->prog->nmaps; i++)
+		if (L->prog->maps[i].value && L->prog->maps[i].value->size > zsize)
+			zsize = L->prog->maps[i].value->size;
+	cg_map_update(cg, m, key, cg_rodata_const(cg, "etrace_zero", 0, zsize), BPF_NOEXIST);
 	LLVMValueRef p2 = cg_map_lookup(cg, m, key);
 	LLVMBasicBlockRef miss_end = LLVMGetInsertBlock(B);
 	LLVMBasicBlockRef full = cg_block(cg, "slot.full");

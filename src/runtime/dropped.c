@@ -1,44 +1,89 @@
-/* dropped: report what the programs could not record, from codegen's per-CPU counters:
+/* dropped: report what the programs could not record, from codegen's .bss counters (cg_dropped.c):
  * - map updates dropped because a map was full (ET_DROPPED_MAP_NAME, element i = prog->maps[i]), one
  *   stderr line per map:
  *   @m: 123 updates dropped, map full at 4096 keys; raise with config = { max_map_keys = ... }
- * - user-memory reads by str()/buf() that failed (ET_READ_FAULTS_MAP_NAME), one line.
+ * - user-memory reads by str()/buf() that failed (ET_READ_FAULTS_MAP_NAME), one line;
+ * - ring buffer records lost (prog->lost_map_name), for rt_lost_events.
  * See rt_int.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "../sema/program.h"
 #include "rt.h"
 #include "rt_int.h"
 
-/* Element `key` of a per-CPU u64 array summed over the possible CPUs; 0 when it cannot be read. */
-static uint64_t percpu_sum(int fd, uint32_t key)
+/* The value of the ".bss" map (all of codegen's counters), malloc'ed, and its size; NULL without one. */
+static uint8_t *bss_value(struct rt_run *r, size_t *size)
 {
-	int ncpus = libbpf_num_possible_cpus();
+	struct bpf_map *m, *bss = NULL;
+	uint32_t key = 0;
+
+	if (!r->obj)
+		return NULL;
+	bpf_object__for_each_map(m, r->obj) {
+		const char *n = bpf_map__name(m);
+		size_t l = strlen(n);
+
+		if (l >= 4 && strcmp(n + l - 4, ".bss") == 0)
+			bss = m;
+	}
+	if (!bss || bpf_map__fd(bss) < 0 || !(*size = bpf_map__value_size(bss)))
+		return NULL;
+	uint8_t *v = rt_xcalloc(1, *size);
+	if (bpf_map_lookup_elem(bpf_map__fd(bss), &key, v) != 0) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Element `index` of the .bss u64 array `name` in the value `bss` (found through the BTF DATASEC
+ * ".bss"); 0 when there is no such counter. */
+static uint64_t counter(struct rt_run *r, const uint8_t *bss, size_t size, const char *name, uint32_t index)
+{
+	struct btf *btf = r->obj ? bpf_object__btf(r->obj) : NULL;
+	int id = btf && bss ? btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC) : -1;
 	uint64_t n = 0;
 
-	if (fd < 0 || ncpus <= 0)
+	if (id < 0)
 		return 0;
-	uint64_t *vals = rt_xcalloc((size_t)ncpus, sizeof(*vals));
-	if (bpf_map_lookup_elem(fd, &key, vals) == 0)
-		for (int c = 0; c < ncpus; c++)
-			n += vals[c];
-	free(vals);
+	const struct btf_type *sec = btf__type_by_id(btf, (__u32)id);
+	const struct btf_var_secinfo *vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+		const char *vn = var ? btf__name_by_offset(btf, var->name_off) : NULL;
+
+		if (vn && strcmp(vn, name) == 0 && (uint64_t)index * 8 + 8 <= vs->size &&
+		    vs->offset + (uint64_t)index * 8 + 8 <= size)
+			memcpy(&n, bss + vs->offset + (size_t)index * 8, 8);
+	}
+	return n;
+}
+
+uint64_t rt_lost_events(struct rt_run *r)
+{
+	size_t size = 0;
+	uint8_t *bss = r->prog->lost_map_name ? bss_value(r, &size) : NULL;
+	uint64_t n = bss ? counter(r, bss, size, r->prog->lost_map_name, 0) : 0;
+
+	free(bss);
 	return n;
 }
 
 uint64_t rt_report_read_faults(struct rt_run *r)
 {
-	const struct bpf_map *m;
-	uint64_t n;
+	size_t size = 0;
+	uint8_t *bss = bss_value(r, &size);
+	uint64_t n = counter(r, bss, size, ET_READ_FAULTS_MAP_NAME, 0);
 
-	if (!r->obj || !(m = bpf_object__find_map_by_name(r->obj, ET_READ_FAULTS_MAP_NAME)))
-		return 0;
-	if (!(n = percpu_sum(bpf_map__fd(m), 0)))
+	free(bss);
+	if (!n)
 		return 0;
 	if (r->opts->format == RT_FORMAT_JSON)
 		fprintf(r->out, "{\"type\": \"read_faults\", \"data\": {\"reads\": %llu}}\n", (unsigned long long)n);
@@ -50,13 +95,12 @@ uint64_t rt_report_read_faults(struct rt_run *r)
 
 uint64_t rt_report_dropped(struct rt_run *r)
 {
-	const struct bpf_map *m;
+	size_t size = 0;
+	uint8_t *bss = bss_value(r, &size);
 	uint64_t total = 0;
 
-	if (!r->obj || !(m = bpf_object__find_map_by_name(r->obj, ET_DROPPED_MAP_NAME)))
-		return 0;
-	for (uint32_t i = 0; i < r->prog->nmaps; i++) {
-		uint64_t n = percpu_sum(bpf_map__fd(m), i);
+	for (uint32_t i = 0; bss && i < r->prog->nmaps; i++) {
+		uint64_t n = counter(r, bss, size, ET_DROPPED_MAP_NAME, i);
 
 		if (!n)
 			continue;
@@ -69,5 +113,6 @@ uint64_t rt_report_dropped(struct rt_run *r)
 			r->prog->maps[i].name, (unsigned long long)n, n == 1 ? "" : "s", r->prog->maps[i].max_entries,
 			r->prog->maps[i].max_entries * 4);
 	}
+	free(bss);
 	return total;
 }

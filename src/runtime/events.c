@@ -106,8 +106,12 @@ static void print_map(struct rt_run *r, int map, uint64_t top, uint64_t div)
 
 	if (map < 0 || (uint32_t)map >= r->prog->nmaps || r->map_fds[map] < 0)
 		return;
-	if (rt_map_snapshot_read(r->map_fds[map], &r->prog->maps[map], &s))
+	int err = rt_map_snapshot_read(r->map_fds[map], &r->prog->maps[map], &s);
+
+	if (err) {
+		fprintf(stderr, "cannot read %s: %s\n", r->prog->maps[map].name, strerror(-err));
 		return;
+	}
 	if (json(r))
 		rt_map_format_json(&r->buf, r->prog, &s, top, div);
 	else
@@ -299,21 +303,4 @@ void rt_print_all_maps(struct rt_run *r)
 		rt_str_write(&r->buf, r->out);
 	}
 	free(order);
-}
-
-uint64_t rt_lost_events(struct rt_run *r)
-{
-	uint32_t key = 0, key_size = 0;
-	size_t stride = 0, i;
-	bool is_array = false;
-	uint64_t total = 0, *vals;
-
-	if (r->lost_fd < 0 || map_value_stride(r->lost_fd, &key_size, &stride, &is_array) || key_size != 4)
-		return 0;
-	vals = rt_xcalloc(1, stride);
-	if (bpf_map_lookup_elem(r->lost_fd, &key, vals) == 0)
-		for (i = 0; i < stride / 8; i++)
-			total += vals[i];
-	free(vals);
-	return total;
 }

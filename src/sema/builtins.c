@@ -672,7 +672,16 @@ static struct et_type *agg_call(struct sema *s, struct ast_node *n, enum builtin
 	}
 }
 
-/* Event args tuple from the storage types of call args [first, nargs). NULL when some arg is NONE. */
+static bool is_comm(const struct ast_node *n)
+{
+	const struct sema_call *c = n->kind == AST_IDENT || n->kind == AST_CALL ? n->sym : NULL;
+
+	return c && c->id == BI_COMM && (n->kind == AST_IDENT || n->u.call.args.count == 0);
+}
+
+/* Event args tuple from the storage types of call args [first, nargs) (comm: its own 16 bytes, where a
+ * storage type would be max_strlen: the record is smaller and the helper fills it whole). NULL when
+ * some arg is NONE. */
 static struct et_type *args_tuple(struct sema *s, struct ast_node *call, uint32_t first)
 {
 	uint32_t n = call->u.call.args.count - first;
@@ -683,7 +692,9 @@ static struct et_type *args_tuple(struct sema *s, struct ast_node *call, uint32_
 
 		if (sema_is_none(t))
 			return NULL;
-		el[i] = sema_storage_type(s, t);
+		el[i] = is_comm(call->u.call.args.items[first + i]) && t->kind == ET_STRING
+				? type_string(s->arena, t->size) /* an event's copy of comm never grows: 16 bytes */
+				: sema_storage_type(s, t);
 	}
 	return type_tuple(s->arena, el, n);
 }
