@@ -11,6 +11,10 @@ command -v strace >/dev/null || skip "strace is not installed"
 build_uprobe_progs
 snapshot_bpf
 
+ETRACE=$(realpath "$ETRACE") # the scripts run in another working directory
+# LeakSanitizer cannot run under ptrace (the sanitizer lane): leaks are checked by the other tests
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
 # files the scripts name; they exist and are readable, so an open of them would succeed
 mkdir -p "$TMP/work"
 echo 'int secret_in_cwd;' >"$TMP/work/secret_rel.h"
