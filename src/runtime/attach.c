@@ -1,10 +1,25 @@
 /* attach: attach every probe through its provider, detach them all, and run the begin/end programs
  * once each with BPF_PROG_TEST_RUN (they are raw_tp programs attached to nothing).
  * Attach is all or nothing: when a probe fails, the links made so far are destroyed before returning,
- * so nothing stays in the kernel. See rt_int.h. */
+ * so nothing stays in the kernel.
+ * Detaching at exit without the wait (rt_detach_early): destroying a perf event link (tracepoints)
+ * takes the program off the tracepoint at once, then waits for RCU grace periods (30 ms to several
+ * 100 ms on a loaded machine). Those links are destroyed on a thread; the caller goes on as soon as
+ * the tracepoints no longer list its programs (PERF_EVENT_IOC_QUERY_BPF on duplicates of the perf
+ * event fds, which the thread closes last), so the maps are read after the programs stopped, and
+ * printed while the kernel finishes; rt_detach_finish joins the thread. See rt_int.h. */
+#define _DEFAULT_SOURCE /* DT_LNK */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -112,4 +127,160 @@ int rt_run_special(struct rt_run *r, bool end)
 		}
 	}
 	return first_err;
+}
+
+/* What the closing thread owns: the perf event links to destroy, then the duplicated perf event fds. */
+struct closer {
+	struct bpf_link **links;
+	size_t nlinks;
+	int *fds;
+	size_t nfds;
+};
+
+/* Duplicates (close-on-exec) of this process's perf event fds, appended to c->fds. */
+static void dup_perf_events(struct closer *c)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	size_t cap = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[64], target[32];
+		ssize_t len;
+		int fd = atoi(e->d_name);
+
+		if (e->d_name[0] == '.' || fd == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = 0;
+		if (strcmp(target, "anon_inode:[perf_event]") != 0)
+			continue;
+		if (c->nfds == cap) {
+			cap = cap ? cap * 2 : 16;
+			int *fds = realloc(c->fds, cap * sizeof(*fds));
+			if (!fds)
+				break;
+			c->fds = fds;
+		}
+		if ((c->fds[c->nfds] = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+			c->nfds++;
+	}
+	if (d)
+		closedir(d);
+}
+
+static void *close_all(void *arg)
+{
+	struct closer *c = arg;
+
+	for (size_t i = 0; i < c->nlinks; i++)
+		bpf_link__destroy(c->links[i]);
+	for (size_t i = 0; i < c->nfds; i++)
+		close(c->fds[i]);
+	free(c->links);
+	free(c->fds);
+	free(c);
+	return NULL;
+}
+
+static bool is_perf_link(struct bpf_link *l)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(bpf_link__fd(l), &info, &len) == 0 && info.type == BPF_LINK_TYPE_PERF_EVENT;
+}
+
+/* Whether the tracepoint of perf event fd still runs one of the programs ids[0..n) (false when the
+ * kernel cannot tell: not a tracepoint, kprobe or uprobe event). */
+static bool still_attached(int fd, const uint32_t *ids, size_t n, bool *unknown)
+{
+	/* struct perf_event_query_bpf { u32 ids_len, prog_cnt; u32 ids[]; } with room for 64 ids */
+	uint32_t q[2 + 64] = {64};
+
+	if (ioctl(fd, PERF_EVENT_IOC_QUERY_BPF, q) != 0) {
+		if (errno != ENOSPC) {
+			*unknown = true;
+			return false;
+		}
+		return true; /* more than 64 programs on it: assume ours is among them */
+	}
+	for (uint32_t i = 0; i < q[1] && i < 64; i++)
+		for (size_t k = 0; k < n; k++)
+			if (q[2 + i] == ids[k])
+				return true;
+	return false;
+}
+
+void rt_detach_early(struct rt_run *r)
+{
+	struct closer *c;
+	uint32_t *ids;
+	size_t nids = 0, keep = 0;
+
+	if (!r->links || !r->links->count || r->closer_running)
+		return;
+	/* links other than perf event links (raw tracepoints...) detach at once: destroy them here */
+	c = rt_xcalloc(1, sizeof(*c));
+	c->links = rt_xcalloc(r->links->count, sizeof(*c->links));
+	for (uint32_t i = 0; i < r->links->count; i++) {
+		if (is_perf_link(r->links->links[i]))
+			c->links[c->nlinks++] = r->links->links[i];
+		else
+			r->links->links[keep++] = r->links->links[i];
+	}
+	r->links->count = (uint32_t)keep;
+	rt_detach(r);
+	if (!c->nlinks) {
+		close_all(c);
+		return;
+	}
+	/* a perf event link detaches its program from the tracepoint first, then waits for an RCU
+	 * tasks-trace grace period (perf_event_detach_bpf_prog), and the perf event's release waits again
+	 * (tracepoint_synchronize_unregister): 30 ms to several 100 ms. Destroy them on a thread and go on
+	 * as soon as the tracepoints no longer list our programs. */
+	dup_perf_events(c);
+	ids = rt_xcalloc(r->prog->nprobes + 1, sizeof(*ids));
+	for (uint32_t i = 0; i < r->prog->nprobes; i++) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (r->progs && r->progs[i] && bpf_obj_get_info_by_fd(bpf_program__fd(r->progs[i]), &info, &len) == 0)
+			ids[nids++] = info.id;
+	}
+	int *fds = rt_xcalloc(c->nfds + 1, sizeof(*fds));
+	size_t nfds = c->nfds;
+	memcpy(fds, c->fds, nfds * sizeof(*fds));
+	if (pthread_create(&r->closer, NULL, close_all, c) != 0) {
+		close_all(c); /* no thread: wait here */
+	} else {
+		bool attached = true, unknown = false;
+
+		r->closer_running = true;
+		/* the thread owns c and closes the duplicates only after the links, so fds stay valid
+		 * here while it is destroying links; bounded: after 2 s, wait for the thread */
+		for (int spin = 0; attached && !unknown && spin < 20000; spin++) {
+			attached = false;
+			for (size_t i = 0; i < nfds && !attached && !unknown; i++)
+				attached = still_attached(fds[i], ids, nids, &unknown);
+			if (attached)
+				usleep(100);
+		}
+		if (attached || unknown)
+			rt_detach_finish(r);
+	}
+	free(fds);
+	free(ids);
+}
+
+void rt_detach_finish(struct rt_run *r)
+{
+	if (r->closer_running)
+		pthread_join(r->closer, NULL);
+	r->closer_running = false;
 }

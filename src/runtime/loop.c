@@ -257,7 +257,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	r.batch_limit = RT_BATCH_MAX;
 	event_loop(&r, ep, sfd, proc_fd);
 
-	rt_detach(&r);
+	rt_detach_early(&r);
 	rt_run_special(&r, true);
 	if (r.rb)
 		ring_buffer__consume(r.rb);
@@ -280,6 +280,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 
 out:
 	rt_detach(&r);
+	rt_detach_finish(&r);
 	rt_stats_end(&r);
 	ring_buffer__free(r.rb);
 	rt_unload(&r);

@@ -178,6 +178,7 @@ struct entry {
 	uint64_t *slots;          /* hist/lhist, combined */
 	uint64_t hist_total;
 	size_t index;             /* position in the snapshot */
+	uint64_t value_order, key_order; /* cmp_orders: the sort order as unsigned numbers */
 };
 
 static int64_t get_i64(const uint8_t *p)
@@ -351,6 +352,43 @@ static int cmp_value(const void *pa, const void *pb)
 	return cmp_key(pa, pb); /* equal values in key order: one sort does both */
 }
 
+/* The common case, a map keyed by one integer (or keyless) sorted by an integer-like value (or by key
+ * only): the order is precomputed per entry as two unsigned numbers (signed ones with the sign bit
+ * flipped), so a comparison is two integer compares instead of decoding values and keys. */
+static int cmp_orders(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+
+	if (a->value_order != b->value_order)
+		return a->value_order < b->value_order ? -1 : 1;
+	if (a->key_order != b->key_order)
+		return a->key_order < b->key_order ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static uint64_t value_order(const struct et_type *t, const struct entry *e)
+{
+	const uint64_t sign = 1ull << 63;
+
+	switch (t->kind) {
+	case ET_AGG_COUNT:
+	case ET_AGG_MIN:
+	case ET_AGG_MAX:
+		return e->u;
+	case ET_AGG_SUM:
+	case ET_INT:
+		return t->is_signed ? e->u ^ sign : e->u;
+	case ET_AGG_AVG:
+	case ET_AGG_STATS:
+		return (uint64_t)entry_avg(e) ^ sign;
+	case ET_AGG_HIST:
+	case ET_AGG_LHIST:
+		return e->hist_total;
+	default:
+		return 0;
+	}
+}
+
 static bool sorts_by_value(const struct et_type *t)
 {
 	switch (t->kind) {
@@ -447,7 +485,16 @@ static struct entry *collect(const struct rt_map_snapshot *s, size_t *n_out, uin
 	}
 	sort_key_type = s->desc->key;
 	sort_value_type = vt;
-	qsort(es, n, sizeof(*es), sorts_by_value(vt) ? cmp_value : cmp_key);
+	if (!sort_key_type || sort_key_type->kind == ET_INT) {
+		for (i = 0; i < n; i++) {
+			es[i].value_order = sorts_by_value(vt) ? value_order(vt, &es[i]) : 0;
+			es[i].key_order = sort_key_type ? (uint64_t)rt_read_int(es[i].key, sort_key_type->size, true) ^ (1ull << 63)
+							: 0;
+		}
+		qsort(es, n, sizeof(*es), cmp_orders);
+	} else {
+		qsort(es, n, sizeof(*es), sorts_by_value(vt) ? cmp_value : cmp_key);
+	}
 	*n_out = n;
 	*slots_out = slots;
 	return es;

@@ -10,6 +10,7 @@
  * Failure: int functions return 0 / negative errno. */
 #ifndef ET_RT_INT_H
 #define ET_RT_INT_H
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -114,6 +115,8 @@ struct rt_run {
 	 * returns to the event loop (0: no limit, the final drain): a program that traces etrace's own
 	 * writes refills the buffer as fast as it is read, and signals must still be seen */
 	uint32_t batch, batch_limit;
+	pthread_t closer;           /* rt_detach_early's thread closing perf events */
+	bool closer_running;
 };
 
 /* load.c: open prog->elf, set .rodata values, give every program a log buffer, load. On failure
@@ -126,9 +129,13 @@ void rt_unload(struct rt_run *r); /* NULL-safe parts; closes the object and free
  * program once with BPF_PROG_TEST_RUN. */
 int rt_attach(struct rt_run *r);
 void rt_detach(struct rt_run *r);
+/* The same at exit, without waiting for the kernel to release the perf events (closed on a thread
+ * while the maps print); rt_detach_finish waits for that thread (call before returning). */
+void rt_detach_early(struct rt_run *r);
+void rt_detach_finish(struct rt_run *r);
 int rt_run_special(struct rt_run *r, bool end);
 
-/* dropped.c: per map, the updates dropped because the map was full (summed over CPUs), one line each on
+/* dropped.c: per map, the updates dropped because the map was full, one line each on
  * stderr (and a JSON record on r->out in JSON mode); returns the total. */
 uint64_t rt_report_dropped(struct rt_run *r);
 /* dropped.c: the user-memory reads (str(), buf()) that failed, one line on stderr (and a JSON record);
@@ -149,6 +156,7 @@ int rt_handle_event(void *ctx, void *data, size_t size);
 /* Write what the events of the last drain left in r->buf and flush r->out (call after each drain). */
 void rt_flush_output(struct rt_run *r);
 void rt_print_all_maps(struct rt_run *r);
+/* dropped.c: ring buffer records the programs could not reserve (codegen's lost counter). */
 uint64_t rt_lost_events(struct rt_run *r);
 
 #endif

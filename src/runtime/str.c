@@ -1,10 +1,14 @@
 /* str: a growable text buffer for the runtime's output. See rt_int.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rt_int.h"
+
+#define RT_STR_DIRECT_WRITE 4096
 
 void *rt_xcalloc(size_t n, size_t size)
 {
@@ -107,7 +111,23 @@ void rt_str_printf(struct rt_str *o, const char *fmt, ...)
 
 void rt_str_write(struct rt_str *o, FILE *f)
 {
-	if (o->len)
-		fwrite(o->s, 1, o->len, f);
+	/* a large block (the maps at exit, a drain of many events) goes out in one write(2) after what
+	 * stdio holds: a line-buffered stream (-B line, a terminal) would make one write per line */
+	int fd = o->len >= RT_STR_DIRECT_WRITE ? fileno(f) : -1;
+	size_t done = 0;
+
+	if (fd >= 0 && fflush(f) == 0) {
+		while (done < o->len) {
+			ssize_t n = write(fd, o->s + done, o->len - done);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			done += (size_t)n;
+		}
+	}
+	if (done < o->len)
+		fwrite(o->s + done, 1, o->len - done, f); /* also what sets the stream's error (EPIPE) */
 	rt_str_clear(o);
 }
