@@ -11,6 +11,18 @@ flock -w 1200 9 || { echo "FAIL: waited 20 minutes for /tmp/etrace-runtime-tests
 CHECKS=0
 FAILS=0
 BG_PIDS=()
+# Waits are counted in seconds times ETRACE_TEST_TIME_SCALE (default 1; the VM lane's TCG guest sets more).
+# Polling loops use bash builtins only: under TCG every new process (sleep, grep, seq...) costs about a
+# quarter of a second. nap SECONDS: a read with a timeout on a pipe nobody writes to.
+TIME_SCALE=${ETRACE_TEST_TIME_SCALE:-1}
+exec {NAP_FD}<> <(:)
+nap() { read -rt "$1" -u "$NAP_FD" _ || true; }
+# has_line_starting FILE PREFIX: some line of FILE starts with PREFIX
+has_line_starting() {
+	local l
+	while IFS= read -r l; do [[ $l == "$2"* ]] && return 0; done <"$1" 2>/dev/null
+	return 1
+}
 
 cleanup() {
 	for p in "${BG_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
@@ -47,7 +59,10 @@ finish() {
 # BPF objects in the kernel now, as sorted id lists (to check that nothing is left behind).
 # (bpftool's plain listing starts each object with "ID: "; no JSON parser: python's start-up alone takes
 # seconds in the VM lane's TCG guest, and every test lists three times before and after)
-bpf_ids() { bpftool "$1" list 2>/dev/null | sed -n 's/^\([0-9][0-9]*\): .*/\1/p' | sort; }
+bpf_ids() {
+	local id _
+	bpftool "$1" list 2>/dev/null | while read -r id _; do [[ $id =~ ^([0-9]+):$ ]] && echo "${BASH_REMATCH[1]}"; done | sort
+}
 snapshot_bpf() { bpf_ids prog >"$TMP/progs.before"; bpf_ids link >"$TMP/links.before"; bpf_ids map >"$TMP/maps.before"; }
 # Objects that exist now and did not before the snapshot. Waits briefly: the kernel frees them asynchronously.
 leftovers() {
@@ -58,7 +73,7 @@ leftovers() {
 			new+=$(bpf_ids $kind | comm -13 "$TMP/${kind}s.before" -)
 		done
 		[ -z "$new" ] && return 0
-		sleep 0.2
+		nap 0.2
 	done
 	echo "left behind: $new"
 	return 1
@@ -72,11 +87,11 @@ start_etrace() { # start_etrace ARGS...
 	"$ETRACE" "$@" >"$ET_OUT" 2>"$ET_ERR" &
 	ET_PID=$!
 	BG_PIDS+=("$ET_PID")
-	local i
-	for i in $(seq 1 300); do
-		grep -q "^Attached" "$ET_ERR" 2>/dev/null && return 0
+	local end=$((SECONDS + 15 * TIME_SCALE))
+	while [ "$SECONDS" -le "$end" ]; do
+		has_line_starting "$ET_ERR" Attached && return 0
 		kill -0 "$ET_PID" 2>/dev/null || break
-		sleep 0.05
+		nap 0.05
 	done
 	echo "etrace did not attach; stderr:"
 	cat "$ET_ERR"
@@ -88,10 +103,10 @@ stop_etrace() { # stop_etrace [SIGNAL]
 	wait_etrace
 }
 wait_etrace() {
-	local i
-	for i in $(seq 1 200); do
+	local end=$((SECONDS + 10 * TIME_SCALE))
+	while [ "$SECONDS" -le "$end" ]; do
 		kill -0 "$ET_PID" 2>/dev/null || break
-		sleep 0.05
+		nap 0.05
 	done
 	if kill -0 "$ET_PID" 2>/dev/null; then
 		echo "etrace did not exit; killing it"
@@ -104,6 +119,6 @@ wait_etrace() {
 run_etrace() { # run_etrace ARGS... ; sets ET_OUT ET_ERR ET_STATUS
 	ET_OUT="$TMP/out.$RANDOM"
 	ET_ERR="$TMP/err.$RANDOM"
-	timeout -s INT 20 "$ETRACE" "$@" >"$ET_OUT" 2>"$ET_ERR"
+	timeout -s INT $((20 * TIME_SCALE)) "$ETRACE" "$@" >"$ET_OUT" 2>"$ET_ERR"
 	ET_STATUS=$?
 }

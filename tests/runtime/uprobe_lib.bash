@@ -7,15 +7,15 @@ map_line() { grep -F -- "$1" "$ET_OUT" | head -1; }
 hold_target() {
 	rm -f "$TMP/go"
 	# the target reads its stdin (SLEEP_MS -1) until this loop ends: when released or the test is gone
-	(while [ -d "$TMP" ] && [ ! -e "$TMP/go" ]; do sleep 0.05; done) | "$1" "$2" -1 "${3:-0}" >/dev/null &
+	(while [ -d "$TMP" ] && [ ! -e "$TMP/go" ]; do nap 0.05; done) | "$1" "$2" -1 "${3:-0}" >/dev/null &
 	TARGET=$!
 	BG_PIDS+=("$TARGET")
 	# until the forked shell has become the target (etrace -p reads /proc/PID/exe)
 	local i exe
 	exe=$(realpath "$1")
-	for i in $(seq 1 200); do
+	for ((i = 0; i < 200 * TIME_SCALE; i++)); do
 		[ "$(readlink "/proc/$TARGET/exe" 2>/dev/null)" = "$exe" ] && return 0
-		sleep 0.05
+		nap 0.05
 	done
 	echo "hold_target: $1 did not start"
 	return 1
