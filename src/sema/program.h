@@ -69,11 +69,11 @@ struct et_probe_desc {
 	struct et_loc kstack_loc; /* the probe's first kstack (line 0: none), for kernel-limit warnings */
 };
 
-/* The per-CPU u64 array codegen defines when the program has maps: element i counts the updates of
- * prog->maps[i] that failed (map full: E2BIG/ENOMEM), summed over CPUs and reported by the runtime. */
+/* The u64 array (a .bss global, atomic adds) codegen defines when the program has maps: element i counts
+ * the updates of prog->maps[i] that failed (map full: E2BIG/ENOMEM), reported by the runtime. */
 #define ET_DROPPED_MAP_NAME "et_dropped"
 
-/* The per-CPU u64 array (one element) codegen defines when a probe reads user memory with str() or buf():
+/* The u64 (a .bss global) codegen defines when a probe reads user memory with str() or buf():
  * it counts the reads that failed even after every retry (the page was not resident and the program may
  * not fault it in, or the address was bad), so the runtime reports, at exit, how many values came out
  * empty instead of losing them silently. */
@@ -86,7 +86,7 @@ struct et_program {
 	struct et_probe_desc *probes; uint32_t nprobes;
 	void *elf; size_t elf_size;   /* the BPF object, malloc'ed; set by codegen */
 	const char *ringbuf_name;     /* ELF name of the ring buffer map, NULL when no event kinds are used */
-	const char *lost_map_name;    /* ELF name of the per-CPU u64 array counting failed reserves */
+	const char *lost_map_name;    /* name of the .bss u64 counting failed ring buffer reserves */
 	uint32_t ringbuf_pages;       /* config/env perf_rb_pages: ring buffer size in pages; 0 = codegen's choice */
 };
 
