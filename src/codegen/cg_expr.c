@@ -10,6 +10,7 @@
 
 #include "../../probes/arch/arch.h"
 #include "../../probes/tracepoint.h"
+#include "../sema/btf.h"
 #include "cg_lower.h"
 
 bool cg_is_scalar_type(const struct et_type *t)
@@ -1031,7 +1032,26 @@ static LLVMValueRef direct_load(struct cg_lower *L, LLVMValueRef base, uint32_t 
 	return v;
 }
 
-/* Direct loads (BTF-typed contexts: tp_btf, fentry/fexit). There the verifier knows a struct pointer
+static bool is_curtask(const struct ast_node *n)
+{
+	const struct sema_call *c = n && (n->kind == AST_IDENT || n->kind == AST_CALL) ? n->sym : NULL;
+
+	return c && c->id == BI_CURTASK && (n->kind == AST_IDENT || n->u.call.args.count == 0);
+}
+
+/* curtask read through: bpf_get_current_task_btf gives the task as a typed kernel pointer in every
+ * tracing program type, where the kernel has the helper (asked once, from its BTF: enum bpf_func_id).
+ * Not in sleepable programs (uprobe.s), where the verifier is stricter about kernel pointers. */
+static bool task_btf_usable(const struct cg_lower *L)
+{
+	static int have = -1;
+
+	if (have < 0)
+		have = btf_has_enumerator("bpf_func_id", "BPF_FUNC_get_current_task_btf");
+	return have && !sleepable(L->probe);
+}
+
+/* Direct loads (BTF-typed contexts: tp_btf, fentry/fexit; and curtask, see task_btf_usable). There the verifier knows a struct pointer
  * argument as a typed kernel pointer (PTR_TO_BTF_ID) and lets the program load its members directly
  * (a faulting load gives 0, as a failed bpf_probe_read_kernel does), and a struct pointer loaded that
  * way is typed again. btf_ptr() gives such a pointer for n when n is one (a struct pointer argument,
@@ -1042,10 +1062,12 @@ static LLVMValueRef btf_ptr(struct cg_lower *L, struct ast_node *n)
 	const struct et_field *f = n->kind == AST_FIELD ? n->sym : NULL;
 	const struct ast_node *base = f ? n->u.field.base : NULL;
 
-	if (!f || !ctx_btf_typed(L) || !is_btf_struct_ptr(f->type) || f->bit_size)
+	if (is_curtask(n) && task_btf_usable(L))
+		return LLVMBuildPtrToInt(L->cg->b, cg_current_task_btf(L->cg), L->cg->t_i64, "task");
+	if (!f || !is_btf_struct_ptr(f->type) || f->bit_size)
 		return NULL;
 	if (is_arg_slot(L, n))
-		return ctx_u64(L, f->offset);
+		return ctx_btf_typed(L) ? ctx_u64(L, f->offset) : NULL;
 	if (!is_btf_struct_ptr(base->type))
 		return NULL;
 	LLVMValueRef b = btf_ptr(L, n->u.field.base);

@@ -132,6 +132,11 @@ LLVMValueRef cg_current_task(struct cg_ctx *cg)
 	return cg_helper(cg, CG_H_get_current_task, NULL, 0);
 }
 
+LLVMValueRef cg_current_task_btf(struct cg_ctx *cg)
+{
+	return cg_helper(cg, CG_H_get_current_task_btf, NULL, 0);
+}
+
 LLVMValueRef cg_d_path(struct cg_ctx *cg, LLVMValueRef path, LLVMValueRef buf, uint32_t size)
 {
 	LLVMValueRef a[3] = {LLVMBuildIntToPtr(cg->b, path, cg->t_ptr, ""), buf, LLVMConstInt(cg->t_i32, size, 0)};

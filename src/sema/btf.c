@@ -143,6 +143,18 @@ bool btf_has_tracepoint_type(const char *event)
 	return g_ntp_events && bsearch(&event, g_tp_events, g_ntp_events, sizeof(*g_tp_events), cmp_name);
 }
 
+bool btf_has_enumerator(const char *enum_name, const char *name)
+{
+	const struct btf *b = btf_vmlinux();
+	int id = b ? btf__find_by_name_kind(b, enum_name, BTF_KIND_ENUM) : -1;
+	const struct btf_type *t = id > 0 ? btf__type_by_id(b, (uint32_t)id) : NULL;
+
+	for (uint16_t i = 0; t && i < btf_vlen(t); i++)
+		if (strcmp(btf__name_by_offset(b, btf_enum(t)[i].name_off), name) == 0)
+			return true;
+	return false;
+}
+
 struct btf_types *btf_types_new(struct arena *a)
 {
 	struct btf_types *bt = arena_alloc(a, sizeof(*bt));

@@ -68,6 +68,10 @@ int btf_tracepoint_proto(struct btf_types *bt, const char *name, struct et_type 
  * (a wildcard over every tracepoint asks ~2000 times). false when the kernel has no BTF. */
 bool btf_has_tracepoint_type(const char *event);
 
+/* Does vmlinux's enum `enum_name` have the enumerator `name` (e.g. bpf_func_id has
+ * BPF_FUNC_get_current_task_btf when the kernel has that helper)? false when the kernel has no BTF. */
+bool btf_has_enumerator(const char *enum_name, const char *name);
+
 /* The process-wide vmlinux BTF (loaded on first use), for listing. NULL + errno. */
 const struct btf *btf_vmlinux(void);
 /* Free the process-wide BTF objects (idempotent). */

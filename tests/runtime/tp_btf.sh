@@ -49,17 +49,31 @@ check "a struct pointer argument masked as a number: task_structs are 8-byte ali
 	bash -c "grep -qE '^@low_bits\[0\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@low_bits' '$ET_OUT') = 1 ]"
 check "a struct pointer argument truncated to 32 bits" grep -qx '@trunc: 1' "$ET_OUT"
 # members read directly through the typed pointers (prev, prev->real_parent) equal the same members read
-# with bpf_probe_read_kernel through curtask; the direct chain needs fewer instructions
-run_etrace -e 'rawtracepoint:sched_switch { @eq[args.prev->real_parent->pid == curtask->real_parent->pid,
-	args.prev->tgid == curtask->tgid, args.prev->prio == curtask->prio, args.prev->real_parent->real_parent->tgid ==
-	curtask->real_parent->real_parent->tgid] = count(); }
+# with bpf_probe_read_kernel through curtask kept in a variable (a number); the direct chain needs fewer
+# instructions than probe reads through the same pointer taken as a number
+run_etrace -e 'rawtracepoint:sched_switch { $t = curtask; @eq[args.prev->real_parent->pid == $t->real_parent->pid,
+	args.prev->tgid == $t->tgid, args.prev->prio == $t->prio, args.prev->real_parent->real_parent->tgid ==
+	$t->real_parent->real_parent->tgid] = count(); }
 	interval:ms:300 { exit(); }'
 check "direct loads equal probe reads" bash -c "grep -qE '^@eq\[1, 1, 1, 1\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
 insns() { run_etrace -v -e "rawtracepoint:sched_switch { @ = $1; } interval:ms:50 { exit(); }"
 	sed -n 's/^probe rawtracepoint:sched_switch: .* \([0-9]*\) xlated insns.*/\1/p' "$ET_ERR"; }
 direct=$(insns 'args.prev->real_parent->real_parent->pid')
-read=$(insns 'curtask->real_parent->real_parent->pid')
+read=$(insns '((struct task_struct *)((uint64)args.prev + 0))->real_parent->real_parent->pid')
 check "three hops: direct loads $direct insns < probe reads $read insns" test "${direct:-999}" -lt "${read:-0}"
+# curtask read through: bpf_get_current_task_btf and direct loads where the kernel has the helper (its
+# enum bpf_func_id says so), in any probe type; equal to probe reads through a copy in a variable
+if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "'BPF_FUNC_get_current_task_btf' val="; then
+	run_etrace -e 'tracepoint:sched:sched_switch { $t = curtask; @eq[curtask->real_parent->real_parent->tgid ==
+		$t->real_parent->real_parent->tgid, curtask->pid == $t->pid, curtask->pid == tid] = count(); }
+		interval:ms:300 { exit(); }'
+	check "curtask direct loads equal probe reads" bash -c "grep -qE '^@eq\[1, 1, 1\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
+	tinsns() { run_etrace -v -e "tracepoint:sched:sched_switch { @ = $1; } interval:ms:50 { exit(); }"
+		sed -n 's/^probe tracepoint:sched:sched_switch: .* \([0-9]*\) xlated insns.*/\1/p' "$ET_ERR"; }
+	direct=$(tinsns 'curtask->real_parent->real_parent->pid')
+	read=$(tinsns '((struct task_struct *)((uint64)curtask + 0))->real_parent->real_parent->pid')
+	check "curtask, three hops: direct loads $direct insns < probe reads $read insns" test "${direct:-999}" -lt "${read:-0}"
+fi
 run_etrace -e 'rawtracepoint:sched_switch { print(args); exit(); }'
 check "print(args) prints the typed record" \
 	grep -qE '^\{ \.preempt = (true|false), \.prev = 0x[0-9a-f]+, \.next = 0x[0-9a-f]+, \.prev_state = [0-9]+ \}$' "$ET_OUT"
