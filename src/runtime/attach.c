@@ -255,11 +255,16 @@ void rt_detach_early(struct rt_run *r)
 	}
 	int *fds = rt_xcalloc(c->nfds + 1, sizeof(*fds));
 	size_t nfds = c->nfds;
+	bool unknown = false;
 	memcpy(fds, c->fds, nfds * sizeof(*fds));
-	if (pthread_create(&r->closer, NULL, close_all, c) != 0) {
-		close_all(c); /* no thread: wait here */
+	for (size_t i = 0; i < nfds && !unknown; i++)
+		still_attached(fds[i], ids, nids, &unknown);
+	if (unknown || pthread_create(&r->closer, NULL, close_all, c) != 0) {
+		/* events the kernel cannot list programs for (software events: profile, interval), or no
+		 * thread: destroy here, as rt_detach does */
+		close_all(c);
 	} else {
-		bool attached = true, unknown = false;
+		bool attached = true;
 
 		r->closer_running = true;
 		/* the thread owns c and closes the duplicates only after the links, so fds stay valid
