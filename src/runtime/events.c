@@ -211,6 +211,10 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 	ev = &r->prog->events[idx];
 	d += 8;
 	size -= 8;
+	if (r->discard || ferror(r->out)) {
+		r->discard = true;
+		goto next;
+	}
 	switch (ev->kind) {
 	case ET_EV_PRINTF: {
 		struct rt_str text = {0};
@@ -253,6 +257,7 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		if (!r->stop)
 			r->exit_code = (int)(int64_t)field_u64(ev->args, 0, d, size);
 		r->stop = true;
+		r->discard = true;
 		break;
 	case ET_EV_SYSTEM:
 		do_system(r, ev, d, size);
@@ -269,6 +274,7 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 	 * order, since it may print through other paths (system(), maps) */
 	if ((ev->kind != ET_EV_PRINTF && ev->kind != ET_EV_PRINT) || r->buf.len >= RT_OUT_CHUNK)
 		rt_str_write(&r->buf, r->out);
+next:
 	/* a negative return ends this drain (libbpf has already consumed the record) */
 	if (r->batch_limit && ++r->batch >= r->batch_limit)
 		return -EAGAIN;

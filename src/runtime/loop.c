@@ -236,6 +236,9 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 			goto out;
 		}
 	}
+	/* every drain while probes are attached is bounded: a probe on the system calls etrace makes while
+	 * printing would otherwise feed the drain for ever */
+	r.batch_limit = RT_BATCH_MAX;
 	if (r.rb) {
 		ring_buffer__consume(r.rb); /* begin's output (and maybe its exit()) before the command runs */
 		rt_flush_output(&r);
@@ -254,10 +257,12 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 
 	if (only_begin_end(prog) && !opts->cmd && opts->pid <= 0)
 		r.stop = true; /* nothing can fire any more (bpftrace exits too since 0.24) */
-	r.batch_limit = RT_BATCH_MAX;
 	event_loop(&r, ep, sfd, proc_fd);
 
 	rt_detach_early(&r);
+	if (r.rb && r.discard)
+		ring_buffer__consume(r.rb); /* what fired after exit(): consumed, not shown */
+	r.discard = ferror(r.out); /* END's output is shown, if it can be */
 	rt_run_special(&r, true);
 	if (r.rb)
 		ring_buffer__consume(r.rb);

@@ -107,6 +107,10 @@ struct rt_run {
 	int lost_fd;
 	int child_pid;              /* -c: the command (0 = none) */
 	bool stop;                  /* exit() seen, or a signal, or the child/-p process ended */
+	/* exit() seen or the output is gone: records are consumed without being shown (as bpftrace
+	 * drops what fires after exit()), until END runs; it also breaks the feedback loop of a probe on
+	 * the system calls etrace makes to print */
+	bool discard;
 	int exit_code;
 	struct rt_str buf;          /* output being built */
 	int stats_fd;               /* --stats: the BPF_ENABLE_STATS fd, -1 = none */
