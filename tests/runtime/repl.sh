@@ -20,6 +20,16 @@ if pid == 0:
     os.environ["TERM"] = "dumb"
     os.execv(etrace, ["etrace"])   # no program, on a terminal: the session
 
+import atexit, signal
+def reap():
+    """a failed check must not leave the session running (tests leave no processes behind)"""
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+atexit.register(reap)
+
 buf = ""
 def read_until(pattern, timeout=15):
     """read the terminal until `pattern` (a regex) appears in the new text; return that text"""
@@ -183,6 +193,14 @@ if pid == 0:
     os.environ["HOME"] = home
     os.environ["TERM"] = "dumb"
     os.execv(etrace, ["etrace", "-o", outfile])
+import atexit, signal
+def reap():
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+atexit.register(reap)
 seen = ""
 def until(text, timeout=15):
     global seen
