@@ -195,7 +195,7 @@ bool cg_store_covers(const struct et_type *st, const struct ast_node *n)
 		return false;
 	if (st->kind == ET_INT)
 		return st->size == 1 || st->size == 2 || st->size == 4 || st->size == 8; /* one store of the slot's size */
-	/* bpf_get_current_comm writes all 16 bytes, zero-padded (strncpy before 5.x kernels' strscpy_pad) */
+	/* comm: store_string_direct zeroes the slot itself before bpf_get_current_comm */
 	return st->kind == ET_STRING && st->size == 16 && c && c->id == BI_COMM &&
 	       (n->kind == AST_IDENT || n->u.call.args.count == 0);
 }
@@ -209,7 +209,9 @@ static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct
 		return false;
 	if (c->id == BI_COMM && (n->kind == AST_IDENT || n->u.call.args.count == 0) && st->size >= 16) {
 		cg_loc(L, n);
-		cg_memzero(cg, cg_gep(cg, p, 16), st->size - 16); /* the helper writes all 16 bytes, zero-padded */
+		/* every byte, the helper's 16 too: kernels before strscpy_pad (6.1 has a plain strscpy) leave
+		 * what was there after the NUL, and a map key must not hold stale stack bytes */
+		cg_memzero(cg, p, st->size);
 		cg_get_comm(cg, p, 16);
 		return true;
 	}
