@@ -36,7 +36,7 @@ static void zero_unwritten(struct cg_lower *L, LLVMValueRef payload, const struc
 	uint32_t from = 0; /* start of the bytes not known to be written yet */
 	for (uint32_t i = 0; t && i < t->nfields; i++) {
 		const struct et_field *f = &t->fields[i];
-		if (i + first < args->count && cg_store_covers(f->type, args->items[i + first])) {
+		if (i + first < args->count && cg_store_covers(f->type, args->items[i + first], true)) {
 			zero_range(L, payload, from, f->offset);
 			from = f->offset + f->type->size;
 		}

@@ -188,15 +188,16 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, p, st->size - 1));
 }
 
-bool cg_store_covers(const struct et_type *st, const struct ast_node *n)
+bool cg_store_covers(const struct et_type *st, const struct ast_node *n, bool in_record)
 {
 	const struct sema_call *c = n && (n->kind == AST_IDENT || n->kind == AST_CALL) ? n->sym : NULL;
 	if (!st)
 		return false;
 	if (st->kind == ET_INT)
 		return st->size == 1 || st->size == 2 || st->size == 4 || st->size == 8; /* one store of the slot's size */
-	/* comm: store_string_direct zeroes the slot itself before bpf_get_current_comm */
-	return st->kind == ET_STRING && st->size == 16 && c && c->id == BI_COMM &&
+	/* comm: bpf_get_current_comm writes 16 bytes, those after the NUL stale before strscpy_pad
+	 * kernels (6.1): harmless in a record (printed up to the NUL), not in a map key */
+	return in_record && st->kind == ET_STRING && st->size == 16 && c && c->id == BI_COMM &&
 	       (n->kind == AST_IDENT || n->u.call.args.count == 0);
 }
 
@@ -209,9 +210,9 @@ static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct
 		return false;
 	if (c->id == BI_COMM && (n->kind == AST_IDENT || n->u.call.args.count == 0) && st->size >= 16) {
 		cg_loc(L, n);
-		/* every byte, the helper's 16 too: kernels before strscpy_pad (6.1 has a plain strscpy) leave
-		 * what was there after the NUL, and a map key must not hold stale stack bytes */
-		cg_memzero(cg, p, st->size);
+		/* the helper writes 16 bytes, but before strscpy_pad (6.1 has a plain strscpy) the ones after
+		 * the NUL are left as they were: map keys are zeroed first (cg_store_covers) */
+		cg_memzero(cg, cg_gep(cg, p, 16), st->size - 16);
 		cg_get_comm(cg, p, 16);
 		return true;
 	}

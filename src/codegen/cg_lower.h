@@ -124,9 +124,9 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 	      const struct et_type *vt);
 /* Evaluate n and store it into slot p of type st. */
 void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n);
-/* Whether cg_store_expr(p, st, n) writes every byte of the slot (so the slot need not be zeroed first):
- * integers, and comm into a 16-byte string. */
-bool cg_store_covers(const struct et_type *st, const struct ast_node *n);
+/* Whether cg_store_expr(p, st, n) writes every byte of the slot that matters (so the slot need not be
+ * zeroed first): integers; and, in a ring-buffer record, comm into a 16-byte string. */
+bool cg_store_covers(const struct et_type *st, const struct ast_node *n, bool in_record);
 /* Save / switch to the state of a function being built (for-map callbacks). */
 void cg_frame_save(struct cg_lower *L, struct cg_frame *f);
 void cg_frame_restore(struct cg_lower *L, const struct cg_frame *f);

@@ -18,7 +18,7 @@ LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map)
 	struct ast_list *keys = map->u.map.keys;
 	if (!d->key)
 		return cg_temp(L, 8, "key0");
-	if (keys && keys->count == 1 && cg_store_covers(d->key, keys->items[0])) {
+	if (keys && keys->count == 1 && cg_store_covers(d->key, keys->items[0], false)) {
 		LLVMValueRef k = cg_buf(L, d->key->size, "key"); /* every byte is written: no zeroing */
 		cg_store_expr(L, k, d->key, keys->items[0]);
 		return k;
