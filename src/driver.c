@@ -1,14 +1,14 @@
-/* driver: the pipeline in one function, read top to bottom.
- * source → parse → (--dump-ast) → sema → codegen → (--emit-elf) → free the compile arena → run.
+/* driver: one run of etrace, read top to bottom.
+ * privilege → environment → (session | --info | -l) → source → et_compile (parse, sema, codegen; see
+ * compile/compile.h) → (--dump-ast | -l | --emit-elf) → free the compile arena → run.
  * Each phase reports to the diag sink; the driver stops at the first phase that leaves errors. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "codegen/cg.h"
+#include "compile/compile.h"
 #include "etrace.h"
 #include "parser/parse.h"
 #include "repl/repl.h"
@@ -18,11 +18,10 @@
 #include "runtime/privilege.h"
 #include "runtime/rt.h"
 #include "sema/program.h"
-#include "sema/sema.h"
+#include "sema/sema.h" /* SEMA_MAX_STRLEN, SEMA_MAX_RB_PAGES */
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
-#include "support/strtab.h"
 
 static int write_file(const char *path, const void *data, size_t size)
 {
@@ -117,35 +116,6 @@ static int run_session(const struct et_options *o)
 	return status;
 }
 
-/* Warnings about what this kernel cannot give a probe, from the feature detection (features.h); only
- * for a program about to run here. Today: kstack in a tracepoint:syscalls:* probe, empty on kernels that
- * hand those programs the user-mode registers (Linux 6.1). */
-static void warn_kernel_limits(const struct et_program *prog, struct diag_sink *diag)
-{
-	static const char syscalls[] = "tracepoint:syscalls:";
-	const char *why = NULL, *instead = NULL;
-
-	for (uint32_t i = 0; i < prog->nprobes; i++) {
-		const struct et_probe_desc *p = &prog->probes[i];
-
-		if (!p->kstack_loc.line || p->raw || strncmp(p->name, syscalls, sizeof(syscalls) - 1) != 0)
-			continue;
-		if (feature_check(FEATURE_SYSCALL_KSTACK, &why, &instead) == 0)
-			return;
-		diag_warning(diag, p->kstack_loc, "kstack in %s: %s; %s", p->name, why, instead ? instead : "");
-		return; /* once: the same for every such probe */
-	}
-}
-
-static double ms_since(struct timespec *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double ms = (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
-	*t = now;
-	return ms;
-}
-
 int et_run(const struct et_options *o)
 {
 	/* before anything else (only --dump-ast, which reads nothing but the script, needs no privilege) */
@@ -171,8 +141,7 @@ int et_run(const struct et_options *o)
 
 	struct source_set *sources = source_set_new();
 	struct diag_sink *diag = diag_new(sources);
-	struct arena *arena = arena_new();
-	struct strtab *strtab = strtab_new(arena);
+	struct et_compilation c = { 0 };
 	struct et_program *prog = NULL;
 	FILE *out = NULL;
 	int status = ET_EXIT_ERROR;
@@ -186,8 +155,10 @@ int et_run(const struct et_options *o)
 	}
 	if (o->list && !o->program_text && !o->script_path) {
 		/* -l [PATTERN]: list what the kernel offers; no program involved */
+		struct arena *arena = arena_new();
 		if (provider_list(o->list_pattern, o->verbose > 0, arena, diag, (struct et_loc){ 0 }, stdout) == 0)
 			status = ET_EXIT_OK;
+		arena_free(arena);
 		goto cleanup;
 	}
 
@@ -202,68 +173,41 @@ int et_run(const struct et_options *o)
 		}
 	}
 
-	/* --stats: compile phases timed here, load/attach by the runtime */
-	struct timespec tphase;
-	double t_parse = 0, t_sema = 0, t_cg = 0;
-	clock_gettime(CLOCK_MONOTONIC, &tphase);
-	struct parse_ctx pctx = { arena, strtab, diag, sources };
-	struct ast_node *ast = parse_program(&pctx, file);
-	t_parse = ms_since(&tphase);
-	if (!ast || diag_has_errors(diag))
-		goto cleanup;
-	if (o->dump_ast) {
-		ast_dump(ast, stdout);
-		status = ET_EXIT_OK;
-		goto cleanup;
-	}
-
-	provider_set_target_process(o->pid, o->cmd);
-	struct sema_options sopts = {
+	/* the script's path in the line info: verifier rejections show the script line that caused them
+	 * (-e and stdin: an in-memory copy of the text, so LLVM opens no file the user did not name) */
+	bool named_file = o->script_path && strcmp(o->script_path, "-") != 0;
+	struct et_compile_options copts = {
+		.env = { .max_strlen = max_strlen, .max_map_keys = max_map_keys, .perf_rb_pages = rb_pages,
+			 .stack_mode = stack_mode },
 		.positional = o->positional,
 		.npositional = o->npositional,
 		.unsafe = o->unsafe,
-		.max_strlen = max_strlen,
-		.max_map_keys = max_map_keys,
-		.perf_rb_pages = rb_pages,
-		.stack_mode = stack_mode,
-		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
+		.cmd = o->cmd,
 		.listing = o->list,
 		.compile_only = o->emit_elf != NULL,
+		.runs_here = !o->emit_elf,
+		.line_info_path = named_file ? o->script_path : NULL,
+		.last = o->dump_ast ? ET_PHASE_PARSE : o->list ? ET_PHASE_SEMA : ET_PHASE_CODEGEN,
 	};
-	prog = et_program_new();
-	if (sema_analyze(ast, &sopts, arena, strtab, diag, prog) != 0 || diag_has_errors(diag))
+	if (et_compile(&copts, sources, &file, 1, diag, &c) != 0)
 		goto cleanup;
-	t_sema = ms_since(&tphase);
-	if (o->list) {
-		/* -l with a program: the concrete probes it would attach, wildcards expanded */
-		for (uint32_t i = 0; i < prog->nprobes; i++)
-			printf("%s\n", prog->probes[i].name);
+	if (o->dump_ast) {
+		ast_dump(c.ast, stdout);
 		status = ET_EXIT_OK;
 		goto cleanup;
 	}
-
-	/* the script's path in the line info: verifier rejections show the script line that caused them
-	 * (-e and stdin: an in-memory copy of the text, so LLVM opens no file the user did not name) */
-	struct cg_options copts = { .source_name = o->script_path, .pid_filter = o->pid > 0 };
-	char text_path[32];
-	int text_fd = -1;
-	if (!o->script_path || strcmp(o->script_path, "-") == 0) {
-		text_fd = source_memfd(sources, file, text_path, sizeof(text_path));
-		copts.source_name = text_fd >= 0 ? text_path : "/dev/null";
-	}
-	int cg_err = cg_compile(ast, prog, &copts, diag);
-	if (text_fd >= 0)
-		close(text_fd);
-	if (cg_err != 0 || diag_has_errors(diag))
+	if (o->list) {
+		/* -l with a program: the concrete probes it would attach, wildcards expanded */
+		for (uint32_t i = 0; i < c.prog->nprobes; i++)
+			printf("%s\n", c.prog->probes[i].name);
+		status = ET_EXIT_OK;
 		goto cleanup;
-	t_cg = ms_since(&tphase);
-	if (!o->emit_elf)
-		warn_kernel_limits(prog, diag);
+	}
 	diag_render(diag, stderr); /* warnings, before the program starts printing */
 
 	if (o->emit_elf) {
-		int err = write_file(o->emit_elf, prog->elf, prog->elf_size);
+		int err = write_file(o->emit_elf, c.prog->elf, c.prog->elf_size);
 		if (err) {
 			fprintf(stderr, "etrace: cannot write '%s': %s\n", o->emit_elf, strerror(-err));
 			goto cleanup;
@@ -273,10 +217,10 @@ int et_run(const struct et_options *o)
 	}
 
 	/* the AST and everything sema built for it are no longer needed: prog holds what the runtime uses */
-	strtab_free(strtab);
-	strtab = NULL;
-	arena_free(arena);
-	arena = NULL;
+	prog = c.prog;
+	c.prog = NULL;
+	double ms_parse = c.ms_parse, ms_sema = c.ms_sema, ms_codegen = c.ms_codegen; /* --stats */
+	et_compilation_free(&c);
 
 	out = open_output(o);
 	if (!out) {
@@ -296,7 +240,7 @@ int et_run(const struct et_options *o)
 	status = rt_run(prog, &ropts, diag);
 	if (o->stats)
 		fprintf(stderr, "time parse: %.2f ms\ntime sema (types, probes, BTF): %.2f ms\ntime codegen: %.2f ms\n",
-			t_parse, t_sema, t_cg);
+			ms_parse, ms_sema, ms_codegen);
 
 cleanup:
 	diag_render(diag, stderr);
@@ -305,8 +249,7 @@ cleanup:
 	else if (out)
 		fflush(out);
 	et_program_free(prog);
-	strtab_free(strtab);
-	arena_free(arena);
+	et_compilation_free(&c);
 	diag_free(diag);
 	source_set_free(sources);
 	return status;

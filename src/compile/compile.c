@@ -1,0 +1,157 @@
+/* compile: et_compile(), the one compile entry point (contract in compile.h). The phases in order, each
+ * stopping the compile when it leaves errors in the sink: parse every file and gather their items into
+ * one program, set the -p/-c target the providers resolve user probes against, sema, codegen, then the
+ * warnings about what this kernel cannot give the program (only for one about to run here). */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codegen/cg.h"
+#include "compile/compile.h"
+#include "parser/ast.h"
+#include "parser/parse.h"
+#include "probes/provider.h"
+#include "runtime/features.h"
+#include "sema/program.h"
+#include "sema/sema.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "support/strtab.h"
+
+static double ms_since(struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+	*t = now;
+	return ms;
+}
+
+/* Parse every file; one file's AST is the program, several files' items are gathered into a new one (in
+ * order), each item keeping the locations of its own file. Returns 0 when something parsed without
+ * errors. */
+static int parse_files(struct et_compilation *c, struct source_set *sources, const uint32_t *files,
+		       uint32_t nfiles, struct diag_sink *diag)
+{
+	struct parse_ctx pctx = { c->arena, c->strtab, diag, sources };
+	struct ast_node *all = nfiles > 1 ? ast_new_program(c->arena, (struct et_loc){ 0 }) : NULL;
+	uint32_t parsed = 0;
+
+	for (uint32_t i = 0; i < nfiles; i++) {
+		struct ast_node *ast = parse_program(&pctx, files[i]);
+		if (!ast)
+			continue;
+		parsed++;
+		if (!all) {
+			all = ast;
+			continue;
+		}
+		for (uint32_t k = 0; k < ast->u.program.items.count; k++)
+			ast_list_push(c->arena, &all->u.program.items, ast->u.program.items.items[k]);
+	}
+	c->ast = parsed ? all : NULL;
+	return c->ast && !diag_has_errors(diag) ? 0 : -EINVAL;
+}
+
+static int analyse(const struct et_compile_options *o, struct et_compilation *c, struct diag_sink *diag)
+{
+	struct sema_options sopts = {
+		.positional = o->positional,
+		.npositional = o->npositional,
+		.unsafe = o->unsafe,
+		.max_strlen = o->env.max_strlen,
+		.max_map_keys = o->env.max_map_keys,
+		.perf_rb_pages = o->env.perf_rb_pages,
+		.stack_mode = o->env.stack_mode,
+		.has_cpid = o->cmd != NULL,
+		.pid = o->pid,
+		.listing = o->listing,
+		.compile_only = o->compile_only,
+	};
+
+	provider_set_target_process(o->pid, o->cmd);
+	c->prog = et_program_new();
+	c->sema_rc = sema_analyze(c->ast, &sopts, c->arena, c->strtab, diag, c->prog);
+	return c->sema_rc != 0 || diag_has_errors(diag) ? -EINVAL : 0;
+}
+
+/* The line info names the script's file, or an in-memory copy of the last file's text (source_memfd). */
+static int generate(const struct et_compile_options *o, struct et_compilation *c, struct source_set *sources,
+		    uint32_t last_file, struct diag_sink *diag)
+{
+	struct cg_options copts = {
+		.source_name = o->line_info_path,
+		.pid_filter = o->pid > 0,
+		.dump_ir = o->dump_ir,
+	};
+	char text_path[32];
+	int text_fd = -1;
+
+	if (!copts.source_name) {
+		text_fd = source_memfd(sources, last_file, text_path, sizeof(text_path));
+		copts.source_name = text_fd >= 0 ? text_path : "/dev/null";
+	}
+	c->cg_rc = cg_compile(c->ast, c->prog, &copts, diag);
+	if (text_fd >= 0)
+		close(text_fd);
+	return c->cg_rc != 0 || diag_has_errors(diag) ? -EINVAL : 0;
+}
+
+/* Warnings about what this kernel cannot give a probe, from the feature detection (features.h, the kernel
+ * facts the providers ask too). Today: kstack in a tracepoint:syscalls:* probe, empty on kernels that
+ * hand those programs the user-mode registers (Linux 6.1). */
+static void warn_kernel_limits(const struct et_program *prog, struct diag_sink *diag)
+{
+	static const char syscalls[] = "tracepoint:syscalls:";
+	const char *why = NULL, *instead = NULL;
+
+	for (uint32_t i = 0; i < prog->nprobes; i++) {
+		const struct et_probe_desc *p = &prog->probes[i];
+
+		if (!p->kstack_loc.line || p->raw || strncmp(p->name, syscalls, sizeof(syscalls) - 1) != 0)
+			continue;
+		if (feature_check(FEATURE_SYSCALL_KSTACK, &why, &instead) == 0)
+			return;
+		diag_warning(diag, p->kstack_loc, "kstack in %s: %s; %s", p->name, why, instead ? instead : "");
+		return; /* once: the same for every such probe */
+	}
+}
+
+int et_compile(const struct et_compile_options *o, struct source_set *sources, const uint32_t *files,
+	       uint32_t nfiles, struct diag_sink *diag, struct et_compilation *c)
+{
+	struct timespec t;
+
+	memset(c, 0, sizeof(*c));
+	c->arena = arena_new();
+	c->strtab = strtab_new(c->arena);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+
+	int err = parse_files(c, sources, files, nfiles, diag);
+	c->ms_parse = ms_since(&t);
+	if (err || o->last == ET_PHASE_PARSE)
+		return err;
+	err = analyse(o, c, diag);
+	c->ms_sema = ms_since(&t);
+	if (err || o->last == ET_PHASE_SEMA)
+		return err;
+	err = generate(o, c, sources, files[nfiles - 1], diag);
+	c->ms_codegen = ms_since(&t);
+	if (err)
+		return err;
+	if (o->runs_here && !o->compile_only)
+		warn_kernel_limits(c->prog, diag);
+	return 0;
+}
+
+void et_compilation_free(struct et_compilation *c)
+{
+	if (!c)
+		return;
+	et_program_free(c->prog);
+	strtab_free(c->strtab);
+	arena_free(c->arena);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,73 @@
+/* compile: the one compile entry point, source files → parse → sema → codegen → a program.
+ * Every caller goes through et_compile(): the driver, the interactive session, the test tools, the fuzz
+ * harnesses and the unit tests; none of them calls the phases itself. It sits above codegen (it calls the
+ * front end, sema, the probe providers' target and codegen) and below the driver and the session.
+ * Takes: options (borrowed), a source set holding the files to compile (their ids, in order: several files
+ * are one program, each keeping its own name for messages) and the caller's diagnostic sink, which gets
+ * every message (rendering them is the caller's business).
+ * Gives: a struct et_compilation holding the AST (one AST_PROGRAM with every file's items), the program
+ * sema filled and codegen completed with its ELF, the phase times; the caller frees it with
+ * et_compilation_free(), after taking the program out (set ->prog to NULL) when it outlives the rest.
+ * Failure: et_compile() returns 0 when every phase up to options->last ran without errors in diag, else
+ * -EINVAL (the messages are in diag); it stops at the first phase that leaves errors. */
+#ifndef ET_COMPILE_H
+#define ET_COMPILE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct strtab;
+struct source_set;
+struct diag_sink;
+struct ast_node;
+struct et_program;
+
+/* Limits the environment may set (bpftrace's names); a config block in the script overrides them. */
+struct et_compile_env {
+	uint32_t max_strlen;    /* BPFTRACE_MAX_STRLEN (or BPFTRACE_STRLEN) */
+	uint32_t max_map_keys;  /* BPFTRACE_MAP_KEYS_MAX (or BPFTRACE_MAX_MAP_KEYS) */
+	uint32_t perf_rb_pages; /* BPFTRACE_PERF_RB_PAGES, a power of two; 0 = codegen's choice */
+	const char *stack_mode; /* BPFTRACE_STACK_MODE: "perf" or "raw"; NULL = bpftrace's format */
+};
+
+/* The limits when the environment sets none (bpftrace's defaults). */
+#define ET_COMPILE_ENV_DEFAULT ((struct et_compile_env){ .max_strlen = 64, .max_map_keys = 4096 })
+
+/* How far et_compile() goes. */
+enum et_phase { ET_PHASE_PARSE, ET_PHASE_SEMA, ET_PHASE_CODEGEN };
+
+struct et_compile_options {
+	struct et_compile_env env;     /* the environment's limits, or ET_COMPILE_ENV_DEFAULT */
+	const char *const *positional; /* $1 .. $N */
+	uint32_t npositional;
+	bool unsafe;                   /* --unsafe: system(), signal() */
+	int pid;                       /* -p PID: the target process (uprobe paths, pid filter); 0 = none */
+	const char *cmd;               /* -c CMD: the target command (cpid allowed); NULL = none */
+	bool listing;                  /* -l: probes expanded for listing */
+	bool compile_only;             /* --emit-elf: probes this kernel cannot attach are still compiled */
+	bool runs_here;                /* about to run on this machine: warn about what this kernel lacks */
+	bool dump_ir;                  /* print the optimised LLVM IR to stderr */
+	/* The script's file, named by the BPF line info (the verifier's log then quotes its lines). NULL: an
+	 * in-memory copy of the last file's text (-e, stdin, the session), so LLVM opens no file of the user's. */
+	const char *line_info_path;
+	enum et_phase last;            /* the last phase to run: PARSE (--dump-ast), SEMA (-l), CODEGEN */
+};
+
+struct et_compilation {
+	struct arena *arena;      /* the AST, sema's annotations and interned names: freed together */
+	struct strtab *strtab;
+	struct ast_node *ast;     /* every file's items in one AST_PROGRAM; NULL when nothing parsed */
+	struct et_program *prog;  /* after sema: maps, events, probes; after codegen: the ELF too */
+	int sema_rc, cg_rc;       /* each phase's own result (0 when it did not run), for contract checks */
+	double ms_parse, ms_sema, ms_codegen; /* --stats: the time of each phase that ran */
+};
+
+/* Compile files[0..nfiles) of `sources` as one program (see the header comment). *out is always set and
+ * must be released with et_compilation_free(), whatever the result. */
+int et_compile(const struct et_compile_options *opts, struct source_set *sources, const uint32_t *files,
+	       uint32_t nfiles, struct diag_sink *diag, struct et_compilation *out);
+
+/* Free what the compilation still holds (the program too, unless the caller took it); NULL-safe. */
+void et_compilation_free(struct et_compilation *c);
+
+#endif
