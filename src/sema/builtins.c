@@ -818,6 +818,14 @@ static struct et_type *delete_call(struct sema *s, struct ast_node *n, struct se
 		r->map = (uint32_t)(m - s->maps);
 		a0->sym = r;
 		c->map = (int)r->map;
+		if ((!a0->u.map.keys || a0->u.map.keys->count == 0) && m->key_state == 2) {
+			/* bpftrace: "call to delete() with a single argument expects a map without explicit keys" */
+			sema_error(s, a0->loc, "delete(%s) with one argument deletes the value of a map without keys, "
+				   "but %s has keys", m->name, m->name);
+			sema_hint(s, "delete one entry with delete(%s, key), or every entry with clear(%s)", m->name,
+				  m->name);
+			return s->t_void;
+		}
 		sema_map_keys(s, a0, m);
 		a0->type = m->value ? m->value : s->t_none;
 		if (!m->value)
@@ -825,6 +833,9 @@ static struct et_type *delete_call(struct sema *s, struct ast_node *n, struct se
 		return s->t_void;
 	}
 	c->map = sema_map_whole(s, a0, true);
+	if (c->map >= 0)
+		sema_map_has_keys(s, &s->maps[c->map], "delete() with two arguments", a0->loc,
+				  "delete(%s) with one argument deletes the value of %s, a map without keys");
 	if (c->map >= 0)
 		sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
 	else
@@ -1198,6 +1209,10 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			return s->t_none;
 		}
 		c->map = sema_map_whole(s, args->items[0], true);
+		if (c->map >= 0)
+			sema_map_has_keys(s, &s->maps[c->map], "len()", args->items[0]->loc,
+					  "len() counts the entries of a map with keys (%s[key] = ...); %s holds a "
+					  "single value");
 		return s->t_i64;
 	case BI_HAS_KEY:
 		if (args->items[0]->kind != AST_MAP) {
@@ -1207,6 +1222,9 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			return s->t_none;
 		}
 		c->map = sema_map_whole(s, args->items[0], true);
+		if (c->map >= 0)
+			sema_map_has_keys(s, &s->maps[c->map], "has_key()", args->items[0]->loc,
+					  "%s holds a single value: read it directly, or give %s keys where it is assigned");
 		if (c->map >= 0)
 			sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
 		else

@@ -403,17 +403,23 @@ void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m)
 	map_key_check(s, m, keys_type(s, keys), n->loc);
 }
 
+bool sema_map_has_keys(struct sema *s, struct sema_map *m, const char *what, struct et_loc loc, const char *hint)
+{
+	if (m->key_state != 1)
+		return true;
+	sema_error(s, loc, "%s expects a map with keys, but %s has none (it was first used without a key at line %u)",
+		   what, m->name, m->key_loc.line);
+	sema_hint(s, hint, m->name, m->name);
+	return false;
+}
+
 /* Check an expression used as a whole key of map m (has_key(@m, k), delete(@m, k)). */
 void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k)
 {
 	struct et_type *t = sema_expr(s, k);
 
-	if (sema_is_none(t))
+	if (sema_is_none(t) || m->key_state == 1) /* the caller reported a map without keys */
 		return;
-	if (m->key_state == 1) {
-		sema_error(s, k->loc, "%s has no keys, so it cannot be used with a key", m->name);
-		return;
-	}
 	map_key_check(s, m, map_slot_type(s, t), k->loc);
 }
 
@@ -1170,6 +1176,11 @@ static void for_map(struct sema *s, struct ast_node *n)
 	int mi = sema_map_whole(s, n->u.for_map.map, true);
 	struct et_type *t = s->t_none;
 
+	if (mi >= 0 && !sema_map_has_keys(s, &s->maps[mi], "a for loop", n->u.for_map.map->loc,
+					   "a for loop visits the entries of a map with keys; %s holds a single value: "
+					   "read %s itself")) {
+		mi = -1;
+	}
 	if (mi >= 0) {
 		struct sema_map *m = &s->maps[mi];
 

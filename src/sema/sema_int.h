@@ -117,8 +117,13 @@ struct et_type *sema_map_read(struct sema *s, struct ast_node *n);
 void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m);
 /* Report "map @m is used but never assigned" (with a hint) at loc. */
 void sema_map_unassigned(struct sema *s, struct sema_map *m, struct et_loc loc);
-/* Check expression k used as a whole key of m (has_key(@m, k), delete(@m, k)). */
+/* Check expression k used as a whole key of m (has_key(@m, k), delete(@m, k)); nothing when m has no
+ * keys (the caller reports that through sema_map_has_keys). */
 void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k);
+/* Functions that work on keys (len, has_key, delete(@m, k), for loops over a map) need a map with keys,
+ * as bpftrace requires ("expects a map with explicit keys (non-scalar map)"): false, after an error at
+ * loc naming `what` ("len()") and a hint (a format taking the map's name twice), when m has none. */
+bool sema_map_has_keys(struct sema *s, struct sema_map *m, const char *what, struct et_loc loc, const char *hint);
 /* A positional parameter used as a string (str($N)): annotates n, returns its type. */
 struct et_type *sema_positional_string(struct sema *s, struct ast_node *n);
 /* Annotate an AST_MAP used whole (print(@m), clear(@m), for loops): returns the map index or -1. */
