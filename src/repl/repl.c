@@ -19,15 +19,13 @@
 
 #include <editline/readline.h> /* libedit's readline compatibility API */
 
-#include "codegen/cg.h"
-#include "parser/ast.h"
+#include "compile/compile.h"
 #include "parser/parse.h"
 #include "probes/listing.h"
 #include "probes/provider.h"
 #include "repl/repl.h"
 #include "runtime/rt.h"
 #include "sema/program.h"
-#include "sema/sema.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
@@ -129,83 +127,50 @@ static void remember_maps(struct session *s, const struct et_program *prog)
 	s->nmap_names = prog->nmaps;
 }
 
-/* Compile the session's active blocks plus `extra` (may be NULL) into one program; messages to stderr.
- * Returns the program or NULL. `extra_number` names the new block's source "<N>"; *extra_file is set to
- * its source file id (the file of its probes' locations). */
+/* Compile the session's active blocks plus `extra` (may be NULL) into one program (et_compile, each block
+ * its own source file "<N>"); messages to stderr. Returns the program or NULL. `extra_number` names the
+ * new block's source "<N>"; *extra_file is set to its source file id (the file of its probes' locations). */
 static struct et_program *compile(struct session *s, const char *extra, unsigned extra_number,
 				  uint32_t *extra_file)
 {
 	struct source_set *src = source_set_new();
 	struct diag_sink *diag = diag_new(src);
-	struct arena *arena = arena_new();
-	struct strtab *st = strtab_new(arena);
+	uint32_t *files = xrealloc(NULL, (s->nblocks + 1) * sizeof(*files));
+	uint32_t nfiles = 0;
+	struct et_compilation c = { 0 };
 	struct et_program *prog = NULL;
-	struct parse_ctx pctx = { arena, st, diag, src };
-	struct ast_node *all = ast_new_program(arena, (struct et_loc){ 0 });
 	char name[32];
-	unsigned i, n = 0;
-	uint32_t last_file = 0;
 
 	diag_set_warnings(diag, !s->o->no_warnings);
-	for (i = 0; i <= s->nblocks; i++) {
-		const char *text;
-		struct ast_node *ast;
-		uint32_t file, k;
-
-		if (i < s->nblocks) {
-			if (!s->blocks[i].active)
-				continue;
-			text = s->blocks[i].text;
-			snprintf(name, sizeof(name), "<%u>", s->blocks[i].number);
-		} else {
-			if (!extra)
-				break;
-			text = extra;
-			snprintf(name, sizeof(name), "<%u>", extra_number);
-		}
-		file = source_add(src, name, text, strlen(text));
-		last_file = file;
-		if (i == s->nblocks && extra_file)
-			*extra_file = file;
-		ast = parse_program(&pctx, file);
-		if (!ast)
+	for (unsigned i = 0; i < s->nblocks; i++) {
+		if (!s->blocks[i].active)
 			continue;
-		for (k = 0; k < ast->u.program.items.count; k++)
-			ast_list_push(arena, &all->u.program.items, ast->u.program.items.items[k]);
-		n++;
+		snprintf(name, sizeof(name), "<%u>", s->blocks[i].number);
+		files[nfiles++] = source_add(src, name, s->blocks[i].text, strlen(s->blocks[i].text));
 	}
-	if (diag_has_errors(diag) || n == 0)
-		goto done;
-
-	struct sema_options sopts = {
+	if (extra) {
+		snprintf(name, sizeof(name), "<%u>", extra_number);
+		files[nfiles++] = source_add(src, name, extra, strlen(extra));
+		if (extra_file)
+			*extra_file = files[nfiles - 1];
+	}
+	struct et_compile_options copts = {
+		.env = { .max_strlen = 64, .max_map_keys = 4096 },
 		.positional = s->o->positional,
 		.npositional = s->o->npositional,
 		.unsafe = s->o->unsafe,
-		.max_strlen = 64,
-		.max_map_keys = 4096,
+		.runs_here = true,
+		.last = ET_PHASE_CODEGEN,
 	};
-	prog = et_program_new();
-	if (sema_analyze(all, &sopts, arena, st, diag, prog) != 0 || diag_has_errors(diag))
-		goto fail;
-	/* the newest block's text in the line info (source_memfd), so LLVM opens no file of the user's */
-	char text_path[32];
-	int text_fd = source_memfd(src, last_file, text_path, sizeof(text_path));
-	struct cg_options copts = { .source_name = text_fd >= 0 ? text_path : "/dev/null" };
-	int cg_err = cg_compile(all, prog, &copts, diag);
-	if (text_fd >= 0)
-		close(text_fd);
-	if (cg_err != 0 || diag_has_errors(diag))
-		goto fail;
-	remember_maps(s, prog);
-	goto done;
-fail:
-	et_program_free(prog);
-	prog = NULL;
-done:
+	if (nfiles && et_compile(&copts, src, files, nfiles, diag, &c) == 0) {
+		prog = c.prog;
+		c.prog = NULL;
+		remember_maps(s, prog);
+	}
 	diag_render(diag, stderr);
 	fflush(stderr);
-	strtab_free(st);
-	arena_free(arena);
+	et_compilation_free(&c);
+	free(files);
 	diag_free(diag);
 	source_set_free(src);
 	return prog;
