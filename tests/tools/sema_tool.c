@@ -1,5 +1,5 @@
-/* sema_tool: parse and analyse one script (no codegen, no kernel objects), render the diagnostics to
- * stderr. Used by tests/run-errors.sh.
+/* sema_tool: parse and analyse one script through et_compile, stopping after sema (no codegen, no kernel
+ * objects), render the diagnostics to stderr. Used by tests/run-errors.sh.
  *   sema_tool [--unsafe] [--cpid] [--max-strlen N] [--dump] FILE [POSITIONAL...]
  * --dump prints what sema built (maps, events, probes) to stdout after a successful analysis.
  * Exit status: 0 when there are no errors (warnings may be printed), 1 on errors, 2 on usage errors. */
@@ -8,15 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser/ast.h"
-#include "parser/parse.h"
+#include "compile/compile.h"
 #include "sema/program.h"
-#include "sema/sema.h"
 #include "sema/types.h"
-#include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
-#include "support/strtab.h"
 
 static const char *tname(const struct et_type *t, char *buf, size_t len)
 {
@@ -60,7 +56,7 @@ static void dump(const struct et_program *p)
 int main(int argc, char **argv)
 {
 	bool want_dump = false;
-	struct sema_options opts = {.max_strlen = 64, .max_map_keys = 4096};
+	struct et_compile_options opts = { .env = ET_COMPILE_ENV_DEFAULT, .last = ET_PHASE_SEMA };
 	int i = 1, status = 1;
 	uint32_t file;
 
@@ -68,11 +64,11 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--unsafe") == 0)
 			opts.unsafe = true;
 		else if (strcmp(argv[i], "--cpid") == 0)
-			opts.has_cpid = true;
+			opts.cmd = ""; /* as with -c: cpid allowed (no command, so no target binary) */
 		else if (strcmp(argv[i], "--dump") == 0)
 			want_dump = true;
 		else if (strcmp(argv[i], "--max-strlen") == 0 && i + 1 < argc)
-			opts.max_strlen = (uint32_t)strtoul(argv[++i], NULL, 10);
+			opts.env.max_strlen = (uint32_t)strtoul(argv[++i], NULL, 10);
 		else {
 			fprintf(stderr, "usage: sema_tool [--unsafe] [--cpid] [--max-strlen N] [--dump] FILE [ARG...]\n");
 			return 2;
@@ -86,10 +82,8 @@ int main(int argc, char **argv)
 	opts.npositional = (uint32_t)(argc - i - 1);
 
 	struct source_set *sources = source_set_new();
-	struct arena *arena = arena_new();
-	struct strtab *strtab = strtab_new(arena);
 	struct diag_sink *diag = diag_new(sources);
-	struct et_program *prog = et_program_new();
+	struct et_compilation c = { 0 };
 
 	file = source_load_file(sources, argv[i]);
 	if (!file) {
@@ -97,20 +91,14 @@ int main(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
-	struct parse_ctx pctx = {arena, strtab, diag, sources};
-	struct ast_node *ast = parse_program(&pctx, file);
-
-	if (ast && !diag_has_errors(diag))
-		sema_analyze(ast, &opts, arena, strtab, diag, prog);
+	et_compile(&opts, sources, &file, 1, diag, &c);
 	diag_render(diag, stderr);
 	status = diag_has_errors(diag) ? 1 : 0;
 	if (status == 0 && want_dump)
-		dump(prog);
+		dump(c.prog);
 out:
-	et_program_free(prog);
+	et_compilation_free(&c);
 	diag_free(diag);
-	strtab_free(strtab);
-	arena_free(arena);
 	source_set_free(sources);
 	return status;
 }
