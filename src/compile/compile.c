@@ -133,10 +133,12 @@ int et_compile(const struct et_compile_options *o, struct source_set *sources, c
 	c->ms_parse = ms_since(&t);
 	if (err || o->last == ET_PHASE_PARSE)
 		return err;
+	c->reached = ET_PHASE_SEMA;
 	err = analyse(o, c, diag);
 	c->ms_sema = ms_since(&t);
 	if (err || o->last == ET_PHASE_SEMA)
 		return err;
+	c->reached = ET_PHASE_CODEGEN;
 	err = generate(o, c, sources, files[nfiles - 1], diag);
 	c->ms_codegen = ms_since(&t);
 	if (err)

@@ -1,8 +1,9 @@
-/* fuzz_pipeline: what fuzz_sema and fuzz_codegen share. fuzz_pipeline_begin parses one input and, when it
- * parses without errors, analyses it with sema_analyze (two positional parameters "7" and "abc", --unsafe
- * so that system() & co. reach their checks, default limits); it checks sema's contract (an error return
- * exactly when diag holds errors: abort() otherwise) and returns the program when sema succeeded, else
- * NULL. fuzz_pipeline_end renders the diagnostics to /dev/null and frees everything.
+/* fuzz_pipeline: what fuzz_sema and fuzz_codegen share. fuzz_pipeline_run compiles one input through
+ * et_compile up to `last` (ET_PHASE_SEMA or ET_PHASE_CODEGEN) with two positional parameters "7" and
+ * "abc", --unsafe (so that system() & co. reach their checks) and the default limits; it checks the
+ * contract of the last phase that ran (an error return exactly when diag holds errors; a successful
+ * codegen leaves a non-empty ELF image: abort() otherwise). fuzz_pipeline_end renders the diagnostics to
+ * /dev/null and frees everything.
  * Header-only: each harness is one translation unit linked with every module. */
 #ifndef ETRACE_FUZZ_PIPELINE_H
 #define ETRACE_FUZZ_PIPELINE_H
@@ -10,50 +11,51 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "parser/ast.h"
-#include "parser/parse.h"
+#include "compile/compile.h"
 #include "sema/program.h"
-#include "sema/sema.h"
-#include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
-#include "support/strtab.h"
 
 struct fuzz_pipeline {
 	struct source_set *sources;
-	struct arena *arena;
-	struct strtab *strtab;
 	struct diag_sink *diag;
-	struct et_program *prog;
+	struct et_compilation c;
 };
 
-static inline struct ast_node *fuzz_pipeline_begin(struct fuzz_pipeline *f, const uint8_t *data, size_t size)
+static inline void fuzz_contract(const char *phase, int rc, const struct diag_sink *diag)
+{
+	if ((rc != 0) != diag_has_errors(diag)) {
+		fprintf(stderr, "%s returned %d but diag_has_errors is %d\n", phase, rc, diag_has_errors(diag));
+		abort();
+	}
+}
+
+static inline void fuzz_pipeline_run(struct fuzz_pipeline *f, const uint8_t *data, size_t size, enum et_phase last)
 {
 	static const char *const positional[] = { "7", "abc" };
-	f->sources = source_set_new();
-	f->arena = arena_new();
-	f->strtab = strtab_new(f->arena);
-	f->diag = diag_new(f->sources);
-	f->prog = et_program_new();
-	uint32_t file = source_add(f->sources, "fuzz.bt", (const char *)data, size);
-	struct parse_ctx ctx = { f->arena, f->strtab, f->diag, f->sources };
-	struct ast_node *program = parse_program(&ctx, file);
-	if (!program || diag_has_errors(f->diag))
-		return NULL;
-	struct sema_options opts = {
+	struct et_compile_options opts = {
+		.env = ET_COMPILE_ENV_DEFAULT,
 		.positional = positional,
 		.npositional = 2,
 		.unsafe = true,
-		.max_strlen = 64,
-		.max_map_keys = 4096,
+		.line_info_path = "fuzz.bt",
+		.last = last,
 	};
-	int err = sema_analyze(program, &opts, f->arena, f->strtab, f->diag, f->prog);
-	if ((err != 0) != diag_has_errors(f->diag)) {
-		fprintf(stderr, "sema_analyze returned %d but diag_has_errors is %d\n", err, diag_has_errors(f->diag));
-		abort();
+	f->sources = source_set_new();
+	f->diag = diag_new(f->sources);
+	uint32_t file = source_add(f->sources, "fuzz.bt", (const char *)data, size);
+	int err = et_compile(&opts, f->sources, &file, 1, f->diag, &f->c);
+	if (f->c.reached == ET_PHASE_SEMA)
+		fuzz_contract("sema", f->c.sema_rc, f->diag);
+	if (f->c.reached == ET_PHASE_CODEGEN) {
+		fuzz_contract("codegen", f->c.cg_rc, f->diag);
+		if (err == 0 && (!f->c.prog->elf || f->c.prog->elf_size < 4 || memcmp(f->c.prog->elf, "\177ELF", 4) != 0)) {
+			fprintf(stderr, "codegen succeeded without an ELF object\n");
+			abort();
+		}
 	}
-	return err ? NULL : program;
 }
 
 static inline void fuzz_pipeline_end(struct fuzz_pipeline *f)
@@ -62,10 +64,8 @@ static inline void fuzz_pipeline_end(struct fuzz_pipeline *f)
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
 	diag_render(f->diag, devnull);
-	et_program_free(f->prog);
+	et_compilation_free(&f->c);
 	diag_free(f->diag);
-	strtab_free(f->strtab);
-	arena_free(f->arena);
 	source_set_free(f->sources);
 }
 

@@ -1,5 +1,5 @@
 /* fuzz_sema: libFuzzer harness for semantic analysis (lexer + parser + sema; nothing is compiled or loaded).
- * Each input is one script: parsed, and when it parses without errors analysed by sema_analyze with two
+ * Each input is one script, compiled through et_compile up to sema (analysed when it parses) with two
  * positional parameters ("7" and "abc") and --unsafe (so that system() & co. reach their checks), then
  * the diagnostics are rendered to /dev/null and everything is freed. A crash, a sanitizer report, a leak
  * (LeakSanitizer at exit of each run) or a hang (-timeout) is a finding.
@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_pipeline f;
-	fuzz_pipeline_begin(&f, data, size);
+	fuzz_pipeline_run(&f, data, size, ET_PHASE_SEMA);
 	fuzz_pipeline_end(&f);
 	return 0;
 }
