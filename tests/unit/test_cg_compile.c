@@ -1,4 +1,4 @@
-/* test_cg_compile: codegen from source text. Each script is parsed, analysed and compiled (cg_compile);
+/* test_cg_compile: codegen from source text. Each script is parsed, analysed and compiled (et_compile);
  * the object must be an ELF with one program per concrete probe. As root, every object is then loaded
  * with libbpf WITHOUT attaching (the kernel verifier accepts it, every program carries BTF and line
  * info), and the
@@ -18,16 +18,11 @@
 #include <bpf/libbpf.h>
 
 #include "../../probes/tracefs.h"
-#include "../../src/codegen/cg.h"
-#include "../../src/parser/ast.h"
-#include "../../src/parser/parse.h"
+#include "../../src/compile/compile.h"
 #include "../../src/sema/program.h"
-#include "../../src/sema/sema.h"
 #include "../../src/sema/types.h"
-#include "../../src/support/arena.h"
 #include "../../src/support/diag.h"
 #include "../../src/support/source.h"
-#include "../../src/support/strtab.h"
 
 static int failures, checks;
 
@@ -45,34 +40,25 @@ static void fail(const char *script, const char *fmt, ...)
 
 struct compiled {
 	struct source_set *sources;
-	struct arena *arena;
-	struct strtab *strtab;
 	struct diag_sink *diag;
-	struct et_program *prog;
+	struct et_compilation comp;
+	struct et_program *prog; /* comp's */
 };
 
 static const char *const positional[] = {"41", "hello"};
 
-/* parse → sema → codegen; 0 when prog->elf was produced */
+/* parse → sema → codegen through et_compile; 0 when prog->elf was produced */
 static int compile(struct compiled *c, const char *text)
 {
-	struct sema_options opts = {.positional = positional, .npositional = 2, .max_strlen = 64,
-				    .max_map_keys = 4096, .unsafe = true};
+	struct et_compile_options opts = {.env = ET_COMPILE_ENV_DEFAULT, .positional = positional, .npositional = 2,
+					  .unsafe = true, .dump_ir = getenv("CG_DUMP_IR") != NULL,
+					  .last = ET_PHASE_CODEGEN};
 	memset(c, 0, sizeof(*c));
 	c->sources = source_set_new();
-	c->arena = arena_new();
-	c->strtab = strtab_new(c->arena);
 	c->diag = diag_new(c->sources);
-	c->prog = et_program_new();
 	uint32_t file = source_add(c->sources, "test.et", text, strlen(text));
-	struct parse_ctx pctx = {c->arena, c->strtab, c->diag, c->sources};
-	struct ast_node *ast = parse_program(&pctx, file);
-	int err = -EINVAL;
-	if (ast && !diag_has_errors(c->diag) && sema_analyze(ast, &opts, c->arena, c->strtab, c->diag, c->prog) == 0 &&
-	    !diag_has_errors(c->diag)) {
-		struct cg_options copts = {.dump_ir = getenv("CG_DUMP_IR") != NULL};
-		err = cg_compile(ast, c->prog, &copts, c->diag);
-	}
+	int err = et_compile(&opts, c->sources, &file, 1, c->diag, &c->comp);
+	c->prog = c->comp.prog;
 	if (diag_count(c->diag))
 		diag_render(c->diag, stderr);
 	return err;
@@ -80,10 +66,8 @@ static int compile(struct compiled *c, const char *text)
 
 static void release(struct compiled *c)
 {
-	et_program_free(c->prog);
+	et_compilation_free(&c->comp);
 	diag_free(c->diag);
-	strtab_free(c->strtab);
-	arena_free(c->arena);
 	source_set_free(c->sources);
 }
 

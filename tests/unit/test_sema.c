@@ -1,7 +1,7 @@
-/* Unit test of sema's annotation contract (src/sema/sema.h): after a successful sema_analyze every
- * expression node has a type other than ET_NONE and the node->sym the contract names for its kind,
- * indices point into the program tables, variable ids are dense per probe; plus checks of specific
- * types and tables for a few programs. Needs no root: only BEGIN/END/interval probes (tracepoint
+/* Unit test of sema's annotation contract (src/sema/sema.h): after a successful analysis (et_compile,
+ * stopping after sema) every expression node has a type other than ET_NONE and the node->sym
+ * the contract names for its kind, indices point into the program tables, variable ids are dense per
+ * probe; plus checks of specific types and tables for a few programs. Needs no root: only BEGIN/END/interval probes (tracepoint
  * cases run when tracefs is readable). */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,16 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../src/compile/compile.h"
 #include "../../src/parser/ast.h"
-#include "../../src/parser/parse.h"
 #include "../../probes/tracepoint.h"
 #include "../../src/sema/program.h"
 #include "../../src/sema/sema.h"
 #include "../../src/sema/types.h"
-#include "../../src/support/arena.h"
 #include "../../src/support/diag.h"
 #include "../../src/support/source.h"
-#include "../../src/support/strtab.h"
 
 static int failures, checks;
 
@@ -33,49 +31,47 @@ static int failures, checks;
 
 struct compiled {
 	struct source_set *sources;
-	struct arena *arena;
-	struct strtab *strtab;
 	struct diag_sink *diag;
-	struct et_program *prog;
-	struct ast_node *ast;
-	int rc;
+	struct et_compilation comp;
+	struct arena *arena;     /* comp's, for the tests that make types */
+	struct et_program *prog; /* comp's */
+	struct ast_node *ast;    /* comp's */
+	int rc;                  /* sema's own result (et_compilation.sema_rc); -1 when it did not run */
 };
 
-/* Parse and analyse text; diagnostics are printed when `show` (the program is expected to be valid). */
-static void compile_ex(struct compiled *c, const char *text, const struct sema_options *opts, bool show)
+/* Parse and analyse text through et_compile (up to sema); diagnostics are printed when `show` (the program
+ * is expected to be valid). */
+static void compile_ex(struct compiled *c, const char *text, const struct et_compile_options *opts, bool show)
 {
-	struct sema_options def = {.max_strlen = 64, .max_map_keys = 4096};
+	struct et_compile_options def = {.env = ET_COMPILE_ENV_DEFAULT};
+	struct et_compile_options o = opts ? *opts : def;
 	uint32_t file;
 
 	memset(c, 0, sizeof(*c));
 	c->sources = source_set_new();
-	c->arena = arena_new();
-	c->strtab = strtab_new(c->arena);
 	c->diag = diag_new(c->sources);
-	c->prog = et_program_new();
 	file = source_add(c->sources, "test.et", text, strlen(text));
-	struct parse_ctx pctx = {c->arena, c->strtab, c->diag, c->sources};
-	c->ast = parse_program(&pctx, file);
-	c->rc = -1;
-	if (c->ast && !diag_has_errors(c->diag))
-		c->rc = sema_analyze(c->ast, opts ? opts : &def, c->arena, c->strtab, c->diag, c->prog);
+	o.last = ET_PHASE_SEMA;
+	et_compile(&o, c->sources, &file, 1, c->diag, &c->comp);
+	c->arena = c->comp.arena;
+	c->prog = c->comp.prog;
+	c->ast = c->comp.ast;
+	c->rc = c->comp.reached == ET_PHASE_SEMA ? c->comp.sema_rc : -1;
 	if (show && diag_has_errors(c->diag)) {
 		fprintf(stderr, "diagnostics for: %s\n", text);
 		diag_render(c->diag, stderr);
 	}
 }
 
-static void compile(struct compiled *c, const char *text, const struct sema_options *opts)
+static void compile(struct compiled *c, const char *text, const struct et_compile_options *opts)
 {
 	compile_ex(c, text, opts, true);
 }
 
 static void release(struct compiled *c)
 {
-	et_program_free(c->prog);
+	et_compilation_free(&c->comp);
 	diag_free(c->diag);
-	strtab_free(c->strtab);
-	arena_free(c->arena);
 	source_set_free(c->sources);
 }
 
@@ -298,7 +294,7 @@ static void test_errors_fail(void)
 static void test_positional(void)
 {
 	const char *args[] = {"42", "hello"};
-	struct sema_options o = {.positional = args, .npositional = 2, .max_strlen = 64, .max_map_keys = 4096};
+	struct et_compile_options o = {.env = ET_COMPILE_ENV_DEFAULT, .positional = args, .npositional = 2};
 	struct compiled c;
 
 	compile(&c, "BEGIN { @a = $1 + 1; @b = $2; @c = str($1); @d = $#; }", &o);
