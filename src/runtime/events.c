@@ -100,7 +100,8 @@ static void map_reset(int fd, bool zero_only)
 	free(zero);
 }
 
-static void print_map(struct rt_run *r, int map, uint64_t top, uint64_t div)
+/* print(@m[, top, div]) (zero_if_empty: an empty keyless map prints its zero value) and the maps at exit */
+static void print_map(struct rt_run *r, int map, uint64_t top, uint64_t div, bool zero_if_empty)
 {
 	struct rt_map_snapshot s;
 
@@ -113,9 +114,9 @@ static void print_map(struct rt_run *r, int map, uint64_t top, uint64_t div)
 		return;
 	}
 	if (json(r))
-		rt_map_format_json(&r->buf, r->prog, &s, top, div);
+		rt_map_format_json(&r->buf, r->prog, &s, top, div, zero_if_empty);
 	else
-		rt_map_format(&r->buf, r->prog, &s, top, div);
+		rt_map_format(&r->buf, r->prog, &s, top, div, zero_if_empty);
 	rt_map_snapshot_free(&s);
 }
 
@@ -243,7 +244,7 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		}
 		break;
 	case ET_EV_PRINT_MAP:
-		print_map(r, ev->map, field_u64(ev->args, 0, d, size), field_u64(ev->args, 1, d, size));
+		print_map(r, ev->map, field_u64(ev->args, 0, d, size), field_u64(ev->args, 1, d, size), true);
 		break;
 	case ET_EV_CLEAR:
 	case ET_EV_ZERO:
@@ -305,7 +306,7 @@ void rt_print_all_maps(struct rt_run *r)
 	cmp_prog = r->prog;
 	qsort(order, r->prog->nmaps, sizeof(*order), cmp_map_name);
 	for (i = 0; i < r->prog->nmaps; i++) {
-		print_map(r, (int)order[i], 0, 0);
+		print_map(r, (int)order[i], 0, 0, false);
 		rt_str_write(&r->buf, r->out);
 	}
 	free(order);

@@ -10,7 +10,8 @@
  * Reading: BPF_MAP_LOOKUP_BATCH over hash maps (a few syscalls for the whole map), key by key otherwise.
  * Printing: "@m: v" for keyless maps, "@m[k1, k2]: v" for keyed ones (tuple parentheses dropped);
  * histograms as "@m[k]:" + rows + a blank line. print(@m, top, div) keeps the last `top` entries and
- * divides values by div. See rt_int.h. */
+ * divides values by div. An empty map prints nothing, but print(@m) of an empty keyless map prints its
+ * zero value, and bpftrace's JSON keeps an empty avg/stats map as {} (see rt_int.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,8 +501,41 @@ static struct entry *collect(const struct rt_map_snapshot *s, size_t *n_out, uin
 	return es;
 }
 
+/* print(@m) of a keyless map that holds nothing prints the zero value of its type, as bpftrace's print()
+ * does (`@: 0`, a zeroed stats record, a zeroed tuple); histograms print nothing, and so does the
+ * print of every map at exit. */
+static bool prints_zero_value(const struct et_map_desc *m, bool zero_if_empty)
+{
+	return zero_if_empty && !m->key && m->value->kind != ET_AGG_HIST && m->value->kind != ET_AGG_LHIST;
+}
+
+/* The entry of a value that is all zero bytes; free(e->raw) after use. */
+static struct entry zero_entry(const struct et_type *vt)
+{
+	struct entry e = {0};
+
+	e.raw = rt_xcalloc(1, vt->size);
+	return e;
+}
+
+static size_t text_empty_map(struct rt_str *o, const struct et_program *prog, const struct et_map_desc *m,
+			     bool zero_if_empty)
+{
+	struct entry zero;
+
+	if (!prints_zero_value(m, zero_if_empty))
+		return 0;
+	zero = zero_entry(m->value);
+	rt_str_puts(o, m->name);
+	rt_str_puts(o, ": ");
+	format_entry_value(o, prog, m->value, &zero, 1);
+	rt_str_putc(o, '\n');
+	free((void *)zero.raw);
+	return 1;
+}
+
 size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
-		     uint64_t top, uint64_t div)
+		     uint64_t top, uint64_t div, bool zero_if_empty)
 {
 	const struct et_map_desc *m = s->desc;
 	const struct et_type *vt = m->value;
@@ -511,10 +545,12 @@ size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const stru
 	size_t n, i, skip = 0, printed = 0;
 
 	if (s->count == 0)
-		return 0;
+		return text_empty_map(o, prog, m, zero_if_empty);
 	if (div == 0)
 		div = 1;
 	es = collect(s, &n, &slots);
+	if (n == 0)
+		printed = text_empty_map(o, prog, m, zero_if_empty);
 	if (top && n > top)
 		skip = n - top;
 	for (i = skip; i < n; i++) {
@@ -630,23 +666,11 @@ static void json_entry_value(struct rt_str *o, const struct et_program *prog, co
 	}
 }
 
-size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
-			  uint64_t top, uint64_t div)
+static void json_map_start(struct rt_str *o, const struct et_map_desc *m)
 {
-	const struct et_map_desc *m = s->desc;
 	const struct et_type *vt = m->value;
 	const char *type = "map";
-	struct entry *es;
-	uint64_t *slots;
-	size_t n, i, skip = 0, printed = 0;
 
-	if (s->count == 0)
-		return 0;
-	if (div == 0)
-		div = 1;
-	es = collect(s, &n, &slots);
-	if (n == 0)
-		goto out;
 	if (vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST)
 		type = "hist";
 	else if (vt->kind == ET_AGG_AVG || vt->kind == ET_AGG_STATS)
@@ -654,6 +678,51 @@ size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const
 	rt_str_printf(o, "{\"type\": \"%s\", \"data\": {", type);
 	rt_json_string(o, m->name, strlen(m->name));
 	rt_str_puts(o, ": ");
+}
+
+/* A map that holds nothing: print(@m) of a keyless one gives its zero value (prints_zero_value);
+ * otherwise bpftrace's JSON writer skips an empty map, except an avg/stats one, which it wraps in
+ * its "stats" envelope before looking: {"type": "stats", "data": {"@a": {}}}. */
+static size_t json_empty_map(struct rt_str *o, const struct et_program *prog, const struct et_map_desc *m,
+			     bool zero_if_empty)
+{
+	const struct et_type *vt = m->value;
+
+	if (prints_zero_value(m, zero_if_empty)) {
+		struct entry zero = zero_entry(vt);
+
+		json_map_start(o, m);
+		json_entry_value(o, prog, vt, &zero, 1);
+		rt_str_puts(o, "}}\n");
+		free((void *)zero.raw);
+		return 1;
+	}
+	if (vt->kind == ET_AGG_AVG || vt->kind == ET_AGG_STATS) {
+		json_map_start(o, m);
+		rt_str_puts(o, "{}}}\n");
+	}
+	return 0;
+}
+
+size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
+			  uint64_t top, uint64_t div, bool zero_if_empty)
+{
+	const struct et_map_desc *m = s->desc;
+	const struct et_type *vt = m->value;
+	struct entry *es;
+	uint64_t *slots;
+	size_t n, i, skip = 0, printed = 0;
+
+	if (s->count == 0)
+		return json_empty_map(o, prog, m, zero_if_empty);
+	if (div == 0)
+		div = 1;
+	es = collect(s, &n, &slots);
+	if (n == 0) {
+		printed = json_empty_map(o, prog, m, zero_if_empty);
+		goto out;
+	}
+	json_map_start(o, m);
 	if (top && n > top)
 		skip = n - top;
 	if (m->key)

@@ -68,14 +68,17 @@ struct rt_map_snapshot {
 int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_snapshot *s);
 void rt_map_snapshot_free(struct rt_map_snapshot *s);
 /* Combine CPUs, sort like bpftrace and append the map's text; top = keep the last `top` entries
- * (0: all), div divides counts/sums/averages (0 or 1: none). Appends nothing when the map is empty.
- * Returns the number of entries printed. */
+ * (0: all), div divides counts/sums/averages (0 or 1: none). An empty map appends nothing, except
+ * with zero_if_empty (print(@m), not the print at exit) for a keyless non-histogram map: its type's
+ * zero value, as bpftrace's print() gives ("@m: 0"). Returns the number of entries printed. */
 size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
-		     uint64_t top, uint64_t div);
+		     uint64_t top, uint64_t div, bool zero_if_empty);
 
-/* The same in bpftrace's JSON form: one line {"type": "map"|"hist"|"stats", "data": {"@m": ...}}. */
+/* The same in bpftrace's JSON form: one line {"type": "map"|"hist"|"stats", "data": {"@m": ...}}; an
+ * empty avg/stats map (other than print's zero value) is {"type": "stats", "data": {"@m": {}}}, as
+ * bpftrace prints it. */
 size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
-			  uint64_t top, uint64_t div);
+			  uint64_t top, uint64_t div, bool zero_if_empty);
 
 /* ---- json.c ---- */
 /* A JSON string literal of s[0..n) (quotes, escapes). */

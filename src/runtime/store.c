@@ -136,9 +136,9 @@ size_t rt_map_store_print(const struct rt_map_store *st, const char *name, FILE 
 	qsort(order, n, sizeof(*order), cmp_name);
 	for (i = 0; i < n; i++) {
 		if (format == RT_FORMAT_JSON)
-			printed += rt_map_format_json(&o, st->prog, order[i], 0, 0);
+			printed += rt_map_format_json(&o, st->prog, order[i], 0, 0, false);
 		else
-			printed += rt_map_format(&o, st->prog, order[i], 0, 0);
+			printed += rt_map_format(&o, st->prog, order[i], 0, 0, false);
 		rt_str_write(&o, out);
 	}
 	rt_str_free(&o);

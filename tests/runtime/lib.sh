@@ -122,3 +122,67 @@ run_etrace() { # run_etrace ARGS... ; sets ET_OUT ET_ERR ET_STATUS
 	timeout -s INT $((20 * TIME_SCALE)) "$ETRACE" "$@" >"$ET_OUT" 2>"$ET_ERR"
 	ET_STATUS=$?
 }
+
+# start_json ARGS...: start etrace -f json in the background and wait for its attached_probes line (stdout)
+start_json() {
+	ET_OUT="$TMP/out.$RANDOM"
+	ET_ERR="$TMP/err.$RANDOM"
+	"$ETRACE" -f json "$@" >"$ET_OUT" 2>"$ET_ERR" &
+	ET_PID=$!
+	BG_PIDS+=("$ET_PID")
+	local i
+	for i in $(seq 1 300); do
+		grep -q '"attached_probes"' "$ET_OUT" 2>/dev/null && return 0
+		kill -0 "$ET_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "etrace did not attach; stderr:"
+	cat "$ET_ERR"
+	return 1
+}
+
+# jcheck FILE PYTHON-EXPR...: parse FILE (etrace -f json output) as NDJSON into `lines` (list of objects;
+# blank lines kept as None) and `objs` (the objects only), then every expression must be true. Helpers:
+# of(type) = the data of every line of that type; one(type, "@m") = the last such line's value for @m.
+jcheck() {
+	local file=$1; shift
+	python3 - "$file" "$@" <<'EOF'
+import json, sys
+path, exprs = sys.argv[1], sys.argv[2:]
+lines = []
+for n, raw in enumerate(open(path, encoding="utf-8").read().split("\n")[:-1], 1):
+    if raw == "":
+        lines.append(None)
+        continue
+    try:
+        o = json.loads(raw)
+    except ValueError as e:
+        print(f"line {n} is not JSON ({e}): {raw!r}")
+        sys.exit(1)
+    if not isinstance(o, dict) or set(o) != {"type", "data"}:
+        print(f"line {n} is not an object with exactly 'type' and 'data': {raw!r}")
+        sys.exit(1)
+    lines.append(o)
+objs = [o for o in lines if o is not None]
+def of(t):
+    return [o["data"] for o in objs if o["type"] == t]
+def one(t, name):
+    """the data of the single exit-time map line of type t for map name"""
+    hits = [d[name] for d in of(t) if isinstance(d, dict) and name in d]
+    return hits[-1] if hits else None
+ok = True
+for e in exprs:
+    try:
+        r = eval(e)
+    except Exception as ex:
+        r = False
+        print(f"  {e!r} raised {ex!r}")
+    if not r:
+        print(f"  not true: {e}")
+        ok = False
+if not ok:
+    print("  output was:")
+    print(open(path).read())
+sys.exit(0 if ok else 1)
+EOF
+}

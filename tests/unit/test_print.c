@@ -211,7 +211,7 @@ static const uint64_t zero_key;
 
 static void emit(struct rt_str *o, struct builder *b)
 {
-	rt_map_format(o, NULL, &b->s, 0, 0);
+	rt_map_format(o, NULL, &b->s, 0, 0, false);
 	rt_map_snapshot_free(&b->s);
 }
 
@@ -229,7 +229,7 @@ static const char golden_json[] =
 
 static void emit_json(struct rt_str *o, struct builder *b)
 {
-	rt_map_format_json(o, NULL, &b->s, 0, 0);
+	rt_map_format_json(o, NULL, &b->s, 0, 0, false);
 	rt_map_snapshot_free(&b->s);
 }
 
@@ -483,10 +483,10 @@ int main(void)
 			add_u64(b_slot(&b, key, i % NCPU), 1);
 		}
 	}
-	rt_map_format(&o, NULL, &b.s, 2, 1);
+	rt_map_format(&o, NULL, &b.s, 2, 1, false);
 	CHECK(strcmp(o.s, "@c[a]: 2\n@c[c]: 3\n") == 0, "top 2: got '%s'", o.s);
 	rt_str_clear(&o);
-	rt_map_format(&o, NULL, &b.s, 0, 2); /* div 2 */
+	rt_map_format(&o, NULL, &b.s, 0, 2, false); /* div 2 */
 	CHECK(strcmp(o.s, "@c[b]: 0\n@c[a]: 1\n@c[c]: 1\n") == 0, "div 2: got '%s'", o.s);
 	rt_str_clear(&o);
 	rt_map_snapshot_free(&b.s);
