@@ -18,7 +18,6 @@
 #include "runtime/privilege.h"
 #include "runtime/rt.h"
 #include "sema/program.h"
-#include "sema/sema.h" /* SEMA_MAX_STRLEN, SEMA_MAX_RB_PAGES */
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
@@ -59,41 +58,8 @@ static FILE *open_output(const struct et_options *o)
 	return out;
 }
 
-/* A limit from the environment (bpftrace's names, for compatibility): *out unchanged when unset.
- * Returns -1 (after saying why) when set to something other than a positive integer up to max. */
-static int env_limit(const char *name, uint32_t max, uint32_t *out)
-{
-	const char *v = getenv(name);
-	char *end;
-	if (!v || !*v)
-		return 0;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (errno || *end || n == 0 || n > max || v[0] == '-') {
-		fprintf(stderr, "etrace: %s must be a positive integer up to %u, not '%s'\n", name, max, v);
-		return -1;
-	}
-	*out = (uint32_t)n;
-	return 0;
-}
-
-/* BPFTRACE_STACK_MODE: the format of kstack/ustack without a mode (bpftrace, perf or raw); *out stays
- * NULL (bpftrace's format) when unset. Returns -1 (after saying why) for another value. */
-static int env_stack_mode(const char **out)
-{
-	const char *v = getenv("BPFTRACE_STACK_MODE");
-	if (!v || !*v || strcmp(v, "bpftrace") == 0)
-		return 0;
-	if (strcmp(v, "perf") == 0 || strcmp(v, "raw") == 0) {
-		*out = v;
-		return 0;
-	}
-	fprintf(stderr, "etrace: BPFTRACE_STACK_MODE must be bpftrace, perf or raw, not '%s'\n", v);
-	return -1;
-}
-
 /* -i, or no program on a terminal: the interactive session */
-static int run_session(const struct et_options *o)
+static int run_session(const struct et_options *o, const struct et_compile_env *env)
 {
 	FILE *out = o->output_path ? open_output(o) : NULL;
 	if (o->output_path && !out) {
@@ -109,6 +75,7 @@ static int run_session(const struct et_options *o)
 		.json = o->format == ET_FORMAT_JSON,
 		.positional = o->positional,
 		.npositional = o->npositional,
+		.env = *env,
 	};
 	int status = repl_run(&r);
 	if (out)
@@ -123,21 +90,13 @@ int et_run(const struct et_options *o)
 		fprintf(stderr, "%s\n", RT_PRIVILEGE_MESSAGE);
 		return ET_EXIT_ERROR;
 	}
-	/* limits from the environment; a config block in the script overrides them */
-	uint32_t max_strlen = 64, max_map_keys = 4096, rb_pages = 0;
-	const char *stack_mode = NULL;
-	if (env_limit("BPFTRACE_STRLEN", SEMA_MAX_STRLEN, &max_strlen) ||
-	    env_limit("BPFTRACE_MAX_STRLEN", SEMA_MAX_STRLEN, &max_strlen) ||
-	    env_limit("BPFTRACE_MAP_KEYS_MAX", 1u << 28, &max_map_keys) ||
-	    env_limit("BPFTRACE_MAX_MAP_KEYS", 1u << 28, &max_map_keys) ||
-	    env_limit("BPFTRACE_PERF_RB_PAGES", SEMA_MAX_RB_PAGES, &rb_pages) || env_stack_mode(&stack_mode))
+	/* limits from the environment, read once for every compile of this run (a config block in the
+	 * script overrides them) */
+	struct et_compile_env env;
+	if (et_compile_env(&env) != 0)
 		return ET_EXIT_ERROR;
-	if (rb_pages & (rb_pages - 1)) {
-		fprintf(stderr, "etrace: BPFTRACE_PERF_RB_PAGES must be a power of two (64, 256, 1024...), not %u\n", rb_pages);
-		return ET_EXIT_ERROR;
-	}
 	if (o->interactive && !o->program_text && !o->script_path && !o->list)
-		return run_session(o);
+		return run_session(o, &env);
 
 	struct source_set *sources = source_set_new();
 	struct diag_sink *diag = diag_new(sources);
@@ -177,8 +136,7 @@ int et_run(const struct et_options *o)
 	 * (-e and stdin: an in-memory copy of the text, so LLVM opens no file the user did not name) */
 	bool named_file = o->script_path && strcmp(o->script_path, "-") != 0;
 	struct et_compile_options copts = {
-		.env = { .max_strlen = max_strlen, .max_map_keys = max_map_keys, .perf_rb_pages = rb_pages,
-			 .stack_mode = stack_mode },
+		.env = env,
 		.positional = o->positional,
 		.npositional = o->npositional,
 		.unsafe = o->unsafe,

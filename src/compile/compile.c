@@ -3,6 +3,8 @@
  * one program, set the -p/-c target the providers resolve user probes against, sema, codegen, then the
  * warnings about what this kernel cannot give the program (only for one about to run here). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +21,58 @@
 #include "support/diag.h"
 #include "support/source.h"
 #include "support/strtab.h"
+
+/* A limit from the environment: *out unchanged when unset. Returns -EINVAL (after saying why) when set to
+ * something other than a positive integer up to max. */
+static int env_limit(const char *name, uint32_t max, uint32_t *out)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || n == 0 || n > max || v[0] == '-') {
+		fprintf(stderr, "etrace: %s must be a positive integer up to %u, not '%s'\n", name, max, v);
+		return -EINVAL;
+	}
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* BPFTRACE_STACK_MODE: the format of kstack/ustack without a mode (bpftrace, perf or raw); *out stays
+ * NULL (bpftrace's format) when unset. Returns -EINVAL (after saying why) for another value. */
+static int env_stack_mode(const char **out)
+{
+	const char *v = getenv("BPFTRACE_STACK_MODE");
+	if (!v || !*v || strcmp(v, "bpftrace") == 0)
+		return 0;
+	if (strcmp(v, "perf") == 0 || strcmp(v, "raw") == 0) {
+		*out = v;
+		return 0;
+	}
+	fprintf(stderr, "etrace: BPFTRACE_STACK_MODE must be bpftrace, perf or raw, not '%s'\n", v);
+	return -EINVAL;
+}
+
+/* The older name of each limit first, so that the newer one wins when both are set. */
+int et_compile_env(struct et_compile_env *env)
+{
+	*env = ET_COMPILE_ENV_DEFAULT;
+	if (env_limit("BPFTRACE_STRLEN", SEMA_MAX_STRLEN, &env->max_strlen) ||
+	    env_limit("BPFTRACE_MAX_STRLEN", SEMA_MAX_STRLEN, &env->max_strlen) ||
+	    env_limit("BPFTRACE_MAP_KEYS_MAX", 1u << 28, &env->max_map_keys) ||
+	    env_limit("BPFTRACE_MAX_MAP_KEYS", 1u << 28, &env->max_map_keys) ||
+	    env_limit("BPFTRACE_PERF_RB_PAGES", SEMA_MAX_RB_PAGES, &env->perf_rb_pages) ||
+	    env_stack_mode(&env->stack_mode))
+		return -EINVAL;
+	if (env->perf_rb_pages & (env->perf_rb_pages - 1)) {
+		fprintf(stderr, "etrace: BPFTRACE_PERF_RB_PAGES must be a power of two (64, 256, 1024...), not %u\n",
+			env->perf_rb_pages);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static double ms_since(struct timespec *t)
 {

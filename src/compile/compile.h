@@ -9,7 +9,9 @@
  * sema filled and codegen completed with its ELF, the phase times; the caller frees it with
  * et_compilation_free(), after taking the program out (set ->prog to NULL) when it outlives the rest.
  * Failure: et_compile() returns 0 when every phase up to options->last ran without errors in diag, else
- * -EINVAL (the messages are in diag); it stops at the first phase that leaves errors. */
+ * -EINVAL (the messages are in diag); it stops at the first phase that leaves errors.
+ * The environment: et_compile_env() reads bpftrace's variables (BPFTRACE_MAX_STRLEN...), the one place
+ * that does; callers pass its result in the options. */
 #ifndef ET_COMPILE_H
 #define ET_COMPILE_H
 #include <stdbool.h>
@@ -33,11 +35,16 @@ struct et_compile_env {
 /* The limits when the environment sets none (bpftrace's defaults). */
 #define ET_COMPILE_ENV_DEFAULT ((struct et_compile_env){ .max_strlen = 64, .max_map_keys = 4096 })
 
+/* Fill *env from the environment over the defaults. Returns 0, or -EINVAL after saying on stderr which
+ * variable holds what (not a number, out of range, not a power of two...). The driver calls it once per
+ * run and hands the result to every compile of the run, one-shot or interactive. */
+int et_compile_env(struct et_compile_env *env);
+
 /* How far et_compile() goes. */
 enum et_phase { ET_PHASE_PARSE, ET_PHASE_SEMA, ET_PHASE_CODEGEN };
 
 struct et_compile_options {
-	struct et_compile_env env;     /* the environment's limits, or ET_COMPILE_ENV_DEFAULT */
+	struct et_compile_env env;     /* et_compile_env(), or ET_COMPILE_ENV_DEFAULT (tests) */
 	const char *const *positional; /* $1 .. $N */
 	uint32_t npositional;
 	bool unsafe;                   /* --unsafe: system(), signal() */

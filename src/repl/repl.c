@@ -155,7 +155,7 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 			*extra_file = files[nfiles - 1];
 	}
 	struct et_compile_options copts = {
-		.env = { .max_strlen = 64, .max_map_keys = 4096 },
+		.env = s->o->env,
 		.positional = s->o->positional,
 		.npositional = s->o->npositional,
 		.unsafe = s->o->unsafe,

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "compile/compile.h"
+
 struct repl_options {
 	bool quiet;                    /* no "Attached N probes" */
 	int verbose;
@@ -23,6 +25,7 @@ struct repl_options {
 	const char *history_path;      /* NULL: $HOME/.etrace_history (no history when HOME is unset) */
 	const char *const *positional; /* $1.. for every block */
 	uint32_t npositional;
+	struct et_compile_env env;     /* the environment's limits (et_compile_env), for every block */
 };
 
 int repl_run(const struct repl_options *opts);
