@@ -89,7 +89,7 @@ static double ms_since(struct timespec *t)
 static int parse_files(struct et_compilation *c, struct source_set *sources, const uint32_t *files,
 		       uint32_t nfiles, struct diag_sink *diag)
 {
-	struct parse_ctx pctx = { c->arena, c->strtab, diag, sources };
+	struct parse_ctx pctx = { .arena = c->arena, .strtab = c->strtab, .diag = diag, .sources = sources };
 	struct ast_node *all = nfiles > 1 ? ast_new_program(c->arena, (struct et_loc){ 0 }) : NULL;
 	uint32_t parsed = 0;
 
@@ -105,6 +105,7 @@ static int parse_files(struct et_compilation *c, struct source_set *sources, con
 		for (uint32_t k = 0; k < ast->u.program.items.count; k++)
 			ast_list_push(c->arena, &all->u.program.items, ast->u.program.items.items[k]);
 	}
+	c->incomplete = pctx.incomplete;
 	c->ast = parsed ? all : NULL;
 	return c->ast && !diag_has_errors(diag) ? 0 : -EINVAL;
 }

@@ -65,6 +65,8 @@ struct et_compilation {
 	struct strtab *strtab;
 	struct ast_node *ast;     /* every file's items in one AST_PROGRAM; NULL when nothing parsed */
 	struct et_program *prog;  /* after sema: maps, events, probes; after codegen: the ELF too */
+	bool incomplete;          /* a file ended inside an open block, bracket or comment (parse_ctx.incomplete):
+				   * more text could complete it, the session reads another line */
 	enum et_phase reached;    /* the last phase that ran */
 	int sema_rc, cg_rc;       /* each phase's own result (0 when it did not run), for contract checks */
 	double ms_parse, ms_sema, ms_codegen; /* --stats: the time of each phase that ran */

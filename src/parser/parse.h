@@ -4,9 +4,11 @@
  * ctx->arena (names interned in ctx->strtab).
  * Failure: syntax errors go to ctx->diag, several per run when recovery allows; the result may be a
  * partial tree when errors were reported, so callers check diag_has_errors(). NULL only when nothing
- * usable was parsed (errno = EINVAL), or the file id is unknown (errno = ENOENT). */
+ * usable was parsed (errno = EINVAL), or the file id is unknown (errno = ENOENT). Input that ends too
+ * early (an unclosed brace, angle block or comment) also sets ctx->incomplete. */
 #ifndef ET_PARSE_H
 #define ET_PARSE_H
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,6 +23,10 @@ struct parse_ctx {
 	struct strtab *strtab;
 	struct diag_sink *diag;
 	const struct source_set *sources;
+	/* Set by the parser (never cleared): the text ended inside an open block, bracket or comment, so
+	 * more text could complete it (the interactive session then reads another line). The error saying
+	 * so is in diag as usual. */
+	bool incomplete;
 };
 
 /* Deepest nesting of blocks, parentheses and expressions accepted; deeper input is an error. */

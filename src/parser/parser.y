@@ -560,6 +560,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 	}
 	/* end of input with something still open */
 	if (tok == YYSYMBOL_YYEOF && o) {
+		lx->ctx->incomplete = true;
 		diag_error(d, o->loc, "%s at line %u is never closed", lexer_opener_name(o->ch), o->loc.line);
 		if (o->ch == '<')
 			diag_hint(d, "end the block with '; >'");

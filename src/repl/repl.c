@@ -20,7 +20,6 @@
 #include <editline/readline.h> /* libedit's readline compatibility API */
 
 #include "compile/compile.h"
-#include "parser/parse.h"
 #include "probes/listing.h"
 #include "probes/provider.h"
 #include "repl/repl.h"
@@ -29,7 +28,6 @@
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
-#include "support/strtab.h"
 
 struct block {
 	char *text;
@@ -81,30 +79,19 @@ static char *xstrdup(const char *s)
 
 /* ---- compiling ---- */
 
-/* Is `text` an unfinished block (an unclosed brace, angle or comment)? Parses it alone, quietly. */
+/* Is `text` an unfinished block (an unclosed brace, angle or comment)? Parses it alone, quietly: the
+ * parser's status says so (et_compilation.incomplete), whatever the messages say. */
 static bool incomplete(const char *text)
 {
 	struct source_set *src = source_set_new();
 	struct diag_sink *diag = diag_new(src);
-	struct arena *arena = arena_new();
-	struct strtab *st = strtab_new(arena);
-	char *msg = NULL;
-	size_t len = 0;
-	bool more = false;
-	FILE *f;
+	struct et_compile_options parse_only = { .last = ET_PHASE_PARSE };
+	struct et_compilation c;
 
 	uint32_t file = source_add(src, "<input>", text, strlen(text));
-	struct parse_ctx pctx = { arena, st, diag, src };
-	parse_program(&pctx, file);
-	f = open_memstream(&msg, &len);
-	if (f) {
-		diag_render(diag, f);
-		fclose(f);
-		more = msg && (strstr(msg, "is never closed") || strstr(msg, "unterminated comment"));
-		free(msg);
-	}
-	strtab_free(st);
-	arena_free(arena);
+	et_compile(&parse_only, src, &file, 1, diag, &c);
+	bool more = c.incomplete;
+	et_compilation_free(&c);
 	diag_free(diag);
 	source_set_free(src);
 	return more;

@@ -40,7 +40,7 @@ static char *parse_and_dump(const char *text, size_t len)
 	char *dump = NULL;
 	size_t dump_len = 0;
 	uint32_t file = source_add(sources, "fuzz.et", text, len);
-	struct parse_ctx ctx = { arena, strtab, diag, sources };
+	struct parse_ctx ctx = { .arena = arena, .strtab = strtab, .diag = diag, .sources = sources };
 	struct ast_node *program = parse_program(&ctx, file);
 	diag_render(diag, devnull);
 	ast_dump(program, devnull);

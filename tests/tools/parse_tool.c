@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		goto cleanup;
 	}
-	struct parse_ctx ctx = { arena, strtab, diag, sources };
+	struct parse_ctx ctx = { .arena = arena, .strtab = strtab, .diag = diag, .sources = sources };
 	struct ast_node *program = parse_program(&ctx, file);
 	diag_render(diag, stderr);
 	if (!program || diag_has_errors(diag)) {
