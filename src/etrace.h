@@ -8,8 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ETRACE_VERSION "0.1.0"
-
 enum et_exit { ET_EXIT_OK = 0, ET_EXIT_ERROR = 1, ET_EXIT_USAGE = 2 };
 
 enum et_format { ET_FORMAT_TEXT, ET_FORMAT_JSON };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "etrace.h"
+#include "version.h" /* generated: build/src/version.h */
 
 static const char usage_text[] =
 	"usage: etrace [options] FILE [ARG...]\n"

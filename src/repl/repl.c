@@ -28,6 +28,7 @@
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
+#include "version.h" /* generated: build/src/version.h */
 
 struct block {
 	char *text;
@@ -459,7 +460,7 @@ int repl_run(const struct repl_options *o)
 		read_history(hist);
 
 	fprintf(stderr, "etrace %s interactive session: type a probe block, .help for commands, Ctrl-D to leave\n",
-		"0.1.0");
+		ETRACE_VERSION);
 	for (;;) {
 		interrupted = 0;
 		char *line = readline(pending ? "...> " : "etrace> ");

@@ -12,6 +12,10 @@ if command -v man >/dev/null; then
 fi
 groff -man -Tutf8 "$PAGE" 2>/dev/null | sed 's/.\x08//g' >"$TMP/text.txt"
 
+# the version is written once (CMakeLists.txt project(), generated into version.h); the page must agree
+version=$("$ETRACE" --version | sed -n 's/^etrace v//p')
+check "the page's .TH names etrace $version (etrace --version)" grep -q "^\.TH ETRACE 8 .* \"etrace $version\"" "$PAGE"
+
 "$ETRACE" --help >"$TMP/help.txt"
 check "--help is short (under 40 lines)" test "$(wc -l <"$TMP/help.txt")" -lt 40
 check "--help points to the man page" grep -q "man etrace" "$TMP/help.txt"
