@@ -44,6 +44,7 @@ struct provider_expand_ctx {
 	struct et_probe_desc *probes; /* growable array, append with provider_add_probe() */
 	uint32_t nprobes, cap;
 	bool listing;                 /* -l: expanding for listing, not attaching */
+	bool unsafe;                  /* --unsafe: uprobes where etrace cannot tell the function's bounds */
 };
 struct et_probe_desc *provider_add_probe(struct provider_expand_ctx *ctx);
 

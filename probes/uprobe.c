@@ -7,6 +7,9 @@
  *                               without '/' is looked up in PATH
  *   uprobe:/path/bin:str*       wildcards over function names (one probe per function)
  * Virtual addresses become file offsets through the PT_LOAD program headers (PIE, shared objects).
+ * Safety, as bpftrace: a function named alone whose symbol has size 0, or an address outside every
+ * function, needs --unsafe (nothing tells where an instruction starts); an offset must stay inside the
+ * function's size (so none into a size-0 one); a uretprobe takes no offset.
  * Each concrete probe: target = the file's absolute path, func = the symbol (NULL for an address),
  * offset = file offset. Attached with bpf_program__attach_uprobe_opts (perf-event based: the kernel
  * drops it when etrace exits), for the -p/-c process only when one is given. See provider.h. */
@@ -98,13 +101,80 @@ static bool is_address(const char *s)
 	return !errno && !*end && end > s + 2;
 }
 
+/* What bpftrace prints when it refuses a probe whose safety it cannot check. */
+#define UNSAFE_HINT                                                                                       \
+	"run with --unsafe to attach anyway (a probe that does not start an instruction corrupts the traced " \
+	"process)"
+
+static bool is_retprobe(const struct et_provider *pv)
+{
+	return strncmp(pv->name, "uretprobe", 9) == 0;
+}
+
+/* The function symbol whose bytes hold vaddr, or else one that starts at vaddr with no size; NULL when
+ * none. */
+static const struct elf_sym *function_at(const struct elf_syms *syms, uint64_t vaddr)
+{
+	const struct elf_sym *unsized = NULL;
+
+	for (size_t i = 0; i < syms->count; i++) {
+		const struct elf_sym *s = &syms->syms[i];
+
+		if (s->size && vaddr >= s->addr && vaddr - s->addr < s->size)
+			return s;
+		if (!s->size && s->addr == vaddr && !unsized)
+			unsized = s;
+	}
+	return unsized;
+}
+
+/* A symbol without a size (hand-written assembly without .size) gives no bounds to check a probe
+ * against: bpftrace refuses it without --unsafe ("Could not determine boundary for SYM (symbol has size
+ * 0)"). */
+static int zero_size_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
+			   const struct et_provider *pv, const char *sym, const char *path)
+{
+	return provider_error(ctx, ap, UNSAFE_HINT,
+			      "%s probe: cannot tell where %s ends: its symbol in %s has size 0", pv->name, sym,
+			      path);
+}
+
+/* uprobe:BINARY:0xADDR: bpftrace attaches without --unsafe only inside a function of known size (and
+ * a uretprobe only at a function's start). */
+static int check_address(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const struct et_provider *pv,
+			 const char *path, uint64_t vaddr)
+{
+	struct elf_syms syms;
+	const struct elf_sym *s;
+	int err = elf_read_syms(path, &syms);
+
+	if (err)
+		return provider_error(ctx, ap, NULL, "%s probe: cannot read the symbols of %s: %s", pv->name, path,
+				      strerror(-err));
+	s = function_at(&syms, vaddr);
+	if (s && s->size && vaddr != s->addr && is_retprobe(pv))
+		err = provider_error(ctx, ap, "put the uretprobe on the function itself (its start address)",
+				     "%s probe: 0x%" PRIx64 " is %s+%" PRIu64 ": a uretprobe cannot be attached at an "
+				     "offset into a function", pv->name, vaddr, s->name, vaddr - s->addr);
+	else if (ctx->unsafe || ctx->listing)
+		err = 0;
+	else if (s && !s->size)
+		err = zero_size_error(ctx, ap, pv, s->name, path);
+	else if (!s)
+		err = provider_error(ctx, ap, UNSAFE_HINT,
+				     "%s probe: address 0x%" PRIx64 " is not inside a function of %s", pv->name, vaddr,
+				     path);
+	elf_syms_free(&syms);
+	return err;
+}
+
 static struct et_probe_desc *new_probe(struct provider_expand_ctx *ctx, const struct et_provider *pv,
 				       const struct ast_attach *ap, const char *path, const char *what,
 				       uint64_t offset)
 {
 	char *name = arena_printf(ctx->arena, "%s:%s:%s", pv->name, path, what);
 	struct et_probe_desc *p = provider_new_probe(ctx, pv, ap, name);
-	bool ret = strncmp(pv->name, "uretprobe", 9) == 0, sleep = strchr(pv->name, '.') != NULL;
+	bool ret = is_retprobe(pv), sleep = strchr(pv->name, '.') != NULL;
 
 	p->section = ret ? (sleep ? "uretprobe.s" : "uretprobe") : (sleep ? "uprobe.s" : "uprobe");
 	p->target = arena_strdup(ctx->arena, path);
@@ -141,6 +211,9 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 		if (err)
 			return provider_error(ctx, ap, NULL, "%s probe: address %s is not in a loaded segment of %s",
 					      pv->name, what, path);
+		err = check_address(ctx, ap, pv, path, vaddr);
+		if (err)
+			return err;
 		new_probe(ctx, pv, ap, path, what, foff);
 		return 0;
 	}
@@ -149,6 +222,11 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 				      "%s probe: bad offset in '%s'", pv->name, what);
 	if (off && provider_has_wildcard(fname))
 		return provider_error(ctx, ap, NULL, "%s probe: an offset cannot follow a wildcard", pv->name);
+	/* bpftrace: "uretprobes can not be attached to a function offset" (the return address is only
+	 * where the kernel looks for it at the function's first instruction) */
+	if (off && is_retprobe(pv))
+		return provider_error(ctx, ap, "attach a uprobe at the offset, or the uretprobe to the function itself",
+				      "%s probe: a uretprobe cannot be attached at an offset into a function", pv->name);
 	err = elf_read_syms(path, &syms);
 	if (err)
 		return provider_error(ctx, ap, NULL, "%s probe: cannot read the symbols of %s: %s", pv->name, path,
@@ -165,9 +243,22 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 			dup = syms.syms[j].addr == s->addr && uprobe_sym_matches(fname, &syms.syms[j]);
 		if (dup)
 			continue;
-		if (off && s->size && off >= s->size) {
+		/* no size: no offset into it can be checked, not even with --unsafe (as bpftrace) */
+		if (off && !s->size) {
+			err = provider_error(ctx, ap, "attach at the function itself (with --unsafe)",
+					     "%s probe: offset %" PRIu64 " into %s cannot be checked: its symbol has size 0",
+					     pv->name, off, s->name);
+			break;
+		}
+		if (off && off >= s->size) {
 			err = provider_error(ctx, ap, NULL, "%s probe: offset %" PRIu64 " is beyond the end of %s (%" PRIu64
 					     " bytes)", pv->name, off, s->name, s->size);
+			break;
+		}
+		/* the gate is for a function named alone: with a wildcard bpftrace attaches every match through
+		 * one uprobe_multi link, which checks no sizes (crtstuff's frame_dummy, _init... have none) */
+		if (!off && !s->size && !ctx->unsafe && !ctx->listing && !provider_has_wildcard(fname)) {
+			err = zero_size_error(ctx, ap, pv, s->name, path);
 			break;
 		}
 		if (elf_vaddr_to_offset(path, s->addr + off, &foff))
@@ -198,7 +289,7 @@ static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	struct bpf_link *link;
 	int pid = provider_target_pid();
 
-	opts.retprobe = strncmp(p->provider->name, "uretprobe", 9) == 0;
+	opts.retprobe = is_retprobe(p->provider);
 	link = bpf_program__attach_uprobe_opts(prog, pid ? pid : -1, p->target, (size_t)p->offset, &opts);
 	if (!link)
 		return -errno;

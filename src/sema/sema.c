@@ -429,6 +429,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	s.max_strlen = opts->max_strlen ? opts->max_strlen : 64;
 	s.max_map_keys = opts->max_map_keys ? opts->max_map_keys : 4096;
 	s.stack_mode = opts->stack_mode;
+	ex.unsafe = opts->unsafe;
 	prog->ringbuf_pages = opts->perf_rb_pages;
 	s.t_void = type_new(arena, ET_VOID, 0);
 	s.t_none = type_new(arena, ET_NONE, 0);

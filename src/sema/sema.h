@@ -158,7 +158,7 @@ struct et_type;
 struct sema_options {
 	const char *const *positional; /* $1 .. $N texts */
 	uint32_t npositional;
-	bool unsafe;                   /* --unsafe: allow system(), signal() */
+	bool unsafe;                   /* --unsafe: allow system(), signal(), uprobes of unknown bounds */
 	uint32_t max_strlen;           /* default 64 (0 = default) */
 	uint32_t max_map_keys;         /* default 4096 (0 = default) */
 	uint32_t perf_rb_pages;        /* ring buffer pages (a power of two); 0 = codegen's choice */
