@@ -14,17 +14,7 @@
 #include "../../src/sema/btf.h"
 #include "../../src/sema/types.h"
 #include "../../src/support/arena.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		checks++;                                                                        \
-		if (!(cond)) {                                                                   \
-			failures++;                                                              \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                                \
-	} while (0)
+#include "check.h"
 
 static const struct et_field *field(const struct et_type *t, const char *name)
 {

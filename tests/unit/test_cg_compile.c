@@ -23,8 +23,7 @@
 #include "../../src/sema/types.h"
 #include "../../src/support/diag.h"
 #include "../../src/support/source.h"
-
-static int failures, checks;
+#include "check.h"
 
 static void fail(const char *script, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(const char *script, const char *fmt, ...)

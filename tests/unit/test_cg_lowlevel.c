@@ -22,21 +22,12 @@
 #include "../../probes/arch/arch.h"
 #include "../../src/codegen/cg_ctx.h"
 #include "../../src/sema/types.h"
+#include "check.h"
 
 #define CALLS 1000
 #define STEP 3
 static const char test_comm[16] = "etcg_lowlevel";
 
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-	do {                                                                                                 \
-		if (!(cond)) {                                                                               \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                      \
-			fprintf(stderr, __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                 \
-			failures++;                                                                          \
-		}                                                                                            \
-	} while (0)
 
 /* Build the object. Returns 0 and a malloc'ed ELF. */
 static int build(void **elf, size_t *size)

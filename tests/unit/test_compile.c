@@ -12,17 +12,7 @@
 #include "../../src/sema/program.h"
 #include "../../src/support/diag.h"
 #include "../../src/support/source.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		checks++;                                                                        \
-		if (!(cond)) {                                                                   \
-			failures++;                                                              \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                                \
-	} while (0)
+#include "check.h"
 
 struct run {
 	struct source_set *sources;

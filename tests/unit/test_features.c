@@ -16,17 +16,7 @@
 #include "../../probes/provider.h"
 #include "../../probes/tracefs.h"
 #include "../../src/runtime/features.h"
-
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-	do {                                                                                                 \
-		if (!(cond)) {                                                                               \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                      \
-			fprintf(stderr, __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                 \
-			failures++;                                                                          \
-		}                                                                                            \
-	} while (0)
+#include "check.h"
 
 static bool exists(const char *path)
 {

@@ -13,17 +13,7 @@
 #include "../../src/sema/program.h"
 #include "../../src/sema/types.h"
 #include "../../src/support/arena.h"
-
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-	do {                                                                                                 \
-		if (!(cond)) {                                                                               \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                      \
-			fprintf(stderr, __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                 \
-			failures++;                                                                          \
-		}                                                                                            \
-	} while (0)
+#include "check.h"
 
 /* bpftrace 0.17, `bpftrace h.bt`, stdout after the two blank lines. */
 static const char golden_017[] =

@@ -22,17 +22,7 @@
 #include "../../src/support/arena.h"
 #include "../../src/support/diag.h"
 #include "../../src/support/source.h"
-
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-	do {                                                                                                 \
-		if (!(cond)) {                                                                               \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                      \
-			fprintf(stderr, __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                 \
-			failures++;                                                                          \
-		}                                                                                            \
-	} while (0)
+#include "check.h"
 
 /* One ring buffer record { u64 event; i64 arg }, submitted with a wakeup when `wake`. */
 static void send(struct cg_ctx *cg, LLVMValueRef rb, uint64_t event, int64_t arg, bool wake)

@@ -8,17 +8,7 @@
 #include "../../src/support/diag.h"
 #include "../../src/support/source.h"
 #include "../../src/support/strtab.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		checks++;                                                              \
-		if (!(cond)) {                                                         \
-			failures++;                                                    \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                      \
-	} while (0)
+#include "check.h"
 
 static void test_arena(void)
 {

@@ -16,17 +16,7 @@
 #include "../../src/support/arena.h"
 #include "../../src/support/diag.h"
 #include "../../src/support/source.h"
-
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-	do {                                                                                                 \
-		if (!(cond)) {                                                                               \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                      \
-			fprintf(stderr, __VA_ARGS__);                                                        \
-			fputc('\n', stderr);                                                                 \
-			failures++;                                                                          \
-		}                                                                                            \
-	} while (0)
+#include "check.h"
 
 static const struct et_field *field(const struct et_type *t, const char *name)
 {

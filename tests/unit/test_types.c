@@ -5,17 +5,7 @@
 
 #include "../../src/sema/types.h"
 #include "../../src/support/arena.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		checks++;                                                                        \
-		if (!(cond)) {                                                                   \
-			failures++;                                                              \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                                \
-	} while (0)
+#include "check.h"
 
 static int name_is(const struct et_type *t, const char *want)
 {
