@@ -315,6 +315,10 @@ static void probe_body(struct sema *s, struct ast_node *pn, struct sema_probe_ct
 	pc->top = pc->scope = &top;
 	pc->loop_depth = 0;
 	pc->unroll_copies = 0;
+	pc->prev_vars = pc->vars;
+	pc->nprev_vars = pc->info->nvars;
+	pc->vars = NULL;
+	pc->nvars_cap = 0;
 	pc->info->nvars = 0;
 	s->probe = pc;
 	if (pn->u.probe.predicate) {

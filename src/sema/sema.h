@@ -31,17 +31,22 @@
  * STORAGE TYPES AND CONVERSIONS. Wherever a value is stored (map key, map value, scratch variable,
  * tuple field, event argument), the slot's type is authoritative and may differ from node->type of the
  * expression being stored:
- *   - integers are stored as 8 bytes (int64/uint64) in every slot; ET_BOOL stays 1 byte;
+ *   - integers are stored as 8 bytes (int64/uint64) in every slot but tuple fields; ET_BOOL stays 1 byte;
  *   - a string is copied into a string slot of possibly larger capacity: copy min(capacities) bytes,
  *     zero the rest (the last byte of the slot is always 0);
  *   - a tuple is converted field by field (offsets of the slot's tuple type).
  *   The slots and their string sizes:
  *   - prog->maps[i].key / .value: strings keep the largest size stored anywhere (@[comm] has a
- *     string[16] key; a multi-key map's key is the tuple of the keys' slot types);
+ *     string[16] key; @m[a, b] is @m[(a, b)]);
  *   - sema_var->type and event args fields (prog->events[i].args): strings are string[max_strlen]
- *     (or longer for a longer literal), also inside tuples;
- *   - a TUPLE/RECORD node's own type: its fields are its elements' types with integers widened to 8
- *     bytes (strings keep their sizes).
+ *     (or longer for a longer literal); event args also inside tuples, with 8-byte integers there (an
+ *     event's copy never needs to grow);
+ *   - a TUPLE/RECORD node's own type (bpftrace's): its fields are its elements' types, an integer
+ *     constant typed as bpftrace types literals (the smallest signed type holding it, sign-flexible when
+ *     not negative), laid out as types.h says (a C struct of the elements);
+ *   - a tuple in a map key or value or a variable keeps that layout (integers are not widened inside
+ *     tuples); strings and integers inside grow to hold every value stored there (bpftrace's promotion:
+ *     the larger size, see int_slot_promote), and a multi-key map's key is the tuple of its keys.
  *   Map slot types are final only after sema_analyze: always take them from prog->maps, not from the
  *   type of the AST_MAP node.
  *

@@ -77,8 +77,34 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 	}
 }
 
-/* The slot type of a map key or value for a value of type t: integers as 8 bytes, strings and tuples
- * with their own sizes, always fresh objects (a map's slot strings grow in place, see slot_accepts). */
+/* The slot type of a tuple (or record) value of type t: a fresh copy laid out like t, as bpftrace keeps
+ * tuples (integers at their own sizes, strings at theirs), whose integers and strings may grow in place
+ * when the slot is unified with a wider value (slot_accepts). */
+static struct et_type *tuple_slot_type(struct sema *s, struct et_type *t)
+{
+	struct et_type *r;
+
+	switch (t->kind) {
+	case ET_INT:
+		if (t->nfields)
+			return t; /* an enum keeps its BTF type */
+		r = type_int(s->arena, t->size, t->is_signed);
+		r->sign_flexible = t->sign_flexible;
+		r->name = t->name;
+		return r;
+	case ET_STRING:
+		return type_string(s->arena, t->size);
+	case ET_TUPLE:
+	case ET_RECORD:
+		return map_fields(s, t, tuple_slot_type);
+	default:
+		return t;
+	}
+}
+
+/* The slot type of a map key or value for a value of type t: integers as 8 bytes, strings with their
+ * own sizes, tuples as tuple_slot_type; always fresh objects (a map's slot strings grow in place, see
+ * slot_accepts). */
 static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
 {
 	if (!t)
@@ -90,10 +116,83 @@ static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
 		return type_string(s->arena, t->size);
 	case ET_TUPLE:
 	case ET_RECORD:
-		return map_fields(s, t, map_slot_type);
+		return tuple_slot_type(s, t);
 	default:
 		return t;
 	}
+}
+
+/* The slot type of a scratch variable: tuples as tuple_slot_type, other values as sema_storage_type. */
+static struct et_type *var_slot_type(struct sema *s, struct et_type *t)
+{
+	if (t && (t->kind == ET_TUPLE || t->kind == ET_RECORD))
+		return tuple_slot_type(s, t);
+	return sema_storage_type(s, t);
+}
+
+/* bpftrace's type of an integer literal, also of a constant expression (which bpftrace folds into
+ * one) and of a numeric positional parameter: the smallest signed type holding it (uint64 above
+ * INT64_MAX), sign-flexible when not negative. NULL when n is not such a constant. */
+static struct et_type *literal_int_type(struct sema *s, struct ast_node *n, const struct et_type *t)
+{
+	struct et_type *r;
+	int64_t v;
+	uint32_t size = 8;
+
+	if (!t || t->kind != ET_INT || t->nfields || n->kind == AST_CAST || !sema_const_int(s, n, &v))
+		return NULL;
+	if (n->kind == AST_INT && (n->u.integer.is_unsigned || n->u.integer.value > (uint64_t)INT64_MAX))
+		return s->t_u64;
+	if (v < 0 && !t->is_signed)
+		return s->t_u64;
+	if (v >= INT8_MIN && v <= INT8_MAX)
+		size = 1;
+	else if (v >= INT16_MIN && v <= INT16_MAX)
+		size = 2;
+	else if (v >= INT32_MIN && v <= INT32_MAX)
+		size = 4;
+	r = type_int(s->arena, size, true);
+	r->sign_flexible = v >= 0;
+	return r;
+}
+
+/* The type of element n (of type t) in a tuple: t itself, or for an integer constant the type bpftrace
+ * gives literals (literal_int_type). */
+static struct et_type *tuple_elem_type(struct sema *s, struct ast_node *n, struct et_type *t)
+{
+	struct et_type *lit = literal_int_type(s, n, t);
+
+	return lit ? lit : t;
+}
+
+/* Unify the integer slot type `slot` (inside a tuple slot) with a value of type vt in place, as
+ * bpftrace promotes integers (get_promoted_int): the larger size; of two signs, a sign-flexible side
+ * takes the other's, else the signed side when it is larger, else signed at twice the larger size
+ * (int64 at most). */
+static void int_slot_promote(struct et_type *slot, const struct et_type *vt)
+{
+	bool vs = vt->kind == ET_INT && vt->is_signed, vflex = vt->kind == ET_INT && vt->sign_flexible;
+	uint32_t vsize = vt->kind == ET_INT ? vt->size : 8, big = slot->size > vsize ? slot->size : vsize;
+
+	if (slot->is_signed == vs) {
+		slot->size = big;
+		slot->sign_flexible = slot->sign_flexible && vflex;
+		return;
+	}
+	if (slot->sign_flexible || vflex) {
+		slot->is_signed = (!slot->sign_flexible && slot->is_signed) || (!vflex && vs);
+		slot->size = big;
+	} else if (slot->is_signed && slot->size > vsize) {
+		/* stays as it is */
+	} else if (vs && vsize > slot->size) {
+		slot->size = vsize;
+		slot->is_signed = true;
+	} else {
+		slot->size = big * 2 > 8 ? 8 : big * 2;
+		slot->is_signed = true;
+	}
+	slot->sign_flexible = false;
+	slot->name = NULL;
 }
 
 /* Would vt fit in slot once slot strings grow? (shape check only, changes nothing) */
@@ -151,8 +250,14 @@ static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
 				return false;
 		}
 		if (grow) {
-			for (uint32_t i = 0; i < slot->nfields; i++)
-				slot_accepts(slot->fields[i].type, vt->fields[i].type, true);
+			for (uint32_t i = 0; i < slot->nfields; i++) {
+				struct et_type *f = slot->fields[i].type;
+
+				if (f->kind == ET_INT && !f->nfields && !sema_is_none(vt->fields[i].type))
+					int_slot_promote(f, vt->fields[i].type); /* a fresh object: tuple_slot_type */
+				else
+					slot_accepts(f, vt->fields[i].type, true);
+			}
 			type_tuple_layout(slot);
 		}
 		return true;
@@ -240,7 +345,28 @@ static struct sema_scope_var *var_declare(struct sema *s, struct sema_scope *sc,
 	v->var->loc = loc;
 	v->next = sc->vars;
 	sc->vars = v;
+	if (v->var->id >= s->probe->nvars_cap) {
+		uint32_t cap = s->probe->nvars_cap ? s->probe->nvars_cap * 2 : 16;
+
+		s->probe->vars = arena_grow(s->arena, s->probe->vars, s->probe->nvars_cap, cap, sizeof(*s->probe->vars));
+		s->probe->nvars_cap = cap;
+	}
+	s->probe->vars[v->var->id] = v->var;
 	return v;
+}
+
+/* The slot type of variable var at its first assignment, with a value of type vt: var_slot_type(vt),
+ * widened to the type the same variable had at the end of the previous pass when it holds a tuple. */
+static struct et_type *var_first_type(struct sema *s, const struct sema_var *var, struct et_type *vt)
+{
+	struct et_type *t = var_slot_type(s, vt), *seed;
+	const struct sema_var *prev = var->id < s->probe->nprev_vars ? s->probe->prev_vars[var->id] : NULL;
+
+	if (!prev || prev->name != var->name || prev->loc.line != var->loc.line || prev->loc.col != var->loc.col ||
+	    !prev->type || prev->type->kind != t->kind || (t->kind != ET_TUPLE && t->kind != ET_RECORD))
+		return t;
+	seed = tuple_slot_type(s, prev->type);
+	return slot_accepts(seed, t, true) ? seed : t;
 }
 
 static struct et_type *var_read(struct sema *s, struct ast_node *n)
@@ -285,13 +411,13 @@ static void var_assign(struct sema *s, struct ast_node *target, struct et_type *
 				   ast_op_text(op), target->u.name, sema_tname(s, v->var->type));
 		}
 	} else if (!v->var->type) {
-		v->var->type = sema_is_none(vt) ? s->t_none : sema_storage_type(s, vt);
+		v->var->type = sema_is_none(vt) ? s->t_none : var_first_type(s, v->var, vt);
 		if (vt->kind == ET_VOID || type_is_aggregation(vt)) {
 			if (vt->kind == ET_VOID)
 				sema_error(s, loc, "cannot assign a value of type void to %s", target->u.name);
 			v->var->type = s->t_none;
 		}
-	} else if (!slot_accepts(v->var->type, sema_storage_type(s, vt), true)) {
+	} else if (!slot_accepts(v->var->type, var_slot_type(s, vt), true)) {
 		sema_error(s, loc,
 			   "Type mismatch for %s: trying to assign value of type '%s' when variable already "
 			   "contains a value of type '%s'",
@@ -350,11 +476,12 @@ static struct et_type *keys_type(struct sema *s, struct ast_list *keys)
 			sema_error(s, keys->items[i]->loc, "a map key cannot be of type %s", sema_tname(s, t));
 			return s->t_none;
 		}
-		el[i] = map_slot_type(s, t);
+		el[i] = keys->count == 1 ? map_slot_type(s, t) : tuple_elem_type(s, keys->items[i], t);
 	}
 	if (keys->count == 1)
 		return el[0];
-	return type_tuple(s->arena, el, keys->count);
+	/* @m[a, b] is @m[(a, b)] */
+	return tuple_slot_type(s, type_tuple(s->arena, el, keys->count));
 }
 
 /* Check key type kt (at loc) against map m; fixes the key type at first use. */
@@ -906,7 +1033,7 @@ static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list
 			sema_error(s, l->items[i]->loc, "a tuple element cannot be of type %s", sema_tname(s, e));
 			return s->t_none;
 		}
-		el[i] = map_slot_type(s, e);
+		el[i] = tuple_elem_type(s, l->items[i], e);
 	}
 	t = type_tuple(s->arena, el, l->count);
 	if (names) {

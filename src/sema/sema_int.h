@@ -59,6 +59,11 @@ struct sema_probe_ctx {
 	struct sema_scope *scope;    /* innermost scope */
 	uint32_t loop_depth;
 	uint32_t unroll_copies;      /* copies of the current statement nested unroll()s make (0 = 1) */
+	/* the variables declared in this pass (by id) and in the previous one: a tuple variable starts
+	 * from the type it had at the end of the previous pass, so that a later, wider assignment (one that
+	 * a loop brings back before an earlier use) is already in its slot type */
+	struct sema_var **vars, **prev_vars;
+	uint32_t nvars_cap, nprev_vars;
 };
 
 /* Nested unroll()s multiply: at most this many copies of a body (each copy is compiled, verified and

@@ -27,28 +27,52 @@ struct et_type *type_string(struct arena *a, uint32_t capacity)
 	return type_new(a, ET_STRING, capacity);
 }
 
-/* Alignment of a tuple field: its size rounded up to a power of two, at most 8. */
-static uint32_t field_align(const struct et_type *t)
+uint32_t type_align(const struct et_type *t)
 {
 	uint32_t al = 1;
 
-	while (al < t->size && al < 8)
-		al *= 2;
-	return al;
+	switch (t->kind) {
+	case ET_STRING: /* byte arrays (bpftrace's IsByteArray), copied bytewise */
+	case ET_BUFFER:
+	case ET_USYM:
+	case ET_INET:
+		return 1;
+	case ET_ARRAY:
+		return t->elem ? type_align(t->elem) : 1;
+	case ET_TUPLE:
+	case ET_RECORD:
+	case ET_STRUCT:
+		if (!t->nfields && t->kind == ET_STRUCT)
+			break; /* a struct whose fields are not loaded: by its size */
+		for (uint32_t i = 0; i < t->nfields; i++) {
+			uint32_t f = type_align(t->fields[i].type);
+
+			if (f > al)
+				al = f;
+		}
+		return al;
+	default:
+		break;
+	}
+	if (t->size <= 2)
+		return t->size ? t->size : 1;
+	return t->size <= 4 ? 4 : 8;
 }
 
 void type_tuple_layout(struct et_type *t)
 {
-	uint32_t off = 0;
+	uint32_t off = 0, align = 1;
 
 	for (uint32_t i = 0; i < t->nfields; i++) {
-		uint32_t al = field_align(t->fields[i].type);
+		uint32_t al = type_align(t->fields[i].type);
 
 		off = (off + al - 1) / al * al;
 		t->fields[i].offset = off;
 		off += t->fields[i].type->size;
+		if (al > align)
+			align = al;
 	}
-	t->size = (off + 7) / 8 * 8;
+	t->size = (off + align - 1) / align * align;
 }
 
 struct et_type *type_tuple(struct arena *a, struct et_type **elems, uint32_t n)

@@ -66,6 +66,8 @@ struct et_type {
 	enum et_type_kind kind;
 	uint32_t size;         /* bytes, see the header comment */
 	bool is_signed;        /* INT, AGG_SUM */
+	bool sign_flexible;    /* INT: a non-negative literal's type, whose sign follows the other side
+	                        * when the types of one slot are unified (bpftrace's IsSignFlexible) */
 	bool user;             /* POINTER: points into user memory */
 	const char *name;      /* STRUCT: "struct task_struct"; INT: the C name it came from, if any */
 	struct et_type *elem;  /* POINTER, ARRAY */
@@ -79,12 +81,17 @@ struct et_type {
 struct et_type *type_new(struct arena *a, enum et_type_kind kind, uint32_t size);
 struct et_type *type_int(struct arena *a, uint32_t size, bool is_signed);
 struct et_type *type_string(struct arena *a, uint32_t capacity);
-/* A tuple of the given element types, laid out with natural alignment (each field aligned to
- * min(8, its size rounded to a power of two)), size rounded up to 8. */
+/* A tuple of the given element types, laid out like a C struct of them, as bpftrace lays tuples out:
+ * each field at the next multiple of its alignment (type_align), the size rounded up to the largest
+ * field alignment. ((int8, int16, int32) is 8 bytes, (int8, string[4]) 5.) */
 struct et_type *type_tuple(struct arena *a, struct et_type **elems, uint32_t n);
 /* Recompute the field offsets and the size of a TUPLE or RECORD in place with the rule above (after a
  * field's type changed size). */
 void type_tuple_layout(struct et_type *t);
+/* Alignment of a value of type t inside a tuple (bpftrace's GetInTupleAlignment): 1 for byte arrays
+ * (strings, buffers, usym, inet), the largest field alignment for tuples, records and structs, the
+ * element's for arrays, else 1 or 2 for sizes 1 and 2, 4 up to 4 bytes, 8 above. */
+uint32_t type_align(const struct et_type *t);
 struct et_type *type_copy(struct arena *dst, const struct et_type *t); /* deep copy */
 
 bool type_equal(const struct et_type *a, const struct et_type *b);

@@ -59,20 +59,35 @@ static void test_tuple_layout(struct arena *a)
 	CHECK(t->size == 24);
 	CHECK(name_is(t, "(int8, int64, string[3], uint16)"));
 
-	/* a string of 16 is aligned to 8, a string of 5 to 8 (rounded up to 8, capped at 8) */
+	/* strings are byte arrays (alignment 1, bpftrace's IsByteArray): (uint8, string[5]) is 6 bytes */
 	struct et_type *el2[2] = {type_int(a, 1, false), type_string(a, 5)};
 	struct et_type *t2 = type_tuple(a, el2, 2);
-	CHECK(t2->fields[1].offset == 8 && t2->size == 16);
+	CHECK(t2->fields[1].offset == 1 && t2->size == 6);
 
 	struct et_type *empty = type_tuple(a, NULL, 0);
 	CHECK(empty->size == 0 && empty->nfields == 0);
 	CHECK(name_is(empty, "()"));
 
-	/* nested tuples */
+	/* nested tuples: aligned to their largest field */
 	struct et_type *el3[2] = {t2, type_int(a, 4, true)};
 	struct et_type *t3 = type_tuple(a, el3, 2);
-	CHECK(t3->fields[1].offset == 16 && t3->size == 24);
+	CHECK(t3->fields[1].offset == 8 && t3->size == 12);
 	CHECK(name_is(t3, "((uint8, string[5]), int32)"));
+
+	/* a C struct of the elements: (int8, int16, int32) and (int32, int16, int8) are 8 bytes (bpftrace's
+	 * tests/runtime/tuples "tuple struct sizing"), the size a multiple of the largest alignment */
+	struct et_type *el4[3] = {type_int(a, 1, true), type_int(a, 2, true), type_int(a, 4, true)};
+	struct et_type *t4 = type_tuple(a, el4, 3);
+	CHECK(t4->fields[1].offset == 2 && t4->fields[2].offset == 4 && t4->size == 8);
+	struct et_type *el5[3] = {el4[2], el4[1], el4[0]};
+	struct et_type *t5 = type_tuple(a, el5, 3);
+	CHECK(t5->fields[2].offset == 6 && t5->size == 8);
+	/* arrays align as their element: (int32, int32[4]) is 20 bytes */
+	struct et_type *arr = type_new(a, ET_ARRAY, 16);
+	arr->elem = el4[2];
+	arr->count = 4;
+	struct et_type *el6[2] = {el4[2], arr};
+	CHECK(type_tuple(a, el6, 2)->size == 20);
 }
 
 static void test_copy_equal(struct arena *a)
