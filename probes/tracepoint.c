@@ -150,8 +150,11 @@ static struct et_type *field_type(struct arena *a, const struct tp_field_text *f
 
 	split_decl(f->decl, &d);
 	*fname = arena_strdup(a, d.name);
-	if (strncmp(d.ctype, "__data_loc", 10) == 0 || strncmp(d.ctype, "__rel_loc", 9) == 0)
-		return type_int(a, 4, false);
+	if (strncmp(d.ctype, "__data_loc", 10) == 0 || strncmp(d.ctype, "__rel_loc", 9) == 0) {
+		t = type_int(a, 4, false);
+		t->name = arena_strdup(a, d.ctype); /* how codegen and sema recognise the field */
+		return t;
+	}
 	if (strchr(d.ctype, '*')) {
 		t = type_new(a, ET_POINTER, 8);
 		t->user = user_ptrs; /* syscall arguments point into the calling process */

@@ -2,7 +2,8 @@
  * tracepoint_args_type() reads tracefs events/<cat>/<event>/format and describes the record the
  * kernel hands a BPF tracepoint program: an ET_STRUCT named "struct tracepoint:<cat>:<event>" with
  * every field (common_* included) at its offset. Char arrays are ET_STRING of their size,
- * `__data_loc` fields are ET_INT (u32) with the field's name, pointers are ET_POINTER (elem NULL;
+ * `__data_loc` / `__rel_loc` fields are ET_INT (u32) named by their C type text ("__data_loc char[]"),
+ * pointers are ET_POINTER (elem NULL;
  * user = true in syscalls:* records, whose pointer arguments are user addresses),
  * other arrays are ET_ARRAY of ET_INT, integers are ET_INT with the C type name and the `signed` flag
  * of the format file. Allocated in `a`. NULL + errno (ENOENT when the tracepoint does not exist,

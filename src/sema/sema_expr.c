@@ -906,6 +906,14 @@ static bool syscall_user_arg(struct sema *s, const struct ast_node *n)
 	       (type_is_integer(n->type) || n->type->kind == ET_POINTER);
 }
 
+/* A tracepoint record's `__data_loc` / `__rel_loc` field (probes/tracepoint.h): an offset and a length
+ * into the record, which `args.F` turns into the data's address, as bpftrace does. */
+static bool data_loc(const struct et_type *t)
+{
+	return t && t->kind == ET_INT && t->name &&
+	       (strncmp(t->name, "__data_loc", 10) == 0 || strncmp(t->name, "__rel_loc", 9) == 0);
+}
+
 static struct et_type *field(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *base = n->u.field.base;
@@ -956,7 +964,11 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 				sf->per_probe = sema_args_fields(s, n, n->u.field.name, &ok);
 			}
 			n->sym = sf;
-			return ok ? t->fields[i].type : s->t_none;
+			if (!ok)
+				return s->t_none;
+			if (on_args && data_loc(sf->field.type))
+				return s->t_u64; /* the data's kernel address in the record (codegen) */
+			return t->fields[i].type;
 		}
 		if (nn < 256)
 			names[nn++] = t->fields[i].name;

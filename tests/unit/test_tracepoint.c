@@ -157,6 +157,14 @@ int main(void)
 		CHECK(f && f->type->kind == ET_INT && f->type->size == 8 && f->type->is_signed, "dfd: signed, 8 bytes");
 	}
 
+	/* a __data_loc field: the u32 offset/length word, named by its C type so codegen finds the data */
+	t = tracepoint_args_type(a, "sched", "sched_process_exec");
+	if (t) {
+		f = field(t, "filename");
+		CHECK(f && f->type->kind == ET_INT && f->type->size == 4 && f->type->name &&
+		      strcmp(f->type->name, "__data_loc char[]") == 0, "filename: __data_loc char[]");
+	}
+
 	errno = 0;
 	CHECK(tracepoint_args_type(a, "no_such_category", "no_such_event") == NULL && errno == ENOENT,
 	      "missing tracepoint: errno %d", errno);
