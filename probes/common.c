@@ -110,6 +110,12 @@ int provider_parse_period(struct provider_expand_ctx *ctx, const struct ast_atta
 	return provider_error(ctx, ap, hint, "%s probe: expected a period after '%s:'", pname, pname);
 }
 
+bool provider_always_newest_first(const struct et_probe_desc *p)
+{
+	(void)p;
+	return true;
+}
+
 int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,
 			     unsigned long flags)
 {

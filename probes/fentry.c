@@ -140,6 +140,7 @@ const struct et_provider provider_fentry = {
 	.expand = fentry_expand,
 	.attach = fn_attach,
 	.suggest = fentry_suggest,
+	.newest_first = provider_always_newest_first, /* a trampoline runs its newest program first */
 };
 
 const struct et_provider provider_fexit = {
@@ -151,4 +152,5 @@ const struct et_provider provider_fexit = {
 	.expand = fexit_expand,
 	.attach = fn_attach,
 	.suggest = fexit_suggest,
+	.newest_first = provider_always_newest_first,
 };

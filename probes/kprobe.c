@@ -236,7 +236,7 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	return provider_links_add(links, link);
 }
 
-#define KPROBE_PROVIDER(ident, pname, flg, alias)                                                       \
+#define KPROBE_PROVIDER(ident, pname, flg, alias, order)                                                \
 	static const char *const ident##_aliases[] = {alias, NULL};                                       \
 	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
 	{                                                                                                 \
@@ -246,7 +246,11 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
 	    .flags = (flg) | PROVIDER_HAS_FUNC, .supported = kprobe_supported,                            \
 	    .expand = ident##_expand, .attach = kprobe_attach, .suggest = ident##_suggest,                \
+	    .newest_first = order,                                                                        \
 	};
 
-KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN, "k")
-KPROBE_PROVIDER(kretprobe, "kretprobe", PROVIDER_HAS_RETVAL, "kr")
+/* Several kprobes on one address share an aggregate that runs the newest first; their return
+ * instances are a stack, so the kretprobes' handlers run oldest first (bpftrace attaches kprobes in
+ * reverse and kretprobes in order). */
+KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN, "k", provider_always_newest_first)
+KPROBE_PROVIDER(kretprobe, "kretprobe", PROVIDER_HAS_RETVAL, "kr", NULL)

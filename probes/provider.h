@@ -71,6 +71,12 @@ struct et_provider {
 	/* Optional: when supported() fails, what to use instead for this attach point in particular
 	 * ("tracepoint:syscalls:sys_enter_openat"), allocated in a; NULL when nothing specific fits. */
 	const char *(*suggest)(const struct ast_attach *ap, struct arena *a);
+	/* Optional: true when the kernel runs the programs on this probe's attach point most recently
+	 * attached first (a uprobe's consumers, a kprobe's aggregate, a BPF trampoline, a software event's
+	 * per-CPU list). The runtime attaches those in reverse script order, so that several blocks on one
+	 * attach point run in script order on every event, as in bpftrace. NULL: the kernel runs them in
+	 * attach order (tracepoints' program arrays and probe lists, timers started one after another). */
+	bool (*newest_first)(const struct et_probe_desc *p);
 };
 
 /* The process that user-space probes attach to (-p PID, or the -c command): 0 = every process.

@@ -37,6 +37,9 @@ int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 int provider_parse_period(struct provider_expand_ctx *ctx, const struct ast_attach *ap, uint64_t *value,
 			  const char **unit);
 
+/* A newest_first() for providers whose every probe the kernel runs most recently attached first. */
+bool provider_always_newest_first(const struct et_probe_desc *p);
+
 /* perf_event_open(2) wrapper (glibc has none); returns the fd or -1 + errno. */
 struct perf_event_attr;
 int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,

@@ -138,6 +138,15 @@ static int sw_attach(const struct et_probe_desc *p, struct bpf_program *prog, st
 	return 0;
 }
 
+/* Counting events (faults, context switches...) sit on a per-CPU list that the kernel walks newest
+ * first; cpu-clock and task-clock are timers of their own, started in attach order. */
+static bool sw_newest_first(const struct et_probe_desc *p)
+{
+	const struct sw_event *e = sw_find(p->target);
+
+	return e && e->config != PERF_COUNT_SW_CPU_CLOCK && e->config != PERF_COUNT_SW_TASK_CLOCK;
+}
+
 static const char *const sw_aliases[] = {"s", NULL};
 
 const struct et_provider provider_software = {
@@ -147,4 +156,5 @@ const struct et_provider provider_software = {
 	.supported = sw_supported,
 	.expand = sw_expand,
 	.attach = sw_attach,
+	.newest_first = sw_newest_first,
 };

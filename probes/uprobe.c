@@ -306,6 +306,7 @@ static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
 	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_HAS_USER, .supported = uprobe_supported,       \
 	    .expand = ident##_expand, .attach = uprobe_attach,                                            \
+	    .newest_first = provider_always_newest_first, /* a uprobe's consumer list (return too) */      \
 	};
 
 UPROBE_PROVIDER(uprobe, "uprobe", PROVIDER_HAS_ARGN, "u")

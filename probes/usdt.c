@@ -104,4 +104,5 @@ const struct et_provider provider_usdt = {
     .supported = usdt_supported,
     .expand = usdt_expand,
     .attach = usdt_attach,
+    .newest_first = provider_always_newest_first, /* a uprobe underneath */
 };

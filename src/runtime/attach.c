@@ -1,7 +1,8 @@
 /* attach: attach every probe through its provider, detach them all, and run the begin/end programs
  * once each with BPF_PROG_TEST_RUN (they are raw_tp programs attached to nothing).
  * Attach is all or nothing: when a probe fails, the links made so far are destroyed before returning,
- * so nothing stays in the kernel.
+ * so nothing stays in the kernel. Probes go in the order that makes several blocks on one attach point
+ * run in script order (attach_order).
  * Detaching at exit without the wait (rt_detach_early): destroying a perf event link (tracepoints)
  * takes the program off the tracepoint at once, then waits for RCU grace periods (30 ms to several
  * 100 ms on a loaded machine). Those links are destroyed on a thread; the caller goes on as soon as
@@ -63,12 +64,35 @@ static uint32_t injected_failure(void)
 	return v ? (uint32_t)strtoul(v, NULL, 10) : 0;
 }
 
+static bool newest_first(const struct et_probe_desc *p)
+{
+	return p->provider->newest_first && p->provider->newest_first(p);
+}
+
+/* The order to attach in: the probes the kernel runs in attach order in script order, then the others
+ * (newest first) in reverse script order. Several blocks on one attach point then run in script order
+ * on every event, as bpftrace attaches them (an exit() in the second block comes after the first
+ * block's printf). Returns an array of nprobes indexes (free it). */
+static uint32_t *attach_order(const struct et_program *prog)
+{
+	uint32_t *order = rt_xcalloc(prog->nprobes + 1, sizeof(*order)), n = 0, i;
+
+	for (i = 0; i < prog->nprobes; i++)
+		if (!newest_first(&prog->probes[i]))
+			order[n++] = i;
+	for (i = prog->nprobes; i-- > 0;)
+		if (newest_first(&prog->probes[i]))
+			order[n++] = i;
+	return order;
+}
+
 int rt_attach(struct rt_run *r)
 {
-	uint32_t i, nth = 0, fail_at = injected_failure();
-	int err;
+	uint32_t k, nth = 0, fail_at = injected_failure(), *order = attach_order(r->prog);
+	int err = 0;
 
-	for (i = 0; i < r->prog->nprobes; i++) {
+	for (k = 0; k < r->prog->nprobes && !err; k++) {
+		uint32_t i = order[k];
 		const struct et_probe_desc *p = &r->prog->probes[i];
 		bool is_end;
 
@@ -86,10 +110,10 @@ int rt_attach(struct rt_run *r)
 			diag_error(r->diag, p->loc, "cannot attach %s: %s", p->name, strerror(-err));
 			attach_hint(r, p, err);
 			rt_detach(r);
-			return err;
 		}
 	}
-	return 0;
+	free(order);
+	return err;
 }
 
 void rt_detach(struct rt_run *r)

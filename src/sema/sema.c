@@ -380,23 +380,44 @@ static void finish_maps(struct sema *s)
 	p->ringbuf_name = p->nevents ? "et_ringbuf" : NULL;
 }
 
+/* A tracepoint some block attaches through perf (it reads args): same category and event. */
+static bool perf_attached(const struct et_program *p, const bool *perf, const struct et_probe_desc *d)
+{
+	for (uint32_t i = 0; i < p->nprobes; i++)
+		if (perf[i] && strcmp(p->probes[i].target, d->target) == 0 && strcmp(p->probes[i].func, d->func) == 0)
+			return true;
+	return false;
+}
+
 static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t nprobe_nodes)
 {
 	struct et_program *p = s->prog;
 	const struct et_provider *tp = provider_find("tracepoint");
+	bool *perf = arena_alloc(p->arena, (p->nprobes + 1) * sizeof(*perf)), any_perf = false;
 
+	/* a block that reads no args attaches as a raw tracepoint (cheaper), unless another block on the
+	 * same tracepoint reads them: the kernel runs a tracepoint's raw programs and its perf programs
+	 * at two places of its probe list, in whichever order they were first registered (by anyone on
+	 * the machine), while blocks of one kind run in attach order, that is script order */
 	for (uint32_t k = 0; k < nprobe_nodes; k++) {
 		struct sema_probe *info = pcs[k].info;
 
 		for (uint32_t i = info->first; i < info->first + info->count; i++) {
 			struct et_probe_desc *d = &p->probes[i];
 
-			if (d->provider == tp && tp && !info->uses_args && d->target && d->func &&
-			    tracepoint_can_attach_raw(d->target, d->func)) {
-				d->raw = true;
-				d->section = arena_printf(p->arena, "raw_tp/%s", d->func);
+			if (d->provider == tp && tp && d->target && d->func) {
+				perf[i] = info->uses_args || !tracepoint_can_attach_raw(d->target, d->func);
+				any_perf |= perf[i];
 			}
 		}
+	}
+	for (uint32_t i = 0; i < p->nprobes; i++) {
+		struct et_probe_desc *d = &p->probes[i];
+
+		if (d->provider != tp || !tp || !d->target || !d->func || perf[i] || (any_perf && perf_attached(p, perf, d)))
+			continue;
+		d->raw = true;
+		d->section = arena_printf(p->arena, "raw_tp/%s", d->func);
 	}
 	for (uint32_t i = 0; i < p->nprobes; i++) {
 		struct et_probe_desc *d = &p->probes[i];

@@ -87,7 +87,7 @@ check "-lv rawtracepoint:sched_switch lists struct task_struct *prev and *next" 
 # runs as a raw tracepoint
 run_etrace -v -e 'tracepoint:sched:sched_switch { @a = args.prev_pid; } tracepoint:sched:sched_wakeup { @b = count(); }
 	interval:ms:100 { exit(); }'
-check "tracepoint reading args: perf tracepoint" grep -q '^probe tracepoint:sched:sched_switch: perf tracepoint (body reads args)' "$ET_ERR"
+check "tracepoint reading args: perf tracepoint" grep -q '^probe tracepoint:sched:sched_switch: perf tracepoint (body reads args' "$ET_ERR"
 check "tracepoint reading no args: raw tracepoint" grep -q '^probe tracepoint:sched:sched_wakeup: raw tracepoint (body reads no args)' "$ET_ERR"
 
 check "nothing left behind" nothing_left_behind
