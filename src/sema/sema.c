@@ -499,8 +499,11 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 			break;
 		case AST_IMPORT: unsupported_item(&s, n, "imports"); break;
 		case AST_PREPROC:
-			/* #include: kernel types come from BTF, so a header adds nothing; #define is not handled */
-			if (strncmp(n->u.raw.text, "#include", 8) != 0 && strncmp(n->u.raw.text, "# include", 9) != 0)
+			/* #include: kernel types come from BTF, so a header adds nothing, but it must exist
+			 * (includes.c); #define is not handled */
+			if (sema_is_include(n->u.raw.text))
+				sema_check_include(&s, n);
+			else
 				unsupported_item(&s, n, "preprocessor lines other than #include (#define, #if)");
 			break;
 		case AST_C_DEF: sema_cdef_item(&s, n); break;

@@ -3,6 +3,8 @@
 # --unsafe) are never opened. Under strace, etrace opens only: the script file, in-memory copies of -e
 # and stdin scripts (/dev/fd/N), BTF, tracefs, sysfs and procfs, its shared libraries, the time zone
 # (time()), and the binaries named in probes (uprobe:BINARY:...). Nothing is left behind.
+# An #include's header must exist, as in bpftrace ("file not found"), but etrace only looks it up with
+# stat(2): a missing one is refused without any open of it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/uprobe_lib.bash"
 require_root
@@ -90,6 +92,7 @@ rejected() { # rejected DESCRIPTION PROGRAM EXPECTED_ERROR_TEXT
 }
 rejected "cat()" 'BEGIN { cat("secret_rel.h"); exit(); }' "unknown function 'cat'"
 rejected "system() without --unsafe" 'BEGIN { system("cat secret_rel.h"); exit(); }' "--unsafe"
+rejected "#include of a missing header" $'#include "secret_missing.h"\nBEGIN { exit(); }' "error: header 'secret_missing.h' not found"
 rejected "import" "import \"secret_rel.h\"; BEGIN { exit(); }" "import"
 rejected "a tracepoint name leading out of tracefs" 'tracepoint:syscalls:../../../../../etc/shadow { exit(); }' "is not a tracepoint name"
 cd "$SRC" || exit 1
