@@ -76,6 +76,8 @@ static int run_session(const struct et_options *o, const struct et_compile_env *
 		.positional = o->positional,
 		.npositional = o->npositional,
 		.env = *env,
+		.pid = o->pid,
+		.cmd = o->cmd,
 	};
 	int status = repl_run(&r);
 	if (out)

@@ -147,6 +147,8 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 		.positional = s->o->positional,
 		.npositional = s->o->npositional,
 		.unsafe = s->o->unsafe,
+		.pid = s->o->pid,
+		.cmd = s->o->cmd,
 		.runs_here = true,
 		.last = ET_PHASE_CODEGEN,
 	};
@@ -164,9 +166,10 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 	return prog;
 }
 
-/* Run a compiled program in the foreground until Ctrl-C / exit(); returns 0, or -1 when it did not load
- * or attach (the messages are printed). */
-static int run(struct session *s, struct et_program *prog)
+/* Run a compiled program in the foreground until Ctrl-C / exit() (or the end of the -p process / -c
+ * command when `with_target`); returns 0, or -1 when it did not load or attach (the messages are
+ * printed). */
+static int run(struct session *s, struct et_program *prog, bool with_target)
 {
 	struct source_set *src = source_set_new();
 	struct diag_sink *diag = diag_new(src);
@@ -177,6 +180,8 @@ static int run(struct session *s, struct et_program *prog)
 		.verbose = s->o->verbose,
 		.unsafe = s->o->unsafe,
 		.store = s->store,
+		.pid = with_target ? s->o->pid : 0,
+		.cmd = with_target ? s->o->cmd : NULL,
 	};
 	int err = 0;
 
@@ -234,7 +239,8 @@ static void run_new_block(struct session *s, const char *text)
 		return;
 	s->next_number++;
 	bool once = only_begin_end_of(prog, file);
-	if (run(s, prog) == 0 && !once)
+	/* a block that runs once (printing maps) does not start the -c command or wait for the -p process */
+	if (run(s, prog, !once) == 0 && !once)
 		add_block(s, text, number);
 }
 
@@ -367,7 +373,7 @@ static bool command(struct session *s, char *line)
 		struct et_program *prog = compile(s, NULL, 0, NULL);
 
 		if (prog)
-			run(s, prog);
+			run(s, prog, true);
 		else
 			fputs("nothing to run\n", stderr);
 	} else if (is_cmd(line, ".save")) {

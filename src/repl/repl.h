@@ -5,6 +5,9 @@
  * one-liner and returns to the prompt. Maps keep their contents from one run to the next while their types
  * agree (rt_map_store). Dot commands: .help .list .probes .maps .print .clear .detach .save .run .quit.
  * A compile, load or attach error is shown under the block just typed and the session goes on.
+ * Every block is compiled and run as a one-shot program would be: the environment's limits, -p/-c (a
+ * run of the session's blocks traces the -p process or starts the -c command, and ends with it; a block
+ * of only BEGIN/END probes runs once without them).
  * Input: the options below (borrowed). Output: program output on stdout, messages on stderr.
  * Returns the process exit status (0 after .quit / Ctrl-D; 1 when the terminal cannot be set up). */
 #ifndef ET_REPL_H
@@ -26,6 +29,8 @@ struct repl_options {
 	const char *const *positional; /* $1.. for every block */
 	uint32_t npositional;
 	struct et_compile_env env;     /* the environment's limits (et_compile_env), for every block */
+	int pid;                       /* -p PID: every run traces it (and ends when it exits); 0 = none */
+	const char *cmd;               /* -c CMD: every run starts it after attaching, ends when it ends */
 };
 
 int repl_run(const struct repl_options *opts);
