@@ -5,7 +5,8 @@
  * user space up, except exit, clear, zero and print(@m), which user space must act on promptly, and
  * except when the ring already holds CG_RINGBUF_WAKE_BYTES unread (a flood: the reader is woken once
  * per that many bytes instead of waiting for its tick, so it keeps up without a wake-up per event).
- * exit() also ends the probe, as in bpftrace. */
+ * exit() also ends the probe, as in bpftrace. Runtime warnings (a division by zero) are records of just
+ * their event index (cg_event_warn_if). */
 #include <linux/bpf.h>
 
 #include "cg_lower.h"
@@ -138,6 +139,7 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 		flags = BPF_RB_FORCE_WAKEUP;
 		break;
 	case ET_EV_TIME:
+	case ET_EV_RUNTIME_WARNING: /* no call: cg_event_warn_if */
 		break;
 	case ET_EV_JOIN:
 		if (t && args->count)
@@ -154,4 +156,27 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 	if (ev->kind == ET_EV_EXIT)
 		cg_return(L);
 	return true;
+}
+
+void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+
+	if (event < 0 || !L->ringbuf)
+		return;
+	LLVMBasicBlockRef warn = cg_block(cg, "warn"), ok = cg_block(cg, "warn.sent"), lost = cg_block(cg, "warn.lost"),
+			  done = cg_block(cg, "warn.done");
+	LLVMBuildCondBr(B, cond, warn, done);
+	LLVMPositionBuilderAtEnd(B, warn);
+	LLVMValueRef rec = cg_ringbuf_reserve(cg, L->ringbuf, 8);
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, rec, ""), lost, ok);
+	LLVMPositionBuilderAtEnd(B, lost);
+	count_lost(L);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, ok);
+	LLVMBuildStore(B, cg_i64(cg, (uint64_t)event), rec);
+	cg_ringbuf_submit_batched(cg, L->ringbuf, rec, 8 + 8, CG_RINGBUF_WAKE_BYTES);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
 }

@@ -1,6 +1,6 @@
 /* cg_expr: expressions → LLVM values (see cg_lower.h for the value model). Integer arithmetic follows
- * bpftrace: 64-bit, signed when both operands are signed; division and modulo by zero give 0 (guarded
- * here, so the verifier never sees them). One deliberate difference: bpftrace 0.17 divides, takes the
+ * bpftrace: 64-bit, signed when both operands are signed; division and modulo by zero give 1 and send a
+ * runtime warning, as bpftrace does (guarded here, so the verifier never sees them). One deliberate difference: bpftrace 0.17 divides, takes the
  * remainder and shifts right as unsigned even for signed operands (-5 / 3 = 6148914691236517203);
  * etrace gives the signed result (-1, remainder -2, -9 >> 1 = -5). BPF v3 has no signed division, so
  * it is done on magnitudes. */
@@ -322,7 +322,15 @@ static LLVMValueRef sel(struct cg_ctx *cg, LLVMValueRef c, LLVMValueRef a, LLVMV
 	return LLVMBuildSelect(cg->b, c, a, b, "");
 }
 
-LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed)
+int cg_div_event(const struct ast_node *n)
+{
+	const struct sema_div *d = n->sym;
+
+	return d ? d->event : -1;
+}
+
+LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed,
+		      int zero_event)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
@@ -356,7 +364,8 @@ LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMVa
 			LLVMValueRef d = sel(cg, bz, cg_i64(cg, 1), b);
 			r = op == AST_OP_DIV ? LLVMBuildUDiv(B, a, d, "") : LLVMBuildURem(B, a, d, "");
 		}
-		return sel(cg, bz, zero, r);
+		cg_event_warn_if(L, bz, zero_event);
+		return sel(cg, bz, cg_i64(cg, 1), r);
 	}
 	case AST_OP_BAND:
 		return LLVMBuildAnd(B, a, b, "");
@@ -489,7 +498,7 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 	}
 	LLVMValueRef a = cg_scalar(L, l);
 	LLVMValueRef b = cg_scalar(L, r);
-	return cg_arith(L, op, a, b, is_signed_type(l->type) && is_signed_type(r->type));
+	return cg_arith(L, op, a, b, is_signed_type(l->type) && is_signed_type(r->type), cg_div_event(n));
 }
 
 /* ---- builtins ---- */
@@ -1214,7 +1223,7 @@ static struct cg_val incdec(struct cg_lower *L, struct ast_node *n)
 		const struct sema_var *v = t->sym;
 		LLVMValueRef slot = cg_var_slot(L, v);
 		LLVMValueRef old = cg_load(L, slot, v->type, false).v;
-		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false);
+		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false, -1);
 		cg_store(L, slot, v->type, scalar(nv), v->type);
 		return scalar(n->u.incdec.prefix ? nv : old);
 	}
@@ -1227,7 +1236,7 @@ static struct cg_val incdec(struct cg_lower *L, struct ast_node *n)
 		LLVMBuildStore(B, cg_i64(cg, 0), res);
 		LLVMValueRef p = cg_map_slot(L, m->map, key, skip);
 		LLVMValueRef old = cg_load(L, p, vt, false).v;
-		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false);
+		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false, -1);
 		cg_store(L, p, vt, scalar(nv), vt);
 		LLVMBuildStore(B, n->u.incdec.prefix ? nv : old, res);
 		LLVMBuildBr(B, skip);

@@ -139,8 +139,12 @@ LLVMValueRef cg_temp(struct cg_lower *L, uint32_t size, const char *name);
 /* min(v, max) in a form the verifier can see: v goes through a volatile stack slot first, so the
  * optimiser cannot drop a bound it proved redundant (the verifier may not prove it). */
 LLVMValueRef cg_clamp(struct cg_lower *L, LLVMValueRef v, uint64_t max);
-/* a (op) b on 64-bit scalars with bpftrace semantics; is_signed: both operands signed. */
-LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed);
+/* a (op) b on 64-bit scalars with bpftrace semantics; is_signed: both operands signed. A division or
+ * modulo by 0 gives 1 (bpftrace's result) and sends the runtime warning `zero_event` (-1: none; see
+ * struct sema_div); cg_div_event(n) gives it for an AST_BINARY or AST_ASSIGN. */
+LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed,
+		      int zero_event);
+int cg_div_event(const struct ast_node *n);
 
 /* A tracepoint field `args.f` declared __data_loc (1) or __rel_loc (2) in the format file (the probes
  * module names such ET_INT fields' type "__data_loc ..."), else 0. Its value is the kernel address of
@@ -169,5 +173,8 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 
 /* cg_event.c: async calls (printf, print, exit...). Returns true when n was an event call. */
 bool cg_event_call(struct cg_lower *L, struct ast_node *call);
+/* When cond (i1) holds, send the runtime warning prog->events[event] (ET_EV_RUNTIME_WARNING; a record of
+ * just its index); nothing when event < 0. The builder goes on after the test. */
+void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event);
 
 #endif

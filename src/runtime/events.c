@@ -13,6 +13,8 @@
 
 #include "../sema/program.h"
 #include "../sema/types.h"
+#include "../support/diag.h"
+#include "../support/source.h"
 #include "rt.h"
 #include "rt_int.h"
 
@@ -197,6 +199,29 @@ static void do_join(struct rt_run *r, const struct et_event_desc *ev, const uint
 	emit_text(r, "join", &text);
 }
 
+/* A warning the program reported while running, each time it happens, as bpftrace does: rendered like
+ * a compile-time warning on stderr (after the output so far, to keep the order), or in JSON mode as
+ * bpftrace's {"type": "runtime_error", "msg": M, "filename": F, "line": L, "col": C} line. */
+static void runtime_warning(struct rt_run *r, const struct et_event_desc *ev)
+{
+	const char *msg = ev->fmt ? ev->fmt : "";
+
+	if (json(r)) {
+		const char *file = r->diag && ev->loc.file ? source_name(diag_sources(r->diag), ev->loc.file) : NULL;
+
+		rt_str_puts(&r->buf, "{\"type\": \"runtime_error\", \"msg\": ");
+		rt_json_string(&r->buf, msg, strlen(msg));
+		rt_str_puts(&r->buf, ", \"filename\": ");
+		rt_json_string(&r->buf, file ? file : "", file ? strlen(file) : 0);
+		rt_str_printf(&r->buf, ", \"line\": %u, \"col\": %u}\n", ev->loc.line, ev->loc.col);
+		return;
+	}
+	if (!r->diag)
+		return;
+	rt_flush_output(r);
+	diag_print(r->diag, DIAG_WARNING, ev->loc, msg, stderr);
+}
+
 int rt_handle_event(void *ctx, void *data, size_t size)
 {
 	struct rt_run *r = ctx;
@@ -268,6 +293,9 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		break;
 	case ET_EV_JOIN:
 		do_join(r, ev, d, size);
+		break;
+	case ET_EV_RUNTIME_WARNING:
+		runtime_warning(r, ev);
 		break;
 	}
 	/* printf/print text stays in r->buf until a batch is done (rt_flush_output, after each ring buffer

@@ -20,6 +20,8 @@
  *   - String literals: string[len + 1]. comm: string[16]. str(): string[max_strlen].
  *   - Arithmetic / bitwise / shifts / unary - and ~: always 64-bit: int64 when both operands are signed,
  *     else uint64 (bpftrace rule). Operands are first extended to 64 bits by their own signedness.
+ *     Division and modulo by 0 give 1 with a warning each time it happens (bpftrace's rule, see
+ *     struct sema_div); a constant divided by a constant 0 is an error, a constant 0 divisor a warning.
  *   - Comparisons, && || ! : uint64 holding 0 or 1 (bpftrace 0.17). Integer comparisons are signed when
  *     both operands are signed, else unsigned. Strings compare with == and != only (compared up to the
  *     shorter capacity / first NUL).
@@ -79,6 +81,7 @@
  *                     value * elem->size bytes from the array's start.
  *   AST_SIZEOF        struct sema_const: the size in bytes (node->type uint64).
  *   AST_UNROLL        struct sema_const: the repeat count (1 .. 100).
+ *   AST_BINARY (/ %), AST_ASSIGN (/= %=)  struct sema_div when the divisor may be 0 at run time, else NULL.
  *   AST_PROBE         struct sema_probe: range of concrete probes in prog->probes produced by this
  *                     probe's attach points; codegen emits the body once per concrete probe.
  *
@@ -206,6 +209,13 @@ struct sema_call {
 	int event;                /* index into prog->events for async calls, else -1 */
 	int map;                  /* index into prog->maps of the map argument, else -1 */
 	int index;                /* BI_ARGN: N of argN; else 0 */
+};
+
+/* On a division or modulo whose divisor may be 0 (AST_BINARY with / or %, AST_ASSIGN with /= or %=):
+ * the event (ET_EV_RUNTIME_WARNING) to emit when the divisor is 0 at run time, when the result is 1 as in
+ * bpftrace. A divisor that is a nonzero constant leaves sym NULL. */
+struct sema_div {
+	int event;
 };
 
 struct sema_const {

@@ -686,6 +686,39 @@ static const char *op_name(enum ast_op op)
 	return ast_op_text(op);
 }
 
+/* What bpftrace prints each time a division or modulo by 0 runs (the result is then 1). */
+#define SEMA_DIV_ZERO_MSG \
+	"Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result."
+
+/* Division or modulo n (a BINARY, or an ASSIGN with /= or %=) of dividend (NULL: a variable or map) by
+ * divisor. Unless the divisor is a nonzero constant, n->sym gets the runtime warning's event (struct
+ * sema_div): a zero divisor gives 1 and that warning, as in bpftrace. A constant 0 divisor is worth a
+ * warning now too, and an error under a constant dividend (bpftrace cannot fold it either). Returns
+ * false after that error. */
+static bool divisor_check(struct sema *s, struct ast_node *n, struct ast_node *dividend, struct ast_node *divisor,
+			  enum ast_op op)
+{
+	const char *what = op == AST_OP_DIV ? "division" : "modulo";
+	struct sema_div *d;
+	int64_t c;
+
+	if (sema_const_int(s, divisor, &c)) {
+		if (c != 0)
+			return true;
+		if (dividend && sema_const_int(s, dividend, &c)) {
+			sema_error(s, n->loc, "%s by zero of two constants", what);
+			sema_hint(s, "bpftrace refuses it too (\"unable to fold literals\"): divide by a nonzero value");
+			return false;
+		}
+		sema_warning(s, divisor->loc, "%s by zero: the result is 1, with a warning each time it runs", what);
+		sema_hint(s, "bpftrace gives 1 too; divide by a nonzero value");
+	}
+	d = arena_alloc(s->arena, sizeof(*d));
+	d->event = sema_add_event(s, ET_EV_RUNTIME_WARNING, SEMA_DIV_ZERO_MSG, NULL, -1, n->loc);
+	n->sym = d;
+	return true;
+}
+
 static struct et_type *binary(struct sema *s, struct ast_node *n)
 {
 	struct et_type *lt = sema_expr(s, n->u.binary.lhs), *rt = sema_expr(s, n->u.binary.rhs);
@@ -723,13 +756,9 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 		break;
 	default:
 		if (sema_is_intlike(lt) && sema_is_intlike(rt)) {
-			int64_t c;
-
-			if ((op == AST_OP_DIV || op == AST_OP_MOD) && sema_const_int(s, n->u.binary.rhs, &c) &&
-			    c == 0) {
-				sema_error(s, n->u.binary.rhs->loc, "division by zero");
+			if ((op == AST_OP_DIV || op == AST_OP_MOD) &&
+			    !divisor_check(s, n, n->u.binary.lhs, n->u.binary.rhs, op))
 				return s->t_none;
-			}
 			return both_signed ? s->t_i64 : s->t_u64;
 		}
 		break;
@@ -1256,6 +1285,8 @@ static void assign(struct sema *s, struct ast_node *n)
 					   ast_op_text(op), m->name, sema_tname(s, m->value));
 				return;
 			}
+			if (op == AST_OP_DIV || op == AST_OP_MOD)
+				divisor_check(s, n, NULL, value, op);
 			map_store(s, m, target, m->value ? m->value : s->t_i64, n->loc);
 			return;
 		}
@@ -1266,6 +1297,8 @@ static void assign(struct sema *s, struct ast_node *n)
 		struct et_type *vt = sema_expr(s, value);
 
 		var_assign(s, target, vt, op, n->loc);
+		if ((op == AST_OP_DIV || op == AST_OP_MOD) && !sema_is_none(vt))
+			divisor_check(s, n, NULL, value, op);
 		return;
 	}
 	sema_expr(s, value);

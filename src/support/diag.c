@@ -163,6 +163,16 @@ static void render_one(const struct diag_sink *d, const struct diag *g, FILE *ou
 		fprintf(out, "hint: %s\n", g->hint);
 }
 
+void diag_print(const struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *msg, FILE *out)
+{
+	struct diag g = {sev, loc, (char *)msg, NULL};
+
+	if (sev == DIAG_WARNING && !d->warnings_enabled)
+		return;
+	render_one(d, &g, out);
+	fflush(out);
+}
+
 void diag_render(struct diag_sink *d, FILE *out)
 {
 	for (; d->rendered < d->count; d->rendered++)

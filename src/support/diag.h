@@ -37,6 +37,9 @@ void diag_set_warnings(struct diag_sink *d, bool enabled); /* --no-warnings */
 /* The scripts diagnostics point into (to place a diagnostic found after compiling, e.g. a verifier line). */
 const struct source_set *diag_sources(const struct diag_sink *d);
 
+/* Render one diagnostic at once to out, without keeping it (a warning found while the program runs,
+ * which may come many times); nothing for a warning under --no-warnings. */
+void diag_print(const struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *msg, FILE *out);
 /* Print every diagnostic not rendered yet, then forget nothing (a later call prints only newer ones). */
 void diag_render(struct diag_sink *d, FILE *out);
 /* Drop all diagnostics (the interactive session starts each line afresh). */
