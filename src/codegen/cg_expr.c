@@ -149,6 +149,14 @@ static LLVMValueRef to_i64(struct cg_lower *L, struct cg_val v)
 	return v.v;
 }
 
+/* A bool's value: 1 when x is not 0, else 0 (every bool value is 0 or 1, so it can join arithmetic) */
+static LLVMValueRef to_bool(struct cg_lower *L, LLVMValueRef x)
+{
+	struct cg_ctx *cg = L->cg;
+
+	return LLVMBuildZExt(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, x, cg_i64(cg, 0), ""), cg->t_i64, "");
+}
+
 void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct cg_val v,
 	      const struct et_type *vt)
 {
@@ -159,7 +167,7 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 		LLVMValueRef x = to_i64(L, v);
 		uint32_t size = st->kind == ET_BOOL ? 1 : st->kind == ET_INT ? st->size : 8;
 		if (st->kind == ET_BOOL)
-			x = LLVMBuildZExt(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, x, cg_i64(cg, 0), ""), cg->t_i64, "");
+			x = to_bool(L, x);
 		if (size != 8)
 			x = LLVMBuildTrunc(cg->b, x, int_type(cg, size), "");
 		LLVMBuildStore(cg->b, x, p);
@@ -498,7 +506,8 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 	}
 	LLVMValueRef a = cg_scalar(L, l);
 	LLVMValueRef b = cg_scalar(L, r);
-	return cg_arith(L, op, a, b, is_signed_type(l->type) && is_signed_type(r->type), cg_div_event(n));
+	LLVMValueRef v = cg_arith(L, op, a, b, is_signed_type(l->type) && is_signed_type(r->type), cg_div_event(n));
+	return n->type && n->type->kind == ET_BOOL ? to_bool(L, v) : v; /* true + true is true */
 }
 
 /* ---- builtins ---- */
@@ -1295,6 +1304,8 @@ static struct cg_val cast(struct cg_lower *L, struct ast_node *n)
 	struct cg_ctx *cg = L->cg;
 	const struct et_type *t = n->type;
 	struct cg_val v = cg_expr(L, n->u.cast.operand);
+	if (t && t->kind == ET_BOOL && !v.mem)
+		return scalar(to_bool(L, v.v));
 	if (!t || t->kind != ET_INT || v.mem)
 		return v;
 	if (t->size >= 8)

@@ -276,7 +276,7 @@ static const struct et_type *sort_value_type;
 
 static int cmp_key_field(const struct et_type *t, const uint8_t *a, const uint8_t *b)
 {
-	if (t->kind == ET_INT) {
+	if (t->kind == ET_INT || t->kind == ET_BOOL) { /* false before true */
 		int64_t x = rt_read_int(a, t->size, true), y = rt_read_int(b, t->size, true);
 
 		return x < y ? -1 : x > y;

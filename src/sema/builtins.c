@@ -1229,7 +1229,7 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 			sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
 		else
 			sema_expr(s, args->items[1]);
-		return s->t_u64;
+		return s->t_bool;
 	default:
 		return s->t_none;
 	}

@@ -1,7 +1,8 @@
 /* printf_check: compile-time check of a printf-style format string against its arguments.
  * Accepted conversions: %d %i %u %x %X %o %c %p %s %r %rx %rh and %%, with flags - 0 + space #,
  * a width, a .precision and the length modifiers hh h l ll j z t. Integer conversions take integers
- * (and pointers); %s takes strings and the string-like kinds (symbols, probe, username, address);
+ * (and pointers, and bools as 1/0); %s takes strings and the string-like kinds (symbols, probe, username,
+ * address) and bools (true/false);
  * %r takes strings and buffers. Messages follow bpftrace ("printf: Too many arguments for format
  * string (3 supplied, 2 expected)"). */
 #include <string.h>
@@ -25,7 +26,7 @@ static bool accepts(enum spec_class cls, const struct et_type *t)
 	case SPEC_STR:
 		switch (t->kind) {
 		case ET_STRING: case ET_KSYM: case ET_USYM: case ET_PROBE: case ET_USERNAME: case ET_INET: case ET_TIMESTAMP:
-		case ET_KSTACK: case ET_USTACK:
+		case ET_KSTACK: case ET_USTACK: case ET_BOOL: /* a bool prints true/false */
 			return true;
 		case ET_INT:
 			return t->nfields > 0; /* an enum from BTF: printed as its enumerator's name */

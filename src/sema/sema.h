@@ -22,11 +22,14 @@
  *     else uint64 (bpftrace rule). Operands are first extended to 64 bits by their own signedness.
  *     Division and modulo by 0 give 1 with a warning each time it happens (bpftrace's rule, see
  *     struct sema_div); a constant divided by a constant 0 is an error, a constant 0 divisor a warning.
- *   - Comparisons, && || ! : uint64 holding 0 or 1 (bpftrace 0.17). Integer comparisons are signed when
- *     both operands are signed, else unsigned. Strings compare with == and != only (compared up to the
+ *   - Comparisons, && || ! : ET_BOOL (bpftrace HEAD; 0.17 gave uint64 0/1), printed true/false. Integer
+ *     comparisons are signed when both operands are signed, else unsigned. Arithmetic and bitwise
+ *     operators on two bools give a bool (the result != 0); with an integer operand the bool counts as
+ *     0 or 1 and the result is an integer. Unary - and ~ do not take a bool. A ternary whose branches are
+ *     both bool is bool. has_key() is bool. Strings compare with == and != only (compared up to the
  *     shorter capacity / first NUL).
  *   - Casts (int8..int64, uint8..uint64): node->type is the target; the value is truncated (then
- *     sign/zero-extended when later widened, by the target's signedness).
+ *     sign/zero-extended when later widened, by the target's signedness). (bool)x is x != 0.
  *   - Ternary: both branches have the same kind; ints give int64/uint64 as for arithmetic, strings give
  *     string[max of the two capacities].
  *
@@ -118,7 +121,7 @@
  *                   array a (char **); fields after the NULL are empty strings. fmt = sep (default " ").
  * Other functions: str(p[, n]) string[max_strlen] (str($N) is the positional's text, compile time);
  * strncmp(a, b, n) uint64, 0 when equal, its constant n in sema_call.index; len(@m) int64; has_key(@m, k)
- * uint64 0/1; delete(@m[k]) / delete(@m, k) void; signal(sig) void (--unsafe): sema_call.index is the
+ * bool; delete(@m[k]) / delete(@m, k) void; signal(sig) void (--unsafe): sema_call.index is the
  * signal number when sig is a string literal ("SIGKILL", "KILL"), else -1 and sig is evaluated.
  * Aggregations appear only as the value of `@m[...] = f(...)` (ASSIGN with op NONE, target MAP); the
  * CALL has a sema_call with the aggregation id; the map's value type is ET_AGG_* (lhist: lh_min, lh_max,

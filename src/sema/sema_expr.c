@@ -218,6 +218,17 @@ static bool slot_fits_after_growth(const struct et_type *slot, const struct et_t
 	}
 }
 
+/* A bool where an integer was stored, or the other way round (bpftrace refuses the mix too): say how to
+ * keep a number. False when the mismatch is something else. */
+static bool bool_int_hint(struct sema *s, const struct et_type *a, const struct et_type *b)
+{
+	if (!((a->kind == ET_BOOL && b->kind == ET_INT) || (a->kind == ET_INT && b->kind == ET_BOOL)))
+		return false;
+	sema_hint(s, "comparisons, && || ! and true/false are bools (printed true/false); write (uint64)(a == b) "
+		     "to store 0 or 1 as a number");
+	return true;
+}
+
 /* Can a value of type vt be stored in slot? With `grow`, slot strings (also inside tuples) grow in
  * place to hold a longer string, and tuples are laid out again. */
 static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
@@ -422,8 +433,9 @@ static void var_assign(struct sema *s, struct ast_node *target, struct et_type *
 			   "Type mismatch for %s: trying to assign value of type '%s' when variable already "
 			   "contains a value of type '%s'",
 			   target->u.name, sema_tname(s, vt), sema_tname(s, v->var->type));
-		sema_hint(s, "the type of %s was fixed at line %u; use another variable for this value",
-			  target->u.name, v->var->loc.line);
+		if (!bool_int_hint(s, vt, v->var->type))
+			sema_hint(s, "the type of %s was fixed at line %u; use another variable for this value",
+				  target->u.name, v->var->loc.line);
 	}
 	v->assigned = true;
 	if (op != AST_OP_NONE)
@@ -633,6 +645,8 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 		else if (type_is_aggregation(m->value) || type_is_aggregation(vt))
 			sema_hint(s, "a map holds either one kind of aggregation or plain values; use "
 				     "another map name");
+		else
+			bool_int_hint(s, vt, m->value);
 	}
 	target->type = m->value;
 }
@@ -736,10 +750,10 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 	case AST_OP_GT:
 	case AST_OP_GE:
 		if (sema_is_intlike(lt) && sema_is_intlike(rt))
-			return s->t_u64;
+			return s->t_bool;
 		if (lt->kind == ET_STRING && rt->kind == ET_STRING) {
 			if (op == AST_OP_EQ || op == AST_OP_NE)
-				return s->t_u64;
+				return s->t_bool;
 			sema_error(s, n->loc, "strings can only be compared with == and !=, not %s", op_name(op));
 			sema_hint(s, "use strncmp(a, b, n) to order strings");
 			return s->t_none;
@@ -752,13 +766,17 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 	case AST_OP_LAND:
 	case AST_OP_LOR:
 		if (sema_is_intlike(lt) && sema_is_intlike(rt))
-			return s->t_u64;
+			return s->t_bool;
 		break;
 	default:
 		if (sema_is_intlike(lt) && sema_is_intlike(rt)) {
 			if ((op == AST_OP_DIV || op == AST_OP_MOD) &&
 			    !divisor_check(s, n, n->u.binary.lhs, n->u.binary.rhs, op))
 				return s->t_none;
+			/* bool with bool stays bool (bpftrace: true + true is true, true - true false); with an
+			 * integer it is the integer 0 or 1 */
+			if (lt->kind == ET_BOOL && rt->kind == ET_BOOL)
+				return s->t_bool;
 			return both_signed ? s->t_i64 : s->t_u64;
 		}
 		break;
@@ -783,12 +801,15 @@ static struct et_type *unary(struct sema *s, struct ast_node *n)
 	t = sema_expr(s, n->u.unary.operand);
 	if (sema_is_none(t))
 		return s->t_none;
-	if (!sema_is_intlike(t)) {
+	if (!sema_is_intlike(t) || (t->kind == ET_BOOL && op != AST_OP_NOT)) {
 		sema_error(s, n->loc, "the unary '%s' operator cannot be used on '%s'", op_name(op), sema_tname(s, t));
+		if (t->kind == ET_BOOL)
+			sema_hint(s, "a bool only takes '!'; cast it to an integer first, e.g. %s(uint64)x",
+				  op_name(op));
 		return s->t_none;
 	}
 	switch (op) {
-	case AST_OP_NOT: return s->t_u64;
+	case AST_OP_NOT: return s->t_bool;
 	case AST_OP_NEG: return s->t_i64;
 	default: return is_signed_int(t) ? s->t_i64 : s->t_u64;
 	}
@@ -842,6 +863,8 @@ static struct et_type *ternary(struct sema *s, struct ast_node *n)
 	}
 	if (sema_is_none(a) || sema_is_none(b) || sema_is_none(c))
 		return s->t_none;
+	if (a->kind == ET_BOOL && b->kind == ET_BOOL)
+		return s->t_bool;
 	if (sema_is_intlike(a) && sema_is_intlike(b))
 		return is_signed_int(a) && is_signed_int(b) ? s->t_i64 : s->t_u64;
 	if (a->kind == ET_STRING && b->kind == ET_STRING)

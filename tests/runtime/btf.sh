@@ -15,8 +15,8 @@ check "sched_switch runs (status $ET_STATUS)" test "$ET_STATUS" = 0
 same=$(sed -n 's/^@same: \([0-9]*\)$/\1/p' "$ET_OUT")
 check "args->prev_pid == curtask->pid on sched_switch (same=${same:-none})" test "${same:-0}" -gt 0
 check "never differs" bash -c "! grep -q '^@differ' '$ET_OUT'"
-check "args->prev_comm equals curtask->comm" grep -qE '^@c\[1\]: [0-9]+$' "$ET_OUT"
-check "prev_comm never differs from curtask->comm" bash -c "! grep -q '^@c\[0\]' '$ET_OUT'"
+check "args->prev_comm equals curtask->comm" grep -qE '^@c\[true\]: [0-9]+$' "$ET_OUT"
+check "prev_comm never differs from curtask->comm" bash -c "! grep -q '^@c\[false\]' '$ET_OUT'"
 
 # 2. a chain of pointer hops through curtask for a child we know
 start_etrace -e 'tracepoint:raw_syscalls:sys_enter /comm == "etr_btfchain"/ {
@@ -49,7 +49,7 @@ check "BEGIN with kernel types runs (status $ET_STATUS)" test "$ET_STATUS" = 0
 check "struct printed with its field names" grep -qE '^\{ \.weight = [0-9]+, \.inv_weight = [0-9]+ \}$' "$ET_OUT"
 check "pointer fields printed as addresses" grep -qE '^\{ \.mnt = 0x[0-9a-f]+, \.dentry = 0x[0-9a-f]+ \}$' "$ET_OUT"
 check "array of structs printed" grep -qE '^\[\{ \.next = 0x[0-9a-f]+, \.pprev = 0x[0-9a-f]+ \}(,\{[^}]*\})+\]$' "$ET_OUT"
-check "cast curtask to struct task_struct * reads the same pid" test "$(sed -n 4p "$ET_OUT")" = 1
+check "cast curtask to struct task_struct * reads the same pid" test "$(sed -n 4p "$ET_OUT")" = true
 check "sizeof/offsetof of struct list_head" grep -qx "16 8" "$ET_OUT"
 # run_etrace starts etrace under timeout(1): that is its parent
 check "a pointer kept in a variable is dereferenced: the parent's comm (timeout)" test "$(sed -n 6p "$ET_OUT")" = timeout

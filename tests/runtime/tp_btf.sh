@@ -44,10 +44,10 @@ check "sched_switch runs as tp_btf (status $ET_STATUS)" \
 	bash -c "test '$ET_STATUS' = 0 && grep -q '^probe rawtracepoint:sched_switch: BTF-typed raw tracepoint (tp_btf' '$ET_ERR'"
 check "args.prev->pid == curtask->pid" grep -qE '^@same: [0-9]+$' "$ET_OUT"
 check "never differs" bash -c "! grep -q '^@differ' '$ET_OUT'"
-check "next is never prev" bash -c "grep -qE '^@next_is_prev\[0\]: [0-9]+$' '$ET_OUT' && ! grep -q 'next_is_prev\[1\]' '$ET_OUT'"
+check "next is never prev" bash -c "grep -qE '^@next_is_prev\[false\]: [0-9]+$' '$ET_OUT' && ! grep -q 'next_is_prev\[true\]' '$ET_OUT'"
 check "a struct pointer argument masked as a number: task_structs are 8-byte aligned" \
 	bash -c "grep -qE '^@low_bits\[0\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@low_bits' '$ET_OUT') = 1 ]"
-check "a struct pointer argument truncated to 32 bits" grep -qx '@trunc: 1' "$ET_OUT"
+check "a struct pointer argument truncated to 32 bits" grep -qx '@trunc: true' "$ET_OUT"
 # members read directly through the typed pointers (prev, prev->real_parent) equal the same members read
 # with bpf_probe_read_kernel through curtask kept in a variable (a number); the direct chain needs fewer
 # instructions than probe reads through the same pointer taken as a number
@@ -55,7 +55,7 @@ run_etrace -e 'rawtracepoint:sched_switch { $t = curtask; @eq[args.prev->real_pa
 	args.prev->tgid == $t->tgid, args.prev->prio == $t->prio, args.prev->real_parent->real_parent->tgid ==
 	$t->real_parent->real_parent->tgid] = count(); }
 	interval:ms:300 { exit(); }'
-check "direct loads equal probe reads" bash -c "grep -qE '^@eq\[1, 1, 1, 1\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
+check "direct loads equal probe reads" bash -c "grep -qE '^@eq\[true, true, true, true\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
 insns() { run_etrace -v -e "rawtracepoint:sched_switch { @ = $1; } interval:ms:50 { exit(); }"
 	sed -n 's/^probe rawtracepoint:sched_switch: .* \([0-9]*\) xlated insns.*/\1/p' "$ET_ERR"; }
 direct=$(insns 'args.prev->real_parent->real_parent->pid')
@@ -67,7 +67,7 @@ if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "'BPF_FUN
 	run_etrace -e 'tracepoint:sched:sched_switch { $t = curtask; @eq[curtask->real_parent->real_parent->tgid ==
 		$t->real_parent->real_parent->tgid, curtask->pid == $t->pid, curtask->pid == tid] = count(); }
 		interval:ms:300 { exit(); }'
-	check "curtask direct loads equal probe reads" bash -c "grep -qE '^@eq\[1, 1, 1\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
+	check "curtask direct loads equal probe reads" bash -c "grep -qE '^@eq\[true, true, true\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
 	tinsns() { run_etrace -v -e "tracepoint:sched:sched_switch { @ = $1; } interval:ms:50 { exit(); }"
 		sed -n 's/^probe tracepoint:sched:sched_switch: .* \([0-9]*\) xlated insns.*/\1/p' "$ET_ERR"; }
 	direct=$(tinsns 'curtask->real_parent->real_parent->pid')

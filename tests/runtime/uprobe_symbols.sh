@@ -30,7 +30,7 @@ if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ]; then
 fi
 # uaddr(): a symbol of the (non-PIE) binary, compared with the ip at the function's entry
 run_etrace -c "$UT_NOPIE 3" -e "uprobe:$UT_NOPIE:et_add { @[reg(\"ip\") == uaddr(\"et_add\")] = count(); }"
-check "uaddr(\"et_add\") is the ip at et_add's entry" grep -qx '@\[1\]: 3' "$ET_OUT"
+check "uaddr(\"et_add\") is the ip at et_add's entry" grep -qx '@\[true\]: 3' "$ET_OUT"
 run_etrace -e "uprobe:$UT:et_add { @ = uaddr(\"et_add\"); }"
 check "uaddr() in a PIE is an error that says why" grep -q 'position independent' "$ET_ERR"
 if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ]; then

@@ -256,15 +256,16 @@ static int read_a(struct bpf_object *obj, uint32_t off, int64_t *out)
 	int ncpus = percpu ? libbpf_num_possible_cpus() : 1;
 	size_t stride = percpu ? ((vsize + 7) & ~7u) : vsize;
 	uint8_t *buf = calloc((size_t)ncpus, stride);
-	if (!buf || off + 8 > vsize) {
+	if (!buf || off >= vsize) {
 		free(buf);
 		return -EINVAL;
 	}
+	uint32_t n = vsize - off < 8 ? vsize - off : 8; /* a bool is one byte */
 	int err = bpf_map_lookup_elem(bpf_map__fd(m), &key, buf);
 	int64_t sum = 0;
 	for (int c = 0; !err && c < ncpus; c++) {
-		int64_t v;
-		memcpy(&v, buf + (size_t)c * stride + off, 8);
+		int64_t v = 0;
+		memcpy(&v, buf + (size_t)c * stride + off, n);
 		sum += v;
 	}
 	free(buf);

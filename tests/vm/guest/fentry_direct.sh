@@ -19,9 +19,9 @@ ino=$(stat -c %i /etc/hostname)
 cat /etc/hostname >/dev/null
 stop_etrace INT
 check "fentry:vfs_read runs (status $ET_STATUS)" test "$ET_STATUS" = 0
-check "direct loads equal probe reads" bash -c "grep -qE '^@eq\[1, 1, 1\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
+check "direct loads equal probe reads" bash -c "grep -qE '^@eq\[true, true, true\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
 check "the pointer argument masked as a number" grep -qE '^@mask\[0\]: [0-9]+$' "$ET_OUT"
-check "the pointer argument truncated to 32 bits" grep -qE '^@trunc\[1\]: [0-9]+$' "$ET_OUT"
+check "the pointer argument truncated to 32 bits" grep -qE '^@trunc\[true\]: [0-9]+$' "$ET_OUT"
 check "args.file->f_inode->i_ino is /etc/hostname's inode ($ino)" grep -qE "^@ino\[$ino\]: [0-9]+$" "$ET_OUT"
 
 insns() { "$ETRACE" -v -e "fentry:vfs_read { @ = $1; } interval:ms:50 { exit(); }" 2>&1 >/dev/null |

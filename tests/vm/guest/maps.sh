@@ -12,7 +12,7 @@ start_etrace -e 'tracepoint:syscalls:sys_enter_getppid /comm == "etr_getppid"/ {
 "$loop" $N 4
 stop_etrace INT
 out=$(grep -v '^$' "$ET_OUT" | sed 's/[[:space:]]*$//')
-for want in "@c: $N" "@s: $((2 * N))" "@a: 7" "@mn: 3" "@mx: 11" "@k[0]: $((3 * N / 4))" "@k[1]: $((N / 4))" \
+for want in "@c: $N" "@s: $((2 * N))" "@a: 7" "@mn: 3" "@mx: 11" "@k[false]: $((3 * N / 4))" "@k[true]: $((N / 4))" \
 	"@st: { .count = $N, .average = 4, .total = $((4 * N)) }"; do
 	check "per-CPU reduced: $want" grep -qxF "$want" <<<"$out"
 done

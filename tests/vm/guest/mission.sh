@@ -22,7 +22,7 @@ start_etrace -e 'tracepoint:syscalls:sys_enter_getppid /comm == "etr_getppid"/ {
 	fail "sys_enter_getppid attaches"
 "$loop" $N 2
 stop_etrace INT
-check "sys_enter_getppid: exactly @[etr_getppid, 1]: $N over 2 threads" \
-	grep -qx "@\[etr_getppid, 1\]: $N" "$ET_OUT"
+check "sys_enter_getppid: exactly @[etr_getppid, true]: $N over 2 threads" \
+	grep -qx "@\[etr_getppid, true\]: $N" "$ET_OUT"
 check "nothing left behind" nothing_left_behind
 finish
