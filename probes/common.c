@@ -172,6 +172,35 @@ int provider_online_cpus(int *cpus, int max)
 	return n;
 }
 
+/* Does a name of the kernel's module list ("vmlinux", then the first word of each /proc/modules line)
+ * match the glob? A kernel built without modules has no /proc/modules: only vmlinux. */
+static bool module_listed(const char *glob)
+{
+	char line[512], name[256];
+	bool found = provider_glob_match(glob, "vmlinux");
+	FILE *f = found ? NULL : fopen("/proc/modules", "re");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%255s", name) == 1 && provider_glob_match(glob, name);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+int provider_check_module(struct provider_expand_ctx *ctx, const struct et_provider *pv, const struct ast_attach *ap,
+			  const char *mod)
+{
+	const char *pname = pv->name;
+	const char *hint = "name the kernel itself as vmlinux or a module listed in /proc/modules, or leave the "
+			   "module out";
+
+	if (!mod || ctx->listing || module_listed(mod))
+		return 0;
+	if (provider_has_wildcard(mod))
+		return provider_error(ctx, ap, hint, "%s probe: no loaded kernel module matches '%s'", pname, mod);
+	return provider_error(ctx, ap, hint, "%s probe: module '%s' is not loaded", pname, mod);
+}
+
 bool provider_glob_match(const char *pattern, const char *name)
 {
 	return fnmatch(pattern, name, 0) == 0;

@@ -65,6 +65,8 @@ static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, 
 	}
 	if (!*fn)
 		return provider_error(ctx, ap, hint, "%s probe: empty function name", pv->name);
+	if (provider_check_module(ctx, pv, ap, mod))
+		return -EINVAL;
 	if (mod && (provider_has_wildcard(mod) || strcmp(mod, "vmlinux") == 0))
 		mod = NULL;
 	b = btf_vmlinux();

@@ -93,7 +93,8 @@ static int add_kfunc(const char *name, const char *mod, void *arg)
 
 	if (!provider_glob_match(k->func_glob, name))
 		return 0;
-	if (k->mod_glob && !provider_glob_match(k->mod_glob, mod))
+	/* the kernel's own functions are listed without a module; bpftrace calls it vmlinux */
+	if (k->mod_glob && !provider_glob_match(k->mod_glob, *mod ? mod : "vmlinux"))
 		return 0;
 	/* a function listed twice (several static functions of one name, usually listed close together):
 	 * one probe */
@@ -142,6 +143,8 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 	} else {
 		snprintf(fname, sizeof(fname), "%s", spec);
 	}
+	if (provider_check_module(ctx, pv, ap, k.mod_glob))
+		return -EINVAL;
 	k.func_glob = fname;
 	k.wild = provider_has_wildcard(fname) || (k.mod_glob && provider_has_wildcard(k.mod_glob));
 	if (k.off && k.wild)

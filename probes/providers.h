@@ -23,6 +23,13 @@ bool provider_has_wildcard(const char *s);
 /* fnmatch(3) of a glob against a name, without flags. */
 bool provider_glob_match(const char *pattern, const char *name);
 
+/* The MODULE part of kprobe:MODULE:FUNC, fentry:MODULE:FUNC, rawtracepoint:MODULE:EVENT: bpftrace knows
+ * the kernel as "vmlinux" and each module in /proc/modules, and refuses any other name ("specified module
+ * X ... is not loaded", "No matches for rawtracepoint X:EVENT"). 0 when mod is NULL, names one of them or
+ * is a wildcard matching one (and always when listing); else an error at the attach point (-EINVAL). */
+int provider_check_module(struct provider_expand_ctx *ctx, const struct et_provider *pv, const struct ast_attach *ap,
+			  const char *mod);
+
 /* Append a probe with the common fields set (provider, loc, name = arena copy of name). */
 struct et_probe_desc *provider_new_probe(struct provider_expand_ctx *ctx, const struct et_provider *pv,
 					 const struct ast_attach *ap, const char *name);

@@ -7,7 +7,8 @@
  * values; tp_btf lets the verifier know the arguments' types. The section says which was chosen
  * (rawtracepoint_is_tp_btf) and -v reports it.
  * A wildcard in EVENT expands over the tracefs events that are real tracepoints.
- * The module part is kept in the probe name; the kernel finds module tracepoints by name. */
+ * The module part is kept in the probe name; the kernel finds module tracepoints by name. It must name
+ * vmlinux or a loaded module (provider_check_module), as bpftrace requires. */
 #define _DEFAULT_SOURCE /* scandir */
 #include <dirent.h>
 #include <errno.h>
@@ -119,6 +120,8 @@ static int rt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	}
 	if (!*ev)
 		return provider_error(ctx, ap, hint, "rawtracepoint probe: empty event name");
+	if (provider_check_module(ctx, &provider_rawtracepoint, ap, mod))
+		return -EINVAL;
 	if (provider_has_wildcard(ev))
 		return expand_wild(ctx, ap, mod, ev);
 	add_rt(ctx, ap, mod, ev);

@@ -330,7 +330,12 @@ static int tp_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 			if (ctx->listing)
 				return 0;
 			provider_error(ctx, ap, NULL, "tracepoint not found: %s:%s", cat, ev);
-			diag_hint(ctx->diag, "list the tracepoints with: etrace -l 'tracepoint:%s:*'", cat);
+			snprintf(path, sizeof(path), "%s/events/%s", root, cat);
+			if (is_dir(path))
+				diag_hint(ctx->diag, "list the tracepoints with: etrace -l 'tracepoint:%s:*'", cat);
+			else
+				diag_hint(ctx->diag, "there is no category '%s'; list every tracepoint with: "
+					  "etrace -l 'tracepoint:*'", cat);
 			return -ENOENT;
 		}
 		/* without tracefs (not root) the name cannot be checked here; attach will tell */

@@ -28,4 +28,10 @@ run_etrace -e 'rawtracepoint:sched_switch { if (args.prev->pid == curtask->pid) 
 interval:ms:300 { exit(); }'
 check "rawtracepoint:sched_switch args.prev is current" grep -qE '^@same: [0-9]+$' "$ET_OUT"
 check "rawtracepoint:sched_switch args.prev never differs" bash -c "! grep -q '^@other' '$ET_OUT'"
+
+# the module part, as bpftrace ("No matches for fentry X:FUNC"): a module that is not loaded is refused
+run_etrace -e "fentry:etr_nonsense:do_sys_openat2 { @n = count(); }"
+check "fentry on a module that is not loaded: refused (exit 1)" test "$ET_STATUS" = 1
+check "fentry on a module that is not loaded: the located error names it" \
+	grep -qx -- "-e:1:1: error: fentry probe: module 'etr_nonsense' is not loaded" "$ET_ERR"
 finish

@@ -1,6 +1,6 @@
 # kprobe / kretprobe attached for real (the host kernel has no kprobes): exact counts on a syscall
 # function that a workload calls a known number of times, kretprobe retval, func+off, wildcards and
-# kprobe:MODULE:FUNC on a module the test loads.
+# kprobe:MODULE:FUNC on a module the test loads, on vmlinux, and on a module that is not loaded (refused).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_kprobes
@@ -64,4 +64,15 @@ if modprobe dummy 2>/dev/null && command -v ip >/dev/null && grep -qE " [tT] dum
 else
 	echo "note: no dummy module or ip(8) in this guest: kprobe:MODULE:FUNC left out"
 fi
+
+# the module part, as bpftrace: vmlinux is the kernel itself; a module that is not loaded is refused
+# ("specified module X in probe kprobe:X:FUNC is not loaded"), before anything is attached
+start_etrace -e "kprobe:vmlinux:__x64_sys_getppid /comm == \"etr_getppid\"/ { @v = count(); }"
+run_workload
+stop_etrace
+check "kprobe:vmlinux:FUNC counts every call ($N)" grep -qx "@v: $N" "$ET_OUT"
+run_etrace -e "kprobe:etr_nonsense:__x64_sys_getppid { @n = count(); }"
+check "kprobe on a module that is not loaded: refused (exit 1)" test "$ET_STATUS" = 1
+check "kprobe on a module that is not loaded: the located error names it" \
+	grep -qx -- "-e:1:1: error: kprobe probe: module 'etr_nonsense' is not loaded" "$ET_ERR"
 finish

@@ -1,0 +1,2 @@
+-e
+rawtracepoint:nonsense:sys_exit { printf("SUCCESS %d\n", gid); exit(); }

@@ -1,0 +1,2 @@
+-e
+tracepoint:sched:nosuchevent { exit(); }
