@@ -61,10 +61,12 @@ int uprobe_resolve(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 	int err = elf_resolve_target(target, path, len);
 
 	if (err == -ENOEXEC)
-		return provider_error(ctx, ap, NULL, "%s probe: '%s' is not a 64-bit ELF file", pname, target);
+		return provider_error(ctx, ap, "name a program or shared library (an ELF file of this machine)",
+				      "%s probe: '%s' is not a 64-bit ELF file", pname, target);
 	if (err)
 		return provider_error(ctx, ap,
-				      strchr(target, '/') ? NULL
+				      strchr(target, '/') ? "check the path: the binary or library must exist and be "
+							    "readable"
 							  : "give the full path of the binary or library, or a "
 							    "library name as ld.so knows it (libc, libc.so.6)",
 				      "%s probe: cannot find '%s': %s", pname, target, strerror(-err));

@@ -1,0 +1,2 @@
+-e
+uprobe:/nonexistent/etrace_bin:main { exit(); }

@@ -1,0 +1,2 @@
+-e
+uprobe:./uprobe_not_elf.cmd:main { exit(); }

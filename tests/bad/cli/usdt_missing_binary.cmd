@@ -1,0 +1,2 @@
+-e
+usdt:/nonexistent/etrace_bin:prov:probe { exit(); }
