@@ -192,8 +192,7 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 		cg_memcpy(cg, p, v.v, n);
 	if (n < st->size)
 		cg_memzero(cg, cg_gep(cg, p, n), st->size - n);
-	if (st->kind == ET_STRING && st->size)
-		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, p, st->size - 1));
+	/* a string that fills its slot keeps no NUL: printed with the truncation trailer, as bpftrace does */
 }
 
 bool cg_store_covers(const struct et_type *st, const struct ast_node *n, bool in_record)
@@ -231,7 +230,7 @@ static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct
 		LLVMValueRef addr = cg_scalar(L, a0);
 		cg_loc(L, n);
 		cg_memzero(cg, p, st->size);
-		cg_read_str(L, p, cap, NULL, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
+		cg_read_str_cut(L, p, cap, NULL, NULL, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
 		return true;
 	}
 	return false;
@@ -739,9 +738,10 @@ static bool sleepable(const struct et_probe_desc *p)
 	return n > 2 && strcmp(p->section + n - 2, ".s") == 0;
 }
 
-/* Read a NUL-terminated string of at most `size` bytes (size a run-time i64 ≤ cap) from addr to dst. */
-void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
-		     int space)
+/* Read a NUL-terminated string of at most `size` bytes (size a run-time i64 ≤ cap) from addr to dst;
+ * returns the helper's result (the bytes copied with the NUL, or a negative errno). */
+LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
+			 int space)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
@@ -767,13 +767,55 @@ void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRe
 	if (space == 1)
 		cg_count_read_fault(L, r);
 	if (space >= 0)
-		return;
+		return r;
 	/* unknown address space: a kernel read of a user address fails; then read it as user memory */
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
 	LLVMBasicBlockRef retry = cg_block(cg, "str.user"), done = cg_block(cg, "str.done");
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
 	LLVMPositionBuilderAtEnd(B, retry);
 	LLVMValueRef a2[3] = {dst, sz32, src};
-	cg_count_read_fault(L, cg_helper(cg, CG_H_probe_read_user_str, a2, 3));
+	LLVMValueRef r2 = cg_helper(cg, CG_H_probe_read_user_str, a2, 3);
+	cg_count_read_fault(L, r2);
+	LLVMBasicBlockRef retry_end = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	LLVMValueRef phi = LLVMBuildPhi(B, cg->t_i64, "");
+	LLVMValueRef vals[2] = {r, r2};
+	LLVMBasicBlockRef bbs[2] = {from, retry_end};
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+/* bpftrace's str() holds max_strlen characters, not max_strlen - 1: it reads max_strlen + 1 bytes and keeps
+ * max_strlen, so a string that fills them has no NUL and prints with the truncation trailer (a string of
+ * exactly max_strlen characters too: the heuristic cannot tell). Under 1024 bytes only; from 1024 on it
+ * reads max_strlen bytes (max_strlen - 1 characters, never the trailer). Here: read cap bytes as usual
+ * (cg_read_str), and when the helper filled them (cap - 1 characters and the NUL) and `more` holds (NULL:
+ * always), read the byte at cap - 1 again as a plain byte: the next character, or the NUL of a string of
+ * cap - 1 characters. Costs nothing unless the string fills the buffer. */
+void cg_read_str_cut(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef more,
+		     LLVMValueRef addr, int space)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef r = cg_read_str(L, dst, cap, size, addr, space);
+	if (cap < 2 || cap >= CG_STR_PAD_LIMIT)
+		return;
+	LLVMValueRef full = LLVMBuildICmp(B, LLVMIntEQ, r, cg_i64(cg, cap), "");
+	if (more)
+		full = LLVMBuildAnd(B, full, more, "");
+	LLVMBasicBlockRef last = cg_block(cg, "str.last"), done = cg_block(cg, "str.cut");
+	LLVMBuildCondBr(B, full, last, done);
+	LLVMPositionBuilderAtEnd(B, last);
+	LLVMValueRef at = cg_gep(cg, dst, cap - 1);
+	LLVMValueRef from = LLVMBuildAdd(B, addr, cg_i64(cg, cap - 1), "");
+	LLVMValueRef k = cg_probe_read(cg, space == 1, false, at, 1, from);
+	if (space < 0) { /* the string came from kernel or user memory: the byte does too */
+		LLVMBasicBlockRef user = cg_block(cg, "str.last.user");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, k, cg_i64(cg, 0), ""), user, done);
+		LLVMPositionBuilderAtEnd(B, user);
+		cg_probe_read(cg, true, false, at, 1, from);
+	}
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 }
@@ -793,14 +835,16 @@ static struct cg_val call_str(struct cg_lower *L, struct ast_node *n)
 		return memval(p);
 	}
 	LLVMValueRef addr = cg_scalar(L, a0);
-	LLVMValueRef size = NULL;
+	LLVMValueRef size = NULL, more = NULL;
 	if (args->count > 1) {
-		/* at most n characters plus the NUL, never more than the capacity */
-		LLVMValueRef len = LLVMBuildAdd(B, cg_scalar(L, args->items[1]), cg_i64(cg, 1), "");
-		size = cg_clamp(L, len, cap);
+		/* str(p, n): n bytes with the NUL, so n - 1 characters (today's bpftrace; 0.17 read n + 1
+		 * bytes); an n over the capacity reads like str(p) */
+		LLVMValueRef n_arg = cg_scalar(L, args->items[1]);
+		size = cg_clamp(L, n_arg, cap);
+		more = LLVMBuildICmp(B, LLVMIntUGT, n_arg, cg_i64(cg, cap), "");
 	}
 	LLVMValueRef p = cg_temp(L, cap, "str");
-	cg_read_str(L, p, cap, size, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
+	cg_read_str_cut(L, p, cap, size, more, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
 	return memval(p);
 }
 

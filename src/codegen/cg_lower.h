@@ -152,9 +152,15 @@ int cg_div_event(const struct ast_node *n);
 int cg_data_loc_kind(const struct ast_node *n);
 /* Address space of a pointer-like value: 1 user, 0 kernel, -1 unknown (read kernel, then user). */
 int cg_addr_space(struct cg_lower *L, const struct et_type *t);
-/* Read a NUL-terminated string (size: run-time i64 <= cap, or NULL for cap) at addr into dst. */
-void cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
-		 int space);
+/* Read a NUL-terminated string (size: run-time i64 <= cap, or NULL for cap) at addr into dst; returns the
+ * helper's result (bytes copied with the NUL, or a negative errno). */
+LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
+			 int space);
+/* str(): the same, then as bpftrace a string that fills dst keeps cap characters and no NUL when cap is under
+ * CG_STR_PAD_LIMIT and `more` (an i1, NULL: true) holds; see cg_expr.c. */
+#define CG_STR_PAD_LIMIT 1024
+void cg_read_str_cut(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef more,
+		     LLVMValueRef addr, int space);
 
 /* cg_stmt.c */
 void cg_stmt(struct cg_lower *L, struct ast_node *n);

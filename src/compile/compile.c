@@ -66,6 +66,7 @@ int et_compile_env(struct et_compile_env *env)
 	    env_limit("BPFTRACE_PERF_RB_PAGES", SEMA_MAX_RB_PAGES, &env->perf_rb_pages) ||
 	    env_stack_mode(&env->stack_mode))
 		return -EINVAL;
+	env->str_trunc_trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER"); /* any text; "" turns the trailer off */
 	if (env->perf_rb_pages & (env->perf_rb_pages - 1)) {
 		fprintf(stderr, "etrace: BPFTRACE_PERF_RB_PAGES must be a power of two (64, 256, 1024...), not %u\n",
 			env->perf_rb_pages);
@@ -120,6 +121,7 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 		.max_map_keys = o->env.max_map_keys,
 		.perf_rb_pages = o->env.perf_rb_pages,
 		.stack_mode = o->env.stack_mode,
+		.str_trunc_trailer = o->env.str_trunc_trailer,
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
 		.listing = o->listing,

@@ -30,6 +30,7 @@ struct et_compile_env {
 	uint32_t max_map_keys;  /* BPFTRACE_MAP_KEYS_MAX (or BPFTRACE_MAX_MAP_KEYS) */
 	uint32_t perf_rb_pages; /* BPFTRACE_PERF_RB_PAGES, a power of two; 0 = codegen's choice */
 	const char *stack_mode; /* BPFTRACE_STACK_MODE: "perf" or "raw"; NULL = bpftrace's format */
+	const char *str_trunc_trailer; /* BPFTRACE_STR_TRUNC_TRAILER (may be ""); NULL = ".." */
 };
 
 /* The limits when the environment sets none (bpftrace's defaults). */

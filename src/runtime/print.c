@@ -1,6 +1,6 @@
 /* print: text forms of values and histograms, as bpftrace (HEAD) prints them.
  * Values follow bpftrace's types_format: integers by signedness, booleans true/false, strings raw with
- * a ".." trailer when they fill their buffer (probably truncated), tuples "(a, b)", structs and
+ * the str_trunc_trailer (default "..") when they fill their buffer (probably truncated), tuples "(a, b)", structs and
  * records "{ .a = 1, .b = 2 }", arrays "[1,2,3]", pointers "0x1234", buffers with non-printable bytes
  * as \xNN. Histogram rows are "LABEL" left-aligned in 16 columns, the count right-aligned in 8, " |",
  * a bar of '@' left-aligned in 52 columns and "|"; labels follow bpftrace's bucket naming (see
@@ -64,13 +64,15 @@ static uint64_t read_u64(const uint8_t *data)
 	return v;
 }
 
-static void format_string(struct rt_str *o, const uint8_t *data, uint32_t size)
+/* A string without a NUL in its buffer was cut (bpftrace's heuristic: str() keeps max_strlen characters
+ * and no NUL when the source was longer): it ends with the str_trunc_trailer config value. */
+static void format_string(struct rt_str *o, const struct et_program *prog, const uint8_t *data, uint32_t size)
 {
 	size_t n = strnlen((const char *)data, size);
 
 	rt_str_putn(o, (const char *)data, n);
 	if (n == size && size > 0)
-		rt_str_puts(o, "..");
+		rt_str_puts(o, prog && prog->str_trunc_trailer ? prog->str_trunc_trailer : "..");
 }
 
 static void format_buffer(struct rt_str *o, const uint8_t *data, uint32_t size)
@@ -195,7 +197,7 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		rt_str_puts(o, data[0] ? "true" : "false");
 		break;
 	case ET_STRING:
-		format_string(o, data, t->size);
+		format_string(o, prog, data, t->size);
 		break;
 	case ET_BUFFER:
 		format_buffer(o, data, t->size);

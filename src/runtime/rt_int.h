@@ -38,7 +38,8 @@ void *rt_xcalloc(size_t n, size_t size);      /* aborts on failure */
 
 /* ---- print.c ---- */
 /* Append the default text form of one value of type t stored at data (bpftrace's print() form):
- * integers by signedness, strings raw (".." when they fill their buffer), tuples "(a, b)",
+ * integers by signedness, strings raw (prog->str_trunc_trailer, ".." without a prog, when they fill
+ * their buffer), tuples "(a, b)",
  * structs/records "{ .a = 1 }", arrays "[1,2]", pointers "0x..", probe names, symbols... */
 void rt_format_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
 		     const uint8_t *data);

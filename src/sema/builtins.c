@@ -955,6 +955,8 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 				   sema_tname(s, t));
 			return s->t_none;
 		}
+		if (t->kind == ET_STRING && nargs == 1) /* str("text"): the text itself, never cut (bpftrace) */
+			return type_string(s->arena, t->size);
 		return type_string(s->arena, s->max_strlen);
 	}
 	case BI_BUF: {

@@ -90,6 +90,9 @@ struct et_program {
 	const char *ringbuf_name;     /* ELF name of the ring buffer map, NULL when no event kinds are used */
 	const char *lost_map_name;    /* name of the .bss u64 counting failed ring buffer reserves */
 	uint32_t ringbuf_pages;       /* config/env perf_rb_pages: ring buffer size in pages; 0 = codegen's choice */
+	/* config/env str_trunc_trailer: printed after a string that fills its buffer (probably cut at
+	 * max_strlen); "" prints nothing; NULL (a program not from sema) means ".." */
+	const char *str_trunc_trailer;
 };
 
 /* kstack/ustack: codegen's BPF_MAP_TYPE_STACK_TRACE map (u32 id → u64 ips[ET_STACK_MAX_DEPTH]),

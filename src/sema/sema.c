@@ -217,12 +217,33 @@ static bool stack_mode_name(const char *name, const char **mode)
 	return true;
 }
 
+/* str_trunc_trailer = "text": what follows a truncated string when printed ("" for nothing); as in
+ * bpftrace, a number is taken as its decimal text and a bare word as itself. */
+static void config_trailer(struct sema *s, struct ast_node *v)
+{
+	char num[24];
+	int64_t val;
+
+	if (v->kind == AST_STRING) {
+		s->prog->str_trunc_trailer = arena_strdup(s->prog->arena, v->u.string.bytes);
+	} else if (v->kind == AST_IDENT) {
+		s->prog->str_trunc_trailer = arena_strdup(s->prog->arena, v->u.name);
+	} else if (sema_const_int(s, v, &val)) {
+		snprintf(num, sizeof(num), "%lld", (long long)val);
+		s->prog->str_trunc_trailer = arena_strdup(s->prog->arena, num);
+	} else {
+		sema_error(s, v->loc, "config variable 'str_trunc_trailer' needs a string");
+		sema_hint(s, "write config = { str_trunc_trailer = \"...\" }, or \"\" for no trailer");
+	}
+}
+
 /* The config block: each value checked at its own line. The limits match the environment's
  * (driver.c: BPFTRACE_MAX_STRLEN, BPFTRACE_MAX_MAP_KEYS, BPFTRACE_PERF_RB_PAGES, BPFTRACE_STACK_MODE);
  * the block wins over the environment. */
 static void config_item(struct sema *s, struct ast_node *n)
 {
-	static const char *const known[] = {"max_strlen", "max_map_keys", "perf_rb_pages", "stack_mode"};
+	static const char *const known[] = {"max_strlen", "max_map_keys", "perf_rb_pages", "stack_mode",
+					    "str_trunc_trailer"};
 
 	for (uint32_t i = 0; i < n->u.config.values.count; i++) {
 		const char *key = n->u.config.keys[i];
@@ -238,6 +259,10 @@ static void config_item(struct sema *s, struct ast_node *n)
 			}
 			continue;
 		}
+		if (strcmp(key, "str_trunc_trailer") == 0) {
+			config_trailer(s, v);
+			continue;
+		}
 		if (strcmp(key, "max_strlen") != 0 && strcmp(key, "max_map_keys") != 0 &&
 		    strcmp(key, "perf_rb_pages") != 0) {
 			const char *close = sema_closest(key, known, sizeof(known) / sizeof(known[0]));
@@ -245,7 +270,8 @@ static void config_item(struct sema *s, struct ast_node *n)
 			if (close)
 				sema_hint(s, "did you mean '%s'?", close);
 			else
-				sema_hint(s, "etrace supports max_strlen, max_map_keys, perf_rb_pages and stack_mode in config blocks");
+				sema_hint(s, "etrace supports max_strlen, max_map_keys, perf_rb_pages, stack_mode and "
+					     "str_trunc_trailer in config blocks");
 			continue;
 		}
 		if (!sema_const_int(s, v, &val) || val <= 0 || val > (1 << 24)) {
@@ -454,6 +480,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	s.max_strlen = opts->max_strlen ? opts->max_strlen : 64;
 	s.max_map_keys = opts->max_map_keys ? opts->max_map_keys : 4096;
 	s.stack_mode = opts->stack_mode;
+	prog->str_trunc_trailer = arena_strdup(prog->arena, opts->str_trunc_trailer ? opts->str_trunc_trailer : "..");
 	ex.unsafe = opts->unsafe;
 	prog->ringbuf_pages = opts->perf_rb_pages;
 	s.t_void = type_new(arena, ET_VOID, 0);

@@ -17,7 +17,10 @@
  *   - Every expression node has a non-NULL type; statements, probes and calls returning nothing have
  *     ET_VOID. Never ET_NONE after success.
  *   - Integer literals: int64, or uint64 when written with a U suffix or > INT64_MAX. true/false: ET_BOOL.
- *   - String literals: string[len + 1]. comm: string[16]. str(): string[max_strlen].
+ *   - String literals: string[len + 1]. comm: string[16]. str(): string[max_strlen]; as in bpftrace a
+ *     string[N] holds up to N characters: one that fills all N bytes has no NUL (it was cut, and prints
+ *     with the str_trunc_trailer). str(p) keeps max_strlen characters (max_strlen - 1 from 1024 on),
+ *     str(p, n) n - 1; str("text") is string[len + 1], the text uncut.
  *   - Arithmetic / bitwise / shifts / unary - and ~: always 64-bit: int64 when both operands are signed,
  *     else uint64 (bpftrace rule). Operands are first extended to 64 bits by their own signedness.
  *     Division and modulo by 0 give 1 with a warning each time it happens (bpftrace's rule, see
@@ -38,7 +41,7 @@
  * expression being stored:
  *   - integers are stored as 8 bytes (int64/uint64) in every slot but tuple fields; ET_BOOL stays 1 byte;
  *   - a string is copied into a string slot of possibly larger capacity: copy min(capacities) bytes,
- *     zero the rest (the last byte of the slot is always 0);
+ *     zero the rest (a string that fills the slot keeps no NUL);
  *   - a tuple is converted field by field (offsets of the slot's tuple type).
  *   The slots and their string sizes:
  *   - prog->maps[i].key / .value: strings keep the largest size stored anywhere (@[comm] has a
@@ -119,7 +122,8 @@
  *   clear/zero(@m): no args; map = the map.
  *   join(a[, sep]): SEMA_JOIN_MAX_ARGS fields string[max_strlen]: the strings of the NULL-terminated
  *                   array a (char **); fields after the NULL are empty strings. fmt = sep (default " ").
- * Other functions: str(p[, n]) string[max_strlen] (str($N) is the positional's text, compile time);
+ * Other functions: str(p[, n]) string[max_strlen] (str($N) is the positional's text, compile time; str of a
+ * string value, its own type);
  * strncmp(a, b, n) uint64, 0 when equal, its constant n in sema_call.index; len(@m) int64; has_key(@m, k)
  * bool; delete(@m[k]) / delete(@m, k) void; signal(sig) void (--unsafe): sema_call.index is the
  * signal number when sig is a string literal ("SIGKILL", "KILL"), else -1 and sig is evaluated.
@@ -174,6 +178,7 @@ struct sema_options {
 	uint32_t max_map_keys;         /* default 4096 (0 = default) */
 	uint32_t perf_rb_pages;        /* ring buffer pages (a power of two); 0 = codegen's choice */
 	const char *stack_mode;        /* default kstack/ustack format: "perf", "raw"; NULL = bpftrace */
+	const char *str_trunc_trailer; /* what follows a truncated string when printed; NULL = ".." */
 	bool has_cpid;                 /* -c given: cpid is allowed */
 	int pid;                       /* -p, 0 = none */
 	bool listing;                  /* -l: expand probes for listing (passed to provider->expand) */

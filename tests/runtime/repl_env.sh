@@ -56,13 +56,13 @@ def typed(line):
     os.write(fd, line.encode() + b"\n")
 
 read_until(r"etrace> ")
-# BPFTRACE_MAX_STRLEN=8: str() keeps 7 characters and the NUL
+# BPFTRACE_MAX_STRLEN=8: str() keeps 8 characters and, the name being longer, no NUL: printed with ".."
 typed('tracepoint:syscalls:sys_enter_openat /comm == "etr_renv_cat"/ { printf("<%s>\\n", str(args.filename)); }')
 read_until(r"Attached 1 probe\n")
 subprocess.run([os.path.join(tmp, "etr_renv_cat"), "abcdefghijklmnop"], cwd=tmp, check=True,
                stdout=subprocess.DEVNULL)
 out = read_until(r"<abcdefg[^\n]*\n")
-check("str(args.filename) cut at BPFTRACE_MAX_STRLEN=8: <abcdefg>", out.endswith("<abcdefg>\n"))
+check("str(args.filename) cut at BPFTRACE_MAX_STRLEN=8: <abcdefgh..>", out.endswith("<abcdefgh..>\n"))
 os.write(fd, b"\x03")
 read_until(r"etrace> ")
 

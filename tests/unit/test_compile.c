@@ -133,20 +133,24 @@ static void test_env(void)
 {
 	struct et_compile_env env;
 	static const char *const vars[] = { "BPFTRACE_STRLEN", "BPFTRACE_MAX_STRLEN", "BPFTRACE_MAP_KEYS_MAX",
-					    "BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_PERF_RB_PAGES", "BPFTRACE_STACK_MODE" };
+					    "BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_PERF_RB_PAGES", "BPFTRACE_STACK_MODE",
+					    "BPFTRACE_STR_TRUNC_TRAILER" };
 
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		unsetenv(vars[i]);
 	CHECK(et_compile_env(&env) == 0 && env.max_strlen == 64 && env.max_map_keys == 4096 &&
-	      env.perf_rb_pages == 0 && env.stack_mode == NULL);
+	      env.perf_rb_pages == 0 && env.stack_mode == NULL && env.str_trunc_trailer == NULL);
 
 	setenv("BPFTRACE_STRLEN", "100", 1);
 	setenv("BPFTRACE_MAX_STRLEN", "8", 1); /* the newer name wins */
 	setenv("BPFTRACE_MAP_KEYS_MAX", "5", 1);
 	setenv("BPFTRACE_PERF_RB_PAGES", "256", 1);
 	setenv("BPFTRACE_STACK_MODE", "perf", 1);
+	setenv("BPFTRACE_STR_TRUNC_TRAILER", "", 1); /* empty: no trailer, not unset */
 	CHECK(et_compile_env(&env) == 0 && env.max_strlen == 8 && env.max_map_keys == 5 &&
-	      env.perf_rb_pages == 256 && env.stack_mode && strcmp(env.stack_mode, "perf") == 0);
+	      env.perf_rb_pages == 256 && env.stack_mode && strcmp(env.stack_mode, "perf") == 0 &&
+	      env.str_trunc_trailer && env.str_trunc_trailer[0] == 0);
+	unsetenv("BPFTRACE_STR_TRUNC_TRAILER");
 
 	fprintf(stderr, "(four refusals expected below)\n");
 	setenv("BPFTRACE_PERF_RB_PAGES", "3", 1);
