@@ -22,6 +22,8 @@
 #include "symbols.h"
 
 #define RT_LOG_SIZE (256 * 1024)
+/* The kernel's BPF_LOG_STATS: the verifier's reason and statistics, no instruction dump. */
+#define BPF_LOG_STATS_LEVEL 4u
 /* The most instructions the kernel loads in one program for a CAP_BPF caller (BPF_COMPLEXITY_LIMIT_INSNS;
  * etrace always runs with CAP_BPF, so the unprivileged limit of 4096 does not apply). */
 #define RT_MAX_INSNS 1000000u
@@ -122,6 +124,7 @@ static const char *verifier_reason(const char *log, char *out, size_t len)
 		    strncmp(p, "func#", 5) != 0 && strncmp(p, "from ", 5) != 0 && strncmp(p, "Live regs", 9) != 0 &&
 		    strncmp(p, "mark_precise", 12) != 0 && strncmp(p, "last_idx", 8) != 0 && strncmp(p, "regs=", 5) != 0 &&
 		    strncmp(p, "cur state:", 10) != 0 && strncmp(p, "old state:", 10) != 0 &&
+		    strncmp(p, "reg type unsupported for arg#", 29) != 0 && /* a BTF note of kernels < 6.3 */
 		    !(p[0] == 'R' && p[1] >= '0' && p[1] <= '9' && strstr(p, "=") && !strstr(p, "invalid"))) {
 			best = p;
 			best_end = e;
@@ -171,27 +174,58 @@ static const struct verifier_complaint *verifier_complaint(const char *reason)
 	return NULL;
 }
 
-/* The script line of the last line-info annotation ("; text @ file:LINE") in log[0, end): 0 when none. */
-static uint32_t verifier_line(const char *log, const char *end)
+/* The script line an annotation's text names: "TEXT @ FILE:LINE" (Linux 6.2 and later) gives LINE; a bare
+ * "TEXT" (older kernels) is looked up among the probe's file lines from the probe on (the first line
+ * whose text, without indentation, is TEXT). 0 when neither finds it. */
+static uint32_t annotation_line(const struct rt_run *r, struct et_loc probe, const char *text, size_t len)
 {
-	uint32_t line = 0;
+	const char *at;
+	unsigned n;
+
+	/* the file name may hold " @ " and ':'; the line number follows the last ':' */
+	for (at = text + len; at > text && at[-1] != ':'; at--)
+		;
+	if (at > text && sscanf(at, "%u", &n) == 1 && n > 0 && memchr(text, '@', len))
+		return n;
+	while (len && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	for (uint32_t line = probe.line ? probe.line : 1;; line++) {
+		size_t l;
+		const char *s = source_line(diag_sources(r->diag), probe.file, line, &l);
+
+		if (!s)
+			return 0;
+		while (l && (*s == ' ' || *s == '\t')) {
+			s++;
+			l--;
+		}
+		while (l && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\r'))
+			l--;
+		if (len && l == len && memcmp(s, text, len) == 0)
+			return line;
+	}
+}
+
+/* The script line of the last line-info annotation ("; text @ file:LINE", or "; text") in log[0, end):
+ * 0 when none. */
+static uint32_t verifier_line(const struct rt_run *r, struct et_loc probe, const char *log, const char *end)
+{
+	const char *last = NULL, *last_end = NULL;
 
 	for (const char *p = log; p && p < end && *p;) {
-		const char *e = strchr(p, '\n'), *at;
-		unsigned n;
+		const char *e = strchr(p, '\n');
 
 		if (!e)
 			e = p + strlen(p);
 		if (p[0] == ';' && p[1] == ' ') {
-			/* the file name may hold " @ " and ':'; the line number follows the last ':' */
-			for (at = e; at > p && at[-1] != ':'; at--)
-				;
-			if (at > p && sscanf(at, "%u", &n) == 1 && n > 0)
-				line = n;
+			last = p + 2;
+			last_end = e;
 		}
 		p = *e ? e + 1 : e;
 	}
-	return line;
+	return last ? annotation_line(r, probe, last, (size_t)(last_end - last)) : 0;
 }
 
 /* The span of line `line` of the probe's file without its indentation and trailing blanks; the
@@ -230,33 +264,59 @@ static bool report_too_large(struct rt_run *r)
 	return false;
 }
 
+/* The program whose load failed: libbpf loads in order and stops at the first failure, and only a failed
+ * load (or a log_level asked for) fills a log, so it is the last program with a log. -1 when none has. */
+static int failed_program(const struct rt_run *r)
+{
+	for (uint32_t i = r->prog->nprobes; i-- > 0;)
+		if (r->progs[i] && r->logs[i] && r->logs[i][0])
+			return (int)i;
+	return -1;
+}
+
+/* Whether the failed program's log says why (a log cut at its start by a kernel before 6.4 does not). */
+static bool log_has_reason(const struct rt_run *r)
+{
+	int failed = failed_program(r);
+	char reason[8];
+
+	return failed >= 0 && *verifier_reason(r->logs[failed], reason, sizeof(reason));
+}
+
 static void report_load_failure(struct rt_run *r, int err)
 {
-	uint32_t i;
 
 	if (err == -E2BIG && report_too_large(r))
 		return;
 
-	for (i = 0; i < r->prog->nprobes; i++) {
-		const struct et_probe_desc *p = &r->prog->probes[i];
-		const char *log = r->logs[i];
+	int failed = failed_program(r);
+
+	if (failed >= 0) {
+		const struct et_probe_desc *p = &r->prog->probes[failed];
+		const char *log = r->logs[failed];
 		char reason[512];
 
-		if (!r->progs[i] || bpf_program__fd(r->progs[i]) >= 0 || !log || !log[0])
-			continue;
-		const char *at = verifier_reason(log, reason, sizeof(reason)), *insn = strstr(reason, "at insn ");
+		const char *at = verifier_reason(log, reason, sizeof(reason)), *insn = strstr(reason, "insn ");
 		unsigned n;
 		char mark[24];
 
-		/* "infinite loop detected at insn 7": the line of instruction 7, where the log first shows it */
-		if (insn && sscanf(insn + 8, "%u", &n) == 1) {
+		/* "infinite loop detected at insn 7", "back-edge from insn 6 to 7": the line of that instruction,
+		 * where the log first shows it (a log without instructions leaves the error at the probe) */
+		uint32_t line = 0;
+		if (insn && sscanf(insn + 5, "%u", &n) == 1) {
+			snprintf(mark, sizeof(mark), "\n%u: ", n);
+			const char *first = strstr(log, mark), *text = first ? first + strlen(mark) : NULL;
+			if (strncmp(log, mark + 1, strlen(mark + 1)) == 0) /* the log's first line */
+				text = log + strlen(mark + 1);
+			if (text && *text != '(') /* "6: @x = count();": the kernel's check of the jumps quotes the line */
+				line = annotation_line(r, p->loc, text, strcspn(text, "\n"));
 			snprintf(mark, sizeof(mark), "\n%u: (", n);
-			const char *first = strstr(log, mark);
+			first = strstr(log, mark);
 			if (first && first < at)
 				at = first + 1;
 		}
 		const struct verifier_complaint *c = verifier_complaint(reason);
-		struct et_loc loc = line_span(r, p->loc, verifier_line(log, at));
+		struct et_loc loc = line_span(r, p->loc, line ? line : verifier_line(r, p->loc, log, at));
 
 		if (c)
 			diag_error(r->diag, loc, "the kernel's verifier rejected the program of %s here: %s (%s)", p->name,
@@ -278,17 +338,15 @@ static void report_load_failure(struct rt_run *r, int err)
 		diag_hint(r->diag, "run etrace as root (it needs CAP_BPF and CAP_PERFMON)");
 }
 
-int rt_load(struct rt_run *r)
+/* Open the object from the ELF bytes, give every program a log buffer (log_level 0: libbpf asks the
+ * kernel for a log only when a load fails, unless log_level says otherwise) and set .rodata. */
+static int open_object(struct rt_run *r, unsigned log_level)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "etrace");
 	struct et_program *prog = r->prog;
 	uint32_t i;
 	int err;
 
-	r->progs = rt_xcalloc(prog->nprobes, sizeof(*r->progs));
-	r->logs = rt_xcalloc(prog->nprobes, sizeof(*r->logs));
-	r->map_fds = rt_xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*r->map_fds));
-	r->lost_fd = -1;
 	r->obj = bpf_object__open_mem(prog->elf, prog->elf_size, &oo);
 	if (!r->obj) {
 		err = -errno;
@@ -303,11 +361,14 @@ int rt_load(struct rt_run *r)
 			diag_error(r->diag, p->loc, "internal error: no BPF program %s for %s", p->prog_name, p->name);
 			return -ENOENT;
 		}
-		r->logs[i] = malloc(RT_LOG_SIZE); /* untouched pages cost nothing until a load fails */
+		if (!r->logs[i])
+			r->logs[i] = malloc(RT_LOG_SIZE); /* untouched pages cost nothing until a load fails */
 		if (!r->logs[i])
 			return -ENOMEM;
 		r->logs[i][0] = 0;
 		bpf_program__set_log_buf(r->progs[i], r->logs[i], RT_LOG_SIZE);
+		if (log_level)
+			bpf_program__set_log_level(r->progs[i], log_level);
 	}
 	/* the programs' own code is known now (the shared bodies they call are added at load, see
 	 * report_load_failure): one over the kernel's limit is said here, before anything is loaded */
@@ -317,11 +378,42 @@ int rt_load(struct rt_run *r)
 			return -E2BIG;
 		}
 	err = set_rodata(r);
-	if (err) {
+	if (err)
 		diag_error(r->diag, (struct et_loc){0}, "cannot set the program's constants: %s", strerror(-err));
+	return err;
+}
+
+int rt_load(struct rt_run *r)
+{
+	struct et_program *prog = r->prog;
+	uint32_t i;
+	int err;
+
+	r->progs = rt_xcalloc(prog->nprobes, sizeof(*r->progs));
+	r->logs = rt_xcalloc(prog->nprobes, sizeof(*r->logs));
+	r->map_fds = rt_xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*r->map_fds));
+	r->lost_fd = -1;
+	err = open_object(r, 0);
+	if (err)
 		return err;
-	}
 	err = bpf_object__load(r->obj);
+	if (err == -ENOSPC && !log_has_reason(r)) {
+		/* Before Linux 6.4 the verifier's log is not rotating: a rejected program whose log does not
+		 * fit fails with ENOSPC and the log keeps its start, not the reason at its end (6.4 and later
+		 * keep the end). Load once more
+		 * asking only for the reason and the statistics (BPF_LOG_STATS), which always fit; the line
+		 * the verifier was checking is lost then, so the error points at the probe. */
+		bpf_object__close(r->obj);
+		r->obj = NULL;
+		err = open_object(r, BPF_LOG_STATS_LEVEL);
+		if (err)
+			return err;
+		err = bpf_object__load(r->obj);
+		if (err && r->opts->verbose)
+			fprintf(stderr, "etrace: the verifier's log of every instruction did not fit in %u KiB, and this "
+					"kernel keeps a log's start, not its end (Linux 6.4 keeps the end): loaded again for "
+					"the reason and statistics alone\n", RT_LOG_SIZE / 1024);
+	}
 	if (err) {
 		report_load_failure(r, err);
 		return err;
