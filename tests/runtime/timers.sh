@@ -12,7 +12,9 @@ check "END output comes before the maps" bash -c "grep -n . '$ET_OUT' | head -1 
 # cpu-clock sampling stops on a CPU that is idle (NOHZ), as with bpftrace: keep every CPU busy meanwhile
 online=$(getconf _NPROCESSORS_ONLN)
 for _ in $(seq 1 "$online"); do
-	timeout 3 sh -c 'while :; do :; done' &
+	# bounded by itself, not by timeout(1): cleanup's SIGKILL of a timeout process orphans its child,
+	# which then spins for ever
+	bash -c 'while [ $SECONDS -lt 3 ]; do :; done' &
 	BG_PIDS+=("$!")
 done
 run_etrace -e 'profile:hz:99 { @[cpu] = count(); } interval:s:1 { exit(); }'
