@@ -157,7 +157,8 @@ static struct et_type *field_type(struct arena *a, const struct tp_field_text *f
 	}
 	if (strchr(d.ctype, '*')) {
 		t = type_new(a, ET_POINTER, 8);
-		t->user = user_ptrs; /* syscall arguments point into the calling process */
+		/* syscall arguments point into the calling process; other records hold kernel pointers */
+		t->space = user_ptrs ? ET_AS_USER : ET_AS_KERNEL;
 		return t;
 	}
 	if (d.is_array) {

@@ -3,8 +3,8 @@
  * kernel hands a BPF tracepoint program: an ET_STRUCT named "struct tracepoint:<cat>:<event>" with
  * every field (common_* included) at its offset. Char arrays are ET_STRING of their size,
  * `__data_loc` / `__rel_loc` fields are ET_INT (u32) named by their C type text ("__data_loc char[]"),
- * pointers are ET_POINTER (elem NULL;
- * user = true in syscalls:* records, whose pointer arguments are user addresses),
+ * pointers are ET_POINTER (elem NULL; space ET_AS_USER in syscalls:* records, whose pointer arguments
+ * are user addresses, ET_AS_KERNEL elsewhere),
  * other arrays are ET_ARRAY of ET_INT, integers are ET_INT with the C type name and the `signed` flag
  * of the format file. Allocated in `a`. NULL + errno (ENOENT when the tracepoint does not exist,
  * EINVAL when the format file cannot be parsed).

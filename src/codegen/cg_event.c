@@ -51,7 +51,7 @@ static void join_args(struct cg_lower *L, LLVMValueRef payload, const struct et_
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
-	int space = cg_addr_space(L, arr->type);
+	int space = cg_addr_space(L, arr);
 	LLVMValueRef base = cg_scalar(L, arr);
 	LLVMValueRef ptr = cg_alloca(cg, cg->t_i64, "join.ptr");
 	LLVMBasicBlockRef done = cg_block(cg, "join.done");

@@ -230,7 +230,7 @@ static bool store_string_direct(struct cg_lower *L, LLVMValueRef p, const struct
 		LLVMValueRef addr = cg_scalar(L, a0);
 		cg_loc(L, n);
 		cg_memzero(cg, p, st->size);
-		cg_read_str_cut(L, p, cap, NULL, NULL, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
+		cg_read_str_cut(L, p, cap, NULL, NULL, addr, cg_addr_space(L, a0));
 		return true;
 	}
 	return false;
@@ -717,13 +717,19 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 	}
 }
 
-/* Is the address space of a str() argument known to be user memory? */
-int cg_addr_space(struct cg_lower *L, const struct et_type *t)
+int cg_addr_space(struct cg_lower *L, const struct ast_node *n)
 {
-	if (t && t->kind == ET_POINTER && t->user)
+	switch (sema_addr_space(n)) {
+	case ET_AS_USER:
 		return 1;
-	if (t && t->kind == ET_POINTER && t->btf_id)
-		return 0; /* a kernel type from BTF, or kptr(): kernel memory whatever the probe */
+	case ET_AS_KERNEL:
+		return 0; /* from kernel BTF, curtask, kptr(), kernel memory: kernel whatever the probe */
+	case ET_AS_NONE:
+		break;
+	}
+	if (cg_data_loc_kind(n))
+		return 0; /* the data's address in the tracepoint's record */
+	/* nothing says (an integer, a pointer cast from one): the attach point decides */
 	if (L->probe->provider && (L->probe->provider->flags & PROVIDER_HAS_USER))
 		return 1;
 	if (L->pctx == PROVIDER_CTX_TRACEPOINT && L->probe->target && strcmp(L->probe->target, "syscalls") == 0)
@@ -844,7 +850,7 @@ static struct cg_val call_str(struct cg_lower *L, struct ast_node *n)
 		more = LLVMBuildICmp(B, LLVMIntUGT, n_arg, cg_i64(cg, cap), "");
 	}
 	LLVMValueRef p = cg_temp(L, cap, "str");
-	cg_read_str_cut(L, p, cap, size, more, addr, cg_data_loc_kind(a0) ? 0 : cg_addr_space(L, a0->type));
+	cg_read_str_cut(L, p, cap, size, more, addr, cg_addr_space(L, a0));
 	return memval(p);
 }
 
@@ -869,7 +875,7 @@ static struct cg_val call_buf(struct cg_lower *L, struct ast_node *n)
 	LLVMValueRef addr = cg_scalar(L, a0);
 	LLVMValueRef len = cg_clamp(L, cg_scalar(L, args->items[1]), cap);
 	LLVMValueRef len32 = LLVMBuildTrunc(B, len, cg->t_i32, "");
-	int space = cg_addr_space(L, a0->type);
+	int space = cg_addr_space(L, a0);
 	enum cg_helper h = space == 1 ? CG_H_probe_read_user : CG_H_probe_read_kernel;
 	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
 	LLVMValueRef ra[3] = {data, len32, src};
@@ -1082,7 +1088,8 @@ static bool is_arg_slot(const struct cg_lower *L, const struct ast_node *n)
 /* A pointer to a kernel struct whose address the verifier may check (from BTF, not user, not per-CPU). */
 static bool is_btf_struct_ptr(const struct et_type *t)
 {
-	return t && t->kind == ET_POINTER && !t->user && t->btf_id && t->elem && t->elem->kind == ET_STRUCT;
+	return t && t->kind == ET_POINTER && t->space != ET_AS_USER && t->btf_id && t->elem &&
+	       t->elem->kind == ET_STRUCT;
 }
 
 /* A volatile load of `size` bytes at byte `off` of kernel pointer `base` (one BPF load instruction; LLVM
@@ -1170,7 +1177,7 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 			addr = cg_scalar(L, base);
 		addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, f->offset), "");
 		uint32_t size = f->type ? f->type->size : 8;
-		LLVMValueRef tmp = read_mem(L, addr, size, bt->user);
+		LLVMValueRef tmp = read_mem(L, addr, size, cg_addr_space(L, base) == 1);
 		return cg_load(L, tmp, f->type, false);
 	}
 	struct cg_val b = cg_expr(L, base);
@@ -1245,7 +1252,7 @@ static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
 	uint64_t off = (uint64_t)k->value * et->size;
 	if (base->type && base->type->kind == ET_POINTER) {
 		LLVMValueRef addr = LLVMBuildAdd(cg->b, cg_scalar(L, base), cg_i64(cg, off), "");
-		return cg_load(L, read_mem(L, addr, et->size, base->type->user), et, false);
+		return cg_load(L, read_mem(L, addr, et->size, cg_addr_space(L, base) == 1), et, false);
 	}
 	struct cg_val b = cg_expr(L, base);
 	if (!b.mem) {
@@ -1410,10 +1417,10 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 	case AST_UNARY: {
 		enum ast_op op = n->u.unary.op;
 		if (op == AST_OP_DEREF) {
-			const struct et_type *pt = n->u.unary.operand->type;
-			LLVMValueRef addr = cg_scalar(L, n->u.unary.operand);
+			struct ast_node *ptr = n->u.unary.operand;
+			LLVMValueRef addr = cg_scalar(L, ptr);
 			uint32_t size = n->type && n->type->size ? n->type->size : 8;
-			return cg_load(L, read_mem(L, addr, size, pt && pt->user), n->type, false);
+			return cg_load(L, read_mem(L, addr, size, cg_addr_space(L, ptr) == 1), n->type, false);
 		}
 		if (op == AST_OP_ADDR) {
 			cg_error(L, n, "the address-of operator is not supported by etrace's code generator yet");

@@ -150,8 +150,11 @@ int cg_div_event(const struct ast_node *n);
  * module names such ET_INT fields' type "__data_loc ..."), else 0. Its value is the kernel address of
  * the data, so str(args.f) reads the string from the record. */
 int cg_data_loc_kind(const struct ast_node *n);
-/* Address space of a pointer-like value: 1 user, 0 kernel, -1 unknown (read kernel, then user). */
-int cg_addr_space(struct cg_lower *L, const struct et_type *t);
+/* Address space of expression n used as an address: 1 user, 0 kernel, -1 unknown (read kernel, then
+ * user). Its origin decides (sema_addr_space; a __data_loc field is kernel); for a value without one
+ * (an integer, a pointer cast from one) the attach point: user in uprobes/USDT and syscalls:*
+ * tracepoints, else unknown. */
+int cg_addr_space(struct cg_lower *L, const struct ast_node *n);
 /* Read a NUL-terminated string (size: run-time i64 <= cap, or NULL for cap) at addr into dst; returns the
  * helper's result (bytes copied with the NUL, or a negative errno). */
 LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,

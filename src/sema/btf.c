@@ -435,7 +435,7 @@ static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, 
 		const struct btf_type *pt = to ? btf__type_by_id(b, to) : NULL;
 
 		r = type_new(bt->a, ET_POINTER, 8);
-		r->user = user;
+		r->space = user ? ET_AS_USER : ET_AS_KERNEL;
 		r->btf_id = (mod << 24) | id;
 		if (!pt || btf_is_func_proto(pt) || btf_is_func(pt))
 			r->elem = NULL;
@@ -446,10 +446,13 @@ static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, 
 		if (r->elem && r->elem->kind == ET_VOID)
 			r->elem = NULL;
 		/* char * without a `user` tag: kernels built with GCC carry no tags, and such arguments are
-		 * often user strings (filename of do_sys_openat2): no btf_id, so reads try kernel memory
-		 * and then user memory (codegen's unknown address space) */
-		if (!user && r->elem && r->elem->kind == ET_INT && r->elem->size == 1)
+		 * often user strings (filename of do_sys_openat2): no btf_id and no address space, so reads
+		 * try kernel memory and then user memory (codegen's unknown address space). A member of a
+		 * struct read from kernel memory becomes kernel again (sema: the field's origin). */
+		if (!user && r->elem && r->elem->kind == ET_INT && r->elem->size == 1) {
 			r->btf_id = 0;
+			r->space = ET_AS_NONE;
+		}
 		/* a per-CPU pointer (`__percpu`, tagged by clang-built kernels) is an offset, not an address:
 		 * no btf_id, so codegen never reads through it directly */
 		if (has_type_tag(b, t->type, "percpu"))
@@ -569,6 +572,7 @@ struct et_type *btf_task_ptr(struct btf_types *bt)
 	p = type_new(bt->a, ET_POINTER, 8);
 	p->elem = stub(bt, mod, id, t);
 	p->btf_id = p->elem->btf_id;
+	p->space = ET_AS_KERNEL;
 	return p;
 }
 

@@ -1198,10 +1198,9 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 		r = type_new(s->arena, ET_POINTER, 8);
 		if (t->kind == ET_POINTER)
 			*r = *t;
-		r->user = c->id == BI_UPTR;
-		r->btf_id = c->id == BI_KPTR && t->kind == ET_POINTER ? t->btf_id : 0;
-		if (c->id == BI_KPTR && !r->btf_id)
-			r->btf_id = UINT32_MAX; /* "kernel memory" for codegen (cg_addr_space) without a BTF type */
+		r->space = c->id == BI_UPTR ? ET_AS_USER : ET_AS_KERNEL;
+		if (c->id == BI_UPTR)
+			r->btf_id = 0; /* never a typed kernel pointer the verifier lets us load through */
 		return r;
 	}
 	case BI_LEN:

@@ -242,6 +242,11 @@ struct sema_field {
 /* The field an AST_FIELD node reads in concrete probe `probe` (an index into prog->probes). */
 const struct et_field *sema_field_of(const struct ast_node *n, uint32_t probe);
 
+/* The address space of analysed expression n used as an address, when its origin says: a pointer's
+ * own (types.h: BTF, curtask, kptr()/uptr(), args, memory it was read from), kernel for kaddr(), user
+ * for uaddr(); else ET_AS_NONE (the attach point decides, codegen's cg_addr_space). */
+enum et_addr_space sema_addr_space(const struct ast_node *n);
+
 struct sema_probe {
 	uint32_t first, count;    /* range in prog->probes */
 	bool uses_args;           /* body or predicate reads `args` */

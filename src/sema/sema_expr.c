@@ -915,6 +915,89 @@ static struct et_type *typespec(struct sema *s, const struct ast_typespec *ts)
 	return ts->pointer ? sema_pointer_to(s, base, ts->pointer) : base;
 }
 
+/* Is n a syscall tracepoint's argument (args.X / args->X in syscalls:*), i.e. a user-space address? */
+static bool syscall_user_arg(struct sema *s, const struct ast_node *n)
+{
+	const struct et_probe_desc *d;
+
+	if (!n || n->kind != AST_FIELD || n->u.field.base->kind != AST_IDENT ||
+	    strcmp(n->u.field.base->u.name, "args") != 0 || !s->probe || !s->probe->info->count)
+		return false;
+	d = &s->prog->probes[s->probe->info->first];
+	return d->provider && d->provider->ctx == PROVIDER_CTX_TRACEPOINT && d->target &&
+	       strcmp(d->target, "syscalls") == 0 && n->type && n->type->size == 8 &&
+	       (type_is_integer(n->type) || n->type->kind == ET_POINTER);
+}
+
+/* Pointer type t pointing into `space` (t itself when it already does). A user pointer loses its BTF
+ * id: it is never a kernel pointer the verifier lets codegen load through. */
+static struct et_type *in_space(struct sema *s, struct et_type *t, enum et_addr_space space)
+{
+	struct et_type *u;
+
+	if (t->space == space)
+		return t;
+	u = type_new(s->arena, ET_POINTER, 8);
+	*u = *t;
+	u->space = space;
+	if (space == ET_AS_USER)
+		u->btf_id = 0;
+	return u;
+}
+
+enum et_addr_space sema_addr_space(const struct ast_node *n)
+{
+	const struct sema_call *c = n->kind == AST_CALL ? n->sym : NULL;
+
+	if (n->type && n->type->kind == ET_POINTER)
+		return n->type->space;
+	if (c && c->id == BI_KADDR)
+		return ET_AS_KERNEL;
+	if (c && c->id == BI_UADDR)
+		return ET_AS_USER;
+	return ET_AS_NONE;
+}
+
+/* The address space of integer n used as an address, as bpftrace decides it: its origin's when known;
+ * then a system call's argument, or any integer in a probe whose attach points are all uprobes/USDT,
+ * is a user address; otherwise nothing says (codegen asks the attach point). */
+static enum et_addr_space int_space(struct sema *s, const struct ast_node *n)
+{
+	enum et_addr_space space = sema_addr_space(n);
+
+	if (space != ET_AS_NONE)
+		return space;
+	if (syscall_user_arg(s, n) || (s->probe && (s->probe->flags & PROVIDER_HAS_USER)))
+		return ET_AS_USER;
+	return ET_AS_NONE;
+}
+
+/* The address space the value of n (a field or an array element) is read from: that of the pointer
+ * its struct or array was reached through; none for a struct held elsewhere (a probe's args). */
+static enum et_addr_space read_from(const struct ast_node *n)
+{
+	while (n->kind == AST_FIELD || n->kind == AST_INDEX) {
+		const struct ast_node *base = n->kind == AST_FIELD ? n->u.field.base : n->u.index.base;
+
+		if (base->type && base->type->kind == ET_POINTER)
+			return base->type->space;
+		n = base;
+	}
+	return ET_AS_NONE;
+}
+
+/* Type t of a value read out of memory in `from` (bpftrace's rule): a pointer read from user memory
+ * points into user memory; one read from kernel memory into kernel memory, unless its own type says
+ * otherwise (a __user tag). */
+static struct et_type *read_out_of(struct sema *s, struct et_type *t, enum et_addr_space from)
+{
+	if (!t || t->kind != ET_POINTER || from == ET_AS_NONE)
+		return t;
+	if (from == ET_AS_USER || t->space == ET_AS_NONE)
+		return in_space(s, t, from);
+	return t;
+}
+
 static struct et_type *cast(struct sema *s, struct ast_node *n)
 {
 	struct et_type *from = sema_expr(s, n->u.cast.operand);
@@ -928,34 +1011,18 @@ static struct et_type *cast(struct sema *s, struct ast_node *n)
 		sema_hint(s, "cast to a pointer, e.g. (%s *)arg0, and read fields with ->", sema_tname(s, to));
 		return s->t_none;
 	}
-	if (to->kind == ET_POINTER && from->kind == ET_POINTER && from->user && !to->user) {
-		/* a user-space pointer stays one when cast to another pointer type */
-		struct et_type *u = type_new(s->arena, ET_POINTER, 8);
-
-		*u = *to;
-		u->user = true;
-		u->btf_id = 0;
-		to = u;
-	}
 	if (to->kind == ET_STRING || !sema_is_intlike(from)) {
 		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
 		return s->t_none;
 	}
+	if (to->kind == ET_POINTER) {
+		/* the address space stays the operand's: a cast changes what is read, not where */
+		enum et_addr_space space = int_space(s, n->u.cast.operand);
+
+		if (space != ET_AS_NONE)
+			to = in_space(s, to, space);
+	}
 	return to;
-}
-
-/* Is n a syscall tracepoint's argument (args.X / args->X in syscalls:*), i.e. a user-space address? */
-static bool syscall_user_arg(struct sema *s, const struct ast_node *n)
-{
-	const struct et_probe_desc *d;
-
-	if (!n || n->kind != AST_FIELD || n->u.field.base->kind != AST_IDENT ||
-	    strcmp(n->u.field.base->u.name, "args") != 0 || !s->probe || !s->probe->info->count)
-		return false;
-	d = &s->prog->probes[s->probe->info->first];
-	return d->provider && d->provider->ctx == PROVIDER_CTX_TRACEPOINT && d->target &&
-	       strcmp(d->target, "syscalls") == 0 && n->type && n->type->size == 8 &&
-	       (type_is_integer(n->type) || n->type->kind == ET_POINTER);
 }
 
 /* A tracepoint record's `__data_loc` / `__rel_loc` field (probes/tracepoint.h): an offset and a length
@@ -986,14 +1053,6 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 			   n->u.field.name);
 		return s->t_none;
 	}
-	if (t->kind == ET_POINTER && !t->user && n->u.field.arrow && base->kind == AST_CAST &&
-	    syscall_user_arg(s, base->u.cast.operand)) {
-		sema_error(s, n->loc, "reading '%s' through args.%s as kernel memory: a system call's pointer "
-			   "argument is a user-space address", n->u.field.name, base->u.cast.operand->u.field.name);
-		sema_hint(s, "mark the pointer as user memory: uptr((%s)args.%s)->%s", sema_tname(s, t),
-			  base->u.cast.operand->u.field.name, n->u.field.name);
-		return s->t_none;
-	}
 	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && n->u.field.arrow) {
 		t = sema_deref_struct(s, t->elem, n->loc); /* kernel structs are completed on first use */
 		if (!t)
@@ -1020,7 +1079,7 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 				return s->t_none;
 			if (on_args && data_loc(sf->field.type))
 				return s->t_u64; /* the data's kernel address in the record (codegen) */
-			return t->fields[i].type;
+			return read_out_of(s, t->fields[i].type, read_from(n));
 		}
 		if (nn < 256)
 			names[nn++] = t->fields[i].name;
@@ -1080,7 +1139,7 @@ static struct et_type *index_expr(struct sema *s, struct ast_node *n)
 	c = arena_alloc(s->arena, sizeof(*c));
 	c->value = i;
 	n->sym = c;
-	return bt->elem;
+	return read_out_of(s, bt->elem, read_from(n));
 }
 
 static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list *l, const char **names)

@@ -128,7 +128,8 @@ bool type_equal(const struct et_type *a, const struct et_type *b)
 	case ET_AGG_SUM:
 		return a->is_signed == b->is_signed;
 	case ET_POINTER:
-		return a->user == b->user && type_equal(a->elem, b->elem);
+		/* kernel and not-yet-known pointers mix (a map may hold both); user pointers stay apart */
+		return (a->space == ET_AS_USER) == (b->space == ET_AS_USER) && type_equal(a->elem, b->elem);
 	case ET_ARRAY:
 		return a->count == b->count && type_equal(a->elem, b->elem);
 	case ET_AGG_LHIST:

@@ -24,7 +24,7 @@ enum et_type_kind {
 	ET_BUFFER,    /* buf(): { u32 len; u8 data[size - 4] } */
 	ET_TUPLE,     /* fields[] without names */
 	ET_RECORD,    /* fields[] with names */
-	ET_POINTER,   /* 8 bytes; elem = pointee (NULL for void *); user = user address space */
+	ET_POINTER,   /* 8 bytes; elem = pointee (NULL for void *); space = where it points */
 	ET_STRUCT,    /* struct/union from BTF or a C definition: name, fields, size */
 	ET_ARRAY,     /* elem[count] */
 	ET_KSTACK,    /* u64 stack id */
@@ -55,6 +55,17 @@ static inline uint32_t lhist_slots(int64_t min, int64_t max, int64_t step)
 	return (uint32_t)((max - min) / step) + 2;
 }
 
+/* The address space a pointer points into, decided by where the pointer came from, never by the probe
+ * as a whole: kernel for pointers typed from kernel BTF (unless tagged __user), curtask, kptr(), and
+ * pointers read out of kernel memory; user for __user-tagged BTF pointers, syscalls:* tracepoint
+ * arguments, uptr(), and pointers read out of user memory (or cast from a uprobe's arguments).
+ * ET_AS_NONE: nothing says; codegen then asks the probe (cg_addr_space). bpftrace's AddrSpace. */
+enum et_addr_space {
+	ET_AS_NONE,
+	ET_AS_KERNEL,
+	ET_AS_USER,
+};
+
 struct et_field {
 	const char *name; /* NULL in tuples */
 	struct et_type *type;
@@ -68,7 +79,7 @@ struct et_type {
 	bool is_signed;        /* INT, AGG_SUM */
 	bool sign_flexible;    /* INT: a non-negative literal's type, whose sign follows the other side
 	                        * when the types of one slot are unified (bpftrace's IsSignFlexible) */
-	bool user;             /* POINTER: points into user memory */
+	enum et_addr_space space; /* POINTER: the memory it points into */
 	const char *name;      /* STRUCT: "struct task_struct"; INT: the C name it came from, if any */
 	struct et_type *elem;  /* POINTER, ARRAY */
 	uint32_t count;        /* ARRAY */

@@ -120,9 +120,9 @@ static void test_synthetic(struct arena *a)
 	f = field(d, "u2");
 	CHECK(f && f->offset == 40 && f->type->size == 2);
 	f = field(d, "ubuf");
-	CHECK(f && f->offset == 48 && f->type->kind == ET_POINTER && f->type->user);
+	CHECK(f && f->offset == 48 && f->type->kind == ET_POINTER && f->type->space == ET_AS_USER);
 	f = field(d, "next");
-	CHECK(f && f->type->kind == ET_POINTER && !f->type->user && f->type->elem &&
+	CHECK(f && f->type->kind == ET_POINTER && f->type->space == ET_AS_KERNEL && f->type->elem &&
 	      f->type->elem->kind == ET_STRUCT && f->type->elem->nfields == 0); /* a stub */
 	if (f && f->type->elem) {
 		struct et_type *c = btf_complete(bt, f->type->elem);
@@ -153,7 +153,7 @@ static void test_synthetic(struct arena *a)
 		      strcmp(args->fields[0].type->elem->name, "struct demo") == 0);
 		/* the __user argument is read as user memory */
 		CHECK(strcmp(args->fields[1].name, "path") == 0 && args->fields[1].offset == 8 &&
-		      args->fields[1].type->user);
+		      args->fields[1].type->space == ET_AS_USER);
 	}
 	CHECK(ret && ret->kind == ET_INT && ret->size == 4 && ret->is_signed);
 	CHECK(btf_func_proto(bt, "no_such_fn", &args, &ret, &np) == -ENOENT);

@@ -152,7 +152,8 @@ int main(void)
 	t = tracepoint_args_type(a, "syscalls", "sys_enter_openat");
 	if (t) {
 		f = field(t, "filename");
-		CHECK(f && f->type->kind == ET_POINTER && f->type->size == 8 && f->type->user, "filename: user pointer");
+		CHECK(f && f->type->kind == ET_POINTER && f->type->size == 8 && f->type->space == ET_AS_USER,
+		      "filename: user pointer");
 		f = field(t, "dfd");
 		CHECK(f && f->type->kind == ET_INT && f->type->size == 8 && f->type->is_signed, "dfd: signed, 8 bytes");
 	}
