@@ -20,7 +20,7 @@ nap() { read -rt "$1" -u "$NAP_FD" _ || true; }
 # has_line_starting FILE PREFIX: some line of FILE starts with PREFIX
 has_line_starting() {
 	local l
-	while IFS= read -r l; do [[ $l == "$2"* ]] && return 0; done <"$1" 2>/dev/null
+	while IFS= read -r l; do [[ $l == "$2"* ]] && return 0; done 2>/dev/null <"$1"
 	return 1
 }
 
