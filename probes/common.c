@@ -122,13 +122,14 @@ int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int
 	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
 }
 
-int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int cpu,
+int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,
 			 struct provider_links *links)
 {
 	struct bpf_link *link;
 	int fd, err;
 
-	fd = provider_perf_event_open(attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	attr->inherit = pid > 0;
+	fd = provider_perf_event_open(attr, pid > 0 ? pid : -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	link = bpf_program__attach_perf_event(prog, fd);
@@ -139,6 +140,22 @@ int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr,
 	}
 	/* the link owns fd from here: bpf_link__destroy closes it */
 	return provider_links_add(links, link);
+}
+
+int provider_attach_perf_cpus(struct bpf_program *prog, struct perf_event_attr *attr,
+			      struct provider_links *links)
+{
+	int cpus[1024], n, i, err;
+
+	n = provider_online_cpus(cpus, 1024);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		err = provider_attach_perf(prog, attr, provider_target_pid(), cpus[i], links);
+		if (err)
+			return err; /* links made so far are in `links`; the runtime destroys them */
+	}
+	return 0;
 }
 
 int provider_online_cpus(int *cpus, int max)

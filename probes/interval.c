@@ -75,7 +75,8 @@ static int interval_attach(const struct et_probe_desc *p, struct bpf_program *pr
 	if (n == 0)
 		return -ENODEV;
 	interval_perf_attr(p, &attr);
-	return provider_attach_perf(prog, &attr, cpu, links);
+	/* every process even with -p/-c: a timer, not the process's time (bpftrace opens it with pid -1) */
+	return provider_attach_perf(prog, &attr, -1, cpu, links);
 }
 
 static const char *const interval_aliases[] = {"i", NULL};

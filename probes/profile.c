@@ -1,5 +1,6 @@
 /* profile: `profile:UNIT:N` / `profile:Nunit` (alias p): fires on every online CPU every period.
- * One software CPU_CLOCK perf event per online CPU, section perf_event. See provider.h. */
+ * One software CPU_CLOCK perf event per online CPU, section perf_event; with -p/-c, of that process
+ * only (its time on each CPU), as bpftrace. See provider.h. */
 #include <linux/perf_event.h>
 
 #include "providers.h"
@@ -13,18 +14,9 @@ static int profile_attach(const struct et_probe_desc *p, struct bpf_program *pro
 			  struct provider_links *links)
 {
 	struct perf_event_attr attr;
-	int cpus[1024], n, i, err;
 
-	n = provider_online_cpus(cpus, 1024);
-	if (n < 0)
-		return n;
 	interval_perf_attr(p, &attr);
-	for (i = 0; i < n; i++) {
-		err = provider_attach_perf(prog, &attr, cpus[i], links);
-		if (err)
-			return err; /* links made so far are in `links`; the runtime destroys them */
-	}
-	return 0;
+	return provider_attach_perf_cpus(prog, &attr, links);
 }
 
 static const char *const profile_aliases[] = {"p", NULL};

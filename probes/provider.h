@@ -79,8 +79,9 @@ struct et_provider {
 	bool (*newest_first)(const struct et_probe_desc *p);
 };
 
-/* The process that user-space probes attach to (-p PID, or the -c command): 0 = every process.
- * The runtime sets it before attaching; uprobe/usdt attach() pass it to the kernel. */
+/* The process that user-space and perf event probes attach to (-p PID, or the -c command): 0 = every
+ * process. The runtime sets it before attaching; uprobe, usdt, profile and software attach() pass it
+ * to the kernel (interval does not: a timer, as in bpftrace). */
 void provider_set_target_pid(int pid);
 int provider_target_pid(void);
 /* The binary that `uprobe:FUNCTION` (no binary written) means: /proc/PID/exe for -p PID, else the first

@@ -1,5 +1,6 @@
 /* software: `software:EVENT[:COUNT]` (alias s): kernel software perf events, sampled every COUNT
- * occurrences (default per event, as bpftrace), one perf event per online CPU, section perf_event.
+ * occurrences (default per event, as bpftrace), one perf event per online CPU, section perf_event;
+ * with -p/-c, the events of that process only, as bpftrace.
  * The probe's target is the canonical event name, offset the count. See provider.h. */
 #include <errno.h>
 #include <stdio.h>
@@ -118,24 +119,15 @@ static int sw_attach(const struct et_probe_desc *p, struct bpf_program *prog, st
 {
 	const struct sw_event *e = sw_find(p->target);
 	struct perf_event_attr attr;
-	int cpus[1024], n, i, err;
 
 	if (!e)
 		return -EINVAL;
-	n = provider_online_cpus(cpus, 1024);
-	if (n < 0)
-		return n;
 	memset(&attr, 0, sizeof(attr));
 	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_SOFTWARE;
 	attr.config = e->config;
 	attr.sample_period = p->offset;
-	for (i = 0; i < n; i++) {
-		err = provider_attach_perf(prog, &attr, cpus[i], links);
-		if (err)
-			return err;
-	}
-	return 0;
+	return provider_attach_perf_cpus(prog, &attr, links);
 }
 
 /* Counting events (faults, context switches...) sit on a per-CPU list that the kernel walks newest
