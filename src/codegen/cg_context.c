@@ -422,6 +422,38 @@ void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n
 	}
 }
 
+static LLVMTypeRef int_of(struct cg_ctx *cg, uint32_t size)
+{
+	return size == 1 ? cg->t_i8 : size == 2 ? cg->t_i16 : size == 4 ? cg->t_i32 : cg->t_i64;
+}
+
+LLVMValueRef cg_ctx_load(struct cg_ctx *cg, LLVMValueRef ctx, uint64_t off, uint32_t size)
+{
+	static const char name[] = "llvm.preserve.static.offset";
+	unsigned id = LLVMLookupIntrinsicID(name, sizeof(name) - 1);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, NULL, 0);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, id, NULL, 0);
+	LLVMValueRef base = LLVMBuildCall2(cg->b, fty, fn, &ctx, 1, "");
+	LLVMValueRef v = LLVMBuildLoad2(cg->b, int_of(cg, size), cg_gep(cg, base, off), "ctx.field");
+	LLVMSetAlignment(v, size);
+	return size == 8 ? v : LLVMBuildZExt(cg->b, v, cg->t_i64, "");
+}
+
+void cg_ctx_copy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef ctx, uint64_t off, uint32_t n)
+{
+	for (uint32_t done = 0; done < n;) {
+		uint32_t size = 8;
+		while (size > 1 && ((off + done) % size || done + size > n))
+			size /= 2;
+		LLVMValueRef v = cg_ctx_load(cg, ctx, off + done, size);
+		if (size < 8)
+			v = LLVMBuildTrunc(cg->b, v, int_of(cg, size), "");
+		LLVMValueRef st = LLVMBuildStore(cg->b, v, cg_gep(cg, dst, done));
+		LLVMSetAlignment(st, (done | 8) & -(done | 8)); /* dst is 8-byte aligned */
+		done += size;
+	}
+}
+
 LLVMValueRef cg_i64(struct cg_ctx *cg, uint64_t v)
 {
 	return LLVMConstInt(cg->t_i64, v, 0);

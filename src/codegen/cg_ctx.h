@@ -111,6 +111,15 @@ LLVMTypeRef cg_bytes_type(struct cg_ctx *cg, uint32_t n);
 void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n);
 void cg_memzero8(struct cg_ctx *cg, LLVMValueRef p, uint32_t n); /* p is 8-byte aligned */
 void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n);
+/* Reads of the program's context (ctx: the function's context pointer). The verifier accepts a
+ * context load only as one instruction `*(size *)(ctx + constant)` on the unmodified pointer, but the
+ * optimiser shares an address computed once (ctx + 8 kept in a register for two reads of the same
+ * field: "dereference of modified ctx ptr"). cg_ctx_load reads `size` bytes (1, 2, 4, 8; zero-extended
+ * to i64) at ctx + off through llvm.preserve.static.offset, which the BPF backend folds into exactly
+ * that instruction at every use; cg_ctx_copy copies n bytes from ctx + off to dst (8-byte aligned) with
+ * such loads, each naturally aligned (the tracepoint context refuses misaligned reads). */
+LLVMValueRef cg_ctx_load(struct cg_ctx *cg, LLVMValueRef ctx, uint64_t off, uint32_t size);
+void cg_ctx_copy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef ctx, uint64_t off, uint32_t n);
 /* i64 constant. */
 LLVMValueRef cg_i64(struct cg_ctx *cg, uint64_t v);
 /* p + off bytes */

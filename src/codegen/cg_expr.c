@@ -513,7 +513,7 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 
 static LLVMValueRef ctx_u64(struct cg_lower *L, uint32_t off)
 {
-	return LLVMBuildLoad2(L->cg->b, L->cg->t_i64, cg_gep(L->cg, L->cg->fn_ctx, off), "");
+	return cg_ctx_load(L->cg, L->cg->fn_ctx, off, 8);
 }
 
 /* Is this probe's context typed by the verifier from BTF (fentry/fexit, rawtracepoint attached as
@@ -547,6 +547,37 @@ static LLVMValueRef ctx_arg(struct cg_lower *L, uint32_t off, const struct et_ty
 	LLVMValueRef addr = cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, ""));
 	addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, off), "");
 	return LLVMBuildLoad2(cg->b, cg->t_i64, read_mem(L, addr, 8, false), "arg");
+}
+
+static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
+
+/* Is n `args` read from the context record itself (a tracepoint's perf record, the u64 slots of a raw
+ * tracepoint without BTF types)? Its fields are then read with ctx_value. */
+static bool is_ctx_record(const struct cg_lower *L, const struct ast_node *n)
+{
+	const struct sema_call *c = n && (n->kind == AST_IDENT || n->kind == AST_CALL) ? n->sym : NULL;
+
+	if (!c || c->id != BI_ARGS || ctx_btf_typed(L))
+		return false;
+	return (L->pctx == PROVIDER_CTX_TRACEPOINT && !L->probe->raw) || L->pctx == PROVIDER_CTX_RAW_ARGS;
+}
+
+/* The value of type t at byte `off` of the context: a scalar loaded (a misaligned one through a copy),
+ * anything else copied out, so that no pointer into the context is ever handed on (cg_ctx_load). */
+static struct cg_val ctx_value(struct cg_lower *L, uint64_t off, const struct et_type *t)
+{
+	struct cg_ctx *cg = L->cg;
+	uint32_t size = !t ? 0 : t->kind == ET_BOOL ? 1 : t->kind == ET_INT ? t->size : 8;
+
+	if (!t || t->kind == ET_NONE || t->kind == ET_VOID)
+		return scalar(cg_i64(cg, 0));
+	if (cg_is_scalar_type(t) && (size == 1 || size == 2 || size == 4 || size == 8) && off % size == 0) {
+		LLVMValueRef v = cg_ctx_load(cg, cg->fn_ctx, off, size);
+		return scalar(t->kind == ET_INT && t->is_signed ? narrow(L, v, size, true) : v);
+	}
+	LLVMValueRef tmp = cg_buf(L, t->size, "ctx.copy");
+	cg_ctx_copy(cg, tmp, cg->fn_ctx, off, t->size);
+	return cg_load(L, tmp, t, false);
 }
 
 static LLVMValueRef rodata(struct cg_lower *L, const char *name)
@@ -609,8 +640,6 @@ static struct cg_val arg_n(struct cg_lower *L, struct ast_node *n, uint32_t idx)
 	return scalar(cg_i64(L->cg, 0));
 }
 
-static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
-
 static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	struct cg_ctx *cg = L->cg;
@@ -659,11 +688,11 @@ static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const s
 		cg_error(L, n, "retval is not available in this probe");
 		return scalar(cg_i64(cg, 0));
 	case BI_ARGS:
-		if (ctx_btf_typed(L) && n->type && n->type->size) /* the whole record: see ctx_btf_typed */
+		/* the whole record, copied out: see ctx_btf_typed; a tracepoint's first 8 bytes may not be
+		 * loaded directly, and no pointer into the context is handed on (cg_ctx_load) */
+		if ((ctx_btf_typed(L) || is_ctx_record(L, n)) && n->type && n->type->size)
 			return memval(read_mem(L, cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "")),
 					       n->type->size, false));
-		if ((L->pctx == PROVIDER_CTX_TRACEPOINT && !L->probe->raw) || L->pctx == PROVIDER_CTX_RAW_ARGS)
-			return memval(cg->fn_ctx);
 		cg_error(L, n, "args is not available in this probe");
 		return scalar(cg_i64(cg, 0));
 	case BI_KSTACK:
@@ -1180,24 +1209,26 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 		LLVMValueRef tmp = read_mem(L, addr, size, cg_addr_space(L, base) == 1);
 		return cg_load(L, tmp, f->type, false);
 	}
+	if (is_ctx_record(L, base)) {
+		struct cg_val v = ctx_value(L, f->offset, f->type);
+		int loc_kind = cg_data_loc_kind(n);
+		if (loc_kind && !v.mem) {
+			/* the low 16 bits are the offset of the data in the record (__rel_loc: from the end
+			 * of the field): the field's value is the data's kernel address */
+			LLVMValueRef off = LLVMBuildAnd(cg->b, v.v, cg_i64(cg, 0xffff), "");
+			if (loc_kind == 2)
+				off = LLVMBuildAdd(cg->b, off, cg_i64(cg, f->offset + 4), "");
+			LLVMValueRef ctx = LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "");
+			v.v = LLVMBuildAdd(cg->b, ctx, off, "data_loc");
+		}
+		return v;
+	}
 	struct cg_val b = cg_expr(L, base);
 	if (!b.mem) {
 		cg_error(L, n, "cannot take field %s of a scalar", n->u.field.name);
 		return scalar(cg_i64(cg, 0));
 	}
-	bool from_ctx = b.v == cg->fn_ctx;
-	struct cg_val v = cg_load(L, cg_gep(cg, b.v, f->offset), f->type, from_ctx);
-	int loc_kind = from_ctx ? cg_data_loc_kind(n) : 0;
-	if (loc_kind && !v.mem) {
-		/* the low 16 bits are the offset of the data in the record (__rel_loc: from the end of
-		 * the field): the field's value is the data's kernel address */
-		LLVMValueRef off = LLVMBuildAnd(cg->b, v.v, cg_i64(cg, 0xffff), "");
-		if (loc_kind == 2)
-			off = LLVMBuildAdd(cg->b, off, cg_i64(cg, f->offset + 4), "");
-		LLVMValueRef ctx = LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "");
-		v.v = LLVMBuildAdd(cg->b, ctx, off, "data_loc");
-	}
-	return v;
+	return cg_load(L, cg_gep(cg, b.v, f->offset), f->type, false);
 }
 
 /* An i64 scalar cut to an integer type of `size` bytes and extended again by its signedness. */
@@ -1259,7 +1290,7 @@ static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
 		cg_error(L, n, "cannot index a scalar");
 		return scalar(cg_i64(cg, 0));
 	}
-	return cg_load(L, cg_gep(cg, b.v, off), et, b.v == cg->fn_ctx);
+	return cg_load(L, cg_gep(cg, b.v, off), et, false);
 }
 
 static struct cg_val tuple(struct cg_lower *L, struct ast_node *n, struct ast_list *elems)

@@ -16,7 +16,7 @@ static LLVMValueRef size_ext(struct cg_ctx *cg, LLVMValueRef v, uint32_t size, b
 
 static LLVMValueRef reg(struct cg_ctx *cg, LLVMValueRef ctx, int off)
 {
-	return LLVMBuildLoad2(cg->b, cg->t_i64, cg_gep(cg, ctx, (uint64_t)off), "");
+	return cg_ctx_load(cg, ctx, (uint64_t)off, 8);
 }
 
 LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_usdt_arg *a)
