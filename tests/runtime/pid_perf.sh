@@ -13,7 +13,9 @@ keys_of() { sed -n "s/^$1\\[\\([^]]*\\)\\]: [0-9]*\$/\\1/p" "$ET_OUT"; }
 others_busy() {
 	local i
 	for i in $(seq 1 "$(getconf _NPROCESSORS_ONLN)"); do
-		timeout "$1" sh -c 'while :; do :; done' &
+		# bounded by itself, not by timeout(1): cleanup's SIGKILL of a timeout process would orphan
+		# its child, which would spin for ever
+		bash -c "while [ \$SECONDS -lt $1 ]; do :; done" &
 		BG_PIDS+=("$!")
 	done
 }
