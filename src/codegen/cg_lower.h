@@ -96,7 +96,11 @@ struct cg_lower {
 void cg_error(struct cg_lower *L, const struct ast_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void cg_loc(struct cg_lower *L, const struct ast_node *n);
-/* Return from the program (ret 0) and continue in a fresh, unreachable block. */
+/* The byte offset, in a for-map callback's context (a ctx pointer, then this i64), of the flag its
+ * body sets when it returns from the probe. */
+#define CG_CALLBACK_RETURNED 8
+/* Return from the program (ret 0; in a for-map callback: set its returned flag and stop the iteration,
+ * the probe then returns) and continue in a fresh, unreachable block. */
 void cg_return(struct cg_lower *L);
 
 /* cg_dropped.c: define the dropped-updates counters (when the program has maps), and count a failed

@@ -65,10 +65,13 @@ void cg_loc(struct cg_lower *L, const struct ast_node *n)
 void cg_return(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;
-	if (L->main) /* in a for-map callback: stop the iteration */
+	if (L->main) { /* in a for-map callback: flag the return to the caller (cg_stmt.c), stop */
+		LLVMValueRef flag = cg_gep(cg, LLVMGetParam(cg->fn, 3), CG_CALLBACK_RETURNED);
+		LLVMBuildStore(cg->b, cg_i64(cg, 1), flag);
 		LLVMBuildRet(cg->b, cg_i64(cg, 1));
-	else
+	} else {
 		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+	}
 	LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "after.return"));
 }
 

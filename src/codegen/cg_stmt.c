@@ -327,8 +327,9 @@ static void unroll(struct cg_lower *L, struct ast_node *n)
 
 /* for ($kv : @m) { body }: the body becomes a static callback of bpf_for_each_map_elem. The probe's
  * variables live in the scratch region (cg_var_slot), which the callback looks up too; the program's
- * context reaches it through callback_ctx (a stack slot holding the ctx pointer). break returns 1
- * (stop), continue returns 0; return/exit() inside the body only stop the iteration. */
+ * context reaches it through callback_ctx (two stack slots: the ctx pointer, then a flag). break
+ * returns 1 (stop), continue returns 0; return and exit() set the flag and stop (cg_return), and the
+ * probe returns when the helper comes back with the flag set, as bpftrace's return leaves the probe. */
 static void for_map(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
@@ -350,8 +351,9 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 
 	/* the variable's slot exists before the callback runs */
 	cg_var_slot(L, v);
-	LLVMValueRef ctxslot = cg_alloca(cg, cg->t_ptr, "ctx.slot");
+	LLVMValueRef ctxslot = cg_alloca(cg, LLVMArrayType2(cg->t_i64, 2), "ctx.slot");
 	LLVMBuildStore(B, cg->fn_ctx, ctxslot);
+	LLVMBuildStore(B, cg_i64(cg, 0), cg_gep(cg, ctxslot, CG_CALLBACK_RETURNED));
 
 	char name[160];
 	snprintf(name, sizeof(name), "%s_for%u", L->probe->prog_name, L->ncallbacks++);
@@ -404,6 +406,14 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 	cg_loc(L, n);
 	LLVMValueRef a[4] = {L->maps[ref->map], fn, ctxslot, cg_i64(cg, 0)};
 	cg_helper(cg, CG_H_for_each_map_elem, a, 4);
+	/* the body returned: so does this function */
+	LLVMValueRef returned = LLVMBuildLoad2(B, cg->t_i64, cg_gep(cg, ctxslot, CG_CALLBACK_RETURNED), "returned");
+	LLVMBasicBlockRef ret = cg_block(cg, "for.return"), next = cg_block(cg, "for.next");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, returned, cg_i64(cg, 0), ""), ret, next);
+	LLVMPositionBuilderAtEnd(B, ret);
+	cg_return(L);
+	LLVMBuildBr(B, next); /* from the unreachable block cg_return leaves */
+	LLVMPositionBuilderAtEnd(B, next);
 }
 
 void cg_block_stmts(struct cg_lower *L, struct ast_node *block)
