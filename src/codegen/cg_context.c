@@ -276,26 +276,31 @@ LLVMValueRef cg_subprog_begin(struct cg_ctx *cg, const char *name, uint32_t line
 	return fn;
 }
 
-LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line)
+LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line, bool loop)
 {
-	LLVMTypeRef params[4] = {cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
-	LLVMTypeRef fty = LLVMFunctionType(cg->t_i64, params, 4, 0);
+	/* for_each_map_elem: long name(void *map, void *key, void *value, void *ctx);
+	 * bpf_loop: long name(u64 index, void *ctx) */
+	unsigned n = loop ? 2 : 4;
+	LLVMTypeRef params[4] = {loop ? cg->t_i64 : cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
+	LLVMTypeRef fty = LLVMFunctionType(cg->t_i64, params, n, 0);
 	LLVMValueRef fn = LLVMAddFunction(cg->mod, name, fty);
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
 	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg->ctx, kind, 0));
-	/* the kernel wants BTF for every subprogram: long name(void *map, void *key, void *value, void *ctx) */
+	/* the kernel wants BTF for every subprogram */
 	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
 	LLVMMetadataRef lng = LLVMDIBuilderCreateBasicType(cg->dib, "long", 4, 64, 5, 0);
-	LLVMMetadataRef sig[5] = {lng, vptr, vptr, vptr, vptr};
-	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, sig, 5, LLVMDIFlagZero);
+	LLVMMetadataRef sig[5] = {lng, loop ? cg->di_u64 : vptr, vptr, vptr, vptr};
+	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, sig, n + 1, LLVMDIFlagZero);
 	LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, name, strlen(name), name, strlen(name),
 							 cg->di_file, line, sty, 1, 1, line, LLVMDIFlagPrototyped, 1);
 	LLVMSetSubprogram(fn, sp);
-	static const char *const pnames[4] = {"map", "key", "value", "ctx"};
-	for (unsigned i = 0; i < 4; i++)
-		LLVMDIBuilderCreateParameterVariable(cg->dib, sp, pnames[i], strlen(pnames[i]), i + 1, cg->di_file, line,
-						     vptr, 1, LLVMDIFlagZero);
+	static const char *const map_names[4] = {"map", "key", "value", "ctx"}, *const loop_names[2] = {"index", "ctx"};
+	for (unsigned i = 0; i < n; i++) {
+		const char *pn = loop ? loop_names[i] : map_names[i];
+		LLVMDIBuilderCreateParameterVariable(cg->dib, sp, pn, strlen(pn), i + 1, cg->di_file, line,
+						     sig[i + 1], 1, LLVMDIFlagZero);
+	}
 	cg->fn = fn;
 	cg->fn_sp = sp;
 	cg->fn_ctx = NULL;
@@ -314,7 +319,7 @@ LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret)
 	LLVMValueRef sfn = cg->fn, sctx = cg->fn_ctx;
 	LLVMBasicBlockRef sentry = cg->fn_entry, sblock = LLVMGetInsertBlock(cg->b);
 	LLVMMetadataRef ssp = cg->fn_sp, sloc = LLVMGetCurrentDebugLocation2(cg->b);
-	fn = cg_callback_begin(cg, name, 0);
+	fn = cg_callback_begin(cg, name, 0, false);
 	LLVMBuildRet(cg->b, ret ? ret : cg_i64(cg, 0));
 	cg->fn = sfn;
 	cg->fn_ctx = sctx;

@@ -95,9 +95,10 @@ int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint
  * function: the body shared by several programs (each calls it with its probe index). */
 LLVMValueRef cg_subprog_begin(struct cg_ctx *cg, const char *name, uint32_t line);
 /* Start a static callback `long name(void *map, void *key, void *value, void *ctx)`
- * (bpf_for_each_map_elem) and make it the current function (fn_ctx NULL); the caller saves and
- * restores the state of the function it was building. */
-LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line);
+ * (bpf_for_each_map_elem), or with loop `long name(u64 index, void *ctx)` (bpf_loop), and make it the
+ * current function (fn_ctx NULL); the caller saves and restores the state of the function it was
+ * building. Its last parameter is the callback context. */
+LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line, bool loop);
 /* A callback whose body only returns the constant `ret` (NULL: 0), built aside without disturbing the
  * current function; made once per module, later calls return it. */
 LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret);

@@ -66,7 +66,7 @@ void cg_return(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;
 	if (L->main) { /* in a for-map callback: flag the return to the caller (cg_stmt.c), stop */
-		LLVMValueRef flag = cg_gep(cg, LLVMGetParam(cg->fn, 3), CG_CALLBACK_RETURNED);
+		LLVMValueRef flag = cg_gep(cg, LLVMGetParam(cg->fn, LLVMCountParams(cg->fn) - 1), CG_CALLBACK_RETURNED);
 		LLVMBuildStore(cg->b, cg_i64(cg, 1), flag);
 		LLVMBuildRet(cg->b, cg_i64(cg, 1));
 	} else {
@@ -118,17 +118,17 @@ static enum provider_ctx probe_ctx(const struct et_probe_desc *p)
 	return p->provider->ctx;
 }
 
-static bool find_for_map(struct ast_node *n, void *found)
+static bool find_callback_loop(struct ast_node *n, void *found)
 {
-	if (n->kind == AST_FOR_MAP)
+	if (n->kind == AST_FOR_MAP || n->kind == AST_FOR_RANGE)
 		*(bool *)found = true;
 	return !*(bool *)found;
 }
 
-static bool has_for_map(struct ast_node *pn)
+static bool has_callback_loop(struct ast_node *pn)
 {
 	bool found = false;
-	ast_walk(pn, find_for_map, NULL, &found);
+	ast_walk(pn, find_callback_loop, NULL, &found);
 	return found;
 }
 
@@ -264,7 +264,7 @@ static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct 
 		err = -ENOMEM;
 		goto out;
 	}
-	L->vars_in_scratch = has_for_map(pn);
+	L->vars_in_scratch = has_callback_loop(pn);
 	uint32_t scratch_before = L->scratch_size;
 	for (uint32_t k = 0; k < sp->count; k++) {
 		if (done[k])

@@ -265,45 +265,6 @@ static void while_stmt(struct cg_lower *L, struct ast_node *n)
 	LLVMPositionBuilderAtEnd(cg->b, done);
 }
 
-static void for_range(struct cg_lower *L, struct ast_node *n)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	const struct sema_var *v = n->sym;
-	if (!v) {
-		cg_error(L, n, "loop variable was not analysed");
-		return;
-	}
-	LLVMValueRef slot = cg_var_slot(L, v);
-	LLVMValueRef lo = cg_scalar(L, n->u.for_range.lo);
-	LLVMValueRef hi = cg_scalar(L, n->u.for_range.hi);
-	/* the bound is evaluated once; keep it in its own slot */
-	LLVMValueRef hislot = cg_alloca(cg, cg->t_i64, "for.hi");
-	LLVMBuildStore(B, hi, hislot);
-	LLVMValueRef islot = cg_alloca(cg, cg->t_i64, "for.i");
-	LLVMBuildStore(B, lo, islot);
-	LLVMBasicBlockRef head = cg_block(cg, "for.cond"), body = cg_block(cg, "for.body"),
-			  step = cg_block(cg, "for.step"), done = cg_block(cg, "for.end");
-	LLVMBuildBr(B, head);
-	LLVMPositionBuilderAtEnd(B, head);
-	LLVMValueRef i = LLVMBuildLoad2(B, cg->t_i64, islot, "i");
-	LLVMValueRef more = LLVMBuildICmp(B, LLVMIntSLT, i, LLVMBuildLoad2(B, cg->t_i64, hislot, ""), "");
-	LLVMBuildCondBr(B, more, body, done);
-	LLVMPositionBuilderAtEnd(B, body);
-	struct cg_val iv = {i, false};
-	cg_store(L, slot, v->type, iv, v->type);
-	if (push_loop(L, n, done, step)) {
-		cg_stmt(L, n->u.for_range.body);
-		L->nloops--;
-	}
-	branch_to(L, step);
-	LLVMPositionBuilderAtEnd(B, step);
-	LLVMValueRef i2 = LLVMBuildLoad2(B, cg->t_i64, islot, "");
-	LLVMBuildStore(B, LLVMBuildAdd(B, i2, cg_i64(cg, 1), ""), islot);
-	LLVMBuildBr(B, head);
-	LLVMPositionBuilderAtEnd(B, done);
-}
-
 static void unroll(struct cg_lower *L, struct ast_node *n)
 {
 	struct ast_node *c = n->u.unroll.count;
@@ -325,35 +286,29 @@ static void unroll(struct cg_lower *L, struct ast_node *n)
 		cg_stmt(L, n->u.unroll.body);
 }
 
-/* for ($kv : @m) { body }: the body becomes a static callback of bpf_for_each_map_elem. The probe's
- * variables live in the scratch region (cg_var_slot), which the callback looks up too; the program's
- * context reaches it through callback_ctx (two stack slots: the ctx pointer, then a flag). break
- * returns 1 (stop), continue returns 0; return and exit() set the flag and stop (cg_return), and the
- * probe returns when the helper comes back with the flag set, as bpftrace's return leaves the probe. */
-static void for_map(struct cg_lower *L, struct ast_node *n)
+/* for loops, as bpftrace makes them: the body becomes a static callback, of bpf_for_each_map_elem for
+ * `for ($kv : @m)` and of bpf_loop for `for ($i : lo..hi)` (a loop whose bound the verifier does not
+ * know, a map value, still loads, and a long one does not make it walk every iteration). The probe's
+ * variables live in the scratch region (cg_var_slot), which the callback looks up too; the callback
+ * context is three stack slots: the program's ctx pointer, the returned flag (CG_CALLBACK_RETURNED)
+ * and the range's start. break returns 1 (stop), continue returns 0; return and exit() set the flag
+ * and stop (cg_return), and the function that called the helper returns when it is set, as bpftrace's
+ * return leaves the probe. */
+#define LOOP_START 16
+
+/* The callback of loop n over `body`: its context slot in *ctxslot (filled in here but for the start). */
+static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct ast_node *body, bool range,
+				  const struct et_type *kt, const struct et_type *vt, LLVMValueRef *ctxslot)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
 	const struct sema_var *v = n->sym;
-	struct ast_node *mn = n->u.for_map.map;
-	const struct sema_map_ref *ref = mn ? mn->sym : NULL;
-	if (!v || !ref || !v->type) {
-		cg_error(L, n, "for loop was not analysed");
-		return;
-	}
-	if (!L->vars_in_scratch || !L->scratch || L->nloops >= CG_MAX_LOOPS) {
-		cg_error(L, n, "for loop over a map: internal error (no scratch region)");
-		return;
-	}
-	const struct et_map_desc *d = &L->prog->maps[ref->map];
-	struct et_type u64 = {.kind = ET_INT, .size = 8};
-	const struct et_type *kt = d->key ? d->key : &u64, *vt = d->value;
 
 	/* the variable's slot exists before the callback runs */
 	cg_var_slot(L, v);
-	LLVMValueRef ctxslot = cg_alloca(cg, LLVMArrayType2(cg->t_i64, 2), "ctx.slot");
-	LLVMBuildStore(B, cg->fn_ctx, ctxslot);
-	LLVMBuildStore(B, cg_i64(cg, 0), cg_gep(cg, ctxslot, CG_CALLBACK_RETURNED));
+	*ctxslot = cg_alloca(cg, LLVMArrayType2(cg->t_i64, 3), "ctx.slot");
+	LLVMBuildStore(B, cg->fn_ctx, *ctxslot);
+	LLVMBuildStore(B, cg_i64(cg, 0), cg_gep(cg, *ctxslot, CG_CALLBACK_RETURNED));
 
 	char name[160];
 	snprintf(name, sizeof(name), "%s_for%u", L->probe->prog_name, L->ncallbacks++);
@@ -364,16 +319,20 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 		L->main = &saved;
 	uint32_t outer_nloops = L->nloops;
 
-	LLVMValueRef fn = cg_callback_begin(cg, name, n->loc.line);
+	LLVMValueRef fn = cg_callback_begin(cg, name, n->loc.line, range);
+	LLVMValueRef cbctx = LLVMGetParam(fn, range ? 1 : 3);
 	L->scratch_base = NULL;
 	L->init_bb = cg_block(cg, "init");
-	LLVMBasicBlockRef body = cg_block(cg, "body");
-	LLVMPositionBuilderAtEnd(B, body);
+	LLVMBasicBlockRef entry_body = cg_block(cg, "body");
+	LLVMPositionBuilderAtEnd(B, entry_body);
 	cg_loc(L, n);
-	cg->fn_ctx = LLVMBuildLoad2(B, cg->t_ptr, LLVMGetParam(fn, 3), "ctx");
-	/* $kv = (key, value) */
+	cg->fn_ctx = LLVMBuildLoad2(B, cg->t_ptr, cbctx, "ctx");
 	LLVMValueRef slot = cg_var_slot(L, v);
-	if (v->type->nfields >= 2) {
+	if (range) { /* $i = start + index */
+		LLVMValueRef start = LLVMBuildLoad2(B, cg->t_i64, cg_gep(cg, cbctx, LOOP_START), "start");
+		struct cg_val iv = {LLVMBuildAdd(B, start, LLVMGetParam(fn, 0), "i"), false};
+		cg_store(L, slot, v->type, iv, v->type);
+	} else if (v->type->nfields >= 2) { /* $kv = (key, value) */
 		const struct et_field *fk = &v->type->fields[0], *fv = &v->type->fields[1];
 		cg_store(L, cg_gep(cg, slot, fk->offset), fk->type, cg_load(L, LLVMGetParam(fn, 1), kt, false), kt);
 		cg_store(L, cg_gep(cg, slot, fv->offset), fv->type, cg_load(L, LLVMGetParam(fn, 2), vt, false), vt);
@@ -381,7 +340,7 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 	L->loops[L->nloops].brk = NULL;
 	L->loops[L->nloops].cont = NULL;
 	L->nloops++;
-	cg_stmt(L, n->u.for_map.body);
+	cg_stmt(L, body);
 	L->nloops = outer_nloops;
 	if (!cg_block_closed(cg))
 		LLVMBuildRet(B, cg_i64(cg, 0));
@@ -395,7 +354,7 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 		LLVMBuildBr(B, L->init_bb);
 	}
 	LLVMPositionBuilderAtEnd(B, L->init_bb);
-	LLVMBuildBr(B, body);
+	LLVMBuildBr(B, entry_body);
 
 	/* back in the function that loops; it may have been updated while the callback was built */
 	if (L->main == &saved)
@@ -404,9 +363,14 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 		L->main = outer_main;
 	cg_frame_restore(L, &saved);
 	cg_loc(L, n);
-	LLVMValueRef a[4] = {L->maps[ref->map], fn, ctxslot, cg_i64(cg, 0)};
-	cg_helper(cg, CG_H_for_each_map_elem, a, 4);
-	/* the body returned: so does this function */
+	return fn;
+}
+
+/* After the helper: when the body returned, so does this function. */
+static void return_if_flagged(struct cg_lower *L, LLVMValueRef ctxslot)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
 	LLVMValueRef returned = LLVMBuildLoad2(B, cg->t_i64, cg_gep(cg, ctxslot, CG_CALLBACK_RETURNED), "returned");
 	LLVMBasicBlockRef ret = cg_block(cg, "for.return"), next = cg_block(cg, "for.next");
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, returned, cg_i64(cg, 0), ""), ret, next);
@@ -414,6 +378,64 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 	cg_return(L);
 	LLVMBuildBr(B, next); /* from the unreachable block cg_return leaves */
 	LLVMPositionBuilderAtEnd(B, next);
+}
+
+static bool loop_ready(struct cg_lower *L, struct ast_node *n)
+{
+	const struct sema_var *v = n->sym;
+	if (!v || !v->type) {
+		cg_error(L, n, "for loop was not analysed");
+		return false;
+	}
+	if (!L->vars_in_scratch || !L->scratch || L->nloops >= CG_MAX_LOOPS) {
+		cg_error(L, n, "for loop: internal error (no scratch region)");
+		return false;
+	}
+	return true;
+}
+
+static void for_map(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_node *mn = n->u.for_map.map;
+	const struct sema_map_ref *ref = mn ? mn->sym : NULL;
+	if (!ref) {
+		cg_error(L, n, "for loop was not analysed");
+		return;
+	}
+	if (!loop_ready(L, n))
+		return;
+	const struct et_map_desc *d = &L->prog->maps[ref->map];
+	struct et_type u64 = {.kind = ET_INT, .size = 8};
+	LLVMValueRef ctxslot;
+	LLVMValueRef fn = loop_callback(L, n, n->u.for_map.body, false, d->key ? d->key : &u64, d->value, &ctxslot);
+	LLVMValueRef a[4] = {L->maps[ref->map], fn, ctxslot, cg_i64(cg, 0)};
+	cg_helper(cg, CG_H_for_each_map_elem, a, 4);
+	return_if_flagged(L, ctxslot);
+}
+
+/* for ($i : lo..hi): both bounds evaluated once; hi - lo iterations when that is positive as a 32-bit
+ * number (bpf_loop's count; bpftrace cuts it the same way) */
+static void for_range(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	if (!loop_ready(L, n))
+		return;
+	LLVMValueRef lo = cg_scalar(L, n->u.for_range.lo);
+	LLVMValueRef hi = cg_scalar(L, n->u.for_range.hi);
+	LLVMValueRef iters = LLVMBuildTrunc(B, LLVMBuildSub(B, hi, lo, ""), cg->t_i32, "iters");
+	LLVMValueRef ctxslot;
+	LLVMValueRef fn = loop_callback(L, n, n->u.for_range.body, true, NULL, NULL, &ctxslot);
+	LLVMBuildStore(B, lo, cg_gep(cg, ctxslot, LOOP_START));
+	LLVMBasicBlockRef run = cg_block(cg, "for.run"), done = cg_block(cg, "for.end");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, iters, LLVMConstInt(cg->t_i32, 0, 0), ""), run, done);
+	LLVMPositionBuilderAtEnd(B, run);
+	LLVMValueRef a[4] = {LLVMBuildZExt(B, iters, cg->t_i64, ""), fn, ctxslot, cg_i64(cg, 0)};
+	cg_helper(cg, CG_H_loop, a, 4);
+	return_if_flagged(L, ctxslot);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
 }
 
 void cg_block_stmts(struct cg_lower *L, struct ast_node *block)

@@ -1,6 +1,7 @@
-# `return` inside for loops leaves the probe, as in bpftrace: statements after the loop do not run. Over
-# N getppid() calls of a known child, counters inside and after each loop prove exactly how far every
-# event got; break and continue still only end the loop or the iteration.
+# for loops over real events: `return` inside a loop leaves the probe, as in bpftrace (statements after
+# the loop do not run; over N getppid() calls of a known child, counters inside and after each loop prove
+# exactly how far every event got); break and continue still only end the loop or the iteration; a range
+# bounded by a map value, a variable or a positional parameter runs exactly that many times.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -37,5 +38,14 @@ check "range loop: return leaves the probe ($(n range_in))" \
 check "map loop: continue ($(n cont_in), $(n cont_after))" bash -c "[ '$(n cont_in)' = $((2 * N)) ] && [ '$(n cont_after)' = $N ]"
 check "map loop: break ($(n brk_in), $(n brk_after))" bash -c "[ '$(n brk_in)' = $N ] && [ '$(n brk_after)' = $N ]"
 check "range loop: break and continue ($(n rb_in), $(n rb_after))" bash -c "[ '$(n rb_in)' = $((2 * N)) ] && [ '$(n rb_after)' = $N ]"
+
+# bpftrace: lo..hi runs hi - lo times, the bounds evaluated once, whatever gives them (a map value, which
+# the verifier cannot bound, a variable, $1)
+run_etrace -c "$loop $N" -e "$P { @b = 4; \$v = 3; for (\$i : 0..@b) { @mapb++; } for (\$i : 1..\$v) { @varb++; }
+	for (\$i : 0..\$1) { @posb++; @sum += \$i; } for (\$i : 0..@b) { @b = 100; @once++; } }" 6
+check "range bounded by a map value ($(n mapb), exit $ET_STATUS)" test "$(n mapb)" = $((4 * N))
+check "range bounded by a variable ($(n varb))" test "$(n varb)" = $((2 * N))
+check "range bounded by \$1 ($(n posb), sum $(n sum))" bash -c "[ '$(n posb)' = $((6 * N)) ] && [ '$(n sum)' = $((15 * N)) ]"
+check "the bound is read once ($(n once))" test "$(n once)" = $((4 * N))
 check "nothing left behind" nothing_left_behind
 finish
