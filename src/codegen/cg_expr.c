@@ -302,6 +302,12 @@ LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
 		if (L->main) {
 			LLVMPositionBuilderAtEnd(cg->b, L->main->block);
 			cg_frame_save(L, L->main);
+		} else {
+			/* the probe function's scratch lookup, if this made it, is the one its entry checks
+			 * for NULL: restoring the frame from before must not forget it (a second lookup would
+			 * go unchecked, which kernels before array lookups with constant keys were known
+			 * non-NULL, e.g. 6.1, refuse) */
+			here.scratch_base = L->scratch_base;
 		}
 		cg_frame_restore(L, &here);
 	}
