@@ -81,8 +81,10 @@ check "interval: the first block's tick first, then the second's exit()" test "$
 for probe in profile:hz:97 software:cpu-clock:10000000; do
 	run_etrace -e "$probe { printf(\"A\n\"); } $probe { printf(\"B\n\"); exit(); }"
 	got=$(blocks 'A|B')
-	check "$probe: the first block's ticks (one per CPU at most) before the second's exit() (got '$got')" \
-		bash -c "[[ '$got' =~ ^(A\ ){1,$(getconf _NPROCESSORS_ONLN)}B\$ ]]"
+	# the first block's ticks come first; how many before the second's exit() depends on how soon the
+	# second timer starts (under the VM lane's TCG one CPU ticked twice)
+	check "$probe: the first block's ticks before the second's exit() (got '$got')" \
+		bash -c "[[ '$got' =~ ^(A\ )+B\$ ]]"
 done
 
 check "nothing left behind" nothing_left_behind
