@@ -56,8 +56,8 @@ fi
 if [ -d /sys/bus/event_source/devices/uprobe ] && grep -qE ' [dDrR] linux_banner$' /proc/kallsyms; then
 	build_uprobe_progs
 	run_etrace -c "$UT 1" -e "uprobe:$UT:et_greet {
-		printf(\"k [%s] [%s]\n\", str(kaddr(\"linux_banner\"), 13), ((struct task_struct *)kaddr(\"init_task\"))->comm); }"
-	check "uprobe: str(kaddr(\"linux_banner\"), 13) and init_task's comm read as kernel memory" \
+		printf(\"k [%s] [%s]\n\", str(kaddr(\"linux_banner\"), 14), ((struct task_struct *)kaddr(\"init_task\"))->comm); }"
+	check "uprobe: str(kaddr(\"linux_banner\"), 14) and init_task's comm read as kernel memory" \
 		grep -qx 'k \[Linux version\] \[swapper/0\]' "$ET_OUT"
 else
 	echo "note: no uprobes or no data symbols in /proc/kallsyms: the kaddr() case is left out"
