@@ -380,11 +380,11 @@ LLVMTypeRef cg_bytes_type(struct cg_ctx *cg, uint32_t n)
  * does not fold them back into a memset/memcpy call. */
 #define CG_INLINE_MEMOP 128
 
-static void memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n, unsigned align)
+static void memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n, unsigned align, bool may_merge)
 {
 	if (!n)
 		return;
-	if (n <= CG_INLINE_MEMOP) {
+	if (n <= CG_INLINE_MEMOP && may_merge) {
 		LLVMBuildMemSet(cg->b, p, LLVMConstInt(cg->t_i8, 0, 0), cg_i64(cg, n), align);
 		return;
 	}
@@ -397,12 +397,17 @@ static void memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n, unsigned alig
 
 void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
 {
-	memzero(cg, p, n, 1);
+	memzero(cg, p, n, 1, true);
 }
 
 void cg_memzero8(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
 {
-	memzero(cg, p, n, 8);
+	memzero(cg, p, n, 8, true);
+}
+
+void cg_memzero8_apart(struct cg_ctx *cg, LLVMValueRef p, uint32_t n)
+{
+	memzero(cg, p, n, 8, false);
 }
 
 void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n)

@@ -111,6 +111,9 @@ LLVMTypeRef cg_bytes_type(struct cg_ctx *cg, uint32_t n);
 /* memset(p, 0, n) / memcpy(dst, src, n) at the builder position (alignment 1). */
 void cg_memzero(struct cg_ctx *cg, LLVMValueRef p, uint32_t n);
 void cg_memzero8(struct cg_ctx *cg, LLVMValueRef p, uint32_t n); /* p is 8-byte aligned */
+/* The same as volatile stores, which the optimiser never joins with its neighbours: many zeroed slots
+ * side by side in one region would otherwise become one memset too large for the BPF backend. */
+void cg_memzero8_apart(struct cg_ctx *cg, LLVMValueRef p, uint32_t n);
 void cg_memcpy(struct cg_ctx *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t n);
 /* Reads of the program's context (ctx: the function's context pointer). The verifier accepts a
  * context load only as one instruction `*(size *)(ctx + constant)` on the unmodified pointer, but the

@@ -293,11 +293,14 @@ LLVMValueRef cg_var_slot(struct cg_lower *L, const struct sema_var *v)
 			if (L->scratch_off > L->scratch_size)
 				L->scratch_size = L->scratch_off;
 			s->where = 2;
-			cg_memzero8(cg, cg_gep(cg, scratch_base(L), s->off), size);
+			cg_memzero8_apart(cg, cg_gep(cg, scratch_base(L), s->off), size);
 		} else {
 			s->ptr = cg_buf(L, size, v->name + 1);
 			s->where = 1;
-			cg_memzero8(cg, s->ptr, size);
+			if (LLVMIsAAllocaInst(s->ptr))
+				cg_memzero8(cg, s->ptr, size);
+			else /* in the scratch region, beside other slots */
+				cg_memzero8_apart(cg, s->ptr, size);
 		}
 		if (L->main) {
 			LLVMPositionBuilderAtEnd(cg->b, L->main->block);

@@ -1,1 +1,0 @@
-stack_many_variables.bt
