@@ -80,7 +80,11 @@ check("the drop report: @k: 300 updates dropped, map full at 5 keys",
       re.search(r"^@k: 300 updates dropped, map full at 5 keys", out, re.M) is not None)
 
 os.write(fd, b"\x04")
-for _ in range(150):
+for i in range(150):
+    # a Ctrl-D that reaches the terminal before libedit has switched it back to raw mode is lost (the
+    # prompt is already on the screen by then): typed again every 2 s, as a user would
+    if i % 20 == 19:
+        os.write(fd, b"\x04")
     if os.waitpid(pid, os.WNOHANG)[0]:
         break
     time.sleep(0.1)

@@ -53,7 +53,11 @@ def typed(line):
     os.write(fd, line.encode() + b"\n")
 exec(open(checks_file).read())
 os.write(fd, b"\x04")
-for _ in range(150):
+for i in range(150):
+    # a Ctrl-D that reaches the terminal before libedit has switched it back to raw mode is lost (the
+    # prompt is already on the screen by then): typed again every 2 s, as a user would
+    if i % 20 == 19:
+        os.write(fd, b"\x04")
     if os.waitpid(pid, os.WNOHANG)[0]:
         sys.exit(0)
     time.sleep(0.1)
