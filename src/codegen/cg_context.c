@@ -356,6 +356,16 @@ LLVMBasicBlockRef cg_block(struct cg_ctx *cg, const char *name)
 	return LLVMAppendBasicBlockInContext(cg->ctx, cg->fn, name);
 }
 
+LLVMValueRef cg_phi2(struct cg_ctx *cg, LLVMTypeRef ty, const char *name, LLVMValueRef a,
+		     LLVMBasicBlockRef from_a, LLVMValueRef b, LLVMBasicBlockRef from_b)
+{
+	LLVMValueRef phi = LLVMBuildPhi(cg->b, ty, name);
+	LLVMValueRef vals[2] = {a, b};
+	LLVMBasicBlockRef bbs[2] = {from_a, from_b};
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
 LLVMValueRef cg_alloca(struct cg_ctx *cg, LLVMTypeRef ty, const char *name)
 {
 	LLVMBuilderRef eb = LLVMCreateBuilderInContext(cg->ctx);

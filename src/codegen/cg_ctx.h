@@ -132,6 +132,10 @@ LLVMValueRef cg_gep(struct cg_ctx *cg, LLVMValueRef p, uint64_t off);
 LLVMBasicBlockRef cg_block(struct cg_ctx *cg, const char *name);
 /* True when the builder's current block already ends with a terminator. */
 bool cg_block_closed(struct cg_ctx *cg);
+/* At the start of the current block, where two paths join: a phi of type ty that is a when control came
+ * from block from_a and b when it came from from_b. */
+LLVMValueRef cg_phi2(struct cg_ctx *cg, LLVMTypeRef ty, const char *name, LLVMValueRef a,
+		     LLVMBasicBlockRef from_a, LLVMValueRef b, LLVMBasicBlockRef from_b);
 
 /* ---- helpers (cg_helpers.c) ---- */
 enum cg_helper {

@@ -489,10 +489,8 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 		LLVMBasicBlockRef rhs_end = LLVMGetInsertBlock(B);
 		LLVMBuildBr(B, done);
 		LLVMPositionBuilderAtEnd(B, done);
-		LLVMValueRef phi = LLVMBuildPhi(B, cg->t_i1, "");
-		LLVMValueRef vals[2] = {LLVMConstInt(cg->t_i1, op == AST_OP_LOR, 0), bv};
-		LLVMBasicBlockRef bbs[2] = {from, rhs_end};
-		LLVMAddIncoming(phi, vals, bbs, 2);
+		LLVMValueRef phi = cg_phi2(cg, cg->t_i1, "", LLVMConstInt(cg->t_i1, op == AST_OP_LOR, 0), from, bv,
+					   rhs_end);
 		return LLVMBuildZExt(B, phi, cg->t_i64, "");
 	}
 	if ((op == AST_OP_EQ || op == AST_OP_NE) && str_cap(l->type) && str_cap(r->type)) {
@@ -823,11 +821,7 @@ LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLV
 	LLVMBasicBlockRef retry_end = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
-	LLVMValueRef phi = LLVMBuildPhi(B, cg->t_i64, "");
-	LLVMValueRef vals[2] = {r, r2};
-	LLVMBasicBlockRef bbs[2] = {from, retry_end};
-	LLVMAddIncoming(phi, vals, bbs, 2);
-	return phi;
+	return cg_phi2(cg, cg->t_i64, "", r, from, r2, retry_end);
 }
 
 /* bpftrace's str() holds max_strlen characters, not max_strlen - 1: it reads max_strlen + 1 bytes and keeps

@@ -103,11 +103,7 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 	cg_count_dropped(L, map);
 	LLVMBuildBr(B, skip);
 	LLVMPositionBuilderAtEnd(B, hit);
-	LLVMValueRef phi = LLVMBuildPhi(B, cg->t_ptr, "slot");
-	LLVMValueRef vals[2] = {p, p2};
-	LLVMBasicBlockRef bbs[2] = {from, miss_end};
-	LLVMAddIncoming(phi, vals, bbs, 2);
-	return phi;
+	return cg_phi2(cg, cg->t_ptr, "slot", p, from, p2, miss_end);
 }
 
 static bool is_agg_call(const struct ast_node *n)
