@@ -1,0 +1,1 @@
+stack_deep_expression.bt
