@@ -3,7 +3,6 @@
 #define _DEFAULT_SOURCE /* syscall */
 #include <errno.h>
 #include <fnmatch.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +142,7 @@ int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr,
 }
 
 int provider_attach_perf_cpus(struct bpf_program *prog, struct perf_event_attr *attr,
-			      struct provider_links *links)
+			      const struct provider_attach_ctx *ctx)
 {
 	int cpus[1024], n, i, err;
 
@@ -151,7 +150,7 @@ int provider_attach_perf_cpus(struct bpf_program *prog, struct perf_event_attr *
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++) {
-		err = provider_attach_perf(prog, attr, provider_target_pid(), cpus[i], links);
+		err = provider_attach_perf(prog, attr, ctx->target_pid, cpus[i], ctx->links);
 		if (err)
 			return err; /* links made so far are in `links`; the runtime destroys them */
 	}
@@ -221,36 +220,4 @@ int provider_check_module(struct provider_expand_ctx *ctx, const struct et_provi
 bool provider_glob_match(const char *pattern, const char *name)
 {
 	return fnmatch(pattern, name, 0) == 0;
-}
-
-static int target_pid;
-
-void provider_set_target_pid(int pid)
-{
-	target_pid = pid > 0 ? pid : 0;
-}
-
-int provider_target_pid(void)
-{
-	return target_pid;
-}
-
-static char target_binary[PATH_MAX];
-
-void provider_set_target_process(int pid, const char *cmd)
-{
-	target_binary[0] = '\0';
-	if (pid > 0) {
-		snprintf(target_binary, sizeof(target_binary), "/proc/%d/exe", pid);
-	} else if (cmd) {
-		cmd += strspn(cmd, " \t");
-		size_t n = strcspn(cmd, " \t");
-		if (n < sizeof(target_binary))
-			snprintf(target_binary, sizeof(target_binary), "%.*s", (int)n, cmd);
-	}
-}
-
-const char *provider_target_binary(void)
-{
-	return target_binary[0] ? target_binary : NULL;
 }

@@ -109,14 +109,14 @@ static int fexit_expand(const struct ast_attach *ap, struct provider_expand_ctx 
 	return fn_expand(&provider_fexit, ap, ctx);
 }
 
-static int fn_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int fn_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	struct bpf_link *link = bpf_program__attach_trace(prog);
 
 	(void)p;
 	if (!link)
 		return errno ? -errno : -EINVAL;
-	return provider_links_add(links, link);
+	return provider_links_add(ctx->links, link);
 }
 
 /* The tracepoint to use instead for this function, as kprobes suggest it. */

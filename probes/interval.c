@@ -64,7 +64,7 @@ void interval_perf_attr(const struct et_probe_desc *p, struct perf_event_attr *a
 }
 
 static int interval_attach(const struct et_probe_desc *p, struct bpf_program *prog,
-			   struct provider_links *links)
+			   const struct provider_attach_ctx *ctx)
 {
 	struct perf_event_attr attr;
 	int cpu, n;
@@ -76,7 +76,7 @@ static int interval_attach(const struct et_probe_desc *p, struct bpf_program *pr
 		return -ENODEV;
 	interval_perf_attr(p, &attr);
 	/* every process even with -p/-c: a timer, not the process's time (bpftrace opens it with pid -1) */
-	return provider_attach_perf(prog, &attr, -1, cpu, links);
+	return provider_attach_perf(prog, &attr, -1, cpu, ctx->links);
 }
 
 static const char *const interval_aliases[] = {"i", NULL};

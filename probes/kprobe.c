@@ -221,7 +221,7 @@ static const char *kretprobe_suggest(const struct ast_attach *ap, struct arena *
 	return kprobe_suggest_common(ap, a, true);
 }
 
-static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	LIBBPF_OPTS(bpf_kprobe_opts, opts);
 	struct bpf_link *link;
@@ -236,7 +236,7 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	link = bpf_program__attach_kprobe_opts(prog, name, &opts);
 	if (!link)
 		return -errno;
-	return provider_links_add(links, link);
+	return provider_links_add(ctx->links, link);
 }
 
 #define KPROBE_PROVIDER(ident, pname, flg, alias, order)                                                \

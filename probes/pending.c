@@ -36,11 +36,11 @@ static int pending_expand(const struct et_provider *pv, const struct ast_attach 
 	return provider_error(ctx, ap, NULL, "etrace does not handle %s probes yet", pv->name);
 }
 
-static int pending_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int pending_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	(void)p;
 	(void)prog;
-	(void)links;
+	(void)ctx;
 	return -EOPNOTSUPP;
 }
 

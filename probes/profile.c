@@ -11,12 +11,12 @@ static int profile_expand(const struct ast_attach *ap, struct provider_expand_ct
 }
 
 static int profile_attach(const struct et_probe_desc *p, struct bpf_program *prog,
-			  struct provider_links *links)
+			  const struct provider_attach_ctx *ctx)
 {
 	struct perf_event_attr attr;
 
 	interval_perf_attr(p, &attr);
-	return provider_attach_perf_cpus(prog, &attr, links);
+	return provider_attach_perf_cpus(prog, &attr, ctx);
 }
 
 static const char *const profile_aliases[] = {"p", NULL};

@@ -45,6 +45,10 @@ struct provider_expand_ctx {
 	uint32_t nprobes, cap;
 	bool listing;                 /* -l: expanding for listing, not attaching */
 	bool unsafe;                  /* --unsafe: uprobes where etrace cannot tell the function's bounds */
+	/* The -p/-c target: `uprobe:FUNCTION` (no binary written) means a function of /proc/PID/exe for
+	 * -p PID, else of the first word of the -c command (a bare name is looked up in PATH). */
+	int target_pid;               /* -p PID; 0 = none */
+	const char *target_cmd;       /* -c CMD; NULL = none */
 };
 struct et_probe_desc *provider_add_probe(struct provider_expand_ctx *ctx);
 
@@ -54,6 +58,14 @@ struct provider_links {
 	uint32_t count, cap;
 };
 int provider_links_add(struct provider_links *l, struct bpf_link *link);
+
+/* What attach() works with: where its links go, and the process it traces. */
+struct provider_attach_ctx {
+	struct provider_links *links; /* push every link created here */
+	/* The -p PID or the -c command's pid (0 = every process): uprobe, usdt, profile and software
+	 * probes fire for that process only (interval does not: a timer, as in bpftrace). */
+	int target_pid;
+};
 
 struct et_provider {
 	const char *name;            /* canonical, as printed in probe names: "tracepoint" */
@@ -66,8 +78,8 @@ struct et_provider {
 	/* Parse the attach point (ap->parts) and append the concrete probes; wildcards expand here.
 	 * Sets name, section, target, func, offset, unit of each new probe (prog_name is set by sema). */
 	int (*expand)(const struct ast_attach *ap, struct provider_expand_ctx *ctx);
-	/* Attach a loaded program; push every link created into links. */
-	int (*attach)(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links);
+	/* Attach a loaded program; push every link created into ctx->links. */
+	int (*attach)(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx);
 	/* Optional: when supported() fails, what to use instead for this attach point in particular
 	 * ("tracepoint:syscalls:sys_enter_openat"), allocated in a; NULL when nothing specific fits. */
 	const char *(*suggest)(const struct ast_attach *ap, struct arena *a);
@@ -78,17 +90,6 @@ struct et_provider {
 	 * attach order (tracepoints' program arrays and probe lists, timers started one after another). */
 	bool (*newest_first)(const struct et_probe_desc *p);
 };
-
-/* The process that user-space and perf event probes attach to (-p PID, or the -c command): 0 = every
- * process. The runtime sets it before attaching; uprobe, usdt, profile and software attach() pass it
- * to the kernel (interval does not: a timer, as in bpftrace). */
-void provider_set_target_pid(int pid);
-int provider_target_pid(void);
-/* The binary that `uprobe:FUNCTION` (no binary written) means: /proc/PID/exe for -p PID, else the first
- * word of the -c command (a bare name is looked up in PATH by the uprobe provider); NULL when neither is
- * given. The driver sets it from the options before sema. */
-void provider_set_target_process(int pid, const char *cmd);
-const char *provider_target_binary(void);
 
 /* The registry. */
 const struct et_provider *provider_find(const char *name); /* case-insensitive, exact name or alias */

@@ -56,10 +56,10 @@ int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int
  * process pid and the threads and children it makes from now on (attr->inherit); pushes the link. */
 int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,
 			 struct provider_links *links);
-/* The same on every online CPU, for the -p/-c process when there is one (provider_target_pid), else
+/* The same on every online CPU, for the -p/-c process when there is one (ctx->target_pid), else
  * for every process: profile, software (and hardware) probes, as bpftrace attaches them. */
 int provider_attach_perf_cpus(struct bpf_program *prog, struct perf_event_attr *attr,
-			      struct provider_links *links);
+			      const struct provider_attach_ctx *ctx);
 
 /* The online CPUs (from /sys/devices/system/cpu/online) into cpus[0..max); returns how many, or
  * -errno. */

@@ -128,14 +128,14 @@ static int rt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	return 0;
 }
 
-static int rt_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int rt_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	struct bpf_link *link = rawtracepoint_is_tp_btf(p) ? bpf_program__attach_trace(prog)
 						     : bpf_program__attach_raw_tracepoint(prog, p->func);
 
 	if (!link)
 		return errno ? -errno : -EINVAL;
-	return provider_links_add(links, link);
+	return provider_links_add(ctx->links, link);
 }
 
 static const char *const rt_aliases[] = {"rt", NULL};

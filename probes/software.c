@@ -115,7 +115,7 @@ static int sw_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	return 0;
 }
 
-static int sw_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int sw_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	const struct sw_event *e = sw_find(p->target);
 	struct perf_event_attr attr;
@@ -127,7 +127,7 @@ static int sw_attach(const struct et_probe_desc *p, struct bpf_program *prog, st
 	attr.type = PERF_TYPE_SOFTWARE;
 	attr.config = e->config;
 	attr.sample_period = p->offset;
-	return provider_attach_perf_cpus(prog, &attr, links);
+	return provider_attach_perf_cpus(prog, &attr, ctx);
 }
 
 /* Counting events (faults, context switches...) sit on a per-CPU list that the kernel walks newest

@@ -36,11 +36,11 @@ static int end_expand(const struct ast_attach *ap, struct provider_expand_ctx *c
 	return special_expand_one(&provider_end, ap, ctx);
 }
 
-static int special_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int special_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	(void)p;
 	(void)prog;
-	(void)links;
+	(void)ctx;
 	return 0; /* run by the runtime with BPF_PROG_TEST_RUN */
 }
 

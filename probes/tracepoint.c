@@ -370,7 +370,7 @@ static int tp_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	return 0;
 }
 
-static int tp_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int tp_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	struct bpf_link *link;
 
@@ -380,7 +380,7 @@ static int tp_attach(const struct et_probe_desc *p, struct bpf_program *prog, st
 		link = bpf_program__attach_tracepoint(prog, p->target, p->func);
 	if (!link)
 		return errno ? -errno : -EINVAL;
-	return provider_links_add(links, link);
+	return provider_links_add(ctx->links, link);
 }
 
 static const char *const tp_aliases[] = {"t", NULL};

@@ -184,6 +184,20 @@ static struct et_probe_desc *new_probe(struct provider_expand_ctx *ctx, const st
 	return p;
 }
 
+/* The binary that `uprobe:FUNCTION` (no binary written) means: /proc/PID/exe for -p PID, else the first
+ * word of the -c command (uprobe_resolve looks a bare name up in PATH); NULL when neither is given. */
+static const char *target_binary(const struct provider_expand_ctx *ctx)
+{
+	const char *cmd = ctx->target_cmd ? ctx->target_cmd + strspn(ctx->target_cmd, " \t") : NULL;
+	size_t n = cmd ? strcspn(cmd, " \t") : 0;
+
+	if (ctx->target_pid > 0)
+		return arena_printf(ctx->arena, "/proc/%d/exe", ctx->target_pid);
+	if (n && n < PATH_MAX)
+		return arena_printf(ctx->arena, "%.*s", (int)n, cmd);
+	return NULL;
+}
+
 static int expand_common(const struct et_provider *pv, const struct ast_attach *ap,
 			 struct provider_expand_ctx *ctx)
 {
@@ -197,7 +211,7 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 	if (pv->supported(&why, &instead) && why)
 		return provider_error(ctx, ap, instead, "%s: %s", pv->name, why);
 	/* uprobe:FUNCTION with -p or -c: a function of that process's program */
-	const char *binary = ap->nparts == 3 ? ap->parts[1] : provider_target_binary();
+	const char *binary = ap->nparts == 3 ? ap->parts[1] : target_binary(ctx);
 	const char *what = ap->parts[ap->nparts - 1];
 	bool implicit = ap->nparts == 2 && *what && binary;
 	if (!implicit && (ap->nparts != 3 || !*ap->parts[1] || !*what))
@@ -285,17 +299,17 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 	return 0;
 }
 
-static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
 	struct bpf_link *link;
-	int pid = provider_target_pid();
+	int pid = ctx->target_pid;
 
 	opts.retprobe = is_retprobe(p->provider);
 	link = bpf_program__attach_uprobe_opts(prog, pid ? pid : -1, p->target, (size_t)p->offset, &opts);
 	if (!link)
 		return -errno;
-	return provider_links_add(links, link);
+	return provider_links_add(ctx->links, link);
 }
 
 #define UPROBE_PROVIDER(ident, pname, flg, ...)                                                         \

@@ -82,17 +82,17 @@ static int usdt_expand(const struct ast_attach *ap, struct provider_expand_ctx *
 	return 0;
 }
 
-static int usdt_attach(const struct et_probe_desc *p, struct bpf_program *prog, struct provider_links *links)
+static int usdt_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
 	struct bpf_link *link;
-	int pid = provider_target_pid();
+	int pid = ctx->target_pid;
 
 	opts.ref_ctr_offset = (size_t)p->ref_ctr_offset;
 	link = bpf_program__attach_uprobe_opts(prog, pid ? pid : -1, p->target, (size_t)p->offset, &opts);
 	if (!link)
 		return -errno;
-	return provider_links_add(links, link);
+	return provider_links_add(ctx->links, link);
 }
 
 static const char *const usdt_aliases[] = {"U", NULL};

@@ -1,6 +1,6 @@
 /* compile: et_compile(), the one compile entry point (contract in compile.h). The phases in order, each
  * stopping the compile when it leaves errors in the sink: parse every file and gather their items into
- * one program, set the -p/-c target the providers resolve user probes against, sema, codegen, then the
+ * one program, sema (given the -p/-c target the providers resolve user probes against), codegen, then the
  * warnings about what this kernel cannot give the program (only for one about to run here). */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,6 @@
 #include "compile/compile.h"
 #include "parser/ast.h"
 #include "parser/parse.h"
-#include "probes/provider.h"
 #include "runtime/features.h"
 #include "sema/program.h"
 #include "sema/sema.h"
@@ -124,11 +123,11 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 		.str_trunc_trailer = o->env.str_trunc_trailer,
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
+		.cmd = o->cmd,
 		.listing = o->listing,
 		.compile_only = o->compile_only,
 	};
 
-	provider_set_target_process(o->pid, o->cmd);
 	c->prog = et_program_new();
 	c->sema_rc = sema_analyze(c->ast, &sopts, c->arena, c->strtab, diag, c->prog);
 	return c->sema_rc != 0 || diag_has_errors(diag) ? -EINVAL : 0;

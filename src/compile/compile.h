@@ -1,7 +1,7 @@
 /* compile: the one compile entry point, source files → parse → sema → codegen → a program.
  * Every caller goes through et_compile(): the driver, the interactive session, the test tools, the fuzz
  * harnesses and the unit tests; none of them calls the phases itself. It sits above codegen (it calls the
- * front end, sema, the probe providers' target and codegen) and below the driver and the session.
+ * front end, sema and codegen) and below the driver and the session.
  * Takes: options (borrowed), a source set holding the files to compile (their ids, in order: several files
  * are one program, each keeping its own name for messages) and the caller's diagnostic sink, which gets
  * every message (rendering them is the caller's business).

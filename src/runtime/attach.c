@@ -28,6 +28,7 @@
 #include "../../probes/provider.h"
 #include "../sema/program.h"
 #include "../support/diag.h"
+#include "rt.h"
 #include "rt_int.h"
 
 static bool is_special(const struct et_probe_desc *p, bool *is_end)
@@ -89,6 +90,11 @@ static uint32_t *attach_order(const struct et_program *prog)
 int rt_attach(struct rt_run *r)
 {
 	uint32_t k, nth = 0, fail_at = injected_failure(), *order = attach_order(r->prog);
+	/* uprobe, usdt, profile and software probes fire for the -c command or the -p process only */
+	struct provider_attach_ctx ctx = {
+		.links = r->links,
+		.target_pid = r->child_pid > 0 ? r->child_pid : r->opts->pid > 0 ? r->opts->pid : 0,
+	};
 	int err = 0;
 
 	for (k = 0; k < r->prog->nprobes && !err; k++) {
@@ -104,7 +110,7 @@ int rt_attach(struct rt_run *r)
 			err = -EOPNOTSUPP;
 		} else {
 			errno = 0;
-			err = p->provider->attach(p, r->progs[i], r->links);
+			err = p->provider->attach(p, r->progs[i], &ctx);
 		}
 		if (err) {
 			diag_error(r->diag, p->loc, "cannot attach %s: %s", p->name, strerror(-err));

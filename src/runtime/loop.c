@@ -211,8 +211,6 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	}
 	if (rt_run_special(&r, false))
 		goto out;
-	/* uprobe, usdt, profile and software probes fire for the -c command or the -p process only */
-	provider_set_target_pid(r.child_pid > 0 ? r.child_pid : opts->pid);
 	t0 = rt_now_ns();
 	if (rt_attach(&r))
 		goto out;

@@ -482,6 +482,8 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	s.stack_mode = opts->stack_mode;
 	prog->str_trunc_trailer = arena_strdup(prog->arena, opts->str_trunc_trailer ? opts->str_trunc_trailer : "..");
 	ex.unsafe = opts->unsafe;
+	ex.target_pid = opts->pid > 0 ? opts->pid : 0;
+	ex.target_cmd = opts->cmd;
 	prog->ringbuf_pages = opts->perf_rb_pages;
 	s.t_void = type_new(arena, ET_VOID, 0);
 	s.t_none = type_new(arena, ET_NONE, 0);

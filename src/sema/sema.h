@@ -181,6 +181,7 @@ struct sema_options {
 	const char *str_trunc_trailer; /* what follows a truncated string when printed; NULL = ".." */
 	bool has_cpid;                 /* -c given: cpid is allowed */
 	int pid;                       /* -p, 0 = none */
+	const char *cmd;               /* -c CMD (for `uprobe:FUNCTION`, passed to provider->expand); NULL = none */
 	bool listing;                  /* -l: expand probes for listing (passed to provider->expand) */
 	bool compile_only;             /* --emit-elf: probes this kernel cannot attach are still compiled */
 };
