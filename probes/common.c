@@ -13,9 +13,9 @@
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
 
-#include "../src/support/arena.h"
-#include "../src/support/diag.h"
-#include "providers.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "probes/providers.h"
 
 bool provider_has_wildcard(const char *s)
 {

@@ -13,11 +13,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "../src/runtime/features.h"
-#include "../src/sema/btf.h"
-#include "../src/support/arena.h"
-#include "../src/support/diag.h"
-#include "providers.h"
+#include "runtime/features.h"
+#include "sema/btf.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "probes/providers.h"
 
 static int fentry_supported(const char **why, const char **instead)
 {

@@ -6,8 +6,8 @@
 
 #include <linux/perf_event.h>
 
-#include "../src/support/arena.h"
-#include "providers.h"
+#include "support/arena.h"
+#include "probes/providers.h"
 
 int timer_supported(const char **why, const char **instead)
 {

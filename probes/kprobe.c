@@ -16,10 +16,10 @@
 
 #include <bpf/libbpf.h>
 
-#include "../src/runtime/features.h"
-#include "../src/support/arena.h"
-#include "providers.h"
-#include "tracefs.h"
+#include "runtime/features.h"
+#include "support/arena.h"
+#include "probes/providers.h"
+#include "probes/tracefs.h"
 
 static int kprobe_supported(const char **why, const char **instead)
 {

@@ -1,5 +1,5 @@
 /* listing: probe listing for -l / -lv. See listing.h. */
-#include "listing.h"
+#include "probes/listing.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/support/arena.h"
-#include "../src/support/diag.h"
-#include "../src/sema/btf.h"
-#include "../src/sema/types.h"
-#include "provider.h"
-#include "tracefs.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "sema/btf.h"
+#include "sema/types.h"
+#include "probes/provider.h"
+#include "probes/tracefs.h"
 
 int tracepoint_print_fields(const char *category, const char *event, FILE *out)
 {

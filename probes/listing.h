@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../src/support/loc.h"
+#include "support/loc.h"
 
 struct arena;
 struct diag_sink;

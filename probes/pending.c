@@ -5,9 +5,9 @@
  * When a provider gets implemented, move it to its own file and drop it from here. */
 #include <errno.h>
 
-#include "../src/runtime/features.h"
-#include "../src/support/diag.h"
-#include "providers.h"
+#include "runtime/features.h"
+#include "support/diag.h"
+#include "probes/providers.h"
 
 /* The kernel side is detected by src/runtime/features.c, which --info reports from too. */
 static int hardware_supported(const char **why, const char **instead)

@@ -3,7 +3,7 @@
  * only (its time on each CPU), as bpftrace. See provider.h. */
 #include <linux/perf_event.h>
 
-#include "providers.h"
+#include "probes/providers.h"
 
 static int profile_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {

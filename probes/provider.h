@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/parser/ast.h"
-#include "../src/sema/program.h"
+#include "parser/ast.h"
+#include "sema/program.h"
 
 struct arena;
 struct diag_sink;

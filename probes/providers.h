@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "provider.h"
+#include "probes/provider.h"
 
 extern const struct et_provider provider_begin, provider_end;
 extern const struct et_provider provider_tracepoint, provider_rawtracepoint;

@@ -19,13 +19,13 @@
 
 #include <bpf/libbpf.h>
 
-#include "../src/runtime/features.h"
-#include "../src/sema/btf.h"
-#include "../src/support/arena.h"
-#include "../src/support/diag.h"
-#include "providers.h"
-#include "tracefs.h"
-#include "tracepoint.h"
+#include "runtime/features.h"
+#include "sema/btf.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "probes/providers.h"
+#include "probes/tracefs.h"
+#include "probes/tracepoint.h"
 
 static int rt_supported(const char **why, const char **instead)
 {

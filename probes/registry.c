@@ -6,8 +6,8 @@
 
 #include <bpf/libbpf.h>
 
-#include "../src/support/arena.h"
-#include "providers.h"
+#include "support/arena.h"
+#include "probes/providers.h"
 
 static const struct et_provider *const registry[] = {
 	&provider_begin,      &provider_end,        &provider_tracepoint, &provider_rawtracepoint,

@@ -9,9 +9,9 @@
 
 #include <linux/perf_event.h>
 
-#include "../src/support/arena.h"
-#include "../src/support/diag.h"
-#include "providers.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "probes/providers.h"
 
 struct sw_event {
 	const char *name, *alias; /* alias NULL when none */

@@ -3,8 +3,8 @@
  * other probes are detached), so attach() creates nothing. See provider.h. */
 #include <errno.h>
 
-#include "../src/support/arena.h"
-#include "providers.h"
+#include "support/arena.h"
+#include "probes/providers.h"
 
 static int special_supported(const char **why, const char **instead)
 {

@@ -4,7 +4,7 @@
  * set probe->raw (section raw_tp/EVENT; only for events tracepoint_can_attach_raw() accepts).
  * See tracepoint.h and provider.h. */
 #define _DEFAULT_SOURCE /* scandir, alphasort, d_type */
-#include "tracepoint.h"
+#include "probes/tracepoint.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -17,12 +17,12 @@
 
 #include <bpf/libbpf.h>
 
-#include "../src/sema/types.h"
-#include "../src/runtime/features.h"
-#include "../src/support/arena.h"
-#include "../src/support/diag.h"
-#include "providers.h"
-#include "tracefs.h"
+#include "sema/types.h"
+#include "runtime/features.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "probes/providers.h"
+#include "probes/tracefs.h"
 
 /* ---- format file parsing ---- */
 

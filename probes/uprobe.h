@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "providers.h"
+#include "probes/providers.h"
 
 struct elf_sym;
 

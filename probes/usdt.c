@@ -15,11 +15,11 @@
 
 #include <bpf/libbpf.h>
 
-#include "../src/runtime/features.h"
-#include "../src/support/arena.h"
-#include "elf.h"
-#include "providers.h"
-#include "uprobe.h"
+#include "runtime/features.h"
+#include "support/arena.h"
+#include "probes/elf.h"
+#include "probes/providers.h"
+#include "probes/uprobe.h"
 
 static int usdt_supported(const char **why, const char **instead)
 {

@@ -7,7 +7,7 @@
  * hist() slots come from a small log2 loop (hist_slot); lhist() slots are bounded with cg_clamp. */
 #include <linux/bpf.h>
 
-#include "cg_lower.h"
+#include "codegen/cg_lower.h"
 
 /* hist(): 0 for negative values, 1 for 0, else 2 + floor(log2(v)). A loop halves the shift s = 32, 16,
  * ..., 1: when v >> s is not 0, v becomes v >> s and n grows by s. At the end n = floor(log2(v)) and v

@@ -6,8 +6,8 @@
 
 #include <llvm-c/Target.h>
 
-#include "../sema/types.h"
-#include "cg_ctx.h"
+#include "sema/types.h"
+#include "codegen/cg_ctx.h"
 
 static int init_target(void)
 {

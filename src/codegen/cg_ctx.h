@@ -140,7 +140,7 @@ LLVMValueRef cg_phi2(struct cg_ctx *cg, LLVMTypeRef ty, const char *name, LLVMVa
 /* ---- helpers (cg_helpers.c) ---- */
 enum cg_helper {
 #define X(name, ret_ptr) CG_H_##name,
-#include "bpf_helpers.def"
+#include "codegen/bpf_helpers.def"
 #undef X
 	CG_H_COUNT
 };

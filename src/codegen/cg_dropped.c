@@ -5,7 +5,7 @@
  * The counters are shared by the CPUs and incremented atomically: they sit on failure paths only, where
  * contention does not matter, and an atomic add on a global is 4 instructions where a per-CPU array
  * needs a key on the stack, an (inlined) lookup and a null check. */
-#include "cg_lower.h"
+#include "codegen/cg_lower.h"
 
 int cg_dropped_define(struct cg_lower *L)
 {

@@ -7,7 +7,7 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
-#include "cg_ctx.h"
+#include "codegen/cg_ctx.h"
 
 static void set_error(struct cg_ctx *cg, const char *what, char *msg)
 {

@@ -9,7 +9,7 @@
  * their event index (cg_event_warn_if). */
 #include <linux/bpf.h>
 
-#include "cg_lower.h"
+#include "codegen/cg_lower.h"
 
 #define CG_RINGBUF_WAKE_BYTES (256u << 10) /* 1/16 of the ring (cg_probe.c) */
 

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../probes/arch/arch.h"
-#include "../../probes/tracepoint.h"
-#include "../sema/btf.h"
-#include "cg_lower.h"
+#include "probes/arch/arch.h"
+#include "probes/tracepoint.h"
+#include "sema/btf.h"
+#include "codegen/cg_lower.h"
 
 bool cg_is_scalar_type(const struct et_type *t)
 {

@@ -3,7 +3,7 @@
  * pointer. Map arguments are the map globals themselves. One small wrapper per helper. */
 #include <linux/bpf.h>
 
-#include "cg_ctx.h"
+#include "codegen/cg_ctx.h"
 
 static const struct {
 	unsigned id;
@@ -11,7 +11,7 @@ static const struct {
 	const char *name;
 } helpers[CG_H_COUNT] = {
 #define X(name, ret_ptr) {BPF_FUNC_##name, ret_ptr, #name},
-#include "bpf_helpers.def"
+#include "codegen/bpf_helpers.def"
 #undef X
 };
 

@@ -21,12 +21,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../probes/provider.h"
-#include "../parser/ast.h"
-#include "../sema/program.h"
-#include "../sema/sema.h"
-#include "../sema/types.h"
-#include "cg_ctx.h"
+#include "probes/provider.h"
+#include "parser/ast.h"
+#include "sema/program.h"
+#include "sema/sema.h"
+#include "sema/types.h"
+#include "codegen/cg_ctx.h"
 
 struct diag_sink;
 

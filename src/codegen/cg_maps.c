@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cg_ctx.h"
+#include "codegen/cg_ctx.h"
 
 /* pointer to int[n]: libbpf's __uint(name, n) */
 static LLVMMetadataRef uint_encoding(struct cg_ctx *cg, uint32_t n)

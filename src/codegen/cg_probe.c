@@ -15,10 +15,10 @@
 
 #include <linux/bpf.h>
 
-#include "../support/diag.h"
-#include "cg.h"
-#include "cg_lower.h"
-#include "cg_stack.h"
+#include "support/diag.h"
+#include "codegen/cg.h"
+#include "codegen/cg_lower.h"
+#include "codegen/cg_stack.h"
 
 /* The ring buffer: the kernel maps all of it (twice) into etrace when it opens it, so its size is
  * resident memory: a program whose only events are control ones (exit, clear, zero, print(@m)) gets a

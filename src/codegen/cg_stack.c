@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../support/diag.h"
-#include "cg_lower.h"
-#include "cg_stack.h"
+#include "support/diag.h"
+#include "codegen/cg_lower.h"
+#include "codegen/cg_stack.h"
 
 struct stack_vars {
 	const struct sema_var **vars; /* by sema_var id, NULL when not seen */

@@ -7,9 +7,9 @@
 #define ET_CG_STACK_H
 #include <stddef.h>
 
-#include "../parser/ast.h"
-#include "../sema/program.h"
-#include "../support/loc.h"
+#include "parser/ast.h"
+#include "sema/program.h"
+#include "support/loc.h"
 
 struct diag_sink;
 

@@ -2,7 +2,7 @@
 #include <linux/bpf.h>
 #include <stdio.h>
 
-#include "cg_lower.h"
+#include "codegen/cg_lower.h"
 
 /* ---- maps ---- */
 

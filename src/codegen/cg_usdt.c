@@ -2,8 +2,8 @@
  * pt_regs context of a uprobe: constants as they are, registers from their pt_regs slot, memory
  * operands with a user-memory read of base + displacement (+ index * scale). The value is cut to the
  * argument's size and extended by its signedness, as bpftrace does. A failed read gives 0. */
-#include "../../probes/arch/arch.h"
-#include "cg_ctx.h"
+#include "probes/arch/arch.h"
+#include "codegen/cg_ctx.h"
 
 static LLVMValueRef size_ext(struct cg_ctx *cg, LLVMValueRef v, uint32_t size, bool is_signed)
 {

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../support/loc.h"
-#include "../parser/parse.h"
+#include "support/loc.h"
+#include "parser/parse.h"
 
 struct typenames;
 

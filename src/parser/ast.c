@@ -1,13 +1,13 @@
 /* ast: node constructors, kind and operator names, the child enumerator and the walker (see ast.h). */
-#include "ast.h"
+#include "parser/ast.h"
 
 #include <string.h>
 
-#include "../support/arena.h"
+#include "support/arena.h"
 
 static const char *const kind_names[] = {
 #define X(k, name) name,
-#include "ast_kinds.def"
+#include "parser/ast_kinds.def"
 #undef X
 };
 

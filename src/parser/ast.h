@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../support/loc.h"
+#include "support/loc.h"
 
 struct arena;
 struct et_type; /* sema/types.h */
 
 enum ast_kind {
 #define X(k, name) AST_##k,
-#include "ast_kinds.def"
+#include "parser/ast_kinds.def"
 #undef X
 	AST_KIND_COUNT
 };

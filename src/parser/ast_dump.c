@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ast.h"
-#include "parse.h"
+#include "parser/ast.h"
+#include "parser/parse.h"
 
 static void expr(const struct ast_node *n, FILE *out);
 static void stmt(const struct ast_node *n, int ind, FILE *out);

@@ -1,9 +1,9 @@
 /* typenames: built-in type words plus names a script defines (see typenames.h). */
-#include "typenames.h"
+#include "parser/typenames.h"
 
 #include <string.h>
 
-#include "../support/arena.h"
+#include "support/arena.h"
 
 struct typenames {
 	struct arena *arena;

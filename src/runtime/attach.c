@@ -25,11 +25,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../../probes/provider.h"
-#include "../sema/program.h"
-#include "../support/diag.h"
-#include "rt.h"
-#include "rt_int.h"
+#include "probes/provider.h"
+#include "sema/program.h"
+#include "support/diag.h"
+#include "runtime/rt.h"
+#include "runtime/rt_int.h"
 
 static bool is_special(const struct et_probe_desc *p, bool *is_end)
 {

@@ -14,9 +14,9 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "../sema/program.h"
-#include "rt.h"
-#include "rt_int.h"
+#include "sema/program.h"
+#include "runtime/rt.h"
+#include "runtime/rt_int.h"
 
 /* The value of the ".bss" map (all of codegen's counters), malloc'ed, and its size; NULL without one. */
 static uint8_t *bss_value(struct rt_run *r, size_t *size)

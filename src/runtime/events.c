@@ -11,12 +11,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../sema/program.h"
-#include "../sema/types.h"
-#include "../support/diag.h"
-#include "../support/source.h"
-#include "rt.h"
-#include "rt_int.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "runtime/rt.h"
+#include "runtime/rt_int.h"
 
 #define RT_CAT_MAX 10240
 #define RT_OUT_CHUNK (256u << 10)

@@ -13,13 +13,13 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "../../probes/provider.h"
-#include "../sema/program.h"
-#include "../support/diag.h"
-#include "../support/source.h"
-#include "rt.h"
-#include "rt_int.h"
-#include "symbols.h"
+#include "probes/provider.h"
+#include "sema/program.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "runtime/rt.h"
+#include "runtime/rt_int.h"
+#include "runtime/symbols.h"
 
 #define RT_LOG_SIZE (256 * 1024)
 /* The kernel's BPF_LOG_STATS: the verifier's reason and statistics, no instruction dump. */

@@ -26,11 +26,11 @@
 
 #include <bpf/libbpf.h>
 
-#include "../../probes/provider.h"
-#include "../sema/program.h"
-#include "../support/diag.h"
-#include "rt.h"
-#include "rt_int.h"
+#include "probes/provider.h"
+#include "sema/program.h"
+#include "support/diag.h"
+#include "runtime/rt.h"
+#include "runtime/rt_int.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434

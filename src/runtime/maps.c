@@ -19,9 +19,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../sema/program.h"
-#include "../sema/types.h"
-#include "rt_int.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "runtime/rt_int.h"
 
 /* ---- reading ---- */
 

@@ -15,10 +15,10 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "../sema/program.h"
-#include "../sema/types.h"
-#include "rt_int.h"
-#include "symbols.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "runtime/rt_int.h"
+#include "runtime/symbols.h"
 
 int64_t rt_read_int(const uint8_t *data, uint32_t size, bool is_signed)
 {

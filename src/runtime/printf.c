@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../sema/program.h"
-#include "../sema/types.h"
-#include "rt_int.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "runtime/rt_int.h"
 
 struct spec {
 	char flags[8];

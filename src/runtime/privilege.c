@@ -6,7 +6,7 @@
 
 #include <linux/capability.h>
 
-#include "privilege.h"
+#include "runtime/privilege.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38

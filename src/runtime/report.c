@@ -16,12 +16,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../../probes/provider.h"
-#include "../../probes/tracepoint.h"
-#include "../sema/program.h"
-#include "../sema/types.h"
-#include "rt.h"
-#include "rt_int.h"
+#include "probes/provider.h"
+#include "probes/tracepoint.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "runtime/rt.h"
+#include "runtime/rt_int.h"
 
 uint64_t rt_now_ns(void)
 {

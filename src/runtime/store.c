@@ -11,10 +11,10 @@
 
 #include <bpf/bpf.h>
 
-#include "../sema/program.h"
-#include "../sema/types.h"
-#include "rt.h"
-#include "rt_int.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "runtime/rt.h"
+#include "runtime/rt_int.h"
 
 struct rt_map_store {
 	const struct et_program *prog;     /* the program the snapshots describe (owned by the caller) */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rt_int.h"
+#include "runtime/rt_int.h"
 
 #define RT_STR_DIRECT_WRITE 4096
 

@@ -7,12 +7,12 @@
 
 #include <bpf/bpf.h>
 
-#include "../../probes/elf.h"
-#include "../../probes/provider.h"
-#include "../sema/program.h"
-#include "../sema/types.h"
-#include "rt_int.h"
-#include "symbols.h"
+#include "probes/elf.h"
+#include "probes/provider.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "runtime/rt_int.h"
+#include "runtime/symbols.h"
 
 struct sym_file {
 	char *path;

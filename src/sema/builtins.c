@@ -9,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../../probes/arch/arch.h"
-#include "../../probes/elf.h"
-#include "../../probes/tracepoint.h"
-#include "../support/arena.h"
-#include "sema_int.h"
+#include "probes/arch/arch.h"
+#include "probes/elf.h"
+#include "probes/tracepoint.h"
+#include "support/arena.h"
+#include "sema/sema_int.h"
 
 struct builtin_info {
 	const char *name;
@@ -23,7 +23,7 @@ struct builtin_info {
 
 static const struct builtin_info builtins[BI_COUNT_] = {
 #define X(id, name, kind, min, max) [BI_##id] = {name, kind, min, max},
-#include "builtins.def"
+#include "sema/builtins.def"
 #undef X
 };
 

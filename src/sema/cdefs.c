@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../support/arena.h"
-#include "sema_int.h"
+#include "support/arena.h"
+#include "sema/sema_int.h"
 
 struct cdef {
 	const char *name; /* "struct sock_info" or a typedef name */

@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-#include "../support/diag.h"
-#include "../support/source.h"
-#include "sema_int.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "sema/sema_int.h"
 
 static bool is_file(const char *path)
 {

@@ -7,8 +7,8 @@
  * string (3 supplied, 2 expected)"). */
 #include <string.h>
 
-#include "../support/arena.h"
-#include "sema_int.h"
+#include "support/arena.h"
+#include "sema/sema_int.h"
 
 enum spec_class { SPEC_INT, SPEC_PTR, SPEC_STR, SPEC_BUF };
 

@@ -1,9 +1,9 @@
 /* program: constructor and destructor of struct et_program (see program.h). */
-#include "program.h"
+#include "sema/program.h"
 
 #include <stdlib.h>
 
-#include "../support/arena.h"
+#include "support/arena.h"
 
 struct et_program *et_program_new(void)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../support/loc.h"
+#include "support/loc.h"
 
 struct arena;
 struct et_type;

@@ -10,7 +10,7 @@
  *      here, events registered, the AST annotated;
  *   4. prog->maps from the map table, prog_name/raw sections for the concrete probes.
  * Scratch variables never cross probes, so they need no seeding. */
-#include "sema.h"
+#include "sema/sema.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,10 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../probes/tracepoint.h"
-#include "../support/arena.h"
-#include "../support/diag.h"
-#include "sema_int.h"
+#include "probes/tracepoint.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "sema/sema_int.h"
 
 /* ---- diagnostics ---- */
 

@@ -154,9 +154,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../parser/ast.h"
-#include "../support/loc.h"
-#include "types.h"
+#include "parser/ast.h"
+#include "support/loc.h"
+#include "sema/types.h"
 
 struct arena;
 struct strtab;
@@ -193,7 +193,7 @@ enum builtin_kind { BK_VAR, BK_FN, BK_AGG };
 
 enum builtin_id {
 #define X(id, name, kind, min, max) BI_##id,
-#include "builtins.def"
+#include "sema/builtins.def"
 #undef X
 	BI_COUNT_
 };

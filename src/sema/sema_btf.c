@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../support/arena.h"
-#include "btf.h"
-#include "sema_int.h"
+#include "support/arena.h"
+#include "sema/btf.h"
+#include "sema/sema_int.h"
 
 struct btf_types *sema_btf(struct sema *s)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../support/arena.h"
-#include "sema_int.h"
+#include "support/arena.h"
+#include "sema/sema_int.h"
 
 /* ---- type helpers ---- */
 

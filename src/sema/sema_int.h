@@ -7,11 +7,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../probes/provider.h"
-#include "../parser/ast.h"
-#include "program.h"
-#include "sema.h"
-#include "types.h"
+#include "probes/provider.h"
+#include "parser/ast.h"
+#include "sema/program.h"
+#include "sema/sema.h"
+#include "sema/types.h"
 
 /* What sema knows about one script map (@name), across all probes. */
 struct sema_map {

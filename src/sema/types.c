@@ -1,9 +1,9 @@
 /* types: constructors, layout, comparison and naming of etrace value types (see types.h). */
-#include "types.h"
+#include "sema/types.h"
 
 #include <string.h>
 
-#include "../support/arena.h"
+#include "support/arena.h"
 
 struct et_type *type_new(struct arena *a, enum et_type_kind kind, uint32_t size)
 {

@@ -1,5 +1,5 @@
 /* arena: chunks chained from the newest; big requests get a chunk of their own. */
-#include "arena.h"
+#include "support/arena.h"
 
 #include <stdarg.h>
 #include <stdint.h>

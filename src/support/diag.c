@@ -1,10 +1,10 @@
-#include "diag.h"
+#include "support/diag.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "source.h"
+#include "support/source.h"
 
 struct diag {
 	enum diag_severity severity;

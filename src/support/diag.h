@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "loc.h"
+#include "support/loc.h"
 
 enum diag_severity { DIAG_ERROR, DIAG_WARNING };
 

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE /* memfd_create */
-#include "source.h"
+#include "support/source.h"
 
 #include <errno.h>
 #include <stdio.h>

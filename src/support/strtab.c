@@ -1,11 +1,11 @@
 /* strtab: open addressing on an FNV-1a hash, doubled at 50% load. */
-#include "strtab.h"
+#include "support/strtab.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "support/arena.h"
 
 struct entry {
 	const char *str;

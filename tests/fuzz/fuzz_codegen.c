@@ -4,7 +4,7 @@
  * non-empty ELF image (abort() otherwise). Diagnostics go to /dev/null; everything is freed per input.
  * A crash, a sanitizer report, an LLVM fatal error (abort), a leak or a hang (-timeout) is a finding.
  * Build and run: see the "Fuzzing" section of README.md (cmake with CC=clang-14 -DETRACE_FUZZ=ON). */
-#include "fuzz_pipeline.h"
+#include "tests/fuzz/fuzz_pipeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

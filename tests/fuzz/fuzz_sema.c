@@ -6,7 +6,7 @@
  * Probes resolve against the running kernel (tracefs formats, wildcard expansion), so run it as root for
  * the best coverage; it never creates a kernel object.
  * Build and run: see the "Fuzzing" section of README.md (cmake with CC=clang-14 -DETRACE_FUZZ=ON). */
-#include "fuzz_pipeline.h"
+#include "tests/fuzz/fuzz_pipeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

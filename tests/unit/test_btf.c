@@ -11,10 +11,10 @@
 
 #include <bpf/btf.h>
 
-#include "../../src/sema/btf.h"
-#include "../../src/sema/types.h"
-#include "../../src/support/arena.h"
-#include "check.h"
+#include "sema/btf.h"
+#include "sema/types.h"
+#include "support/arena.h"
+#include "tests/unit/check.h"
 
 static const struct et_field *field(const struct et_type *t, const char *name)
 {

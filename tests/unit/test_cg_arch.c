@@ -5,12 +5,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../../probes/arch/arch.h"
+#include "probes/arch/arch.h"
 
 #if defined(__x86_64__)
 #include <sys/user.h>
 
-#include "check.h" /* here: the other architectures' main() counts nothing */
+#include "tests/unit/check.h" /* here: the other architectures' main() counts nothing */
 
 int main(void)
 {

@@ -17,13 +17,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../../probes/tracefs.h"
-#include "../../src/compile/compile.h"
-#include "../../src/sema/program.h"
-#include "../../src/sema/types.h"
-#include "../../src/support/diag.h"
-#include "../../src/support/source.h"
-#include "check.h"
+#include "probes/tracefs.h"
+#include "compile/compile.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "tests/unit/check.h"
 
 static void fail(const char *script, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(const char *script, const char *fmt, ...)

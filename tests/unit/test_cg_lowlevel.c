@@ -19,10 +19,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../../probes/arch/arch.h"
-#include "../../src/codegen/cg_ctx.h"
-#include "../../src/sema/types.h"
-#include "check.h"
+#include "probes/arch/arch.h"
+#include "codegen/cg_ctx.h"
+#include "sema/types.h"
+#include "tests/unit/check.h"
 
 #define CALLS 1000
 #define STEP 3

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/compile/compile.h"
-#include "../../src/sema/program.h"
-#include "../../src/support/diag.h"
-#include "../../src/support/source.h"
-#include "check.h"
+#include "compile/compile.h"
+#include "sema/program.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "tests/unit/check.h"
 
 struct run {
 	struct source_set *sources;

@@ -13,10 +13,10 @@
 #include <bpf/bpf.h>
 #include <linux/perf_event.h>
 
-#include "../../probes/provider.h"
-#include "../../probes/tracefs.h"
-#include "../../src/runtime/features.h"
-#include "check.h"
+#include "probes/provider.h"
+#include "probes/tracefs.h"
+#include "runtime/features.h"
+#include "tests/unit/check.h"
 
 static bool exists(const char *path)
 {

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/runtime/rt_int.h"
-#include "../../src/sema/program.h"
-#include "../../src/sema/types.h"
-#include "../../src/support/arena.h"
-#include "check.h"
+#include "runtime/rt_int.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "support/arena.h"
+#include "tests/unit/check.h"
 
 /* bpftrace 0.17, `bpftrace h.bt`, stdout after the two blank lines. */
 static const char golden_017[] =

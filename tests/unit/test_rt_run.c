@@ -14,15 +14,15 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "../../probes/provider.h"
-#include "../../src/codegen/cg_ctx.h"
-#include "../../src/runtime/rt.h"
-#include "../../src/sema/program.h"
-#include "../../src/sema/types.h"
-#include "../../src/support/arena.h"
-#include "../../src/support/diag.h"
-#include "../../src/support/source.h"
-#include "check.h"
+#include "probes/provider.h"
+#include "codegen/cg_ctx.h"
+#include "runtime/rt.h"
+#include "sema/program.h"
+#include "sema/types.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "tests/unit/check.h"
 
 /* One ring buffer record { u64 event; i64 arg }, submitted with a wakeup when `wake`. */
 static void send(struct cg_ctx *cg, LLVMValueRef rb, uint64_t event, int64_t arg, bool wake)

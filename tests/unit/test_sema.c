@@ -9,15 +9,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/compile/compile.h"
-#include "../../src/parser/ast.h"
-#include "../../probes/tracepoint.h"
-#include "../../src/sema/program.h"
-#include "../../src/sema/sema.h"
-#include "../../src/sema/types.h"
-#include "../../src/support/diag.h"
-#include "../../src/support/source.h"
-#include "check.h"
+#include "compile/compile.h"
+#include "parser/ast.h"
+#include "probes/tracepoint.h"
+#include "sema/program.h"
+#include "sema/sema.h"
+#include "sema/types.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "tests/unit/check.h"
 
 struct compiled {
 	struct source_set *sources;

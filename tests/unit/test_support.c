@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/support/arena.h"
-#include "../../src/support/diag.h"
-#include "../../src/support/source.h"
-#include "../../src/support/strtab.h"
-#include "check.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "support/strtab.h"
+#include "tests/unit/check.h"
 
 static void test_arena(void)
 {

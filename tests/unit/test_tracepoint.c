@@ -9,14 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../probes/provider.h"
-#include "../../probes/tracefs.h"
-#include "../../probes/tracepoint.h"
-#include "../../src/sema/types.h"
-#include "../../src/support/arena.h"
-#include "../../src/support/diag.h"
-#include "../../src/support/source.h"
-#include "check.h"
+#include "probes/provider.h"
+#include "probes/tracefs.h"
+#include "probes/tracepoint.h"
+#include "sema/types.h"
+#include "support/arena.h"
+#include "support/diag.h"
+#include "support/source.h"
+#include "tests/unit/check.h"
 
 static const struct et_field *field(const struct et_type *t, const char *name)
 {

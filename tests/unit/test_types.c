@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/sema/types.h"
-#include "../../src/support/arena.h"
-#include "check.h"
+#include "sema/types.h"
+#include "support/arena.h"
+#include "tests/unit/check.h"
 
 static int name_is(const struct et_type *t, const char *want)
 {
