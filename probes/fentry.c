@@ -1,7 +1,7 @@
 /* fentry / fexit: `fentry:FUNC`, `fexit:FUNC` (aliases f/kfunc, fr/kretfunc; `fentry:MODULE:FUNC` keeps
  * the module in the name only), BPF_PROG_TYPE_TRACING programs in sections fentry/FUNC and fexit/FUNC
  * that libbpf resolves to the function's BTF id at load. The context is the u64 argument array:
- * `args.NAME` is typed from the function's BTF prototype (src/sema/btf.h), fexit's `retval` follows
+ * `args.NAME` is typed from the function's BTF prototype (src/kernel/btf.h), fexit's `retval` follows
  * the arguments. A wildcard in FUNC expands over the BTF functions of vmlinux (also for -l).
  * Kernels that refuse tracing programs (EPERM here) are detected by features.h; sema then reports the
  * probe with a tracepoint suggestion (kprobe's per-function suggestions: syscall and named
@@ -13,8 +13,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "runtime/features.h"
-#include "sema/btf.h"
+#include "kernel/features.h"
+#include "kernel/btf.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "probes/providers.h"

@@ -16,10 +16,10 @@
 
 #include <bpf/libbpf.h>
 
-#include "runtime/features.h"
+#include "kernel/features.h"
 #include "support/arena.h"
 #include "probes/providers.h"
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 
 static int kprobe_supported(const char **why, const char **instead)
 {

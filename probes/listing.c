@@ -9,10 +9,10 @@
 
 #include "support/arena.h"
 #include "support/diag.h"
-#include "sema/btf.h"
-#include "sema/types.h"
+#include "kernel/btf.h"
+#include "program/types.h"
 #include "probes/provider.h"
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 
 int tracepoint_print_fields(const char *category, const char *event, FILE *out)
 {

@@ -1,15 +1,15 @@
 /* pending: providers etrace knows by name but cannot run here, either because this kernel lacks the
  * mechanism (no hardware PMU) or because etrace
  * does not handle them yet (watchpoint, iter). supported() detects the kernel
- * side through src/runtime/features.h (cached there); expand() always reports one clear error at the attach point.
+ * side through src/kernel/features.h (cached there); expand() always reports one clear error at the attach point.
  * When a provider gets implemented, move it to its own file and drop it from here. */
 #include <errno.h>
 
-#include "runtime/features.h"
+#include "kernel/features.h"
 #include "support/diag.h"
 #include "probes/providers.h"
 
-/* The kernel side is detected by src/runtime/features.c, which --info reports from too. */
+/* The kernel side is detected by src/kernel/features.c, which --info reports from too. */
 static int hardware_supported(const char **why, const char **instead)
 {
 	return feature_check(FEATURE_PERF_HW, why, instead);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "parser/ast.h"
-#include "sema/program.h"
+#include "program/program.h"
 
 struct arena;
 struct diag_sink;

@@ -19,12 +19,12 @@
 
 #include <bpf/libbpf.h>
 
-#include "runtime/features.h"
-#include "sema/btf.h"
+#include "kernel/features.h"
+#include "kernel/btf.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "probes/providers.h"
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 #include "probes/tracepoint.h"
 
 static int rt_supported(const char **why, const char **instead)

@@ -17,12 +17,12 @@
 
 #include <bpf/libbpf.h>
 
-#include "sema/types.h"
-#include "runtime/features.h"
+#include "program/types.h"
+#include "kernel/features.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "probes/providers.h"
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 
 /* ---- format file parsing ---- */
 

@@ -22,10 +22,10 @@
 
 #include <bpf/libbpf.h>
 
-#include "runtime/features.h"
+#include "kernel/features.h"
 #include "support/arena.h"
 #include "support/diag.h"
-#include "probes/elf.h"
+#include "kernel/elf.h"
 #include "probes/providers.h"
 #include "probes/uprobe.h"
 

@@ -15,9 +15,9 @@
 
 #include <bpf/libbpf.h>
 
-#include "runtime/features.h"
+#include "kernel/features.h"
 #include "support/arena.h"
-#include "probes/elf.h"
+#include "kernel/elf.h"
 #include "probes/providers.h"
 #include "probes/uprobe.h"
 

@@ -6,7 +6,7 @@
 
 #include <llvm-c/Target.h>
 
-#include "sema/types.h"
+#include "program/types.h"
 #include "codegen/cg_ctx.h"
 
 static int init_target(void)

@@ -10,7 +10,7 @@
 
 #include "probes/arch/arch.h"
 #include "probes/tracepoint.h"
-#include "sema/btf.h"
+#include "kernel/btf.h"
 #include "codegen/cg_lower.h"
 
 bool cg_is_scalar_type(const struct et_type *t)

@@ -23,9 +23,9 @@
 
 #include "probes/provider.h"
 #include "parser/ast.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "sema/sema.h"
-#include "sema/types.h"
+#include "program/types.h"
 #include "codegen/cg_ctx.h"
 
 struct diag_sink;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "parser/ast.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "support/loc.h"
 
 struct diag_sink;

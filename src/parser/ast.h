@@ -14,7 +14,7 @@
 #include "support/loc.h"
 
 struct arena;
-struct et_type; /* sema/types.h */
+struct et_type; /* program/types.h */
 
 enum ast_kind {
 #define X(k, name) AST_##k,

@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "probes/provider.h"
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 #include "repl/repl.h"
 
 struct cands {

@@ -24,7 +24,7 @@
 #include "probes/provider.h"
 #include "repl/repl.h"
 #include "runtime/rt.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"

@@ -14,7 +14,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "sema/program.h"
+#include "program/program.h"
 #include "runtime/rt.h"
 #include "runtime/rt_int.h"
 

@@ -1,7 +1,7 @@
 /* json: JSON text for bpftrace's -f json output (NDJSON: one object per line). See rt_int.h. */
 #include <string.h>
 
-#include "sema/types.h"
+#include "program/types.h"
 #include "runtime/rt_int.h"
 
 /* The length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629: no overlongs, no surrogates), or 0. */

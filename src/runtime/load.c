@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "probes/provider.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "support/diag.h"
 #include "support/source.h"
 #include "runtime/rt.h"

@@ -27,7 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "probes/provider.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "support/diag.h"
 #include "runtime/rt.h"
 #include "runtime/rt_int.h"

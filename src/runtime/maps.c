@@ -19,8 +19,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "runtime/rt_int.h"
 
 /* ---- reading ---- */

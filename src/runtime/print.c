@@ -15,8 +15,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "runtime/rt_int.h"
 #include "runtime/symbols.h"
 

@@ -18,8 +18,8 @@
 
 #include "probes/provider.h"
 #include "probes/tracepoint.h"
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "runtime/rt.h"
 #include "runtime/rt_int.h"
 

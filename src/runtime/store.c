@@ -11,8 +11,8 @@
 
 #include <bpf/bpf.h>
 
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "runtime/rt.h"
 #include "runtime/rt_int.h"
 

@@ -7,10 +7,10 @@
 
 #include <bpf/bpf.h>
 
-#include "probes/elf.h"
+#include "kernel/elf.h"
 #include "probes/provider.h"
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "runtime/rt_int.h"
 #include "runtime/symbols.h"
 

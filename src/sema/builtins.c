@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "probes/arch/arch.h"
-#include "probes/elf.h"
+#include "kernel/elf.h"
 #include "probes/tracepoint.h"
 #include "support/arena.h"
 #include "sema/sema_int.h"

@@ -98,7 +98,7 @@
  * serves several tracepoints, args is the first one's record; every field the body uses (args.f) exists
  * with the same type in all of them (offsets from sema_field_of); whole-args uses need equal records.
  *
- * KERNEL TYPES (src/sema/btf.h). curtask is `struct task_struct *` (an ET_POINTER whose elem is a BTF
+ * KERNEL TYPES (src/kernel/btf.h). curtask is `struct task_struct *` (an ET_POINTER whose elem is a BTF
  * struct) when the kernel has BTF, else uint64. Casts to `struct x *`, `(T *)`, sizeof(struct x) and
  * offsetof(struct x, a.b) (AST_OFFSETOF: struct sema_const, the byte offset) resolve names in the
  * script's C definitions first, then BTF. `p->f` on a pointer to a struct: the AST_FIELD's sym is the
@@ -156,7 +156,7 @@
 
 #include "parser/ast.h"
 #include "support/loc.h"
-#include "sema/types.h"
+#include "program/types.h"
 
 struct arena;
 struct strtab;

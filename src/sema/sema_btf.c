@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "support/arena.h"
-#include "sema/btf.h"
+#include "kernel/btf.h"
 #include "sema/sema_int.h"
 
 struct btf_types *sema_btf(struct sema *s)

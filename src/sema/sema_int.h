@@ -9,9 +9,9 @@
 
 #include "probes/provider.h"
 #include "parser/ast.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "sema/sema.h"
-#include "sema/types.h"
+#include "program/types.h"
 
 /* What sema knows about one script map (@name), across all probes. */
 struct sema_map {

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "compile/compile.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "support/diag.h"
 #include "support/source.h"
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "compile/compile.h"
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "support/diag.h"
 #include "support/source.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of src/sema/btf.c: conversion of a BTF built in memory (every kind the converter maps:
+/* Unit tests of src/kernel/btf.c: conversion of a BTF built in memory (every kind the converter maps:
  * ints, bool, enums, char arrays, arrays, bitfields, anonymous members, pointers with the `user` tag,
  * typedefs, function prototypes), then lookups in the running kernel's BTF checked against libbpf's own
  * answers (btf__resolve_size, member offsets) and known kernel facts. The kernel part skips when the
@@ -11,8 +11,8 @@
 
 #include <bpf/btf.h>
 
-#include "sema/btf.h"
-#include "sema/types.h"
+#include "kernel/btf.h"
+#include "program/types.h"
 #include "support/arena.h"
 #include "tests/unit/check.h"
 

@@ -17,10 +17,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 #include "compile/compile.h"
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "support/diag.h"
 #include "support/source.h"
 #include "tests/unit/check.h"

@@ -21,7 +21,7 @@
 
 #include "probes/arch/arch.h"
 #include "codegen/cg_ctx.h"
-#include "sema/types.h"
+#include "program/types.h"
 #include "tests/unit/check.h"
 
 #define CALLS 1000

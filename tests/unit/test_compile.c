@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "compile/compile.h"
-#include "sema/program.h"
+#include "program/program.h"
 #include "support/diag.h"
 #include "support/source.h"
 #include "tests/unit/check.h"

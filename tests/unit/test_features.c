@@ -14,8 +14,8 @@
 #include <linux/perf_event.h>
 
 #include "probes/provider.h"
-#include "probes/tracefs.h"
-#include "runtime/features.h"
+#include "kernel/tracefs.h"
+#include "kernel/features.h"
 #include "tests/unit/check.h"
 
 static bool exists(const char *path)

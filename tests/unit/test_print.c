@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "runtime/rt_int.h"
-#include "sema/program.h"
-#include "sema/types.h"
+#include "program/program.h"
+#include "program/types.h"
 #include "support/arena.h"
 #include "tests/unit/check.h"
 

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "probes/provider.h"
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 #include "probes/tracepoint.h"
-#include "sema/types.h"
+#include "program/types.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"

@@ -1,9 +1,9 @@
-/* Unit tests of src/sema/types.c: constructors, tuple layout, deep copy, equality, names. */
+/* Unit tests of src/program/types.c: constructors, tuple layout, deep copy, equality, names. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sema/types.h"
+#include "program/types.h"
 #include "support/arena.h"
 #include "tests/unit/check.h"
 

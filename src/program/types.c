@@ -1,5 +1,5 @@
 /* types: constructors, layout, comparison and naming of etrace value types (see types.h). */
-#include "sema/types.h"
+#include "program/types.h"
 
 #include <string.h>
 

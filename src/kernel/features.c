@@ -14,8 +14,8 @@
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
 
-#include "probes/tracefs.h"
-#include "runtime/features.h"
+#include "kernel/tracefs.h"
+#include "kernel/features.h"
 
 /* One detected answer; err 1 = not detected yet. */
 struct feature_state {

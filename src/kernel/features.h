@@ -5,7 +5,7 @@
  * feature_check() returns 0 when the feature is there, else a negative errno and, through why/instead
  * (either may be NULL), one sentence on what the kernel lacks and what etrace (or the user) can use
  * instead (NULL when nothing fits). The strings are static. Detection may mount tracefs (see
- * probes/tracefs.h) and needs root for the BPF loads; not thread-safe (etrace is single-threaded). */
+ * kernel/tracefs.h) and needs root for the BPF loads; not thread-safe (etrace is single-threaded). */
 #ifndef ET_FEATURES_H
 #define ET_FEATURES_H
 #include <stdio.h>

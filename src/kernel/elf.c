@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probes/elf.h"
+#include "kernel/elf.h"
 
 /* libstdc++'s demangler (etrace links libstdc++ for LLVM); declared here because it is C++ API. */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);

@@ -1,6 +1,6 @@
 /* tracefs: locate (and mount when needed) the kernel tracing file system. See tracefs.h. */
 #define _DEFAULT_SOURCE /* mount */
-#include "probes/tracefs.h"
+#include "kernel/tracefs.h"
 
 #include <errno.h>
 #include <stdbool.h>

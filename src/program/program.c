@@ -1,5 +1,5 @@
 /* program: constructor and destructor of struct et_program (see program.h). */
-#include "sema/program.h"
+#include "program/program.h"
 
 #include <stdlib.h>
 

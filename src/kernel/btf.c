@@ -5,7 +5,7 @@
  * that a struct touched twice is converted once. Pointers never point at a cached completed struct:
  * their elem is a fresh stub, which keeps every et_type graph acyclic (task_struct reaches itself
  * through real_parent). */
-#include "sema/btf.h"
+#include "kernel/btf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <bpf/btf.h>
 
 #include "support/arena.h"
-#include "sema/types.h"
+#include "program/types.h"
 
 #define BTF_MAX_MODULES 64
 #define BTF_CACHE_BUCKETS 256
