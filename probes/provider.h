@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parser/ast.h"
+#include "program/attach.h"
 #include "program/program.h"
 
 struct arena;

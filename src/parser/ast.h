@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "program/attach.h" /* struct ast_attach: one attach point as written */
 #include "support/loc.h"
 
 struct arena;
@@ -52,14 +53,6 @@ struct ast_typespec {
 	uint32_t pointer;   /* number of '*' */
 	bool is_array;      /* T[] or T[N] */
 	uint32_t array_len; /* N, 0 for T[] */
-};
-
-/* One attach point as written: `tracepoint:raw_syscalls:sys_enter`, `uprobe:"/a b":f`, `BEGIN`. */
-struct ast_attach {
-	struct et_loc loc;
-	const char *text;     /* raw text as written (quotes kept) */
-	uint32_t nparts;      /* split at ':' outside quotes, quotes removed */
-	const char **parts;   /* parts[0] is the provider word as written (`t`, `tracepoint`, `BEGIN`) */
 };
 
 struct ast_node {
