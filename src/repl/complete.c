@@ -118,7 +118,7 @@ static const char *const commands[] = {
 	".help", ".list", ".probes", ".maps", ".print", ".clear", ".detach", ".save", ".run", ".quit", NULL,
 };
 
-#define X(id, name, kind, min, max) name,
+#define X(id, name, ...) name,
 static const char *const builtin_names[] = {
 #include "sema/builtins.def"
 	NULL,

@@ -1,5 +1,8 @@
-/* builtins: builtin variables, functions and aggregations: lookup (from builtins.def), argument count
- * and type checks, result types, event registration for async calls. See sema.h for the types. */
+/* builtins: builtin variables, functions and aggregations. One table made from builtins.def gives each
+ * builtin's name, kind, arity and check function; sema_ident and sema_call look the name up, check the
+ * argument count and the kind's context (an aggregation only as a map's value) in one place, then call
+ * the row's check, which checks the arguments, returns the result type and registers the ring-buffer
+ * event of an action. See sema.h for what a check leaves on the node (struct sema_call). */
 #include <errno.h>
 #include <limits.h>
 #include <inttypes.h>
@@ -15,24 +18,34 @@
 #include "support/arena.h"
 #include "sema/sema_int.h"
 
+/* A builtin's check: given the node (AST_IDENT, or AST_CALL whose argument count is in range) and its
+ * sema_call (id set; index = N for argN), check the arguments and return the result type (s->t_none after
+ * an error). */
+typedef struct et_type *builtin_check(struct sema *s, struct ast_node *n, struct sema_call *c);
+
+#define X(id, name, kind, min, max, check, emit) static builtin_check check;
+#include "sema/builtins.def"
+#undef X
+
 struct builtin_info {
 	const char *name;
 	enum builtin_kind kind;
 	uint8_t min, max;
+	builtin_check *check;
 };
 
 static const struct builtin_info builtins[BI_COUNT_] = {
-#define X(id, name, kind, min, max) [BI_##id] = {name, kind, min, max},
+#define X(id, name, kind, min, max, check, emit) [BI_##id] = {name, kind, min, max, check},
 #include "sema/builtins.def"
 #undef X
 };
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"pton", "strftime", "cat", "cgroupid", "cgroup_path", "macaddr", "bswap", "override", "path",
-	"strcontains", "strerror", "skboutput", "unwatch", "signal_thread", "percpu_kaddr", "syscall_name",
-	"strlen", "strstr", "errorf", "warnf", "fail", "assert", "static_assert", "tseries", "find",
-	"socket_cookie", "offsetof", "typeof", "getopt", "memcmp", "str_concat", "signal_name", NULL,
+	"pton", "cat", "cgroupid", "cgroup_path", "bswap", "override", "strcontains", "strerror", "skboutput",
+	"unwatch", "signal_thread", "percpu_kaddr", "syscall_name", "strlen", "strstr", "errorf", "warnf", "fail",
+	"assert", "static_assert", "tseries", "find", "socket_cookie", "getopt", "memcmp", "str_concat",
+	"signal_name", NULL,
 };
 static const char *const later_variables[] = {
 	"username", "pcomm", "ppid", "ncpus", "numaid", "jiffies", "ctx", "usermode",
@@ -42,6 +55,11 @@ static const char *const later_variables[] = {
 const char *builtin_name(enum builtin_id id)
 {
 	return id < BI_COUNT_ ? builtins[id].name : "?";
+}
+
+enum builtin_kind builtin_kind(enum builtin_id id)
+{
+	return id < BI_COUNT_ ? builtins[id].kind : BK_FN;
 }
 
 static int builtin_lookup(const char *name)
@@ -200,9 +218,10 @@ static bool str_length_ok(struct sema *s, struct ast_node *len)
 
 /* kstack / ustack with optional (mode, depth) arguments, in either order as bpftrace allows:
  * mode is the identifier perf or bpftrace, depth an integer literal 1..127. */
-static struct et_type *sema_stack(struct sema *s, struct ast_node *n, enum builtin_id id,
-				  const struct ast_list *args)
+static struct et_type *check_stack(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
+	enum builtin_id id = c->id;
+	const struct ast_list *args = n->kind == AST_CALL ? &n->u.call.args : NULL;
 	struct et_type *t = type_new(s->arena, id == BI_KSTACK ? ET_KSTACK : ET_USTACK, id == BI_KSTACK ? 8 : 16);
 	uint32_t i;
 
@@ -231,7 +250,6 @@ static struct et_type *sema_stack(struct sema *s, struct ast_node *n, enum built
 		sema_error(s, n->loc, "%s is only available in probes", builtin_name(id));
 		return s->t_none;
 	}
-	new_call(s, n, id);
 	return t;
 }
 
@@ -368,86 +386,110 @@ static bool need_flag(struct sema *s, struct ast_node *n, unsigned flag, const c
 	return false;
 }
 
-static struct et_type *builtin_var(struct sema *s, struct ast_node *n, enum builtin_id id, int index)
+static struct et_type *check_u64(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	struct sema_call *c = new_call(s, n, id);
+	(void)n;
+	(void)c;
+	return s->t_u64;
+}
 
-	c->index = index;
-	switch (id) {
-	case BI_COMM:
-		return type_string(s->arena, 16);
-	case BI_PROBE:
-		return type_new(s->arena, ET_PROBE, 8);
-	case BI_CPID:
-		if (!s->opts->has_cpid) {
-			sema_error(s, n->loc, "cpid cannot be used without a child command");
-			sema_hint(s, "run a command with -c, e.g. etrace -c 'sleep 1' -e '...'");
-			return s->t_none;
-		}
-		return s->t_u64;
-	case BI_ARGN: {
-		char what[16];
+static struct et_type *check_comm(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return type_string(s->arena, 16);
+}
 
-		snprintf(what, sizeof(what), "arg%d", index);
-		if (!need_flag(s, n, PROVIDER_HAS_ARGN, what,
-			       "argN exists in kprobe, uprobe, usdt and rawtracepoint probes; tracepoints have "
-			       "args.FIELD"))
-			return s->t_none;
-		if (sema_usdt_probe(s)) {
-			/* usdt: as many arguments as every site's note describes */
-			int nargs = sema_usdt_nargs(s);
+static struct et_type *check_probe(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return type_new(s->arena, ET_PROBE, 8);
+}
 
-			if (index >= nargs) {
-				sema_error(s, n->loc, "arg%d is out of range: this usdt probe has %d argument%s", index,
-					   nargs, nargs == 1 ? "" : "s");
-				return s->t_none;
-			}
-			return s->t_u64;
-		}
-		if (index > 5) {
-			sema_error(s, n->loc, "arg%d is out of range: x86-64 passes arguments in 6 registers, "
-				   "arg0 .. arg5", index);
+static struct et_type *check_curtask(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return sema_curtask_type(s);
+}
+
+static struct et_type *check_cpid(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	if (!s->opts->has_cpid) {
+		sema_error(s, n->loc, "cpid cannot be used without a child command");
+		sema_hint(s, "run a command with -c, e.g. etrace -c 'sleep 1' -e '...'");
+		return s->t_none;
+	}
+	return s->t_u64;
+}
+
+static struct et_type *check_argn(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	int index = c->index;
+	char what[16];
+
+	snprintf(what, sizeof(what), "arg%d", index);
+	if (!need_flag(s, n, PROVIDER_HAS_ARGN, what,
+		       "argN exists in kprobe, uprobe, usdt and rawtracepoint probes; tracepoints have args.FIELD"))
+		return s->t_none;
+	if (sema_usdt_probe(s)) {
+		/* usdt: as many arguments as every site's note describes */
+		int nargs = sema_usdt_nargs(s);
+
+		if (index >= nargs) {
+			sema_error(s, n->loc, "arg%d is out of range: this usdt probe has %d argument%s", index, nargs,
+				   nargs == 1 ? "" : "s");
 			return s->t_none;
 		}
 		return s->t_u64;
 	}
-	case BI_ARGS:
-		s->probe->info->uses_args = true;
-		if (!need_flag(s, n, PROVIDER_HAS_ARGS, "args",
-			       "args exists in tracepoint probes; kprobes and uprobes have arg0 .. arg5"))
-			return s->t_none;
-		return args_type(s, n);
-	case BI_RETVAL:
-		if (!need_flag(s, n, PROVIDER_HAS_RETVAL, "retval",
-			       (s->probe->flags & PROVIDER_HAS_ARGS)
-				       ? "retval exists in kretprobe, uretprobe and fexit probes; a sys_exit_* "
-					 "tracepoint has the return value in args.ret"
-				       : "retval exists in kretprobe, uretprobe and fexit probes"))
-			return s->t_none;
-		if (s->probe->info->count && s->prog->probes[s->probe->info->first].provider->ctx ==
-						     PROVIDER_CTX_RAW_ARGS) {
-			/* fexit: the return value follows the arguments in the u64 array (index = its slot) */
-			struct et_type *ret = NULL;
-			uint32_t np = 0;
-
-			if (!sema_btf_args(s, &s->prog->probes[s->probe->info->first], n->loc, &ret, &np))
-				return s->t_none;
-			c->index = (int)np;
-			return ret && ret->kind != ET_VOID ? ret : s->t_u64;
-		}
-		return s->t_u64;
-	case BI_CURTASK:
-		return sema_curtask_type(s);
-	case BI_KSTACK:
-	case BI_USTACK:
-		return sema_stack(s, n, id, NULL);
-	case BI_FUNC:
-		if (!need_flag(s, n, PROVIDER_HAS_FUNC, "func", "func exists in kprobe, uprobe and fentry probes"))
-			return s->t_none;
-		return s->probe->any_user ? type_new(s->arena, ET_USYM, 16) : type_new(s->arena, ET_KSYM, 8);
-	default:
-		return s->t_u64;
+	if (index > 5) {
+		sema_error(s, n->loc, "arg%d is out of range: x86-64 passes arguments in 6 registers, arg0 .. arg5",
+			   index);
+		return s->t_none;
 	}
+	return s->t_u64;
+}
+
+static struct et_type *check_args(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	s->probe->info->uses_args = true;
+	if (!need_flag(s, n, PROVIDER_HAS_ARGS, "args",
+		       "args exists in tracepoint probes; kprobes and uprobes have arg0 .. arg5"))
+		return s->t_none;
+	return args_type(s, n);
+}
+
+static struct et_type *check_retval(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	if (!need_flag(s, n, PROVIDER_HAS_RETVAL, "retval",
+		       (s->probe->flags & PROVIDER_HAS_ARGS)
+			       ? "retval exists in kretprobe, uretprobe and fexit probes; a sys_exit_* tracepoint has "
+				 "the return value in args.ret"
+			       : "retval exists in kretprobe, uretprobe and fexit probes"))
+		return s->t_none;
+	if (s->probe->info->count && s->prog->probes[s->probe->info->first].provider->ctx == PROVIDER_CTX_RAW_ARGS) {
+		/* fexit: the return value follows the arguments in the u64 array (index = its slot) */
+		struct et_type *ret = NULL;
+		uint32_t np = 0;
+
+		if (!sema_btf_args(s, &s->prog->probes[s->probe->info->first], n->loc, &ret, &np))
+			return s->t_none;
+		c->index = (int)np;
+		return ret && ret->kind != ET_VOID ? ret : s->t_u64;
+	}
+	return s->t_u64;
+}
+
+static struct et_type *check_func(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	if (!need_flag(s, n, PROVIDER_HAS_FUNC, "func", "func exists in kprobe, uprobe and fentry probes"))
+		return s->t_none;
+	return s->probe->any_user ? type_new(s->arena, ET_USYM, 16) : type_new(s->arena, ET_KSYM, 8);
 }
 
 static void unknown_ident(struct sema *s, struct ast_node *n)
@@ -471,13 +513,22 @@ static void unknown_ident(struct sema *s, struct ast_node *n)
 		sema_hint(s, "did you mean '%s'?", best);
 }
 
+/* argN, written arg3 or arg3(): the builtin variable ARGN with index N. */
+static struct et_type *argn_var(struct sema *s, struct ast_node *n, int index)
+{
+	struct sema_call *c = new_call(s, n, BI_ARGN);
+
+	c->index = index;
+	return check_argn(s, n, c);
+}
+
 struct et_type *sema_ident(struct sema *s, struct ast_node *n)
 {
 	int argn = argn_index(n->u.name);
 	int id;
 
 	if (argn >= 0)
-		return builtin_var(s, n, BI_ARGN, argn);
+		return argn_var(s, n, argn);
 	id = builtin_lookup(n->u.name);
 	if (id < 0) {
 		unknown_ident(s, n);
@@ -489,7 +540,7 @@ struct et_type *sema_ident(struct sema *s, struct ast_node *n)
 			  builtins[id].min ? "..." : "");
 		return s->t_none;
 	}
-	return builtin_var(s, n, (enum builtin_id)id, 0);
+	return builtins[id].check(s, n, new_call(s, n, (enum builtin_id)id));
 }
 
 /* ---- functions ---- */
@@ -580,13 +631,14 @@ static bool d_path_allowed(struct sema *s)
 
 /* path(P [, SIZE]): the path of a `struct path` of the kernel (a member reached through a pointer,
  * args.file->f_path, or a `struct path *`) as a string, by bpf_d_path; see d_path_allowed. */
-static struct et_type *path_call(struct sema *s, struct ast_node *n)
+static struct et_type *check_path(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_node *a = n->u.call.args.items[0];
 	struct et_type *t = value_arg(s, n, 0);
 	const struct et_type *st = t && t->kind == ET_POINTER ? t->elem : t;
 	int64_t size = s->max_strlen;
 
+	(void)c;
 	if (n->u.call.args.count > 1 && !const_arg(s, n, 1, &size, "the size"))
 		return s->t_none;
 	if (sema_is_none(t))
@@ -611,66 +663,113 @@ static struct et_type *path_call(struct sema *s, struct ast_node *n)
 	return type_string(s->arena, (uint32_t)size);
 }
 
-static struct et_type *agg_call(struct sema *s, struct ast_node *n, enum builtin_id id)
+/* ---- aggregations ---- */
+
+static struct et_type *check_count(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return type_new(s->arena, ET_AGG_COUNT, 8);
+}
+
+/* sum, min, max: signed when the argument is a signed integer */
+static struct et_type *signed_agg(struct sema *s, struct ast_node *n, enum et_type_kind kind, uint32_t size)
 {
 	struct et_type *a = NULL, *t;
-	int64_t min, max, step;
 
-	if (id == BI_COUNT)
-		return type_new(s->arena, ET_AGG_COUNT, 8);
 	if (!int_arg(s, n, 0, &a))
 		return s->t_none;
-	switch (id) {
-	case BI_SUM:
-		t = type_new(s->arena, ET_AGG_SUM, 8);
-		t->is_signed = a->kind == ET_INT && a->is_signed;
-		return t;
-	case BI_MIN:
-	case BI_MAX:
-		t = type_new(s->arena, id == BI_MIN ? ET_AGG_MIN : ET_AGG_MAX, 16);
-		t->is_signed = a->kind == ET_INT && a->is_signed;
-		return t;
-	case BI_AVG: return type_new(s->arena, ET_AGG_AVG, 16);
-	case BI_STATS: return type_new(s->arena, ET_AGG_STATS, 16);
-	case BI_HIST: return type_new(s->arena, ET_AGG_HIST, ET_HIST_SLOTS * 8);
-	case BI_LHIST: {
-		bool ok = const_arg(s, n, 1, &min, "min (argument 2)");
+	t = type_new(s->arena, kind, size);
+	t->is_signed = a->kind == ET_INT && a->is_signed;
+	return t;
+}
 
-		ok = const_arg(s, n, 2, &max, "max (argument 3)") && ok;
-		ok = const_arg(s, n, 3, &step, "step (argument 4)") && ok;
-		if (!ok)
-			return s->t_none;
-		if (step <= 0) {
-			sema_error(s, n->u.call.args.items[3]->loc, "lhist() step must be >= 1 (%" PRId64 " provided)",
-				   step);
-			return s->t_none;
-		}
-		if (min < 0) {
-			sema_error(s, n->u.call.args.items[1]->loc, "lhist() min must be non-negative (%" PRId64
-				   " provided)", min);
-			return s->t_none;
-		}
-		if (max <= min) {
-			sema_error(s, n->u.call.args.items[2]->loc,
-				   "lhist() max must be greater than min (min %" PRId64 ", max %" PRId64 ")", min, max);
-			return s->t_none;
-		}
-		if ((max - min) / step > 1000) {
-			sema_error(s, n->loc, "lhist() too many buckets, must be <= 1000 (would need %" PRId64 ")",
-				   (max - min) / step);
-			sema_hint(s, "use a larger step");
-			return s->t_none;
-		}
-		t = type_new(s->arena, ET_AGG_LHIST, lhist_slots(min, max, step) * 8);
-		t->lh_min = min;
-		t->lh_max = max;
-		t->lh_step = step;
-		return t;
-	}
-	default:
+static struct et_type *check_sum(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	return signed_agg(s, n, ET_AGG_SUM, 8);
+}
+
+static struct et_type *check_min(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	return signed_agg(s, n, ET_AGG_MIN, 16);
+}
+
+static struct et_type *check_max(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	return signed_agg(s, n, ET_AGG_MAX, 16);
+}
+
+/* avg, stats, hist: an integer argument */
+static struct et_type *int_agg(struct sema *s, struct ast_node *n, enum et_type_kind kind, uint32_t size)
+{
+	if (!int_arg(s, n, 0, NULL))
+		return s->t_none;
+	return type_new(s->arena, kind, size);
+}
+
+static struct et_type *check_avg(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	return int_agg(s, n, ET_AGG_AVG, 16);
+}
+
+static struct et_type *check_stats(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	return int_agg(s, n, ET_AGG_STATS, 16);
+}
+
+static struct et_type *check_hist(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	return int_agg(s, n, ET_AGG_HIST, ET_HIST_SLOTS * 8);
+}
+
+static struct et_type *check_lhist(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_type *t;
+	int64_t min, max, step;
+	bool ok;
+
+	(void)c;
+	if (!int_arg(s, n, 0, NULL))
+		return s->t_none;
+	ok = const_arg(s, n, 1, &min, "min (argument 2)");
+	ok = const_arg(s, n, 2, &max, "max (argument 3)") && ok;
+	ok = const_arg(s, n, 3, &step, "step (argument 4)") && ok;
+	if (!ok)
+		return s->t_none;
+	if (step <= 0) {
+		sema_error(s, n->u.call.args.items[3]->loc, "lhist() step must be >= 1 (%" PRId64 " provided)", step);
 		return s->t_none;
 	}
+	if (min < 0) {
+		sema_error(s, n->u.call.args.items[1]->loc, "lhist() min must be non-negative (%" PRId64 " provided)",
+			   min);
+		return s->t_none;
+	}
+	if (max <= min) {
+		sema_error(s, n->u.call.args.items[2]->loc,
+			   "lhist() max must be greater than min (min %" PRId64 ", max %" PRId64 ")", min, max);
+		return s->t_none;
+	}
+	if ((max - min) / step > 1000) {
+		sema_error(s, n->loc, "lhist() too many buckets, must be <= 1000 (would need %" PRId64 ")",
+			   (max - min) / step);
+		sema_hint(s, "use a larger step");
+		return s->t_none;
+	}
+	t = type_new(s->arena, ET_AGG_LHIST, lhist_slots(min, max, step) * 8);
+	t->lh_min = min;
+	t->lh_max = max;
+	t->lh_step = step;
+	return t;
 }
+
+/* ---- printing and other actions ---- */
 
 static bool is_comm(const struct ast_node *n)
 {
@@ -735,7 +834,17 @@ static struct et_type *format_call(struct sema *s, struct ast_node *n, struct se
 	return s->t_void;
 }
 
-static struct et_type *print_call(struct sema *s, struct ast_node *n, struct sema_call *c)
+static struct et_type *check_printf(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return format_call(s, n, c, ET_EV_PRINTF);
+}
+
+static struct et_type *check_system(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return format_call(s, n, c, ET_EV_SYSTEM);
+}
+
+static struct et_type *check_print(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_list *args = &n->u.call.args;
 	struct ast_node *a0 = args->items[0];
@@ -777,7 +886,7 @@ static const struct { const char *name; int num; } signals[] = {
 	{"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},   {"SYS", SIGSYS},
 };
 
-static struct et_type *signal_call(struct sema *s, struct ast_node *n, struct sema_call *c)
+static struct et_type *check_signal(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_node *a = n->u.call.args.items[0];
 
@@ -800,7 +909,7 @@ static struct et_type *signal_call(struct sema *s, struct ast_node *n, struct se
 	return s->t_void;
 }
 
-static struct et_type *delete_call(struct sema *s, struct ast_node *n, struct sema_call *c)
+static struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_list *args = &n->u.call.args;
 	struct ast_node *a0 = args->items[0];
@@ -843,395 +952,485 @@ static struct et_type *delete_call(struct sema *s, struct ast_node *n, struct se
 	return s->t_void;
 }
 
+static struct et_type *check_time(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+
+	if (args->count && !is_string_lit(args->items[0])) {
+		sema_expr(s, args->items[0]);
+		sema_error(s, args->items[0]->loc, "time() expects a string literal format, e.g. time(\"%%H:%%M\\n\")");
+		return s->t_void;
+	}
+	if (args->count)
+		args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
+	c->event = sema_add_event(s, ET_EV_TIME, args->count ? args->items[0]->u.string.bytes : "%H:%M:%S\n", NULL,
+				  -1, n->loc);
+	return s->t_void;
+}
+
+static struct et_type *check_exit(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_type *el[1] = {s->t_i64};
+
+	if (n->u.call.args.count && !int_arg(s, n, 0, NULL))
+		return s->t_void;
+	c->event = sema_add_event(s, ET_EV_EXIT, NULL, type_tuple(s->arena, el, 1), -1, n->loc);
+	return s->t_void;
+}
+
+static struct et_type *check_join(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct et_type **el = arena_alloc(s->arena, SEMA_JOIN_MAX_ARGS * sizeof(*el));
+	const char *sep = " ";
+
+	if (!int_arg(s, n, 0, NULL))
+		return s->t_void;
+	if (args->count > 1) {
+		if (!is_string_lit(args->items[1])) {
+			sema_expr(s, args->items[1]);
+			sema_error(s, args->items[1]->loc, "join(): the separator must be a string literal");
+			return s->t_void;
+		}
+		args->items[1]->type = type_string(s->arena, args->items[1]->u.string.len + 1);
+		sep = args->items[1]->u.string.bytes;
+	}
+	for (int i = 0; i < SEMA_JOIN_MAX_ARGS; i++)
+		el[i] = type_string(s->arena, s->max_strlen);
+	c->event = sema_add_event(s, ET_EV_JOIN, sep, type_tuple(s->arena, el, SEMA_JOIN_MAX_ARGS), -1, n->loc);
+	return s->t_void;
+}
+
+/* clear(@m), zero(@m): an event naming the whole map */
+static struct et_type *map_event(struct sema *s, struct ast_node *n, struct sema_call *c, enum et_event_kind kind)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+
+	if (a->kind != AST_MAP) {
+		sema_expr(s, a);
+		sema_error(s, a->loc, "%s() expects a map, e.g. %s(@m)", n->u.call.name, n->u.call.name);
+		return s->t_void;
+	}
+	c->map = sema_map_whole(s, a, true);
+	if (c->map >= 0)
+		c->event = sema_add_event(s, kind, NULL, NULL, c->map, n->loc);
+	return s->t_void;
+}
+
+static struct et_type *check_clear(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return map_event(s, n, c, ET_EV_CLEAR);
+}
+
+static struct et_type *check_zero(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return map_event(s, n, c, ET_EV_ZERO);
+}
+
+/* ---- strings and buffers ---- */
+
+static struct et_type *check_str(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a = args->items[0];
+	struct et_type *t;
+
+	(void)c;
+	if (a->kind == AST_POSITIONAL) {
+		if (args->count > 1)
+			int_arg(s, n, 1, NULL);
+		return sema_positional_string(s, a);
+	}
+	t = value_arg(s, n, 0);
+	if (args->count > 1 && int_arg(s, n, 1, NULL) && !str_length_ok(s, args->items[1]))
+		return s->t_none;
+	if (sema_is_none(t))
+		return s->t_none;
+	if (!sema_is_intlike(t) && t->kind != ET_STRING) {
+		sema_error(s, a->loc, "str() expects a pointer or an integer address (%s provided)", sema_tname(s, t));
+		return s->t_none;
+	}
+	if (t->kind == ET_STRING && args->count == 1) /* str("text"): the text itself, never cut (bpftrace) */
+		return type_string(s->arena, t->size);
+	return type_string(s->arena, s->max_strlen);
+}
+
+static struct et_type *check_buf(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a = args->items[0];
+	struct et_type *t = value_arg(s, n, 0);
+	uint32_t cap = s->max_strlen;
+	int64_t len;
+
+	(void)c;
+	if (sema_is_none(t))
+		return s->t_none;
+	if (t->kind == ET_ARRAY && args->count == 1) {
+		cap = t->size;
+	} else if (!sema_is_intlike(t)) {
+		sema_error(s, a->loc, "buf() expects a pointer, an integer address or an array (%s provided)",
+			   sema_tname(s, t));
+		return s->t_none;
+	} else if (args->count == 1) {
+		sema_error(s, a->loc, "buf() of a pointer needs a length: buf(ptr, nbytes)");
+		return s->t_none;
+	} else if (!int_arg(s, n, 1, NULL)) {
+		return s->t_none;
+	} else if (sema_const_int(s, args->items[1], &len)) {
+		if (len < 0) {
+			sema_error(s, args->items[1]->loc, "buf(): the length must not be negative");
+			return s->t_none;
+		}
+		if ((uint64_t)len < cap)
+			cap = (uint32_t)len;
+	}
+	return type_new(s->arena, ET_BUFFER, 4 + cap);
+}
+
+static struct et_type *check_strncmp(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	int64_t len;
+	bool ok = true;
+
+	for (uint32_t i = 0; i < 2; i++) {
+		struct et_type *t = value_arg(s, n, i);
+
+		if (!sema_is_none(t) && t->kind != ET_STRING) {
+			sema_error(s, args->items[i]->loc, "strncmp() expects string arguments (%s provided)",
+				   sema_tname(s, t));
+			ok = false;
+		}
+	}
+	if (!const_arg(s, n, 2, &len, "the length (argument 3)") || !ok)
+		return s->t_none;
+	if (len < 0 || len > 0x7fffffff) {
+		sema_error(s, args->items[2]->loc, "strncmp(): the length must be between 0 and %d", 0x7fffffff);
+		return s->t_none;
+	}
+	c->index = (int)len;
+	return s->t_u64;
+}
+
+/* ntop([af,] addr): addr an integer (IPv4, network order) or a 4/16-byte array (u8[4], u8[16],
+ * in6_addr.in6_u...); without af, the size decides (16 bytes: AF_INET6) */
+static struct et_type *check_ntop(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *an = args->items[args->count - 1];
+	struct et_type *at = sema_expr(s, an);
+
+	(void)c;
+	if (args->count == 2) {
+		struct et_type *ft = sema_expr(s, args->items[0]);
+
+		if (!sema_is_none(ft) && !type_is_integer(ft)) {
+			sema_error(s, args->items[0]->loc, "ntop(): the address family must be an integer");
+			return s->t_none;
+		}
+	}
+	if (sema_is_none(at))
+		return s->t_none;
+	if (!(type_is_integer(at) || ((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) &&
+				      (at->size == 4 || at->size == 16)))) {
+		sema_error(s, an->loc, "ntop() expects an IPv4 address (integer) or a 4 or 16 byte array, not %s",
+			   sema_tname(s, at));
+		return s->t_none;
+	}
+	return type_new(s->arena, ET_INET, 24);
+}
+
+/* a 6-byte array (or string/struct of that size) */
+static struct et_type *check_macaddr(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *an = n->u.call.args.items[0];
+	struct et_type *at = sema_expr(s, an);
+
+	(void)c;
+	if (sema_is_none(at))
+		return s->t_none;
+	if (!((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) && at->size == 6)) {
+		sema_error(s, an->loc, "macaddr() expects a 6 byte array, not %s", sema_tname(s, at));
+		return s->t_none;
+	}
+	return type_new(s->arena, ET_INET, 24);
+}
+
+/* the format rides in the type's name; the value is the boot-clock nsecs */
+static struct et_type *check_strftime(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	struct et_type *t;
+
+	(void)c;
+	sema_expr(s, a);
+	if (!is_string_lit(a)) {
+		sema_error(s, a->loc, "strftime() expects its format as a string literal");
+		return s->t_none;
+	}
+	if (!int_arg(s, n, 1, NULL))
+		return s->t_none;
+	t = type_new(s->arena, ET_TIMESTAMP, 8);
+	t->name = arena_strdup(s->arena, a->u.string.bytes);
+	return t;
+}
+
+/* ---- symbols, registers, pointers ---- */
+
+/* ksym(addr), usym(addr): the address, printed as a symbol (type: ET_KSYM / ET_USYM) */
+static struct et_type *sym_call(struct sema *s, struct ast_node *n, struct sema_call *c, struct et_type *sym)
+{
+	struct et_type *t = sema_expr(s, n->u.call.args.items[0]);
+
+	if (sema_is_none(t))
+		return s->t_none;
+	if (t->kind != ET_INT && t->kind != ET_POINTER) {
+		sema_error(s, n->u.call.args.items[0]->loc, "%s() expects an address, not %s", builtin_name(c->id),
+			   sema_tname(s, t));
+		return s->t_none;
+	}
+	return sym;
+}
+
+static struct et_type *check_ksym(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return sym_call(s, n, c, type_new(s->arena, ET_KSYM, 8));
+}
+
+static struct et_type *check_usym(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return sym_call(s, n, c, type_new(s->arena, ET_USYM, 16));
+}
+
+/* kaddr("sym") / uaddr("sym"): the symbol's address (looked up by `find`), a constant in the argument's
+ * sym (struct sema_const) */
+static struct et_type *addr_call(struct sema *s, struct ast_node *n, struct sema_call *c,
+				 bool (*find)(struct sema *s, struct ast_node *n, struct ast_node *a, uint64_t *addr))
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	struct sema_const *k;
+	uint64_t addr = 0;
+
+	if (!is_string_lit(a)) {
+		sema_error(s, a->loc, "%s() expects a symbol name as a string literal", builtin_name(c->id));
+		return s->t_none;
+	}
+	if (!find(s, n, a, &addr))
+		return s->t_none;
+	k = arena_alloc(s->arena, sizeof(*k));
+	k->value = (int64_t)addr;
+	a->sym = k;
+	a->type = s->t_u64;
+	return s->t_u64;
+}
+
+static bool kernel_symbol(struct sema *s, struct ast_node *n, struct ast_node *a, uint64_t *addr)
+{
+	(void)n;
+	if (sema_kallsyms_addr(a->u.string.bytes, addr)) {
+		sema_error(s, a->loc, "no kernel symbol '%s' in /proc/kallsyms", a->u.string.bytes);
+		return false;
+	}
+	return true;
+}
+
+static bool user_symbol(struct sema *s, struct ast_node *n, struct ast_node *a, uint64_t *addr)
+{
+	const struct et_probe_desc *d = s->probe && s->probe->info->count ? &s->prog->probes[s->probe->info->first]
+									  : NULL;
+	bool is_dyn = false;
+
+	if (!d || !d->target || !(d->provider->flags & PROVIDER_HAS_USER)) {
+		sema_error(s, n->loc, "uaddr() needs a uprobe or usdt probe (its binary has the symbol)");
+		return false;
+	}
+	if (elf_symbol_addr(d->target, a->u.string.bytes, addr, &is_dyn)) {
+		sema_error(s, a->loc, "no symbol '%s' in %s", a->u.string.bytes, d->target);
+		return false;
+	}
+	if (is_dyn) {
+		sema_error(s, a->loc, "uaddr(): %s is position independent (PIE or a shared object): its symbols move "
+			   "when it is loaded", d->target);
+		sema_hint(s, "build the program with -no-pie to use uaddr()");
+		return false;
+	}
+	return true;
+}
+
+static struct et_type *check_kaddr(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return addr_call(s, n, c, kernel_symbol);
+}
+
+static struct et_type *check_uaddr(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return addr_call(s, n, c, user_symbol);
+}
+
+static struct et_type *check_reg(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	uint32_t size;
+	int off;
+
+	if (!is_string_lit(a)) {
+		sema_error(s, a->loc, "reg() expects a register name as a string literal, e.g. reg(\"ip\")");
+		return s->t_none;
+	}
+	if (!need_flag(s, n, PROVIDER_HAS_FUNC, "reg()", "registers exist in kprobe, uprobe and usdt probes"))
+		return s->t_none;
+	off = arch_reg_offset(a->u.string.bytes, &size);
+	if (off < 0 && strcmp(a->u.string.bytes, "ip") == 0)
+		off = (int)arch_current()->pc_offset;
+	else if (off < 0 && strcmp(a->u.string.bytes, "sp") == 0)
+		off = (int)arch_current()->sp_offset;
+	if (off < 0) {
+		sema_error(s, a->loc, "unknown register '%s' for %s", a->u.string.bytes, arch_current()->name);
+		return s->t_none;
+	}
+	c->index = off;
+	return s->t_u64;
+}
+
+/* kptr(p) / uptr(p): p unchanged, its address space fixed (reads through it: kernel / user) */
+static struct et_type *ptr_call(struct sema *s, struct ast_node *n, struct sema_call *c, enum et_addr_space space)
+{
+	struct et_type *t = sema_expr(s, n->u.call.args.items[0]), *r;
+
+	if (sema_is_none(t))
+		return s->t_none;
+	if (t->kind != ET_INT && t->kind != ET_POINTER) {
+		sema_error(s, n->u.call.args.items[0]->loc, "%s() expects a pointer or an integer address, not %s",
+			   builtin_name(c->id), sema_tname(s, t));
+		return s->t_none;
+	}
+	r = type_new(s->arena, ET_POINTER, 8);
+	if (t->kind == ET_POINTER)
+		*r = *t;
+	r->space = space;
+	if (space == ET_AS_USER)
+		r->btf_id = 0; /* never a typed kernel pointer the verifier lets us load through */
+	return r;
+}
+
+static struct et_type *check_kptr(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return ptr_call(s, n, c, ET_AS_KERNEL);
+}
+
+static struct et_type *check_uptr(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return ptr_call(s, n, c, ET_AS_USER);
+}
+
+/* ---- maps ---- */
+
+static struct et_type *check_len(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+
+	if (a->kind != AST_MAP) {
+		sema_expr(s, a);
+		sema_error(s, a->loc, "len() expects a map, e.g. len(@m)");
+		return s->t_none;
+	}
+	c->map = sema_map_whole(s, a, true);
+	if (c->map >= 0)
+		sema_map_has_keys(s, &s->maps[c->map], "len()", a->loc,
+				  "len() counts the entries of a map with keys (%s[key] = ...); %s holds a single value");
+	return s->t_i64;
+}
+
+static struct et_type *check_has_key(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+
+	if (args->items[0]->kind != AST_MAP) {
+		sema_expr(s, args->items[0]);
+		sema_expr(s, args->items[1]);
+		sema_error(s, args->items[0]->loc, "has_key() expects a map, e.g. has_key(@m, key)");
+		return s->t_none;
+	}
+	c->map = sema_map_whole(s, args->items[0], true);
+	if (c->map >= 0)
+		sema_map_has_keys(s, &s->maps[c->map], "has_key()", args->items[0]->loc,
+				  "%s holds a single value: read it directly, or give %s keys where it is assigned");
+	if (c->map >= 0)
+		sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
+	else
+		sema_expr(s, args->items[1]);
+	return s->t_bool;
+}
+
+/* ---- the call ---- */
+
+static void unknown_function(struct sema *s, struct ast_node *n)
+{
+	const char *name = n->u.call.name;
+	const char *cands[BI_COUNT_];
+	size_t nc = 0;
+	const char *best;
+
+	for (uint32_t i = 0; i < n->u.call.args.count; i++)
+		sema_expr(s, n->u.call.args.items[i]);
+	sema_error(s, n->loc, "unknown function '%s'", name);
+	if (in_list(later_functions, name) || in_list(later_variables, name)) {
+		sema_hint(s, "%s() is a bpftrace function that etrace does not support yet", name);
+		return;
+	}
+	for (int i = 0; i < BI_COUNT_; i++)
+		if (builtins[i].kind != BK_VAR)
+			cands[nc++] = builtins[i].name;
+	best = sema_closest(name, cands, nc);
+	if (best)
+		sema_hint(s, "did you mean '%s'?", best);
+}
+
 struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 {
 	const char *name = n->u.call.name;
-	uint32_t nargs = n->u.call.args.count;
-	int id = builtin_lookup(name);
-	struct sema_call *c;
 	struct ast_list *args = &n->u.call.args;
+	uint32_t nargs = args->count;
+	int id = builtin_lookup(name);
+	const struct builtin_info *b;
+	struct sema_call *c;
 
 	if (id < 0 && argn_index(name) >= 0 && nargs == 0)
-		return builtin_var(s, n, BI_ARGN, argn_index(name));
+		return argn_var(s, n, argn_index(name));
 	if (id < 0) {
-		const char *cands[BI_COUNT_];
-		size_t nc = 0;
-		const char *best;
-
 		for (uint32_t i = 0; i < s->nmacros; i++)
 			if (s->macros[i] == name)
 				return s->t_none; /* the macro definition was reported */
+		unknown_function(s, n);
+		return s->t_none;
+	}
+	b = &builtins[id];
+	if (b->kind == BK_VAR && b->max == 0 && nargs) {
 		for (uint32_t i = 0; i < nargs; i++)
 			sema_expr(s, args->items[i]);
-		sema_error(s, n->loc, "unknown function '%s'", name);
-		if (in_list(later_functions, name) || in_list(later_variables, name)) {
-			sema_hint(s, "%s() is a bpftrace function that etrace does not support yet", name);
-			return s->t_none;
-		}
-		for (int i = 0; i < BI_COUNT_; i++)
-			if (builtins[i].kind != BK_VAR)
-				cands[nc++] = builtins[i].name;
-		best = sema_closest(name, cands, nc);
-		if (best)
-			sema_hint(s, "did you mean '%s'?", best);
+		sema_error(s, n->loc, "%s() requires no arguments (%u provided)", name, nargs);
 		return s->t_none;
-	}
-	if (id == BI_KSTACK || id == BI_USTACK)
-		return sema_stack(s, n, (enum builtin_id)id, args);
-	if (builtins[id].kind == BK_VAR) {
-		if (nargs) {
-			for (uint32_t i = 0; i < nargs; i++)
-				sema_expr(s, args->items[i]);
-			sema_error(s, n->loc, "%s() requires no arguments (%u provided)", name, nargs);
-			return s->t_none;
-		}
-		return builtin_var(s, n, (enum builtin_id)id, 0);
 	}
 	c = new_call(s, n, (enum builtin_id)id);
-	if (nargs < builtins[id].min || nargs > builtins[id].max) {
-		for (uint32_t i = 0; i < nargs; i++)
+	if (nargs < b->min || nargs > b->max) {
+		/* a map is an argument only for what it names; kstack's arguments are modes, not values */
+		for (uint32_t i = 0; i < nargs && b->kind != BK_VAR; i++)
 			if (args->items[i]->kind != AST_MAP)
 				sema_expr(s, args->items[i]);
-		if (nargs > builtins[id].max && builtins[id].max >= 64)
-			sema_error(s, n->loc, "%s() takes at most %u arguments (%u provided)", name, builtins[id].max,
+		if (nargs > b->max && b->max >= 64)
+			sema_error(s, n->loc, "%s() takes at most %u arguments (%u provided)", name, b->max, nargs);
+		else
+			sema_error(s, n->loc, "%s() requires %s (%u provided)", name, count_phrase(s, b->min, b->max),
 				   nargs);
-		else
-			sema_error(s, n->loc, "%s() requires %s (%u provided)", name,
-				   count_phrase(s, builtins[id].min, builtins[id].max), nargs);
 		return s->t_none;
 	}
-	if (builtins[id].kind == BK_AGG) {
-		if (!agg_allowed) {
-			for (uint32_t i = 0; i < nargs; i++)
-				sema_expr(s, args->items[i]);
-			sema_error(s, n->loc, "%s() can only be assigned to a map, e.g. @x = %s(%s)", name, name,
-				   nargs ? "..." : "");
-			return s->t_none;
-		}
-		return agg_call(s, n, (enum builtin_id)id);
-	}
-	switch ((enum builtin_id)id) {
-	case BI_PRINTF:
-		return format_call(s, n, c, ET_EV_PRINTF);
-	case BI_SYSTEM:
-		return format_call(s, n, c, ET_EV_SYSTEM);
-	case BI_PRINT:
-		return print_call(s, n, c);
-	case BI_TIME:
-		if (nargs && !is_string_lit(args->items[0])) {
-			sema_expr(s, args->items[0]);
-			sema_error(s, args->items[0]->loc, "time() expects a string literal format, e.g. time(\"%%H:%%M\\n\")");
-			return s->t_void;
-		}
-		if (nargs)
-			args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
-		c->event = sema_add_event(s, ET_EV_TIME, nargs ? args->items[0]->u.string.bytes : "%H:%M:%S\n", NULL,
-					  -1, n->loc);
-		return s->t_void;
-	case BI_EXIT: {
-		struct et_type *el[1] = {s->t_i64};
-
-		if (nargs && !int_arg(s, n, 0, NULL))
-			return s->t_void;
-		c->event = sema_add_event(s, ET_EV_EXIT, NULL, type_tuple(s->arena, el, 1), -1, n->loc);
-		return s->t_void;
-	}
-	case BI_STR: {
-		struct ast_node *a = args->items[0];
-		struct et_type *t;
-
-		if (a->kind == AST_POSITIONAL) {
-			if (nargs > 1)
-				int_arg(s, n, 1, NULL);
-			return sema_positional_string(s, a);
-		}
-		t = value_arg(s, n, 0);
-		if (nargs > 1 && int_arg(s, n, 1, NULL) && !str_length_ok(s, args->items[1]))
-			return s->t_none;
-		if (sema_is_none(t))
-			return s->t_none;
-		if (!sema_is_intlike(t) && t->kind != ET_STRING) {
-			sema_error(s, a->loc, "str() expects a pointer or an integer address (%s provided)",
-				   sema_tname(s, t));
-			return s->t_none;
-		}
-		if (t->kind == ET_STRING && nargs == 1) /* str("text"): the text itself, never cut (bpftrace) */
-			return type_string(s->arena, t->size);
-		return type_string(s->arena, s->max_strlen);
-	}
-	case BI_BUF: {
-		struct ast_node *a = args->items[0];
-		struct et_type *t = value_arg(s, n, 0);
-		uint32_t cap = s->max_strlen;
-		int64_t len;
-
-		if (sema_is_none(t))
-			return s->t_none;
-		if (t->kind == ET_ARRAY && nargs == 1) {
-			cap = t->size;
-		} else if (!sema_is_intlike(t)) {
-			sema_error(s, a->loc, "buf() expects a pointer, an integer address or an array (%s provided)",
-				   sema_tname(s, t));
-			return s->t_none;
-		} else if (nargs == 1) {
-			sema_error(s, a->loc, "buf() of a pointer needs a length: buf(ptr, nbytes)");
-			return s->t_none;
-		} else if (!int_arg(s, n, 1, NULL)) {
-			return s->t_none;
-		} else if (sema_const_int(s, args->items[1], &len)) {
-			if (len < 0) {
-				sema_error(s, args->items[1]->loc, "buf(): the length must not be negative");
-				return s->t_none;
-			}
-			if ((uint64_t)len < cap)
-				cap = (uint32_t)len;
-		}
-		return type_new(s->arena, ET_BUFFER, 4 + cap);
-	}
-	case BI_STRNCMP: {
-		int64_t len;
-		bool ok = true;
-
-		for (uint32_t i = 0; i < 2; i++) {
-			struct et_type *t = value_arg(s, n, i);
-
-			if (!sema_is_none(t) && t->kind != ET_STRING) {
-				sema_error(s, args->items[i]->loc, "strncmp() expects string arguments (%s provided)",
-					   sema_tname(s, t));
-				ok = false;
-			}
-		}
-		if (!const_arg(s, n, 2, &len, "the length (argument 3)") || !ok)
-			return s->t_none;
-		if (len < 0 || len > 0x7fffffff) {
-			sema_error(s, args->items[2]->loc, "strncmp(): the length must be between 0 and %d",
-				   0x7fffffff);
-			return s->t_none;
-		}
-		c->index = (int)len;
-		return s->t_u64;
-	}
-	case BI_JOIN: {
-		struct et_type **el = arena_alloc(s->arena, SEMA_JOIN_MAX_ARGS * sizeof(*el));
-		const char *sep = " ";
-
-		if (!int_arg(s, n, 0, NULL))
-			return s->t_void;
-		if (nargs > 1) {
-			if (!is_string_lit(args->items[1])) {
-				sema_expr(s, args->items[1]);
-				sema_error(s, args->items[1]->loc, "join(): the separator must be a string literal");
-				return s->t_void;
-			}
-			args->items[1]->type = type_string(s->arena, args->items[1]->u.string.len + 1);
-			sep = args->items[1]->u.string.bytes;
-		}
-		for (int i = 0; i < SEMA_JOIN_MAX_ARGS; i++)
-			el[i] = type_string(s->arena, s->max_strlen);
-		c->event = sema_add_event(s, ET_EV_JOIN, sep, type_tuple(s->arena, el, SEMA_JOIN_MAX_ARGS), -1,
-					  n->loc);
-		return s->t_void;
-	}
-	case BI_SIGNAL:
-		return signal_call(s, n, c);
-	case BI_DELETE:
-		return delete_call(s, n, c);
-	case BI_CLEAR:
-	case BI_ZERO:
-		if (args->items[0]->kind != AST_MAP) {
-			sema_expr(s, args->items[0]);
-			sema_error(s, args->items[0]->loc, "%s() expects a map, e.g. %s(@m)", name, name);
-			return s->t_void;
-		}
-		c->map = sema_map_whole(s, args->items[0], true);
-		if (c->map >= 0)
-			c->event = sema_add_event(s, id == BI_CLEAR ? ET_EV_CLEAR : ET_EV_ZERO, NULL, NULL, c->map,
-						  n->loc);
-		return s->t_void;
-	case BI_NTOP: {
-		/* ntop([af,] addr): addr an integer (IPv4, network order) or a 4/16-byte array (u8[4], u8[16],
-		 * in6_addr.in6_u...); without af, the size decides (16 bytes: AF_INET6) */
-		struct ast_node *an = args->items[args->count - 1];
-		struct et_type *at = sema_expr(s, an);
-
-		if (args->count == 2) {
-			struct et_type *ft = sema_expr(s, args->items[0]);
-
-			if (!sema_is_none(ft) && !type_is_integer(ft)) {
-				sema_error(s, args->items[0]->loc, "ntop(): the address family must be an integer");
-				return s->t_none;
-			}
-		}
-		if (sema_is_none(at))
-			return s->t_none;
-		if (!(type_is_integer(at) ||
-		      ((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) &&
-		       (at->size == 4 || at->size == 16)))) {
-			sema_error(s, an->loc, "ntop() expects an IPv4 address (integer) or a 4 or 16 byte array, not %s",
-				   sema_tname(s, at));
-			return s->t_none;
-		}
-		return type_new(s->arena, ET_INET, 24);
-	}
-	case BI_PATH:
-		return path_call(s, n);
-	case BI_STRFTIME: { /* the format rides in the type's name; the value is the boot-clock nsecs */
-		struct ast_node *a = args->items[0];
-		struct et_type *t;
-
-		sema_expr(s, a);
-		if (!is_string_lit(a)) {
-			sema_error(s, a->loc, "strftime() expects its format as a string literal");
-			return s->t_none;
-		}
-		if (!int_arg(s, n, 1, NULL))
-			return s->t_none;
-		t = type_new(s->arena, ET_TIMESTAMP, 8);
-		t->name = arena_strdup(s->arena, a->u.string.bytes);
-		return t;
-	}
-	case BI_MACADDR: { /* a 6-byte array (or string/struct of that size) */
-		struct ast_node *an = args->items[0];
-		struct et_type *at = sema_expr(s, an);
-
-		if (sema_is_none(at))
-			return s->t_none;
-		if (!((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) && at->size == 6)) {
-			sema_error(s, an->loc, "macaddr() expects a 6 byte array, not %s", sema_tname(s, at));
-			return s->t_none;
-		}
-		return type_new(s->arena, ET_INET, 24);
-	}
-	case BI_KSYM:
-	case BI_USYM: {
-		struct et_type *t = sema_expr(s, args->items[0]);
-
-		if (sema_is_none(t))
-			return s->t_none;
-		if (t->kind != ET_INT && t->kind != ET_POINTER) {
-			sema_error(s, args->items[0]->loc, "%s() expects an address, not %s", builtin_name(c->id),
-				   sema_tname(s, t));
-			return s->t_none;
-		}
-		return c->id == BI_KSYM ? type_new(s->arena, ET_KSYM, 8) : type_new(s->arena, ET_USYM, 16);
-	}
-	case BI_KADDR:
-	case BI_UADDR: {
-		struct ast_node *a = args->items[0];
-		struct sema_const *k;
-		uint64_t addr = 0;
-		int err;
-
-		if (!is_string_lit(a)) {
-			sema_error(s, a->loc, "%s() expects a symbol name as a string literal", builtin_name(c->id));
-			return s->t_none;
-		}
-		if (c->id == BI_KADDR) {
-			err = sema_kallsyms_addr(a->u.string.bytes, &addr);
-			if (err) {
-				sema_error(s, a->loc, "no kernel symbol '%s' in /proc/kallsyms", a->u.string.bytes);
-				return s->t_none;
-			}
-		} else {
-			const struct et_probe_desc *d = s->probe && s->probe->info->count ?
-							    &s->prog->probes[s->probe->info->first] : NULL;
-			bool is_dyn = false;
-
-			if (!d || !d->target || !(d->provider->flags & PROVIDER_HAS_USER)) {
-				sema_error(s, n->loc, "uaddr() needs a uprobe or usdt probe (its binary has the symbol)");
-				return s->t_none;
-			}
-			err = elf_symbol_addr(d->target, a->u.string.bytes, &addr, &is_dyn);
-			if (err) {
-				sema_error(s, a->loc, "no symbol '%s' in %s", a->u.string.bytes, d->target);
-				return s->t_none;
-			}
-			if (is_dyn) {
-				sema_error(s, a->loc, "uaddr(): %s is position independent (PIE or a shared object): "
-					   "its symbols move when it is loaded", d->target);
-				sema_hint(s, "build the program with -no-pie to use uaddr()");
-				return s->t_none;
-			}
-		}
-		k = arena_alloc(s->arena, sizeof(*k));
-		k->value = (int64_t)addr;
-		a->sym = k;
-		a->type = s->t_u64;
-		return s->t_u64;
-	}
-	case BI_REG: {
-		struct ast_node *a = args->items[0];
-		uint32_t size;
-		int off;
-
-		if (!is_string_lit(a)) {
-			sema_error(s, a->loc, "reg() expects a register name as a string literal, e.g. reg(\"ip\")");
-			return s->t_none;
-		}
-		if (!need_flag(s, n, PROVIDER_HAS_FUNC, "reg()",
-			       "registers exist in kprobe, uprobe and usdt probes"))
-			return s->t_none;
-		off = arch_reg_offset(a->u.string.bytes, &size);
-		if (off < 0 && strcmp(a->u.string.bytes, "ip") == 0)
-			off = (int)arch_current()->pc_offset;
-		else if (off < 0 && strcmp(a->u.string.bytes, "sp") == 0)
-			off = (int)arch_current()->sp_offset;
-		if (off < 0) {
-			sema_error(s, a->loc, "unknown register '%s' for %s", a->u.string.bytes, arch_current()->name);
-			return s->t_none;
-		}
-		c->index = off;
-		return s->t_u64;
-	}
-	case BI_KPTR:
-	case BI_UPTR: {
-		/* kptr(p) / uptr(p): p unchanged, its address space fixed (reads through it: kernel / user) */
-		struct et_type *t = sema_expr(s, args->items[0]), *r;
-
-		if (sema_is_none(t))
-			return s->t_none;
-		if (t->kind != ET_INT && t->kind != ET_POINTER) {
-			sema_error(s, args->items[0]->loc, "%s() expects a pointer or an integer address, not %s",
-				   builtin_name(c->id), sema_tname(s, t));
-			return s->t_none;
-		}
-		r = type_new(s->arena, ET_POINTER, 8);
-		if (t->kind == ET_POINTER)
-			*r = *t;
-		r->space = c->id == BI_UPTR ? ET_AS_USER : ET_AS_KERNEL;
-		if (c->id == BI_UPTR)
-			r->btf_id = 0; /* never a typed kernel pointer the verifier lets us load through */
-		return r;
-	}
-	case BI_LEN:
-		if (args->items[0]->kind != AST_MAP) {
-			sema_expr(s, args->items[0]);
-			sema_error(s, args->items[0]->loc, "len() expects a map, e.g. len(@m)");
-			return s->t_none;
-		}
-		c->map = sema_map_whole(s, args->items[0], true);
-		if (c->map >= 0)
-			sema_map_has_keys(s, &s->maps[c->map], "len()", args->items[0]->loc,
-					  "len() counts the entries of a map with keys (%s[key] = ...); %s holds a "
-					  "single value");
-		return s->t_i64;
-	case BI_HAS_KEY:
-		if (args->items[0]->kind != AST_MAP) {
-			sema_expr(s, args->items[0]);
-			sema_expr(s, args->items[1]);
-			sema_error(s, args->items[0]->loc, "has_key() expects a map, e.g. has_key(@m, key)");
-			return s->t_none;
-		}
-		c->map = sema_map_whole(s, args->items[0], true);
-		if (c->map >= 0)
-			sema_map_has_keys(s, &s->maps[c->map], "has_key()", args->items[0]->loc,
-					  "%s holds a single value: read it directly, or give %s keys where it is assigned");
-		if (c->map >= 0)
-			sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
-		else
-			sema_expr(s, args->items[1]);
-		return s->t_bool;
-	default:
+	if (b->kind == BK_AGG && !agg_allowed) {
+		for (uint32_t i = 0; i < nargs; i++)
+			sema_expr(s, args->items[i]);
+		sema_error(s, n->loc, "%s() can only be assigned to a map, e.g. @x = %s(%s)", name, name,
+			   nargs ? "..." : "");
 		return s->t_none;
 	}
+	return b->check(s, n, c);
 }

@@ -189,16 +189,18 @@ struct sema_options {
 int sema_analyze(struct ast_node *program, const struct sema_options *opts, struct arena *arena,
 		 struct strtab *strtab, struct diag_sink *diag, struct et_program *prog);
 
-enum builtin_kind { BK_VAR, BK_FN, BK_AGG };
+/* What a builtin is (builtins.def says each kind's meaning). */
+enum builtin_kind { BK_VAR, BK_FN, BK_ASYNC, BK_AGG };
 
 enum builtin_id {
-#define X(id, name, kind, min, max) BI_##id,
+#define X(id, ...) BI_##id,
 #include "sema/builtins.def"
 #undef X
 	BI_COUNT_
 };
 
 const char *builtin_name(enum builtin_id id);
+enum builtin_kind builtin_kind(enum builtin_id id);
 
 #define SEMA_JOIN_MAX_ARGS 16
 
