@@ -142,6 +142,70 @@ static struct et_type *byte_array(struct arena *a, unsigned size)
 	return t;
 }
 
+/* The size of a C integer type named in a format ("unsigned long", "u32", "char"), 0 for other names. */
+static unsigned c_int_size(const char *t)
+{
+	static const struct { const char *name; unsigned size; } ints[] = {
+		{"char", 1}, {"signed char", 1}, {"unsigned char", 1}, {"short", 2}, {"unsigned short", 2},
+		{"int", 4}, {"unsigned int", 4}, {"unsigned", 4}, {"long", 8}, {"unsigned long", 8},
+		{"long long", 8}, {"unsigned long long", 8}, {"u8", 1}, {"u16", 2}, {"u32", 4}, {"u64", 8},
+		{"s8", 1}, {"s16", 2}, {"s32", 4}, {"s64", 8}, {"__u8", 1}, {"__u16", 2}, {"__u32", 4},
+		{"__u64", 8}, {"__s8", 1}, {"__s16", 2}, {"__s32", 4}, {"__s64", 8}, {"size_t", 8},
+		{"ssize_t", 8}, {"pid_t", 4}, {"uid_t", 4}, {"gid_t", 4}, {"umode_t", 2}, {"loff_t", 8},
+	};
+
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (strcmp(t, ints[i].name) == 0)
+			return ints[i].size;
+	return 0;
+}
+
+/* A pointer field ("const char *const * argv", "int * upeer_addrlen", "struct sk_buff * skbaddr"): a
+ * pointer to the C integer type it names, through every level of '*' (so that args.argv[1] is a
+ * char * read from the array argv points to); `void *` for any other pointee. Syscall arguments point
+ * into the calling process, other records hold kernel pointers; a pointer read through a pointer
+ * points into the same memory. */
+static struct et_type *pointer_type(struct arena *a, const char *ctype, bool user_ptrs)
+{
+	char base[256] = "", word[256];
+	const char *p = ctype;
+	unsigned stars = 0, size;
+	struct et_type *t = NULL;
+	int len;
+
+	while (*p) {
+		if (*p == '*') {
+			stars++, p++;
+			continue;
+		}
+		if (isspace((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		if (sscanf(p, "%255[A-Za-z0-9_]%n", word, &len) != 1)
+			break;
+		p += len;
+		if (strcmp(word, "const") == 0 || strcmp(word, "volatile") == 0 || stars)
+			continue;
+		if (*base)
+			strncat(base, " ", sizeof(base) - strlen(base) - 1);
+		strncat(base, word, sizeof(base) - strlen(base) - 1);
+	}
+	size = c_int_size(base);
+	if (size) {
+		t = type_int(a, size, strcmp(base, "char") == 0 || int_signed(base, false));
+		t->name = arena_strdup(a, base);
+	}
+	for (unsigned i = 0; i < (stars ? stars : 1); i++) {
+		struct et_type *ptr = type_new(a, ET_POINTER, 8);
+
+		ptr->elem = t;
+		ptr->space = user_ptrs ? ET_AS_USER : ET_AS_KERNEL;
+		t = ptr;
+	}
+	return t;
+}
+
 static struct et_type *field_type(struct arena *a, const struct tp_field_text *f, const char **fname,
 				  bool user_ptrs)
 {
@@ -155,12 +219,8 @@ static struct et_type *field_type(struct arena *a, const struct tp_field_text *f
 		t->name = arena_strdup(a, d.ctype); /* how codegen and sema recognise the field */
 		return t;
 	}
-	if (strchr(d.ctype, '*')) {
-		t = type_new(a, ET_POINTER, 8);
-		/* syscall arguments point into the calling process; other records hold kernel pointers */
-		t->space = user_ptrs ? ET_AS_USER : ET_AS_KERNEL;
-		return t;
-	}
+	if (strchr(d.ctype, '*'))
+		return pointer_type(a, d.ctype, user_ptrs);
 	if (d.is_array) {
 		char *end;
 		unsigned long count = strtoul(d.arr, &end, 0);
