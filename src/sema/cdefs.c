@@ -210,20 +210,36 @@ static bool member(struct sema *s, struct ctoks *c, struct et_loc loc, struct et
 			return fail(s, loc, "unknown member type", words);
 	}
 	if (at(c, "[")) {
-		char *end;
-		unsigned long n = strtoul(peek(c, 1), &end, 0);
+		/* T name[A][B]...: an array of A arrays of B ... T (the last dimension is the innermost); a
+		 * char array is a string */
+		unsigned long dims[8];
+		uint32_t ndims = 0;
+		uint64_t total = t->size;
 
-		if (*end || !n || n > 65536 || strcmp(peek(c, 2), "]") != 0)
-			return fail(s, loc, "an array member needs a constant size", peek(c, 1));
-		c->i += 3;
-		if (t->kind == ET_INT && t->size == 1 && t->name && strstr(t->name, "char")) {
-			t = type_string(s->arena, (uint32_t)n);
-		} else {
-			struct et_type *arr = type_new(s->arena, ET_ARRAY, t->size * (uint32_t)n);
+		while (at(c, "[")) {
+			char *end;
+			unsigned long n = strtoul(peek(c, 1), &end, 0);
 
-			arr->elem = t;
-			arr->count = (uint32_t)n;
-			t = arr;
+			if (*end || !n || n > 65536 || strcmp(peek(c, 2), "]") != 0)
+				return fail(s, loc, "an array member needs a constant size", peek(c, 1));
+			if (ndims == sizeof(dims) / sizeof(dims[0]))
+				return fail(s, loc, "an array member has too many dimensions", NULL);
+			total *= n;
+			if (total > (1u << 24))
+				return fail(s, loc, "an array member is too large", NULL);
+			dims[ndims++] = n;
+			c->i += 3;
+		}
+		for (uint32_t d = ndims; d-- > 0;) {
+			if (d == ndims - 1 && t->kind == ET_INT && t->size == 1 && t->name && strstr(t->name, "char")) {
+				t = type_string(s->arena, (uint32_t)dims[d]);
+			} else {
+				struct et_type *arr = type_new(s->arena, ET_ARRAY, t->size * (uint32_t)dims[d]);
+
+				arr->elem = t;
+				arr->count = (uint32_t)dims[d];
+				t = arr;
+			}
 		}
 	}
 	if (at(c, ":"))
