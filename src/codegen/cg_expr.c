@@ -1273,27 +1273,115 @@ static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 	return scalar(x);
 }
 
+static LLVMValueRef index_addr(struct cg_lower *L, struct ast_node *n, bool *user);
+
+/* The address (i64) of n's value when n lies in kernel or user memory, reached through a pointer:
+ * p->f (not a bitfield), p[i], and the fields and elements of those; *user says which memory. NULL for
+ * values held by the program (variables, maps, the context's copies): those are read with cg_expr. */
+static LLVMValueRef mem_addr(struct cg_lower *L, struct ast_node *n, bool *user)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct et_field *f = n->kind == AST_FIELD ? n->sym : NULL;
+	struct ast_node *base;
+	LLVMValueRef addr;
+
+	if (f && !f->bit_size) {
+		base = n->u.field.base;
+		if (base->type && base->type->kind == ET_POINTER) {
+			addr = btf_ptr(L, base);
+			if (!addr)
+				addr = cg_scalar(L, base);
+			*user = cg_addr_space(L, base) == 1;
+		} else if (!(addr = mem_addr(L, base, user))) {
+			return NULL;
+		}
+		return LLVMBuildAdd(cg->b, addr, cg_i64(cg, f->offset), "");
+	}
+	if (n->kind == AST_INDEX && n->sym && n->type)
+		return index_addr(L, n, user);
+	return NULL;
+}
+
+/* The index of base[i] as an i64, after bpftrace's run-time bounds check of an array or string (the
+ * warning is sent; the caller decides what an out-of-bounds index reads). */
+static LLVMValueRef index_value(struct cg_lower *L, struct ast_node *n, LLVMValueRef *oob)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct sema_index *x = n->sym;
+	LLVMValueRef i;
+
+	*oob = NULL;
+	if (x->is_const)
+		return cg_i64(cg, (uint64_t)x->value);
+	i = cg_scalar(L, n->u.index.index);
+	if (x->count) {
+		*oob = LLVMBuildICmp(cg->b, LLVMIntUGE, i, cg_i64(cg, x->count), "oob");
+		cg_event_warn_if(L, *oob, x->event);
+	}
+	return i;
+}
+
+/* The address of element base[i] in memory (see mem_addr), or NULL when the base is held by the
+ * program. As in bpftrace, an index out of an array's bounds still reads memory past its end (the
+ * read is checked by the kernel; a fault gives 0). */
+static LLVMValueRef index_addr(struct cg_lower *L, struct ast_node *n, bool *user)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_node *base = n->u.index.base;
+	LLVMValueRef addr, i, oob;
+
+	if (base->type && base->type->kind == ET_POINTER) {
+		addr = cg_scalar(L, base);
+		*user = cg_addr_space(L, base) == 1;
+	} else if (!(addr = mem_addr(L, base, user))) {
+		return NULL;
+	}
+	i = index_value(L, n, &oob);
+	return LLVMBuildAdd(cg->b, addr, LLVMBuildMul(cg->b, i, cg_i64(cg, n->type->size), ""), "elem.addr");
+}
+
+/* base[i]: read from memory at its address, or taken out of the program's copy of the array or string.
+ * There an out-of-bounds run-time index gives 0 (after the warning) and never reaches past the copy:
+ * the index is clamped first, so the verifier sees the bounds. */
 static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
-	const struct sema_const *k = n->sym;
-	struct ast_node *base = n->u.index.base;
+	LLVMBuilderRef B = cg->b;
+	const struct sema_index *x = n->sym;
 	const struct et_type *et = n->type;
-	if (!k || !et) {
+	LLVMValueRef addr, i, oob, p;
+	bool user = false;
+
+	if (!x || !et) {
 		cg_error(L, n, "index was not analysed");
 		return scalar(cg_i64(cg, 0));
 	}
-	uint64_t off = (uint64_t)k->value * et->size;
-	if (base->type && base->type->kind == ET_POINTER) {
-		LLVMValueRef addr = LLVMBuildAdd(cg->b, cg_scalar(L, base), cg_i64(cg, off), "");
-		return cg_load(L, read_mem(L, addr, et->size, cg_addr_space(L, base) == 1), et, false);
-	}
-	struct cg_val b = cg_expr(L, base);
+	addr = index_addr(L, n, &user);
+	if (addr)
+		return cg_load(L, read_mem(L, addr, et->size, user), et, false);
+	struct cg_val b = cg_expr(L, n->u.index.base);
 	if (!b.mem) {
 		cg_error(L, n, "cannot index a scalar");
 		return scalar(cg_i64(cg, 0));
 	}
-	return cg_load(L, cg_gep(cg, b.v, off), et, false);
+	i = index_value(L, n, &oob);
+	if (!oob)
+		return cg_load(L, cg_gep(cg, b.v, (uint32_t)((uint64_t)x->value * et->size)), et, false);
+	i = cg_clamp(L, i, x->count - 1);
+	p = LLVMBuildGEP2(B, cg->t_i8, b.v, (LLVMValueRef[]){LLVMBuildMul(B, i, cg_i64(cg, et->size), "")}, 1, "elem");
+	if (cg_is_scalar_type(et)) {
+		struct cg_val v = cg_load(L, p, et, false);
+		return scalar(LLVMBuildSelect(B, oob, cg_i64(cg, 0), v.v, ""));
+	}
+	/* an aggregate element: a zeroed copy, filled when the index is in bounds */
+	LLVMValueRef tmp = cg_temp(L, et->size, "elem.copy");
+	LLVMBasicBlockRef in = cg_block(cg, "elem.in"), done = cg_block(cg, "elem.done");
+	LLVMBuildCondBr(B, oob, done, in);
+	LLVMPositionBuilderAtEnd(B, in);
+	cg_memcpy(cg, tmp, p, et->size);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	return memval(tmp);
 }
 
 static struct cg_val tuple(struct cg_lower *L, struct ast_node *n, struct ast_list *elems)
@@ -1384,11 +1472,40 @@ static struct cg_val ternary(struct cg_lower *L, struct ast_node *n)
 	return scalar(LLVMBuildLoad2(B, cg->t_i64, res, ""));
 }
 
+/* (uint8[8])x, (int32[])"ab..", (uint64)arr: the same bytes, little-endian, seen as the other type.
+ * An integer goes into a zeroed temporary (its low t->size bytes; sema allows an array larger than the
+ * integer, up to 8 bytes: the value zero- or sign-extended to it); a string already has the array's
+ * size; an array is loaded as an integer of its size. */
+static struct cg_val array_cast(struct cg_lower *L, const struct et_type *t, struct cg_val v)
+{
+	struct cg_ctx *cg = L->cg;
+
+	if (t->kind == ET_ARRAY) {
+		if (v.mem)
+			return v;
+		LLVMValueRef p = cg_temp(L, t->size, "arr.cast"), x = v.v;
+		if (t->size < 8)
+			x = LLVMBuildAnd(cg->b, x, cg_i64(cg, (1ull << (8 * t->size)) - 1), "");
+		LLVMBuildStore(cg->b, x, p); /* the temporary is at least 8 bytes */
+		return memval(p);
+	}
+	if (!v.mem) /* sema allows only arrays here, which are memory */
+		return v;
+	LLVMValueRef x = LLVMBuildLoad2(cg->b, int_type(cg, t->size), v.v, "arr.int");
+	LLVMSetAlignment(x, 1);
+	if (t->size < 8)
+		x = t->is_signed ? LLVMBuildSExt(cg->b, x, cg->t_i64, "") : LLVMBuildZExt(cg->b, x, cg->t_i64, "");
+	return scalar(x);
+}
+
 static struct cg_val cast(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
 	const struct et_type *t = n->type;
+	const struct et_type *from = n->u.cast.operand->type;
 	struct cg_val v = cg_expr(L, n->u.cast.operand);
+	if (t && (t->kind == ET_ARRAY || (from && from->kind == ET_ARRAY)))
+		return array_cast(L, t, v);
 	if (t && t->kind == ET_BOOL && !v.mem)
 		return scalar(to_bool(L, v.v));
 	if (!t || t->kind != ET_INT || v.mem)

@@ -82,9 +82,10 @@
  *                     field's offset may differ per concrete probe (its type does not): use
  *                     sema_field_of(node, probe index) when emitting each concrete probe.
  *   AST_TUPLE_INDEX   const struct et_field *: the field of the base tuple.
- *   AST_INDEX         struct sema_const: the constant index into the base, an ET_ARRAY (e.g. the
- *                     tracepoint field args.args[0]); node->type is the element type, at
- *                     value * elem->size bytes from the array's start.
+ *   AST_INDEX         struct sema_index. The base is an ET_ARRAY (e.g. the tracepoint field
+ *                     args.args[0]), an ET_STRING (elements int8) or an ET_POINTER (the objects it
+ *                     points to, read from its address space); node->type is the element type, at
+ *                     index * node->type->size bytes from the array's start or the pointer.
  *   AST_SIZEOF        struct sema_const: the size in bytes (node->type uint64).
  *   AST_UNROLL        struct sema_const: the repeat count (1 .. 100).
  *   AST_BINARY (/ %), AST_ASSIGN (/= %=)  struct sema_div when the divisor may be 0 at run time, else NULL.
@@ -227,6 +228,15 @@ struct sema_call {
  * bpftrace. A divisor that is a nonzero constant leaves sym NULL. */
 struct sema_div {
 	int event;
+};
+
+/* On an AST_INDEX (see above). */
+struct sema_index {
+	bool is_const;            /* the index is known at compile time: value (in bounds for arrays) */
+	int64_t value;
+	uint32_t count;           /* elements of an array or bytes of a string; 0 for a pointer (no bounds) */
+	int event;                /* run-time index into an array or string: the ET_EV_RUNTIME_WARNING sent
+	                           * when it is out of bounds; else -1 */
 };
 
 struct sema_const {

@@ -701,6 +701,11 @@ static const char *op_name(enum ast_op op)
 }
 
 /* What bpftrace prints each time a division or modulo by 0 runs (the result is then 1). */
+/* bpftrace's runtime warning for an array index out of bounds (etrace then gives 0, or reads past the
+ * end of an array in kernel or user memory as bpftrace does) */
+/* the largest array type a script may write (T[N] in a cast, let or sizeof) */
+#define SEMA_MAX_ARRAY_BYTES (1u << 20)
+#define SEMA_OOB_MSG "Array access out of bounds. This can lead to unexpected results."
 #define SEMA_DIV_ZERO_MSG \
 	"Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result."
 
@@ -733,6 +738,26 @@ static bool divisor_check(struct sema *s, struct ast_node *n, struct ast_node *d
 	return true;
 }
 
+/* a == b, a != b on arrays: element by element (codegen compares the bytes), for arrays of the same
+ * integer type and length, as in bpftrace. */
+static struct et_type *array_compare(struct sema *s, struct ast_node *n, struct et_type *lt, struct et_type *rt)
+{
+	enum ast_op op = n->u.binary.op;
+
+	if (op != AST_OP_EQ && op != AST_OP_NE) {
+		sema_error(s, n->loc, "the %s operator cannot be used on arrays", op_name(op));
+		sema_hint(s, "arrays can only be compared with == and !=");
+		return s->t_none;
+	}
+	if (lt->count != rt->count || !type_is_integer(lt->elem) || !type_equal(lt->elem, rt->elem)) {
+		sema_error(s, n->loc, "only arrays of the same size and integer type can be compared, not '%s' and '%s'",
+			   sema_tname(s, lt), sema_tname(s, rt));
+		sema_hint(s, "cast one side, e.g. (uint8[8])x, so that both have the same element type and count");
+		return s->t_none;
+	}
+	return s->t_bool;
+}
+
 static struct et_type *binary(struct sema *s, struct ast_node *n)
 {
 	struct et_type *lt = sema_expr(s, n->u.binary.lhs), *rt = sema_expr(s, n->u.binary.rhs);
@@ -758,6 +783,8 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 			sema_hint(s, "use strncmp(a, b, n) to order strings");
 			return s->t_none;
 		}
+		if (lt->kind == ET_ARRAY && rt->kind == ET_ARRAY) /* bpftrace: integer arrays of one type */
+			return array_compare(s, n, lt, rt);
 		sema_error(s, n->loc, "Type mismatch for '%s': comparing '%s' with '%s'", op_name(op),
 			   sema_tname(s, lt), sema_tname(s, rt));
 		if (lt->kind == ET_STRING || rt->kind == ET_STRING)
@@ -876,8 +903,9 @@ static struct et_type *ternary(struct sema *s, struct ast_node *n)
 	return s->t_none;
 }
 
-/* The type written in a cast, let or sizeof; NULL (after an error) when unsupported. */
-static struct et_type *typespec(struct sema *s, const struct ast_typespec *ts)
+/* The type written in a cast, let or sizeof; NULL (after an error) when unsupported. T[N] is an array
+ * of N elements T; T[] (only in a cast, which decides the count) has count 0. */
+static struct et_type *typespec_any(struct sema *s, const struct ast_typespec *ts)
 {
 	static const struct { const char *name; uint8_t size; bool is_signed; } ints[] = {
 		{"int8", 1, true},   {"int16", 2, true},   {"int32", 4, true},    {"int64", 8, true},
@@ -896,8 +924,21 @@ static struct et_type *typespec(struct sema *s, const struct ast_typespec *ts)
 	struct et_type *base = NULL;
 
 	if (ts->is_array) {
-		sema_error(s, ts->loc, "array types are not supported by etrace yet");
-		return NULL;
+		struct ast_typespec et = *ts;
+		struct et_type *e, *arr;
+
+		et.is_array = false;
+		if (!(e = typespec_any(s, &et)))
+			return NULL;
+		if (!e->size || e->kind == ET_VOID || (uint64_t)e->size * ts->array_len > SEMA_MAX_ARRAY_BYTES) {
+			sema_error(s, ts->loc, "an array of '%s' cannot be made%s", sema_tname(s, e),
+				   e->size ? ": it would be too large" : ": the element has no size");
+			return NULL;
+		}
+		arr = type_new(s->arena, ET_ARRAY, e->size * ts->array_len);
+		arr->elem = e;
+		arr->count = ts->array_len;
+		return arr;
 	}
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]) && !base; i++)
 		if (strcmp(ts->name, ints[i].name) == 0)
@@ -913,6 +954,18 @@ static struct et_type *typespec(struct sema *s, const struct ast_typespec *ts)
 	if (!base)
 		return NULL;
 	return ts->pointer ? sema_pointer_to(s, base, ts->pointer) : base;
+}
+
+static struct et_type *typespec(struct sema *s, const struct ast_typespec *ts)
+{
+	struct et_type *t = typespec_any(s, ts);
+
+	if (t && t->kind == ET_ARRAY && !t->count) {
+		sema_error(s, ts->loc, "the array type '%s[]' needs its number of elements here", ts->name);
+		sema_hint(s, "write it, e.g. %s[4]; only a cast takes its count from the value", ts->name);
+		return NULL;
+	}
+	return t;
 }
 
 /* Is n a syscall tracepoint's argument (args.X / args->X in syscalls:*), i.e. a user-space address? */
@@ -998,13 +1051,72 @@ static struct et_type *read_out_of(struct sema *s, struct et_type *t, enum et_ad
 	return t;
 }
 
+/* Casts to and from arrays, by bpftrace's rules: an integer or a string to an array of integers (or
+ * bools) of the same size, or of a larger one up to 8 bytes for an integer; `T[]` takes its count from
+ * the operand's size; an array to an integer of its size. The bytes are reinterpreted (little-endian). */
+static struct et_type *array_cast(struct sema *s, struct ast_node *n, struct et_type *from, struct et_type *to)
+{
+	struct ast_node *o = n->u.cast.operand;
+	struct et_type *t;
+	bool ok;
+
+	if (o->kind == AST_INT || (o->kind == AST_UNARY && o->u.unary.op == AST_OP_NEG &&
+				   o->u.unary.operand->kind == AST_INT)) {
+		/* a literal has the size of the smallest signed type that holds it in today's bpftrace:
+		 * (uint8[4])0x01020304 and (uint8[])1 (one element) are what its users write */
+		bool neg = o->kind == AST_UNARY;
+		uint64_t v = neg ? o->u.unary.operand->u.integer.value : o->u.integer.value;
+		uint32_t size = v <= (neg ? 128u : 127u) ? 1 : v <= (neg ? 32768u : 32767u) ? 2
+			      : v <= (neg ? 2147483648u : 2147483647u) ? 4 : 8;
+
+		from = type_int(s->arena, size, neg || v <= (uint64_t)INT64_MAX);
+	}
+
+	if (from->kind == ET_ARRAY) {
+		if (to->kind == ET_INT && to->size == from->size)
+			return to;
+		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
+		sema_hint(s, "an array casts only to an integer of its size (%u bytes)", from->size);
+		return s->t_none;
+	}
+	if (!type_is_integer(to->elem) || (!type_is_integer(from) && from->kind != ET_STRING)) {
+		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
+		sema_hint(s, "only integers and strings cast to arrays, and only to arrays of integers");
+		return s->t_none;
+	}
+	if (!to->count) {
+		if (from->size % to->elem->size) {
+			sema_error(s, n->loc, "Cannot determine array size: the element size is incompatible with "
+					      "the cast %s size (%u bytes)",
+				   from->kind == ET_STRING ? "string" : "integer", from->size);
+			return s->t_none;
+		}
+		t = type_new(s->arena, ET_ARRAY, from->size);
+		*t = *to;
+		t->size = from->size;
+		t->count = from->size / to->elem->size;
+		to = t;
+	}
+	ok = to->size == from->size || (from->kind != ET_STRING && to->size <= 8 && to->size > from->size);
+	if (!ok) {
+		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
+		sema_hint(s, "the array must have the size of the %s (%u bytes)%s",
+			  from->kind == ET_STRING ? "string" : "integer", from->size,
+			  from->kind == ET_STRING || from->size >= 8 ? "" : ", or be larger up to 8 bytes");
+		return s->t_none;
+	}
+	return to;
+}
+
 static struct et_type *cast(struct sema *s, struct ast_node *n)
 {
 	struct et_type *from = sema_expr(s, n->u.cast.operand);
-	struct et_type *to = typespec(s, n->u.cast.to);
+	struct et_type *to = typespec_any(s, n->u.cast.to);
 
 	if (!to || sema_is_none(from))
 		return s->t_none;
+	if (to->kind == ET_ARRAY || from->kind == ET_ARRAY)
+		return array_cast(s, n, from, to);
 	if (to->kind == ET_STRUCT) {
 		sema_error(s, n->loc, "Cannot cast from '%s' to '%s': a struct is not a scalar", sema_tname(s, from),
 			   sema_tname(s, to));
@@ -1112,34 +1224,60 @@ static struct et_type *tuple_index(struct sema *s, struct ast_node *n)
 	return t->fields[i].type;
 }
 
-/* base[i]: an element of an array (a tracepoint field such as args.args[0]); i must be a constant. */
+/* base[i]: an element of an array (args.args[0], $s->ints[$i]), a byte of a string (int8), or the i-th
+ * object a pointer points to (`$p[3]`, args.argv[1]), as in bpftrace. A constant index (a literal, $1,
+ * a constant expression) outside an array or string is an error here; any other index into one is
+ * checked when the program runs, with bpftrace's runtime warning when it is out of bounds. */
 static struct et_type *index_expr(struct sema *s, struct ast_node *n)
 {
 	struct et_type *bt = sema_expr(s, n->u.index.base), *it = sema_expr(s, n->u.index.index);
-	struct sema_const *c;
+	struct et_type *elem = NULL;
+	struct sema_index *x;
+	uint32_t count = 0;
 	int64_t i;
 
 	if (sema_is_none(bt) || sema_is_none(it))
 		return s->t_none;
-	if (bt->kind != ET_ARRAY || !bt->elem) {
-		sema_error(s, n->loc, "indexing with [ ] needs an array, not '%s'", sema_tname(s, bt));
+	if (bt->kind == ET_ARRAY && bt->elem) {
+		elem = bt->elem, count = bt->count;
+	} else if (bt->kind == ET_STRING) {
+		elem = type_int(s->arena, 1, true), count = bt->size;
+	} else if (bt->kind == ET_POINTER) {
+		elem = bt->elem ? sema_deref_struct(s, bt->elem, n->loc) : NULL;
+		if (!elem || elem->kind == ET_VOID || !elem->size) {
+			sema_error(s, n->loc, "the array index operator [] cannot be used on a pointer to an "
+					      "unsized type ('%s')", sema_tname(s, bt));
+			sema_hint(s, "cast the pointer to a sized type first, e.g. (uint8 *)");
+			return s->t_none;
+		}
+	} else {
+		sema_error(s, n->loc, "indexing with [ ] needs an array, a string or a pointer, not '%s'",
+			   sema_tname(s, bt));
 		if (bt->kind == ET_TUPLE)
 			sema_hint(s, "use .N to take element N of a tuple");
 		return s->t_none;
 	}
-	if (!sema_is_intlike(it) || !sema_const_int(s, n->u.index.index, &i)) {
-		sema_error(s, n->u.index.index->loc, "the array index must be a constant integer");
+	if (!type_is_integer(it)) {
+		sema_error(s, n->u.index.index->loc, "the array index must be an integer, not '%s'", sema_tname(s, it));
 		return s->t_none;
 	}
-	if (i < 0 || (uint64_t)i >= bt->count) {
-		sema_error(s, n->u.index.index->loc, "array index %lld is out of range: the array has %u elements",
-			   (long long)i, bt->count);
-		return s->t_none;
+	x = arena_alloc(s->arena, sizeof(*x));
+	x->event = -1;
+	x->count = count;
+	if (sema_const_int(s, n->u.index.index, &i)) {
+		if (bt->kind != ET_POINTER && (i < 0 || (uint64_t)i >= count)) {
+			sema_error(s, n->u.index.index->loc, "the index %lld is out of bounds for array of size %u",
+				   (long long)i, count);
+			sema_hint(s, "the elements are numbered 0 .. %u", count ? count - 1 : 0);
+			return s->t_none;
+		}
+		x->is_const = true;
+		x->value = i;
+	} else if (count) {
+		x->event = sema_add_event(s, ET_EV_RUNTIME_WARNING, SEMA_OOB_MSG, NULL, -1, n->loc);
 	}
-	c = arena_alloc(s->arena, sizeof(*c));
-	c->value = i;
-	n->sym = c;
-	return read_out_of(s, bt->elem, read_from(n));
+	n->sym = x;
+	return read_out_of(s, elem, read_from(n));
 }
 
 static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list *l, const char **names)
