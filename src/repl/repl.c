@@ -427,6 +427,21 @@ static char **complete(const char *text, int start, int end)
 	return m;
 }
 
+/* Called by readline() once it has set up the terminal's key bindings, before it reads a key.
+ * A Ctrl-D that reaches the terminal while it is in its normal (canonical) mode, i.e. during a run or
+ * between the prompt being printed and libedit switching the terminal to raw mode (it prints the prompt
+ * first), is kept by the kernel as an end-of-file mark; once the terminal is raw, that mark reads as a
+ * NUL byte. libedit binds NUL to ed-quoted-insert (each of its disabled tty characters, VLNEXT last, is
+ * bound at the value NUL), so that Ctrl-D was swallowed and the next key inserted literally: a second
+ * Ctrl-D then sat in the line, where Ctrl-D only beeps, and the session never left. NUL is given what
+ * Ctrl-D does instead (em-delete-or-list: the end of input on an empty line). readline() binds the tty
+ * characters again on every call, hence a hook rather than one binding at start. */
+static int bind_nul_as_ctrl_d(void)
+{
+	rl_parse_and_bind("bind ^@ em-delete-or-list");
+	return 0;
+}
+
 static char *history_file(const struct repl_options *o)
 {
 	const char *home = getenv("HOME");
@@ -458,6 +473,7 @@ int repl_run(const struct repl_options *o)
 	rl_readline_name = "etrace";
 	rl_catch_signals = 0; /* our handler: Ctrl-C at the prompt drops the line, not the session */
 	rl_attempted_completion_function = complete;
+	rl_pre_input_hook = bind_nul_as_ctrl_d;
 	rl_completer_word_break_characters = word_breaks;
 	rl_basic_word_break_characters = word_breaks;
 	using_history();
@@ -530,6 +546,7 @@ int repl_run(const struct repl_options *o)
 	free(hist);
 	free(pending);
 	sigaction(SIGINT, &old_sa, NULL);
+	rl_pre_input_hook = NULL;
 	for (unsigned i = 0; i < s.nblocks; i++)
 		free(s.blocks[i].text);
 	free(s.blocks);
