@@ -175,22 +175,16 @@ read_until(r"etrace> ")
 # 10. Ctrl-D leaves with status 0; the history is saved
 os.write(fd, b"\x04")
 status = None
-for i in range(150):  # bounded: a Ctrl-D that is not seen fails the check instead of hanging the test
-    if i % 20 == 19:  # typed again every 2 s, as a user would (a Ctrl-D can be lost, see repl_target.sh)
-        os.write(fd, b"\x04")
+for i in range(100):  # bounded: a session that stays after one Ctrl-D fails the check instead of hanging
     done, st = os.waitpid(pid, os.WNOHANG)
     if done:
         status = st
         break
     time.sleep(0.1)
-if status is None:
-    # KNOWN ISSUE, not a pass: under load the session sometimes stays after Ctrl-D (see repl_target.sh)
-    print("KNOWN ISSUE: the session did not leave within 15 s of Ctrl-D (killed); history not checked")
-else:
-    check("Ctrl-D ends the session", True)
-    check("Ctrl-D: exit status 0", os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
-    hist = open(os.path.join(home, ".etrace_history"), errors="replace").read()
-    check("history in $HOME/.etrace_history", "sys_enter_getppid" in hist and ".maps" in hist)
+check("Ctrl-D ends the session (within 10 s of one Ctrl-D)", status is not None)
+check("Ctrl-D: exit status 0", os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
+hist = open(os.path.join(home, ".etrace_history"), errors="replace").read()
+check("history in $HOME/.etrace_history", "sys_enter_getppid" in hist and ".maps" in hist)
 print("session checks: %d" % checks)
 PYEOF
 status=$?
@@ -234,15 +228,15 @@ until("etrace> ")
 shown, seen = seen, ""
 os.write(fd, b".print @x\n")
 until(".print @x")
-until("etrace> ")  # the next prompt: the session reads the terminal again (a Ctrl-D typed earlier is lost)
+until("etrace> ")  # the next prompt: .print is done (what it showed on the terminal is in `seen`)
 shown += seen
 os.write(fd, b"\x04")
-for _ in range(150):
+for _ in range(100):
     if os.waitpid(pid, os.WNOHANG)[0]:
         break
     time.sleep(0.1)
 else:
-    print("Ctrl-D did not end the session")
+    print("Ctrl-D did not end the session within 10 s")
     sys.exit(1)
 # the typed line is echoed (6 * 7), the result (42) and the map are not
 print("terminal:", "to-file 42" in shown or "@x: 3" in shown)
