@@ -33,6 +33,12 @@ trap cleanup EXIT
 
 skip() { echo "SKIP: $*"; exit 77; }
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root to load BPF programs"; }
+# The interactive session's tests drive it through a pseudo-terminal from Python: session_python runs
+# python3 with tests/runtime/pty_session.py importable (-B: no __pycache__ in the source tree).
+require_session_python() { command -v python3 >/dev/null || skip "needs python3 for the pseudo-terminal"; }
+session_python() {
+	PYTHONPATH="$(realpath "$(dirname "${BASH_SOURCE[0]}")")${PYTHONPATH:+:$PYTHONPATH}" python3 -B "$@"
+}
 require_tracepoint() {
 	local tf=/sys/kernel/tracing
 	[ -d "$tf/events" ] || tf=/sys/kernel/debug/tracing
