@@ -1,6 +1,8 @@
-/* json: JSON text for bpftrace's -f json output (NDJSON: one object per line). See rt_int.h. */
+/* json: the JSON printer (rt_json_printer) for bpftrace's -f json output (NDJSON: one object per line).
+ * See rt_int.h. */
 #include <string.h>
 
+#include "program/program.h"
 #include "program/types.h"
 #include "runtime/rt_int.h"
 
@@ -70,15 +72,14 @@ void rt_json_string(struct rt_str *o, const char *s, size_t n)
 	rt_str_putc(o, '"');
 }
 
-void rt_json_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
-		   const uint8_t *data)
+/* Integers and booleans as numbers (an enum too, as in bpftrace), other values as their text in a string. */
+static void json_leaf(struct rt_str *o, const struct et_program *prog, const struct et_type *t, const uint8_t *data)
 {
 	struct rt_str tmp = {0};
-	uint32_t i;
 
 	switch (t ? t->kind : ET_INT) {
 	case ET_INT:
-		if (t && t->nfields) { /* an enum: JSON gets the number (bpftrace does the same) */
+		if (t && t->nfields) {
 			struct et_type plain = *t;
 
 			plain.nfields = 0;
@@ -89,41 +90,172 @@ void rt_json_value(struct rt_str *o, const struct et_program *prog, const struct
 	case ET_BOOL:
 		rt_format_value(o, prog, t, data);
 		return;
-	case ET_TUPLE:
-		rt_str_putc(o, '[');
-		for (i = 0; i < t->nfields; i++) {
-			if (i)
-				rt_str_putc(o, ',');
-			rt_json_value(o, prog, t->fields[i].type, data + t->fields[i].offset);
-		}
-		rt_str_putc(o, ']');
-		return;
-	case ET_ARRAY:
-		rt_str_putc(o, '[');
-		for (i = 0; i < t->count && t->elem; i++) {
-			if (i)
-				rt_str_putc(o, ',');
-			rt_json_value(o, prog, t->elem, data + (size_t)i * t->elem->size);
-		}
-		rt_str_putc(o, ']');
-		return;
-	case ET_RECORD:
-	case ET_STRUCT:
-		rt_str_putc(o, '{');
-		for (i = 0; i < t->nfields; i++) {
-			const char *name = t->fields[i].name ? t->fields[i].name : "";
-
-			if (i)
-				rt_str_puts(o, ", ");
-			rt_json_string(o, name, strlen(name));
-			rt_str_puts(o, ": ");
-			rt_json_value(o, prog, t->fields[i].type, data + t->fields[i].offset);
-		}
-		rt_str_putc(o, '}');
-		return;
 	default:
 		rt_format_value(&tmp, prog, t, data);
 		rt_json_string(o, tmp.s ? tmp.s : "", tmp.len);
 		rt_str_free(&tmp);
 	}
 }
+
+/* Tuples and arrays as arrays, structs and records as objects. */
+static void json_open(struct rt_str *o, const struct et_type *t)
+{
+	rt_str_putc(o, t->kind == ET_TUPLE || t->kind == ET_ARRAY ? '[' : '{');
+}
+
+static void json_item(struct rt_str *o, const struct et_type *t, uint32_t i)
+{
+	bool named = t->kind == ET_RECORD || t->kind == ET_STRUCT;
+
+	if (i)
+		rt_str_puts(o, named ? ", " : ",");
+	if (named) {
+		const char *name = t->fields[i].name ? t->fields[i].name : "";
+
+		rt_json_string(o, name, strlen(name));
+		rt_str_puts(o, ": ");
+	}
+}
+
+static void json_close(struct rt_str *o, const struct et_type *t)
+{
+	rt_str_putc(o, t->kind == ET_TUPLE || t->kind == ET_ARRAY ? ']' : '}');
+}
+
+void rt_json_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		   const uint8_t *data)
+{
+	rt_print_value(&rt_json_printer, o, prog, t, data);
+}
+
+/* ---- maps: {"type": "map"|"hist"|"stats", "data": {"@m": {"k": v, ...}}} on one line ---- */
+
+static void json_stats(struct rt_str *o, int64_t count, int64_t average, int64_t total)
+{
+	rt_str_printf(o, "{\"count\": %lld, \"average\": %lld, \"total\": %lld}", (long long)count,
+		      (long long)average, (long long)total);
+}
+
+static void json_bucket(struct rt_str *o, bool first, bool has_min, int64_t min, bool has_max, int64_t max,
+			uint64_t count)
+{
+	rt_str_puts(o, first ? "{" : ", {");
+	if (has_min)
+		rt_str_printf(o, "\"min\": %lld, ", (long long)min);
+	if (has_max)
+		rt_str_printf(o, "\"max\": %lld, ", (long long)max);
+	rt_str_printf(o, "\"count\": %llu}", (unsigned long long)count);
+}
+
+/* The buckets from the first non-empty one to the last; lhist() counts are not divided. */
+static void json_hist(struct rt_str *o, const struct et_type *vt, const uint64_t *slots, uint64_t div)
+{
+	uint32_t n = rt_hist_slots(vt), first = n, last = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (slots[i]) {
+			if (first == n)
+				first = i;
+			last = i;
+		}
+	rt_str_putc(o, '[');
+	for (i = first; i < n && i <= last; i++) {
+		bool f = i == first;
+
+		if (vt->kind == ET_AGG_HIST) {
+			uint64_t c = slots[i] / div;
+
+			if (i == 0)
+				json_bucket(o, f, false, 0, true, -1, c);
+			else if (i <= 2)
+				json_bucket(o, f, true, i - 1, true, i - 1, c);
+			else
+				json_bucket(o, f, true, (int64_t)(1ull << (i - 2)), true, (int64_t)((1ull << (i - 1)) - 1), c);
+		} else {
+			int64_t lo = vt->lh_min + (int64_t)(i - 1) * vt->lh_step;
+
+			if (i == 0)
+				json_bucket(o, f, false, 0, true, vt->lh_min - 1, slots[i]);
+			else if (i == n - 1)
+				json_bucket(o, f, true, vt->lh_max, false, 0, slots[i]);
+			else
+				json_bucket(o, f, true, lo, true, lo + vt->lh_step - 1, slots[i]);
+		}
+	}
+	rt_str_putc(o, ']');
+}
+
+static void json_map_start(struct rt_str *o, const struct et_map_desc *m)
+{
+	const struct et_type *vt = m->value;
+	const char *type = "map";
+
+	if (vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST)
+		type = "hist";
+	else if (vt->kind == ET_AGG_AVG || vt->kind == ET_AGG_STATS)
+		type = "stats";
+	rt_str_printf(o, "{\"type\": \"%s\", \"data\": {", type);
+	rt_json_string(o, m->name, strlen(m->name));
+	rt_str_puts(o, ": ");
+}
+
+static void json_map_open(struct rt_str *o, const struct et_map_desc *m)
+{
+	json_map_start(o, m);
+	if (m->key)
+		rt_str_putc(o, '{');
+}
+
+/* A key is the string of its text, a tuple's fields joined by "," ("1,abc"). */
+static void json_entry(struct rt_str *o, const struct et_program *prog, const struct et_map_desc *m,
+		       const uint8_t *key, bool first)
+{
+	struct rt_str k = {0};
+
+	(void)m;
+	if (!key)
+		return;
+	if (!first)
+		rt_str_puts(o, ", ");
+	rt_format_key(&k, prog, m->key, key, ",");
+	rt_json_string(o, k.s ? k.s : "", k.len);
+	rt_str_free(&k);
+	rt_str_puts(o, ": ");
+}
+
+static void json_entry_end(struct rt_str *o, const struct et_map_desc *m)
+{
+	(void)o;
+	(void)m;
+}
+
+static void json_map_close(struct rt_str *o, const struct et_map_desc *m)
+{
+	if (m->key)
+		rt_str_putc(o, '}');
+	rt_str_puts(o, "}}\n");
+}
+
+/* bpftrace's JSON writer skips an empty map, except an avg/stats one, which it wraps in its "stats"
+ * envelope before looking: {"type": "stats", "data": {"@a": {}}}. */
+static void json_empty(struct rt_str *o, const struct et_map_desc *m)
+{
+	if (m->value->kind == ET_AGG_AVG || m->value->kind == ET_AGG_STATS) {
+		json_map_start(o, m);
+		rt_str_puts(o, "{}}}\n");
+	}
+}
+
+const struct rt_printer rt_json_printer = {
+	.leaf = json_leaf,
+	.open = json_open,
+	.item = json_item,
+	.close = json_close,
+	.stats = json_stats,
+	.hist = json_hist,
+	.map_open = json_map_open,
+	.entry = json_entry,
+	.entry_end = json_entry_end,
+	.map_close = json_map_close,
+	.empty = json_empty,
+};

@@ -1,17 +1,15 @@
-/* maps: read a map from the kernel, combine per-CPU values, sort and print it as bpftrace does.
+/* maps: read a map from the kernel, combine its per-CPU values and sort its entries as bpftrace does;
+ * printer.c prints them (text or JSON).
  *
+ * Reading: BPF_MAP_LOOKUP_BATCH over hash maps (a few syscalls for the whole map), key by key otherwise.
  * Combining (types.h layouts, one slot per possible CPU, slots 8-byte aligned): count and sum add
  * up; min/max take the extreme of the CPUs whose is_set is non-zero; avg/stats add counts and totals
- * and print total / count (truncated); hist/lhist add bucket by bucket.
+ * (printed as total / count, truncated); hist/lhist add bucket by bucket. All-zero entries of an array
+ * map are unset and left out.
  * Sorting (bpftrace types_format.cpp): count, sum and integer values ascending by value; min/max by
  * the value taken as unsigned; avg/stats by the average; hist/lhist by the total count; anything else
  * by key (integers signed, strings bytewise, tuples field by field); equal values in key order (one
- * sort, the key as tie-break), so the output is stable and reproducible.
- * Reading: BPF_MAP_LOOKUP_BATCH over hash maps (a few syscalls for the whole map), key by key otherwise.
- * Printing: "@m: v" for keyless maps, "@m[k1, k2]: v" for keyed ones (tuple parentheses dropped);
- * histograms as "@m[k]:" + rows + a blank line. print(@m, top, div) keeps the last `top` entries and
- * divides values by div. An empty map prints nothing, but print(@m) of an empty keyless map prints its
- * zero value, and bpftrace's JSON keeps an empty avg/stats map as {} (see rt_int.h). */
+ * sort, the key as tie-break), so the output is stable and reproducible. See rt_int.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,16 +170,6 @@ void rt_map_snapshot_free(struct rt_map_snapshot *s)
 
 /* ---- combining ---- */
 
-struct entry {
-	const uint8_t *key, *raw; /* raw: the first CPU's slot */
-	uint64_t u;               /* count, sum, min/max, int value (bits) */
-	int64_t count, total;     /* avg/stats */
-	uint64_t *slots;          /* hist/lhist, combined */
-	uint64_t hist_total;
-	size_t index;             /* position in the snapshot */
-	uint64_t value_order, key_order; /* cmp_orders: the sort order as unsigned numbers */
-};
-
 static int64_t get_i64(const uint8_t *p)
 {
 	int64_t v;
@@ -198,14 +186,14 @@ static uint64_t get_u64(const uint8_t *p)
 	return v;
 }
 
-static uint32_t value_slots(const struct et_type *t)
+uint32_t rt_hist_slots(const struct et_type *t)
 {
 	if (t->kind == ET_AGG_HIST)
 		return ET_HIST_SLOTS;
 	return lhist_slots(t->lh_min, t->lh_max, t->lh_step);
 }
 
-static void combine(const struct rt_map_snapshot *s, const struct et_type *vt, size_t i, struct entry *e,
+static void combine(const struct rt_map_snapshot *s, const struct et_type *vt, size_t i, struct rt_map_entry *e,
 		    uint64_t *slots)
 {
 	size_t stride = (size_t)s->value_slot * s->ncpus;
@@ -238,7 +226,7 @@ static void combine(const struct rt_map_snapshot *s, const struct et_type *vt, s
 			break;
 		case ET_AGG_HIST:
 		case ET_AGG_LHIST:
-			n = value_slots(vt);
+			n = rt_hist_slots(vt);
 			if ((size_t)n * 8 > s->value_slot)
 				n = s->value_slot / 8;
 			e->slots = slots;
@@ -252,7 +240,7 @@ static void combine(const struct rt_map_snapshot *s, const struct et_type *vt, s
 		}
 	}
 	if (e->slots) {
-		n = value_slots(vt);
+		n = rt_hist_slots(vt);
 		for (k = 0; k < n; k++)
 			e->hist_total += e->slots[k];
 	}
@@ -288,7 +276,7 @@ static int cmp_key_field(const struct et_type *t, const uint8_t *a, const uint8_
 
 static int cmp_key(const void *pa, const void *pb)
 {
-	const struct entry *a = pa, *b = pb;
+	const struct rt_map_entry *a = pa, *b = pb;
 	const struct et_type *t = sort_key_type;
 	int r = 0;
 	uint32_t i;
@@ -314,14 +302,14 @@ static int cmp3_s(int64_t x, int64_t y)
 	return x < y ? -1 : x > y;
 }
 
-static int64_t entry_avg(const struct entry *e)
+int64_t rt_map_entry_avg(const struct rt_map_entry *e)
 {
 	return e->count ? e->total / e->count : 0;
 }
 
 static int cmp_value(const void *pa, const void *pb)
 {
-	const struct entry *a = pa, *b = pb;
+	const struct rt_map_entry *a = pa, *b = pb;
 	const struct et_type *t = sort_value_type;
 	int r = 0;
 
@@ -339,7 +327,7 @@ static int cmp_value(const void *pa, const void *pb)
 		break;
 	case ET_AGG_AVG:
 	case ET_AGG_STATS:
-		r = cmp3_s(entry_avg(a), entry_avg(b));
+		r = cmp3_s(rt_map_entry_avg(a), rt_map_entry_avg(b));
 		break;
 	case ET_AGG_HIST:
 	case ET_AGG_LHIST:
@@ -358,7 +346,7 @@ static int cmp_value(const void *pa, const void *pb)
  * flipped), so a comparison is two integer compares instead of decoding values and keys. */
 static int cmp_orders(const void *pa, const void *pb)
 {
-	const struct entry *a = pa, *b = pb;
+	const struct rt_map_entry *a = pa, *b = pb;
 
 	if (a->value_order != b->value_order)
 		return a->value_order < b->value_order ? -1 : 1;
@@ -367,7 +355,7 @@ static int cmp_orders(const void *pa, const void *pb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-static uint64_t value_order(const struct et_type *t, const struct entry *e)
+static uint64_t value_order(const struct et_type *t, const struct rt_map_entry *e)
 {
 	const uint64_t sign = 1ull << 63;
 
@@ -381,7 +369,7 @@ static uint64_t value_order(const struct et_type *t, const struct entry *e)
 		return t->is_signed ? e->u ^ sign : e->u;
 	case ET_AGG_AVG:
 	case ET_AGG_STATS:
-		return (uint64_t)entry_avg(e) ^ sign;
+		return (uint64_t)rt_map_entry_avg(e) ^ sign;
 	case ET_AGG_HIST:
 	case ET_AGG_LHIST:
 		return e->hist_total;
@@ -401,80 +389,13 @@ static bool sorts_by_value(const struct et_type *t)
 	}
 }
 
-/* ---- printing ---- */
-
-static void format_key(struct rt_str *o, const struct et_program *prog, const struct et_type *kt,
-		       const uint8_t *key)
-{
-	uint32_t i;
-
-	if (kt->kind != ET_TUPLE) {
-		rt_format_value(o, prog, kt, key);
-		return;
-	}
-	for (i = 0; i < kt->nfields; i++) {
-		if (i)
-			rt_str_puts(o, ", ");
-		rt_format_value(o, prog, kt->fields[i].type, key + kt->fields[i].offset);
-	}
-}
-
-static void format_entry_value(struct rt_str *o, const struct et_program *prog, const struct et_type *vt,
-			       const struct entry *e, uint64_t div)
-{
-	switch (vt->kind) {
-	case ET_AGG_COUNT:
-		rt_str_put_u64(o, e->u / div);
-		break;
-	case ET_AGG_SUM:
-		if (vt->is_signed)
-			rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
-		else
-			rt_str_put_u64(o, e->u / div);
-		break;
-	case ET_AGG_MIN:
-	case ET_AGG_MAX:
-		rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
-		break;
-	case ET_AGG_AVG:
-		rt_str_put_i64(o, entry_avg(e) / (int64_t)div);
-		break;
-	case ET_AGG_STATS:
-		rt_str_printf(o, "{ .count = %lld, .average = %lld, .total = %lld }", (long long)e->count,
-			      (long long)(entry_avg(e) / (int64_t)div), (long long)e->total);
-		break;
-	case ET_INT:
-		if (vt->nfields) { /* an enum prints by name, as today's bpftrace does (div does not apply) */
-			rt_format_value(o, prog, vt, e->raw);
-			break;
-		}
-		if (vt->is_signed)
-			rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
-		else
-			rt_str_put_u64(o, e->u / div);
-		break;
-	case ET_AGG_HIST:
-		rt_str_putc(o, '\n');
-		rt_format_hist(o, e->slots, ET_HIST_SLOTS, div);
-		break;
-	case ET_AGG_LHIST:
-		rt_str_putc(o, '\n');
-		rt_format_lhist(o, e->slots, value_slots(vt), vt->lh_min, vt->lh_max, vt->lh_step);
-		break;
-	default:
-		rt_format_value(o, prog, vt, e->raw);
-		break;
-	}
-}
-
-/* The entries of a snapshot, combined and sorted; *slots_out owns the histogram buckets. */
-static struct entry *collect(const struct rt_map_snapshot *s, size_t *n_out, uint64_t **slots_out)
+void rt_map_entries_read(const struct rt_map_snapshot *s, struct rt_map_entries *out)
 {
 	const struct et_type *vt = s->desc->value;
 	bool is_hist = vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST;
-	uint32_t nslots = is_hist ? value_slots(vt) : 0;
-	struct entry *es = rt_xcalloc(s->count, sizeof(*es));
-	uint64_t *slots = is_hist ? rt_xcalloc(s->count * nslots, sizeof(*slots)) : NULL;
+	uint32_t nslots = is_hist ? rt_hist_slots(vt) : 0;
+	struct rt_map_entry *es = rt_xcalloc(s->count ? s->count : 1, sizeof(*es));
+	uint64_t *slots = is_hist ? rt_xcalloc(s->count ? s->count * nslots : 1, sizeof(*slots)) : NULL;
 	size_t n = 0, i;
 
 	for (i = 0; i < s->count; i++) {
@@ -496,254 +417,14 @@ static struct entry *collect(const struct rt_map_snapshot *s, size_t *n_out, uin
 	} else {
 		qsort(es, n, sizeof(*es), sorts_by_value(vt) ? cmp_value : cmp_key);
 	}
-	*n_out = n;
-	*slots_out = slots;
-	return es;
+	out->e = es;
+	out->n = n;
+	out->slots = slots;
 }
 
-/* print(@m) of a keyless map that holds nothing prints the zero value of its type, as bpftrace's print()
- * does (`@: 0`, a zeroed stats record, a zeroed tuple); histograms print nothing, and so does the
- * print of every map at exit. */
-static bool prints_zero_value(const struct et_map_desc *m, bool zero_if_empty)
+void rt_map_entries_free(struct rt_map_entries *es)
 {
-	return zero_if_empty && !m->key && m->value->kind != ET_AGG_HIST && m->value->kind != ET_AGG_LHIST;
-}
-
-/* The entry of a value that is all zero bytes; free(e->raw) after use. */
-static struct entry zero_entry(const struct et_type *vt)
-{
-	struct entry e = {0};
-
-	e.raw = rt_xcalloc(1, vt->size);
-	return e;
-}
-
-static size_t text_empty_map(struct rt_str *o, const struct et_program *prog, const struct et_map_desc *m,
-			     bool zero_if_empty)
-{
-	struct entry zero;
-
-	if (!prints_zero_value(m, zero_if_empty))
-		return 0;
-	zero = zero_entry(m->value);
-	rt_str_puts(o, m->name);
-	rt_str_puts(o, ": ");
-	format_entry_value(o, prog, m->value, &zero, 1);
-	rt_str_putc(o, '\n');
-	free((void *)zero.raw);
-	return 1;
-}
-
-size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
-		     uint64_t top, uint64_t div, bool zero_if_empty)
-{
-	const struct et_map_desc *m = s->desc;
-	const struct et_type *vt = m->value;
-	bool is_hist = vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST;
-	struct entry *es;
-	uint64_t *slots;
-	size_t n, i, skip = 0, printed = 0;
-
-	if (s->count == 0)
-		return text_empty_map(o, prog, m, zero_if_empty);
-	if (div == 0)
-		div = 1;
-	es = collect(s, &n, &slots);
-	if (n == 0)
-		printed = text_empty_map(o, prog, m, zero_if_empty);
-	if (top && n > top)
-		skip = n - top;
-	for (i = skip; i < n; i++) {
-		rt_str_puts(o, m->name);
-		if (m->key) {
-			rt_str_putc(o, '[');
-			format_key(o, prog, m->key, es[i].key);
-			rt_str_putc(o, ']');
-		}
-		rt_str_puts(o, is_hist ? ":" : ": ");
-		format_entry_value(o, prog, vt, &es[i], div);
-		rt_str_putc(o, '\n');
-		printed++;
-	}
-	free(slots);
-	free(es);
-	return printed;
-}
-
-/* ---- JSON (bpftrace -f json: one object per line) ---- */
-
-static void json_key(struct rt_str *o, const struct et_program *prog, const struct et_type *kt, const uint8_t *key)
-{
-	struct rt_str k = {0};
-	uint32_t i;
-
-	if (kt->kind == ET_TUPLE) {
-		for (i = 0; i < kt->nfields; i++) {
-			if (i)
-				rt_str_putc(&k, ',');
-			rt_format_value(&k, prog, kt->fields[i].type, key + kt->fields[i].offset);
-		}
-	} else {
-		rt_format_value(&k, prog, kt, key);
-	}
-	rt_json_string(o, k.s ? k.s : "", k.len);
-	rt_str_free(&k);
-}
-
-static void json_bucket(struct rt_str *o, bool first, bool has_min, int64_t min, bool has_max, int64_t max,
-			uint64_t count)
-{
-	rt_str_puts(o, first ? "{" : ", {");
-	if (has_min)
-		rt_str_printf(o, "\"min\": %lld, ", (long long)min);
-	if (has_max)
-		rt_str_printf(o, "\"max\": %lld, ", (long long)max);
-	rt_str_printf(o, "\"count\": %llu}", (unsigned long long)count);
-}
-
-static void json_hist(struct rt_str *o, const struct et_type *vt, const uint64_t *slots, uint64_t div)
-{
-	uint32_t n = value_slots(vt), first = n, last = 0, i;
-
-	for (i = 0; i < n; i++)
-		if (slots[i]) {
-			if (first == n)
-				first = i;
-			last = i;
-		}
-	rt_str_putc(o, '[');
-	for (i = first; i < n && i <= last; i++) {
-		bool f = i == first;
-
-		if (vt->kind == ET_AGG_HIST) {
-			uint64_t c = slots[i] / div;
-
-			if (i == 0)
-				json_bucket(o, f, false, 0, true, -1, c);
-			else if (i <= 2)
-				json_bucket(o, f, true, i - 1, true, i - 1, c);
-			else
-				json_bucket(o, f, true, (int64_t)(1ull << (i - 2)), true, (int64_t)((1ull << (i - 1)) - 1), c);
-		} else {
-			int64_t lo = vt->lh_min + (int64_t)(i - 1) * vt->lh_step;
-
-			if (i == 0)
-				json_bucket(o, f, false, 0, true, vt->lh_min - 1, slots[i]);
-			else if (i == n - 1)
-				json_bucket(o, f, true, vt->lh_max, false, 0, slots[i]);
-			else
-				json_bucket(o, f, true, lo, true, lo + vt->lh_step - 1, slots[i]);
-		}
-	}
-	rt_str_putc(o, ']');
-}
-
-static void json_entry_value(struct rt_str *o, const struct et_program *prog, const struct et_type *vt,
-			     const struct entry *e, uint64_t div)
-{
-	switch (vt->kind) {
-	case ET_AGG_HIST:
-	case ET_AGG_LHIST:
-		json_hist(o, vt, e->slots, div);
-		break;
-	case ET_AGG_STATS:
-		rt_str_printf(o, "{\"count\": %lld, \"average\": %lld, \"total\": %lld}", (long long)e->count,
-			      (long long)(entry_avg(e) / (int64_t)div), (long long)e->total);
-		break;
-	case ET_INT:
-		if (vt->nfields) { /* an enum: JSON gets the number, as in bpftrace */
-			rt_json_value(o, prog, vt, e->raw);
-			break;
-		}
-		format_entry_value(o, prog, vt, e, div);
-		break;
-	case ET_AGG_COUNT: case ET_AGG_SUM: case ET_AGG_MIN: case ET_AGG_MAX: case ET_AGG_AVG:
-		format_entry_value(o, prog, vt, e, div);
-		break;
-	default:
-		rt_json_value(o, prog, vt, e->raw);
-		break;
-	}
-}
-
-static void json_map_start(struct rt_str *o, const struct et_map_desc *m)
-{
-	const struct et_type *vt = m->value;
-	const char *type = "map";
-
-	if (vt->kind == ET_AGG_HIST || vt->kind == ET_AGG_LHIST)
-		type = "hist";
-	else if (vt->kind == ET_AGG_AVG || vt->kind == ET_AGG_STATS)
-		type = "stats";
-	rt_str_printf(o, "{\"type\": \"%s\", \"data\": {", type);
-	rt_json_string(o, m->name, strlen(m->name));
-	rt_str_puts(o, ": ");
-}
-
-/* A map that holds nothing: print(@m) of a keyless one gives its zero value (prints_zero_value);
- * otherwise bpftrace's JSON writer skips an empty map, except an avg/stats one, which it wraps in
- * its "stats" envelope before looking: {"type": "stats", "data": {"@a": {}}}. */
-static size_t json_empty_map(struct rt_str *o, const struct et_program *prog, const struct et_map_desc *m,
-			     bool zero_if_empty)
-{
-	const struct et_type *vt = m->value;
-
-	if (prints_zero_value(m, zero_if_empty)) {
-		struct entry zero = zero_entry(vt);
-
-		json_map_start(o, m);
-		json_entry_value(o, prog, vt, &zero, 1);
-		rt_str_puts(o, "}}\n");
-		free((void *)zero.raw);
-		return 1;
-	}
-	if (vt->kind == ET_AGG_AVG || vt->kind == ET_AGG_STATS) {
-		json_map_start(o, m);
-		rt_str_puts(o, "{}}}\n");
-	}
-	return 0;
-}
-
-size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
-			  uint64_t top, uint64_t div, bool zero_if_empty)
-{
-	const struct et_map_desc *m = s->desc;
-	const struct et_type *vt = m->value;
-	struct entry *es;
-	uint64_t *slots;
-	size_t n, i, skip = 0, printed = 0;
-
-	if (s->count == 0)
-		return json_empty_map(o, prog, m, zero_if_empty);
-	if (div == 0)
-		div = 1;
-	es = collect(s, &n, &slots);
-	if (n == 0) {
-		printed = json_empty_map(o, prog, m, zero_if_empty);
-		goto out;
-	}
-	json_map_start(o, m);
-	if (top && n > top)
-		skip = n - top;
-	if (m->key)
-		rt_str_putc(o, '{');
-	for (i = skip; i < n; i++) {
-		if (m->key) {
-			if (i > skip)
-				rt_str_puts(o, ", ");
-			json_key(o, prog, m->key, es[i].key);
-			rt_str_puts(o, ": ");
-		}
-		json_entry_value(o, prog, vt, &es[i], div);
-		printed++;
-		if (!m->key)
-			break;
-	}
-	if (m->key)
-		rt_str_putc(o, '}');
-	rt_str_puts(o, "}}\n");
-out:
-	free(slots);
-	free(es);
-	return printed;
+	free(es->e);
+	free(es->slots);
+	memset(es, 0, sizeof(*es));
 }

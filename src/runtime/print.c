@@ -1,4 +1,4 @@
-/* print: text forms of values and histograms, as bpftrace (HEAD) prints them.
+/* print: the text printer (rt_text_printer): values, maps and histograms as bpftrace (HEAD) prints them.
  * Values follow bpftrace's types_format: integers by signedness, booleans true/false, strings raw with
  * the str_trunc_trailer (default "..") when they fill their buffer (probably truncated), tuples "(a, b)", structs and
  * records "{ .a = 1, .b = 2 }", arrays "[1,2,3]", pointers "0x1234", buffers with non-printable bytes
@@ -134,41 +134,8 @@ static void format_timestamp(struct rt_str *o, const char *fmt, uint64_t ns)
 	rt_str_puts(o, out);
 }
 
-static void format_fields(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
-			  const uint8_t *data, bool named)
-{
-	uint32_t i;
-
-	if (named && t->nfields == 0) {
-		rt_str_puts(o, "{}");
-		return;
-	}
-	rt_str_puts(o, named ? "{ " : "(");
-	for (i = 0; i < t->nfields; i++) {
-		const struct et_field *f = &t->fields[i];
-
-		if (i)
-			rt_str_puts(o, ", ");
-		if (named)
-			rt_str_printf(o, ".%s = ", f->name ? f->name : "");
-		if (f->bit_size) {
-			uint64_t v = 0;
-			uint32_t bytes = (f->bit_offset + f->bit_size + 7) / 8;
-
-			memcpy(&v, data + f->offset, bytes > 8 ? 8 : bytes);
-			v >>= f->bit_offset;
-			if (f->bit_size < 64)
-				v &= (1ull << f->bit_size) - 1;
-			rt_str_put_u64(o, v);
-			continue;
-		}
-		rt_format_value(o, prog, f->type, data + f->offset);
-	}
-	rt_str_puts(o, named ? " }" : ")");
-}
-
-void rt_format_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
-		     const uint8_t *data)
+/* The text of a value that is not a tuple, struct, record or array (rt_print_value walks those). */
+static void text_leaf(struct rt_str *o, const struct et_program *prog, const struct et_type *t, const uint8_t *data)
 {
 	uint32_t i;
 
@@ -201,22 +168,6 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		break;
 	case ET_BUFFER:
 		format_buffer(o, data, t->size);
-		break;
-	case ET_TUPLE:
-		format_fields(o, prog, t, data, false);
-		break;
-	case ET_RECORD:
-	case ET_STRUCT:
-		format_fields(o, prog, t, data, true);
-		break;
-	case ET_ARRAY:
-		rt_str_putc(o, '[');
-		for (i = 0; i < t->count && t->elem; i++) {
-			if (i)
-				rt_str_putc(o, ',');
-			rt_format_value(o, prog, t->elem, data + (size_t)i * t->elem->size);
-		}
-		rt_str_putc(o, ']');
 		break;
 	case ET_POINTER:
 		rt_str_printf(o, "0x%llx", (unsigned long long)read_u64(data));
@@ -271,6 +222,41 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		format_int(o, data, t->size < 8 ? t->size : 8, t->is_signed);
 		break;
 	}
+}
+
+/* Tuples "(a, b)", structs and records "{ .a = 1, .b = 2 }" ("{}" without fields), arrays "[1,2]". */
+static void text_open(struct rt_str *o, const struct et_type *t)
+{
+	if (t->kind == ET_TUPLE)
+		rt_str_putc(o, '(');
+	else if (t->kind == ET_ARRAY)
+		rt_str_putc(o, '[');
+	else
+		rt_str_puts(o, t->nfields ? "{ " : "{}");
+}
+
+static void text_item(struct rt_str *o, const struct et_type *t, uint32_t i)
+{
+	if (i)
+		rt_str_puts(o, t->kind == ET_ARRAY ? "," : ", ");
+	if (t->kind == ET_RECORD || t->kind == ET_STRUCT)
+		rt_str_printf(o, ".%s = ", t->fields[i].name ? t->fields[i].name : "");
+}
+
+static void text_close(struct rt_str *o, const struct et_type *t)
+{
+	if (t->kind == ET_TUPLE)
+		rt_str_putc(o, ')');
+	else if (t->kind == ET_ARRAY)
+		rt_str_putc(o, ']');
+	else if (t->nfields)
+		rt_str_puts(o, " }");
+}
+
+void rt_format_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
+		     const uint8_t *data)
+{
+	rt_print_value(&rt_text_printer, o, prog, t, data);
 }
 
 /* ---- histograms ---- */
@@ -423,3 +409,62 @@ void rt_format_lhist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, i
 		hist_row(o, buf, slots[i], top);
 	}
 }
+
+/* ---- maps ---- */
+
+static void text_stats(struct rt_str *o, int64_t count, int64_t average, int64_t total)
+{
+	rt_str_printf(o, "{ .count = %lld, .average = %lld, .total = %lld }", (long long)count, (long long)average,
+		      (long long)total);
+}
+
+/* The rows start on the line after "@m[k]:"; lhist() counts are not divided, as in bpftrace. */
+static void text_hist(struct rt_str *o, const struct et_type *vt, const uint64_t *slots, uint64_t div)
+{
+	rt_str_putc(o, '\n');
+	if (vt->kind == ET_AGG_HIST)
+		rt_format_hist(o, slots, ET_HIST_SLOTS, div);
+	else
+		rt_format_lhist(o, slots, rt_hist_slots(vt), vt->lh_min, vt->lh_max, vt->lh_step);
+}
+
+static void text_nothing(struct rt_str *o, const struct et_map_desc *m)
+{
+	(void)o;
+	(void)m;
+}
+
+/* "@m: v" for keyless maps, "@m[k1, k2]: v" for keyed ones (tuple parentheses dropped), "@m[k]:" before
+ * a histogram's rows. */
+static void text_entry(struct rt_str *o, const struct et_program *prog, const struct et_map_desc *m,
+		       const uint8_t *key, bool first)
+{
+	(void)first;
+	rt_str_puts(o, m->name);
+	if (key) {
+		rt_str_putc(o, '[');
+		rt_format_key(o, prog, m->key, key, ", ");
+		rt_str_putc(o, ']');
+	}
+	rt_str_puts(o, m->value->kind == ET_AGG_HIST || m->value->kind == ET_AGG_LHIST ? ":" : ": ");
+}
+
+static void text_entry_end(struct rt_str *o, const struct et_map_desc *m)
+{
+	(void)m;
+	rt_str_putc(o, '\n');
+}
+
+const struct rt_printer rt_text_printer = {
+	.leaf = text_leaf,
+	.open = text_open,
+	.item = text_item,
+	.close = text_close,
+	.stats = text_stats,
+	.hist = text_hist,
+	.map_open = text_nothing,
+	.entry = text_entry,
+	.entry_end = text_entry_end,
+	.map_close = text_nothing,
+	.empty = text_nothing,
+};

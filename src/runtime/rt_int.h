@@ -1,9 +1,12 @@
 /* rt_int: the runtime's internal pieces, shared by its .c files and the unit tests (not by other
  * modules: they use rt.h).
  *   str.c     rt_str, a growable text buffer (output is built in one and written in one go)
- *   print.c   value formatting (ints, strings, tuples, structs...) and hist/lhist rendering
+ *   printer.c the output forms' one interface (struct rt_printer) and the walks over a value's type and
+ *             over a map's entries that call it
+ *   print.c   the text printer: values (ints, strings, symbols...), hist/lhist rendering
+ *   json.c    the JSON printer (bpftrace's -f json)
  *   printf.c  printf-style formatting of ring-buffer arguments
- *   maps.c    reading maps from the kernel, combining per-CPU values, sorting, printing a map
+ *   maps.c    reading maps from the kernel, combining per-CPU values, sorting the entries
  *   load.c / attach.c / loop.c   the life cycle behind rt_run()
  * Memory: rt_str owns its buffer (rt_str_free); snapshots own their key/value copies
  * (rt_map_snapshot_free). Allocation failure aborts (the runtime cannot report without memory).
@@ -36,11 +39,12 @@ void rt_str_put_i64(struct rt_str *o, int64_t v);
 void rt_str_write(struct rt_str *o, FILE *f); /* write and clear */
 void *rt_xcalloc(size_t n, size_t size);      /* aborts on failure */
 
-/* ---- print.c ---- */
+/* ---- print.c (the text printer) ---- */
 /* Append the default text form of one value of type t stored at data (bpftrace's print() form):
  * integers by signedness, strings raw (prog->str_trunc_trailer, ".." without a prog, when they fill
  * their buffer), tuples "(a, b)",
- * structs/records "{ .a = 1 }", arrays "[1,2]", pointers "0x..", probe names, symbols... */
+ * structs/records "{ .a = 1 }", arrays "[1,2]", pointers "0x..", probe names, symbols...
+ * (rt_print_value with rt_text_printer). */
 void rt_format_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
 		     const uint8_t *data);
 /* An integer of `size` bytes at data, sign-extended when is_signed. */
@@ -68,24 +72,84 @@ struct rt_map_snapshot {
 /* Read map fd whole. */
 int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_snapshot *s);
 void rt_map_snapshot_free(struct rt_map_snapshot *s);
-/* Combine CPUs, sort like bpftrace and append the map's text; top = keep the last `top` entries
- * (0: all), div divides counts/sums/averages (0 or 1: none). An empty map appends nothing, except
- * with zero_if_empty (print(@m), not the print at exit) for a keyless non-histogram map: its type's
- * zero value, as bpftrace's print() gives ("@m: 0"). Returns the number of entries printed. */
+
+/* One entry of a map, its CPUs' values combined (the value as its type's kind says). */
+struct rt_map_entry {
+	const uint8_t *key, *raw; /* raw: the first CPU's slot (values that are not aggregations) */
+	uint64_t u;               /* count, sum, min/max, int value (bits) */
+	int64_t count, total;     /* avg/stats */
+	uint64_t *slots;          /* hist/lhist, combined (rt_hist_slots of them) */
+	uint64_t hist_total;
+	size_t index;             /* sorting: position in the snapshot */
+	uint64_t value_order, key_order; /* sorting: the order as unsigned numbers */
+};
+/* A snapshot's entries, combined and sorted as bpftrace prints them; owns e and the buckets. */
+struct rt_map_entries {
+	struct rt_map_entry *e;
+	size_t n;
+	uint64_t *slots;
+};
+void rt_map_entries_read(const struct rt_map_snapshot *s, struct rt_map_entries *out);
+void rt_map_entries_free(struct rt_map_entries *es);
+/* total / count, truncated (0 without a count). */
+int64_t rt_map_entry_avg(const struct rt_map_entry *e);
+/* The number of buckets of a hist() or lhist() value type. */
+uint32_t rt_hist_slots(const struct et_type *t);
+
+/* ---- printer.c ---- */
+/* An output form (text, JSON). rt_print_value walks a value's type and rt_print_map a map's entries;
+ * what differs between the forms is only what these callbacks write. */
+struct rt_printer {
+	/* A value that is not a tuple, struct, record or array (t NULL: an unsigned 64-bit integer). */
+	void (*leaf)(struct rt_str *o, const struct et_program *prog, const struct et_type *t, const uint8_t *data);
+	/* A tuple, struct, record or array: open, before each of its elements (i from 0; the field's name
+	 * for a struct or record), close. */
+	void (*open)(struct rt_str *o, const struct et_type *t);
+	void (*item)(struct rt_str *o, const struct et_type *t, uint32_t i);
+	void (*close)(struct rt_str *o, const struct et_type *t);
+	/* Aggregation values: stats() (average already divided) and hist()/lhist() buckets. */
+	void (*stats)(struct rt_str *o, int64_t count, int64_t average, int64_t total);
+	void (*hist)(struct rt_str *o, const struct et_type *vt, const uint64_t *slots, uint64_t div);
+	/* A map: open, then per entry the key (NULL for a keyless map; first: the first printed) and its
+	 * value then entry_end, then close. empty: a map with nothing to print. */
+	void (*map_open)(struct rt_str *o, const struct et_map_desc *m);
+	void (*entry)(struct rt_str *o, const struct et_program *prog, const struct et_map_desc *m, const uint8_t *key,
+		      bool first);
+	void (*entry_end)(struct rt_str *o, const struct et_map_desc *m);
+	void (*map_close)(struct rt_str *o, const struct et_map_desc *m);
+	void (*empty)(struct rt_str *o, const struct et_map_desc *m);
+};
+extern const struct rt_printer rt_text_printer; /* print.c */
+extern const struct rt_printer rt_json_printer; /* json.c */
+
+/* Append the value of type t at data in the printer's form. */
+void rt_print_value(const struct rt_printer *p, struct rt_str *o, const struct et_program *prog,
+		    const struct et_type *t, const uint8_t *data);
+/* A key's text: the value, or a tuple's fields joined by sep (without parentheses). */
+void rt_format_key(struct rt_str *o, const struct et_program *prog, const struct et_type *kt, const uint8_t *key,
+		   const char *sep);
+/* Combine CPUs, sort like bpftrace and append the map in the printer's form; top = keep the last `top`
+ * entries (0: all), div divides counts/sums/averages (0 or 1: none). An empty map appends nothing
+ * (but see the JSON form), except with zero_if_empty (print(@m), not the print at exit) for a keyless
+ * non-histogram map: its type's zero value, as bpftrace's print() gives ("@m: 0"). Returns the number
+ * of entries printed. */
+size_t rt_print_map(const struct rt_printer *p, struct rt_str *o, const struct et_program *prog,
+		    const struct rt_map_snapshot *s, uint64_t top, uint64_t div, bool zero_if_empty);
+/* rt_print_map in text: "@m: v" for keyless maps, "@m[k1, k2]: v" for keyed ones, histograms as
+ * "@m[k]:" + rows + a blank line. */
 size_t rt_map_format(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
 		     uint64_t top, uint64_t div, bool zero_if_empty);
-
 /* The same in bpftrace's JSON form: one line {"type": "map"|"hist"|"stats", "data": {"@m": ...}}; an
  * empty avg/stats map (other than print's zero value) is {"type": "stats", "data": {"@m": {}}}, as
  * bpftrace prints it. */
 size_t rt_map_format_json(struct rt_str *o, const struct et_program *prog, const struct rt_map_snapshot *s,
 			  uint64_t top, uint64_t div, bool zero_if_empty);
 
-/* ---- json.c ---- */
+/* ---- json.c (the JSON printer) ---- */
 /* A JSON string literal of s[0..n) (quotes, escapes). */
 void rt_json_string(struct rt_str *o, const char *s, size_t n);
 /* A value as JSON: integers as numbers, strings as strings, tuples and arrays as arrays, structs and
- * records as objects, other kinds as their text form in a string. */
+ * records as objects, other kinds as their text form in a string (rt_print_value with rt_json_printer). */
 void rt_json_value(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
 		   const uint8_t *data);
 
