@@ -42,6 +42,7 @@ static void add_fn(struct provider_expand_ctx *ctx, const struct et_provider *pv
 		snprintf(name, sizeof(name), "%s:%s", pv->name, fn);
 	p = provider_new_probe(ctx, pv, ap, name);
 	p->section = arena_printf(ctx->arena, "%s/%s", pv->name, fn);
+	p->btf_ctx = true;
 	p->target = mod ? arena_strdup(ctx->arena, mod) : NULL;
 	p->func = arena_strdup(ctx->arena, fn);
 }
@@ -137,22 +138,28 @@ const struct et_provider provider_fentry = {
 	.name = "fentry",
 	.aliases = fentry_aliases,
 	.ctx = PROVIDER_CTX_RAW_ARGS,
-	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_FUNC,
+	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_FUNC | PROVIDER_LISTABLE,
+	.args = PROVIDER_ARGS_BTF_FUNC,
+	.complete = PROVIDER_COMPLETE_KERNEL_FUNC,
 	.supported = fentry_supported,
 	.expand = fentry_expand,
 	.attach = fn_attach,
 	.suggest = fentry_suggest,
 	.newest_first = provider_always_newest_first, /* a trampoline runs its newest program first */
+	.list = provider_list_btf_args,
 };
 
 const struct et_provider provider_fexit = {
 	.name = "fexit",
 	.aliases = fexit_aliases,
 	.ctx = PROVIDER_CTX_RAW_ARGS,
-	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC,
+	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC | PROVIDER_RETURN | PROVIDER_LISTABLE,
+	.args = PROVIDER_ARGS_BTF_FUNC,
+	.complete = PROVIDER_COMPLETE_KERNEL_FUNC,
 	.supported = fentry_supported,
 	.expand = fexit_expand,
 	.attach = fn_attach,
 	.suggest = fexit_suggest,
 	.newest_first = provider_always_newest_first,
+	.list = provider_list_btf_args,
 };

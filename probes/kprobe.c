@@ -107,7 +107,7 @@ static int add_kfunc(const char *name, const char *mod, void *arg)
 	if (k->off)
 		full = arena_printf(k->ctx->arena, "%s+%" PRIu64, full, k->off);
 	p = provider_new_probe(k->ctx, k->pv, k->ap, full);
-	p->section = strcmp(k->pv->name, "kretprobe") == 0 ? "kretprobe" : "kprobe";
+	p->section = k->pv->flags & PROVIDER_RETURN ? "kretprobe" : "kprobe";
 	p->func = arena_strdup(k->ctx->arena, name);
 	p->target = *mod ? arena_strdup(k->ctx->arena, mod) : NULL;
 	p->offset = k->off;
@@ -137,7 +137,7 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 		if (errno || *end || end == plus + 1)
 			return provider_error(ctx, ap, "write the offset as func+N", "%s probe: bad offset in '%s'",
 					      pv->name, spec);
-		if (strcmp(pv->name, "kretprobe") == 0 && k.off)
+		if ((pv->flags & PROVIDER_RETURN) && k.off)
 			return provider_error(ctx, ap, NULL, "kretprobe probe: an offset makes no sense on a return probe");
 		snprintf(fname, sizeof(fname), "%.*s", (int)(plus - spec), spec);
 	} else {
@@ -227,7 +227,7 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	struct bpf_link *link;
 	char name[400];
 
-	opts.retprobe = strcmp(p->provider->name, "kretprobe") == 0;
+	opts.retprobe = (p->provider->flags & PROVIDER_RETURN) != 0;
 	opts.offset = (size_t)p->offset;
 	if (p->target)
 		snprintf(name, sizeof(name), "%s:%s", p->target, p->func);
@@ -247,7 +247,8 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	}                                                                                                 \
 	const struct et_provider provider_##ident = {                                                     \
 	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
-	    .flags = (flg) | PROVIDER_HAS_FUNC, .supported = kprobe_supported,                            \
+	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_LISTABLE, .supported = kprobe_supported,        \
+	    .complete = PROVIDER_COMPLETE_KERNEL_FUNC,                                                    \
 	    .expand = ident##_expand, .attach = kprobe_attach, .suggest = ident##_suggest,                \
 	    .newest_first = order,                                                                        \
 	};
@@ -256,4 +257,4 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
  * instances are a stack, so the kretprobes' handlers run oldest first (bpftrace attaches kprobes in
  * reverse and kretprobes in order). */
 KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN, "k", provider_always_newest_first)
-KPROBE_PROVIDER(kretprobe, "kretprobe", PROVIDER_HAS_RETVAL, "kr", NULL)
+KPROBE_PROVIDER(kretprobe, "kretprobe", PROVIDER_HAS_RETVAL | PROVIDER_RETURN, "kr", NULL)

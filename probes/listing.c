@@ -11,47 +11,7 @@
 #include "support/diag.h"
 #include "kernel/btf.h"
 #include "program/types.h"
-#include "probes/provider.h"
-#include "kernel/tracefs.h"
-
-int tracepoint_print_fields(const char *category, const char *event, FILE *out)
-{
-	char rel[512], path[640], line[1024];
-	FILE *f;
-
-	snprintf(rel, sizeof(rel), "events/%s/%s/format", category, event);
-	if (!tracefs_path(path, sizeof(path), rel))
-		return -errno;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "field:"), *semi;
-
-		if (!p || !(semi = strchr(p, ';')))
-			continue;
-		p += strlen("field:");
-		*semi = 0;
-		if (strstr(p, " common_") || strncmp(p, "common_", 7) == 0)
-			continue;
-		fprintf(out, "    %s\n", p);
-	}
-	fclose(f);
-	return 0;
-}
-
-/* Providers whose probes can be enumerated (the others need arguments: interval:s:1). */
-static bool listable(const struct et_provider *pv)
-{
-	static const char *const names[] = {"tracepoint", "rawtracepoint", "software", "hardware", "kprobe",
-					    "kretprobe", "fentry", "fexit"};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(pv->name, names[i]) == 0)
-			return true;
-	return false;
-}
+#include "probes/providers.h"
 
 /* The C spelling of an argument's type for -lv: the BTF name where there is one. */
 static void c_type(const struct et_type *t, char *buf, size_t len)
@@ -68,25 +28,28 @@ static void c_type(const struct et_type *t, char *buf, size_t len)
 	}
 }
 
-/* -lv for BTF-typed probes: fentry/fexit (the function's parameters, fexit's retval) and raw
- * tracepoints (the __bpf_trace_EVENT parameters), one "    TYPE NAME" line each. */
-static void print_btf_args(const struct et_provider *pv, const struct et_probe_desc *p, struct arena *a,
-			   FILE *out)
+void provider_list_btf_args(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out)
 {
-	struct btf_types *bt = btf_types_new(a);
+	const struct et_provider *pv = p->provider;
+	struct btf_types *bt;
 	struct et_type *args = NULL, *ret = NULL;
-	bool is_fn = strcmp(pv->name, "rawtracepoint") != 0;
+	bool is_fn = pv->args == PROVIDER_ARGS_BTF_FUNC;
 	uint32_t n = 0;
 	char buf[160];
-	int err = is_fn ? btf_func_proto(bt, p->func, &args, &ret, &n) : btf_tracepoint_proto(bt, p->func, &args, &n);
+	int err;
 
+	fprintf(out, "%s\n", p->name);
+	if (!verbose)
+		return;
+	bt = btf_types_new(a);
+	err = is_fn ? btf_func_proto(bt, p->func, &args, &ret, &n) : btf_tracepoint_proto(bt, p->func, &args, &n);
 	if (err)
 		return;
 	for (uint32_t i = 0; i < args->nfields; i++) {
 		c_type(args->fields[i].type, buf, sizeof(buf));
 		fprintf(out, "    %s%s%s\n", buf, buf[strlen(buf) - 1] == '*' ? "" : " ", args->fields[i].name);
 	}
-	if (strcmp(pv->name, "fexit") == 0) {
+	if (is_fn && (pv->flags & PROVIDER_RETURN)) {
 		if (ret)
 			c_type(ret, buf, sizeof(buf));
 		fprintf(out, "    %s%sretval\n", ret ? buf : "void", ret && buf[strlen(buf) - 1] == '*' ? "" : " ");
@@ -111,17 +74,10 @@ static void list_one(const struct et_provider *pv, const char *const *pattern, u
 	if (pv->expand(&ap, &ctx) != 0)
 		return;
 	for (i = 0; i < ctx.nprobes; i++) {
-		/* ftrace's own events (tracepoint:ftrace:function...) have no enable file: they cannot be
-		 * attached, and bpftrace (reading available_events) does not list them either */
-		if (strcmp(pv->name, "tracepoint") == 0 && ctx.probes[i].target &&
-		    strcmp(ctx.probes[i].target, "ftrace") == 0)
-			continue;
-		fprintf(out, "%s\n", ctx.probes[i].name);
-		if (verbose && strcmp(pv->name, "tracepoint") == 0)
-			tracepoint_print_fields(ctx.probes[i].target, ctx.probes[i].func, out);
-		else if (verbose && (strcmp(pv->name, "fentry") == 0 || strcmp(pv->name, "fexit") == 0 ||
-				     strcmp(pv->name, "rawtracepoint") == 0))
-			print_btf_args(pv, &ctx.probes[i], a, out);
+		if (pv->list)
+			pv->list(&ctx.probes[i], verbose, a, out);
+		else
+			fprintf(out, "%s\n", ctx.probes[i].name);
 	}
 }
 
@@ -157,7 +113,7 @@ int provider_list(const char *pattern, bool verbose, struct arena *a, struct dia
 		named = strcmp(parts[0], pv->name) == 0;
 		for (al = pv->aliases; !named && al && *al; al++)
 			named = strcmp(*al, parts[0]) == 0;
-		if (listable(pv) || named)
+		if ((pv->flags & PROVIDER_LISTABLE) || named)
 			list_one(pv, parts, nparts, verbose, named, a, diag, loc, out);
 	}
 	if (!any) {

@@ -21,8 +21,4 @@ struct diag_sink;
 int provider_list(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
 		  struct et_loc loc, FILE *out);
 
-/* Print the fields of tracepoint CAT:EVENT as its format file declares them, skipping common_*,
- * each as "    DECL\n". Returns 0 or -errno. */
-int tracepoint_print_fields(const char *category, const char *event, FILE *out);
-
 #endif

@@ -55,6 +55,6 @@ static int pending_attach(const struct et_probe_desc *p, struct bpf_program *pro
 	    .expand = ident##_expand, .attach = pending_attach,                                                     \
 	};
 
-PENDING(hardware, "hardware", hardware_supported, PROVIDER_CTX_PERF_EVENT, 0, "h")
+PENDING(hardware, "hardware", hardware_supported, PROVIDER_CTX_PERF_EVENT, PROVIDER_LISTABLE, "h")
 PENDING(watchpoint, "watchpoint", always_supported, PROVIDER_CTX_PERF_EVENT, 0, "w")
 PENDING(iter, "iter", always_supported, PROVIDER_CTX_NONE, 0, "it")

@@ -2,7 +2,9 @@
  * The registry (registry.c) is a static const table; providers are found by exact name or alias,
  * case-insensitively (never by prefix). Each provider says whether this kernel can run it (and what
  * to use instead), expands an attach point into concrete probes (wildcards), tells sema and codegen
- * what the probe's context offers, names the ELF section, and attaches a loaded program.
+ * what the probe's context offers and how it behaves (the fields and flags below: callers outside
+ * probes/ decide by them, never by the provider's name), names the ELF section, and attaches a loaded
+ * program. The -p/-c target reaches it in the expand and attach contexts.
  * Failure: int functions return 0 or a negative errno; expand() reports user errors to the diag sink
  * at the attach point's location. */
 #ifndef ET_PROVIDER_H
@@ -10,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "program/attach.h"
 #include "program/program.h"
@@ -28,13 +31,34 @@ enum provider_ctx {
 	PROVIDER_CTX_PERF_EVENT, /* bpf_perf_event_data (profile, software, hardware) */
 };
 
-/* What a probe's context provides to the script (bit flags). */
+/* What a probe's context provides to the script, and how its programs run (bit flags). */
 enum {
-	PROVIDER_HAS_ARGS = 1 << 0,   /* `args` (typed record) */
+	PROVIDER_HAS_ARGS = 1 << 0,   /* `args` (typed record; where its types come from: enum provider_args) */
 	PROVIDER_HAS_ARGN = 1 << 1,   /* arg0 .. argN */
 	PROVIDER_HAS_RETVAL = 1 << 2, /* retval */
 	PROVIDER_HAS_FUNC = 1 << 3,   /* func */
 	PROVIDER_HAS_USER = 1 << 4,   /* runs in user context: ustack, uaddr, user reads by default */
+	PROVIDER_RETURN = 1 << 5,     /* fires as the function returns (kretprobe, uretprobe, fexit) */
+	PROVIDER_SLEEPABLE = 1 << 6,  /* its programs may sleep, so fault user pages in (uprobe.s) */
+	PROVIDER_LISTABLE = 1 << 7,   /* -l lists its probes unasked (interval, profile... need a period) */
+	PROVIDER_BEGIN = 1 << 8,      /* attached to nothing: run once before the others attach (BEGIN) */
+	PROVIDER_END = 1 << 9,        /* attached to nothing: run once after they are detached (END) */
+};
+
+/* Where the types of `args` come from (with PROVIDER_HAS_ARGS). */
+enum provider_args {
+	PROVIDER_ARGS_NONE,
+	PROVIDER_ARGS_TRACEFS,   /* the tracepoint's format file under tracefs (tracepoint) */
+	PROVIDER_ARGS_BTF_FUNC,  /* the kernel function's BTF prototype (fentry, fexit) */
+	PROVIDER_ARGS_BTF_EVENT, /* the kernel's btf_trace_<event> type (rawtracepoint) */
+};
+
+/* What the word after "provider:" names, for the interactive session's Tab completion. */
+enum provider_complete {
+	PROVIDER_COMPLETE_NONE,
+	PROVIDER_COMPLETE_TRACEFS,     /* CATEGORY:EVENT, as tracefs events/ holds them (tracepoint) */
+	PROVIDER_COMPLETE_EVENT,       /* an event of any category (rawtracepoint) */
+	PROVIDER_COMPLETE_KERNEL_FUNC, /* a kernel function (kprobe, kretprobe, fentry, fexit) */
 };
 
 /* Where expand() puts its results. */
@@ -71,7 +95,9 @@ struct et_provider {
 	const char *name;            /* canonical, as printed in probe names: "tracepoint" */
 	const char *const *aliases;  /* NULL-terminated list of other accepted names ("t", "BEGIN"...) */
 	enum provider_ctx ctx;
-	unsigned flags;              /* PROVIDER_HAS_* */
+	unsigned flags;              /* PROVIDER_HAS_*, PROVIDER_RETURN... */
+	enum provider_args args;
+	enum provider_complete complete;
 	/* Can this kernel run it? 0 when yes; else -errno, *why says what the kernel lacks (one sentence)
 	 * and *instead names what to use instead (NULL when nothing fits). */
 	int (*supported)(const char **why, const char **instead);
@@ -89,6 +115,17 @@ struct et_provider {
 	 * attach point run in script order on every event, as in bpftrace. NULL: the kernel runs them in
 	 * attach order (tracepoints' program arrays and probe lists, timers started one after another). */
 	bool (*newest_first)(const struct et_probe_desc *p);
+	/* Optional: the section that attaches probe p as a raw tracepoint, allocated in a, when p has such
+	 * a form; sema chooses it when no block on p's attach point reads args (cheaper), and sets p->raw.
+	 * NULL (hook or result): p attaches only as expand() made it. */
+	const char *(*raw_section)(const struct et_probe_desc *p, struct arena *a);
+	/* Optional: how -v says probe p is attached, where the program type alone does not tell (a
+	 * tracepoint attached raw because its body reads no args...); NULL: the runtime names the type. */
+	const char *(*how_attached)(const struct et_probe_desc *p);
+	/* Optional: print probe p for -l, one line with its name, and with verbose its arguments ("    int
+	 * dfd" lines), using a for temporary memory; may print nothing for a probe that cannot be attached.
+	 * NULL: the name alone. */
+	void (*list)(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out);
 };
 
 /* The registry. */

@@ -44,6 +44,11 @@ int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 int provider_parse_period(struct provider_expand_ctx *ctx, const struct ast_attach *ap, uint64_t *value,
 			  const char **unit);
 
+/* A list() for BTF-typed probes (enum provider_args): the name, and with verbose the arguments from
+ * BTF, one "    TYPE NAME" line each: fentry/fexit the function's parameters (and fexit its return
+ * value, "    TYPE retval"), rawtracepoint the btf_trace_EVENT parameters. */
+void provider_list_btf_args(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out);
+
 /* A newest_first() for providers whose every probe the kernel runs most recently attached first. */
 bool provider_always_newest_first(const struct et_probe_desc *p);
 

@@ -4,8 +4,8 @@
  * BPF_PROG_TYPE_TRACING attached through the kernel's btf_trace_EVENT type) when the kernel has that
  * type and loads tp_btf programs (features.h); otherwise a plain raw tracepoint (section raw_tp/EVENT,
  * BPF_RAW_TRACEPOINT_OPEN). Both run at the same place for the same events with the same argument
- * values; tp_btf lets the verifier know the arguments' types. The section says which was chosen
- * (rawtracepoint_is_tp_btf) and -v reports it.
+ * values; tp_btf lets the verifier know the arguments' types. The probe's btf_ctx says which was
+ * chosen, and -v reports it.
  * A wildcard in EVENT expands over the tracefs events that are real tracepoints.
  * The module part is kept in the probe name; the kernel finds module tracepoints by name. It must name
  * vmlinux or a loaded module (provider_check_module), as bpftrace requires. */
@@ -37,11 +37,6 @@ static bool use_tp_btf(const char *ev)
 	return feature_check(FEATURE_TP_BTF, NULL, NULL) == 0 && btf_has_tracepoint_type(ev);
 }
 
-bool rawtracepoint_is_tp_btf(const struct et_probe_desc *p)
-{
-	return p->section && strncmp(p->section, "tp_btf/", 7) == 0;
-}
-
 static void add_rt(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *mod,
 		   const char *ev)
 {
@@ -54,7 +49,8 @@ static void add_rt(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 		snprintf(name, sizeof(name), "rawtracepoint:%s", ev);
 	p = provider_new_probe(ctx, &provider_rawtracepoint, ap, name);
 	/* listing never loads anything: no feature probe for it */
-	p->section = arena_printf(ctx->arena, "%s/%s", !ctx->listing && use_tp_btf(ev) ? "tp_btf" : "raw_tp", ev);
+	p->btf_ctx = !ctx->listing && use_tp_btf(ev);
+	p->section = arena_printf(ctx->arena, "%s/%s", p->btf_ctx ? "tp_btf" : "raw_tp", ev);
 	p->target = mod ? arena_strdup(ctx->arena, mod) : NULL;
 	p->func = arena_strdup(ctx->arena, ev);
 }
@@ -130,12 +126,18 @@ static int rt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 
 static int rt_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
-	struct bpf_link *link = rawtracepoint_is_tp_btf(p) ? bpf_program__attach_trace(prog)
-						     : bpf_program__attach_raw_tracepoint(prog, p->func);
+	struct bpf_link *link = p->btf_ctx ? bpf_program__attach_trace(prog)
+					   : bpf_program__attach_raw_tracepoint(prog, p->func);
 
 	if (!link)
 		return errno ? -errno : -EINVAL;
 	return provider_links_add(ctx->links, link);
+}
+
+static const char *rt_how_attached(const struct et_probe_desc *p)
+{
+	return p->btf_ctx ? "BTF-typed raw tracepoint (tp_btf, btf_trace_ type found)"
+			  : "raw tracepoint (no tp_btf: no btf_trace_ type, or the kernel refuses it)";
 }
 
 static const char *const rt_aliases[] = {"rt", NULL};
@@ -144,8 +146,12 @@ const struct et_provider provider_rawtracepoint = {
 	.name = "rawtracepoint",
 	.aliases = rt_aliases,
 	.ctx = PROVIDER_CTX_RAW_ARGS,
-	.flags = PROVIDER_HAS_ARGN | PROVIDER_HAS_ARGS, /* args.NAME typed from BTF (__bpf_trace_EVENT) */
+	.flags = PROVIDER_HAS_ARGN | PROVIDER_HAS_ARGS | PROVIDER_LISTABLE,
+	.args = PROVIDER_ARGS_BTF_EVENT, /* args.NAME typed from BTF (__bpf_trace_EVENT) */
+	.complete = PROVIDER_COMPLETE_EVENT,
 	.supported = rt_supported,
 	.expand = rt_expand,
 	.attach = rt_attach,
+	.how_attached = rt_how_attached,
+	.list = provider_list_btf_args,
 };

@@ -145,6 +145,7 @@ const struct et_provider provider_software = {
 	.name = "software",
 	.aliases = sw_aliases,
 	.ctx = PROVIDER_CTX_PERF_EVENT,
+	.flags = PROVIDER_LISTABLE,
 	.supported = sw_supported,
 	.expand = sw_expand,
 	.attach = sw_attach,

@@ -1,7 +1,8 @@
 /* tracepoint: the `tracepoint:CAT:EVENT` provider (alias `t`), tracefs format parsing, raw attach check.
  * Wildcards in either part expand by listing tracefs events/ (sorted, so the expansion is stable).
  * A probe is attached through perf (section tracepoint/CAT/EVENT), or as a raw tracepoint when sema
- * set probe->raw (section raw_tp/EVENT; only for events tracepoint_can_attach_raw() accepts).
+ * set probe->raw (section raw_tp/EVENT from raw_section(); only for events tracepoint_can_attach_raw()
+ * accepts).
  * See tracepoint.h and provider.h. */
 #define _DEFAULT_SOURCE /* scandir, alphasort, d_type */
 #include "probes/tracepoint.h"
@@ -443,14 +444,73 @@ static int tp_attach(const struct et_probe_desc *p, struct bpf_program *prog, co
 	return provider_links_add(ctx->links, link);
 }
 
+/* When no block on the tracepoint reads args, a real kernel tracepoint attaches raw (cheaper). */
+static const char *tp_raw_section(const struct et_probe_desc *p, struct arena *a)
+{
+	return tracepoint_can_attach_raw(p->target, p->func) ? arena_printf(a, "raw_tp/%s", p->func) : NULL;
+}
+
+static const char *tp_how_attached(const struct et_probe_desc *p)
+{
+	if (p->raw)
+		return "raw tracepoint (body reads no args)";
+	return tracepoint_can_attach_raw(p->target, p->func)
+		       ? "perf tracepoint (body reads args, or another block on it does)"
+		       : "perf tracepoint (not a kernel tracepoint: no raw form)";
+}
+
+/* -lv: the fields of the tracepoint as its format file declares them, common_* left out, as
+ * "    DECL" lines (as bpftrace -lv prints them). */
+static void print_fields(const char *category, const char *event, FILE *out)
+{
+	char rel[512], path[640], line[1024];
+	FILE *f;
+
+	snprintf(rel, sizeof(rel), "events/%s/%s/format", category, event);
+	if (!tracefs_path(path, sizeof(path), rel))
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "field:"), *semi;
+
+		if (!p || !(semi = strchr(p, ';')))
+			continue;
+		p += strlen("field:");
+		*semi = 0;
+		if (strstr(p, " common_") || strncmp(p, "common_", 7) == 0)
+			continue;
+		fprintf(out, "    %s\n", p);
+	}
+	fclose(f);
+}
+
+static void tp_list(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out)
+{
+	(void)a;
+	/* ftrace's own events (tracepoint:ftrace:function...) have no enable file: they cannot be
+	 * attached, and bpftrace (reading available_events) does not list them either */
+	if (p->target && strcmp(p->target, "ftrace") == 0)
+		return;
+	fprintf(out, "%s\n", p->name);
+	if (verbose)
+		print_fields(p->target, p->func, out);
+}
+
 static const char *const tp_aliases[] = {"t", NULL};
 
 const struct et_provider provider_tracepoint = {
 	.name = "tracepoint",
 	.aliases = tp_aliases,
 	.ctx = PROVIDER_CTX_TRACEPOINT,
-	.flags = PROVIDER_HAS_ARGS,
+	.flags = PROVIDER_HAS_ARGS | PROVIDER_LISTABLE,
+	.args = PROVIDER_ARGS_TRACEFS,
+	.complete = PROVIDER_COMPLETE_TRACEFS,
 	.supported = tp_supported,
 	.expand = tp_expand,
 	.attach = tp_attach,
+	.raw_section = tp_raw_section,
+	.how_attached = tp_how_attached,
+	.list = tp_list,
 };

@@ -18,12 +18,8 @@
 
 struct arena;
 struct et_type;
-struct et_probe_desc;
 
 struct et_type *tracepoint_args_type(struct arena *a, const char *category, const char *event);
 bool tracepoint_can_attach_raw(const char *category, const char *event);
-/* Is rawtracepoint probe p attached as a BTF-typed raw tracepoint (tp_btf, BPF_PROG_TYPE_TRACING)
- * rather than a plain raw tracepoint? (rawtracepoint.c chooses; see there.) */
-bool rawtracepoint_is_tp_btf(const struct et_probe_desc *p);
 
 #endif

@@ -110,7 +110,7 @@ static bool is_address(const char *s)
 
 static bool is_retprobe(const struct et_provider *pv)
 {
-	return strncmp(pv->name, "uretprobe", 9) == 0;
+	return (pv->flags & PROVIDER_RETURN) != 0;
 }
 
 /* The function symbol whose bytes hold vaddr, or else one that starts at vaddr with no size; NULL when
@@ -176,7 +176,7 @@ static struct et_probe_desc *new_probe(struct provider_expand_ctx *ctx, const st
 {
 	char *name = arena_printf(ctx->arena, "%s:%s:%s", pv->name, path, what);
 	struct et_probe_desc *p = provider_new_probe(ctx, pv, ap, name);
-	bool ret = is_retprobe(pv), sleep = strchr(pv->name, '.') != NULL;
+	bool ret = is_retprobe(pv), sleep = (pv->flags & PROVIDER_SLEEPABLE) != 0;
 
 	p->section = ret ? (sleep ? "uretprobe.s" : "uretprobe") : (sleep ? "uprobe.s" : "uprobe");
 	p->target = arena_strdup(ctx->arena, path);
@@ -326,6 +326,6 @@ static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	};
 
 UPROBE_PROVIDER(uprobe, "uprobe", PROVIDER_HAS_ARGN, "u")
-UPROBE_PROVIDER(uretprobe, "uretprobe", PROVIDER_HAS_RETVAL, "ur")
-UPROBE_PROVIDER(uprobe_s, "uprobe.s", PROVIDER_HAS_ARGN, "u.s")
-UPROBE_PROVIDER(uretprobe_s, "uretprobe.s", PROVIDER_HAS_RETVAL, "ur.s")
+UPROBE_PROVIDER(uretprobe, "uretprobe", PROVIDER_HAS_RETVAL | PROVIDER_RETURN, "ur")
+UPROBE_PROVIDER(uprobe_s, "uprobe.s", PROVIDER_HAS_ARGN | PROVIDER_SLEEPABLE, "u.s")
+UPROBE_PROVIDER(uretprobe_s, "uretprobe.s", PROVIDER_HAS_RETVAL | PROVIDER_RETURN | PROVIDER_SLEEPABLE, "ur.s")

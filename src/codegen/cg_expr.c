@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "probes/arch/arch.h"
-#include "probes/tracepoint.h"
 #include "kernel/btf.h"
 #include "codegen/cg_lower.h"
 
@@ -532,11 +531,7 @@ static LLVMValueRef ctx_u64(struct cg_lower *L, uint32_t off)
  * out with bpf_probe_read_kernel, which gives a plain number as a raw tracepoint would. */
 static bool ctx_btf_typed(const struct cg_lower *L)
 {
-	const char *pv = L->probe && L->probe->provider ? L->probe->provider->name : "";
-
-	if (L->pctx != PROVIDER_CTX_RAW_ARGS)
-		return false;
-	return strcmp(pv, "fentry") == 0 || strcmp(pv, "fexit") == 0 || rawtracepoint_is_tp_btf(L->probe);
+	return L->pctx == PROVIDER_CTX_RAW_ARGS && L->probe && L->probe->btf_ctx;
 }
 
 static LLVMValueRef read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user);
@@ -776,8 +771,7 @@ int cg_addr_space(struct cg_lower *L, const struct ast_node *n)
 /* A sleepable program (uprobe.s / uretprobe.s: libbpf's ".s" sections), which may fault user pages in. */
 static bool sleepable(const struct et_probe_desc *p)
 {
-	size_t n = p && p->section ? strlen(p->section) : 0;
-	return n > 2 && strcmp(p->section + n - 2, ".s") == 0;
+	return p && p->provider && (p->provider->flags & PROVIDER_SLEEPABLE);
 }
 
 /* Read a NUL-terminated string of at most `size` bytes (size a run-time i64 ≤ cap) from addr to dst;

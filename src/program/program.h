@@ -63,6 +63,9 @@ struct et_probe_desc {
 	uint64_t offset;        /* +off, address, or the interval/profile period */
 	const char *unit;       /* interval/profile unit: "s", "ms", "us", "hz", "ns" */
 	bool raw;               /* tracepoint attached as a raw tracepoint (its body reads no args) */
+	/* the verifier types the context from BTF (fentry/fexit, a rawtracepoint attached as tp_btf): set
+	 * by the provider */
+	bool btf_ctx;
 	struct et_loc loc;      /* the attach point in the script */
 	/* usdt: the site's argument specs as in .note.stapsdt ("-4@%edi 8@-16(%rbp)"), blank separated;
 	 * codegen reads argN from them. NULL for other providers. */

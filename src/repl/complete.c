@@ -164,7 +164,7 @@ char **repl_candidates(const char *line, int start, const char *word, const char
 			memcpy(prov, word, lp);
 			prov[lp] = 0;
 			p = provider_find(prov);
-			if (p && strcmp(p->name, "tracepoint") == 0) {
+			if (p && p->complete == PROVIDER_COMPLETE_TRACEFS) {
 				const char *rest = colon + 1, *colon2 = strchr(rest, ':');
 
 				if (!colon2) {
@@ -180,13 +180,12 @@ char **repl_candidates(const char *line, int start, const char *word, const char
 					snprintf(pre, sizeof(pre), "%s:%s:", prov, cat);
 					add_dir(&c, cat, colon2 + 1, pre, "");
 				}
-			} else if (p && strcmp(p->name, "rawtracepoint") == 0) {
+			} else if (p && p->complete == PROVIDER_COMPLETE_EVENT) {
 				char pre[80];
 
 				snprintf(pre, sizeof(pre), "%s:", prov);
 				add_all_events(&c, colon + 1, pre);
-			} else if (p && (strcmp(p->name, "kprobe") == 0 || strcmp(p->name, "kretprobe") == 0 ||
-					 strcmp(p->name, "fentry") == 0 || strcmp(p->name, "fexit") == 0)) {
+			} else if (p && p->complete == PROVIDER_COMPLETE_KERNEL_FUNC) {
 				char pre[80];
 
 				snprintf(pre, sizeof(pre), "%s:", prov);
@@ -204,7 +203,7 @@ char **repl_candidates(const char *line, int start, const char *word, const char
 				add(&c, "", all[i]->name, ":");
 			for (a = all[i]->aliases; a && *a; a++)
 				if (strlen(*a) > 2 && starts(*a, word)) /* BEGIN, END, kfunc...; not t/k/u */
-					add(&c, "", *a, (*a)[0] >= 'A' && (*a)[0] <= 'Z' ? "" : ":");
+					add(&c, "", *a, all[i]->flags & (PROVIDER_BEGIN | PROVIDER_END) ? "" : ":");
 		}
 		for (i = 0; builtin_names[i]; i++)
 			if (starts(builtin_names[i], word))

@@ -216,11 +216,11 @@ static void add_block(struct session *s, const char *text, unsigned number)
  * `BEGIN { print(@m); }`) runs once on its own, reading the session's maps, and is not kept. */
 static bool only_begin_end_of(struct et_program *prog, uint32_t file)
 {
-	const struct et_provider *b = provider_find("begin"), *e = provider_find("end");
 	uint32_t i, n = 0;
 
 	for (i = 0; i < prog->nprobes; i++)
-		if (prog->probes[i].loc.file == file && prog->probes[i].provider != b && prog->probes[i].provider != e)
+		if (prog->probes[i].loc.file == file &&
+		    !(prog->probes[i].provider->flags & (PROVIDER_BEGIN | PROVIDER_END)))
 			return false;
 	for (i = 0; i < prog->nprobes; i++)
 		if (prog->probes[i].loc.file == file)

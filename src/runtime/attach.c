@@ -33,10 +33,8 @@
 
 static bool is_special(const struct et_probe_desc *p, bool *is_end)
 {
-	const struct et_provider *b = provider_find("begin"), *e = provider_find("end");
-
-	*is_end = p->provider == e;
-	return p->provider == b || p->provider == e;
+	*is_end = (p->provider->flags & PROVIDER_END) != 0;
+	return (p->provider->flags & (PROVIDER_BEGIN | PROVIDER_END)) != 0;
 }
 
 static void attach_hint(struct rt_run *r, const struct et_probe_desc *p, int err)

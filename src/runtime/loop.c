@@ -96,11 +96,10 @@ static int add_fd(int ep, int fd, uint32_t tag)
 
 static bool only_begin_end(const struct et_program *prog)
 {
-	const struct et_provider *b = provider_find("begin"), *e = provider_find("end");
 	uint32_t i;
 
 	for (i = 0; i < prog->nprobes; i++)
-		if (prog->probes[i].provider != b && prog->probes[i].provider != e)
+		if (!(prog->probes[i].provider->flags & (PROVIDER_BEGIN | PROVIDER_END)))
 			return false;
 	return true;
 }

@@ -17,7 +17,6 @@
 #include <bpf/libbpf.h>
 
 #include "probes/provider.h"
-#include "probes/tracepoint.h"
 #include "program/program.h"
 #include "program/types.h"
 #include "runtime/rt.h"
@@ -33,15 +32,10 @@ uint64_t rt_now_ns(void)
 
 static const char *how_attached(const struct et_probe_desc *p, enum bpf_prog_type type)
 {
-	if (p->provider && strcmp(p->provider->name, "tracepoint") == 0 && p->raw)
-		return "raw tracepoint (body reads no args)";
-	if (p->provider && strcmp(p->provider->name, "tracepoint") == 0)
-		return tracepoint_can_attach_raw(p->target, p->func)
-			       ? "perf tracepoint (body reads args, or another block on it does)"
-			       : "perf tracepoint (not a kernel tracepoint: no raw form)";
-	if (p->provider && strcmp(p->provider->name, "rawtracepoint") == 0)
-		return rawtracepoint_is_tp_btf(p) ? "BTF-typed raw tracepoint (tp_btf, btf_trace_ type found)"
-						  : "raw tracepoint (no tp_btf: no btf_trace_ type, or the kernel refuses it)";
+	const char *how = p->provider && p->provider->how_attached ? p->provider->how_attached(p) : NULL;
+
+	if (how)
+		return how;
 	switch (type) {
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
 		return "raw tracepoint";

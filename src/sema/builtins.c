@@ -618,8 +618,7 @@ static bool d_path_allowed(struct sema *s)
 		const struct et_probe_desc *d = &s->prog->probes[s->probe->info->first + i];
 		bool found = false;
 
-		if (!d->provider || !d->func ||
-		    (strcmp(d->provider->name, "fentry") != 0 && strcmp(d->provider->name, "fexit") != 0))
+		if (!d->provider || !d->func || d->provider->args != PROVIDER_ARGS_BTF_FUNC)
 			return false;
 		for (size_t k = 0; k < sizeof(funcs) / sizeof(funcs[0]) && !found; k++)
 			found = strcmp(d->func, funcs[k]) == 0;

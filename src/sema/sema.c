@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probes/tracepoint.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "sema/sema_int.h"
@@ -418,8 +417,9 @@ static bool perf_attached(const struct et_program *p, const bool *perf, const st
 static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t nprobe_nodes)
 {
 	struct et_program *p = s->prog;
-	const struct et_provider *tp = provider_find("tracepoint");
 	bool *perf = arena_alloc(p->arena, (p->nprobes + 1) * sizeof(*perf)), any_perf = false;
+	/* the section of each probe's raw form (provider->raw_section), NULL when it has none */
+	const char **raw = arena_alloc(p->arena, (p->nprobes + 1) * sizeof(*raw));
 
 	/* a block that reads no args attaches as a raw tracepoint (cheaper), unless another block on the
 	 * same tracepoint reads them: the kernel runs a tracepoint's raw programs and its perf programs
@@ -431,8 +431,9 @@ static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t n
 		for (uint32_t i = info->first; i < info->first + info->count; i++) {
 			struct et_probe_desc *d = &p->probes[i];
 
-			if (d->provider == tp && tp && d->target && d->func) {
-				perf[i] = info->uses_args || !tracepoint_can_attach_raw(d->target, d->func);
+			if (d->provider->raw_section && d->target && d->func) {
+				raw[i] = d->provider->raw_section(d, p->arena);
+				perf[i] = info->uses_args || !raw[i];
 				any_perf |= perf[i];
 			}
 		}
@@ -440,10 +441,10 @@ static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t n
 	for (uint32_t i = 0; i < p->nprobes; i++) {
 		struct et_probe_desc *d = &p->probes[i];
 
-		if (d->provider != tp || !tp || !d->target || !d->func || perf[i] || (any_perf && perf_attached(p, perf, d)))
+		if (!raw[i] || perf[i] || (any_perf && perf_attached(p, perf, d)))
 			continue;
 		d->raw = true;
-		d->section = arena_printf(p->arena, "raw_tp/%s", d->func);
+		d->section = raw[i];
 	}
 	for (uint32_t i = 0; i < p->nprobes; i++) {
 		struct et_probe_desc *d = &p->probes[i];

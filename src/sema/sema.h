@@ -138,9 +138,10 @@
  *
  * Probes: prog_name is "<event or function name>_<index in prog->probes>" (the provider name when there is
  * none, e.g. "begin_0", "sys_enter_1"), cut so that it fits the kernel's 15-character program names;
- * a valid C identifier, unique. A tracepoint probe whose body and predicate never read `args` gets
- * raw = true and section "raw_tp/<event>" when tracepoint_can_attach_raw() allows it (not syscalls:*,
- * which are not real kernel tracepoints); its BPF context is then the raw tracepoint's u64 args[].
+ * a valid C identifier, unique. A probe whose body and predicate never read `args` gets raw = true and
+ * the section of its raw form when its provider gives it one (provider->raw_section: a tracepoint, not
+ * syscalls:*, which are not real kernel tracepoints) and no other block on it reads `args`; its BPF
+ * context is then the raw tracepoint's u64 args[].
  *
  * Positional parameters: $N with N <= npositional is an integer literal when its text is a decimal
  * (or 0x hex) integer, else a string literal. $N with N > npositional is an error ("positional

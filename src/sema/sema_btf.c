@@ -101,8 +101,7 @@ struct et_type *sema_btf_args(struct sema *s, const struct et_probe_desc *d, str
 	struct et_type *args = NULL;
 	uint32_t n = 0;
 	int err;
-	bool is_func = d->provider && (strcmp(d->provider->name, "fentry") == 0 ||
-				       strcmp(d->provider->name, "fexit") == 0);
+	bool is_func = d->provider && d->provider->args == PROVIDER_ARGS_BTF_FUNC;
 
 	if (ret)
 		*ret = NULL;
