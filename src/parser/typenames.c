@@ -33,6 +33,29 @@ bool typenames_builtin(const char *name, size_t len)
 	return false;
 }
 
+bool typenames_value_word(const char *name, size_t len)
+{
+	static const char *const words[] = {
+		"args", "ctx", "kstack", "nsecs", "pid", "tid", "ustack", /* bpftrace's parser builtins */
+		"uid", "gid", "comm", "elapsed", "cpu", "probe", "rand", "cgroup", "curtask", "cpid", "retval",
+		"func",
+	};
+	size_t d;
+
+	if ((len > 3 && memcmp(name, "arg", 3) == 0) || (len > 4 && memcmp(name, "sarg", 4) == 0)) {
+		for (d = name[0] == 's' ? 4 : 3; d < len && name[d] >= '0' && name[d] <= '9'; d++)
+			;
+		if (d == len)
+			return true;
+	}
+	if (len > 10 && memcmp(name, "__builtin_", 10) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == len && memcmp(words[i], name, len) == 0)
+			return true;
+	return false;
+}
+
 struct typenames *typenames_new(struct arena *a)
 {
 	struct typenames *t = arena_alloc(a, sizeof(*t));

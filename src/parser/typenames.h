@@ -19,5 +19,10 @@ void typenames_add(struct typenames *t, const char *name, size_t len);
 bool typenames_has(const struct typenames *t, const char *name, size_t len);
 /* Is the name one of the built-in C/etrace type words (no table needed)? */
 bool typenames_builtin(const char *name, size_t len);
+/* Is the name a builtin value, never a type in bpftrace's cast rule (`(pid)*tid` multiplies, see
+ * lexer.l): bpftrace's parser builtins (args, ctx, kstack, nsecs, pid, tid, ustack, argN, sargN,
+ * __builtin_*) and etrace's other builtin variables (the BK_VAR rows of sema/builtins.def, a layer up;
+ * tests/unit/test_sema.c checks that every one is here). */
+bool typenames_value_word(const char *name, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "compile/compile.h"
 #include "parser/ast.h"
+#include "parser/typenames.h"
 #include "probes/tracepoint.h"
 #include "program/program.h"
 #include "sema/sema.h"
@@ -375,6 +376,25 @@ static void test_tracepoint_raw(void)
 		       "printf(\"%d %s\\n\", args->id, comm); }");
 }
 
+/* The lexer's cast rule knows the builtin variables by name (typenames_value_word, a layer below
+ * builtins.def): every BK_VAR row must be there, or `(name)*x` would cast to a type called name. */
+static void test_value_words(void)
+{
+	for (int id = 0; id < BI_COUNT_; id++) {
+		const char *name = builtin_name((enum builtin_id)id);
+
+		if (builtin_kind((enum builtin_id)id) != BK_VAR)
+			continue;
+		if (strcmp(name, "arg") == 0) /* arg0 .. argN */
+			name = "arg0";
+		if (!typenames_value_word(name, strlen(name)))
+			printf("builtin variable %s is missing from typenames_value_word\n", name);
+		CHECK(typenames_value_word(name, strlen(name)));
+	}
+	CHECK(!typenames_value_word("myident", 7) && !typenames_value_word("arg", 3));
+	CHECK(typenames_value_word("sarg12", 6) && typenames_value_word("__builtin_comm", 14));
+}
+
 int main(void)
 {
 	static const char *const programs[] = {
@@ -412,6 +432,7 @@ int main(void)
 	test_positional();
 	test_var_ids();
 	test_tracepoint_raw();
+	test_value_words();
 	printf("test_sema: %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
