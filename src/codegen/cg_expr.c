@@ -415,6 +415,21 @@ LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMVa
 	}
 }
 
+uint64_t cg_pointer_step(const struct et_type *t)
+{
+	if (!t || t->kind != ET_POINTER || !t->elem || t->elem->kind == ET_VOID)
+		return 1;
+	return t->elem->size;
+}
+
+/* v times the pointer step of t (v unchanged for integers) */
+static LLVMValueRef scale_by(struct cg_lower *L, LLVMValueRef v, const struct et_type *t)
+{
+	uint64_t step = cg_pointer_step(t);
+
+	return step == 1 ? v : LLVMBuildMul(L->cg->b, v, cg_i64(L->cg, step), "");
+}
+
 static bool is_signed_type(const struct et_type *t)
 {
 	return t && t->kind == ET_INT && t->is_signed;
@@ -511,6 +526,12 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 	}
 	LLVMValueRef a = cg_scalar(L, l);
 	LLVMValueRef b = cg_scalar(L, r);
+	if (op == AST_OP_ADD || op == AST_OP_SUB) { /* pointer ± n moves by n pointees */
+		if (l->type && l->type->kind == ET_POINTER && !(r->type && r->type->kind == ET_POINTER))
+			b = scale_by(L, b, l->type);
+		else if (r->type && r->type->kind == ET_POINTER && !(l->type && l->type->kind == ET_POINTER))
+			a = scale_by(L, a, r->type);
+	}
 	LLVMValueRef v = cg_arith(L, op, a, b, is_signed_type(l->type) && is_signed_type(r->type), cg_div_event(n));
 	return n->type && n->type->kind == ET_BOOL ? to_bool(L, v) : v; /* true + true is true */
 }
@@ -1399,7 +1420,7 @@ static struct cg_val incdec(struct cg_lower *L, struct ast_node *n)
 		const struct sema_var *v = t->sym;
 		LLVMValueRef slot = cg_var_slot(L, v);
 		LLVMValueRef old = cg_load(L, slot, v->type, false).v;
-		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false, -1);
+		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, cg_pointer_step(v->type)), false, -1);
 		cg_store(L, slot, v->type, scalar(nv), v->type);
 		return scalar(n->u.incdec.prefix ? nv : old);
 	}
@@ -1412,7 +1433,7 @@ static struct cg_val incdec(struct cg_lower *L, struct ast_node *n)
 		LLVMBuildStore(B, cg_i64(cg, 0), res);
 		LLVMValueRef p = cg_map_slot(L, m->map, key, skip);
 		LLVMValueRef old = cg_load(L, p, vt, false).v;
-		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, 1), false, -1);
+		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, cg_pointer_step(vt)), false, -1);
 		cg_store(L, p, vt, scalar(nv), vt);
 		LLVMBuildStore(B, n->u.incdec.prefix ? nv : old, res);
 		LLVMBuildBr(B, skip);
@@ -1568,8 +1589,17 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 			return cg_load(L, read_mem(L, addr, size, cg_addr_space(L, ptr) == 1), n->type, false);
 		}
 		if (op == AST_OP_ADDR) {
-			cg_error(L, n, "the address-of operator is not supported by etrace's code generator yet");
-			return scalar(cg_i64(cg, 0));
+			/* &$x: the variable's slot (stack or scratch map value); &@m: the map itself */
+			struct ast_node *o = n->u.unary.operand;
+			const struct sema_map_ref *m = o->kind == AST_MAP ? o->sym : NULL;
+			LLVMValueRef p = o->kind == AST_VAR && o->sym ? cg_var_slot(L, o->sym)
+					 : m                          ? L->maps[m->map]
+									: NULL;
+			if (!p) {
+				cg_error(L, n, "& was not analysed");
+				return scalar(cg_i64(cg, 0));
+			}
+			return scalar(LLVMBuildPtrToInt(cg->b, p, cg->t_i64, "addr"));
 		}
 		LLVMValueRef x = cg_scalar(L, n->u.unary.operand);
 		switch (op) {

@@ -149,6 +149,9 @@ LLVMValueRef cg_clamp(struct cg_lower *L, LLVMValueRef v, uint64_t max);
 LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMValueRef b, bool is_signed,
 		      int zero_event);
 int cg_div_event(const struct ast_node *n);
+/* How far p + 1 moves a pointer of type t, in bytes: the size of its pointee (1 for void *, as GNU C
+ * and bpftrace have it); 1 when t is not a pointer (integer arithmetic). */
+uint64_t cg_pointer_step(const struct et_type *t);
 
 /* A tracepoint field `args.f` declared __data_loc (1) or __rel_loc (2) in the format file (the probes
  * module names such ET_INT fields' type "__data_loc ..."), else 0. Its value is the kernel address of

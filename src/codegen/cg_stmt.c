@@ -162,6 +162,8 @@ static void assign_map(struct cg_lower *L, struct ast_node *n)
 	LLVMBasicBlockRef skip = cg_block(cg, "assign.done");
 	LLVMValueRef p = cg_map_slot(L, ref->map, key, skip);
 	LLVMValueRef old = cg_load(L, p, vt, false).v;
+	if (vt->kind == ET_POINTER) /* p += n moves by n pointees */
+		rhs = LLVMBuildMul(B, rhs, cg_i64(cg, cg_pointer_step(vt)), "");
 	LLVMValueRef nv = cg_arith(L, n->u.assign.op, old, rhs, both_signed(vt, value->type), cg_div_event(n));
 	struct cg_val v = {nv, false};
 	cg_store(L, p, vt, v, vt);
@@ -194,6 +196,8 @@ static void assign(struct cg_lower *L, struct ast_node *n)
 	}
 	LLVMValueRef rhs = cg_scalar(L, n->u.assign.value);
 	LLVMValueRef old = cg_load(L, slot, v->type, false).v;
+	if (v->type->kind == ET_POINTER) /* p += n moves by n pointees */
+		rhs = LLVMBuildMul(L->cg->b, rhs, cg_i64(L->cg, cg_pointer_step(v->type)), "");
 	struct cg_val nv = {cg_arith(L, n->u.assign.op, old, rhs, both_signed(v->type, n->u.assign.value->type),
 				     cg_div_event(n)),
 			    false};

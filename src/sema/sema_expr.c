@@ -398,6 +398,12 @@ static struct et_type *var_read(struct sema *s, struct ast_node *n)
 	return v->var->type;
 }
 
+/* p op= v for a pointer p: += and -= by an integer move it by whole pointees (codegen scales). */
+static bool pointer_moves(enum ast_op op, const struct et_type *vt)
+{
+	return (op == AST_OP_ADD || op == AST_OP_SUB) && (sema_is_none(vt) || type_is_integer(vt));
+}
+
 /* Assign a value of type vt to variable node `target` (plain or compound op). */
 static void var_assign(struct sema *s, struct ast_node *target, struct et_type *vt, enum ast_op op,
 		       struct et_loc loc)
@@ -417,9 +423,12 @@ static void var_assign(struct sema *s, struct ast_node *target, struct et_type *
 		if (!sema_is_none(vt) && !sema_is_intlike(vt)) {
 			sema_error(s, loc, "the %s= operator needs an integer value, not %s", ast_op_text(op),
 				   sema_tname(s, vt));
-		} else if (v->var->type && !sema_is_none(v->var->type) && v->var->type->kind != ET_INT) {
+		} else if (v->var->type && !sema_is_none(v->var->type) && v->var->type->kind != ET_INT &&
+			   !(v->var->type->kind == ET_POINTER && pointer_moves(op, vt))) {
 			sema_error(s, target->loc, "the %s= operator needs an integer variable; %s is %s",
 				   ast_op_text(op), target->u.name, sema_tname(s, v->var->type));
+			if (v->var->type->kind == ET_POINTER)
+				sema_hint(s, "a pointer only moves by an integer, with += and -=");
 		}
 	} else if (!v->var->type) {
 		v->var->type = sema_is_none(vt) ? s->t_none : var_first_type(s, v->var, vt);
@@ -758,6 +767,61 @@ static struct et_type *array_compare(struct sema *s, struct ast_node *n, struct 
 	return s->t_bool;
 }
 
+/* Do pointers to a and b point to the same type? (a struct by name: one may be a stub of the other) */
+static bool same_pointee(const struct et_type *a, const struct et_type *b)
+{
+	if (a && b && a->kind == ET_STRUCT && b->kind == ET_STRUCT)
+		return a->name && b->name && strcmp(a->name, b->name) == 0;
+	return type_equal(a, b);
+}
+
+/* A binary operator with a pointer operand, as C and bpftrace have it: pointer + integer, integer +
+ * pointer and pointer - integer move the pointer by whole pointees (codegen scales); pointers compare
+ * with pointers and integers (unsigned) and join && and ||; nothing else, not even pointer - pointer
+ * (bpftrace refuses it too). */
+static struct et_type *pointer_binary(struct sema *s, struct ast_node *n, struct et_type *lt, struct et_type *rt)
+{
+	enum ast_op op = n->u.binary.op;
+	bool lp = lt->kind == ET_POINTER, rp = rt->kind == ET_POINTER;
+	struct et_type *other = lp ? rt : lt;
+
+	switch (op) {
+	case AST_OP_EQ:
+	case AST_OP_NE:
+	case AST_OP_LT:
+	case AST_OP_LE:
+	case AST_OP_GT:
+	case AST_OP_GE:
+		if (lp && rp && !same_pointee(lt->elem, rt->elem))
+			sema_warning(s, n->loc, "comparison of distinct pointer types: '%s' and '%s'",
+				     sema_tname(s, lt), sema_tname(s, rt));
+		/* fall through */
+	case AST_OP_LAND:
+	case AST_OP_LOR:
+		if ((lp && rp) || type_is_integer(other))
+			return s->t_bool;
+		break;
+	case AST_OP_ADD:
+	case AST_OP_SUB:
+		if (lp != rp && type_is_integer(other) && (op == AST_OP_ADD || lp))
+			return lp ? lt : rt;
+		break;
+	default:
+		break;
+	}
+	sema_error(s, n->loc, "the '%s' operator cannot be used on '%s' and '%s'", op_name(op), sema_tname(s, lt),
+		   sema_tname(s, rt));
+	if (op == AST_OP_SUB && lp && rp)
+		sema_hint(s, "a pointer moves by an integer; for the distance in bytes subtract the addresses, "
+			     "(uint64)p - (uint64)q");
+	else if (op == AST_OP_SUB && rp)
+		sema_hint(s, "a pointer is subtracted from, not subtracted: write p - n");
+	else if (type_is_integer(other) || (lp && rp))
+		sema_hint(s, "pointers only take + and - with an integer and comparisons; cast to uint64 for "
+			     "other arithmetic, e.g. (uint64)p %s n", op_name(op));
+	return s->t_none;
+}
+
 static struct et_type *binary(struct sema *s, struct ast_node *n)
 {
 	struct et_type *lt = sema_expr(s, n->u.binary.lhs), *rt = sema_expr(s, n->u.binary.rhs);
@@ -766,6 +830,8 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 
 	if (sema_is_none(lt) || sema_is_none(rt))
 		return s->t_none;
+	if (lt->kind == ET_POINTER || rt->kind == ET_POINTER)
+		return pointer_binary(s, n, lt, rt);
 	both_signed = is_signed_int(lt) && is_signed_int(rt);
 	switch (op) {
 	case AST_OP_EQ:
@@ -815,16 +881,99 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 	return s->t_none;
 }
 
+static struct et_type *read_out_of(struct sema *s, struct et_type *t, enum et_addr_space from);
+
+/* *p: the pointee, read from where p points (a pointer read out of it points there too, as for a
+ * field); *n of an integer n reads a uint64 at address n (bpftrace's rule). */
+static struct et_type *deref(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *o = n->u.unary.operand;
+	struct et_type *t = sema_expr(s, o), *e;
+
+	if (sema_is_none(t))
+		return s->t_none;
+	if (t->kind == ET_INT)
+		return s->t_u64; /* read where int_space(o) says; codegen asks cg_addr_space */
+	if (t->kind == ET_STRUCT || t->kind == ET_RECORD) {
+		sema_error(s, n->loc, "cannot dereference '%s': it is not a pointer", sema_tname(s, t));
+		sema_hint(s, "read its fields with '.', e.g. x.field");
+		return s->t_none;
+	}
+	if (t->kind != ET_POINTER) {
+		sema_error(s, n->loc, "the unary '*' operator cannot be used on '%s': it is not a pointer",
+			   sema_tname(s, t));
+		return s->t_none;
+	}
+	if (!t->elem || t->elem->kind == ET_VOID) {
+		sema_error(s, n->loc, "cannot dereference '%s': the pointee has no type", sema_tname(s, t));
+		sema_hint(s, "cast it to a pointer to what it points to first, e.g. *(uint64 *)p");
+		return s->t_none;
+	}
+	e = t->elem;
+	if (e->kind == ET_STRUCT) {
+		e = sema_deref_struct(s, e, n->loc); /* a kernel struct is completed on first use */
+		if (!e)
+			return s->t_none;
+		if (!e->size) {
+			sema_error(s, n->loc, "cannot dereference '%s': the struct has no size (only declared)",
+				   sema_tname(s, t));
+			return s->t_none;
+		}
+	}
+	return read_out_of(s, e, t->space);
+}
+
+/* &$x, &@m: where the variable's value lives (a kernel address: the BPF stack or a BPF map value), and
+ * for a map the map itself, as bpftrace gives it (the kernel's struct bpf_map, not a value). */
+static struct et_type *address_of(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *o = n->u.unary.operand;
+	struct et_type *t, *p;
+
+	if (o->kind == AST_VAR) {
+		t = var_read(s, o);
+		o->type = t;
+	} else if (o->kind == AST_MAP && !o->u.map.keys) {
+		struct sema_map *m = sema_map_get(s, o->u.map.name, o->loc);
+
+		o->sym = map_ref(s, m);
+		m->read = true;
+		t = m->value;
+		if (!t) {
+			if (!s->provisional_reads)
+				sema_map_unassigned(s, m, o->loc);
+			return s->t_none;
+		}
+		o->type = t;
+		if (type_is_aggregation(t)) {
+			sema_error(s, n->loc, "cannot take the address of %s: it holds a %s() aggregation", m->name,
+				   sema_tname(s, t));
+			return s->t_none;
+		}
+	} else {
+		sema_expr(s, o);
+		sema_error(s, n->loc, "the unary '&' operator takes a variable or a map, e.g. &$x or &@m");
+		if (o->kind == AST_MAP)
+			sema_hint(s, "take the address of the whole map, &%s, without a key", o->u.map.name);
+		return s->t_none;
+	}
+	if (sema_is_none(t))
+		return s->t_none;
+	p = sema_pointer_to(s, t, 1);
+	p->space = ET_AS_KERNEL;
+	p->btf_id = 0; /* not a pointer the verifier knows the type of: read through with probe_read */
+	return p;
+}
+
 static struct et_type *unary(struct sema *s, struct ast_node *n)
 {
 	struct et_type *t;
 	enum ast_op op = n->u.unary.op;
 
-	if (op == AST_OP_DEREF || op == AST_OP_ADDR) {
-		sema_expr(s, n->u.unary.operand);
-		sema_error(s, n->loc, "the unary '%s' operator is not supported by etrace yet", op_name(op));
-		return s->t_none;
-	}
+	if (op == AST_OP_DEREF)
+		return deref(s, n);
+	if (op == AST_OP_ADDR)
+		return address_of(s, n);
 	t = sema_expr(s, n->u.unary.operand);
 	if (sema_is_none(t))
 		return s->t_none;
@@ -850,8 +999,9 @@ static struct et_type *incdec(struct sema *s, struct ast_node *n)
 		struct et_type *t = var_read(s, o);
 
 		o->type = t;
-		if (!sema_is_none(t) && t->kind != ET_INT) {
-			sema_error(s, n->loc, "%s can only be used on integers; %s is %s", op_name(n->u.incdec.op),
+		if (!sema_is_none(t) && t->kind != ET_INT && t->kind != ET_POINTER) {
+			sema_error(s, n->loc, "%s can only be used on integers and pointers; %s is %s",
+				   op_name(n->u.incdec.op),
 				   o->u.name, sema_tname(s, t));
 			return s->t_none;
 		}
@@ -863,10 +1013,11 @@ static struct et_type *incdec(struct sema *s, struct ast_node *n)
 		o->sym = map_ref(s, m);
 		sema_map_keys(s, o, m);
 		m->read = true;
-		if (m->value && m->value->kind != ET_INT) {
+		if (m->value && m->value->kind != ET_INT && m->value->kind != ET_POINTER) {
 			m->assigned = true;
 			o->type = m->value;
-			sema_error(s, n->loc, "%s can only be used on integers; %s holds %s", op_name(n->u.incdec.op),
+			sema_error(s, n->loc, "%s can only be used on integers and pointers; %s holds %s",
+				   op_name(n->u.incdec.op),
 				   m->name, sema_tname(s, m->value));
 			return s->t_none;
 		}
@@ -892,6 +1043,8 @@ static struct et_type *ternary(struct sema *s, struct ast_node *n)
 		return s->t_none;
 	if (a->kind == ET_BOOL && b->kind == ET_BOOL)
 		return s->t_bool;
+	if (a->kind == ET_POINTER && b->kind == ET_POINTER && same_pointee(a->elem, b->elem) && a->space == b->space)
+		return a; /* still a pointer: it can be read through */
 	if (sema_is_intlike(a) && sema_is_intlike(b))
 		return is_signed_int(a) && is_signed_int(b) ? s->t_i64 : s->t_u64;
 	if (a->kind == ET_STRING && b->kind == ET_STRING)
@@ -1145,6 +1298,24 @@ static bool data_loc(const struct et_type *t)
 	       (strncmp(t->name, "__data_loc", 10) == 0 || strncmp(t->name, "__rel_loc", 9) == 0);
 }
 
+/* A pointer to a struct known only by its name where the pointer was declared (a script struct that
+ * points to itself, or to one defined later): the same pointer to a struct of the right size, so that
+ * p + 1 moves by it. t itself otherwise. */
+static struct et_type *sized_pointee(struct sema *s, struct et_type *t, struct et_loc loc)
+{
+	struct et_type *c, *p;
+
+	if (!t || t->kind != ET_POINTER || !t->elem || t->elem->kind != ET_STRUCT || t->elem->size ||
+	    !t->elem->name || t->elem->btf_id)
+		return t;
+	c = sema_deref_struct(s, t->elem, loc);
+	if (!c || !c->size)
+		return t;
+	p = sema_pointer_to(s, c, 1);
+	p->space = t->space;
+	return p;
+}
+
 static struct et_type *field(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *base = n->u.field.base;
@@ -1160,12 +1331,9 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 
 	if (sema_is_none(t))
 		return s->t_none;
-	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && !n->u.field.arrow) {
-		sema_error(s, n->loc, "'%s' is a pointer: use '->' to read field '%s'", sema_tname(s, t),
-			   n->u.field.name);
-		return s->t_none;
-	}
-	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT && n->u.field.arrow) {
+	/* `.` on a struct pointer reads through it, as `->` does (today's bpftrace: "If the `.` is used on
+	 * a pointer, it is automatically dereferenced"; `->` is an alias of `.`) */
+	if (t->kind == ET_POINTER && t->elem && t->elem->kind == ET_STRUCT) {
 		t = sema_deref_struct(s, t->elem, n->loc); /* kernel structs are completed on first use */
 		if (!t)
 			return s->t_none;
@@ -1191,7 +1359,7 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 				return s->t_none;
 			if (on_args && data_loc(sf->field.type))
 				return s->t_u64; /* the data's kernel address in the record (codegen) */
-			return read_out_of(s, t->fields[i].type, read_from(n));
+			return read_out_of(s, sized_pointee(s, t->fields[i].type, n->loc), read_from(n));
 		}
 		if (nn < 256)
 			names[nn++] = t->fields[i].name;
@@ -1500,9 +1668,12 @@ static void assign(struct sema *s, struct ast_node *n)
 					   sema_tname(s, vt));
 				return;
 			}
-			if (m->value && m->value->kind != ET_INT) {
+			if (m->value && m->value->kind != ET_INT &&
+			    !(m->value->kind == ET_POINTER && pointer_moves(op, vt))) {
 				sema_error(s, n->loc, "the %s= operator needs an integer map; %s holds %s",
 					   ast_op_text(op), m->name, sema_tname(s, m->value));
+				if (m->value->kind == ET_POINTER)
+					sema_hint(s, "a pointer only moves by an integer, with += and -=");
 				return;
 			}
 			if (op == AST_OP_DIV || op == AST_OP_MOD)

@@ -52,7 +52,7 @@ build_cxx_prog() { # build_cxx_prog OUTPUT
 # Every program above, into the cache (ETRACE_TEST_CACHE must be set): the VM lane's warm-up on the host.
 build_all_progs() {
 	local p
-	for p in getppid_loop fresh_string zero_size prctl_name arrays; do build_prog "$p" "$p" >/dev/null; done
+	for p in getppid_loop fresh_string zero_size prctl_name arrays ptr_chain; do build_prog "$p" "$p" >/dev/null; done
 	build_uprobe_progs
 	build_cxx_prog "$TMP/cxx" || true
 }
