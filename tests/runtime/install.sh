@@ -9,6 +9,9 @@ check "cmake --install with DESTDIR succeeds" test $? = 0
 P="$ROOT/usr/local"
 check "bin/etrace installed and runs" bash -c "'$P/bin/etrace' --version | grep -q '^etrace v'"
 check "share/man/man8/etrace.8 installed" test -f "$P/share/man/man8/etrace.8"
+version=$("$ETRACE" --version | sed -n 's/^etrace v//p')
+check "the installed page's .TH names etrace $version" \
+	grep -q "^\.TH ETRACE 8 .* \"etrace $version\"" "$P/share/man/man8/etrace.8"
 if command -v man >/dev/null; then
 	check "the installed page renders with man" bash -c "MANWIDTH=80 man -l '$P/share/man/man8/etrace.8' 2>/dev/null | grep -q '^NAME'"
 fi
