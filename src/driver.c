@@ -148,6 +148,10 @@ int et_run(const struct et_options *o)
 		.compile_only = o->emit_elf != NULL,
 		.runs_here = !o->emit_elf,
 		.line_info_path = named_file ? o->script_path : NULL,
+		.include_dirs = o->include_dirs,
+		.ninclude_dirs = o->ninclude_dirs,
+		.include_files = o->include_files,
+		.ninclude_files = o->ninclude_files,
 		.last = o->dump_ast ? ET_PHASE_PARSE : o->list ? ET_PHASE_SEMA : ET_PHASE_CODEGEN,
 	};
 	if (et_compile(&copts, sources, &file, 1, diag, &c) != 0)

@@ -34,6 +34,10 @@ struct et_options {
 	enum et_format format;          /* -f */
 	enum et_buffering buffering;    /* -B */
 	bool interactive;               /* -i, or no program on a terminal: the interactive session (src/repl) */
+	const char *const *include_dirs; /* -I DIR (repeatable): searched by #include before the system's headers */
+	uint32_t ninclude_dirs;
+	const char *const *include_files; /* --include FILE (repeatable): read as #include "FILE" before the script */
+	uint32_t ninclude_files;
 };
 
 int et_run(const struct et_options *opts);

@@ -31,6 +31,8 @@ static const char usage_text[] =
 	"  --unsafe        allow system(), signal() and other actions that change the system, and uprobes\n"
 	"                  etrace cannot check (a size-0 symbol, an address outside functions)\n"
 	"  --no-warnings   do not print warnings\n"
+	"  -I DIR          look for #include headers in DIR first (repeatable)\n"
+	"  --include FILE  read FILE as #include \"FILE\" before the script (repeatable)\n"
 	"  --dump-ast      print the parsed program as canonical source and exit\n"
 	"  --emit-elf FILE write the compiled BPF object to FILE and exit\n"
 	"  --info          report the kernel features etrace detected (and what it uses instead) and exit\n"
@@ -49,9 +51,9 @@ static int usage_error(const char *fmt, const char *arg)
 	return ET_EXIT_USAGE;
 }
 
-enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO, OPT_STATS };
+enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO, OPT_STATS, OPT_INCLUDE };
 
-int main(int argc, char **argv)
+static int parse_and_run(int argc, char **argv, const char **dirs, const char **incs)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -62,14 +64,17 @@ int main(int argc, char **argv)
 		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct et_options o = { 0 };
 	int c;
+	o.include_dirs = dirs;
+	o.include_files = incs;
 
 	opterr = 0;
 	/* options may follow the script, as with bpftrace; `--` ends them (for arguments like -1) */
-	while ((c = getopt_long(argc, argv, "e:o:qvp:c:lif:B:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:o:qvp:c:lif:B:hVI:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			o.program_text = optarg;
@@ -143,11 +148,17 @@ int main(int argc, char **argv)
 		case OPT_STATS:
 			o.stats = true;
 			break;
+		case 'I':
+			dirs[o.ninclude_dirs++] = optarg;
+			break;
+		case OPT_INCLUDE:
+			incs[o.ninclude_files++] = optarg;
+			break;
 		case '?':
 		default:
 			if (optopt >= OPT_DUMP_AST) /* a long option that takes an argument, given none */
 				return usage_error("option %s needs an argument", argv[optind - 1]);
-			if (optopt && strchr("eopcfB", optopt)) {
+			if (optopt && strchr("eopcfBI", optopt)) {
 				char opt[3] = { '-', (char)optopt, 0 };
 				return usage_error("option %s needs an argument", opt);
 			}
@@ -181,4 +192,20 @@ int main(int argc, char **argv)
 	o.positional = (const char *const *)&argv[rest];
 	o.npositional = (uint32_t)(argc - rest);
 	return et_run(&o);
+}
+
+int main(int argc, char **argv)
+{
+	/* -I and --include: at most one per argument; the strings stay in argv */
+	const char **dirs = calloc((size_t)argc + 1, sizeof(*dirs)), **incs = calloc((size_t)argc + 1, sizeof(*incs));
+	if (!dirs || !incs) {
+		fputs("etrace: out of memory\n", stderr);
+		free(dirs);
+		free(incs);
+		return ET_EXIT_ERROR;
+	}
+	int status = parse_and_run(argc, argv, dirs, incs);
+	free(dirs);
+	free(incs);
+	return status;
 }

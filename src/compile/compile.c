@@ -15,6 +15,7 @@
 #include "parser/parse.h"
 #include "kernel/features.h"
 #include "program/program.h"
+#include "preproc/preproc.h"
 #include "sema/sema.h"
 #include "support/arena.h"
 #include "support/diag.h"
@@ -86,10 +87,14 @@ static double ms_since(struct timespec *t)
 /* Parse every file; one file's AST is the program, several files' items are gathered into a new one (in
  * order), each item keeping the locations of its own file. Returns 0 when something parsed without
  * errors. */
-static int parse_files(struct et_compilation *c, struct source_set *sources, const uint32_t *files,
-		       uint32_t nfiles, struct diag_sink *diag)
+static int parse_files(const struct et_compile_options *o, struct et_compilation *c, struct source_set *sources,
+		       const uint32_t *files, uint32_t nfiles, struct diag_sink *diag)
 {
+	struct pp_options ppo = { .include_dirs = o->include_dirs, .ninclude_dirs = o->ninclude_dirs,
+				  .include_files = o->include_files, .ninclude_files = o->ninclude_files };
 	struct parse_ctx pctx = { .arena = c->arena, .strtab = c->strtab, .diag = diag, .sources = sources };
+	/* one preprocessor for every file: a macro one defines applies in the next (the session's blocks) */
+	pctx.pp = pp_new(c->arena, c->strtab, sources, diag, &ppo);
 	struct ast_node *all = nfiles > 1 ? ast_new_program(c->arena, (struct et_loc){ 0 }) : NULL;
 	uint32_t parsed = 0;
 
@@ -185,7 +190,7 @@ int et_compile(const struct et_compile_options *o, struct source_set *sources, c
 	c->strtab = strtab_new(c->arena);
 	clock_gettime(CLOCK_MONOTONIC, &t);
 
-	int err = parse_files(c, sources, files, nfiles, diag);
+	int err = parse_files(o, c, sources, files, nfiles, diag);
 	c->ms_parse = ms_since(&t);
 	if (err || o->last == ET_PHASE_PARSE)
 		return err;

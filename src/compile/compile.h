@@ -58,6 +58,12 @@ struct et_compile_options {
 	/* The script's file, named by the BPF line info (the verifier's log then quotes its lines). NULL: an
 	 * in-memory copy of the last file's text (-e, stdin, the session), so LLVM opens no file of the user's. */
 	const char *line_info_path;
+	/* The C preprocessor: -I DIR (searched before the system's headers) and --include FILE (read before the
+	 * first file), bpftrace's options. */
+	const char *const *include_dirs;
+	uint32_t ninclude_dirs;
+	const char *const *include_files;
+	uint32_t ninclude_files;
 	enum et_phase last;            /* the last phase to run: PARSE (--dump-ast), SEMA (-l), CODEGEN */
 };
 

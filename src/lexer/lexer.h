@@ -4,7 +4,8 @@
  * (struct ast_attach); inside blocks it returns expression tokens. It tells IDENT from TYPE_NAME with
  * the type-name table (src/parser/typenames.h), keeps `#include`/`#define` lines and C definitions
  * verbatim (PREPROC, C_DEF; the names they define join the table), decodes strings and integers and
- * decides where an angle block `< … >` closes (see lexer.l).
+ * decides where an angle block `< … >` closes (see lexer.l). With a preprocessor (lx->pp), an identifier
+ * in an expression that names a macro is replaced by its expansion (src/preproc/preproc.h).
  * Takes: a struct lexer filled by the parser (context, file, text); gives tokens with struct et_loc
  * spans (the parser turns bison's YYLTYPE back into et_loc). Strings and names live in ctx->arena /
  * ctx->strtab. Lexical errors (unterminated string, bad escape, bad integer, stray character, too deep
@@ -21,6 +22,7 @@
 #include "parser/parse.h"
 
 struct typenames;
+struct preproc;
 
 /* What ends the body the scanner is in (it then returns to the top level). */
 enum lex_body {
@@ -47,6 +49,8 @@ struct lexer {
 	const char *text; /* the whole file; token offsets index it */
 	size_t len;
 	struct typenames *types;
+	struct preproc *pp; /* expands macros where an identifier is an expression; NULL: none */
+	uint32_t pp_seq;    /* the file's number for pp_expand() */
 
 	/* position of the next character (1-based line and column) and its byte offset */
 	uint32_t line, col;
@@ -81,6 +85,13 @@ struct lexer {
 	uint32_t lex_err_line; /* line of the last lexical error (0: none) */
 	bool unterminated;     /* an unterminated string was reported */
 	struct et_loc err_last;
+
+	/* a macro's expansion being scanned (its own flex buffer): every token gets the span of the macro's
+	 * use in the script; the script's buffer waits in main_buf */
+	bool in_expansion;
+	void *main_buf;
+	struct et_loc exp_loc;
+	size_t exp_off, exp_len;
 
 	/* C definition being collected */
 	size_t cdef_off;

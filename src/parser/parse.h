@@ -17,12 +17,16 @@ struct strtab;
 struct diag_sink;
 struct source_set;
 struct ast_node;
+struct preproc;
 
 struct parse_ctx {
 	struct arena *arena;
 	struct strtab *strtab;
 	struct diag_sink *diag;
 	const struct source_set *sources;
+	/* The C preprocessor (src/preproc/preproc.h) run on each file before it is scanned, shared by the
+	 * files of one compilation; NULL: none (directive lines are then PREPROC items, macros unexpanded). */
+	struct preproc *pp;
 	/* Set by the parser (never cleared): the text ended inside an open block, bracket or comment, so
 	 * more text could complete it (the interactive session then reads another line). The error saying
 	 * so is in diag as usual. */

@@ -27,6 +27,7 @@ struct lexer;
 #include "lexer/lexer.h"
 #include "parser/parse.h"
 #include "parser/typenames.h"
+#include "preproc/preproc.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
@@ -734,6 +735,10 @@ struct ast_node *parse_program(struct parse_ctx *ctx, uint32_t file)
 	}
 	struct lexer lx;
 	memset(&lx, 0, sizeof(lx));
+	if (ctx->pp) {
+		lx.pp = ctx->pp;
+		text = pp_file(ctx->pp, file, text, len, &lx.pp_seq);
+	}
 	lx.ctx = ctx;
 	lx.file = file;
 	lx.text = text;

@@ -528,14 +528,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 			s.macros[s.nmacros++] = n->u.macro.name;
 			break;
 		case AST_IMPORT: unsupported_item(&s, n, "imports"); break;
-		case AST_PREPROC:
-			/* #include: kernel types come from BTF, so a header adds nothing, but it must exist
-			 * (includes.c); #define is not handled */
-			if (sema_is_include(n->u.raw.text))
-				sema_check_include(&s, n);
-			else
-				unsupported_item(&s, n, "preprocessor lines other than #include (#define, #if)");
-			break;
+		case AST_PREPROC: break; /* run by the preprocessor (src/preproc) before parsing */
 		case AST_C_DEF: sema_cdef_item(&s, n); break;
 		default: sema_error(&s, n->loc, "unexpected %s at the top level", ast_kind_name(n->kind)); break;
 		}

@@ -134,10 +134,6 @@ struct et_type *sema_positional_string(struct sema *s, struct ast_node *n);
 /* Annotate an AST_MAP used whole (print(@m), clear(@m), for loops): returns the map index or -1. */
 int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned);
 
-/* #include lines (includes.c): is the preprocessor line `text` an #include? Then sema_check_include
- * reports a malformed one, or one whose header does not exist (looked up with stat(2), never opened). */
-bool sema_is_include(const char *text);
-void sema_check_include(struct sema *s, const struct ast_node *n);
 
 /* Kernel types and script C definitions (sema_btf.c, cdefs.c). */
 struct btf_types *sema_btf(struct sema *s);

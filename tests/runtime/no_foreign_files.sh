@@ -1,10 +1,10 @@
-# Scripts never make etrace read files they were not given: file names inside a script (#include lines,
-# comments, string literals, printf arguments, str() of a literal, cat(), import, system() without
-# --unsafe) are never opened. Under strace, etrace opens only: the script file, in-memory copies of -e
+# Scripts never make etrace read files they were not given: file names inside a script (comments, string
+# literals, printf arguments, str() of a literal, cat(), import, system() without --unsafe) are never
+# opened; an #include reads the header it names and nothing else. Under strace, etrace opens only: the script file, in-memory copies of -e
 # and stdin scripts (/dev/fd/N), BTF, tracefs, sysfs and procfs, its shared libraries, the time zone
 # (time()), and the binaries named in probes (uprobe:BINARY:...). Nothing is left behind.
-# An #include's header must exist, as in bpftrace ("file not found"), but etrace only looks it up with
-# stat(2): a missing one is refused without any open of it.
+# An #include's header must exist, as in bpftrace ("file not found"): a missing one is refused, having
+# been looked up with stat(2) only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/uprobe_lib.bash"
 require_root
@@ -47,9 +47,7 @@ no_named_file() { # no_named_file PATHS_FILE: none of the files the scripts name
 }
 
 read -r -d '' BODY <<EOF
-#include <linux/sched.h>
-#include "secret_rel.h"
-#include "$TMP/secret_abs.h"
+// #include "secret_rel.h" in a comment
 // $TMP/secret_abs.h and /etc/shadow, named in a comment
 /* secret_rel.h */
 tracepoint:syscalls:sys_enter_getppid /comm == "/etc/shadow"/ { printf("%s\n", "$TMP/secret_abs.h"); }
@@ -82,6 +80,13 @@ check "stdin: runs (exit 0)" test $? = 0
 sed -n 's/^[0-9]* *\(open\|openat\|openat2\|creat\)([^"]*"\([^"]*\)".*/\2/p' "$TMP/stdin.log" | sort -u >"$TMP/stdin.log.paths"
 check "stdin: no file named inside the script is opened (nor a file named '-')" \
 	bash -c "! grep -qE 'secret|shadow|sched\.h|^-\$' '$TMP/stdin.log.paths'"
+
+# #include reads the headers it names (as bpftrace's clang does), and only those
+traced "$TMP/inc.log" -- -e $'#include "secret_rel.h"\n#include "'"$TMP"$'/secret_abs.h"\nBEGIN { exit(); }'
+check "#include: runs (exit 0)" test "$ET_STATUS" = 0
+check "#include: the quoted header of the working directory is read" grep -qxF "secret_rel.h" "$TMP/inc.log.paths"
+check "#include: the header named by its path is read" grep -qxF "$TMP/secret_abs.h" "$TMP/inc.log.paths"
+check "#include: nothing else" allowed "$TMP/inc.log.paths" "secret_rel\\.h" "$TMP/secret_abs.h"
 
 # Functions that would read a named file are refused before anything is opened.
 rejected() { # rejected DESCRIPTION PROGRAM EXPECTED_ERROR_TEXT

@@ -1,0 +1,4 @@
+--include
+no_such_etrace_header.h
+-e
+BEGIN { exit(); }
