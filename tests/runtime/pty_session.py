@@ -2,9 +2,10 @@
 (repl.sh, repl_env.sh, repl_target.sh; lib.sh's session_python runs their Python with this module on its
 path). Session(etrace, args, home) starts `etrace ARGS...` on a new pty with HOME=home and TERM=dumb;
 read_until() waits for a regex in what the terminal shows next, typed() types a line, key() types raw
-bytes (Ctrl-C is b"\\x03"), leave() types one Ctrl-D and checks that the session ends. check() prints
-"ok: DESC" or "FAIL: DESC" and exits 1 on a failure; a session is killed when the script exits (a failed
-check leaves no process behind). Waits are in seconds times ETRACE_TEST_TIME_SCALE (see lib.sh)."""
+bytes (Ctrl-C is b"\\x03"), leave() types one Ctrl-D and checks that the session ends, ended() only
+checks that it ends. check() prints "ok: DESC" or "FAIL: DESC" and exits 1 on a failure; a session is
+killed when the script exits (a failed check leaves no process behind). Waits are in seconds times
+ETRACE_TEST_TIME_SCALE (see lib.sh)."""
 import atexit
 import os
 import pty
@@ -86,6 +87,10 @@ class Session:
     def leave(self, timeout=10):
         """type Ctrl-D once; check that the session ends within `timeout` s; return its wait status"""
         os.write(self.fd, b"\x04")
+        return self.ended("Ctrl-D ends the session", timeout)
+
+    def ended(self, desc, timeout=10):
+        """check (as `desc`) that the session ends within `timeout` s; return its wait status"""
         end = time.time() + timeout * TIME_SCALE
         status = None
         while status is None and time.time() < end:
@@ -94,6 +99,5 @@ class Session:
                 status = st
             else:
                 time.sleep(0.1)
-        check("Ctrl-D ends the session (within %g s of one Ctrl-D)" % (timeout * TIME_SCALE),
-              status is not None)
+        check("%s (within %g s of one Ctrl-D)" % (desc, timeout * TIME_SCALE), status is not None)
         return status

@@ -2,7 +2,8 @@
 # events fire, Ctrl-C prints its map and returns to the prompt; a second block reads the map the first one
 # fills (maps persist across runs); .maps .print .clear .probes .detach .save .help; a syntax error and a
 # type error mid-session show a caret under the typed block and the session goes on; a block spread over
-# several lines; Tab completion; Ctrl-C at the prompt; history saved in $HOME/.etrace_history; Ctrl-D leaves.
+# several lines; Tab completion; Ctrl-C at the prompt; history saved in $HOME/.etrace_history; Ctrl-D leaves,
+# also when typed during a run.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -150,5 +151,28 @@ check "-o FILE in the session: the session ran" test $? = 0
 check "-o FILE in the session: printf output and maps in the file" \
 	bash -c "grep -qx 'to-file 42' '$TMP/session.out' && test \$(grep -cx '@x: 3' '$TMP/session.out') = 2"
 check "-o FILE in the session: nothing of it on the terminal" grep -qx 'terminal: False' "$TMP/session-o.log"
+
+# A Ctrl-D typed during a run, while the terminal is in its normal (canonical) mode, is kept by the kernel
+# as an end-of-file mark that libedit reads as a NUL byte once it switches to raw mode; it ends the session
+# at the next prompt, like Ctrl-D typed there. Ctrl-C and Ctrl-D go in one write, so the Ctrl-D is always
+# read by the line discipline before the prompt. (It was a quoted insert: the next key went into the line,
+# and a session stuck in read() after the second Ctrl-D was seen under load.)
+session_python - "$ETRACE" "$TMP/home" <<'PYEOF' >"$TMP/session-d.log" 2>&1
+import os, sys, time
+from pty_session import Session, check
+etrace, home = sys.argv[1:3]
+s = Session(etrace, [], home)
+s.read_until(r"etrace> ")
+s.typed('interval:ms:100 { @ticks = count(); }')
+s.read_until(r"Attached 1 probe\n")
+time.sleep(0.3)  # a few ticks, so that the run prints @ticks
+s.key(b"\x03\x04")
+s.read_until(r"@ticks: \d+\n")
+status = s.ended("Ctrl-D typed during a run ends the session at the next prompt")
+check("... with exit status 0", os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
+PYEOF
+status=$?
+cat "$TMP/session-d.log"
+check "a Ctrl-D typed during a run ends the session" test $status = 0
 check "nothing left behind" nothing_left_behind
 finish
