@@ -35,11 +35,15 @@ check "-c in the session" test $status = 0
 
 # -p: the run traces that process only (the block has no predicate) and ends when it exits. The target
 # waits on a fifo, then execs the loop under the same pid, so its 300 calls come after the attach; a
-# second loop's 500 calls meanwhile are another process's.
+# second loop's 500 calls meanwhile are another process's. bash itself calls getppid() three times as it
+# starts (for $PPID): the session starts only once the target says it is past that, or under load those
+# calls could come after the attach and count too.
 mkfifo "$TMP/go"
-bash -c 'read -r _ <"$1"; exec "$2" 300' _ "$TMP/go" "$loop" &
+bash -c ': >"$3"; read -r _ <"$1"; exec "$2" 300' _ "$TMP/go" "$loop" "$TMP/target-ready" &
 target=$!
 BG_PIDS+=("$target")
+end=$((SECONDS + 15 * TIME_SCALE))
+while [ ! -e "$TMP/target-ready" ] && [ "$SECONDS" -le "$end" ]; do nap 0.05; done
 session_python - "$ETRACE" "$TMP/home" "$target" "$loop" "$TMP/go" <<'PYEOF' >"$TMP/p.log" 2>&1
 import re, subprocess, sys
 from pty_session import Session, check
@@ -51,8 +55,10 @@ s.read_until(r"Attached 1 probe\n")
 subprocess.run([loop, "500"], check=True)
 open(go, "w").write("go\n")
 out = s.read_until(r"etrace> ", 30)
-check("-p: the run ends when the process exits; @n counts only its 300 calls",
-      re.search(r"^@n: 300$", out, re.M) is not None)
+counted = re.search(r"^@n: 300$", out, re.M) is not None
+if not counted:
+    print("the run showed:\n" + out)  # (a rare failure under load, not understood yet)
+check("-p: the run ends when the process exits; @n counts only its 300 calls", counted)
 s.leave()
 PYEOF
 status=$?
