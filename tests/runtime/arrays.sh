@@ -180,4 +180,14 @@ check "casts: the values, in order" diff <(grep -v -e "^$" -e "^done$" "$ET_OUT"
 	"[8,7,6,5,4,3,2,1]" "[4,3,2,1]" "[2,3]" "true" "[97,98,99,0]" "6513249")
 check "nothing left behind (casts)" nothing_left_behind
 
+# ---- the run-time warning: none under --no-warnings; bpftrace's runtime_error line under -f json ----
+prog='BEGIN { $a = (uint8[4])0x01020304; $i = 9; print($a[$i]); exit(); }'
+run_etrace --no-warnings -e "$prog"
+check "--no-warnings: 0 for the index out of bounds, and no warning" \
+	bash -c "grep -qx 0 '$ET_OUT' && ! grep -q warning '$ET_ERR'"
+run_etrace -f json -e "$prog"
+check "-f json: the value 0 and a runtime_error line at the index" bash -c "
+	grep -qxF '{\"type\": \"value\", \"data\": 0}' '$ET_OUT' &&
+	grep -qxF '{\"type\": \"runtime_error\", \"msg\": \"Array access out of bounds. This can lead to unexpected results.\", \"filename\": \"-e\", \"line\": 1, \"col\": 50}' '$ET_OUT'"
+
 finish
