@@ -47,12 +47,16 @@ struct ast_list {
 void ast_list_push(struct arena *a, struct ast_list *l, struct ast_node *n);
 
 /* A type as written in a cast, `let $x: T`, sizeof/offsetof. */
+#define AST_MAX_DIMS 4 /* T[A][B][C][D] in a cast, let or sizeof */
+
 struct ast_typespec {
 	struct et_loc loc;
 	const char *name;   /* interned: "uint32", "int", "unsigned int", "struct task_struct", "string" */
 	uint32_t pointer;   /* number of '*' */
-	bool is_array;      /* T[] or T[N] */
-	uint32_t array_len; /* N, 0 for T[] */
+	bool is_array;      /* T[] or T[N] (or T[N][M]...) */
+	uint32_t array_len; /* N, 0 for T[]: the first (outermost) dimension, dims[0] */
+	uint32_t ndims;     /* T[N][M]: 2; dims[] as written, 0 for [] */
+	uint32_t dims[AST_MAX_DIMS];
 };
 
 struct ast_node {

@@ -59,9 +59,9 @@ static void typespec(const struct ast_typespec *t, FILE *out)
 		for (uint32_t i = 0; i < t->pointer; i++)
 			fputc('*', out);
 	}
-	if (t->is_array) {
-		if (t->array_len)
-			fprintf(out, "[%" PRIu32 "]", t->array_len);
+	for (uint32_t i = 0; i < t->ndims && i < AST_MAX_DIMS; i++) {
+		if (t->dims[i])
+			fprintf(out, "[%" PRIu32 "]", t->dims[i]);
 		else
 			fputs("[]", out);
 	}

@@ -37,6 +37,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, void *scanner);
 static void yyerror(YYLTYPE *loc, void *scanner, struct lexer *lx, struct ast_node **result, const char *msg);
 static struct et_loc to_loc(const struct lexer *lx, YYLTYPE y);
 static const char *type_words(struct lexer *lx, const char *a, const char *b);
+static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
 
 #define A (lx->ctx->arena)
 #define L(y) to_loc(lx, (y))
@@ -60,7 +61,8 @@ static const char *type_words(struct lexer *lx, const char *a, const char *b);
 	struct ast_list *list;
 	struct ast_typespec *ty;
 	int op;
-	struct { uint32_t stars; int len; /* -1: no [ ] */ } tsuf;
+	/* ndims: the [ ] written (more than AST_MAX_DIMS: AST_MAX_DIMS + 1, an error); dims: N or 0 for [] */
+	struct { uint32_t stars, ndims, dims[AST_MAX_DIMS]; } tsuf;
 }
 
 %token END 0 "end of input"
@@ -348,8 +350,10 @@ offsetof_head
 typespec
 	: type_base type_suffix              { $$ = ast_new_typespec(A, L(@$), $1);
 	                                       $$->pointer = $2.stars;
-	                                       $$->is_array = $2.len >= 0;
-	                                       $$->array_len = $2.len > 0 ? (uint32_t)$2.len : 0; }
+	                                       $$->is_array = $2.ndims > 0;
+	                                       $$->array_len = $2.dims[0];
+	                                       $$->ndims = $2.ndims;
+	                                       memcpy($$->dims, $2.dims, sizeof($$->dims)); }
 	;
 
 type_base
@@ -370,10 +374,10 @@ tag
 	;
 
 type_suffix
-	: %empty                             { $$.stars = 0; $$.len = -1; }
+	: %empty                             { memset(&$$, 0, sizeof($$)); }
 	| type_suffix '*'                    { $$ = $1; $$.stars++; }
-	| type_suffix '[' ']'                { $$ = $1; $$.len = 0; }
-	| type_suffix '[' INT ']'            { $$ = $1; $$.len = $3.value > 0x7fffffff ? 0x7fffffff : (int)$3.value; }
+	| type_suffix '[' ']'                { $$ = $1; type_dim(&$$.ndims, $$.dims, 0); }
+	| type_suffix '[' INT ']'            { $$ = $1; type_dim(&$$.ndims, $$.dims, $3.value > 0x7fffffff ? 0x7fffffff : (uint32_t)$3.value); }
 	;
 
 %%
@@ -394,6 +398,15 @@ static const char *type_words(struct lexer *lx, const char *a, const char *b)
 {
 	const char *s = arena_printf(lx->ctx->arena, "%s %s", a, b);
 	return strtab_cstr(lx->ctx->strtab, s);
+}
+
+/* One more [n] of a type (0 for []); past AST_MAX_DIMS only counted, for sema to refuse. */
+static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n)
+{
+	if (*ndims < AST_MAX_DIMS)
+		dims[*ndims] = n;
+	if (*ndims <= AST_MAX_DIMS)
+		(*ndims)++;
 }
 
 /* ---- syntax error messages ---- */

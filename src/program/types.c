@@ -223,11 +223,22 @@ static void format_rec(const struct et_type *t, char *buf, size_t len, size_t *p
 		put(buf, len, pos, " *");
 		break;
 	case ET_STRUCT: put(buf, len, pos, t->name ? t->name : "struct"); break;
-	case ET_ARRAY:
-		format_rec(t->elem, buf, len, pos);
-		snprintf(tmp, sizeof(tmp), "[%u]", t->count);
-		put(buf, len, pos, tmp);
+	case ET_ARRAY: {
+		/* as C writes it: the innermost element, then the counts from the outermost in */
+		const struct et_type *e = t;
+
+		while (e->kind == ET_ARRAY && e->elem)
+			e = e->elem;
+		format_rec(e, buf, len, pos);
+		for (e = t; e->kind == ET_ARRAY && e->elem; e = e->elem) {
+			if (e->count)
+				snprintf(tmp, sizeof(tmp), "[%u]", e->count);
+			else /* T[] of a cast, before the cast gives its count */
+				snprintf(tmp, sizeof(tmp), "[]");
+			put(buf, len, pos, tmp);
+		}
 		break;
+	}
 	case ET_KSTACK: put(buf, len, pos, "kstack"); break;
 	case ET_USTACK: put(buf, len, pos, "ustack"); break;
 	case ET_KSYM: put(buf, len, pos, "ksym"); break;

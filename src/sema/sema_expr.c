@@ -1077,21 +1077,34 @@ static struct et_type *typespec_any(struct sema *s, const struct ast_typespec *t
 	struct et_type *base = NULL;
 
 	if (ts->is_array) {
+		/* T[A][B]: A arrays of B elements T, built from the innermost dimension out */
 		struct ast_typespec et = *ts;
-		struct et_type *e, *arr;
+		struct et_type *e;
 
 		et.is_array = false;
+		et.ndims = 0;
 		if (!(e = typespec_any(s, &et)))
 			return NULL;
-		if (!e->size || e->kind == ET_VOID || (uint64_t)e->size * ts->array_len > SEMA_MAX_ARRAY_BYTES) {
-			sema_error(s, ts->loc, "an array of '%s' cannot be made%s", sema_tname(s, e),
-				   e->size ? ": it would be too large" : ": the element has no size");
+		if (ts->ndims > AST_MAX_DIMS) {
+			sema_error(s, ts->loc, "an array type has at most %u dimensions", AST_MAX_DIMS);
 			return NULL;
 		}
-		arr = type_new(s->arena, ET_ARRAY, e->size * ts->array_len);
-		arr->elem = e;
-		arr->count = ts->array_len;
-		return arr;
+		for (uint32_t d = ts->ndims; d-- > 0;) {
+			struct et_type *arr;
+
+			if (!e->size || e->kind == ET_VOID || (uint64_t)e->size * ts->dims[d] > SEMA_MAX_ARRAY_BYTES) {
+				sema_error(s, ts->loc, "an array of '%s' cannot be made%s", sema_tname(s, e),
+					   e->size ? ": it would be too large" : ": the element has no size");
+				if (!e->size && e->kind == ET_ARRAY)
+					sema_hint(s, "only the first dimension may be left out ([])");
+				return NULL;
+			}
+			arr = type_new(s->arena, ET_ARRAY, e->size * ts->dims[d]);
+			arr->elem = e;
+			arr->count = ts->dims[d];
+			e = arr;
+		}
+		return e;
 	}
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]) && !base; i++)
 		if (strcmp(ts->name, ints[i].name) == 0)

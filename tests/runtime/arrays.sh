@@ -170,6 +170,7 @@ uprobe:$AR:et_arrays /arg3 == 0/ {
 	print((uint64)\$a == \$x);
 	print((int8[])"abc");
 	print((uint32)(int8[])"abc");
+	print(sizeof(int16[3][2]));
 }
 EOF
 run_etrace "$script" -c "$AR 1"
@@ -177,7 +178,7 @@ check "casts: exit status 0" test "$ET_STATUS" = 0
 # pairs = {{-1, 2}, {3, -4}} as int16: ffff 0200 0300 fcff, little-endian
 check "casts: the values, in order" diff <(grep -v -e "^$" -e "^done$" "$ET_OUT") <(printf "%s\n" \
 	"$(printf '%u' 0xfffc00030002ffff)" "[-5,-1,-1,-1,-1,-1,-1,-1]" "[2,0,0,0]" "[4,0]" \
-	"[8,7,6,5,4,3,2,1]" "[4,3,2,1]" "[2,3]" "true" "[97,98,99,0]" "6513249")
+	"[8,7,6,5,4,3,2,1]" "[4,3,2,1]" "[2,3]" "true" "[97,98,99,0]" "6513249" 12)
 check "nothing left behind (casts)" nothing_left_behind
 
 # ---- the run-time warning: none under --no-warnings; bpftrace's runtime_error line under -f json ----
