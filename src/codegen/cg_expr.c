@@ -3,12 +3,9 @@
  * runtime warning, as bpftrace does (guarded here, so the verifier never sees them). One deliberate difference: bpftrace 0.17 divides, takes the
  * remainder and shifts right as unsigned even for signed operands (-5 / 3 = 6148914691236517203);
  * etrace gives the signed result (-1, remainder -2, -9 >> 1 = -5). BPF v3 has no signed division, so
- * it is done on magnitudes. */
-#include <errno.h>
-#include <stdio.h>
+ * it is done on magnitudes. Builtin variables and calls are lowered by cg_builtins*.c (cg_builtin). */
 #include <string.h>
 
-#include "probes/arch/arch.h"
 #include "kernel/btf.h"
 #include "codegen/cg_lower.h"
 
@@ -472,12 +469,12 @@ static LLVMValueRef mem_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b
 	return r;
 }
 
-static LLVMValueRef str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, uint32_t n)
+LLVMValueRef cg_str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, uint32_t n)
 {
 	return mem_equal(L, a, b, n, true);
 }
 
-static uint32_t str_cap(const struct et_type *t)
+uint32_t cg_str_cap(const struct et_type *t)
 {
 	return t && t->kind == ET_STRING ? t->size : 0;
 }
@@ -507,10 +504,10 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 					   rhs_end);
 		return LLVMBuildZExt(B, phi, cg->t_i64, "");
 	}
-	if ((op == AST_OP_EQ || op == AST_OP_NE) && str_cap(l->type) && str_cap(r->type)) {
+	if ((op == AST_OP_EQ || op == AST_OP_NE) && cg_str_cap(l->type) && cg_str_cap(r->type)) {
 		struct cg_val a = cg_expr(L, l), b = cg_expr(L, r);
-		uint32_t nb = str_cap(l->type) < str_cap(r->type) ? str_cap(l->type) : str_cap(r->type);
-		LLVMValueRef eq = str_equal(L, a.v, b.v, nb);
+		uint32_t nb = cg_str_cap(l->type) < cg_str_cap(r->type) ? cg_str_cap(l->type) : cg_str_cap(r->type);
+		LLVMValueRef eq = cg_str_equal(L, a.v, b.v, nb);
 		if (op == AST_OP_NE)
 			eq = LLVMBuildNot(B, eq, "");
 		return LLVMBuildZExt(B, eq, cg->t_i64, "");
@@ -536,9 +533,9 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 	return n->type && n->type->kind == ET_BOOL ? to_bool(L, v) : v; /* true + true is true */
 }
 
-/* ---- builtins ---- */
+/* ---- the probe's context, addresses, strings ---- */
 
-static LLVMValueRef ctx_u64(struct cg_lower *L, uint32_t off)
+LLVMValueRef cg_ctx_u64(struct cg_lower *L, uint32_t off)
 {
 	return cg_ctx_load(L->cg, L->cg->fn_ctx, off, 8);
 }
@@ -547,40 +544,36 @@ static LLVMValueRef ctx_u64(struct cg_lower *L, uint32_t off)
  * tp_btf)? There a u64 argument slot holding a struct pointer loads as a kernel pointer
  * (PTR_TO_BTF_ID), which may be offset and read through but not masked, multiplied, truncated or
  * copied in pieces, and slots of other pointer types (to pointers, functions...) may not be loaded at
- * all. So only integer slots are loaded directly there (ctx_arg), a struct pointer about to be read
+ * all. So only integer slots are loaded directly there (cg_ctx_arg), a struct pointer about to be read
  * through is loaded directly as the kernel pointer it is (field_raw), and every other slot is copied
  * out with bpf_probe_read_kernel, which gives a plain number as a raw tracepoint would. */
-static bool ctx_btf_typed(const struct cg_lower *L)
+bool cg_ctx_btf_typed(const struct cg_lower *L)
 {
 	return L->pctx == PROVIDER_CTX_RAW_ARGS && L->probe && L->probe->btf_ctx;
 }
 
-static LLVMValueRef read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user);
-
 /* The u64 argument slot at byte `off` of a raw-argument context, holding a value of type t (NULL:
- * unknown, as for argN): see ctx_btf_typed. */
-static LLVMValueRef ctx_arg(struct cg_lower *L, uint32_t off, const struct et_type *t)
+ * unknown, as for argN): see cg_ctx_btf_typed. */
+LLVMValueRef cg_ctx_arg(struct cg_lower *L, uint32_t off, const struct et_type *t)
 {
 	struct cg_ctx *cg = L->cg;
 
-	if (!ctx_btf_typed(L) || (t && (t->kind == ET_INT || t->kind == ET_BOOL)))
-		return ctx_u64(L, off);
+	if (!cg_ctx_btf_typed(L) || (t && (t->kind == ET_INT || t->kind == ET_BOOL)))
+		return cg_ctx_u64(L, off);
 	/* opaque: LLVM must not share ctx + off with a direct load of the same slot (the verifier wants
 	 * every context load as ctx + constant in the instruction itself) */
 	LLVMValueRef addr = cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, ""));
 	addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, off), "");
-	return LLVMBuildLoad2(cg->b, cg->t_i64, read_mem(L, addr, 8, false), "arg");
+	return LLVMBuildLoad2(cg->b, cg->t_i64, cg_read_mem(L, addr, 8, false), "arg");
 }
-
-static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
 
 /* Is n `args` read from the context record itself (a tracepoint's perf record, the u64 slots of a raw
  * tracepoint without BTF types)? Its fields are then read with ctx_value. */
-static bool is_ctx_record(const struct cg_lower *L, const struct ast_node *n)
+bool cg_is_ctx_record(const struct cg_lower *L, const struct ast_node *n)
 {
 	const struct sema_call *c = n && (n->kind == AST_IDENT || n->kind == AST_CALL) ? n->sym : NULL;
 
-	if (!c || c->id != BI_ARGS || ctx_btf_typed(L))
+	if (!c || c->id != BI_ARGS || cg_ctx_btf_typed(L))
 		return false;
 	return (L->pctx == PROVIDER_CTX_TRACEPOINT && !L->probe->raw) || L->pctx == PROVIDER_CTX_RAW_ARGS;
 }
@@ -596,177 +589,11 @@ static struct cg_val ctx_value(struct cg_lower *L, uint64_t off, const struct et
 		return scalar(cg_i64(cg, 0));
 	if (cg_is_scalar_type(t) && (size == 1 || size == 2 || size == 4 || size == 8) && off % size == 0) {
 		LLVMValueRef v = cg_ctx_load(cg, cg->fn_ctx, off, size);
-		return scalar(t->kind == ET_INT && t->is_signed ? narrow(L, v, size, true) : v);
+		return scalar(t->kind == ET_INT && t->is_signed ? cg_narrow(L, v, size, true) : v);
 	}
 	LLVMValueRef tmp = cg_buf(L, t->size, "ctx.copy");
 	cg_ctx_copy(cg, tmp, cg->fn_ctx, off, t->size);
 	return cg_load(L, tmp, t, false);
-}
-
-static LLVMValueRef rodata(struct cg_lower *L, const char *name)
-{
-	LLVMValueRef g = cg_rodata_u64(L->cg, name);
-	LLVMValueRef v = LLVMBuildLoad2(L->cg->b, L->cg->t_i64, g, name);
-	LLVMSetVolatile(v, 1);
-	return v;
-}
-
-/* argN of a usdt site: the N-th spec of its note (probes of one group share their specs). */
-static struct cg_val usdt_arg(struct cg_lower *L, struct ast_node *n, uint32_t idx)
-{
-	const char *a = L->probe->usdt_args;
-	struct arch_usdt_arg u;
-	char spec[128];
-	uint32_t i = 0;
-	int err;
-
-	for (;;) {
-		size_t len;
-
-		a += strspn(a, " ");
-		if (!*a)
-			break;
-		len = strcspn(a, " ");
-		if (i++ == idx) {
-			snprintf(spec, sizeof(spec), "%.*s", (int)len, a);
-			err = arch_usdt_arg_parse(spec, &u);
-			if (err) {
-				cg_error(L, n, "arg%u of %s: cannot read the argument '%s'%s", idx, L->probe->name, spec,
-					 err == -ENOTSUP ? " (a symbol-relative operand)" : "");
-				return scalar(cg_i64(L->cg, 0));
-			}
-			return scalar(cg_usdt_arg(L->cg, L->cg->fn_ctx, &u));
-		}
-		a += len;
-	}
-	cg_error(L, n, "arg%u is beyond the arguments of %s", idx, L->probe->name);
-	return scalar(cg_i64(L->cg, 0));
-}
-
-static struct cg_val arg_n(struct cg_lower *L, struct ast_node *n, uint32_t idx)
-{
-	if (L->probe->usdt_args)
-		return usdt_arg(L, n, idx);
-	switch (L->pctx) {
-	case PROVIDER_CTX_PT_REGS: {
-		int off = arch_arg_offset(idx);
-		if (off < 0)
-			break;
-		return scalar(ctx_u64(L, (uint32_t)off));
-	}
-	case PROVIDER_CTX_RAW_ARGS:
-		return scalar(ctx_arg(L, idx * 8, NULL));
-	default:
-		break;
-	}
-	cg_error(L, n, "arg%u is not available in this probe", idx);
-	return scalar(cg_i64(L->cg, 0));
-}
-
-static struct cg_val builtin_var(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	switch (c->id) {
-	case BI_PID:
-		return scalar(LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), "pid"));
-	case BI_TID:
-		return scalar(LLVMBuildAnd(B, cg_get_pid_tgid(cg), cg_i64(cg, 0xffffffffu), "tid"));
-	case BI_UID:
-		return scalar(LLVMBuildAnd(B, cg_get_uid_gid(cg), cg_i64(cg, 0xffffffffu), "uid"));
-	case BI_GID:
-		return scalar(LLVMBuildLShr(B, cg_get_uid_gid(cg), cg_i64(cg, 32), "gid"));
-	case BI_COMM: {
-		LLVMValueRef p = cg_temp(L, 16, "comm");
-		cg_get_comm(cg, p, 16);
-		return memval(p);
-	}
-	case BI_NSECS:
-		return scalar(cg_ktime_ns(cg));
-	case BI_ELAPSED:
-		return scalar(LLVMBuildSub(B, cg_ktime_ns(cg), rodata(L, "etrace_start_ns"), "elapsed"));
-	case BI_CPU:
-		return scalar(cg_smp_processor_id(cg));
-	case BI_PROBE:
-		return scalar(L->probe_arg ? L->probe_arg : cg_i64(cg, L->probe_index));
-	case BI_RAND:
-		return scalar(cg_prandom_u32(cg));
-	case BI_CGROUP:
-		return scalar(cg_cgroup_id(cg));
-	case BI_CURTASK:
-		return scalar(cg_current_task(cg));
-	case BI_CPID:
-		return scalar(rodata(L, "etrace_cpid"));
-	case BI_ARGN:
-		return arg_n(L, n, (uint32_t)c->index);
-	case BI_RETVAL:
-		if (L->pctx == PROVIDER_CTX_PT_REGS)
-			return scalar(ctx_u64(L, arch_current()->ret_offset));
-		if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fexit: after the arguments (sema: index) */
-			LLVMValueRef v = ctx_arg(L, (uint32_t)c->index * 8, n->type);
-			if (n->type && n->type->kind == ET_INT)
-				v = narrow(L, v, n->type->size, n->type->is_signed);
-			return scalar(v);
-		}
-		cg_error(L, n, "retval is not available in this probe");
-		return scalar(cg_i64(cg, 0));
-	case BI_ARGS:
-		/* the whole record, copied out: see ctx_btf_typed; a tracepoint's first 8 bytes may not be
-		 * loaded directly, and no pointer into the context is handed on (cg_ctx_load) */
-		if ((ctx_btf_typed(L) || is_ctx_record(L, n)) && n->type && n->type->size)
-			return memval(read_mem(L, cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "")),
-					       n->type->size, false));
-		cg_error(L, n, "args is not available in this probe");
-		return scalar(cg_i64(cg, 0));
-	case BI_KSTACK:
-	case BI_USTACK: {
-		/* bpf_get_stackid into the shared stack map (ET_STACK_MAP_NAME); a negative id prints as
-		 * no frames. ustack: (id, pid) so that the runtime can find the process's mappings. */
-		LLVMValueRef map = LLVMGetNamedGlobal(cg->mod, ET_STACK_MAP_NAME);
-		if (!map) {
-			struct et_type u32 = {.kind = ET_INT, .size = 4};
-			map = cg_map_define(cg, ET_STACK_MAP_NAME, 7 /* BPF_MAP_TYPE_STACK_TRACE */, cg_di_type(cg, &u32),
-					    cg_di_bytes(cg, ET_STACK_MAX_DEPTH * 8), ET_STACK_MAP_ENTRIES);
-		}
-		LLVMValueRef a[3] = {cg->fn_ctx, map, cg_i64(cg, c->id == BI_USTACK ? 1u << 8 /* BPF_F_USER_STACK */ : 0)};
-		LLVMValueRef id = cg_helper(cg, CG_H_get_stackid, a, 3);
-		if (c->id == BI_KSTACK)
-			return scalar(id);
-		LLVMValueRef p = cg_temp(L, 16, "ustack");
-		LLVMBuildStore(B, id, p);
-		LLVMBuildStore(B, LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), ""), cg_gep(cg, p, 8));
-		return memval(p);
-	}
-	case BI_FUNC: {
-		if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fentry/fexit: the traced function's address */
-			LLVMValueRef a1[1] = {cg->fn_ctx};
-			return scalar(cg_helper(cg, CG_H_get_func_ip, a1, 1));
-		}
-		if (L->pctx != PROVIDER_CTX_PT_REGS) {
-			cg_error(L, n, "func is not available in this probe");
-			return scalar(cg_i64(cg, 0));
-		}
-		if (n->type && n->type->kind == ET_USYM && L->probe->func && L->probe->target) {
-			/* a uprobe's function, known per probe (for uretprobes the ip is the return address):
-			 * (probe index, UINT64_MAX), which the runtime prints as that probe's func */
-			LLVMValueRef p = cg_temp(L, 16, "usym");
-			LLVMBuildStore(B, L->probe_arg ? L->probe_arg : cg_i64(cg, L->probe_index), p);
-			LLVMBuildStore(B, cg_i64(cg, UINT64_MAX), cg_gep(cg, p, 8));
-			return memval(p);
-		}
-		LLVMValueRef ip = ctx_u64(L, arch_current()->pc_offset);
-		if (n->type && n->type->kind == ET_USYM) {
-			LLVMValueRef p = cg_temp(L, 16, "usym");
-			LLVMBuildStore(B, ip, p);
-			LLVMBuildStore(B, LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), ""), cg_gep(cg, p, 8));
-			return memval(p);
-		}
-		return scalar(ip);
-	}
-	default:
-		cg_error(L, n, "builtin %s is not supported here", builtin_name(c->id));
-		return scalar(cg_i64(cg, 0));
-	}
 }
 
 int cg_addr_space(struct cg_lower *L, const struct ast_node *n)
@@ -839,271 +666,10 @@ LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLV
 	return cg_phi2(cg, cg->t_i64, "", r, from, r2, retry_end);
 }
 
-/* bpftrace's str() holds max_strlen characters, not max_strlen - 1: it reads max_strlen + 1 bytes and keeps
- * max_strlen, so a string that fills them has no NUL and prints with the truncation trailer (a string of
- * exactly max_strlen characters too: the heuristic cannot tell). Under 1024 bytes only; from 1024 on it
- * reads max_strlen bytes (max_strlen - 1 characters, never the trailer). Here: read cap bytes as usual
- * (cg_read_str), and when the helper filled them (cap - 1 characters and the NUL) and `more` holds (NULL:
- * always), read the byte at cap - 1 again as a plain byte: the next character, or the NUL of a string of
- * cap - 1 characters. Costs nothing unless the string fills the buffer. */
-void cg_read_str_cut(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef more,
-		     LLVMValueRef addr, int space)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	LLVMValueRef r = cg_read_str(L, dst, cap, size, addr, space);
-	if (cap < 2 || cap >= CG_STR_PAD_LIMIT)
-		return;
-	LLVMValueRef full = LLVMBuildICmp(B, LLVMIntEQ, r, cg_i64(cg, cap), "");
-	if (more)
-		full = LLVMBuildAnd(B, full, more, "");
-	LLVMBasicBlockRef last = cg_block(cg, "str.last"), done = cg_block(cg, "str.cut");
-	LLVMBuildCondBr(B, full, last, done);
-	LLVMPositionBuilderAtEnd(B, last);
-	LLVMValueRef at = cg_gep(cg, dst, cap - 1);
-	LLVMValueRef from = LLVMBuildAdd(B, addr, cg_i64(cg, cap - 1), "");
-	LLVMValueRef k = cg_probe_read(cg, space == 1, false, at, 1, from);
-	if (space < 0) { /* the string came from kernel or user memory: the byte does too */
-		LLVMBasicBlockRef user = cg_block(cg, "str.last.user");
-		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, k, cg_i64(cg, 0), ""), user, done);
-		LLVMPositionBuilderAtEnd(B, user);
-		cg_probe_read(cg, true, false, at, 1, from);
-	}
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, done);
-}
-
-static struct cg_val call_str(struct cg_lower *L, struct ast_node *n)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	struct ast_list *args = &n->u.call.args;
-	struct ast_node *a0 = args->items[0];
-	uint32_t cap = n->type ? n->type->size : 64;
-	if (a0->type && a0->type->kind == ET_STRING) {
-		/* str($1) of a string positional, or str("lit"): the value itself */
-		struct cg_val v = cg_expr(L, a0);
-		LLVMValueRef p = cg_temp(L, cap, "str");
-		cg_store(L, p, n->type, v, a0->type);
-		return memval(p);
-	}
-	LLVMValueRef addr = cg_scalar(L, a0);
-	LLVMValueRef size = NULL, more = NULL;
-	if (args->count > 1) {
-		/* str(p, n): n bytes with the NUL, so n - 1 characters (today's bpftrace; 0.17 read n + 1
-		 * bytes); an n over the capacity reads like str(p) */
-		LLVMValueRef n_arg = cg_scalar(L, args->items[1]);
-		size = cg_clamp(L, n_arg, cap);
-		more = LLVMBuildICmp(B, LLVMIntUGT, n_arg, cg_i64(cg, cap), "");
-	}
-	LLVMValueRef p = cg_temp(L, cap, "str");
-	cg_read_str_cut(L, p, cap, size, more, addr, cg_addr_space(L, a0));
-	return memval(p);
-}
-
-/* buf(ptr, len) / buf(array): ET_BUFFER { u32 len; u8 data[cap] }, len clamped to cap. */
-static struct cg_val call_buf(struct cg_lower *L, struct ast_node *n)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	struct ast_list *args = &n->u.call.args;
-	struct ast_node *a0 = args->items[0];
-	uint32_t cap = n->type && n->type->size > 4 ? n->type->size - 4 : 0;
-	LLVMValueRef p = cg_temp(L, 4 + cap, "buf");
-	LLVMValueRef data = cg_gep(cg, p, 4);
-
-	if (args->count == 1) { /* an array value */
-		struct cg_val v = cg_expr(L, a0);
-		if (v.mem)
-			cg_memcpy(cg, data, v.v, cap);
-		LLVMBuildStore(B, LLVMConstInt(cg->t_i32, cap, 0), p);
-		return memval(p);
-	}
-	LLVMValueRef addr = cg_scalar(L, a0);
-	LLVMValueRef len = cg_clamp(L, cg_scalar(L, args->items[1]), cap);
-	LLVMValueRef len32 = LLVMBuildTrunc(B, len, cg->t_i32, "");
-	int space = cg_addr_space(L, a0);
-	enum cg_helper h = space == 1 ? CG_H_probe_read_user : CG_H_probe_read_kernel;
-	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
-	LLVMValueRef ra[3] = {data, len32, src};
-	LLVMValueRef r = cg_helper(cg, h, ra, 3);
-	if (space == 1)
-		cg_count_read_fault(L, r);
-	if (space < 0) { /* unknown address space: a kernel read of a user address fails; retry as user */
-		LLVMBasicBlockRef retry = cg_block(cg, "buf.user"), done = cg_block(cg, "buf.done");
-		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
-		LLVMPositionBuilderAtEnd(B, retry);
-		LLVMValueRef rb[3] = {data, len32, src};
-		cg_count_read_fault(L, cg_helper(cg, CG_H_probe_read_user, rb, 3));
-		LLVMBuildBr(B, done);
-		LLVMPositionBuilderAtEnd(B, done);
-	}
-	LLVMBuildStore(B, len32, p);
-	return memval(p);
-}
-
-static LLVMValueRef btf_ptr(struct cg_lower *L, struct ast_node *n);
-
-/* path(p): bpf_d_path into a string temporary; the kernel wants p as the typed kernel pointer it is (a
- * `struct path *` argument, or the address of the f_path member of one), see btf_ptr. A failure (a
- * path longer than the buffer) gives the empty string. */
-static struct cg_val call_path(struct cg_lower *L, struct ast_node *n)
-{
-	struct cg_ctx *cg = L->cg;
-	struct ast_node *a = n->u.call.args.items[0];
-	uint32_t size = n->type ? n->type->size : 64;
-	LLVMValueRef p = NULL;
-
-	if (a->type && a->type->kind == ET_POINTER)
-		p = btf_ptr(L, a);
-	else if (a->kind == AST_FIELD && a->sym && (p = btf_ptr(L, a->u.field.base)))
-		p = LLVMBuildAdd(cg->b, p, cg_i64(cg, ((const struct et_field *)a->sym)->offset), "");
-	if (!p) {
-		cg_error(L, a, "path() needs a struct path reached through the probe's arguments (args.file->f_path)");
-		return scalar(cg_i64(cg, 0));
-	}
-	LLVMValueRef buf = cg_temp(L, size, "path");
-	LLVMValueRef len = cg_d_path(cg, p, buf, size);
-	LLVMValueRef first = LLVMBuildLoad2(cg->b, cg->t_i8, buf, "");
-	LLVMValueRef failed = LLVMBuildICmp(cg->b, LLVMIntSLT, len, cg_i64(cg, 0), "");
-	LLVMBuildStore(cg->b, LLVMBuildSelect(cg->b, failed, LLVMConstInt(cg->t_i8, 0, 0), first, ""), buf);
-	return memval(buf);
-}
-
-static struct cg_val call(struct cg_lower *L, struct ast_node *n)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-	const struct sema_call *c = n->sym;
-	struct ast_list *args = &n->u.call.args;
-	if (!c) {
-		cg_error(L, n, "call to %s was not analysed", n->u.call.name);
-		return scalar(cg_i64(cg, 0));
-	}
-	if (cg_event_call(L, n))
-		return scalar(cg_i64(cg, 0));
-	switch (c->id) {
-	case BI_STR:
-		return call_str(L, n);
-	case BI_BUF:
-		return call_buf(L, n);
-	case BI_PATH:
-		return call_path(L, n);
-	case BI_NTOP: { /* ET_INET: u64 af; u8 addr[16] */
-		struct ast_node *an = args->items[args->count - 1];
-		LLVMValueRef p = cg_temp(L, 24, "inet");
-		uint32_t sz = an->type ? an->type->size : 4;
-		LLVMValueRef af = args->count == 2 ? cg_scalar(L, args->items[0])
-						   : cg_i64(cg, !cg_is_scalar_type(an->type) && sz == 16 ? 10 : 2);
-		LLVMBuildStore(cg->b, af, p);
-		struct cg_val a = cg_expr(L, an);
-		if (a.mem)
-			cg_memcpy(cg, cg_gep(cg, p, 8), a.v, sz > 16 ? 16 : sz);
-		else
-			LLVMBuildStore(cg->b, LLVMBuildTrunc(cg->b, a.v, cg->t_i32, ""), cg_gep(cg, p, 8));
-		return memval(p);
-	}
-	case BI_STRFTIME:
-		return scalar(cg_scalar(L, args->items[1]));
-	case BI_MACADDR: { /* ET_INET with af 17 (AF_PACKET): the 6 bytes at addr */
-		LLVMValueRef p = cg_temp(L, 24, "mac");
-		struct cg_val a = cg_expr(L, args->items[0]);
-		LLVMBuildStore(B, cg_i64(cg, 17), p);
-		if (a.mem)
-			cg_memcpy(cg, cg_gep(cg, p, 8), a.v, 6);
-		return memval(p);
-	}
-	case BI_KSYM:
-		return scalar(cg_scalar(L, args->items[0]));
-	case BI_USYM: { /* (addr, pid): the runtime finds the mapping in /proc/PID/maps */
-		LLVMValueRef p = cg_temp(L, 16, "usym");
-		LLVMBuildStore(B, cg_scalar(L, args->items[0]), p);
-		LLVMBuildStore(B, LLVMBuildLShr(B, cg_get_pid_tgid(cg), cg_i64(cg, 32), ""), cg_gep(cg, p, 8));
-		return memval(p);
-	}
-	case BI_REG:
-		return scalar(ctx_u64(L, (uint32_t)c->index));
-	case BI_KADDR:
-	case BI_UADDR: { /* resolved by sema: the address is a constant */
-		const struct sema_const *k = args->items[0]->sym;
-		return scalar(cg_i64(cg, k ? (uint64_t)k->value : 0));
-	}
-	case BI_KPTR:
-	case BI_UPTR: /* only the type changes (address space) */
-		return scalar(cg_scalar(L, args->items[0]));
-	case BI_STRNCMP: {
-		struct cg_val a = cg_expr(L, args->items[0]), b = cg_expr(L, args->items[1]);
-		const struct sema_const *k = args->items[2]->sym;
-		uint64_t lim = k ? (uint64_t)k->value : args->items[2]->u.integer.value;
-		uint32_t nb = str_cap(args->items[0]->type);
-		if (str_cap(args->items[1]->type) < nb)
-			nb = str_cap(args->items[1]->type);
-		if (lim < nb)
-			nb = (uint32_t)lim;
-		LLVMValueRef eq = str_equal(L, a.v, b.v, nb);
-		return scalar(LLVMBuildZExt(B, LLVMBuildNot(B, eq, ""), cg->t_i64, ""));
-	}
-	case BI_HAS_KEY: {
-		const struct sema_map_ref *m = args->items[0]->sym;
-		if (!m)
-			return scalar(cg_i64(cg, 0));
-		const struct et_map_desc *d = &L->prog->maps[m->map];
-		LLVMValueRef key = cg_temp(L, d->key ? d->key->size : 8, "key");
-		if (d->key)
-			cg_store_expr(L, key, d->key, args->items[1]);
-		LLVMValueRef p = cg_map_lookup(cg, L->maps[m->map], key);
-		return scalar(LLVMBuildZExt(B, LLVMBuildIsNotNull(B, p, ""), cg->t_i64, ""));
-	}
-	case BI_DELETE: {
-		struct ast_node *m = args->items[0];
-		const struct sema_map_ref *ref = m->sym;
-		LLVMValueRef key;
-		if (!ref)
-			return scalar(cg_i64(cg, 0));
-		if (args->count > 1) {
-			/* delete(@m, k): the key expression stored as the map's key type */
-			const struct et_map_desc *d = &L->prog->maps[ref->map];
-			key = cg_temp(L, d->key ? d->key->size : 8, "key");
-			if (d->key)
-				cg_store_expr(L, key, d->key, args->items[1]);
-		} else {
-			key = cg_map_key(L, m);
-		}
-		cg_map_delete(cg, L->maps[ref->map], key);
-		return scalar(cg_i64(cg, 0));
-	}
-	case BI_LEN: {
-		/* the number of elements: bpf_for_each_map_elem with a callback that never stops */
-		const struct sema_map_ref *m = args->items[0]->sym;
-		if (!m)
-			return scalar(cg_i64(cg, 0));
-		LLVMValueRef cb = cg_callback(cg, "et_count_cb", NULL);
-		LLVMValueRef a[4] = {L->maps[m->map], cb, LLVMConstNull(cg->t_ptr), cg_i64(cg, 0)};
-		LLVMValueRef n = cg_helper(cg, CG_H_for_each_map_elem, a, 4);
-		LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, n, cg_i64(cg, 0), "");
-		return scalar(LLVMBuildSelect(B, neg, cg_i64(cg, 0), n, "len"));
-	}
-	case BI_SIGNAL: {
-		/* signal("KILL"): sema resolved the name to its number (index); else an integer argument */
-		LLVMValueRef s = c->index >= 0 ? cg_i64(cg, (uint64_t)c->index) : cg_scalar(L, args->items[0]);
-		cg_send_signal(cg, LLVMBuildTrunc(B, s, cg->t_i32, ""));
-		return scalar(cg_i64(cg, 0));
-	}
-	case BI_PID: case BI_TID: case BI_UID: case BI_GID: case BI_COMM: case BI_NSECS: case BI_ELAPSED:
-	case BI_CPU: case BI_PROBE: case BI_RAND: case BI_CGROUP: case BI_CURTASK: case BI_CPID: case BI_ARGN:
-	case BI_ARGS: case BI_RETVAL: case BI_FUNC: case BI_KSTACK: case BI_USTACK:
-		return builtin_var(L, n, c);
-	default:
-		break;
-	}
-	cg_error(L, n, "%s() is not supported by etrace's code generator yet", builtin_name(c->id));
-	return scalar(cg_i64(cg, 0));
-}
-
 /* ---- places: fields, indexes ---- */
 
 /* Read `size` bytes at `addr` (kernel or user memory) into a stack temporary. */
-static LLVMValueRef read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user)
+LLVMValueRef cg_read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user)
 {
 	LLVMValueRef tmp = cg_temp(L, size, "deref");
 	cg_probe_read(L->cg, user, false, tmp, size, addr);
@@ -1173,10 +739,10 @@ static bool task_btf_usable(const struct cg_lower *L)
 /* Direct loads (BTF-typed contexts: tp_btf, fentry/fexit; and curtask, see task_btf_usable). There the verifier knows a struct pointer
  * argument as a typed kernel pointer (PTR_TO_BTF_ID) and lets the program load its members directly
  * (a faulting load gives 0, as a failed bpf_probe_read_kernel does), and a struct pointer loaded that
- * way is typed again. btf_ptr() gives such a pointer for n when n is one (a struct pointer argument,
+ * way is typed again. cg_btf_ptr() gives such a pointer for n when n is one (a struct pointer argument,
  * or a struct pointer member reached through one), else NULL; then n is read as a number. Only the
- * pointers that are read through take this path (see ctx_btf_typed). */
-static LLVMValueRef btf_ptr(struct cg_lower *L, struct ast_node *n)
+ * pointers that are read through take this path (see cg_ctx_btf_typed). */
+LLVMValueRef cg_btf_ptr(struct cg_lower *L, struct ast_node *n)
 {
 	const struct et_field *f = n->kind == AST_FIELD ? n->sym : NULL;
 	const struct ast_node *base = f ? n->u.field.base : NULL;
@@ -1186,10 +752,10 @@ static LLVMValueRef btf_ptr(struct cg_lower *L, struct ast_node *n)
 	if (!f || !is_btf_struct_ptr(f->type) || f->bit_size)
 		return NULL;
 	if (is_arg_slot(L, n))
-		return ctx_btf_typed(L) ? ctx_u64(L, f->offset) : NULL;
+		return cg_ctx_btf_typed(L) ? cg_ctx_u64(L, f->offset) : NULL;
 	if (!is_btf_struct_ptr(base->type))
 		return NULL;
-	LLVMValueRef b = btf_ptr(L, n->u.field.base);
+	LLVMValueRef b = cg_btf_ptr(L, n->u.field.base);
 	return b ? direct_load(L, b, f->offset, 8) : NULL;
 }
 
@@ -1213,7 +779,7 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 	}
 	const struct et_type *bt = base->type;
 	if (bt && bt->kind == ET_POINTER) {
-		LLVMValueRef addr = btf_ptr(L, base);
+		LLVMValueRef addr = cg_btf_ptr(L, base);
 		if (addr && direct_member(f)) {
 			LLVMValueRef v = direct_load(L, addr, f->offset, f->type->size);
 			if (f->type->size < 8)
@@ -1224,10 +790,10 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 			addr = cg_scalar(L, base);
 		addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, f->offset), "");
 		uint32_t size = f->type ? f->type->size : 8;
-		LLVMValueRef tmp = read_mem(L, addr, size, cg_addr_space(L, base) == 1);
+		LLVMValueRef tmp = cg_read_mem(L, addr, size, cg_addr_space(L, base) == 1);
 		return cg_load(L, tmp, f->type, false);
 	}
-	if (is_ctx_record(L, base)) {
+	if (cg_is_ctx_record(L, base)) {
 		struct cg_val v = ctx_value(L, f->offset, f->type);
 		int loc_kind = cg_data_loc_kind(n);
 		if (loc_kind && !v.mem) {
@@ -1250,7 +816,7 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 }
 
 /* An i64 scalar cut to an integer type of `size` bytes and extended again by its signedness. */
-static LLVMValueRef narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed)
+LLVMValueRef cg_narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed)
 {
 	struct cg_ctx *cg = L->cg;
 	if (size >= 8)
@@ -1267,9 +833,9 @@ static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 	struct cg_ctx *cg = L->cg;
 	const struct et_field *f = n->sym;
 	if (is_arg_slot(L, n)) {
-		LLVMValueRef v = ctx_arg(L, f->offset, f->type);
+		LLVMValueRef v = cg_ctx_arg(L, f->offset, f->type);
 		if (f->type->kind == ET_INT)
-			v = narrow(L, v, f->type->size, f->type->is_signed);
+			v = cg_narrow(L, v, f->type->size, f->type->is_signed);
 		return scalar(v);
 	}
 	struct cg_val v = field_raw(L, n);
@@ -1303,7 +869,7 @@ static LLVMValueRef mem_addr(struct cg_lower *L, struct ast_node *n, bool *user)
 	if (f && !f->bit_size) {
 		base = n->u.field.base;
 		if (base->type && base->type->kind == ET_POINTER) {
-			addr = btf_ptr(L, base);
+			addr = cg_btf_ptr(L, base);
 			if (!addr)
 				addr = cg_scalar(L, base);
 			*user = cg_addr_space(L, base) == 1;
@@ -1373,7 +939,7 @@ static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
 	}
 	addr = index_addr(L, n, &user);
 	if (addr)
-		return cg_load(L, read_mem(L, addr, et->size, user), et, false);
+		return cg_load(L, cg_read_mem(L, addr, et->size, user), et, false);
 	struct cg_val b = cg_expr(L, n->u.index.base);
 	if (!b.mem) {
 		cg_error(L, n, "cannot index a scalar");
@@ -1561,11 +1127,7 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 	case AST_OFFSETOF:
 		return constant(L, n);
 	case AST_IDENT:
-		if (!n->sym) {
-			cg_error(L, n, "unknown identifier %s", n->u.name);
-			return scalar(cg_i64(cg, 0));
-		}
-		return builtin_var(L, n, n->sym);
+		return cg_builtin(L, n);
 	case AST_VAR: {
 		const struct sema_var *v = n->sym;
 		if (!v) {
@@ -1577,7 +1139,7 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 	case AST_MAP:
 		return cg_map_read(L, n);
 	case AST_CALL:
-		return call(L, n);
+		return cg_builtin(L, n);
 	case AST_BINARY:
 		return scalar(binary(L, n));
 	case AST_UNARY: {
@@ -1586,7 +1148,7 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 			struct ast_node *ptr = n->u.unary.operand;
 			LLVMValueRef addr = cg_scalar(L, ptr);
 			uint32_t size = n->type && n->type->size ? n->type->size : 8;
-			return cg_load(L, read_mem(L, addr, size, cg_addr_space(L, ptr) == 1), n->type, false);
+			return cg_load(L, cg_read_mem(L, addr, size, cg_addr_space(L, ptr) == 1), n->type, false);
 		}
 		if (op == AST_OP_ADDR) {
 			/* &$x: the variable's slot (stack or scratch map value); &@m: the map itself */

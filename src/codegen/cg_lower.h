@@ -1,5 +1,5 @@
 /* cg_lower: the state shared by the AST lowering files (cg_probe.c, cg_stmt.c, cg_expr.c, cg_agg.c,
- * cg_event.c). Internal to codegen.
+ * cg_event.c, cg_builtins*.c). Internal to codegen.
  *
  * Values. An expression lowers to a struct cg_val:
  *   - a scalar (mem == false): an i64 holding the value extended to 64 bits by its own type's signedness
@@ -34,6 +34,18 @@ struct cg_val {
 	LLVMValueRef v;
 	bool mem;
 };
+
+static inline struct cg_val cg_val_scalar(LLVMValueRef v)
+{
+	struct cg_val r = {v, false};
+	return r;
+}
+
+static inline struct cg_val cg_val_mem(LLVMValueRef p)
+{
+	struct cg_val r = {p, true};
+	return r;
+}
 
 #define CG_MAX_LOOPS 64
 
@@ -166,8 +178,31 @@ int cg_addr_space(struct cg_lower *L, const struct ast_node *n);
  * helper's result (bytes copied with the NUL, or a negative errno). */
 LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
 			 int space);
-/* str(): the same, then as bpftrace a string that fills dst keeps cap characters and no NUL when cap is under
- * CG_STR_PAD_LIMIT and `more` (an i1, NULL: true) holds; see cg_expr.c. */
+/* Read `size` bytes at `addr` (kernel or user memory) into a stack temporary. */
+LLVMValueRef cg_read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user);
+/* v (an i64 holding `size` bytes) extended again from that size, by sign when is_signed. */
+LLVMValueRef cg_narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
+/* Equal strings up to n bytes (an i1); a string type's capacity (0 for other types). */
+LLVMValueRef cg_str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, uint32_t n);
+uint32_t cg_str_cap(const struct et_type *t);
+/* The u64 at byte `off` of the probe's context. */
+LLVMValueRef cg_ctx_u64(struct cg_lower *L, uint32_t off);
+/* Is the probe's context typed by the verifier from BTF (fentry/fexit, tp_btf)? See cg_expr.c. */
+bool cg_ctx_btf_typed(const struct cg_lower *L);
+/* The u64 argument slot at byte `off` of a raw-argument context holding a value of type t (NULL:
+ * unknown, as for argN), read as the verifier allows (cg_ctx_btf_typed). */
+LLVMValueRef cg_ctx_arg(struct cg_lower *L, uint32_t off, const struct et_type *t);
+/* Is n `args` read from the context record itself (a tracepoint's record, raw tracepoint slots)? */
+bool cg_is_ctx_record(const struct cg_lower *L, const struct ast_node *n);
+/* n as the typed kernel pointer the verifier knows it to be (a BTF struct pointer argument or member,
+ * curtask), or NULL when it is not one. */
+LLVMValueRef cg_btf_ptr(struct cg_lower *L, struct ast_node *n);
+
+/* cg_builtins.c: a builtin variable or call (AST_IDENT, AST_CALL), lowered by the emit function its
+ * row of sema/builtins.def names (cg_builtins.h). */
+struct cg_val cg_builtin(struct cg_lower *L, struct ast_node *n);
+/* cg_builtins_str.c: str()'s read: cg_read_str, then as bpftrace a string that fills dst keeps cap
+ * characters and no NUL when cap is under CG_STR_PAD_LIMIT and `more` (an i1, NULL: true) holds. */
 #define CG_STR_PAD_LIMIT 1024
 void cg_read_str_cut(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef more,
 		     LLVMValueRef addr, int space);

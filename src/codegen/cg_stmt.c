@@ -109,15 +109,7 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 static bool is_agg_call(const struct ast_node *n)
 {
 	const struct sema_call *c = n && n->kind == AST_CALL ? n->sym : NULL;
-	if (!c)
-		return false;
-	switch (c->id) {
-	case BI_COUNT: case BI_SUM: case BI_AVG: case BI_MIN: case BI_MAX: case BI_STATS: case BI_HIST:
-	case BI_LHIST:
-		return true;
-	default:
-		return false;
-	}
+	return c && builtin_kind(c->id) == BK_AGG;
 }
 
 static bool both_signed(const struct et_type *a, const struct et_type *b)

@@ -1,0 +1,231 @@
+/* cg_builtins: the table of emit functions made from sema/builtins.def, the one dispatch from a builtin
+ * node to its row (cg_builtin), and the builtins of the process, of time, of maps and the actions sent to
+ * user space. See cg_builtins.h for what an emit function does. */
+#include "codegen/cg_builtins.h"
+
+static cg_builtin_emit *const emitters[BI_COUNT_] = {
+#define X(id, name, kind, min, max, check, emit) [BI_##id] = emit,
+#include "sema/builtins.def"
+#undef X
+};
+
+struct cg_val cg_builtin(struct cg_lower *L, struct ast_node *n)
+{
+	const struct sema_call *c = n->sym;
+
+	if (!c || c->id >= BI_COUNT_) {
+		if (n->kind == AST_IDENT)
+			cg_error(L, n, "unknown identifier %s", n->u.name);
+		else
+			cg_error(L, n, "call to %s was not analysed", n->u.call.name);
+		return cg_val_scalar(cg_i64(L->cg, 0));
+	}
+	return emitters[c->id](L, n, c);
+}
+
+/* The row of a builtin with no call to emit (an aggregation: cg_agg.c, from the map assignment). */
+struct cg_val cg_bi_none(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	cg_error(L, n, "%s() is not supported by etrace's code generator yet", builtin_name(c->id));
+	return cg_val_scalar(cg_i64(L->cg, 0));
+}
+
+/* An action (BK_ASYNC): the ring-buffer record of its event (cg_event.c). */
+struct cg_val cg_bi_event(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	if (!cg_event_call(L, n))
+		return cg_bi_none(L, n, c);
+	return cg_val_scalar(cg_i64(L->cg, 0));
+}
+
+/* ---- the process ---- */
+
+struct cg_val cg_bi_pid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+
+	(void)n;
+	(void)c;
+	return cg_val_scalar(LLVMBuildLShr(cg->b, cg_get_pid_tgid(cg), cg_i64(cg, 32), "pid"));
+}
+
+struct cg_val cg_bi_tid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+
+	(void)n;
+	(void)c;
+	return cg_val_scalar(LLVMBuildAnd(cg->b, cg_get_pid_tgid(cg), cg_i64(cg, 0xffffffffu), "tid"));
+}
+
+struct cg_val cg_bi_uid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+
+	(void)n;
+	(void)c;
+	return cg_val_scalar(LLVMBuildAnd(cg->b, cg_get_uid_gid(cg), cg_i64(cg, 0xffffffffu), "uid"));
+}
+
+struct cg_val cg_bi_gid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+
+	(void)n;
+	(void)c;
+	return cg_val_scalar(LLVMBuildLShr(cg->b, cg_get_uid_gid(cg), cg_i64(cg, 32), "gid"));
+}
+
+struct cg_val cg_bi_comm(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	LLVMValueRef p = cg_temp(L, 16, "comm");
+
+	(void)n;
+	(void)c;
+	cg_get_comm(L->cg, p, 16);
+	return cg_val_mem(p);
+}
+
+struct cg_val cg_bi_cgroup(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(cg_cgroup_id(L->cg));
+}
+
+struct cg_val cg_bi_curtask(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(cg_current_task(L->cg));
+}
+
+/* A u64 of .rodata that user space sets before loading (volatile: not folded to its initial 0). */
+static LLVMValueRef rodata(struct cg_lower *L, const char *name)
+{
+	LLVMValueRef g = cg_rodata_u64(L->cg, name);
+	LLVMValueRef v = LLVMBuildLoad2(L->cg->b, L->cg->t_i64, g, name);
+
+	LLVMSetVolatile(v, 1);
+	return v;
+}
+
+struct cg_val cg_bi_cpid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(rodata(L, "etrace_cpid"));
+}
+
+/* ---- time, the CPU, the probe ---- */
+
+struct cg_val cg_bi_nsecs(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(cg_ktime_ns(L->cg));
+}
+
+struct cg_val cg_bi_elapsed(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(LLVMBuildSub(L->cg->b, cg_ktime_ns(L->cg), rodata(L, "etrace_start_ns"), "elapsed"));
+}
+
+/* strftime(fmt, nsecs): the nsecs; the format is in the type, applied in user space */
+struct cg_val cg_bi_strftime(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)c;
+	return cg_val_scalar(cg_scalar(L, n->u.call.args.items[1]));
+}
+
+struct cg_val cg_bi_cpu(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(cg_smp_processor_id(L->cg));
+}
+
+struct cg_val cg_bi_rand(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(cg_prandom_u32(L->cg));
+}
+
+struct cg_val cg_bi_probe(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(L->probe_arg ? L->probe_arg : cg_i64(L->cg, L->probe_index));
+}
+
+/* ---- maps ---- */
+
+/* The key expression k stored as map d's key type, on the stack. */
+static LLVMValueRef key_of(struct cg_lower *L, const struct et_map_desc *d, struct ast_node *k)
+{
+	LLVMValueRef key = cg_temp(L, d->key ? d->key->size : 8, "key");
+
+	if (d->key)
+		cg_store_expr(L, key, d->key, k);
+	return key;
+}
+
+struct cg_val cg_bi_has_key(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_list *args = &n->u.call.args;
+	const struct sema_map_ref *m = args->items[0]->sym;
+
+	(void)c;
+	if (!m)
+		return cg_val_scalar(cg_i64(cg, 0));
+	LLVMValueRef key = key_of(L, &L->prog->maps[m->map], args->items[1]);
+	LLVMValueRef p = cg_map_lookup(cg, L->maps[m->map], key);
+	return cg_val_scalar(LLVMBuildZExt(cg->b, LLVMBuildIsNotNull(cg->b, p, ""), cg->t_i64, ""));
+}
+
+/* delete(@m[k]) or delete(@m, k) */
+struct cg_val cg_bi_delete(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *m = args->items[0];
+	const struct sema_map_ref *ref = m->sym;
+
+	(void)c;
+	if (!ref)
+		return cg_val_scalar(cg_i64(L->cg, 0));
+	LLVMValueRef key = args->count > 1 ? key_of(L, &L->prog->maps[ref->map], args->items[1]) : cg_map_key(L, m);
+	cg_map_delete(L->cg, L->maps[ref->map], key);
+	return cg_val_scalar(cg_i64(L->cg, 0));
+}
+
+/* the number of elements: bpf_for_each_map_elem with a callback that never stops */
+struct cg_val cg_bi_len(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct sema_map_ref *m = n->u.call.args.items[0]->sym;
+
+	(void)c;
+	if (!m)
+		return cg_val_scalar(cg_i64(cg, 0));
+	LLVMValueRef cb = cg_callback(cg, "et_count_cb", NULL);
+	LLVMValueRef a[4] = {L->maps[m->map], cb, LLVMConstNull(cg->t_ptr), cg_i64(cg, 0)};
+	LLVMValueRef count = cg_helper(cg, CG_H_for_each_map_elem, a, 4);
+	LLVMValueRef neg = LLVMBuildICmp(cg->b, LLVMIntSLT, count, cg_i64(cg, 0), "");
+	return cg_val_scalar(LLVMBuildSelect(cg->b, neg, cg_i64(cg, 0), count, "len"));
+}
+
+/* ---- actions done in the probe ---- */
+
+/* signal("KILL"): sema resolved the name to its number (index); else an integer argument */
+struct cg_val cg_bi_signal(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef s = c->index >= 0 ? cg_i64(cg, (uint64_t)c->index) : cg_scalar(L, n->u.call.args.items[0]);
+
+	cg_send_signal(cg, LLVMBuildTrunc(cg->b, s, cg->t_i32, ""));
+	return cg_val_scalar(cg_i64(cg, 0));
+}

@@ -1,0 +1,98 @@
+/* cg_builtins_ctx: the builtins read from the probe's context: argN (pt_regs, raw argument slots, usdt
+ * operands), args (the tracepoint's record, fentry's arguments), retval and reg(). See cg_builtins.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "probes/arch/arch.h"
+#include "codegen/cg_builtins.h"
+
+/* argN of a usdt site: the N-th spec of its note (probes of one group share their specs). */
+static struct cg_val usdt_arg(struct cg_lower *L, struct ast_node *n, uint32_t idx)
+{
+	const char *a = L->probe->usdt_args;
+	struct arch_usdt_arg u;
+	char spec[128];
+	uint32_t i = 0;
+	int err;
+
+	for (;;) {
+		size_t len;
+
+		a += strspn(a, " ");
+		if (!*a)
+			break;
+		len = strcspn(a, " ");
+		if (i++ == idx) {
+			snprintf(spec, sizeof(spec), "%.*s", (int)len, a);
+			err = arch_usdt_arg_parse(spec, &u);
+			if (err) {
+				cg_error(L, n, "arg%u of %s: cannot read the argument '%s'%s", idx, L->probe->name, spec,
+					 err == -ENOTSUP ? " (a symbol-relative operand)" : "");
+				return cg_val_scalar(cg_i64(L->cg, 0));
+			}
+			return cg_val_scalar(cg_usdt_arg(L->cg, L->cg->fn_ctx, &u));
+		}
+		a += len;
+	}
+	cg_error(L, n, "arg%u is beyond the arguments of %s", idx, L->probe->name);
+	return cg_val_scalar(cg_i64(L->cg, 0));
+}
+
+/* argN: sema_call.index = N */
+struct cg_val cg_bi_argn(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	uint32_t idx = (uint32_t)c->index;
+
+	if (L->probe->usdt_args)
+		return usdt_arg(L, n, idx);
+	switch (L->pctx) {
+	case PROVIDER_CTX_PT_REGS: {
+		int off = arch_arg_offset(idx);
+		if (off < 0)
+			break;
+		return cg_val_scalar(cg_ctx_u64(L, (uint32_t)off));
+	}
+	case PROVIDER_CTX_RAW_ARGS:
+		return cg_val_scalar(cg_ctx_arg(L, idx * 8, NULL));
+	default:
+		break;
+	}
+	cg_error(L, n, "arg%u is not available in this probe", idx);
+	return cg_val_scalar(cg_i64(L->cg, 0));
+}
+
+/* the whole record, copied out: see cg_ctx_btf_typed; a tracepoint's first 8 bytes may not be loaded
+ * directly, and no pointer into the context is handed on (cg_ctx_load) */
+struct cg_val cg_bi_args(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+
+	(void)c;
+	if ((cg_ctx_btf_typed(L) || cg_is_ctx_record(L, n)) && n->type && n->type->size)
+		return cg_val_mem(cg_read_mem(L, cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "")),
+					      n->type->size, false));
+	cg_error(L, n, "args is not available in this probe");
+	return cg_val_scalar(cg_i64(cg, 0));
+}
+
+struct cg_val cg_bi_retval(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	if (L->pctx == PROVIDER_CTX_PT_REGS)
+		return cg_val_scalar(cg_ctx_u64(L, arch_current()->ret_offset));
+	if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fexit: after the arguments (sema: index) */
+		LLVMValueRef v = cg_ctx_arg(L, (uint32_t)c->index * 8, n->type);
+		if (n->type && n->type->kind == ET_INT)
+			v = cg_narrow(L, v, n->type->size, n->type->is_signed);
+		return cg_val_scalar(v);
+	}
+	cg_error(L, n, "retval is not available in this probe");
+	return cg_val_scalar(cg_i64(L->cg, 0));
+}
+
+/* reg("name"): sema_call.index = the register's offset in pt_regs */
+struct cg_val cg_bi_reg(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	return cg_val_scalar(cg_ctx_u64(L, (uint32_t)c->index));
+}

@@ -1,0 +1,190 @@
+/* cg_builtins_str: the builtins of strings, buffers and addresses: str() (with bpftrace's cut at
+ * max_strlen), buf(), path(), strncmp(), ntop(), macaddr(). See cg_builtins.h. */
+#include "codegen/cg_builtins.h"
+
+/* bpftrace's str() holds max_strlen characters, not max_strlen - 1: it reads max_strlen + 1 bytes and keeps
+ * max_strlen, so a string that fills them has no NUL and prints with the truncation trailer (a string of
+ * exactly max_strlen characters too: the heuristic cannot tell). Under 1024 bytes only; from 1024 on it
+ * reads max_strlen bytes (max_strlen - 1 characters, never the trailer). Here: read cap bytes as usual
+ * (cg_read_str), and when the helper filled them (cap - 1 characters and the NUL) and `more` holds (NULL:
+ * always), read the byte at cap - 1 again as a plain byte: the next character, or the NUL of a string of
+ * cap - 1 characters. Costs nothing unless the string fills the buffer. */
+void cg_read_str_cut(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef more,
+		     LLVMValueRef addr, int space)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef r = cg_read_str(L, dst, cap, size, addr, space);
+	if (cap < 2 || cap >= CG_STR_PAD_LIMIT)
+		return;
+	LLVMValueRef full = LLVMBuildICmp(B, LLVMIntEQ, r, cg_i64(cg, cap), "");
+	if (more)
+		full = LLVMBuildAnd(B, full, more, "");
+	LLVMBasicBlockRef last = cg_block(cg, "str.last"), done = cg_block(cg, "str.cut");
+	LLVMBuildCondBr(B, full, last, done);
+	LLVMPositionBuilderAtEnd(B, last);
+	LLVMValueRef at = cg_gep(cg, dst, cap - 1);
+	LLVMValueRef from = LLVMBuildAdd(B, addr, cg_i64(cg, cap - 1), "");
+	LLVMValueRef k = cg_probe_read(cg, space == 1, false, at, 1, from);
+	if (space < 0) { /* the string came from kernel or user memory: the byte does too */
+		LLVMBasicBlockRef user = cg_block(cg, "str.last.user");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, k, cg_i64(cg, 0), ""), user, done);
+		LLVMPositionBuilderAtEnd(B, user);
+		cg_probe_read(cg, true, false, at, 1, from);
+	}
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+}
+
+/* str(p [, n]): a string of max_strlen bytes read from p (see cg_read_str_cut) */
+struct cg_val cg_bi_str(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+	uint32_t cap = n->type ? n->type->size : 64;
+
+	(void)c;
+	if (a0->type && a0->type->kind == ET_STRING) {
+		/* str($1) of a string positional, or str("lit"): the value itself */
+		struct cg_val v = cg_expr(L, a0);
+		LLVMValueRef p = cg_temp(L, cap, "str");
+		cg_store(L, p, n->type, v, a0->type);
+		return cg_val_mem(p);
+	}
+	LLVMValueRef addr = cg_scalar(L, a0);
+	LLVMValueRef size = NULL, more = NULL;
+	if (args->count > 1) {
+		/* str(p, n): n bytes with the NUL, so n - 1 characters (today's bpftrace; 0.17 read n + 1
+		 * bytes); an n over the capacity reads like str(p) */
+		LLVMValueRef n_arg = cg_scalar(L, args->items[1]);
+		size = cg_clamp(L, n_arg, cap);
+		more = LLVMBuildICmp(B, LLVMIntUGT, n_arg, cg_i64(cg, cap), "");
+	}
+	LLVMValueRef p = cg_temp(L, cap, "str");
+	cg_read_str_cut(L, p, cap, size, more, addr, cg_addr_space(L, a0));
+	return cg_val_mem(p);
+}
+
+/* buf(ptr, len) / buf(array): ET_BUFFER { u32 len; u8 data[cap] }, len clamped to cap. */
+struct cg_val cg_bi_buf(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+	uint32_t cap = n->type && n->type->size > 4 ? n->type->size - 4 : 0;
+	LLVMValueRef p = cg_temp(L, 4 + cap, "buf");
+	LLVMValueRef data = cg_gep(cg, p, 4);
+
+	(void)c;
+	if (args->count == 1) { /* an array value */
+		struct cg_val v = cg_expr(L, a0);
+		if (v.mem)
+			cg_memcpy(cg, data, v.v, cap);
+		LLVMBuildStore(B, LLVMConstInt(cg->t_i32, cap, 0), p);
+		return cg_val_mem(p);
+	}
+	LLVMValueRef addr = cg_scalar(L, a0);
+	LLVMValueRef len = cg_clamp(L, cg_scalar(L, args->items[1]), cap);
+	LLVMValueRef len32 = LLVMBuildTrunc(B, len, cg->t_i32, "");
+	int space = cg_addr_space(L, a0);
+	enum cg_helper h = space == 1 ? CG_H_probe_read_user : CG_H_probe_read_kernel;
+	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
+	LLVMValueRef ra[3] = {data, len32, src};
+	LLVMValueRef r = cg_helper(cg, h, ra, 3);
+	if (space == 1)
+		cg_count_read_fault(L, r);
+	if (space < 0) { /* unknown address space: a kernel read of a user address fails; retry as user */
+		LLVMBasicBlockRef retry = cg_block(cg, "buf.user"), done = cg_block(cg, "buf.done");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
+		LLVMPositionBuilderAtEnd(B, retry);
+		LLVMValueRef rb[3] = {data, len32, src};
+		cg_count_read_fault(L, cg_helper(cg, CG_H_probe_read_user, rb, 3));
+		LLVMBuildBr(B, done);
+		LLVMPositionBuilderAtEnd(B, done);
+	}
+	LLVMBuildStore(B, len32, p);
+	return cg_val_mem(p);
+}
+
+/* path(p): bpf_d_path into a string temporary; the kernel wants p as the typed kernel pointer it is (a
+ * `struct path *` argument, or the address of the f_path member of one), see cg_btf_ptr. A failure (a
+ * path longer than the buffer) gives the empty string. */
+struct cg_val cg_bi_path(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_node *a = n->u.call.args.items[0];
+	uint32_t size = n->type ? n->type->size : 64;
+	LLVMValueRef p = NULL;
+
+	(void)c;
+	if (a->type && a->type->kind == ET_POINTER)
+		p = cg_btf_ptr(L, a);
+	else if (a->kind == AST_FIELD && a->sym && (p = cg_btf_ptr(L, a->u.field.base)))
+		p = LLVMBuildAdd(cg->b, p, cg_i64(cg, ((const struct et_field *)a->sym)->offset), "");
+	if (!p) {
+		cg_error(L, a, "path() needs a struct path reached through the probe's arguments (args.file->f_path)");
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	LLVMValueRef buf = cg_temp(L, size, "path");
+	LLVMValueRef len = cg_d_path(cg, p, buf, size);
+	LLVMValueRef first = LLVMBuildLoad2(cg->b, cg->t_i8, buf, "");
+	LLVMValueRef failed = LLVMBuildICmp(cg->b, LLVMIntSLT, len, cg_i64(cg, 0), "");
+	LLVMBuildStore(cg->b, LLVMBuildSelect(cg->b, failed, LLVMConstInt(cg->t_i8, 0, 0), first, ""), buf);
+	return cg_val_mem(buf);
+}
+
+struct cg_val cg_bi_strncmp(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_list *args = &n->u.call.args;
+	struct cg_val a = cg_expr(L, args->items[0]), b = cg_expr(L, args->items[1]);
+	const struct sema_const *k = args->items[2]->sym;
+	uint64_t lim = k ? (uint64_t)k->value : args->items[2]->u.integer.value;
+	uint32_t nb = cg_str_cap(args->items[0]->type);
+
+	(void)c;
+	if (cg_str_cap(args->items[1]->type) < nb)
+		nb = cg_str_cap(args->items[1]->type);
+	if (lim < nb)
+		nb = (uint32_t)lim;
+	LLVMValueRef eq = cg_str_equal(L, a.v, b.v, nb);
+	return cg_val_scalar(LLVMBuildZExt(cg->b, LLVMBuildNot(cg->b, eq, ""), cg->t_i64, ""));
+}
+
+/* ntop([af,] addr): ET_INET { u64 af; u8 addr[16] } */
+struct cg_val cg_bi_ntop(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *an = args->items[args->count - 1];
+	LLVMValueRef p = cg_temp(L, 24, "inet");
+	uint32_t sz = an->type ? an->type->size : 4;
+	LLVMValueRef af = args->count == 2 ? cg_scalar(L, args->items[0])
+					   : cg_i64(cg, !cg_is_scalar_type(an->type) && sz == 16 ? 10 : 2);
+
+	(void)c;
+	LLVMBuildStore(cg->b, af, p);
+	struct cg_val a = cg_expr(L, an);
+	if (a.mem)
+		cg_memcpy(cg, cg_gep(cg, p, 8), a.v, sz > 16 ? 16 : sz);
+	else
+		LLVMBuildStore(cg->b, LLVMBuildTrunc(cg->b, a.v, cg->t_i32, ""), cg_gep(cg, p, 8));
+	return cg_val_mem(p);
+}
+
+/* macaddr(a): ET_INET with af 17 (AF_PACKET): the 6 bytes at addr */
+struct cg_val cg_bi_macaddr(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef p = cg_temp(L, 24, "mac");
+	struct cg_val a = cg_expr(L, n->u.call.args.items[0]);
+
+	(void)c;
+	LLVMBuildStore(cg->b, cg_i64(cg, 17), p);
+	if (a.mem)
+		cg_memcpy(cg, cg_gep(cg, p, 8), a.v, 6);
+	return cg_val_mem(p);
+}
