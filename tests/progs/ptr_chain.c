@@ -1,5 +1,5 @@
-/* ptr_chain N: calls etp_visit(&first, first.vals, N) N times (one call per round), for the pointer
- * tests (tests/runtime/pointers.sh). The data is fixed, so a test knows every value it reads:
+/* ptr_chain N: calls etp_visit(&first, first.vals, N) and etp_next(&first) (returns &second) N times,
+ * for the pointer tests (tests/runtime/pointers.sh). The data is fixed, so a test knows every value it reads:
  *   first:  id 1, leaf → leaf1, next → second, vals {10, 20, 30, 40}
  *   second: id 2, leaf → leaf2, next NULL,     vals {50, 60, 70, 80}
  *   leaf1:  i8 -8, u8 200, i16 -1600, u16 60000, i32 -320000, u32 4000000000,
@@ -40,13 +40,19 @@ __attribute__((noinline, used)) long etp_visit(struct etp_node *n, int32_t *vals
 	return n->id + vals[0] + count;
 }
 
+__attribute__((noinline, used)) struct etp_node *etp_next(struct etp_node *n)
+{
+	__asm__ volatile("" ::: "memory");
+	return n->next;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 1;
 	long sum = 0;
 
 	for (long i = 0; i < n; i++)
-		sum += etp_visit(&first, first.vals, n);
+		sum += etp_visit(&first, first.vals, n) + etp_next(&first)->id;
 	printf("done %ld\n", sum);
 	return 0;
 }

@@ -3,7 +3,8 @@
 # variable, a map value and a tuple; an integer read as a uint64 address); `&` of a variable; pointer
 # arithmetic scaled by the pointee size (+, -, ++, --, +=, -=, on variables and maps); comparisons;
 # casts between integers and pointers; the `(type)*p` cast of a dereference with a kernel typedef.
-# Probes: a uprobe on tests/progs/ptr_chain (fixed data, see its header), a syscall tracepoint (a user
+# Probes: a uprobe and a uretprobe on tests/progs/ptr_chain (fixed data, see its header), a USDT probe
+# of tests/progs/uprobe_target (its "usdt-string" argument), a syscall tracepoint (a user
 # pointer argument dereferenced, curtask chains with `.`), a tp_btf raw tracepoint (args.bprm.filename)
 # and BEGIN (pointers that point nowhere readable: arithmetic only).
 . "$(dirname "$0")/lib.sh"
@@ -64,6 +65,15 @@ check "uprobe: a struct copied into a map value" has_line \
 	'@l: { .i8 = -8, .u8 = 200, .i16 = -1600, .u16 = 60000, .i32 = -320000, .u32 = 4000000000, .i64 = -64000000000, .u64 = 18000000000000000000 }'
 check "uprobe: a struct copied into a tuple" has_line \
 	'@t: ({ .i8 = 2, .u8 = 2, .i16 = 2, .u16 = 2, .i32 = 2, .u32 = 2, .i64 = 2, .u64 = 2 }, 7)'
+
+# uretprobe: a returned pointer read through; USDT: a string argument read through pointers
+run_etrace -q -c "$prog 2" -e "$DEFS
+uretprobe:$prog:etp_next { @r[((struct etp_node *)retval).id, ((struct etp_node *)retval).leaf.i8,
+	(*(struct etp_node *)retval).vals[2]] = count(); }"
+check "uretprobe: ((struct etp_node *)retval).id, .leaf.i8, (*p).vals[2]" has_line '@r[2, 2, 70]: 2'
+build_uprobe_progs
+run_etrace -q -c "$UT 2" -e "usdt:$UT:ettest:str { @u[*(uint8 *)arg0, *((int8 *)arg0 + 5), str((int8 *)arg0 + 5)] = count(); }"
+check "usdt: *(uint8 *)arg0, *((int8 *)arg0 + 5), str((int8 *)arg0 + 5)" has_line '@u[117, 115, string]: 2'
 
 # 2. syscall tracepoint: *args.filename reads the first byte of a user string; curtask chains with '.'
 f="$TMP/etr-ptr-file"
