@@ -465,9 +465,9 @@ static struct et_type *convert(struct btf_types *bt, uint32_t mod, uint32_t id, 
 
 		if (!el)
 			return NULL;
-		if (el->kind == ET_INT && el->size == 1 && el->name &&
-		    (strcmp(el->name, "char") == 0 || strcmp(el->name, "signed char") == 0 ||
-		     strcmp(el->name, "unsigned char") == 0) && arr->nelems)
+		/* as in bpftrace: BTF does not tell a char array from a byte array, so every array of
+		 * 1-byte integers (char, __u8, ...; not enums) is a string; (uint8[])s gives the bytes */
+		if (el->kind == ET_INT && el->size == 1 && !el->nfields && arr->nelems)
 			return type_string(bt->a, arr->nelems);
 		r = type_new(bt->a, ET_ARRAY, el->size * arr->nelems);
 		r->elem = el;

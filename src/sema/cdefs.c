@@ -231,7 +231,8 @@ static bool member(struct sema *s, struct ctoks *c, struct et_loc loc, struct et
 			c->i += 3;
 		}
 		for (uint32_t d = ndims; d-- > 0;) {
-			if (d == ndims - 1 && t->kind == ET_INT && t->size == 1 && t->name && strstr(t->name, "char")) {
+			/* 1-byte integers: a string, as bpftrace's clang-made BTF gives (see btf.c) */
+			if (d == ndims - 1 && t->kind == ET_INT && t->size == 1 && !t->nfields) {
 				t = type_string(s->arena, (uint32_t)dims[d]);
 			} else {
 				struct et_type *arr = type_new(s->arena, ET_ARRAY, t->size * (uint32_t)dims[d]);
