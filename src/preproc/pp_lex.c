@@ -133,6 +133,8 @@ void pp_lex_next(struct pp_lexer *lx, struct pp_tok *t)
 	} else {
 		t->kind = PP_PUNCT;
 		for (size_t i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++) {
+			if (puncts[i][0] != c)
+				continue;
 			size_t n = strlen(puncts[i]);
 			if (start + n <= lx->len && memcmp(lx->text + start, puncts[i], n) == 0) {
 				e = start + n;
