@@ -337,6 +337,7 @@ static void add_tp(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 	p->section = arena_printf(ctx->arena, "tracepoint/%s/%s", cat, ev);
 	p->target = arena_strdup(ctx->arena, cat);
 	p->func = arena_strdup(ctx->arena, ev);
+	p->syscall = strcmp(cat, "syscalls") == 0;
 }
 
 /* Every event of one category matching pattern ev, in name order; returns how many. */

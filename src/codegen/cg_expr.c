@@ -611,7 +611,7 @@ int cg_addr_space(struct cg_lower *L, const struct ast_node *n)
 	/* nothing says (an integer, a pointer cast from one): the attach point decides */
 	if (L->probe->provider && (L->probe->provider->flags & PROVIDER_HAS_USER))
 		return 1;
-	if (L->pctx == PROVIDER_CTX_TRACEPOINT && L->probe->target && strcmp(L->probe->target, "syscalls") == 0)
+	if (L->pctx == PROVIDER_CTX_TRACEPOINT && L->probe->syscall)
 		return 1;
 	return -1; /* unknown: try kernel, then user */
 }

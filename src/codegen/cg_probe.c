@@ -221,11 +221,10 @@ static void emit_probe(struct cg_lower *L, struct ast_node *pn, uint32_t index)
  * (everything codegen asks of the probe besides its index). */
 static bool same_group(const struct et_probe_desc *a, const struct et_probe_desc *b)
 {
-	bool sa = a->target && strcmp(a->target, "syscalls") == 0, sb = b->target && strcmp(b->target, "syscalls") == 0;
 	if ((a->usdt_args || b->usdt_args) &&
 	    !(a->usdt_args && b->usdt_args && strcmp(a->usdt_args, b->usdt_args) == 0))
 		return false; /* usdt sites read their arguments differently */
-	return a->provider == b->provider && a->raw == b->raw && sa == sb;
+	return a->provider == b->provider && a->raw == b->raw && a->syscall == b->syscall;
 }
 
 /* Several programs, one body: the body is a static subprogram `i32 body(ctx, probe)` emitted (and

@@ -165,13 +165,12 @@ static int generate(const struct et_compile_options *o, struct et_compilation *c
  * hand those programs the user-mode registers (Linux 6.1). */
 static void warn_kernel_limits(const struct et_program *prog, struct diag_sink *diag)
 {
-	static const char syscalls[] = "tracepoint:syscalls:";
 	const char *why = NULL, *instead = NULL;
 
 	for (uint32_t i = 0; i < prog->nprobes; i++) {
 		const struct et_probe_desc *p = &prog->probes[i];
 
-		if (!p->kstack_loc.line || p->raw || strncmp(p->name, syscalls, sizeof(syscalls) - 1) != 0)
+		if (!p->kstack_loc.line || p->raw || !p->syscall)
 			continue;
 		if (feature_check(FEATURE_SYSCALL_KSTACK, &why, &instead) == 0)
 			return;

@@ -66,6 +66,9 @@ struct et_probe_desc {
 	/* the verifier types the context from BTF (fentry/fexit, a rawtracepoint attached as tp_btf): set
 	 * by the provider */
 	bool btf_ctx;
+	/* fires at a system call's entry or exit with its arguments, user addresses, in the record
+	 * (tracepoint:syscalls:*; where kernels differ, the kstack there too): set by the provider */
+	bool syscall;
 	struct et_loc loc;      /* the attach point in the script */
 	/* usdt: the site's argument specs as in .note.stapsdt ("-4@%edi 8@-16(%rbp)"), blank separated;
 	 * codegen reads argN from them. NULL for other providers. */

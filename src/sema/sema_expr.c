@@ -1143,8 +1143,8 @@ static bool syscall_user_arg(struct sema *s, const struct ast_node *n)
 	    strcmp(n->u.field.base->u.name, "args") != 0 || !s->probe || !s->probe->info->count)
 		return false;
 	d = &s->prog->probes[s->probe->info->first];
-	return d->provider && d->provider->ctx == PROVIDER_CTX_TRACEPOINT && d->target &&
-	       strcmp(d->target, "syscalls") == 0 && n->type && n->type->size == 8 &&
+	return d->provider && d->provider->ctx == PROVIDER_CTX_TRACEPOINT && d->syscall && n->type &&
+	       n->type->size == 8 &&
 	       (type_is_integer(n->type) || n->type->kind == ET_POINTER);
 }
 
