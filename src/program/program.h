@@ -37,7 +37,6 @@ enum et_event_kind {
 	ET_EV_TIME,       /* time([fmt]): fmt */
 	ET_EV_EXIT,       /* exit([code]): args = (i64 code) */
 	ET_EV_SYSTEM,     /* system(fmt, ...): fmt, args */
-	ET_EV_CAT,        /* cat(fmt, ...): fmt, args */
 	ET_EV_JOIN,       /* join(arr[, sep]): fmt holds the separator; args = the strings */
 	ET_EV_RUNTIME_WARNING, /* a warning found while the program runs (bpftrace's runtime_error): fmt is
 	                        * the message, loc where; no args */

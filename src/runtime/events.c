@@ -18,7 +18,6 @@
 #include "runtime/rt.h"
 #include "runtime/rt_int.h"
 
-#define RT_CAT_MAX 10240
 #define RT_OUT_CHUNK (256u << 10)
 
 static uint64_t field_u64(const struct et_type *args, uint32_t i, const uint8_t *data, size_t size)
@@ -158,28 +157,6 @@ static void do_system(struct rt_run *r, const struct et_event_desc *ev, const ui
 	emit_text(r, "syscall", &text);
 }
 
-static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
-{
-	struct rt_str path = {0};
-	char chunk[RT_CAT_MAX];
-	size_t got;
-	FILE *f;
-
-	rt_format_printf(&path, r->prog, ev->fmt, ev->args, d, n);
-	f = path.s ? fopen(path.s, "re") : NULL;
-	if (!f) {
-		fprintf(stderr, "cat: cannot open %s: %s\n", path.s ? path.s : "", strerror(errno));
-	} else {
-		struct rt_str text = {0};
-
-		got = fread(chunk, 1, sizeof(chunk), f);
-		rt_str_putn(&text, chunk, got);
-		fclose(f);
-		emit_text(r, "cat", &text);
-	}
-	rt_str_free(&path);
-}
-
 static void do_join(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
 {
 	struct rt_str text = {0};
@@ -287,9 +264,6 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		break;
 	case ET_EV_SYSTEM:
 		do_system(r, ev, d, size);
-		break;
-	case ET_EV_CAT:
-		do_cat(r, ev, d, size);
 		break;
 	case ET_EV_JOIN:
 		do_join(r, ev, d, size);
