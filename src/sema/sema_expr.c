@@ -977,11 +977,14 @@ static struct et_type *unary(struct sema *s, struct ast_node *n)
 	t = sema_expr(s, n->u.unary.operand);
 	if (sema_is_none(t))
 		return s->t_none;
-	if (!sema_is_intlike(t) || (t->kind == ET_BOOL && op != AST_OP_NOT)) {
+	/* a pointer takes '!' (true when null), not - ~ + (bpftrace refuses those too) */
+	if (!sema_is_intlike(t) || ((t->kind == ET_BOOL || t->kind == ET_POINTER) && op != AST_OP_NOT)) {
 		sema_error(s, n->loc, "the unary '%s' operator cannot be used on '%s'", op_name(op), sema_tname(s, t));
 		if (t->kind == ET_BOOL)
 			sema_hint(s, "a bool only takes '!'; cast it to an integer first, e.g. %s(uint64)x",
 				  op_name(op));
+		if (t->kind == ET_POINTER)
+			sema_hint(s, "cast the pointer to an integer first, e.g. %s(uint64)p", op_name(op));
 		return s->t_none;
 	}
 	switch (op) {
