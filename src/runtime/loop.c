@@ -2,6 +2,7 @@
  *
  *   fork the -c command (held on a pipe until the probes are attached, so `cpid` is known at load)
  *   block SIGINT/SIGTERM/SIGHUP/SIGPIPE, read them from a signalfd (SIGPIPE: the output pipe closed)
+ *   open a pidfd for the -c command or the -p process (before the attach: it may end right after it)
  *   load → run begin → attach the other probes → "Attached N probes" → release the -c command
  *   epoll over: the signalfd, the ring buffer's epoll fd, a pidfd for the -c command or -p process,
  *   with a 100 ms tick that drains records submitted without a wakeup
@@ -191,6 +192,18 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		diag_error(diag, (struct et_loc){0}, "cannot set up the event loop: %s", strerror(errno));
 		goto out;
 	}
+	/* the -c command (held on its pipe) or the -p process is watched from before the load, so that one
+	 * which ends right after the attach (its work done as soon as the probes are there) ends the run with
+	 * its counts; a pidfd opened after the attach found it gone ("No such process") and failed the run */
+	if (r.child_pid > 0 || opts->pid > 0) {
+		int pid = r.child_pid > 0 ? r.child_pid : opts->pid;
+
+		proc_fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (proc_fd < 0 || add_fd(ep, proc_fd, TAG_PROC)) {
+			diag_error(diag, (struct et_loc){0}, "cannot watch process %d: %s", pid, strerror(errno));
+			goto out;
+		}
+	}
 
 	t0 = rt_now_ns();
 	if (rt_load(&r))
@@ -222,16 +235,6 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	} else if (!opts->quiet) {
 		fprintf(stderr, "Attached %u probe%s\n", prog->nprobes, prog->nprobes == 1 ? "" : "s");
 		fflush(stderr);
-	}
-	if (r.child_pid > 0 || opts->pid > 0) {
-		int pid = r.child_pid > 0 ? r.child_pid : opts->pid;
-
-		proc_fd = (int)syscall(SYS_pidfd_open, pid, 0);
-		if (proc_fd < 0 || add_fd(ep, proc_fd, TAG_PROC)) {
-			diag_error(diag, (struct et_loc){0}, "cannot watch process %d: %s", pid, strerror(errno));
-			rt_detach(&r);
-			goto out;
-		}
 	}
 	/* every drain while probes are attached is bounded: a probe on the system calls etrace makes while
 	 * printing would otherwise feed the drain for ever */

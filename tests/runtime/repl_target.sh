@@ -57,7 +57,7 @@ open(go, "w").write("go\n")
 out = s.read_until(r"etrace> ", 30)
 counted = re.search(r"^@n: 300$", out, re.M) is not None
 if not counted:
-    print("the run showed:\n" + out)  # (a rare failure under load, not understood yet)
+    print("the run showed:\n" + out)
 check("-p: the run ends when the process exits; @n counts only its 300 calls", counted)
 s.leave()
 PYEOF
