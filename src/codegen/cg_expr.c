@@ -812,7 +812,15 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 		cg_error(L, n, "cannot take field %s of a scalar", n->u.field.name);
 		return scalar(cg_i64(cg, 0));
 	}
-	return cg_load(L, cg_gep(cg, b.v, f->offset), f->type, false);
+	LLVMValueRef p = cg_gep(cg, b.v, f->offset);
+	if (f->type && cg_is_scalar_type(f->type) && f->type->size > 1 && f->offset % f->type->size) {
+		/* a member of a packed struct: the verifier rejects a misaligned stack load, so its bytes
+		 * are copied to an aligned slot first */
+		LLVMValueRef tmp = cg_buf(L, f->type->size, "unaligned");
+		cg_memcpy(cg, tmp, p, f->type->size);
+		p = tmp;
+	}
+	return cg_load(L, p, f->type, false);
 }
 
 /* An i64 scalar cut to an integer type of `size` bytes and extended again by its signedness. */

@@ -515,6 +515,30 @@ static uint32_t find(struct btf_types *bt, const char *name, int kind, uint32_t 
 	return 0;
 }
 
+struct et_type *btf_enumerator(struct btf_types *bt, const char *name, int64_t *value)
+{
+	const struct btf *b = btf_of(bt, 0);
+	uint32_t n = b ? btf__type_cnt(b) : 0;
+
+	/* a linear scan, done only for identifiers that are nothing else (no index kept) */
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+
+		if (!t || !btf_is_enum(t))
+			continue;
+		for (uint16_t i = 0; i < btf_vlen(t); i++) {
+			const struct btf_enum *e = btf_enum(t) + i;
+
+			if (strcmp(btf__name_by_offset(b, e->name_off), name) == 0) {
+				*value = btf_kflag(t) ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
+				return convert(bt, 0, id, 0);
+			}
+		}
+	}
+	errno = ENOENT;
+	return NULL;
+}
+
 struct et_type *btf_type_by_name(struct btf_types *bt, const char *name)
 {
 	static const struct { const char *kw; int kind; } kws[] = {

@@ -44,6 +44,10 @@ int btf_available(struct btf_types *bt);
  * Structs come back completed. NULL + errno. */
 struct et_type *btf_type_by_name(struct btf_types *bt, const char *name);
 
+/* The vmlinux enum (BTF_KIND_ENUM, as bpftrace) that has the enumerator `name` (TRACE_SIGNAL_DELIVERED):
+ * its type (an enum ET_INT), *value the enumerator's value. NULL + errno (ENOENT: none). */
+struct et_type *btf_enumerator(struct btf_types *bt, const char *name, int64_t *value);
+
 /* The completed struct/union for a stub (or the type itself when it is complete or not a struct).
  * NULL + errno when its BTF id cannot be resolved. */
 struct et_type *btf_complete(struct btf_types *bt, struct et_type *t);

@@ -531,6 +531,10 @@ struct et_type *sema_ident(struct sema *s, struct ast_node *n)
 		return argn_var(s, n, argn);
 	id = builtin_lookup(n->u.name);
 	if (id < 0) {
+		struct et_type *e = sema_enum_ident(s, n);
+
+		if (e)
+			return e;
 		unknown_ident(s, n);
 		return s->t_none;
 	}

@@ -120,3 +120,22 @@ struct et_type *sema_btf_args(struct sema *s, const struct et_probe_desc *d, str
 		*nparams = n;
 	return args;
 }
+
+struct et_type *sema_enum_ident(struct sema *s, struct ast_node *n)
+{
+	int64_t v = 0;
+	struct et_type *t = sema_cdef_const(s, n->u.name, &v), *r;
+
+	if (!t && btf_available(sema_btf(s)) == 0)
+		t = btf_enumerator(sema_btf(s), n->u.name, &v);
+	if (!t)
+		return NULL;
+	r = type_copy(s->arena, t);
+	r->size = 8;
+	r->is_signed = false;
+	n->kind = AST_INT;
+	n->u.integer.value = (uint64_t)v;
+	n->u.integer.is_unsigned = false;
+	n->sym = r;
+	return r;
+}

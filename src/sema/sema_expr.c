@@ -1567,6 +1567,8 @@ static struct et_type *expr_inner(struct sema *s, struct ast_node *n)
 {
 	switch (n->kind) {
 	case AST_INT:
+		if (n->sym) /* an enumerator (sema_enum_ident) */
+			return n->sym;
 		return n->u.integer.is_unsigned || n->u.integer.value > (uint64_t)INT64_MAX ? s->t_u64 : s->t_i64;
 	case AST_BOOL:
 		return s->t_bool;

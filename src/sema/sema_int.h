@@ -154,6 +154,12 @@ struct et_type *sema_btf_args(struct sema *s, const struct et_probe_desc *d, str
 /* The script's C definitions: register one AST_C_DEF (errors reported), look one up by name. */
 void sema_cdef_item(struct sema *s, struct ast_node *n);
 struct et_type *sema_cdef_find(struct sema *s, const char *name);
+/* Identifier n names an enumerator (the script's enums first, then the kernel's): n becomes the AST_INT
+ * of its value with sym = its type, an 8-byte unsigned enum as bpftrace types enumerators; NULL (n
+ * unchanged) when it names none. */
+struct et_type *sema_enum_ident(struct sema *s, struct ast_node *n);
+/* An enumerator NAME of a script enum: its enum type, *value set; NULL when there is none. */
+struct et_type *sema_cdef_const(struct sema *s, const char *name, int64_t *value);
 
 /* Builtins (builtins.c). */
 struct et_type *sema_ident(struct sema *s, struct ast_node *n);

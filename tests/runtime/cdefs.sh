@@ -1,0 +1,83 @@
+# C definitions in scripts and enums, on real events with exact values:
+#  - uprobes on tests/progs/ctypes.c, whose struct the script defines again the way bpftrace users write
+#    it: a nested struct, an anonymous struct with a member name, an anonymous union (its members read
+#    as the parent's), bitfields (unsigned, signed, one of 40 bits in a 64-bit unit), a packed struct in
+#    an array, an enum member, a function pointer, a 2-D array, a zero-length array, a forward
+#    declaration, a typedef, a missing ';' before '}', __attribute__((packed)) after the '}'. The layout
+#    (sizeof, offsetof) must equal the one the C compiler printed, and every value the fixed one;
+#  - enums: the script's enumerators as values, %s on an enum value prints its name, an enum-typed map
+#    key prints by name; the kernel's enumerators (BTF) as values and printed by name, compared with a
+#    tracepoint field (signal_generate's result: TRACE_SIGNAL_DELIVERED, an anonymous kernel enum).
+. "$(dirname "$0")/lib.sh"
+require_root
+require_tracepoint signal/signal_generate
+CT=$(build_prog ctypes etr_ctypes)
+snapshot_bpf
+
+script=$TMP/ctypes.bt
+cat >"$script" <<EOF
+enum et_color { ET_RED = 1, ET_GREEN = ET_RED << 1, ET_BLUE = 40 };
+struct et_inner;
+struct et_inner { short x; long long y };
+typedef struct et_flags {
+	unsigned int a : 3, b : 7;
+	int c : 5;
+	unsigned long long d : 40;
+	unsigned char e : 1;
+} flags_t;
+struct et_packed { char tag; int value; short s; } __attribute__((packed));
+struct et_ctypes {
+	char kind;
+	struct et_inner in;
+	struct { int lo; int hi; } range;
+	union { unsigned int word; unsigned char byte[4]; };
+	flags_t flags;
+	struct et_packed pk[2];
+	enum et_color color;
+	int (*cb)(int);
+	short grid[2][2];
+	int tail_len;
+	int tail[0]
+};
+uprobe:$CT:et_ctypes {
+	\$s = (struct et_ctypes *)arg0;
+	printf("layout %d %d %d %d %d\n", sizeof(struct et_ctypes), offsetof(struct et_ctypes, flags),
+	       offsetof(struct et_ctypes, pk), offsetof(struct et_ctypes, color), offsetof(struct et_ctypes, tail));
+	printf("kind %c in %d %lld range %d %d\n", \$s->kind, \$s->in.x, \$s->in.y, \$s->range.lo, \$s->range.hi);
+	printf("union %x %d %d\n", \$s->word, \$s->byte[0], \$s->byte[3]);
+	printf("flags %d %d %d %llx %d\n", \$s->flags.a, \$s->flags.b, \$s->flags.c, \$s->flags.d, \$s->flags.e);
+	printf("packed %c %d %d %c %d %d\n", \$s->pk[0].tag, \$s->pk[0].value, \$s->pk[0].s,
+	       \$s->pk[1].tag, \$s->pk[1].value, \$s->pk[1].s);
+	printf("color %d %s %d %d %s\n", \$s->color, \$s->color, \$s->color == ET_BLUE, ET_GREEN, ET_RED);
+	printf("grid %d %d %d cb %d\n", \$s->grid[0][1], \$s->grid[1][0], \$s->tail_len, \$s->cb != 0);
+	\$f = \$s->flags;
+	printf("copy %d %d\n", \$f.c, \$f.b);
+	@colors[\$s->color] = count();
+}
+EOF
+run_etrace "$script" -c "$CT 2"
+check "uprobe: exit status 0" test "$ET_STATUS" = 0
+layout=$(grep -m1 '^layout' "$ET_OUT")
+check "uprobe: sizeof and offsetof equal the C compiler's ($layout)" \
+	test "$(grep -c "^$layout\$" "$ET_OUT")" = 3
+check "uprobe: the values read through the definitions" diff <(grep -v -e '^layout' -e '^$' -e '^done$' -e '^@' "$ET_OUT") \
+	<(for i in 1 2; do printf '%s\n' "kind k in -7 1099511627776 range 10 20" "union 4030201 1 4" \
+		"flags 5 100 -3 123456789a 1" "packed p -100000 300 q 7 -2" "color 40 ET_BLUE 1 2 ET_RED" \
+		"grid 2 3 2 cb 1" "copy -3 100"; done)
+check "uprobe: an enum map key prints by name" test "$(grep -c '^@colors\[ET_BLUE\]: 2$' "$ET_OUT")" = 1
+
+# ---- the kernel's enumerators: a tracepoint field compared with one, printed by name ----
+script=$TMP/kenum.bt
+cat >"$script" <<'EOF'
+tracepoint:signal:signal_generate /pid == cpid || args.pid == cpid/ {
+	printf("sig %d %d %d %s\n", args.sig, args.result, args.result == TRACE_SIGNAL_DELIVERED,
+	       TRACE_SIGNAL_IGNORED);
+}
+EOF
+run_etrace "$script" -c "sh -c 'kill -USR1 \$\$; true'"
+check "kernel enum: exit status 0" test "$ET_STATUS" = 0
+check "kernel enum: SIGUSR1 delivered, compared with TRACE_SIGNAL_DELIVERED" \
+	test "$(grep -c '^sig 10 0 1 TRACE_SIGNAL_IGNORED$' "$ET_OUT")" = 1
+check "nothing left behind" nothing_left_behind
+
+finish
