@@ -954,6 +954,8 @@ static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
 		return scalar(cg_i64(cg, 0));
 	}
 	i = index_value(L, n, &oob);
+	if (!x->count) /* a copy of a zero-length array holds no element */
+		return cg_is_scalar_type(et) ? scalar(cg_i64(cg, 0)) : memval(cg_temp(L, et->size, "elem.none"));
 	if (!oob)
 		return cg_load(L, cg_gep(cg, b.v, (uint32_t)((uint64_t)x->value * et->size)), et, false);
 	i = cg_clamp(L, i, x->count - 1);

@@ -235,7 +235,8 @@ struct sema_div {
 struct sema_index {
 	bool is_const;            /* the index is known at compile time: value (in bounds for arrays) */
 	int64_t value;
-	uint32_t count;           /* elements of an array or bytes of a string; 0 for a pointer (no bounds) */
+	uint32_t count;           /* elements of an array or bytes of a string; 0 for a pointer or a
+	                           * zero-length array (a flexible array member): no bounds */
 	int event;                /* run-time index into an array or string: the ET_EV_RUNTIME_WARNING sent
 	                           * when it is out of bounds; else -1 */
 };

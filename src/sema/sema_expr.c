@@ -1449,7 +1449,8 @@ static struct et_type *index_expr(struct sema *s, struct ast_node *n)
 	x->event = -1;
 	x->count = count;
 	if (sema_const_int(s, n->u.index.index, &i)) {
-		if (bt->kind != ET_POINTER && (i < 0 || (uint64_t)i >= count)) {
+		/* a zero-length array (a flexible array member) has no bounds, as in bpftrace */
+		if (bt->kind != ET_POINTER && count && (i < 0 || (uint64_t)i >= count)) {
 			sema_error(s, n->u.index.index->loc, "the index %lld is out of bounds for array of size %u",
 				   (long long)i, count);
 			sema_hint(s, "the elements are numbered 0 .. %u", count ? count - 1 : 0);

@@ -191,4 +191,21 @@ check "-f json: the value 0 and a runtime_error line at the index" bash -c "
 	grep -qxF '{\"type\": \"value\", \"data\": 0}' '$ET_OUT' &&
 	grep -qxF '{\"type\": \"runtime_error\", \"msg\": \"Array access out of bounds. This can lead to unexpected results.\", \"filename\": \"-e\", \"line\": 1, \"col\": 50}' '$ET_OUT'"
 
+# ---- kernel BTF: a char array of curtask, a flexible array member (no bounds, as in bpftrace) ----
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	run_etrace -e 'BEGIN { $i = 0; printf("comm %d %d\n", curtask->comm[0], curtask->comm[$i + 1]); exit(); }'
+	# BEGIN runs in etrace itself: "etrace"
+	check "btf: curtask->comm[0] and [\$i + 1] of etrace" grep -qx 'comm 101 116' "$ET_OUT"
+	# cgroup's ancestors[] (Linux 6.2+): a zero-length array, indexed at its level and at 0
+	prog='BEGIN { $c = curtask->cgroups->dfl_cgrp; $l = $c->level; $i = 0;
+		printf("flex %d %d %d\n", $c->ancestors[$l] == $c, $c->ancestors[0] == $c->ancestors[$i],
+		       $c->ancestors[0] != 0); exit(); }'
+	run_etrace -e "$prog"
+	if [ "$ET_STATUS" != 0 ] && grep -q "does not contain a field named 'ancestors'" "$ET_ERR"; then
+		echo "note: this kernel's struct cgroup has no ancestors[]: the flexible array case is left out"
+	else
+		check "btf: a flexible array member indexed with a constant and a variable" grep -qx 'flex 1 1 1' "$ET_OUT"
+	fi
+fi
+
 finish
