@@ -54,6 +54,23 @@ check "the header's constants (octal 0100, 01, 01000) and the -I / --include mac
 cat "$ET_OUT" "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 
+# where macros expand: identifiers that are expressions only (as bpftrace), never an attach point, a
+# member name, a struct tag, a variable, a map or a string's text
+cat >"$TMP/scripts/where.bt" <<'S'
+#define sys_enter_openat nope
+#define WANT 7
+#define flags nope
+#define task nope
+#define a nope
+#define m nope
+tracepoint:syscalls:sys_enter_openat /WANT == 7/ { @m[WANT] = args.flags; $a = sizeof(struct task); printf("pid a m\n"); }
+S
+"$ETRACE" --dump-ast "$TMP/scripts/where.bt" >"$TMP/where.out" 2>&1
+check "--dump-ast of the placement script: exit 0" test $? = 0
+check "only the expression identifiers expanded" bash -c "tr -d '\n ' <'$TMP/where.out' | grep -qxF \
+	'tracepoint:syscalls:sys_enter_openat/(7==7)/{@m[7]=args.flags;\$a=sizeof(structtask);printf(\"pidam\\n\");}'"
+cat "$TMP/where.out"
+
 # an error inside a macro's expansion points at its use in the script, and nothing attaches
 printf '#define BAD(x) ((x) +)\nBEGIN {\n\tprint(BAD(1));\n}\n' >"$TMP/scripts/bad.bt"
 "$ETRACE" "$TMP/scripts/bad.bt" >"$TMP/bad.out" 2>"$TMP/bad.err"
