@@ -94,6 +94,7 @@ tracepoint:sched:sched_switch /args.prev_pid == cpid/ {
 	@c4 = args.prev_comm[$i];
 	@c15 = args.prev_comm[15];
 	@far = args.prev_comm[$far];
+	@bytes = (uint8[16])args.prev_comm;
 }
 tracepoint:syscalls:sys_enter_execve /pid == cpid/ {
 	$i = 3;
@@ -107,6 +108,8 @@ check "tp: argv[2], argv[\$i], argv[\$1] of the exec" grep -qx 'argv etr-one etr
 check "tp: prev_comm bytes as int8" \
 	bash -c "grep -qx '@c0: 101' '$ET_OUT' && grep -qx '@c4: 97' '$ET_OUT' && grep -qx '@c15: 0' '$ET_OUT'"
 check "tp: prev_comm[\$far] out of bounds gives 0" grep -qx '@far: 0' "$ET_OUT"
+check "tp: (uint8[16])prev_comm, the record's bytes" \
+	grep -qxF '@bytes: [101,116,114,95,97,114,114,97,121,115,0,0,0,0,0,0]' "$ET_OUT"
 check "tp: and the warning" grep -qF "$script:7:9: $msg" "$ET_ERR"
 check "nothing left behind (tp)" nothing_left_behind
 
@@ -153,6 +156,7 @@ check "values: -f json gives arrays" jcheck "$TMP/values.ndjson" \
 check "nothing left behind (json)" nothing_left_behind
 
 # ---- casts: integers <-> arrays, a string to an array, T[]; from memory and from the program ----
+# (bytes, an unsigned char[8], is a string as in bpftrace: (uint8[]) gives its bytes)
 script=$TMP/casts.bt
 cat >"$script" <<EOF
 $defs
@@ -171,6 +175,8 @@ uprobe:$AR:et_arrays /arg3 == 0/ {
 	print((int8[])"abc");
 	print((uint32)(int8[])"abc");
 	print(sizeof(int16[3][2]));
+	print((uint8[])\$s->bytes);
+	print((uint64)(uint8[])\$s->bytes);
 }
 EOF
 run_etrace "$script" -c "$AR 1"
@@ -178,7 +184,8 @@ check "casts: exit status 0" test "$ET_STATUS" = 0
 # pairs = {{-1, 2}, {3, -4}} as int16: ffff 0200 0300 fcff, little-endian
 check "casts: the values, in order" diff <(grep -v -e "^$" -e "^done$" "$ET_OUT") <(printf "%s\n" \
 	"$(printf '%u' 0xfffc00030002ffff)" "[-5,-1,-1,-1,-1,-1,-1,-1]" "[2,0,0,0]" "[4,0]" \
-	"[8,7,6,5,4,3,2,1]" "[4,3,2,1]" "[2,3]" "true" "[97,98,99,0]" "6513249" 12)
+	"[8,7,6,5,4,3,2,1]" "[4,3,2,1]" "[2,3]" "true" "[97,98,99,0]" "6513249" 12 \
+	"[1,2,3,4,5,6,7,8]" "$(printf '%u' 0x0807060504030201)")
 check "nothing left behind (casts)" nothing_left_behind
 
 # ---- the run-time warning: none under --no-warnings; bpftrace's runtime_error line under -f json ----
