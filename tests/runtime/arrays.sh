@@ -11,7 +11,10 @@
 #  - array casts: integers to int arrays and back, a string to an int array, T[] taking its count from
 #    the value, on values read from the traced memory and on values the program made;
 #  - tracepoints: a string field indexed (sched_switch's prev_comm, char[16]: int8 bytes), and
-#    execve's argv (const char *const *) indexed to its strings.
+#    execve's argv (const char *const *) indexed to its strings;
+#  - kernel BTF: curtask's comm indexed, a flexible array member (no bounds, as in bpftrace);
+#  - USDT: a char * argument cast to a pointer and indexed.
+# kprobes, kretprobes and fentry/fexit: tests/vm/guest/arrays.sh.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint sched/sched_switch
@@ -213,6 +216,18 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 	else
 		check "btf: a flexible array member indexed with a constant and a variable" grep -qx 'flex 1 1 1' "$ET_OUT"
 	fi
+fi
+
+# ---- USDT: a probe argument (char *"usdt-string") cast to a pointer and indexed ----
+UT=$TMP/ut
+if cc_cached "$UT" -O2 "$SRC/tests/progs/uprobe_target.c" "$SRC/tests/progs/uprobe_target_sem.c" 2>/dev/null; then
+	run_etrace -c "$UT 3" -e "usdt:$UT:ettest:str { \$p = (int8 *)arg0; \$i = arg1;
+		printf(\"usdt %c %c %d\\n\", \$p[0], \$p[\$i], ((uint8 *)arg0)[\$i + 5]); }"
+	# round i: "usdt-string"[i] and [i + 5]
+	check "usdt: the argument's bytes at constant and variable indexes" \
+		diff <(grep '^usdt' "$ET_OUT") <(printf '%s\n' 'usdt u u 115' 'usdt u s 116' 'usdt u d 114')
+else
+	echo "note: cannot build tests/progs/uprobe_target.c (sys/sdt.h missing?): the USDT case is left out"
 fi
 
 finish
