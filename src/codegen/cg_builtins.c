@@ -38,6 +38,16 @@ struct cg_val cg_bi_event(struct cg_lower *L, struct ast_node *n, const struct s
 	return cg_val_scalar(cg_i64(L->cg, 0));
 }
 
+/* A builtin sema defined as an expression over others (sema_call.expr: ppid ...): that expression. */
+struct cg_val cg_bi_expr(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	if (!c->expr) {
+		cg_error(L, n, "%s was not analysed", builtin_name(c->id));
+		return cg_val_scalar(cg_i64(L->cg, 0));
+	}
+	return cg_expr(L, c->expr);
+}
+
 /* ---- the process ---- */
 
 struct cg_val cg_bi_pid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)

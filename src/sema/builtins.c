@@ -48,8 +48,8 @@ static const char *const later_functions[] = {
 	"signal_name", NULL,
 };
 static const char *const later_variables[] = {
-	"username", "pcomm", "ppid", "ncpus", "numaid", "jiffies", "ctx", "usermode",
-	"probetype", "has_cpid", "leader_comm", "leader_tid", "sarg0", "sarg1", "sarg2", NULL,
+	"username", "ncpus", "numaid", "jiffies", "ctx", "usermode",
+	"probetype", "has_cpid", "sarg0", "sarg1", "sarg2", NULL,
 };
 
 const char *builtin_name(enum builtin_id id)
@@ -423,6 +423,43 @@ static struct et_type *check_cpid(struct sema *s, struct ast_node *n, struct sem
 		return s->t_none;
 	}
 	return s->t_u64;
+}
+
+/* ppid, pcomm, leader_tid, leader_comm, optionally of a given task: bpftrace's stdlib defines them as
+ * macros (`task.real_parent.pid` ...); here the same expression is built and analysed, so its type, its
+ * reads and its errors are those of writing it out. */
+static struct et_type *check_task_field(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	bool parent = c->id == BI_PPID || c->id == BI_PCOMM;
+	bool is_comm = c->id == BI_PCOMM || c->id == BI_LEADER_COMM;
+	struct ast_node *task;
+	struct et_type *t;
+
+	if (n->kind == AST_CALL && n->u.call.args.count) {
+		bool quiet = s->quiet;
+
+		/* a quiet look at the argument's type: the expression built below analyses it for real, so
+		 * its diagnostics and events come once */
+		task = n->u.call.args.items[0];
+		s->quiet = true;
+		t = sema_expr(s, task);
+		s->quiet = quiet;
+		if (!sema_is_none(t) &&
+		    (t->kind != ET_POINTER || !t->elem || t->elem->kind != ET_STRUCT || !t->elem->name ||
+		     strcmp(t->elem->name, "struct task_struct") != 0)) {
+			sema_error(s, task->loc, "%s() expects a 'struct task_struct *' argument (%s provided)",
+				   builtin_name(c->id), sema_tname(s, t));
+			sema_hint(s, "write %s(curtask), or %s alone for the current task", builtin_name(c->id),
+				  builtin_name(c->id));
+			return s->t_none;
+		}
+	} else {
+		task = ast_new_name(s->arena, AST_IDENT, n->loc, "curtask");
+	}
+	c->expr = ast_new_field(s->arena, n->loc,
+				ast_new_field(s->arena, n->loc, task, parent ? "real_parent" : "group_leader", true),
+				is_comm ? "comm" : "pid", true);
+	return sema_expr(s, c->expr);
 }
 
 static struct et_type *check_argn(struct sema *s, struct ast_node *n, struct sema_call *c)

@@ -222,6 +222,10 @@ struct sema_call {
 	int event;                /* index into prog->events for async calls, else -1 */
 	int map;                  /* index into prog->maps of the map argument, else -1 */
 	int index;                /* BI_ARGN: N of argN; else 0 */
+	struct ast_node *expr;    /* a builtin defined as an expression over others (ppid is
+	                           * curtask->real_parent->pid, as bpftrace's stdlib macros define them):
+	                           * that expression, analysed; codegen lowers it in place of the call.
+	                           * Else NULL */
 };
 
 /* On a division or modulo whose divisor may be 0 (AST_BINARY with / or %, AST_ASSIGN with /= or %=):
