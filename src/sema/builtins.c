@@ -289,7 +289,7 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 			const struct et_probe_desc *d = &probes[first + i];
 			struct et_type *t;
 
-			if (d->provider->ctx == PROVIDER_CTX_RAW_ARGS) { /* fentry/fexit, rawtracepoint: BTF */
+			if (d->provider->args == PROVIDER_ARGS_BTF_FUNC || d->provider->args == PROVIDER_ARGS_BTF_EVENT) {
 				t = sema_btf_args(s, d, n->loc, NULL, NULL);
 				if (!t) {
 					pc->args_failed = true;
@@ -300,7 +300,7 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 					pc->args_mixed = true;
 				continue;
 			}
-			if (d->provider->ctx != PROVIDER_CTX_TRACEPOINT) {
+			if (d->provider->args != PROVIDER_ARGS_TRACEFS) {
 				sema_error(s, n->loc, "args of %s probes are not supported by etrace yet",
 					   d->provider->name);
 				pc->args_failed = true;

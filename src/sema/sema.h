@@ -107,10 +107,11 @@
  * bitfields: codegen shifts and masks), read with bpf_probe_read_kernel (user when the pointer is
  * tagged user; both, kernel first, when the pointer's btf_id is 0). A pointer's elem struct may be a
  * stub (no fields): complete it through btf.h before reading fields; type graphs are acyclic.
- * Providers with PROVIDER_CTX_RAW_ARGS and PROVIDER_HAS_ARGS (fentry, fexit, rawtracepoint): args is an
- * ET_STRUCT named "args" whose fields are the BTF parameters at 8 * i in the context's u64 array
- * (codegen reads the whole u64 and cuts it to the field's integer type). fexit's retval has the BTF
- * return type and sema_call.index = the slot of the return value in that array (the parameter count).
+ * Providers whose args come from BTF (PROVIDER_ARGS_BTF_FUNC: fentry, fexit; PROVIDER_ARGS_BTF_EVENT:
+ * rawtracepoint; their context is PROVIDER_CTX_RAW_ARGS): args is an ET_STRUCT named "args" whose
+ * fields are the BTF parameters at 8 * i in the context's u64 array (codegen reads the whole u64 and
+ * cuts it to the field's integer type). fexit's retval has the BTF return type and sema_call.index =
+ * the slot of the return value in that array (the parameter count).
  *
  * Functions: printf/print/time/exit/system/join/clear/zero and print(@m) return ET_VOID and have an event
  * (sema_call.event). Event payloads (prog->events[e].args, a tuple):
