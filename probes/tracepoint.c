@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "program/types.h"
+#include "kernel/btf.h"
 #include "kernel/features.h"
 #include "support/arena.h"
 #include "support/diag.h"
@@ -163,7 +164,9 @@ static unsigned c_int_size(const char *t)
 
 /* A pointer field ("const char *const * argv", "int * upeer_addrlen", "struct sk_buff * skbaddr"): a
  * pointer to the C integer type it names, through every level of '*' (so that args.argv[1] is a
- * char * read from the array argv points to); `void *` for any other pointee. Syscall arguments point
+ * char * read from the array argv points to); a named struct or union ("struct cred") the kernel's BTF
+ * type (a stub completed when a member is read), as bpftrace types it; `void *` for any other pointee
+ * and without BTF. Syscall arguments point
  * into the calling process, other records hold kernel pointers; a pointer read through a pointer
  * points into the same memory. */
 static struct et_type *pointer_type(struct arena *a, const char *ctype, bool user_ptrs)
@@ -196,11 +199,14 @@ static struct et_type *pointer_type(struct arena *a, const char *ctype, bool use
 	if (size) {
 		t = type_int(a, size, strcmp(base, "char") == 0 || int_signed(base, false));
 		t->name = arena_strdup(a, base);
+	} else if (!strncmp(base, "struct ", 7) || !strncmp(base, "union ", 6)) {
+		t = btf_struct_stub(a, base); /* the kernel's type, as bpftrace types it; void without BTF */
 	}
 	for (unsigned i = 0; i < (stars ? stars : 1); i++) {
 		struct et_type *ptr = type_new(a, ET_POINTER, 8);
 
 		ptr->elem = t;
+		ptr->btf_id = t && t->kind == ET_STRUCT ? t->btf_id : 0;
 		ptr->space = user_ptrs ? ET_AS_USER : ET_AS_KERNEL;
 		t = ptr;
 	}

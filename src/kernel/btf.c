@@ -515,6 +515,26 @@ static uint32_t find(struct btf_types *bt, const char *name, int kind, uint32_t 
 	return 0;
 }
 
+struct et_type *btf_struct_stub(struct arena *a, const char *name)
+{
+	struct btf_types *bt = btf_types_new(a);
+	bool is_union = strncmp(name, "union ", 6) == 0;
+	uint32_t mod = 0, id;
+
+	if (!is_union && strncmp(name, "struct ", 7) != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (btf_available(bt) != 0)
+		return NULL;
+	id = find(bt, name + (is_union ? 6 : 7), is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT, &mod);
+	if (!id) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return stub(bt, mod, id, btf__type_by_id(btf_of(bt, mod), id));
+}
+
 struct et_type *btf_enumerator(struct btf_types *bt, const char *name, int64_t *value)
 {
 	const struct btf *b = btf_of(bt, 0);

@@ -44,6 +44,11 @@ int btf_available(struct btf_types *bt);
  * Structs come back completed. NULL + errno. */
 struct et_type *btf_type_by_name(struct btf_types *bt, const char *name);
 
+/* A stub (no fields; btf_id, name and size set) of the kernel's "struct x" / "union x", made in arena `a`
+ * without a btf_types (tracepoint formats name them: `struct sk_buff * skbaddr`); btf_complete() of any
+ * btf_types fills it in later. NULL + errno (ENOENT: no such type; EINVAL: not a struct/union name). */
+struct et_type *btf_struct_stub(struct arena *a, const char *name);
+
 /* The vmlinux enum (BTF_KIND_ENUM, as bpftrace) that has the enumerator `name` (TRACE_SIGNAL_DELIVERED):
  * its type (an enum ET_INT), *value the enumerator's value. NULL + errno (ENOENT: none). */
 struct et_type *btf_enumerator(struct btf_types *bt, const char *name, int64_t *value);

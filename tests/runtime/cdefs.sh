@@ -7,11 +7,14 @@
 #    (sizeof, offsetof) must equal the one the C compiler printed, and every value the fixed one;
 #  - enums: the script's enumerators as values, %s on an enum value prints its name, an enum-typed map
 #    key prints by name; the kernel's enumerators (BTF) as values and printed by name, compared with a
-#    tracepoint field (signal_generate's result: TRACE_SIGNAL_DELIVERED, an anonymous kernel enum).
+#    tracepoint field (signal_generate's result: TRACE_SIGNAL_DELIVERED, an anonymous kernel enum);
+#  - tracepoint fields whose format names a struct pointer (clock_nanosleep's rqtp, user memory;
+#    cap_capable's cred, kernel memory) typed from BTF: their members read with exact values.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint signal/signal_generate
 CT=$(build_prog ctypes etr_ctypes)
+have_tracepoint() { [ -d /sys/kernel/tracing/events/$1 ] || [ -d /sys/kernel/debug/tracing/events/$1 ]; }
 snapshot_bpf
 
 script=$TMP/ctypes.bt
@@ -78,6 +81,26 @@ run_etrace "$script" -c "sh -c 'kill -USR1 \$\$; true'"
 check "kernel enum: exit status 0" test "$ET_STATUS" = 0
 check "kernel enum: SIGUSR1 delivered, compared with TRACE_SIGNAL_DELIVERED" \
 	test "$(grep -c '^sig 10 0 1 TRACE_SIGNAL_IGNORED$' "$ET_OUT")" = 1
+
+# ---- tracepoint fields that point to a kernel struct get its BTF type (user memory for syscalls) ----
+if [ -r /sys/kernel/btf/vmlinux ] && have_tracepoint syscalls/sys_enter_clock_nanosleep; then
+	run_etrace -e 'tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ {
+		printf("rqtp %d %d %d\n", args.rqtp->tv_sec, args.rqtp.tv_nsec, sizeof(*args.rqtp)); }' -c "sleep 1.25"
+	check "tracepoint struct pointer: exit status 0" test "$ET_STATUS" = 0
+	check "tracepoint struct pointer: a user __kernel_timespec read through args.rqtp" \
+		test "$(grep -c '^rqtp 1 250000000 16$' "$ET_OUT")" = 1
+fi
+if [ -r /sys/kernel/btf/vmlinux ] && have_tracepoint capability/cap_capable && command -v setpriv >/dev/null; then
+	echo secret >"$TMP/secret" && chmod 600 "$TMP/secret"
+	run_etrace -e 'tracepoint:capability:cap_capable /pid == cpid/ {
+		printf("cap %d uid %d euid %d same %d\n", args.cap, args.cred->uid.val, args.cred->euid.val,
+		       args.cred->uid.val == uid); }' \
+		-c "setpriv --reuid=65534 --regid=65534 --clear-groups cat $TMP/secret"
+	check "tracepoint struct pointer: exit status 0 (cap_capable)" test "$ET_STATUS" = 0
+	check "tracepoint struct pointer: a kernel struct cred read through args.cred" \
+		grep -Eq '^cap [12] uid 65534 euid 65534 same 1$' "$ET_OUT"
+	check "tracepoint struct pointer: the cred is the task's" test "$(grep -c 'same 0' "$ET_OUT")" = 0
+fi
 check "nothing left behind" nothing_left_behind
 
 finish
