@@ -48,6 +48,19 @@ int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 	return -EINVAL;
 }
 
+int provider_missing(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
+		     const char *fmt, ...)
+{
+	char msg[512];
+	va_list va;
+
+	va_start(va, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, va);
+	va_end(va);
+	provider_error(ctx, ap, hint, "%s", msg);
+	return -ENOENT;
+}
+
 /* A positive decimal number filling all of s. */
 static bool parse_count(const char *s, uint64_t *out)
 {
@@ -213,8 +226,8 @@ int provider_check_module(struct provider_expand_ctx *ctx, const struct et_provi
 	if (!mod || ctx->listing || module_listed(mod))
 		return 0;
 	if (provider_has_wildcard(mod))
-		return provider_error(ctx, ap, hint, "%s probe: no loaded kernel module matches '%s'", pname, mod);
-	return provider_error(ctx, ap, hint, "%s probe: module '%s' is not loaded", pname, mod);
+		return provider_missing(ctx, ap, hint, "%s probe: no loaded kernel module matches '%s'", pname, mod);
+	return provider_missing(ctx, ap, hint, "%s probe: module '%s' is not loaded", pname, mod);
 }
 
 bool provider_glob_match(const char *pattern, const char *name)

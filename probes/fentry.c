@@ -77,7 +77,7 @@ static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, 
 	n = btf__type_cnt(b);
 	if (!provider_has_wildcard(fn)) {
 		if (btf__find_by_name_kind(b, fn, BTF_KIND_FUNC) <= 0 && !ctx->listing)
-			return provider_error(ctx, ap, "list them with: etrace -l 'fentry:*'",
+			return provider_missing(ctx, ap, "list them with: etrace -l 'fentry:*'",
 					      "%s probe: no kernel function '%s' in BTF", pv->name, fn);
 		add_fn(ctx, pv, ap, mod, fn);
 		return 0;
@@ -95,7 +95,7 @@ static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, 
 		}
 	}
 	if (!found && !ctx->listing)
-		return provider_error(ctx, ap, "list them with: etrace -l 'fentry:*'",
+		return provider_missing(ctx, ap, "list them with: etrace -l 'fentry:*'",
 				      "%s probe: no kernel function matches '%s'", pv->name, fn);
 	return 0;
 }

@@ -158,7 +158,7 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 		return provider_error(ctx, ap, NULL, "%s probe: cannot read the kernel's functions: %s", pv->name,
 				      strerror(-rc));
 	if (!k.found && !k.wild)
-		return provider_error(ctx, ap, "list kernel functions with: grep FUNC /proc/kallsyms",
+		return provider_missing(ctx, ap, "list kernel functions with: grep FUNC /proc/kallsyms",
 				      "%s probe: no kernel function '%s'%s%s", pv->name, fname, k.mod_glob ? " in module " : "",
 				      k.mod_glob ? k.mod_glob : "");
 	return 0;

@@ -38,6 +38,11 @@ struct et_probe_desc *provider_new_probe(struct provider_expand_ctx *ctx, const 
 int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The same for an attach point whose target does not exist (a function, binary, library, module or
+ * event): returns -ENOENT, which sema tolerates under config missing_probes = warn / ignore. */
+int provider_missing(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* The probe's period for interval/profile attach points: parts after the provider word are
  * "UNIT:N", "N<unit>" (1s, 100ms, 10us, 99hz) or "N" (nanoseconds). On success sets *value and
  * *unit ("s", "ms", "us", "ns", "hz"); on error reports and returns -EINVAL. */

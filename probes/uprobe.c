@@ -64,7 +64,7 @@ int uprobe_resolve(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 		return provider_error(ctx, ap, "name a program or shared library (an ELF file of this machine)",
 				      "%s probe: '%s' is not a 64-bit ELF file", pname, target);
 	if (err)
-		return provider_error(ctx, ap,
+		return provider_missing(ctx, ap,
 				      strchr(target, '/') ? "check the path: the binary or library must exist and be "
 							    "readable"
 							  : "give the full path of the binary or library, or a "
@@ -291,10 +291,10 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 	if (err)
 		return err;
 	if (!found && !provider_has_wildcard(fname))
-		return provider_error(ctx, ap, "list the functions with: etrace -l 'uprobe:BINARY:*'",
+		return provider_missing(ctx, ap, "list the functions with: etrace -l 'uprobe:BINARY:*'",
 				      "%s probe: no function '%s' in %s", pv->name, fname, path);
 	if (!found && !ctx->listing)
-		return provider_error(ctx, ap, NULL, "%s probe: no function matches '%s' in %s", pv->name, fname,
+		return provider_missing(ctx, ap, NULL, "%s probe: no function matches '%s' in %s", pv->name, fname,
 				      path);
 	return 0;
 }

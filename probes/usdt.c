@@ -76,7 +76,7 @@ static int usdt_expand(const struct ast_attach *ap, struct provider_expand_ctx *
 	}
 	elf_notes_free(&notes);
 	if (!found && !ctx->listing)
-		return provider_error(ctx, ap, "list the probes with: etrace -l 'usdt:BINARY:*'",
+		return provider_missing(ctx, ap, "list the probes with: etrace -l 'usdt:BINARY:*'",
 				      "usdt probe: no USDT probe %s%s%s in %s", ap->nparts == 4 ? want_prov : "",
 				      ap->nparts == 4 ? ":" : "", want_name, path);
 	return 0;

@@ -361,7 +361,7 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 	err = define_maps(&L);
 	if (err)
 		goto out;
-	cg_license(L.cg, "GPL");
+	cg_license(L.cg, prog->license ? prog->license : "GPL");
 
 	for (uint32_t i = 0; i < program->u.program.items.count; i++) {
 		struct ast_node *pn = program->u.program.items.items[i];

@@ -55,6 +55,66 @@ static int env_stack_mode(const char **out)
 	return -EINVAL;
 }
 
+static bool env_is_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v;
+}
+
+/* The config variables the environment gives as words (missing_probes, booleans, license) and the probe
+ * limits. Returns -EINVAL (after saying why) for a value bpftrace would refuse. */
+static int env_words(struct et_compile_env *env)
+{
+	const char *v;
+	int k;
+	uint32_t n;
+
+	if ((v = getenv("BPFTRACE_MISSING_PROBES")) && *v) {
+		if ((k = sema_missing_probes_word(v)) < 0) {
+			fprintf(stderr, "etrace: BPFTRACE_MISSING_PROBES must be error, warn or ignore, not '%s'\n", v);
+			return -EINVAL;
+		}
+		env->missing_probes = k;
+		env->set |= 1u << SEMA_CFG_MISSING_PROBES;
+	}
+	if ((v = getenv("BPFTRACE_PRINT_MAPS_ON_EXIT")) && *v) {
+		if ((k = sema_bool_word(v)) < 0) {
+			fprintf(stderr, "etrace: BPFTRACE_PRINT_MAPS_ON_EXIT must be true or false, not '%s'\n", v);
+			return -EINVAL;
+		}
+		env->no_exit_print = !k;
+		env->set |= 1u << SEMA_CFG_PRINT_MAPS_ON_EXIT;
+	}
+	if ((v = getenv("BPFTRACE_CPP_DEMANGLE")) && *v) {
+		if ((k = sema_bool_word(v)) < 0) {
+			fprintf(stderr, "etrace: BPFTRACE_CPP_DEMANGLE must be true or false, not '%s'\n", v);
+			return -EINVAL;
+		}
+		env->no_demangle = !k;
+		env->set |= 1u << SEMA_CFG_CPP_DEMANGLE;
+	}
+	if ((v = getenv("BPFTRACE_LICENSE")) && *v) {
+		if (!sema_license_known(v)) {
+			fprintf(stderr, "etrace: BPFTRACE_LICENSE must be GPL, GPL v2, GPL and additional rights, "
+					"Dual BSD/GPL, Dual MIT/GPL or Dual MPL/GPL, not '%s'\n", v);
+			return -EINVAL;
+		}
+		env->license = v;
+		env->set |= 1u << SEMA_CFG_LICENSE;
+	}
+	static const char *const limits[] = { "BPFTRACE_MAX_PROBES", "BPFTRACE_MAX_BPF_PROGS" };
+	for (size_t i = 0; i < 2; i++) {
+		n = 0;
+		if (env_limit(limits[i], UINT32_MAX, &n))
+			return -EINVAL;
+		if (n && (!env->max_probes || n < env->max_probes))
+			env->max_probes = n;
+		if (n)
+			env->set |= 1u << (i ? SEMA_CFG_MAX_BPF_PROGS : SEMA_CFG_MAX_PROBES);
+	}
+	return 0;
+}
+
 /* The older name of each limit first, so that the newer one wins when both are set. */
 int et_compile_env(struct et_compile_env *env)
 {
@@ -67,6 +127,14 @@ int et_compile_env(struct et_compile_env *env)
 	    env_stack_mode(&env->stack_mode))
 		return -EINVAL;
 	env->str_trunc_trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER"); /* any text; "" turns the trailer off */
+	if (env_words(env))
+		return -EINVAL;
+	env->set |= env_is_set("BPFTRACE_STRLEN") || env_is_set("BPFTRACE_MAX_STRLEN") ? 1u << SEMA_CFG_MAX_STRLEN : 0;
+	env->set |= env_is_set("BPFTRACE_MAP_KEYS_MAX") || env_is_set("BPFTRACE_MAX_MAP_KEYS")
+			    ? 1u << SEMA_CFG_MAX_MAP_KEYS : 0;
+	env->set |= env_is_set("BPFTRACE_PERF_RB_PAGES") ? 1u << SEMA_CFG_PERF_RB_PAGES : 0;
+	env->set |= env_is_set("BPFTRACE_STACK_MODE") ? 1u << SEMA_CFG_STACK_MODE : 0;
+	env->set |= getenv("BPFTRACE_STR_TRUNC_TRAILER") ? 1u << SEMA_CFG_STR_TRUNC_TRAILER : 0;
 	if (env->perf_rb_pages & (env->perf_rb_pages - 1)) {
 		fprintf(stderr, "etrace: BPFTRACE_PERF_RB_PAGES must be a power of two (64, 256, 1024...), not %u\n",
 			env->perf_rb_pages);
@@ -126,6 +194,12 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 		.perf_rb_pages = o->env.perf_rb_pages,
 		.stack_mode = o->env.stack_mode,
 		.str_trunc_trailer = o->env.str_trunc_trailer,
+		.config_from_env = o->env.set,
+		.missing_probes = o->env.missing_probes,
+		.no_exit_print = o->env.no_exit_print,
+		.no_demangle = o->env.no_demangle,
+		.license = o->env.license,
+		.max_probes = o->env.max_probes,
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
 		.cmd = o->cmd,

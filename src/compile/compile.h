@@ -31,6 +31,13 @@ struct et_compile_env {
 	uint32_t perf_rb_pages; /* BPFTRACE_PERF_RB_PAGES, a power of two; 0 = codegen's choice */
 	const char *stack_mode; /* BPFTRACE_STACK_MODE: "perf" or "raw"; NULL = bpftrace's format */
 	const char *str_trunc_trailer; /* BPFTRACE_STR_TRUNC_TRAILER (may be ""); NULL = ".." */
+	int missing_probes;            /* BPFTRACE_MISSING_PROBES: enum et_missing_probes (0 = error) */
+	bool no_exit_print;            /* BPFTRACE_PRINT_MAPS_ON_EXIT=false */
+	bool no_demangle;              /* BPFTRACE_CPP_DEMANGLE=false */
+	const char *license;           /* BPFTRACE_LICENSE; NULL = "GPL" */
+	uint32_t max_probes;           /* BPFTRACE_MAX_PROBES / BPFTRACE_MAX_BPF_PROGS (the smaller); 0 = none */
+	unsigned set;                  /* 1u << SEMA_CFG_x for each variable the environment set: it wins
+					* over the script's config block, as in bpftrace */
 };
 
 /* The limits when the environment sets none (bpftrace's defaults). */

@@ -98,6 +98,12 @@ struct et_program {
 	/* config/env str_trunc_trailer: printed after a string that fills its buffer (probably cut at
 	 * max_strlen); "" prints nothing; NULL (a program not from sema) means ".." */
 	const char *str_trunc_trailer;
+	/* config/env missing_probes: what a probe that cannot be found or attached does (sema drops the ones
+	 * it finds missing; the runtime skips the ones the kernel refuses) */
+	enum et_missing_probes { ET_MISSING_ERROR, ET_MISSING_WARN, ET_MISSING_IGNORE } missing_probes;
+	bool no_exit_print;           /* config/env print_maps_on_exit = false: no maps printed at exit */
+	bool no_demangle;             /* config/env cpp_demangle = false: C++ names printed as in the ELF */
+	const char *license;          /* config/env license; NULL = "GPL" */
 };
 
 /* kstack/ustack: codegen's BPF_MAP_TYPE_STACK_TRACE map (u32 id → u64 ips[ET_STACK_MAX_DEPTH]),

@@ -110,7 +110,18 @@ int rt_attach(struct rt_run *r)
 			errno = 0;
 			err = p->provider->attach(p, r->progs[i], &ctx);
 		}
-		if (err) {
+		if (err && r->prog->missing_probes != ET_MISSING_ERROR) {
+			/* config missing_probes = warn / ignore: the probe is skipped, the rest attach */
+			if (r->prog->missing_probes == ET_MISSING_WARN) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "cannot attach %s: %s; skipping it (missing_probes = warn)",
+					 p->name, strerror(-err));
+				diag_print(r->diag, DIAG_WARNING, p->loc, msg, stderr);
+			}
+			r->skipped++;
+			err = 0;
+		} else if (err) {
 			diag_error(r->diag, p->loc, "cannot attach %s: %s", p->name, strerror(-err));
 			attach_hint(r, p, err);
 			rt_detach(r);

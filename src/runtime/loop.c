@@ -230,10 +230,12 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	if (opts->verbose)
 		rt_report_verbose(&r);
 	if (!opts->quiet && opts->format == RT_FORMAT_JSON) {
-		fprintf(r.out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n", prog->nprobes);
+		fprintf(r.out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n",
+			prog->nprobes - r.skipped);
 		fflush(r.out);
 	} else if (!opts->quiet) {
-		fprintf(stderr, "Attached %u probe%s\n", prog->nprobes, prog->nprobes == 1 ? "" : "s");
+		fprintf(stderr, "Attached %u probe%s\n", prog->nprobes - r.skipped,
+			prog->nprobes - r.skipped == 1 ? "" : "s");
 		fflush(stderr);
 	}
 	/* every drain while probes are attached is bounded: a probe on the system calls etrace makes while
@@ -267,8 +269,10 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	if (r.rb)
 		ring_buffer__consume(r.rb);
 	rt_flush_output(&r);
-	fputs("\n\n", r.out); /* bpftrace separates the maps from the trace (in JSON mode too) */
-	rt_print_all_maps(&r);
+	if (!prog->no_exit_print) { /* config print_maps_on_exit = false: nothing after the trace */
+		fputs("\n\n", r.out); /* bpftrace separates the maps from the trace (in JSON mode too) */
+		rt_print_all_maps(&r);
+	}
 	fflush(r.out);
 	rt_map_store_save(opts->store, prog, r.map_fds);
 	lost = rt_lost_events(&r);

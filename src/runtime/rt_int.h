@@ -187,6 +187,7 @@ struct rt_run {
 	 * returns to the event loop (0: no limit, the final drain): a program that traces etrace's own
 	 * writes refills the buffer as fast as it is read, and signals must still be seen */
 	uint32_t batch, batch_limit;
+	uint32_t skipped;           /* probes not attached under missing_probes = warn / ignore */
 	pthread_t closer;           /* rt_detach_early's thread closing perf events */
 	bool closer_running;
 };

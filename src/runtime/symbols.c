@@ -55,13 +55,14 @@ static struct sym_file *file_syms(const char *path)
 	return f->err ? NULL : f;
 }
 
-static int put_sym(struct rt_str *o, const struct sym_file *f, uint64_t vaddr, bool offset)
+/* demangle: C++ names in their demangled form unless config cpp_demangle = false */
+static int put_sym(struct rt_str *o, const struct sym_file *f, uint64_t vaddr, bool offset, bool demangle)
 {
 	const struct elf_sym *s = elf_syms_lookup(&f->syms, vaddr);
 
 	if (!s)
 		return -1;
-	rt_str_puts(o, s->demangled ? s->demangled : s->name);
+	rt_str_puts(o, s->demangled && demangle ? s->demangled : s->name);
 	if (offset)
 		rt_str_printf(o, "+%" PRIu64, vaddr - s->addr);
 	return 0;
@@ -103,7 +104,7 @@ static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t ad
 	uint32_t i;
 
 	if (pid && find_mapping(pid, addr, path, plen, &foff) == 0 && (f = file_syms(path)) &&
-	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr, offset) == 0)
+	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr, offset, !prog || !prog->no_demangle) == 0)
 		return 0;
 	for (i = 0; prog && i < prog->nprobes; i++) {
 		const char *t = prog->probes[i].target;
@@ -111,7 +112,7 @@ static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t ad
 		if (!t || t[0] != '/' || !(prog->probes[i].provider->flags & PROVIDER_HAS_USER))
 			continue;
 		f = file_syms(t);
-		if (f && !f->syms.is_dyn && put_sym(o, f, addr, offset) == 0) {
+		if (f && !f->syms.is_dyn && put_sym(o, f, addr, offset, !prog || !prog->no_demangle) == 0) {
 			snprintf(path, plen, "%s", t);
 			return 0;
 		}
@@ -125,7 +126,7 @@ void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t a
 
 	if (pid == SYM_PROBE_FUNC) {
 		if (prog && addr < prog->nprobes && prog->probes[addr].func) {
-			char *d = elf_demangle(prog->probes[addr].func);
+			char *d = prog->no_demangle ? NULL : elf_demangle(prog->probes[addr].func);
 
 			rt_str_puts(o, d ? d : prog->probes[addr].func);
 			free(d);

@@ -155,7 +155,7 @@ static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_
 		const struct et_provider *pv;
 		const char *why = NULL, *instead = NULL;
 		uint32_t before = ex->nprobes;
-		unsigned errs = diag_error_count(s->diag);
+		unsigned errs = diag_error_count(s->diag), mark = diag_count(s->diag);
 		bool seen = false;
 		int rc;
 
@@ -184,6 +184,7 @@ static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_
 				sema_hint(s, "%s", better);
 			else if (instead)
 				sema_hint(s, "%s", instead);
+			sema_missing_end(s, mark, true);
 			continue;
 		}
 		rc = pv->expand(ap, ex);
@@ -191,10 +192,13 @@ static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_
 			if (diag_error_count(s->diag) == errs)
 				sema_error(s, ap->loc, "%s: cannot expand the attach point: %s", ap->text,
 					   strerror(-rc));
+			sema_missing_end(s, mark, rc == -ENOENT);
 			continue;
 		}
-		if (ex->nprobes == before && !s->opts->listing)
+		if (ex->nprobes == before && !s->opts->listing) {
 			sema_error(s, ap->loc, "%s: no probes match this attach point", ap->text);
+			sema_missing_end(s, mark, true);
+		}
 	}
 	if (pc->nproviders == 0)
 		pc->flags = 0;
@@ -202,100 +206,6 @@ static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_
 }
 
 /* ---- top-level items other than probes ---- */
-
-/* A stack mode name (bpftrace's stack_mode values); NULL when `name` is not one. The bpftrace mode is
- * the default format, which types spell as no name (sema_stack). */
-static bool stack_mode_name(const char *name, const char **mode)
-{
-	if (strcmp(name, "bpftrace") == 0)
-		*mode = NULL;
-	else if (strcmp(name, "perf") == 0 || strcmp(name, "raw") == 0)
-		*mode = name;
-	else
-		return false;
-	return true;
-}
-
-/* str_trunc_trailer = "text": what follows a truncated string when printed ("" for nothing); as in
- * bpftrace, a number is taken as its decimal text and a bare word as itself. */
-static void config_trailer(struct sema *s, struct ast_node *v)
-{
-	char num[24];
-	int64_t val;
-
-	if (v->kind == AST_STRING) {
-		s->prog->str_trunc_trailer = arena_strdup(s->prog->arena, v->u.string.bytes);
-	} else if (v->kind == AST_IDENT) {
-		s->prog->str_trunc_trailer = arena_strdup(s->prog->arena, v->u.name);
-	} else if (sema_const_int(s, v, &val)) {
-		snprintf(num, sizeof(num), "%lld", (long long)val);
-		s->prog->str_trunc_trailer = arena_strdup(s->prog->arena, num);
-	} else {
-		sema_error(s, v->loc, "config variable 'str_trunc_trailer' needs a string");
-		sema_hint(s, "write config = { str_trunc_trailer = \"...\" }, or \"\" for no trailer");
-	}
-}
-
-/* The config block: each value checked at its own line. The limits match the environment's
- * (driver.c: BPFTRACE_MAX_STRLEN, BPFTRACE_MAX_MAP_KEYS, BPFTRACE_PERF_RB_PAGES, BPFTRACE_STACK_MODE);
- * the block wins over the environment. */
-static void config_item(struct sema *s, struct ast_node *n)
-{
-	static const char *const known[] = {"max_strlen", "max_map_keys", "perf_rb_pages", "stack_mode",
-					    "str_trunc_trailer"};
-
-	for (uint32_t i = 0; i < n->u.config.values.count; i++) {
-		const char *key = n->u.config.keys[i];
-		struct ast_node *v = n->u.config.values.items[i];
-		int64_t val;
-
-		if (strcmp(key, "stack_mode") == 0) {
-			const char *name = v->kind == AST_IDENT ? v->u.name
-					   : v->kind == AST_STRING ? v->u.string.bytes : NULL;
-			if (!name || !stack_mode_name(name, &s->stack_mode)) {
-				sema_error(s, v->loc, "config variable 'stack_mode' must be bpftrace, perf or raw");
-				sema_hint(s, "write config = { stack_mode = perf }");
-			}
-			continue;
-		}
-		if (strcmp(key, "str_trunc_trailer") == 0) {
-			config_trailer(s, v);
-			continue;
-		}
-		if (strcmp(key, "max_strlen") != 0 && strcmp(key, "max_map_keys") != 0 &&
-		    strcmp(key, "perf_rb_pages") != 0) {
-			const char *close = sema_closest(key, known, sizeof(known) / sizeof(known[0]));
-			sema_error(s, v->loc, "unknown or unsupported config variable '%s'", key);
-			if (close)
-				sema_hint(s, "did you mean '%s'?", close);
-			else
-				sema_hint(s, "etrace supports max_strlen, max_map_keys, perf_rb_pages, stack_mode and "
-					     "str_trunc_trailer in config blocks");
-			continue;
-		}
-		if (!sema_const_int(s, v, &val) || val <= 0 || val > (1 << 24)) {
-			sema_error(s, v->loc, "config variable '%s' needs a positive integer constant", key);
-			continue;
-		}
-		if (strcmp(key, "max_strlen") == 0) {
-			if (val > SEMA_MAX_STRLEN) {
-				sema_error(s, v->loc, "max_strlen = %lld is more than the %u bytes a string may have",
-					   (long long)val, SEMA_MAX_STRLEN);
-				sema_hint(s, "use max_strlen = %u or less: strings live in the probe's 32 KiB per-CPU scratch area", SEMA_MAX_STRLEN);
-				continue;
-			}
-			s->max_strlen = (uint32_t)val;
-		} else if (strcmp(key, "max_map_keys") == 0) {
-			s->max_map_keys = (uint32_t)val;
-		} else if ((val & (val - 1)) != 0 || val > SEMA_MAX_RB_PAGES) {
-			sema_error(s, v->loc, "perf_rb_pages must be a power of two up to %u, not %lld", SEMA_MAX_RB_PAGES,
-				   (long long)val);
-			sema_hint(s, "the ring buffer is perf_rb_pages pages of memory: try 64, 256 or 1024");
-		} else {
-			s->prog->ringbuf_pages = (uint32_t)val;
-		}
-	}
-}
 
 static void map_decl_item(struct sema *s, struct ast_node *n)
 {
@@ -481,6 +391,11 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	s.max_strlen = opts->max_strlen ? opts->max_strlen : 64;
 	s.max_map_keys = opts->max_map_keys ? opts->max_map_keys : 4096;
 	s.stack_mode = opts->stack_mode;
+	s.max_probes = opts->max_probes;
+	prog->missing_probes = (enum et_missing_probes)opts->missing_probes;
+	prog->no_exit_print = opts->no_exit_print;
+	prog->no_demangle = opts->no_demangle;
+	prog->license = opts->license;
 	prog->str_trunc_trailer = arena_strdup(prog->arena, opts->str_trunc_trailer ? opts->str_trunc_trailer : "..");
 	ex.unsafe = opts->unsafe;
 	ex.target_pid = opts->pid > 0 ? opts->pid : 0;
@@ -503,7 +418,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 		struct ast_node *n = program->u.program.items.items[i];
 
 		if (n->kind == AST_CONFIG)
-			config_item(&s, n);
+			sema_config_item(&s, n);
 	}
 	ex.arena = prog->arena;
 	ex.diag = diag;
@@ -535,6 +450,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	}
 	prog->probes = ex.probes;
 	prog->nprobes = ex.nprobes;
+	sema_config_check_probes(&s, program->loc);
 	if (nprobe_nodes == 0 && !opts->listing)
 		sema_error(&s, program->loc, "the program has no probes");
 

@@ -173,6 +173,22 @@ struct et_type;
 /* Largest perf_rb_pages: 65536 pages are 256 MiB of ring buffer with 4 KiB pages. */
 #define SEMA_MAX_RB_PAGES 65536u
 
+/* Config variables the environment may set (BPFTRACE_MAX_STRLEN...): bit (1u << SEMA_CFG_x) of
+ * sema_options.config_from_env says the environment set x, and then it wins over the script's config
+ * block, as in bpftrace. */
+enum sema_config_var {
+	SEMA_CFG_MAX_STRLEN, SEMA_CFG_MAX_MAP_KEYS, SEMA_CFG_PERF_RB_PAGES, SEMA_CFG_STACK_MODE,
+	SEMA_CFG_STR_TRUNC_TRAILER, SEMA_CFG_MISSING_PROBES, SEMA_CFG_PRINT_MAPS_ON_EXIT, SEMA_CFG_LICENSE,
+	SEMA_CFG_MAX_PROBES, SEMA_CFG_MAX_BPF_PROGS, SEMA_CFG_CPP_DEMANGLE,
+};
+
+/* Config values written as words (sema_config.c), for the environment's forms too: missing_probes
+ * (error, warn, ignore → enum et_missing_probes; -1 for another word), a boolean (true/false, 1/0,
+ * on/off, yes/no → 1/0; -1), a BPF license bpftrace accepts. */
+int sema_missing_probes_word(const char *w);
+int sema_bool_word(const char *w);
+bool sema_license_known(const char *w);
+
 struct sema_options {
 	const char *const *positional; /* $1 .. $N texts */
 	uint32_t npositional;
@@ -187,6 +203,12 @@ struct sema_options {
 	const char *cmd;               /* -c CMD (for `uprobe:FUNCTION`, passed to provider->expand); NULL = none */
 	bool listing;                  /* -l: expand probes for listing (passed to provider->expand) */
 	bool compile_only;             /* --emit-elf: probes this kernel cannot attach are still compiled */
+	unsigned config_from_env;      /* (1u << SEMA_CFG_x): the environment set x (it wins over config) */
+	int missing_probes;            /* enum et_missing_probes (default error) */
+	bool no_exit_print;            /* print_maps_on_exit = false */
+	bool no_demangle;              /* cpp_demangle = false */
+	const char *license;           /* NULL = "GPL" */
+	uint32_t max_probes;           /* max_probes / max_bpf_progs when set: the most probes; 0 = no limit */
 };
 
 int sema_analyze(struct ast_node *program, const struct sema_options *opts, struct arena *arena,

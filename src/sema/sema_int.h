@@ -84,6 +84,8 @@ struct sema {
 	bool provisional_reads;
 	uint32_t max_strlen, max_map_keys;
 	const char *stack_mode;      /* config/env stack_mode: the format of kstack/ustack without a mode */
+	uint32_t max_probes;         /* config/env max_probes / max_bpf_progs; 0 = no limit */
+	struct et_loc max_probes_loc; /* where the config block set it (zero: the environment) */
 	struct sema_map *maps;
 	uint32_t nmaps, capmaps;
 	uint32_t capevents;
@@ -103,6 +105,13 @@ void sema_hint(struct sema *s, const char *fmt, ...) __attribute__((format(print
 /* "did you mean 'x'?" over a NULL-terminated list of candidates; NULL when nothing is close. */
 const char *sema_closest(const char *name, const char *const *cands, size_t n);
 unsigned sema_edit_distance(const char *a, const char *b);
+
+/* The config block (sema_config.c): each variable checked and set; the probe count checked against
+ * max_probes once every attach point is expanded; an attach point's missing-target errors (since diag
+ * count `mark`) demoted as missing_probes says. */
+void sema_config_item(struct sema *s, struct ast_node *n);
+void sema_config_check_probes(struct sema *s, struct et_loc where);
+void sema_missing_end(struct sema *s, unsigned mark, bool missing);
 
 /* Type helpers (sema_expr.c). */
 const char *sema_tname(struct sema *s, const struct et_type *t); /* formatted into the arena */

@@ -128,6 +128,28 @@ unsigned diag_count(const struct diag_sink *d)
 	return d->count;
 }
 
+void diag_demote_since(struct diag_sink *d, unsigned mark, bool drop)
+{
+	unsigned i, kept;
+
+	if (mark < d->rendered)
+		mark = d->rendered;
+	for (i = kept = mark; i < d->count; i++) {
+		struct diag *g = &d->items[i];
+
+		if (g->severity == DIAG_ERROR)
+			d->errors--;
+		if (drop || !d->warnings_enabled) {
+			free(g->message);
+			free(g->hint);
+			continue;
+		}
+		g->severity = DIAG_WARNING;
+		d->items[kept++] = *g;
+	}
+	d->count = kept;
+}
+
 void diag_set_warnings(struct diag_sink *d, bool enabled)
 {
 	d->warnings_enabled = enabled;

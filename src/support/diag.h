@@ -42,6 +42,10 @@ const struct source_set *diag_sources(const struct diag_sink *d);
 void diag_print(const struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *msg, FILE *out);
 /* Print every diagnostic not rendered yet, then forget nothing (a later call prints only newer ones). */
 void diag_render(struct diag_sink *d, FILE *out);
+/* The diagnostics reported since diag_count() returned `mark` (and not rendered yet): errors become
+ * warnings, or with `drop` every one of them is forgotten. For failures the user said to tolerate
+ * (config missing_probes = warn / ignore). */
+void diag_demote_since(struct diag_sink *d, unsigned mark, bool drop);
 /* Drop all diagnostics (the interactive session starts each line afresh). */
 void diag_clear(struct diag_sink *d);
 

@@ -1,7 +1,7 @@
 # config = { stack_mode, perf_rb_pages } and their environment forms (BPFTRACE_STACK_MODE,
 # BPFTRACE_PERF_RB_PAGES): a kstack without a mode prints in the configured format, and the ring
-# buffer the kernel holds has the configured size (-v and bpftool agree). The config block wins over
-# the environment. Nothing is left behind.
+# buffer the kernel holds has the configured size (-v and bpftool agree). As in bpftrace, the
+# environment wins over the config block. Nothing is left behind.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint raw_syscalls/sys_enter
@@ -25,7 +25,7 @@ check "config stack_mode = raw: bare addresses" bash -c "awk '/^@k\[\$/ { f = 1;
 BPFTRACE_STACK_MODE=perf run_etrace -c "sleep 0.05" -e "$probe"
 check "BPFTRACE_STACK_MODE=perf: the same perf format" perf_frames
 BPFTRACE_STACK_MODE=perf run_etrace -c "sleep 0.05" -e "config = { stack_mode = bpftrace } $probe"
-check "the config block wins over BPFTRACE_STACK_MODE" bpftrace_frames
+check "BPFTRACE_STACK_MODE wins over the config block" perf_frames
 run_etrace -c "sleep 0.05" -e "config = { stack_mode = perf } tracepoint:raw_syscalls:sys_enter /pid == cpid/ { @k[kstack(bpftrace)] = count(); }"
 check "a mode named in the call wins over stack_mode" bpftrace_frames
 
@@ -59,7 +59,7 @@ tick='interval:ms:50 { printf("tick\n"); }'
 rb_check "config perf_rb_pages = 256" 256 -- -e "config = { perf_rb_pages = 256 } $tick"
 rb_check "BPFTRACE_PERF_RB_PAGES=32" 32 BPFTRACE_PERF_RB_PAGES=32 -- -e "$tick"
 check "printf output arrives through the small ring buffer" grep -q '^tick$' "$ET_OUT"
-rb_check "config perf_rb_pages wins over the environment" 128 BPFTRACE_PERF_RB_PAGES=32 -- -e "config = { perf_rb_pages = 128 } $tick"
+rb_check "BPFTRACE_PERF_RB_PAGES wins over config perf_rb_pages" 32 BPFTRACE_PERF_RB_PAGES=32 -- -e "config = { perf_rb_pages = 128 } $tick"
 rb_check "default (a program that prints per event)" $((4096 * 1024 / $(getconf PAGESIZE))) -- -e "$tick"
 
 run_etrace -e "config = { perf_rb_pages = 3 } $tick"

@@ -2,7 +2,7 @@
 #  - a user without CAP_BPF/CAP_PERFMON (nobody via setpriv, and root with every capability dropped) gets
 #    "etrace needs root (or CAP_BPF and CAP_PERFMON)" and exit 1 before anything else (no file is read);
 #  - updates to a full map are counted per map and reported at exit with the map's size;
-#  - config = { max_map_keys } and BPFTRACE_MAX_MAP_KEYS size the maps (the config block wins).
+#  - config = { max_map_keys } and BPFTRACE_MAX_MAP_KEYS size the maps (the environment wins, as in bpftrace).
 . "$(dirname "$0")/lib.sh"
 require_root
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
@@ -32,10 +32,12 @@ run_etrace -e 'BEGIN { $i = 0; while ($i < 50) { @m[$i] = $i; $i++; } exit(); }'
 check "room enough: nothing reported" sh -c "! grep -q dropped '$ET_ERR'"
 check "room enough: 50 keys" test "$(grep -c '^@m\[' "$ET_OUT")" = 50
 
-# the environment sizes maps; the config block overrides it
+# the environment sizes maps; it wins over the config block (bpftrace's rule)
 BPFTRACE_MAX_MAP_KEYS=20 run_etrace -e 'BEGIN { $i = 0; while ($i < 50) { @m[$i] = $i; $i++; } exit(); }'
 check "BPFTRACE_MAX_MAP_KEYS=20: 20 keys" test "$(grep -c '^@m\[' "$ET_OUT")" = 20
 check "BPFTRACE_MAX_MAP_KEYS=20: 30 dropped" grep -q '^@m: 30 updates dropped, map full at 20 keys' "$ET_ERR"
 BPFTRACE_MAX_MAP_KEYS=20 run_etrace -e 'config = { max_map_keys = 30 } BEGIN { $i = 0; while ($i < 50) { @m[$i] = $i; $i++; } exit(); }'
-check "config block wins over the environment: 30 keys" test "$(grep -c '^@m\[' "$ET_OUT")" = 30
+check "the environment wins over the config block: 20 keys" test "$(grep -c '^@m\[' "$ET_OUT")" = 20
+run_etrace -e 'config = { max_map_keys = 30 } BEGIN { $i = 0; while ($i < 50) { @m[$i] = $i; $i++; } exit(); }'
+check "config max_map_keys = 30: 30 keys" test "$(grep -c '^@m\[' "$ET_OUT")" = 30
 finish

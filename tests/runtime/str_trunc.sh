@@ -41,8 +41,10 @@ run_etrace -c ./abcdefghijklmnop -e "config = { max_strlen = 8; str_trunc_traile
 check "config str_trunc_trailer = \"~\"" test "$(head -1 "$ET_OUT")" = "./abcdef~"
 BPFTRACE_STR_TRUNC_TRAILER=_xxx run_etrace -c ./abcdefghijklmnop -e "config = { max_strlen = 8 } $short"
 check "BPFTRACE_STR_TRUNC_TRAILER=_xxx" test "$(head -1 "$ET_OUT")" = "./abcdef_xxx"
-BPFTRACE_STR_TRUNC_TRAILER=_xxx run_etrace -c ./abcdefghijklmnop -e "config = { max_strlen = 8; str_trunc_trailer = \"\" } $short"
-check "the config block wins over the environment; \"\" prints no trailer" test "$(head -1 "$ET_OUT")" = "./abcdef"
+BPFTRACE_STR_TRUNC_TRAILER=_xxx run_etrace -c ./abcdefghijklmnop -e "config = { max_strlen = 8; str_trunc_trailer = \"~\" } $short"
+check "the environment wins over the config block (bpftrace's rule)" test "$(head -1 "$ET_OUT")" = "./abcdef_xxx"
+run_etrace -c ./abcdefghijklmnop -e "config = { max_strlen = 8; str_trunc_trailer = \"\" } $short"
+check "config str_trunc_trailer = \"\" prints no trailer" test "$(head -1 "$ET_OUT")" = "./abcdef"
 
 # max_strlen 1024: a 1209-character path keeps 1023 characters, without a trailer
 seg=$(printf 'd%.0s' $(seq 200))

@@ -1,0 +1,2 @@
+-e
+config = { missing_probes = warn } tracepoint:nosuch_category:nosuch_event { } BEGIN { exit(); }

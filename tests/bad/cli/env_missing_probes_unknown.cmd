@@ -1,0 +1,2 @@
+-e
+BEGIN { exit(); }
