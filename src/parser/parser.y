@@ -250,6 +250,9 @@ compound
 	| FOR '(' VAR ':' MAP ')' block      { $$ = ast_new_for_map(A, L(@$), $3, ast_new_map(A, L(@5), $5, NULL), $7); }
 	| FOR '(' VAR ':' expr DOTDOT expr ')' block
 	                                     { $$ = ast_new_for_range(A, L(@$), $3, $5, $7, $9); }
+	/* today's bpftrace also takes both loops without the parentheses: for $kv : @m { }, for $i : 0..$n { } */
+	| FOR VAR ':' MAP block              { $$ = ast_new_for_map(A, L(@$), $2, ast_new_map(A, L(@4), $4, NULL), $5); }
+	| FOR VAR ':' expr DOTDOT expr block { $$ = ast_new_for_range(A, L(@$), $2, $4, $6, $7); }
 	| UNROLL '(' expr ')' block          { $$ = ast_new_unroll(A, L(@$), $3, $5); }
 	| block
 	;

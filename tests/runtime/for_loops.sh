@@ -47,5 +47,13 @@ check "range bounded by a map value ($(n mapb), exit $ET_STATUS)" test "$(n mapb
 check "range bounded by a variable ($(n varb))" test "$(n varb)" = $((2 * N))
 check "range bounded by \$1 ($(n posb), sum $(n sum))" bash -c "[ '$(n posb)' = $((6 * N)) ] && [ '$(n sum)' = $((15 * N)) ]"
 check "the bound is read once ($(n once))" test "$(n once)" = $((4 * N))
+
+# today's bpftrace writes both loops without parentheses too (its tools do: for $j : 0..$n)
+run_etrace -c "$loop $N" -e "BEGIN { @k[10] = 1; @k[20] = 2; }
+$P { \$n = 3; for \$j : 0..\$n { @bare_range++; if (\$j == 1) { continue; } @bare_sum += \$j; }
+	for \$kv : @k { @bare_map++; @bare_vals += \$kv.1; if (\$kv.0 == 10 || \$kv.0 == 20) { break; } } }"
+check "for \$j : 0..\$n without parentheses ($(n bare_range), $(n bare_sum))" \
+	bash -c "[ '$(n bare_range)' = $((3 * N)) ] && [ '$(n bare_sum)' = $((2 * N)) ]"
+check "for \$kv : @k without parentheses, break after the first ($(n bare_map))" test "$(n bare_map)" = $N
 check "nothing left behind" nothing_left_behind
 finish
