@@ -12,7 +12,7 @@
 #    the value, on values read from the traced memory and on values the program made;
 #  - tracepoints: a string field indexed (sched_switch's prev_comm, char[16]: int8 bytes), and
 #    execve's argv (const char *const *) indexed to its strings;
-#  - kernel BTF: curtask's comm indexed, a flexible array member (no bounds, as in bpftrace);
+#  - kernel BTF: curtask's comm and a rawtracepoint's args.prev->comm indexed, a flexible array member (no bounds, as in bpftrace);
 #  - USDT: a char * argument cast to a pointer and indexed.
 # kprobes, kretprobes and fentry/fexit: tests/vm/guest/arrays.sh.
 . "$(dirname "$0")/lib.sh"
@@ -206,6 +206,10 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 	run_etrace -e 'BEGIN { $i = 0; printf("comm %d %d\n", curtask->comm[0], curtask->comm[$i + 1]); exit(); }'
 	# BEGIN runs in etrace itself: "etrace"
 	check "btf: curtask->comm[0] and [\$i + 1] of etrace" grep -qx 'comm 101 116' "$ET_OUT"
+	# rawtracepoint (tp_btf): BTF-typed arguments, their char array indexed
+	run_etrace -c "$AR 1" -e 'rawtracepoint:sched_switch /args.prev->pid == cpid/ { $i = 4; @rc0 = args.prev->comm[0]; @rc4 = args.prev->comm[$i]; }'
+	check "rawtracepoint: args.prev->comm[0] and [\$i] of etr_arrays" \
+		bash -c "grep -qx '@rc0: 101' '$ET_OUT' && grep -qx '@rc4: 97' '$ET_OUT'"
 	# cgroup's ancestors[] (Linux 6.2+): a zero-length array, indexed at its level and at 0
 	prog='BEGIN { $c = curtask->cgroups->dfl_cgrp; $l = $c->level; $i = 0;
 		printf("flex %d %d %d\n", $c->ancestors[$l] == $c, $c->ancestors[0] == $c->ancestors[$i],
