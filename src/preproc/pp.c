@@ -154,10 +154,11 @@ static const char predefined_text[] =
 
 /* ---- the search path ---- */
 
+/* Only a regular file is a header: reading /dev/zero or a FIFO named by an #include would never end. */
 static bool is_file(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static bool is_dir(const char *path)
@@ -433,6 +434,12 @@ static void do_include(struct preproc *pp, struct ppfile *f, struct pp_tok *dir,
 	if (!header_name(pp, dir, args, name, sizeof(name), &quoted, &loc))
 		return;
 	const char *path = find_header(pp, name, quoted, f, next, &index);
+	struct stat st;
+	if (!path && name[0] == '/' && stat(name, &st) == 0) {
+		diag_error(pp->st.diag, loc, "'%s' is not a regular file", name);
+		diag_hint(pp->st.diag, "#include reads a header file, not a directory or a device");
+		return;
+	}
 	if (!path) {
 		diag_error(pp->st.diag, loc, "header '%s' not found", name);
 		diag_hint(pp->st.diag,
