@@ -74,6 +74,7 @@ struct pp_state {
 	struct pp_table enums; /* enumerators of the headers' enums (bpftrace takes them from clang) */
 	uint32_t user_count;   /* macros and enumerators not predefined */
 	bool quiet;            /* no diagnostics (evaluating a header's enumerator) */
+	int64_t budget;        /* tokens one expansion may still produce (macros that double at each level) */
 	uint64_t pos; /* the position directives take effect at (the script's current directive) */
 	const char *s_defined, *s_va_args, *s_has_include;
 };

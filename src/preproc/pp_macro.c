@@ -133,6 +133,8 @@ static struct pp_hideset *hs_intersect(struct pp_state *st, const struct pp_hide
 	return r;
 }
 
+#define PP_MAX_EXPANSION 200000u
+
 /* ---- token streams ---- */
 
 struct stream {
@@ -447,9 +449,18 @@ static bool expand_one(struct pp_state *st, struct stream *s, struct pp_tok *t, 
 	}
 	struct pp_tok *last = NULL;
 	for (struct pp_tok *b = body; b; b = b->next) {
-		b->hs = hs_union(st, b->hs, hs);
+		b->hs = b->hs ? hs_union(st, b->hs, hs) : hs;
 		b->loc = t->loc;
 		last = b;
+		st->budget--;
+	}
+	if (st->budget < 0) {
+		if (st->budget > -(int64_t)PP_MAX_EXPANSION) { /* once */
+			diag_error(st->diag, t->loc, "this macro's expansion is too large (over %u tokens)", PP_MAX_EXPANSION);
+			diag_hint(st->diag, "a macro that uses another twice at each level doubles: simplify the macros");
+		}
+		st->budget = -(int64_t)PP_MAX_EXPANSION - 1;
+		return true; /* expands to nothing */
 	}
 	if (body)
 		body->space = t->space;
@@ -480,6 +491,7 @@ static struct pp_tok *expand_stream(struct pp_state *st, struct stream *s, uint6
 
 struct pp_tok *pp_expand_list(struct pp_state *st, struct pp_tok *list)
 {
+	st->budget = PP_MAX_EXPANSION;
 	struct stream s = { .head = list };
 	return expand_stream(st, &s, PP_POS_END - 1, false);
 }
@@ -489,6 +501,7 @@ struct pp_tok *pp_expand_from(struct pp_state *st, struct pp_tok *first, struct 
 {
 	struct stream s = { .head = NULL, .lx = lx };
 	*none = false;
+	st->budget = PP_MAX_EXPANSION;
 	first->next = NULL;
 	if (!expand_one(st, &s, first, pos)) {
 		*none = true;
