@@ -19,7 +19,10 @@ struct ev {
 	struct et_loc at; /* the end of the line, for "expected ..." there */
 	bool ok;
 	int skip; /* > 0: in the branch && || ?: do not evaluate (no division-by-zero error) */
+	int depth; /* nested parentheses, unary operators and ?: (bounded: the evaluator recurses) */
 };
+
+#define PP_EXPR_MAX_DEPTH 256
 
 static bool is(const struct ev *e, const char *p)
 {
@@ -112,7 +115,9 @@ static struct val primary(struct ev *e)
 	if (is(e, "(")) {
 		struct pp_tok *open = t;
 		e->t = t->next;
+		e->depth++;
 		r = cond(e);
+		e->depth--;
 		if (!is(e, ")")) {
 			fail(e, e->t ? e->t->loc : open->loc, "expected ')' in #if expression", "close the '(' with ')'");
 			return r;
@@ -140,10 +145,17 @@ static struct val primary(struct ev *e)
 
 static struct val unary(struct ev *e)
 {
+	if (e->depth > PP_EXPR_MAX_DEPTH) {
+		fail(e, here(e), "#if expression is nested too deeply", "split it with intermediate #define lines");
+		e->t = NULL;
+		return (struct val){ 0, false };
+	}
 	if (is(e, "+") || is(e, "-") || is(e, "~") || is(e, "!")) {
 		char op = e->t->s[0];
 		e->t = e->t->next;
+		e->depth++;
 		struct val v = unary(e);
+		e->depth--;
 		switch (op) {
 		case '-': v.v = (uint64_t)0 - v.v; break;
 		case '~': v.v = ~v.v; break;
@@ -230,7 +242,9 @@ static struct val cond(struct ev *e)
 	e->t = e->t->next;
 	if (!c.v)
 		e->skip++;
+	e->depth++;
 	struct val a = cond(e);
+	e->depth--;
 	if (!c.v)
 		e->skip--;
 	if (!is(e, ":")) {
@@ -240,7 +254,9 @@ static struct val cond(struct ev *e)
 	e->t = e->t->next;
 	if (c.v)
 		e->skip++;
+	e->depth++;
 	struct val b = cond(e);
+	e->depth--;
 	if (c.v)
 		e->skip--;
 	struct val r = c.v ? a : b;
