@@ -426,12 +426,13 @@ static void include_file(struct preproc *pp, const char *path, int index, struct
 
 static void do_include(struct preproc *pp, struct ppfile *f, struct pp_tok *dir, struct pp_tok *args, bool next)
 {
-	char name[PATH_MAX];
+	/* in the arena, not on the stack: this frame stays live while the header runs, 200 levels deep */
+	char *name = arena_alloc(pp->st.arena, PATH_MAX);
 	bool quoted;
 	struct et_loc loc;
 	int index;
 
-	if (!header_name(pp, dir, args, name, sizeof(name), &quoted, &loc))
+	if (!header_name(pp, dir, args, name, PATH_MAX, &quoted, &loc))
 		return;
 	const char *path = find_header(pp, name, quoted, f, next, &index);
 	struct stat st;

@@ -75,6 +75,7 @@ struct pp_state {
 	uint32_t user_count;   /* macros and enumerators not predefined */
 	bool quiet;            /* no diagnostics (evaluating a header's enumerator) */
 	int64_t budget;        /* tokens one expansion may still produce (macros that double at each level) */
+	int arg_depth;         /* macro calls nested in arguments being expanded (the expander recurses) */
 	uint64_t pos; /* the position directives take effect at (the script's current directive) */
 	const char *s_defined, *s_va_args, *s_has_include;
 };

@@ -279,7 +279,18 @@ static struct pp_tok *expand_stream(struct pp_state *st, struct stream *s, uint6
 static struct pp_tok *expand_arg(struct pp_state *st, const struct pp_tok *raw, uint64_t pos)
 {
 	struct stream s = { .head = copy_list(st, raw) };
-	return expand_stream(st, &s, pos, false);
+	if (st->arg_depth >= 200) {
+		if (st->budget >= 0 && raw) {
+			diag_error(st->diag, raw->loc, "macro calls are nested too deeply in arguments (more than 200)");
+			diag_hint(st->diag, "split the expression into smaller ones");
+		}
+		st->budget = -(int64_t)PP_MAX_EXPANSION - 1; /* stop expanding; reported once */
+		return s.head;
+	}
+	st->arg_depth++;
+	struct pp_tok *r = expand_stream(st, &s, pos, false);
+	st->arg_depth--;
+	return r;
 }
 
 /* '#' param: a string literal of the argument's spelling (C17 6.10.3.2). */
