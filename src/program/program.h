@@ -25,6 +25,11 @@ struct et_map_desc {
 	bool percpu;            /* aggregations live in per-CPU maps, combined when printed */
 	uint32_t max_entries;
 	struct et_loc loc;      /* first use, for messages */
+	struct et_loc value_loc; /* where the value type was fixed (its first write), for --metrics' HELP */
+	/* --metrics label names, one per key field (one for a single key): the key expression's name when
+	 * it is a builtin or a field ("comm", "pid", args.filename: "filename"), else NULL (key0, key1...) */
+	const char **key_names;
+	uint32_t nkey_names;
 };
 
 /* Kinds of ring-buffer records (async actions), each record starts with a u64 event index. */

@@ -286,6 +286,25 @@ static void analyse_bodies(struct sema *s, struct ast_node *program, struct sema
 
 /* ---- step 4: the program tables ---- */
 
+/* --metrics label names for a map's key expressions (et_map_desc.key_names): a builtin's or a field's
+ * name (comm, pid, args.filename: filename), NULL for anything else and when the key type was fixed
+ * without a key list (has_key, delete); the runtime checks the names against Prometheus' rules. */
+static const char **key_names(struct arena *a, const struct ast_list *keys)
+{
+	const char **names;
+
+	if (!keys || keys->count == 0)
+		return NULL;
+	names = arena_alloc(a, keys->count * sizeof(*names));
+	for (uint32_t i = 0; i < keys->count; i++) {
+		const struct ast_node *k = keys->items[i];
+
+		names[i] = k->kind == AST_IDENT ? arena_strdup(a, k->u.name)
+			   : k->kind == AST_FIELD ? arena_strdup(a, k->u.field.name) : NULL;
+	}
+	return names;
+}
+
 static void finish_maps(struct sema *s)
 {
 	struct et_program *p = s->prog;
@@ -304,6 +323,9 @@ static void finish_maps(struct sema *s)
 			m->value = s->t_i64;
 		}
 		d->key = m->key_state == 2 ? type_copy(p->arena, m->key) : NULL;
+		d->value_loc = m->value_loc;
+		d->key_names = d->key ? key_names(p->arena, m->key_exprs) : NULL;
+		d->nkey_names = d->key_names ? m->key_exprs->count : 0;
 		d->value = type_copy(p->arena, m->value);
 		d->percpu = type_is_aggregation(m->value);
 		d->max_entries = m->key_state == 2 ? (m->declared_size ? (uint32_t)m->declared_size

@@ -549,6 +549,8 @@ void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m)
 	for (uint32_t i = 0; i < keys->count; i++)
 		sema_expr(s, keys->items[i]);
 	map_key_check(s, m, keys_type(s, keys), n->loc);
+	if (m->key_state == 2 && !m->key_exprs)
+		m->key_exprs = keys;
 }
 
 bool sema_map_has_keys(struct sema *s, struct sema_map *m, const char *what, struct et_loc loc, const char *hint)

@@ -25,6 +25,7 @@ struct sema_map {
 	bool unassigned_reported;   /* "used but never assigned" said once */
 	uint64_t declared_size;     /* let @m = hash(N) */
 	struct et_loc first_loc;
+	struct ast_list *key_exprs; /* the key list that fixed the key type (label names for --metrics) */
 	/* from the quiet first pass: lets a map be read in a probe written before its assignment */
 	int hint_key_state;
 	struct et_type *hint_key, *hint_value;
