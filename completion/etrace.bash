@@ -40,6 +40,9 @@ _etrace()
 		COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
 		return
 		;;
+	--metrics)
+		return # [ADDR:]PORT: nothing to offer
+		;;
 	-c)
 		COMPREPLY=($(compgen -c -- "$cur"))
 		return
@@ -59,7 +62,7 @@ _etrace()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-e -o -q -v -p -c -l -i -f -B -h -V --help --version --unsafe --no-warnings
-			--dump-ast --emit-elf --info" -- "$cur"))
+			--dump-ast --emit-elf --info --metrics" -- "$cur"))
 		return
 	fi
 	# a script file (examples are .et; bpftrace scripts .bt)

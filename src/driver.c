@@ -200,6 +200,7 @@ int et_run(const struct et_options *o)
 		.cmd = o->cmd,
 		.unsafe = o->unsafe,
 		.stats = o->stats,
+		.metrics = o->metrics,
 	};
 	status = rt_run(prog, &ropts, diag);
 	if (o->stats)

@@ -30,6 +30,7 @@ struct et_options {
 	bool list;                      /* -l */
 	bool info;                      /* --info: report the kernel features, do not run */
 	bool stats;                     /* --stats: run summary at exit (events per probe, losses, phase times) */
+	const char *metrics;            /* --metrics [ADDR:]PORT: serve the maps to Prometheus, NULL = off */
 	const char *list_pattern;       /* -l PATTERN */
 	enum et_format format;          /* -f */
 	enum et_buffering buffering;    /* -B */

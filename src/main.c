@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"  -v              verbose: how each probe attached, program ids, instruction counts, map kinds,\n"
 	"                  verifier logs (repeat for more)\n"
 	"  --stats         at exit: events per probe, lost events, map-full drops, time of each phase\n"
+	"  --metrics [ADDR:]PORT  serve the maps as Prometheus metrics on http://ADDR:PORT/metrics while the\n"
+	"                  program runs (ADDR defaults to 127.0.0.1)\n"
 	"  -p PID          trace process PID only; exit when it exits\n"
 	"  -c 'CMD'        run CMD, trace it, exit when it ends (cpid is its pid)\n"
 	"  -l [PATTERN]    list probes matching PATTERN\n"
@@ -51,7 +53,7 @@ static int usage_error(const char *fmt, const char *arg)
 	return ET_EXIT_USAGE;
 }
 
-enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO, OPT_STATS, OPT_INCLUDE };
+enum { OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO, OPT_STATS, OPT_INCLUDE, OPT_METRICS };
 
 static int parse_and_run(int argc, char **argv, const char **dirs, const char **incs)
 {
@@ -64,6 +66,7 @@ static int parse_and_run(int argc, char **argv, const char **dirs, const char **
 		{ "no-warnings", no_argument, NULL, OPT_NO_WARNINGS },
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -147,6 +150,9 @@ static int parse_and_run(int argc, char **argv, const char **dirs, const char **
 			break;
 		case OPT_STATS:
 			o.stats = true;
+			break;
+		case OPT_METRICS:
+			o.metrics = optarg;
 			break;
 		case 'I':
 			dirs[o.ninclude_dirs++] = optarg;

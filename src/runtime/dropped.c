@@ -76,6 +76,18 @@ uint64_t rt_lost_events(struct rt_run *r)
 	return n;
 }
 
+void rt_counters_read(struct rt_run *r, uint64_t *lost, uint64_t *read_faults, uint64_t *dropped)
+{
+	size_t size = 0;
+	uint8_t *bss = bss_value(r, &size);
+
+	*lost = r->prog->lost_map_name ? counter(r, bss, size, r->prog->lost_map_name, 0) : 0;
+	*read_faults = counter(r, bss, size, ET_READ_FAULTS_MAP_NAME, 0);
+	for (uint32_t i = 0; dropped && i < r->prog->nmaps; i++)
+		dropped[i] = counter(r, bss, size, ET_DROPPED_MAP_NAME, i);
+	free(bss);
+}
+
 uint64_t rt_report_read_faults(struct rt_run *r)
 {
 	size_t size = 0;

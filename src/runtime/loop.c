@@ -31,6 +31,7 @@
 #include "program/program.h"
 #include "support/diag.h"
 #include "runtime/rt.h"
+#include "runtime/metrics.h"
 #include "runtime/rt_int.h"
 
 #ifndef SYS_pidfd_open
@@ -160,6 +161,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	int sfd = -1, ep = -1, proc_fd = -1, go_fd = -1, status = 1, err;
 	bool mask_set = false;
 	uint64_t lost, dropped, t0;
+	struct rt_metrics *metrics = NULL;
 
 	r.prog = prog;
 	r.opts = opts;
@@ -223,6 +225,10 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	}
 	if (rt_run_special(&r, false))
 		goto out;
+	/* the server starts before the attach, so an address it cannot bind fails the run with nothing
+	 * attached; it is stopped before anything is detached or printed */
+	if (opts->metrics && !(metrics = rt_metrics_start(&r, opts->metrics)))
+		goto out;
 	t0 = rt_now_ns();
 	if (rt_attach(&r))
 		goto out;
@@ -260,6 +266,8 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	if (only_begin_end(prog) && !opts->cmd && opts->pid <= 0)
 		r.stop = true; /* nothing can fire any more (bpftrace exits too since 0.24) */
 	event_loop(&r, ep, sfd, proc_fd);
+	rt_metrics_stop(metrics);
+	metrics = NULL;
 
 	rt_detach_early(&r);
 	if (r.rb && r.discard)
@@ -288,6 +296,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	status = r.exit_code;
 
 out:
+	rt_metrics_stop(metrics);
 	rt_detach(&r);
 	rt_detach_finish(&r);
 	rt_stats_end(&r);

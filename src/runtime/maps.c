@@ -259,8 +259,9 @@ static bool entry_is_zero(const struct rt_map_snapshot *s, size_t i)
 
 /* ---- sorting ---- */
 
-static const struct et_type *sort_key_type; /* qsort has no context argument in C17 */
-static const struct et_type *sort_value_type;
+/* qsort has no context argument in C17; per thread, as a --metrics scrape (metrics.c) sorts on its own thread */
+static _Thread_local const struct et_type *sort_key_type;
+static _Thread_local const struct et_type *sort_value_type;
 
 static int cmp_key_field(const struct et_type *t, const uint8_t *a, const uint8_t *b)
 {

@@ -30,6 +30,8 @@ struct rt_options {
 	const char *cmd;      /* -c: command run by /bin/sh -c, started after attach; stop when it exits */
 	bool unsafe;          /* --unsafe: system() is allowed */
 	bool stats;           /* --stats: events per probe, losses, drops, load/attach time at exit (stderr) */
+	const char *metrics;  /* --metrics [ADDR:]PORT: serve the maps over HTTP while the program runs
+	                       * (metrics.h); NULL = no server, nothing of it is set up */
 	struct rt_map_store *store; /* NULL, or maps kept across runs (the interactive session), see below */
 };
 

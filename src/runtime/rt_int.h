@@ -231,5 +231,12 @@ void rt_flush_output(struct rt_run *r);
 void rt_print_all_maps(struct rt_run *r);
 /* dropped.c: ring buffer records the programs could not reserve (codegen's lost counter). */
 uint64_t rt_lost_events(struct rt_run *r);
+/* dropped.c: codegen's counters as they are now, without reporting (any thread, while the object is
+ * loaded): records lost, failed user reads, and dropped[i] the updates of prog->maps[i] dropped (dropped
+ * has prog->nmaps elements, or is NULL). */
+void rt_counters_read(struct rt_run *r, uint64_t *lost, uint64_t *read_faults, uint64_t *dropped);
+
+/* metrics.c: the --metrics HTTP server (see metrics.h). */
+struct rt_metrics;
 
 #endif
