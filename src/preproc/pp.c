@@ -36,6 +36,7 @@
 #include "support/source.h"
 
 #define PP_MAX_INCLUDE_DEPTH 200
+#define PP_MAX_HEADER_SIZE (64LL << 20)
 
 struct search_dir {
 	const char *path; /* NULL: etrace's compiler headers */
@@ -398,6 +399,13 @@ static void include_file(struct preproc *pp, const char *path, int index, struct
 			const char *text = builtin_header(path + 11);
 			id = source_add(pp->st.sources, path, text, strlen(text));
 		} else {
+			/* a header is text: /proc/kcore is a "regular file" of 128 TiB */
+			struct stat st;
+			if (stat(path, &st) == 0 && st.st_size > PP_MAX_HEADER_SIZE) {
+				diag_error(pp->st.diag, at, "header '%s' is too large (%lld bytes)", path, (long long)st.st_size);
+				diag_hint(pp->st.diag, "#include reads C headers; headers are smaller than 64 MiB");
+				return;
+			}
 			id = source_load_file(pp->st.sources, path);
 		}
 		if (!id) {

@@ -231,6 +231,18 @@ static void test_headers(void)
 	fx_open(&f, "#include <h.h>\n#include <etrace_no_such_header.h>\nH_MACRO\n", &o);
 	CHECK(diag_error_count(f.diag) == 1, "the missing header is the one error");
 	fx_close(&f);
+	/* a "regular file" too large to be a header (sparse: no disk used) */
+	char big[128];
+	snprintf(big, sizeof(big), "%s/big.h", dir);
+	fp = fopen(big, "w");
+	CHECK(fp != NULL && ftruncate(fileno(fp), 100 << 20) == 0);
+	if (fp)
+		fclose(fp);
+	snprintf(script, sizeof(script), "#include \"%s\"\n", big);
+	fx_open(&f, script, NULL);
+	CHECK(diag_error_count(f.diag) == 1, "a 100 MiB header is refused");
+	fx_close(&f);
+	unlink(big);
 	unlink(path);
 	rmdir(dir);
 }
