@@ -18,6 +18,8 @@ struct arch_info {
 	uint32_t pc_offset;           /* instruction pointer */
 	uint32_t sp_offset;           /* stack pointer */
 	uint32_t regs_size;           /* sizeof(struct pt_regs) */
+	int mode_offset;              /* the register whose low two bits are the privilege level (x86's cs,
+	                               * 3 = user mode, for `usermode`); -1 when there is none */
 };
 
 const struct arch_info *arch_current(void);

@@ -23,6 +23,7 @@ static const struct arch_info x86_64 = {
 	.pc_offset = RIP,
 	.sp_offset = RSP,
 	.regs_size = REGS_SIZE,
+	.mode_offset = CS,
 };
 
 const struct arch_info *arch_current(void)

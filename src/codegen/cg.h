@@ -15,7 +15,7 @@
  *     temporaries and variables larger than 16 bytes (strings, tuples, big zero values), which would
  *     not fit the 512-byte BPF stack; absent when no probe needs it. Internal: user space never reads it;
  *   - ".rodata" u64 globals set by the runtime before load: etrace_start_ns (CLOCK_MONOTONIC at start,
- *     for `elapsed`) and etrace_cpid (the -c child's pid, for `cpid`); only those the script uses;
+ *     for `elapsed`) and etrace_cpid (the -c child's pid, for `cpid`), etrace_ncpus (`ncpus`); only those the script uses;
  *     and "etrace_zero", zero bytes that map updates insert as a fresh aggregation value;
  *   - one program per prog->probes entry, named prog_name, in section probe->section, with debug
  *     line info from the AST locations so that verifier messages map back to the script. When an

@@ -150,6 +150,31 @@ struct cg_val cg_bi_strftime(struct cg_lower *L, struct ast_node *n, const struc
 	return cg_val_scalar(cg_scalar(L, n->u.call.args.items[1]));
 }
 
+/* the number of possible CPUs (bpftrace's ncpus), which user space knows */
+struct cg_val cg_bi_ncpus(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(rodata(L, "etrace_ncpus"));
+}
+
+struct cg_val cg_bi_jiffies(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(cg_helper(L->cg, CG_H_jiffies64, NULL, 0));
+}
+
+struct cg_val cg_bi_numaid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+
+	(void)n;
+	(void)c;
+	return cg_val_scalar(LLVMBuildAnd(cg->b, cg_helper(cg, CG_H_get_numa_node_id, NULL, 0),
+					  cg_i64(cg, 0xffffffffu), "numaid"));
+}
+
 struct cg_val cg_bi_cpu(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	(void)n;

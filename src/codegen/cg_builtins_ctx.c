@@ -90,6 +90,23 @@ struct cg_val cg_bi_retval(struct cg_lower *L, struct ast_node *n, const struct 
 	return cg_val_scalar(cg_i64(L->cg, 0));
 }
 
+/* usermode: 1 when the interrupted code ran in ring 3 (cs & 3 == 3; sema_call.index = cs' offset). A
+ * perf event's context starts with the pt_regs too. */
+struct cg_val cg_bi_usermode(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+
+	if (L->pctx != PROVIDER_CTX_PT_REGS && L->pctx != PROVIDER_CTX_PERF_EVENT) {
+		cg_error(L, n, "usermode is not available in this probe: it reads the registers of kprobe, uprobe, "
+			       "usdt and profile probes");
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	LLVMValueRef cs = cg_ctx_u64(L, (uint32_t)c->index);
+	LLVMValueRef ring3 = LLVMBuildICmp(cg->b, LLVMIntEQ, LLVMBuildAnd(cg->b, cs, cg_i64(cg, 3), ""),
+					   cg_i64(cg, 3), "usermode");
+	return cg_val_scalar(LLVMBuildZExt(cg->b, ring3, cg->t_i64, ""));
+}
+
 /* reg("name"): sema_call.index = the register's offset in pt_regs */
 struct cg_val cg_bi_reg(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {

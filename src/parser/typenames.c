@@ -38,7 +38,8 @@ bool typenames_value_word(const char *name, size_t len)
 	static const char *const words[] = {
 		"args", "ctx", "kstack", "nsecs", "pid", "tid", "ustack", /* bpftrace's parser builtins */
 		"uid", "gid", "comm", "elapsed", "cpu", "probe", "rand", "cgroup", "curtask", "cpid", "retval",
-		"func", "ppid", "pcomm", "leader_tid", "leader_comm",
+		"func", "ppid", "pcomm", "leader_tid", "leader_comm", "ncpus", "jiffies",
+		"numaid", "usermode",
 	};
 	size_t d;
 

@@ -51,6 +51,12 @@ static bool rodata_value(const struct rt_run *r, const char *name, uint64_t *v)
 		*v = (uint64_t)r->child_pid;
 		return true;
 	}
+	if (strcmp(name, "etrace_ncpus") == 0) { /* ncpus: bpftrace counts the possible CPUs */
+		int n = libbpf_num_possible_cpus();
+
+		*v = n > 0 ? (uint64_t)n : 0;
+		return true;
+	}
 	if (strcmp(name, "etrace_pid") == 0) {
 		*v = (uint64_t)(r->opts->pid > 0 ? r->opts->pid : 0);
 		return true;

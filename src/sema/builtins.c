@@ -48,8 +48,7 @@ static const char *const later_functions[] = {
 	"signal_name", NULL,
 };
 static const char *const later_variables[] = {
-	"username", "ncpus", "numaid", "jiffies", "ctx", "usermode",
-	"probetype", "has_cpid", "sarg0", "sarg1", "sarg2", NULL,
+	"username", "ctx", "probetype", "has_cpid", "sarg0", "sarg1", "sarg2", NULL,
 };
 
 const char *builtin_name(enum builtin_id id)
@@ -423,6 +422,31 @@ static struct et_type *check_cpid(struct sema *s, struct ast_node *n, struct sem
 		return s->t_none;
 	}
 	return s->t_u64;
+}
+
+/* usermode: the privilege level in the code segment register of the probe's pt_regs, as bpftrace
+ * reads it; only x86_64 has one (bpftrace: "currently only available on x86_64"). */
+static struct et_type *check_usermode(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	int off = arch_current()->mode_offset;
+
+	if (off < 0) {
+		sema_error(s, n->loc, "usermode is not supported on %s", arch_current()->name);
+		sema_hint(s, "bpftrace reads it from the code segment register, which only x86_64 has");
+		return s->t_none;
+	}
+	for (uint32_t i = 0; i < s->probe->nproviders; i++) {
+		const struct et_provider *p = s->probe->providers[i];
+
+		if (p->ctx != PROVIDER_CTX_PT_REGS && p->ctx != PROVIDER_CTX_PERF_EVENT) {
+			sema_error(s, n->loc, "usermode is not available in %s probes", p->name);
+			sema_hint(s, "it reads the interrupted code's registers, which kprobe, uprobe, usdt, profile "
+				     "and software probes have");
+			return s->t_none;
+		}
+	}
+	c->index = off;
+	return type_int(s->arena, 1, false);
 }
 
 /* ppid, pcomm, leader_tid, leader_comm, optionally of a given task: bpftrace's stdlib defines them as

@@ -1,6 +1,7 @@
 # kprobe / kretprobe attached for real (the host kernel has no kprobes): exact counts on a syscall
-# function that a workload calls a known number of times, kretprobe retval, func+off, wildcards and
-# kprobe:MODULE:FUNC on a module the test loads, on vmlinux, and on a module that is not loaded (refused).
+# function that a workload calls a known number of times, kretprobe retval, usermode/ppid/pcomm,
+# func+off, wildcards and kprobe:MODULE:FUNC on a module the test loads, on vmlinux, and on a module
+# that is not loaded (refused).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_kprobes
@@ -21,6 +22,12 @@ run_workload
 stop_etrace
 check "kretprobe retval is getppid()'s result (this shell, $$) for every call" grep -qx "@r\[$$\]: $N" "$ET_OUT"
 check "kretprobe: one distinct retval" test "$(grep -c '^@r\[' "$ET_OUT")" = 1
+
+# usermode is 0 in the kernel; ppid and pcomm: the workload's parent is this shell
+start_etrace -e "kprobe:__x64_sys_getppid /comm == \"etr_getppid\"/ { @m[usermode, ppid, pcomm] = count(); }"
+run_workload
+stop_etrace
+check "kprobe: usermode 0, ppid and pcomm this shell's ($$, bash)" grep -qx "@m\[0, $$, bash\]: $N" "$ET_OUT"
 
 # kstack with names: the syscall path leads through do_syscall_64; depth limit
 start_etrace -e "kprobe:__x64_sys_getppid /comm == \"etr_getppid\"/ { @[kstack] = count(); @d[kstack(2)] = count(); }"
