@@ -77,6 +77,8 @@ void cg_return(struct cg_lower *L)
 
 static unsigned map_type(const struct et_map_desc *d)
 {
+	if (d->lru)
+		return d->percpu ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_LRU_HASH;
 	return d->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
 }
 

@@ -23,6 +23,7 @@ struct et_map_desc {
 	struct et_type *key;    /* NULL: keyless map, stored under the u64 key 0 */
 	struct et_type *value;  /* an aggregation (ET_AGG_*) or a plain value type */
 	bool percpu;            /* aggregations live in per-CPU maps, combined when printed */
+	bool lru;               /* declared lruhash / percpulruhash: the kernel evicts old keys when full */
 	uint32_t max_entries;
 	struct et_loc loc;      /* first use, for messages */
 	struct et_loc value_loc; /* where the value type was fixed (its first write), for --metrics' HELP */

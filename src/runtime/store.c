@@ -79,7 +79,7 @@ int rt_map_store_restore(const struct rt_map_store *st, const struct et_program 
 
 			if (!old || strcmp(old->name, m->name) != 0)
 				continue;
-			if (!same_type(old->key, m->key) || !same_type(old->value, m->value) || old->percpu != m->percpu)
+			if (!same_type(old->key, m->key) || !same_type(old->value, m->value) || old->percpu != m->percpu || old->lru != m->lru)
 				break; /* the map changed type: it starts empty */
 			for (k = 0; k < s->count; k++)
 				if (bpf_map_update_elem(map_fds[i], s->keys + k * s->key_size, s->values + k * stride,

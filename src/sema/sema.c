@@ -217,11 +217,18 @@ static void map_decl_item(struct sema *s, struct ast_node *n)
 	}
 	m->declared = true;
 	m->first_loc = n->loc;
-	if (strcmp(n->u.map_decl.map_kind, "hash") != 0) {
-		sema_error(s, n->loc, "map kind '%s' is not supported by etrace yet", n->u.map_decl.map_kind);
-		sema_hint(s, "declare it as hash(N); aggregations are per-CPU automatically");
+	m->decl_loc = n->loc;
+	/* bpftrace's kinds: hash and lruhash hold plain values, the per-CPU ones aggregations (checked
+	 * once the value type is known, in finish_maps) */
+	const char *kind = n->u.map_decl.map_kind;
+	if (strcmp(kind, "hash") != 0 && strcmp(kind, "lruhash") != 0 && strcmp(kind, "percpuhash") != 0 &&
+	    strcmp(kind, "percpulruhash") != 0) {
+		sema_error(s, n->loc, "invalid BPF map type '%s'", kind);
+		sema_hint(s, "declare the map as hash(N), lruhash(N), percpuhash(N) or percpulruhash(N)");
 		return;
 	}
+	m->declared_lru = strstr(kind, "lru") != NULL;
+	m->declared_percpu = strncmp(kind, "percpu", 6) == 0;
 	if (n->u.map_decl.size == 0 || n->u.map_decl.size > (1u << 24)) {
 		sema_error(s, n->loc, "map size must be between 1 and %u", 1u << 24);
 		return;
@@ -328,6 +335,16 @@ static void finish_maps(struct sema *s)
 		d->nkey_names = d->key_names ? m->key_exprs->count : 0;
 		d->value = type_copy(p->arena, m->value);
 		d->percpu = type_is_aggregation(m->value);
+		d->lru = m->declared_lru;
+		if (m->declared && d->percpu != m->declared_percpu) {
+			sema_error(s, m->decl_loc, "map %s is declared %s but holds %s", m->name,
+				   m->declared_percpu ? (m->declared_lru ? "percpulruhash" : "percpuhash")
+						      : (m->declared_lru ? "lruhash" : "hash"),
+				   d->percpu ? "an aggregation (count(), sum()...): those need a per-CPU map"
+					     : "plain values: per-CPU maps hold aggregations (count(), sum()...)");
+			sema_hint(s, "declare it as %s(N)", d->percpu ? (m->declared_lru ? "percpulruhash" : "percpuhash")
+								     : (m->declared_lru ? "lruhash" : "hash"));
+		}
 		d->max_entries = m->key_state == 2 ? (m->declared_size ? (uint32_t)m->declared_size
 								       : s->max_map_keys)
 						   : 1;

@@ -24,6 +24,9 @@ struct sema_map {
 	bool assigned, read, declared;
 	bool unassigned_reported;   /* "used but never assigned" said once */
 	uint64_t declared_size;     /* let @m = hash(N) */
+	/* let @m = KIND(N): the kind's BPF map flavour; hash (both false) when not declared */
+	bool declared_lru, declared_percpu;
+	struct et_loc decl_loc;     /* the declaration, for a value type its kind cannot hold */
 	struct et_loc first_loc;
 	struct ast_list *key_exprs; /* the key list that fixed the key type (label names for --metrics) */
 	/* from the quiet first pass: lets a map be read in a probe written before its assignment */

@@ -34,6 +34,8 @@ static void dump(const struct et_program *p)
 		printf("map %u %s elf=%s key=%s value=%s size=%u percpu=%d max_entries=%u\n", i, m->name,
 		       m->elf_name, tname(m->key, a, sizeof(a)), tname(m->value, b, sizeof(b)), m->value->size,
 		       m->percpu, m->max_entries);
+		if (m->lru) /* only for lruhash/percpulruhash declarations, so older goldens stay as they are */
+			printf("map %u lru=1\n", i);
 	}
 	for (uint32_t i = 0; i < p->nevents; i++) {
 		const struct et_event_desc *e = &p->events[i];
