@@ -307,7 +307,18 @@ static bool cexpr(struct cparse *c, int prec, int64_t *out)
 struct attrs {
 	bool packed;
 	uint32_t aligned; /* 0: none */
+	enum et_addr_space space; /* __user / btf_type_tag("user"), __kernel / __rcu: where a pointer points */
 };
+
+/* An address-space annotation the kernel's headers use (types.h: et_addr_space), else ET_AS_NONE. */
+static enum et_addr_space space_word(const char *t)
+{
+	if (!strcmp(t, "__user"))
+		return ET_AS_USER;
+	if (!strcmp(t, "__kernel") || !strcmp(t, "__rcu"))
+		return ET_AS_KERNEL;
+	return ET_AS_NONE;
+}
 
 static bool skip_balanced(struct cparse *c)
 {
@@ -362,6 +373,14 @@ static bool attributes(struct cparse *c, struct attrs *a)
 				a->aligned = (uint32_t)v;
 			} else if (!strcmp(name, "aligned") || !strcmp(name, "__aligned__")) {
 				a->aligned = 16; /* the target's largest alignment, as GCC and clang on x86-64 */
+			} else if (!strcmp(name, "btf_type_tag") && at(c, "(") && !strcmp(peek(c, 1), "\"") &&
+				   !strcmp(peek(c, 3), "\"") && !strcmp(peek(c, 4), ")")) {
+				/* btf_type_tag("user"): what the kernel's __user becomes for BTF */
+				if (!strcmp(peek(c, 2), "user"))
+					a->space = ET_AS_USER;
+				else if (!strcmp(peek(c, 2), "rcu"))
+					a->space = ET_AS_KERNEL;
+				c->i += 5;
 			} else if (at(c, "(") && !skip_balanced(c)) {
 				return false;
 			}
@@ -504,6 +523,8 @@ static struct et_type *specifiers(struct cparse *c, struct attrs *a)
 		const char *tok = peek(c, 0);
 
 		if (is_qualifier(tok)) {
+			if (space_word(tok))
+				a->space = space_word(tok);
 			c->i++;
 		} else if (!strncmp(tok, "__attribute", 11) || !strcmp(tok, "__packed") || !strcmp(tok, "__aligned")) {
 			if (!attributes(c, a))
@@ -604,8 +625,11 @@ static bool declarator(struct cparse *c, struct et_type *base, struct decl *d)
 	for (;;) {
 		if (accept(c, "*"))
 			ptrs++;
-		else if (is_qualifier(peek(c, 0)))
+		else if (is_qualifier(peek(c, 0))) {
+			if (space_word(peek(c, 0)))
+				d->a.space = space_word(peek(c, 0));
 			c->i++;
+		}
 		else if (!strncmp(peek(c, 0), "__attribute", 11)) {
 			if (!attributes(c, &d->a))
 				return false;
@@ -663,6 +687,7 @@ static bool declarator(struct cparse *c, struct et_type *base, struct decl *d)
 		d->type = sema_pointer_to(c->s, type_new(c->s->arena, ET_VOID, 0), 1);
 	} else if (ptrs) {
 		d->type = sema_pointer_to(c->s, base, ptrs);
+		d->type->space = d->a.space; /* `char __user *p`: p points into user memory */
 	} else {
 		d->type = base;
 	}
@@ -974,7 +999,7 @@ void sema_cdef_item(struct sema *s, struct ast_node *n)
 		return;
 	}
 	for (;;) {
-		struct decl d = {0};
+		struct decl d = {.a = a};
 
 		if (!declarator(&c, base, &d))
 			return;

@@ -9,7 +9,8 @@
 #    key prints by name; the kernel's enumerators (BTF) as values and printed by name, compared with a
 #    tracepoint field (signal_generate's result: TRACE_SIGNAL_DELIVERED, an anonymous kernel enum);
 #  - tracepoint fields whose format names a struct pointer (clock_nanosleep's rqtp, user memory;
-#    cap_capable's cred, kernel memory) typed from BTF: their members read with exact values.
+#    cap_capable's cred, kernel memory) typed from BTF: their members read with exact values;
+#  - a script definition's `int __user *` (or btf_type_tag("user")) reads user memory.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint signal/signal_generate
@@ -100,6 +101,24 @@ if [ -r /sys/kernel/btf/vmlinux ] && have_tracepoint capability/cap_capable && c
 	check "tracepoint struct pointer: a kernel struct cred read through args.cred" \
 		grep -Eq '^cap [12] uid 65534 euid 65534 same 1$' "$ET_OUT"
 	check "tracepoint struct pointer: the cred is the task's" test "$(grep -c 'same 0' "$ET_OUT")" = 0
+fi
+
+# ---- __user / btf_type_tag("user") in a script's definition: the pointer reads user memory ----
+# struct fake lays a script pointer over task_struct's clear_child_tid (an `int __user *` that glibc's
+# fork() points at the child's own tid); read out of kernel memory without the annotation, it would be
+# a kernel pointer (bpftrace's rule), which reads nothing at that user address.
+if [ -r /sys/kernel/btf/vmlinux ] && have_tracepoint syscalls/sys_enter_getppid; then
+	loop=$(build_prog getppid_loop etr_cd_loop)
+	run_etrace -e 'BEGIN { print(offsetof(struct task_struct, clear_child_tid)); exit(); }'
+	off=$(grep -Ex '[0-9]+' "$ET_OUT")
+	for ann in __user '__attribute__((btf_type_tag("user")))'; do
+		run_etrace -e "struct fake { char pad[$off]; int $ann *ctid; };
+			tracepoint:syscalls:sys_enter_getppid /comm == \"etr_cd_loop\"/ {
+				printf(\"ctid %d %d\n\", *((struct fake *)curtask)->ctid == tid, tid > 0); exit(); }" \
+			-c "sh -c '$loop 3; true'"
+		check "$ann: exit status 0" test "$ET_STATUS" = 0
+		check "$ann: the pointer reads the task's tid from user memory" grep -qx 'ctid 1 1' "$ET_OUT"
+	done
 fi
 check "nothing left behind" nothing_left_behind
 
