@@ -47,6 +47,7 @@ tracepoint:syscalls:sys_enter_getppid /strncmp(comm, "etm", 3) == 0/ {
 	@plain[comm] = 5;
 	@name[comm] = comm;
 	@ = count();
+	@pair[comm, pid + 1, curtask->tgid] = count();
 }
 BT
 PORT=$(free_port)
@@ -107,7 +108,7 @@ etrace_plain{$q} 5
 etrace_map_total 8
 WANT
 grep -F -e '# TYPE etrace_' -e "$q" -e 'etrace_map_total ' "$TMP/metrics.txt" |
-	grep -v -e "^# HELP" -e '^# TYPE etrace_events_lost' -e '^# TYPE etrace_map_full' -e '^# TYPE etrace_read_faults' >"$TMP/got"
+	grep -v -e "^# HELP" -e etrace_pair -e '^# TYPE etrace_events_lost' -e '^# TYPE etrace_map_full' -e '^# TYPE etrace_read_faults' >"$TMP/got"
 check "every kind maps to its family, type and values" diff "$TMP/want" "$TMP/got"
 check "a backslash is escaped" grep -qxF 'etrace_calls_total{comm="etm\\b"} 2' "$TMP/metrics.txt"
 check "a newline is escaped" grep -qxF 'etrace_calls_total{comm="etm\nn"} 2' "$TMP/metrics.txt"
@@ -115,6 +116,12 @@ check "a byte that is not UTF-8 becomes the text \\xff" \
 	grep -qxF 'etrace_calls_total{comm="etm\\xffx"} 2' "$TMP/metrics.txt"
 check "HELP is the script line that writes the map, and where" \
 	grep -qxF "# HELP etrace_amount @amount[comm] = sum(3); ($TMP/kinds.bt:3)" "$TMP/metrics.txt"
+pair=$(grep -F "etrace_pair_total{$q," "$TMP/metrics.txt")
+labels_named() {
+	local re='^etrace_pair_total\{comm="etm\\"q",key1="([0-9]+)",tgid="([0-9]+)"\} 2$'
+	[[ $pair =~ $re ]] && ((BASH_REMATCH[1] == BASH_REMATCH[2] + 1))
+}
+check "labels: a builtin and a field give their names, other keys their position ('$pair')" labels_named
 check "no map of strings" bash -c "! grep -q etrace_name '$TMP/metrics.txt'"
 check "health counters" grep -qxF 'etrace_map_full_drops_total{map="@calls"} 0' "$TMP/metrics.txt"
 
