@@ -1,5 +1,5 @@
 /* cg_builtins_str: the builtins of strings, buffers and addresses: str() (with bpftrace's cut at
- * max_strlen), buf(), path(), strncmp(), ntop(), macaddr(). See cg_builtins.h. */
+ * max_strlen), buf(), path(), strncmp(), ntop(), macaddr(), strlen(), bswap(). See cg_builtins.h. */
 #include "codegen/cg_builtins.h"
 
 /* bpftrace's str() holds max_strlen characters, not max_strlen - 1: it reads max_strlen + 1 bytes and keeps
@@ -187,4 +187,61 @@ struct cg_val cg_bi_macaddr(struct cg_lower *L, struct ast_node *n, const struct
 	if (a.mem)
 		cg_memcpy(cg, cg_gep(cg, p, 8), a.v, 6);
 	return cg_val_mem(p);
+}
+
+/* strlen(s): the bytes before the first NUL of the string's (or array's) `cap` bytes, cap when there is
+ * none (a str() cut at max_strlen). A bounded loop the verifier walks once per byte. */
+struct cg_val cg_bi_strlen(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_node *a = c->expr ? c->expr : n->u.call.args.items[0];
+	uint32_t cap = a->type ? a->type->size : 0;
+	struct cg_val s = cg_expr(L, a);
+
+	if (!s.mem || !cap) {
+		cg_error(L, n, "strlen() of a value that is not in memory");
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+	LLVMBasicBlockRef head = cg_block(cg, "strlen.head"), body = cg_block(cg, "strlen.body"),
+			  done = cg_block(cg, "strlen.done");
+	LLVMBuildBr(B, head);
+	LLVMPositionBuilderAtEnd(B, head);
+	LLVMValueRef i = LLVMBuildPhi(B, cg->t_i64, "i");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, i, cg_i64(cg, cap), ""), body, done);
+	LLVMPositionBuilderAtEnd(B, body);
+	LLVMValueRef ch = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, s.v, &i, 1, ""), "");
+	LLVMValueRef i1 = LLVMBuildAdd(B, i, cg_i64(cg, 1), "");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, ch, LLVMConstInt(cg->t_i8, 0, 0), ""), done, head);
+	LLVMValueRef iv[2] = {cg_i64(cg, 0), i1};
+	LLVMBasicBlockRef ib[2] = {pre, body};
+	LLVMAddIncoming(i, iv, ib, 2);
+	LLVMPositionBuilderAtEnd(B, done);
+	LLVMValueRef len = LLVMBuildPhi(B, cg->t_i64, "strlen");
+	LLVMValueRef lv[2] = {i, i};
+	LLVMBasicBlockRef lb[2] = {head, body};
+	LLVMAddIncoming(len, lv, lb, 2);
+	return cg_val_scalar(len);
+}
+
+/* bswap(n): llvm.bswap at n's width (sema: the result type's size); a byte is itself */
+struct cg_val cg_bi_bswap(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	uint32_t size = n->type ? n->type->size : 8;
+	LLVMValueRef v = cg_scalar(L, n->u.call.args.items[0]);
+
+	(void)c;
+	if (size != 2 && size != 4 && size != 8)
+		return cg_val_scalar(LLVMBuildAnd(B, v, cg_i64(cg, 0xff), "bswap"));
+	static const char name[] = "llvm.bswap";
+	LLVMTypeRef ty = LLVMIntTypeInContext(cg->ctx, size * 8);
+	unsigned id = LLVMLookupIntrinsicID(name, sizeof(name) - 1);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, &ty, 1);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(cg->ctx, id, &ty, 1);
+	LLVMValueRef x = size == 8 ? v : LLVMBuildTrunc(B, v, ty, "");
+	LLVMValueRef r = LLVMBuildCall2(B, fty, fn, &x, 1, "bswap");
+	return cg_val_scalar(size == 8 ? r : LLVMBuildZExt(B, r, cg->t_i64, ""));
 }

@@ -42,8 +42,8 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"pton", "cat", "cgroupid", "cgroup_path", "bswap", "override", "strcontains", "strerror", "skboutput",
-	"unwatch", "signal_thread", "percpu_kaddr", "syscall_name", "strlen", "strstr", "errorf", "warnf", "fail",
+	"pton", "cat", "cgroupid", "cgroup_path", "override", "strcontains", "strerror", "skboutput",
+	"unwatch", "signal_thread", "percpu_kaddr", "syscall_name", "strstr", "errorf", "warnf", "fail",
 	"assert", "static_assert", "tseries", "find", "socket_cookie", "getopt", "memcmp", "str_concat",
 	"signal_name", NULL,
 };
@@ -1175,6 +1175,63 @@ static struct et_type *check_strncmp(struct sema *s, struct ast_node *n, struct 
 	}
 	c->index = (int)len;
 	return s->t_u64;
+}
+
+/* The type of expression n, analysed quietly (no diagnostics, no events): for a builtin that decides from
+ * the type how to build the expression it analyses for real. */
+static struct et_type *quiet_type(struct sema *s, struct ast_node *n)
+{
+	bool quiet = s->quiet;
+	struct et_type *t;
+
+	s->quiet = true;
+	t = sema_expr(s, n);
+	s->quiet = quiet;
+	return t;
+}
+
+static bool is_char(const struct et_type *t)
+{
+	return t && t->kind == ET_INT && t->size == 1;
+}
+
+/* strlen(s): a string or int8 array is counted where it is; an int8 pointer is read as str(p) would
+ * read it (bpftrace's stdlib bounds it by the default string length too) and then counted. */
+static struct et_type *check_strlen(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	struct et_type *t = quiet_type(s, a);
+
+	if (!sema_is_none(t) && t->kind == ET_POINTER && is_char(t->elem)) {
+		struct ast_list *args = ast_list_new(s->arena);
+
+		ast_list_push(s->arena, args, a);
+		c->expr = ast_new_call(s->arena, a->loc, "str", args);
+		t = sema_expr(s, c->expr);
+		return sema_is_none(t) ? t : s->t_u64;
+	}
+	t = value_arg(s, n, 0);
+	if (sema_is_none(t))
+		return t;
+	if (t->kind != ET_STRING && !(t->kind == ET_ARRAY && is_char(t->elem))) {
+		sema_error(s, a->loc, "strlen() expects a string, an int8 array or an int8 pointer (%s provided)",
+			   sema_tname(s, t));
+		if (t->kind == ET_INT)
+			sema_hint(s, "an address is read as a string through a char pointer: strlen((int8 *)arg0)");
+		return s->t_none;
+	}
+	return s->t_u64;
+}
+
+/* bswap(n): unsigned, of n's width (bpftrace); a 1-byte integer is returned as it is. */
+static struct et_type *check_bswap(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_type *t;
+
+	(void)c;
+	if (!int_arg(s, n, 0, &t))
+		return s->t_none;
+	return type_int(s->arena, t->kind == ET_INT && t->size ? t->size : 8, false);
 }
 
 /* ntop([af,] addr): addr an integer (IPv4, network order) or a 4/16-byte array (u8[4], u8[16],
