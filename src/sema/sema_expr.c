@@ -1298,6 +1298,20 @@ static struct et_type *cast(struct sema *s, struct ast_node *n)
 		sema_error(s, n->loc, "Cannot cast from '%s' to '%s'", sema_tname(s, from), sema_tname(s, to));
 		return s->t_none;
 	}
+	if (to->kind == ET_INT && to->nfields && to->name && n->u.cast.operand->kind == AST_INT &&
+	    !n->u.cast.operand->sym) {
+		/* an enum: a literal must be one of its values (bpftrace checks literals only) */
+		uint64_t v = n->u.cast.operand->u.integer.value;
+		bool found = false;
+
+		for (uint32_t i = 0; i < to->nfields && !found; i++)
+			found = (to->fields[i].offset | (uint64_t)to->fields[i].bit_offset << 32) == v;
+		if (!found) {
+			sema_error(s, n->loc, "Enum: %s doesn't contain a variant value of %llu",
+				   strncmp(to->name, "enum ", 5) ? to->name : to->name + 5, (unsigned long long)v);
+			return s->t_none;
+		}
+	}
 	if (to->kind == ET_POINTER) {
 		/* the address space stays the operand's: a cast changes what is read, not where */
 		enum et_addr_space space = int_space(s, n->u.cast.operand);
