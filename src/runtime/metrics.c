@@ -78,7 +78,7 @@ static const char *mhd_open(void)
 struct mx_map {
 	bool on;              /* exported */
 	char *family;         /* "etrace_name" */
-	char *help;           /* the HELP text, escaped */
+	char *help;           /* the HELP text, not yet escaped (the two formats escape it differently) */
 	char **labels;        /* one per key field */
 	uint32_t nlabels;
 };
@@ -443,7 +443,7 @@ static void setup_map(struct rt_metrics *mt, uint32_t i, struct rt_str *skipped)
 			line++, len--;
 		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
 			len--;
-		put_escaped(&s, line, len, false);
+		rt_str_putn(&s, line, len);
 		rt_str_printf(&s, " (%s:%u)", source_name(src, d->value_loc.file), d->value_loc.line);
 	} else {
 		rt_str_printf(&s, "etrace map %s", d->name);
@@ -483,10 +483,14 @@ static void setup_map(struct rt_metrics *mt, uint32_t i, struct rt_str *skipped)
 
 /* ---- the document ---- */
 
+/* HELP and TYPE lines; the text format escapes backslash and newline in HELP, OpenMetrics the double
+ * quote too */
 static void put_header(struct rt_str *o, const char *family, const char *suffix, const char *type,
-		       const char *help)
+		       const char *help, bool om)
 {
-	rt_str_printf(o, "# HELP %s%s %s\n# TYPE %s%s %s\n", family, suffix, help, family, suffix, type);
+	rt_str_printf(o, "# HELP %s%s ", family, suffix);
+	put_escaped(o, help, strlen(help), om);
+	rt_str_printf(o, "\n# TYPE %s%s %s\n", family, suffix, type);
 }
 
 void rt_metrics_format(struct rt_metrics *mt, struct rt_str *o, bool om)
@@ -505,7 +509,7 @@ void rt_metrics_format(struct rt_metrics *mt, struct rt_str *o, bool om)
 			continue;
 		/* text format: a counter's family is its sample name; OpenMetrics drops the _total */
 		put_header(o, x->family, d->value->kind == ET_AGG_COUNT && !om ? "_total" : "", type_name(d->value),
-			   x->help);
+			   x->help, om);
 		if (rt_map_snapshot_read(r->map_fds[i], d, &snap) == 0) {
 			out.o = *o;
 			rt_print_map(&mx_printer, &out.o, prog, &snap, 0, 1, false);
@@ -513,7 +517,7 @@ void rt_metrics_format(struct rt_metrics *mt, struct rt_str *o, bool om)
 			rt_map_snapshot_free(&snap);
 		}
 		if (out.tail.len) {
-			put_header(o, x->family, "_average", "gauge", "the average of the stats() map above");
+			put_header(o, x->family, "_average", "gauge", "the average of the stats() map above", om);
 			rt_str_putn(o, out.tail.s, out.tail.len);
 		}
 		rt_str_free(&out.labels);

@@ -48,6 +48,7 @@ tracepoint:syscalls:sys_enter_getppid /strncmp(comm, "etm", 3) == 0/ {
 	@name[comm] = comm;
 	@ = count();
 	@pair[comm, pid + 1, curtask->tgid] = count();
+	@said["\"hi\""] = count();
 }
 BT
 PORT=$(free_port)
@@ -108,7 +109,7 @@ etrace_plain{$q} 5
 etrace_map_total 8
 WANT
 grep -F -e '# TYPE etrace_' -e "$q" -e 'etrace_map_total ' "$TMP/metrics.txt" |
-	grep -v -e "^# HELP" -e etrace_pair -e '^# TYPE etrace_events_lost' -e '^# TYPE etrace_map_full' -e '^# TYPE etrace_read_faults' >"$TMP/got"
+	grep -v -e "^# HELP" -e etrace_pair -e etrace_said -e '^# TYPE etrace_events_lost' -e '^# TYPE etrace_map_full' -e '^# TYPE etrace_read_faults' >"$TMP/got"
 check "every kind maps to its family, type and values" diff "$TMP/want" "$TMP/got"
 check "a backslash is escaped" grep -qxF 'etrace_calls_total{comm="etm\\b"} 2' "$TMP/metrics.txt"
 check "a newline is escaped" grep -qxF 'etrace_calls_total{comm="etm\nn"} 2' "$TMP/metrics.txt"
@@ -130,6 +131,20 @@ check "OpenMetrics on request: its content type" \
 	test "$(sed -n 2p "$TMP/om")" = 'application/openmetrics-text; version=1.0.0; charset=utf-8'
 check "OpenMetrics: a counter's family has no _total, its sample has" \
 	bash -c "grep -qx '# TYPE etrace_calls counter' '$TMP/om' && grep -qxF 'etrace_calls_total{$q} 2' '$TMP/om'"
+# @said["\"hi\""]: its HELP and label value in both formats (the text format's HELP keeps the quote)
+cat >"$TMP/said.text" <<'TXT'
+# HELP etrace_said_total @said["\\"hi\\""] = count(); (KINDS:14)
+etrace_said_total{key0="\"hi\""} 8
+TXT
+cat >"$TMP/said.om" <<'TXT'
+# HELP etrace_said @said[\"\\\"hi\\\"\"] = count(); (KINDS:14)
+etrace_said_total{key0="\"hi\""} 8
+TXT
+sed -i "s|KINDS|$TMP/kinds.bt|" "$TMP/said.text" "$TMP/said.om"
+check "text format: HELP escapes the backslash, a string key's label value the quote" \
+	diff "$TMP/said.text" <(grep etrace_said_total "$TMP/metrics.txt" | grep -v '^# TYPE')
+check "OpenMetrics: HELP escapes the double quote too" \
+	diff "$TMP/said.om" <(grep etrace_said "$TMP/om" | grep -v '^# TYPE')
 check "OpenMetrics: ends with # EOF" test "$(tail -1 "$TMP/om")" = '# EOF'
 check "OpenMetrics: no _sum for a histogram with a negative bucket bound" \
 	bash -c "! grep -q '^etrace_linear_sum' '$TMP/om' && grep -q '^etrace_log2_sum' '$TMP/om'"
