@@ -386,7 +386,14 @@ static struct et_type *var_read(struct sema *s, struct ast_node *n)
 
 	if (!v || !v->assigned || !v->var->type) {
 		sema_error(s, n->loc, "Undefined or undeclared variable: %s", n->u.name);
-		if (!v)
+		struct sema_scope_var *c = s->probe->closed;
+
+		while (!v && c && c->name != n->u.name)
+			c = c->next_closed;
+		if (!v && c)
+			sema_hint(s, "%s lives in the block that first assigns it (line %u); assign or let it before "
+				     "that block to use it here", n->u.name, c->var->loc.line);
+		else if (!v)
 			sema_hint(s, "assign %s before reading it; scratch variables belong to one probe, "
 				     "use a map (@%s) to share values between probes", n->u.name, n->u.name + 1);
 		else
@@ -417,7 +424,7 @@ static void var_assign(struct sema *s, struct ast_node *target, struct et_type *
 			target->type = s->t_none;
 			return;
 		}
-		v = var_declare(s, s->probe->top, target->u.name, NULL, loc);
+		v = var_declare(s, s->probe->scope, target->u.name, NULL, loc);
 	}
 	if (op != AST_OP_NONE) {
 		if (!sema_is_none(vt) && !sema_is_intlike(vt)) {
@@ -1833,10 +1840,12 @@ void sema_block(struct sema *s, struct ast_node *block, bool new_scope)
 	for (uint32_t i = 0; i < block->u.block.stmts.count; i++)
 		sema_stmt(s, block->u.block.stmts.items[i]);
 	if (new_scope) {
-		/* plain assignments in a nested block declare at probe scope, so only lets live here */
-		for (struct sema_scope_var *v = sc.vars; v; v = v->next)
+		for (struct sema_scope_var *v = sc.vars; v; v = v->next) {
 			if (!v->used && v->assigned && !sema_is_none(v->var->type))
 				sema_warning(s, v->var->loc, "variable %s is assigned but never used", v->name);
+			v->next_closed = s->probe->closed;
+			s->probe->closed = v;
+		}
 		s->probe->scope = sc.up;
 	}
 }

@@ -39,6 +39,7 @@ struct sema_scope_var {
 	struct sema_var *var;
 	bool assigned, used;
 	struct sema_scope_var *next;
+	struct sema_scope_var *next_closed; /* sema_probe_ctx.closed */
 };
 
 struct sema_scope {
@@ -59,8 +60,11 @@ struct sema_probe_ctx {
 	bool args_failed;
 	bool args_mixed;             /* the records differ: only fields equal in all may be used */
 	bool args_in_field;          /* the args being analysed is the base of args.FIELD */
-	struct sema_scope *top;      /* probe scope (plain assignments declare here) */
-	struct sema_scope *scope;    /* innermost scope */
+	struct sema_scope *top;      /* probe scope */
+	/* innermost scope: a let, and a plain assignment to a new variable, declare here (bpftrace's
+	 * rule: a scratch variable lives in the block that first assigns it) */
+	struct sema_scope *scope;
+	struct sema_scope_var *closed; /* variables of blocks that ended: a later read is told why it fails */
 	uint32_t loop_depth;
 	uint32_t unroll_copies;      /* copies of the current statement nested unroll()s make (0 = 1) */
 	/* the variables declared in this pass (by id) and in the previous one: a tuple variable starts

@@ -400,7 +400,7 @@ int main(void)
 	static const char *const programs[] = {
 		"BEGIN { @x++; @y--; ++@z; print(@x); }",
 		"BEGIN { $x = 1; $x++; print($x); @m[1]++; @m[2] += 5; @m[3] = @m[1] * 2; }",
-		"BEGIN { if (pid > 1) { $a = 1; } else { $a = 2; } print($a); }",
+		"BEGIN { $a = 0; if (pid > 1) { $a = 1; } else { $a = 2; } print($a); }",
 		"BEGIN { $i = 0; while ($i < 10) { $i++; if ($i == 5) { break; } continue; } }",
 		"BEGIN { unroll(3) { @u = count(); } }",
 		"BEGIN { $s = comm; if ($s == \"bash\") { print(1); } @s = str(0); @t = str(0, 4); }",
