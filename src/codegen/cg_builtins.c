@@ -48,6 +48,13 @@ struct cg_val cg_bi_expr(struct cg_lower *L, struct ast_node *n, const struct se
 	return cg_expr(L, c->expr);
 }
 
+/* A constant sema worked out (sema_call.index: default_str_length). */
+struct cg_val cg_bi_const(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	return cg_val_scalar(cg_i64(L->cg, (uint64_t)(int64_t)c->index));
+}
+
 /* ---- the process ---- */
 
 struct cg_val cg_bi_pid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)

@@ -1223,6 +1223,15 @@ static struct et_type *check_strlen(struct sema *s, struct ast_node *n, struct s
 	return s->t_u64;
 }
 
+/* default_str_length(): the size of str(p) (bpftrace's stdlib: sizeof(str((int8*)0))), i.e. max_strlen as
+ * configured */
+static struct et_type *check_default_str_length(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)n;
+	c->index = (int)s->max_strlen;
+	return s->t_u64;
+}
+
 /* bswap(n): unsigned, of n's width (bpftrace); a 1-byte integer is returned as it is. */
 static struct et_type *check_bswap(struct sema *s, struct ast_node *n, struct sema_call *c)
 {

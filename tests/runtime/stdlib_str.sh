@@ -1,5 +1,5 @@
 # strlen of a string value, a literal, comm, a char pointer (read like str()) and an empty string, from
-# a uprobe on et_greet("hello"); bswap at each width. Text and -f json.
+# a uprobe on et_greet("hello"); bswap at each width; default_str_length(). Text and -f json.
 . "$(dirname "$0")/lib.sh"
 require_root
 snapshot_bpf
@@ -17,10 +17,15 @@ check "strlen of a full string; bswap at 16, 32, 64 and 8 bits, unsigned" \
 	grep -qx '16 13330 2018915346 578437695752307201 255 65279' "$ET_OUT"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$UT 1" -e "uprobe:$UT:et_greet { @l = strlen((int8 *)arg0); @b = bswap((uint32)1); }" || exit 1
+run_etrace -e 'config = { max_strlen = 100 } BEGIN { printf("%lu %lu\n", default_str_length(), sizeof(str(0))); exit(); }'
+check "default_str_length() is max_strlen as configured, the size of str(p)" grep -qx '100 100' "$ET_OUT"
+
+start_json -c "$UT 1" -e "config = { max_strlen = 72 } uprobe:$UT:et_greet { @l = strlen((int8 *)arg0);
+	@b = bswap((uint32)1); @d = default_str_length(); }" || exit 1
 wait_etrace
 grep '^{' "$ET_OUT" >"$TMP/str.json" # without the test program's own lines
-check "-f json: strlen and bswap" jcheck "$TMP/str.json" "one('map', '@l') == 5" "one('map', '@b') == 16777216"
+check "-f json: strlen, bswap, default_str_length" jcheck "$TMP/str.json" "one('map', '@l') == 5" "one('map', '@b') == 16777216" \
+	"one('map', '@d') == 72"
 
 check "nothing left behind" nothing_left_behind
 finish
