@@ -51,6 +51,9 @@ enum provider_args {
 	PROVIDER_ARGS_TRACEFS,   /* the tracepoint's format file under tracefs (tracepoint) */
 	PROVIDER_ARGS_BTF_FUNC,  /* the kernel function's BTF prototype (fentry, fexit) */
 	PROVIDER_ARGS_BTF_EVENT, /* the kernel's btf_trace_<event> type (rawtracepoint) */
+	PROVIDER_ARGS_DWARF,     /* the function's parameters in the binary's DWARF (uprobe), src/kernel/dwarf.h;
+	                          * a user-space return probe (HAS_USER | HAS_RETVAL: uretprobe) has no args,
+	                          * but its retval is typed from the same DWARF */
 };
 
 /* What the word after "provider:" names, for the interactive session's Tab completion. */

@@ -25,6 +25,7 @@
 #include "kernel/features.h"
 #include "support/arena.h"
 #include "support/diag.h"
+#include "kernel/dwarf.h"
 #include "kernel/elf.h"
 #include "probes/providers.h"
 #include "probes/uprobe.h"
@@ -312,6 +313,25 @@ static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	return provider_links_add(ctx->links, link);
 }
 
+/* -lv: a uprobe's parameters from the binary's DWARF, as bpftrace lists them ("    int* n"); a binary
+ * without DWARF gets bpftrace's warning, once per path in a row. */
+static void uprobe_list(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out)
+{
+	static char warned[PATH_MAX];
+	int err;
+
+	(void)a;
+	fprintf(out, "%s\n", p->name);
+	if (!verbose || !p->func || is_retprobe(p->provider))
+		return;
+	fflush(out);
+	err = dwinfo_list_params(p->target, p->func, out);
+	if ((err == -ENODATA || err == -ENOEXEC) && strcmp(warned, p->target) != 0) {
+		snprintf(warned, sizeof(warned), "%s", p->target);
+		fprintf(stderr, "WARNING: No DWARF found for \"%s\", cannot show parameter info\n", p->target);
+	}
+}
+
 #define UPROBE_PROVIDER(ident, pname, flg, ...)                                                         \
 	static const char *const ident##_aliases[] = {__VA_ARGS__, NULL};                                 \
 	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
@@ -320,12 +340,14 @@ static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	}                                                                                                 \
 	const struct et_provider provider_##ident = {                                                     \
 	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
+	    .args = ((flg) & PROVIDER_HAS_ARGS) ? PROVIDER_ARGS_DWARF : PROVIDER_ARGS_NONE,                \
 	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_HAS_USER, .supported = uprobe_supported,       \
 	    .expand = ident##_expand, .attach = uprobe_attach,                                            \
 	    .newest_first = provider_always_newest_first, /* a uprobe's consumer list (return too) */      \
+	    .list = uprobe_list,                                                                          \
 	};
 
-UPROBE_PROVIDER(uprobe, "uprobe", PROVIDER_HAS_ARGN, "u")
+UPROBE_PROVIDER(uprobe, "uprobe", PROVIDER_HAS_ARGN | PROVIDER_HAS_ARGS, "u")
 UPROBE_PROVIDER(uretprobe, "uretprobe", PROVIDER_HAS_RETVAL | PROVIDER_RETURN, "ur")
-UPROBE_PROVIDER(uprobe_s, "uprobe.s", PROVIDER_HAS_ARGN | PROVIDER_SLEEPABLE, "u.s")
+UPROBE_PROVIDER(uprobe_s, "uprobe.s", PROVIDER_HAS_ARGN | PROVIDER_HAS_ARGS | PROVIDER_SLEEPABLE, "u.s")
 UPROBE_PROVIDER(uretprobe_s, "uretprobe.s", PROVIDER_HAS_RETVAL | PROVIDER_RETURN | PROVIDER_SLEEPABLE, "ur.s")

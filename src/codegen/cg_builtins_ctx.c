@@ -62,6 +62,41 @@ struct cg_val cg_bi_argn(struct cg_lower *L, struct ast_node *n, const struct se
 	return cg_val_scalar(cg_i64(L->cg, 0));
 }
 
+LLVMValueRef cg_uprobe_arg(struct cg_lower *L, uint32_t idx)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct arch_info *ai = arch_current();
+	int off = arch_arg_offset(idx);
+
+	if (off >= 0)
+		return cg_ctx_u64(L, (uint32_t)off);
+	/* on the stack at function entry: the return address at sp, then arguments nargs, nargs + 1, ... */
+	LLVMValueRef addr = LLVMBuildAdd(cg->b, cg_ctx_u64(L, ai->sp_offset),
+					 cg_i64(cg, 8 * (uint64_t)(idx - ai->nargs + 1)), "");
+	return LLVMBuildLoad2(cg->b, cg->t_i64, cg_read_mem(L, addr, 8, true), "stack.arg");
+}
+
+bool cg_is_uprobe_args(const struct cg_lower *L, const struct ast_node *n)
+{
+	const struct sema_call *c = n && (n->kind == AST_IDENT || n->kind == AST_CALL) ? n->sym : NULL;
+
+	return c && c->id == BI_ARGS && L->pctx == PROVIDER_CTX_PT_REGS;
+}
+
+/* uprobe: the record of the arguments, built on the stack (argument i in the u64 slot at 8 * i, as
+ * sema lays it out), as bpftrace builds it */
+static struct cg_val uprobe_args(struct cg_lower *L, const struct et_type *t)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef buf = cg_buf(L, t->size, "uargs");
+
+	for (uint32_t i = 0; i < t->nfields; i++) {
+		LLVMValueRef v = cg_uprobe_arg(L, t->fields[i].offset / 8);
+		LLVMBuildStore(cg->b, v, cg_gep(cg, buf, t->fields[i].offset));
+	}
+	return cg_val_mem(buf);
+}
+
 /* the whole record, copied out: see cg_ctx_btf_typed; a tracepoint's first 8 bytes may not be loaded
  * directly, and no pointer into the context is handed on (cg_ctx_load) */
 struct cg_val cg_bi_args(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
@@ -69,6 +104,8 @@ struct cg_val cg_bi_args(struct cg_lower *L, struct ast_node *n, const struct se
 	struct cg_ctx *cg = L->cg;
 
 	(void)c;
+	if (cg_is_uprobe_args(L, n) && n->type && n->type->kind == ET_STRUCT)
+		return uprobe_args(L, n->type);
 	if ((cg_ctx_btf_typed(L) || cg_is_ctx_record(L, n)) && n->type && n->type->size)
 		return cg_val_mem(cg_read_mem(L, cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "")),
 					      n->type->size, false));
@@ -78,8 +115,12 @@ struct cg_val cg_bi_args(struct cg_lower *L, struct ast_node *n, const struct se
 
 struct cg_val cg_bi_retval(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	if (L->pctx == PROVIDER_CTX_PT_REGS)
-		return cg_val_scalar(cg_ctx_u64(L, arch_current()->ret_offset));
+	if (L->pctx == PROVIDER_CTX_PT_REGS) { /* typed from DWARF in uretprobes (sema) */
+		LLVMValueRef v = cg_ctx_u64(L, arch_current()->ret_offset);
+		if (n->type && n->type->kind == ET_INT)
+			v = cg_narrow(L, v, n->type->size, n->type->is_signed);
+		return cg_val_scalar(v);
+	}
 	if (L->pctx == PROVIDER_CTX_RAW_ARGS) { /* fexit: after the arguments (sema: index) */
 		LLVMValueRef v = cg_ctx_arg(L, (uint32_t)c->index * 8, n->type);
 		if (n->type && n->type->kind == ET_INT)

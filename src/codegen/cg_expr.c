@@ -840,6 +840,12 @@ static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
 	const struct et_field *f = n->sym;
+	if (f && cg_is_uprobe_args(L, n->u.field.base) && cg_is_scalar_type(f->type)) {
+		LLVMValueRef v = cg_uprobe_arg(L, f->offset / 8);
+		if (f->type->kind == ET_INT)
+			v = cg_narrow(L, v, f->type->size, f->type->is_signed);
+		return scalar(v);
+	}
 	if (is_arg_slot(L, n)) {
 		LLVMValueRef v = cg_ctx_arg(L, f->offset, f->type);
 		if (f->type->kind == ET_INT)

@@ -187,6 +187,11 @@ LLVMValueRef cg_str_equal(struct cg_lower *L, LLVMValueRef a, LLVMValueRef b, ui
 uint32_t cg_str_cap(const struct et_type *t);
 /* The u64 at byte `off` of the probe's context. */
 LLVMValueRef cg_ctx_u64(struct cg_lower *L, uint32_t off);
+/* Argument idx (0-based) of a function at a uprobe (pt_regs context), as an i64: its register, or
+ * beyond the register arguments its stack slot (x86-64 SysV: above the return address at sp). */
+LLVMValueRef cg_uprobe_arg(struct cg_lower *L, uint32_t idx);
+/* Is n `args` of a uprobe, whose fields are the function's arguments (cg_uprobe_arg)? */
+bool cg_is_uprobe_args(const struct cg_lower *L, const struct ast_node *n);
 /* Is the probe's context typed by the verifier from BTF (fentry/fexit, tp_btf)? See cg_expr.c. */
 bool cg_ctx_btf_typed(const struct cg_lower *L);
 /* The u64 argument slot at byte `off` of a raw-argument context holding a value of type t (NULL:

@@ -299,6 +299,17 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 					pc->args_mixed = true;
 				continue;
 			}
+			if (d->provider->args == PROVIDER_ARGS_DWARF) { /* uprobe: the binary's DWARF */
+				t = sema_dwarf_args(s, d, n->loc, true, NULL, NULL);
+				if (!t) {
+					pc->args_failed = true;
+					return s->t_none;
+				}
+				pc->args_types[i] = t;
+				if (i && !fields_equal(pc->args_types[0], t))
+					pc->args_mixed = true;
+				continue;
+			}
 			if (d->provider->args != PROVIDER_ARGS_TRACEFS) {
 				sema_error(s, n->loc, "args of %s probes are not supported by etrace yet",
 					   d->provider->name);
@@ -541,6 +552,23 @@ static struct et_type *check_retval(struct sema *s, struct ast_node *n, struct s
 			return s->t_none;
 		c->index = (int)np;
 		return ret && ret->kind != ET_VOID ? ret : s->t_u64;
+	}
+	if (s->probe->info->count) {
+		/* uretprobe: typed from the binary's DWARF when it has it (every probe of the body alike) */
+		struct et_type *ret = NULL, *first = NULL;
+
+		for (uint32_t i = 0; i < s->probe->info->count; i++) {
+			const struct et_probe_desc *d = &s->prog->probes[s->probe->info->first + i];
+
+			ret = NULL;
+			if (d->provider->ctx != PROVIDER_CTX_PT_REGS || !(d->provider->flags & PROVIDER_HAS_USER) ||
+			    !sema_dwarf_args(s, d, n->loc, false, &ret, NULL) || !ret)
+				return s->t_u64;
+			if (i && !type_equal(first, ret))
+				return s->t_u64;
+			first = ret;
+		}
+		return first;
 	}
 	return s->t_u64;
 }

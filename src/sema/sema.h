@@ -112,6 +112,11 @@
  * fields are the BTF parameters at 8 * i in the context's u64 array (codegen reads the whole u64 and
  * cuts it to the field's integer type). fexit's retval has the BTF return type and sema_call.index =
  * the slot of the return value in that array (the parameter count).
+ * uprobe (PROVIDER_ARGS_DWARF): args is the same ET_STRUCT "args" typed from the binary's DWARF
+ * (kernel/dwarf.h), parameter i at 8 * i; codegen reads parameter i from the i-th argument register (the
+ * stack after the sixth) and builds the record on the stack for a whole-args use. A uretprobe's retval
+ * has the DWARF return type when every probe of the body has the same one, else uint64 (no DWARF: no
+ * error). Only these uses open the DWARF.
  *
  * Functions: printf/print/time/exit/system/join/clear/zero and print(@m) return ET_VOID and have an event
  * (sema_call.event). Event payloads (prog->events[e].args, a tuple):

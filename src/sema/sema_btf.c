@@ -9,6 +9,7 @@
 
 #include "support/arena.h"
 #include "kernel/btf.h"
+#include "kernel/dwarf.h"
 #include "sema/sema_int.h"
 
 struct btf_types *sema_btf(struct sema *s)
@@ -116,6 +117,42 @@ struct et_type *sema_btf_args(struct sema *s, const struct et_probe_desc *d, str
 				     "arg0 .. arg5 for untyped access", d->func);
 		return NULL;
 	}
+	if (nparams)
+		*nparams = n;
+	return args;
+}
+
+struct et_type *sema_dwarf_args(struct sema *s, const struct et_probe_desc *d, struct et_loc loc, bool report,
+				struct et_type **ret, uint32_t *nparams)
+{
+	struct et_type *args = NULL;
+	uint32_t n = 0;
+	int err;
+
+	if (ret)
+		*ret = NULL;
+	if (!d->func || !d->target) {
+		if (report) {
+			sema_error(s, loc, "args needs a function: %s is an address", d->name);
+			sema_hint(s, "attach to the function by name (uprobe:BINARY:FUNCTION), or use arg0 .. arg5");
+		}
+		return NULL;
+	}
+	err = dwinfo_func_args(s->arena, d->target, d->func, &args, ret, &n);
+	if (err && report) {
+		if (err == -ENODATA) {
+			sema_error(s, loc, "args needs debug info, and %s has no DWARF", d->target);
+			sema_hint(s, "build the program with -g (or install its -dbg / -dbgsym package); without it use "
+				     "arg0 .. arg5");
+		} else if (err == -ENOENT) {
+			sema_error(s, loc, "args: the DWARF of %s does not describe function %s", d->target, d->func);
+			sema_hint(s, "build the file that defines %s with -g; without it use arg0 .. arg5", d->func);
+		} else {
+			sema_error(s, loc, "cannot read the DWARF of %s: %s", d->target, strerror(-err));
+		}
+	}
+	if (err)
+		return NULL;
 	if (nparams)
 		*nparams = n;
 	return args;

@@ -168,6 +168,11 @@ struct et_type *sema_deref_struct(struct sema *s, struct et_type *t, struct et_l
  * Reports and returns NULL on failure. */
 struct et_type *sema_btf_args(struct sema *s, const struct et_probe_desc *d, struct et_loc loc,
 			      struct et_type **ret, uint32_t *nparams);
+/* The same for a uprobe (PROVIDER_ARGS_DWARF) from the binary's DWARF (kernel/dwarf.h): parameter i at
+ * 8 * i, read from the i-th argument register. With report false nothing is reported (retval falls back
+ * to uint64 when the binary has no DWARF); else a missing DWARF or function is a located error. */
+struct et_type *sema_dwarf_args(struct sema *s, const struct et_probe_desc *d, struct et_loc loc, bool report,
+				struct et_type **ret, uint32_t *nparams);
 /* The script's C definitions: register one AST_C_DEF (errors reported), look one up by name. */
 void sema_cdef_item(struct sema *s, struct ast_node *n);
 struct et_type *sema_cdef_find(struct sema *s, const char *name);

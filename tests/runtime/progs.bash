@@ -53,6 +53,8 @@ build_cxx_prog() { # build_cxx_prog OUTPUT
 build_all_progs() {
 	local p
 	for p in getppid_loop fresh_string zero_size prctl_name arrays ptr_chain; do build_prog "$p" "$p" >/dev/null; done
+	build_prog dwarf_args etr_dwarf_g -g >/dev/null
+	build_prog dwarf_args etr_dwarf >/dev/null
 	build_uprobe_progs
 	build_cxx_prog "$TMP/cxx" || true
 }

@@ -36,6 +36,9 @@ static void check_fields(void)
 			CHECK(pv->ctx == PROVIDER_CTX_TRACEPOINT, "%s: a tracefs record", pv->name);
 		if (pv->args == PROVIDER_ARGS_BTF_FUNC || pv->args == PROVIDER_ARGS_BTF_EVENT)
 			CHECK(pv->ctx == PROVIDER_CTX_RAW_ARGS, "%s: BTF args in a u64 array", pv->name);
+		if (pv->args == PROVIDER_ARGS_DWARF)
+			CHECK(pv->ctx == PROVIDER_CTX_PT_REGS && (f & PROVIDER_HAS_USER), "%s: DWARF args in registers",
+			      pv->name);
 		CHECK(!(f & PROVIDER_SLEEPABLE) || (f & PROVIDER_HAS_USER), "%s: only user probes sleep", pv->name);
 		if (f & (PROVIDER_BEGIN | PROVIDER_END)) {
 			CHECK((f & (PROVIDER_BEGIN | PROVIDER_END)) != (PROVIDER_BEGIN | PROVIDER_END), "%s", pv->name);

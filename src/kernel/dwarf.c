@@ -1,0 +1,407 @@
+/* dwarf: function parameters from a binary's DWARF, see dwarf.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* types.h before libdw: libelf's <elf.h> defines ET_NONE as 0 (an ELF file type), which then stands for
+ * etrace's ET_NONE (also 0) in this file */
+#include "support/arena.h"
+#include "program/types.h"
+#include "kernel/dwarf.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+
+struct dw_file {
+	int fd;
+	Dwarf *dw;
+};
+
+static int dw_open(const char *path, struct dw_file *f)
+{
+	f->dw = NULL;
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0)
+		return -errno;
+	f->dw = dwarf_begin(f->fd, DWARF_C_READ);
+	if (!f->dw) {
+		char magic[4] = {0};
+		bool elf = pread(f->fd, magic, 4, 0) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+
+		close(f->fd);
+		/* an ELF file libdw refuses has no (usable) DWARF */
+		return elf ? -ENODATA : -ENOEXEC;
+	}
+	return 0;
+}
+
+static void dw_close(struct dw_file *f)
+{
+	dwarf_end(f->dw);
+	close(f->fd);
+}
+
+struct func_find {
+	const char *name;
+	Dwarf_Die die;
+	bool found;
+};
+
+static int func_cb(Dwarf_Die *die, void *arg)
+{
+	struct func_find *ff = arg;
+	const char *n = dwarf_diename(die);
+
+	/* a declaration or an inlined-only copy has no code to attach to; the definition has low_pc */
+	if (n && strcmp(n, ff->name) == 0 && dwarf_hasattr_integrate(die, DW_AT_low_pc)) {
+		ff->die = *die;
+		ff->found = true;
+		return DWARF_CB_ABORT;
+	}
+	return DWARF_CB_OK;
+}
+
+/* The DIE of the definition of function `name`: -ENOENT when the file's DWARF has none, -ENODATA
+ * when it has no compilation unit at all. */
+static int find_func(Dwarf *dw, const char *name, Dwarf_Die *out)
+{
+	struct func_find ff = {.name = name};
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	bool any = false;
+
+	while (!ff.found && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu)) {
+			any = true;
+			dwarf_getfuncs(&cu, func_cb, &ff, 0);
+		}
+		off = next;
+	}
+	if (!any)
+		return -ENODATA;
+	if (!ff.found)
+		return -ENOENT;
+	*out = ff.die;
+	return 0;
+}
+
+static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute attr;
+
+	return dwarf_attr_integrate(die, DW_AT_type, &attr) && dwarf_formref_die(&attr, out);
+}
+
+static uint64_t udata(Dwarf_Die *die, unsigned name, uint64_t dflt)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word w;
+
+	if (!dwarf_attr_integrate(die, name, &attr) || dwarf_formudata(&attr, &w) != 0)
+		return dflt;
+	return w;
+}
+
+static struct et_type *convert(struct arena *a, Dwarf_Die *die, int depth);
+
+/* The named members of a struct or union (anonymous members flattened, as btf.c does). */
+static void add_members(struct arena *a, Dwarf_Die *die, uint32_t base_bits, struct et_type *s, uint32_t *cap,
+			int depth)
+{
+	Dwarf_Die m;
+
+	if (dwarf_child(die, &m) != 0)
+		return;
+	do {
+		const char *name;
+		Dwarf_Die mt;
+		uint32_t bits, bsize;
+		struct et_field f = {0};
+
+		if (dwarf_tag(&m) != DW_TAG_member || !type_of(&m, &mt))
+			continue;
+		name = dwarf_diename(&m);
+		bsize = (uint32_t)udata(&m, DW_AT_bit_size, 0);
+		if (dwarf_hasattr(&m, DW_AT_data_bit_offset)) {
+			bits = base_bits + (uint32_t)udata(&m, DW_AT_data_bit_offset, 0);
+		} else {
+			bits = base_bits + 8 * (uint32_t)udata(&m, DW_AT_data_member_location, 0);
+			if (bsize && dwarf_hasattr(&m, DW_AT_bit_offset)) { /* DWARF 2/3: from the unit's top bit */
+				uint32_t unit = (uint32_t)udata(&m, DW_AT_byte_size, 0);
+				Dwarf_Die pt;
+
+				if (!unit && dwarf_peel_type(&mt, &pt) == 0)
+					unit = (uint32_t)udata(&pt, DW_AT_byte_size, 4);
+				bits += unit * 8 - (uint32_t)udata(&m, DW_AT_bit_offset, 0) - bsize;
+			}
+		}
+		if (!name || !*name) {
+			Dwarf_Die pt;
+			int tag;
+
+			if (dwarf_peel_type(&mt, &pt) != 0)
+				continue;
+			tag = dwarf_tag(&pt);
+			if ((tag == DW_TAG_structure_type || tag == DW_TAG_union_type) && depth < 16)
+				add_members(a, &pt, bits, s, cap, depth + 1);
+			continue;
+		}
+		f.name = arena_strdup(a, name);
+		f.type = convert(a, &mt, depth);
+		if (!f.type)
+			continue;
+		if (bsize) {
+			uint32_t unit = f.type->size ? f.type->size : 1;
+
+			f.offset = bits / 8 / unit * unit;
+			f.bit_offset = bits - f.offset * 8;
+			if (f.bit_offset + bsize > unit * 8) {
+				f.offset = bits / 8;
+				f.bit_offset = bits % 8;
+			}
+			f.bit_size = bsize;
+		} else {
+			f.offset = bits / 8;
+		}
+		if (s->nfields == *cap) {
+			struct et_field *nf = arena_alloc(a, (*cap * 2 + 8) * sizeof(*nf));
+
+			if (s->nfields)
+				memcpy(nf, s->fields, s->nfields * sizeof(*nf));
+			s->fields = nf;
+			*cap = *cap * 2 + 8;
+		}
+		s->fields[s->nfields++] = f;
+	} while (dwarf_siblingof(&m, &m) == 0);
+}
+
+/* An etrace type for DWARF type `die`; NULL for what etrace cannot represent (floats, functions).
+ * depth counts the pointers followed: a struct behind more than DWINFO_MAX_DEPTH of them is left out
+ * (the pointer becomes untyped), which also ends self-referencing structs. */
+static struct et_type *convert(struct arena *a, Dwarf_Die *die, int depth)
+{
+	Dwarf_Die t, inner;
+	struct et_type *r;
+	int tag;
+
+	if (dwarf_peel_type(die, &t) != 0)
+		return NULL;
+	tag = dwarf_tag(&t);
+	switch (tag) {
+	case DW_TAG_base_type: {
+		uint64_t enc = udata(&t, DW_AT_encoding, 0), size = udata(&t, DW_AT_byte_size, 0);
+
+		if (size != 1 && size != 2 && size != 4 && size != 8)
+			return NULL;
+		switch (enc) {
+		case DW_ATE_boolean:
+		case DW_ATE_unsigned:
+		case DW_ATE_unsigned_char:
+			r = type_int(a, (uint32_t)size, false);
+			break;
+		case DW_ATE_signed:
+		case DW_ATE_signed_char:
+			r = type_int(a, (uint32_t)size, true);
+			break;
+		default:
+			return NULL;
+		}
+		return r;
+	}
+	case DW_TAG_enumeration_type: { /* bpftrace: an unsigned integer of the enum's size */
+		uint64_t size = udata(&t, DW_AT_byte_size, 4);
+
+		return type_int(a, size == 1 || size == 2 || size == 8 ? (uint32_t)size : 4, false);
+	}
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
+		r = type_new(a, ET_POINTER, 8);
+		r->space = ET_AS_USER;
+		if (depth < DWINFO_MAX_DEPTH && type_of(&t, &inner)) {
+			r->elem = convert(a, &inner, depth + 1);
+			if (r->elem && r->elem->kind == ET_VOID)
+				r->elem = NULL;
+		}
+		return r;
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_class_type: {
+		const char *n = dwarf_diename(&t);
+		uint32_t cap = 0;
+
+		r = type_new(a, ET_STRUCT, (uint32_t)udata(&t, DW_AT_byte_size, 0));
+		r->name = arena_printf(a, "%s %s", tag == DW_TAG_union_type ? "union" : "struct",
+				       n ? n : "<anonymous>");
+		add_members(a, &t, 0, r, &cap, depth);
+		return r;
+	}
+	case DW_TAG_array_type: {
+		Dwarf_Die sub;
+		struct et_type *el;
+		uint64_t count = 0;
+
+		if (!type_of(&t, &inner) || !(el = convert(a, &inner, depth)))
+			return NULL;
+		if (dwarf_child(&t, &sub) == 0 && dwarf_tag(&sub) == DW_TAG_subrange_type) {
+			if (dwarf_hasattr(&sub, DW_AT_count))
+				count = udata(&sub, DW_AT_count, 0);
+			else if (dwarf_hasattr(&sub, DW_AT_upper_bound))
+				count = udata(&sub, DW_AT_upper_bound, 0) + 1;
+		}
+		/* as btf.c and bpftrace: an array of 1-byte integers is a string */
+		if (el->kind == ET_INT && el->size == 1 && count)
+			return type_string(a, (uint32_t)count);
+		r = type_new(a, ET_ARRAY, (uint32_t)(el->size * count));
+		r->elem = el;
+		r->count = (uint32_t)count;
+		return r;
+	}
+	default:
+		return NULL;
+	}
+}
+
+int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct et_type **args,
+		     struct et_type **ret, uint32_t *nparams)
+{
+	struct dw_file f;
+	Dwarf_Die fn, p, rt;
+	struct et_type *s;
+	uint32_t n = 0, cap = 8;
+	int err = dw_open(path, &f);
+
+	if (err)
+		return err;
+	err = find_func(f.dw, func, &fn);
+	if (err)
+		goto out;
+	s = type_new(a, ET_STRUCT, 0);
+	s->name = "args";
+	s->fields = arena_alloc(a, cap * sizeof(*s->fields));
+	if (dwarf_child(&fn, &p) == 0) {
+		do {
+			struct et_field *fl;
+			Dwarf_Die pt;
+			const char *name;
+
+			if (dwarf_tag(&p) != DW_TAG_formal_parameter)
+				continue;
+			if (n == cap) {
+				struct et_field *nf = arena_alloc(a, cap * 2 * sizeof(*nf));
+
+				memcpy(nf, s->fields, n * sizeof(*nf));
+				s->fields = nf;
+				cap *= 2;
+			}
+			fl = &s->fields[n];
+			name = dwarf_diename(&p);
+			fl->name = name && *name ? arena_strdup(a, name) : arena_printf(a, "arg%u", n);
+			fl->type = type_of(&p, &pt) ? convert(a, &pt, 0) : NULL;
+			if (!fl->type || fl->type->size > 8 || fl->type->kind == ET_STRUCT ||
+			    fl->type->kind == ET_STRING || fl->type->kind == ET_ARRAY)
+				fl->type = type_int(a, 8, false); /* by-value aggregates: their raw slot */
+			fl->offset = n * 8;
+			n++;
+		} while (dwarf_siblingof(&p, &p) == 0);
+	}
+	s->nfields = n;
+	s->size = n * 8;
+	*args = s;
+	*nparams = n;
+	if (ret) {
+		*ret = NULL;
+		if (type_of(&fn, &rt)) {
+			struct et_type *r = convert(a, &rt, 0);
+
+			if (r && r->size <= 8 && r->kind != ET_STRUCT && r->kind != ET_STRING && r->kind != ET_ARRAY)
+				*ret = r;
+			else
+				*ret = type_int(a, 8, false);
+		}
+	}
+out:
+	dw_close(&f);
+	return err;
+}
+
+/* A type's C name as bpftrace's -lv prints it. */
+static void type_name(Dwarf_Die *t, char *buf, size_t len)
+{
+	Dwarf_Die inner;
+	const char *n = dwarf_diename(t);
+	char tmp[256];
+	int tag = dwarf_tag(t);
+
+	switch (tag) {
+	case DW_TAG_base_type:
+	case DW_TAG_typedef:
+		snprintf(buf, len, "%s", n ? n : "");
+		return;
+	case DW_TAG_pointer_type:
+		if (type_of(t, &inner)) {
+			type_name(&inner, tmp, sizeof(tmp));
+			snprintf(buf, len, "%s*", tmp);
+		} else {
+			snprintf(buf, len, "void*");
+		}
+		return;
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_enumeration_type:
+		snprintf(buf, len, "%s %s",
+			 tag == DW_TAG_structure_type ? "struct" : tag == DW_TAG_union_type ? "union" : "enum",
+			 n ? n : "<anonymous>");
+		return;
+	case DW_TAG_const_type:
+		if (!type_of(t, &inner)) {
+			snprintf(buf, len, "const void");
+			return;
+		}
+		type_name(&inner, tmp, sizeof(tmp));
+		if (dwarf_tag(&inner) == DW_TAG_pointer_type)
+			snprintf(buf, len, "%s const", tmp);
+		else
+			snprintf(buf, len, "const %s", tmp);
+		return;
+	default:
+		snprintf(buf, len, "<unknown type>");
+		return;
+	}
+}
+
+int dwinfo_list_params(const char *path, const char *func, FILE *out)
+{
+	struct dw_file f;
+	Dwarf_Die fn, p, pt;
+	char name[512];
+	int err = dw_open(path, &f);
+
+	if (err)
+		return err;
+	err = find_func(f.dw, func, &fn);
+	if (!err && dwarf_child(&fn, &p) == 0) {
+		do {
+			const char *pn;
+
+			if (dwarf_tag(&p) != DW_TAG_formal_parameter)
+				continue;
+			if (type_of(&p, &pt))
+				type_name(&pt, name, sizeof(name));
+			else
+				snprintf(name, sizeof(name), "<unknown type>");
+			pn = dwarf_diename(&p);
+			if (pn)
+				fprintf(out, "    %s %s\n", name, pn);
+			else
+				fprintf(out, "    %s\n", name);
+		} while (dwarf_siblingof(&p, &p) == 0);
+	}
+	dw_close(&f);
+	return err;
+}

@@ -1,0 +1,33 @@
+/* dwarf: the DWARF debug info of a user binary, read with elfutils' libdw, for uprobes: the parameters
+ * of a function as etrace types (`args.NAME` of uprobe/uretprobe, `retval`) and as C declarations
+ * (`-lv`). Only the file itself is read (its .debug_info; no separate debug file yet).
+ * Types follow today's bpftrace: typedefs, const and volatile are peeled; integers keep their width
+ * and signedness; an enum is an unsigned integer of its size; a pointer points into user memory; a
+ * struct or union lists its members (a pointer's struct down to DWINFO_MAX_DEPTH pointers deep, beyond
+ * that the pointer is untyped: type graphs stay acyclic); char arrays are strings.
+ * The args struct is laid out like btf_func_proto's: parameter i at offset 8 * i (its register slot);
+ * a parameter that does not fit in a register (a struct or array by value, a float) is its raw u64.
+ * libdw is opened only by these calls (the cost of a script without uprobe args is unchanged).
+ * Memory: types and strings are allocated in the arena passed in.
+ * Failure: 0 or a negative errno: -ENODATA the file has no DWARF, -ENOENT no such function in it,
+ * -ENOEXEC not an ELF file, others from open(). */
+#ifndef ET_DWARF_H
+#define ET_DWARF_H
+#include <stdint.h>
+#include <stdio.h>
+
+struct arena;
+struct et_type;
+
+#define DWINFO_MAX_DEPTH 3
+
+/* The parameters of `func` in `path` as the args struct (*args, named "args"), its return type (*ret:
+ * NULL for void) and the parameter count. */
+int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct et_type **args,
+		    struct et_type **ret, uint32_t *nparams);
+
+/* Print one line "    TYPE NAME" per parameter of `func` (bpftrace's -lv form: "int* n",
+ * "struct Foo* foo1", "const char* s"). */
+int dwinfo_list_params(const char *path, const char *func, FILE *out);
+
+#endif

@@ -1,0 +1,2 @@
+-e
+uprobe:libc:getpid { @ = args.x; }

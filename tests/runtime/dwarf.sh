@@ -1,0 +1,63 @@
+# uprobe arguments typed from DWARF, with exact values from real calls of tests/progs/dwarf_args (fixed
+# arguments, see its header), built with -g and once without: args.NAME of integers of every width and
+# signedness (six in registers, two on the stack), a struct pointer read through, an enum, a char *, a
+# typedef; `args` printed whole (text and -f json) and stored in a map; retval typed (an int) in a
+# uretprobe; -lv listing the parameters. Without DWARF: argN and an untyped retval keep working, and
+# args is a located error (the golden tests/bad/cli/uprobe_args_no_dwarf covers the message).
+. "$(dirname "$0")/lib.sh"
+require_root
+prog=$(build_prog dwarf_args etr_dwarf_g -g)
+plain=$(build_prog dwarf_args etr_dwarf)
+snapshot_bpf
+has_line() { grep -qxF -- "$1" "$ET_OUT"; }
+
+# 1. every parameter by name, twice (two calls), and args printed whole
+run_etrace -q -c "$prog 2" -e "
+uprobe:$prog:dw_ints {
+	printf(\"ints %d %d %d %d %d %u %ld %lu\n\", args.i8, args.u8, args.i16, args.u16, args.i32, args.u32,
+		args.i64, args.u64);
+	print(args);
+}
+uprobe:$prog:dw_point {
+	printf(\"point %d %d %s %d %s %d\n\", args.p->x, args.p.y, args.p->tag, args.color, str(args.name), args.port);
+	@color = args.color; @port = args.port; @a = args;
+}
+uretprobe:$prog:dw_neg { @r = retval; @s = sum(retval); }"
+check "integers of each width and sign, two on the stack" \
+	test "$(grep -cxF 'ints -8 200 -1600 60000 -320000 4000000000 -64000000000 18000000000000000000' "$ET_OUT")" = 2
+check "args printed as a record" \
+	test "$(grep -cxF '{ .i8 = -8, .u8 = 200, .i16 = -1600, .u16 = 60000, .i32 = -320000, .u32 = 4000000000, .i64 = -64000000000, .u64 = 18000000000000000000 }' "$ET_OUT")" = 2
+check "struct pointer fields (-> and .), enum, char *, typedef" test "$(grep -cxF 'point -3 7 pt 2 hello 8080' "$ET_OUT")" = 2
+check "an enum is an unsigned integer of its size" has_line '@color: 2'
+check "a typedef of uint16_t" has_line '@port: 8080'
+check "args stored in a map keeps its fields" grep -qE '^@a: \{ \.p = 0x[0-9a-f]+, \.color = 2, \.name = 0x[0-9a-f]+, \.port = 8080 \}$' "$ET_OUT"
+check "retval typed int from DWARF: -5" has_line '@r: -5'
+check "sum of the typed retval: -10" has_line '@s: -10'
+
+# 2. -f json: the args record as an object
+run_etrace -f json -c "$prog 1" -e "uprobe:$prog:dw_ints { print(args); }"
+grep -vxF done "$ET_OUT" >"$TMP/json" # the program's own line
+check "json: args as an object with exact values" jcheck "$TMP/json" \
+	'of("value") == [{"i8": -8, "u8": 200, "i16": -1600, "u16": 60000, "i32": -320000, "u32": 4000000000, "i64": -64000000000, "u64": 18000000000000000000}]'
+
+# 3. -lv lists the parameters as bpftrace does
+"$ETRACE" -lv "uprobe:$prog:dw_point" >"$TMP/list" 2>"$TMP/list.err"
+printf '%s\n' "uprobe:$prog:dw_point" '    struct dw_point* p' '    enum dw_color color' '    const char* name' \
+	'    dw_port_t port' >"$TMP/list.want"
+check "-lv: the typed parameters" diff "$TMP/list.want" "$TMP/list"
+"$ETRACE" -lv "uprobe:$prog:dw_ints" >"$TMP/list"
+check "-lv: integer parameters by their C names" bash -c "grep -qxF '    int8_t i8' '$TMP/list' && grep -qxF '    uint64_t u64' '$TMP/list' && test \$(wc -l <'$TMP/list') = 9"
+"$ETRACE" -lv "uprobe:$plain:dw_point" >"$TMP/list" 2>"$TMP/list.err"
+check "-lv without DWARF: the name alone" test "$(cat "$TMP/list")" = "uprobe:$plain:dw_point"
+check "-lv without DWARF: bpftrace's warning" grep -qxF "WARNING: No DWARF found for \"$plain\", cannot show parameter info" "$TMP/list.err"
+
+# 4. no DWARF: argN and retval still work; args is an error that attaches nothing
+run_etrace -q -c "$plain 2" -e "uprobe:$plain:dw_point { @c[arg1, arg3] = count(); } uretprobe:$plain:dw_neg { @r = retval; }"
+check "no DWARF: argN" has_line '@c[2, 8080]: 2'
+check "no DWARF: retval untyped (uint64)" has_line '@r: 4294967291'
+run_etrace -c "$plain 1" -e "uprobe:$plain:dw_point { @ = args.color; }"
+check "no DWARF: args is an error" test "$ET_STATUS" = 1
+check "no DWARF: the error says so and how to get it" bash -c "grep -qF 'has no DWARF' '$ET_ERR' && grep -qF 'build the program with -g' '$ET_ERR'"
+
+check "nothing left behind" nothing_left_behind
+finish
