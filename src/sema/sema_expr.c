@@ -1855,9 +1855,15 @@ void sema_stmt(struct sema *s, struct ast_node *n)
 	int64_t c;
 
 	switch (n->kind) {
-	case AST_EXPR_STMT:
-		sema_expr(s, n->u.expr_stmt.expr);
+	case AST_EXPR_STMT: {
+		struct et_type *t = sema_expr(s, n->u.expr_stmt.expr);
+
+		/* bpftrace warns about a value computed and thrown away (`_ = expr;` says it is meant); ++/--
+		 * are statements, and void calls (printf, exit...) have nothing to discard */
+		if (t && !sema_is_none(t) && t->kind != ET_VOID && n->u.expr_stmt.expr->kind != AST_INCDEC)
+			sema_warning(s, n->u.expr_stmt.expr->loc, "Return value discarded.");
 		break;
+	}
 	case AST_ASSIGN:
 		assign(s, n);
 		break;
