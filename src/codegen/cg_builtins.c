@@ -139,7 +139,10 @@ struct cg_val cg_bi_cpid(struct cg_lower *L, struct ast_node *n, const struct se
 struct cg_val cg_bi_nsecs(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	(void)n;
-	(void)c;
+	if (c->index == SEMA_CLOCK_BOOT)
+		return cg_val_scalar(cg_helper(L->cg, CG_H_ktime_get_boot_ns, NULL, 0));
+	if (c->index == SEMA_CLOCK_TAI)
+		return cg_val_scalar(cg_helper(L->cg, CG_H_ktime_get_tai_ns, NULL, 0));
 	return cg_val_scalar(cg_ktime_ns(L->cg));
 }
 

@@ -403,6 +403,28 @@ static struct et_type *check_u64(struct sema *s, struct ast_node *n, struct sema
 	return s->t_u64;
 }
 
+/* nsecs or nsecs(monotonic | boot | tai): bpf_ktime_get_ns, _boot_ns, _tai_ns. bpftrace's sw_tai
+ * (TAI estimated in user space for kernels without the tai helper) is not implemented. */
+static struct et_type *check_nsecs(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	static const char *const clocks[] = {"monotonic", "boot", "tai"};
+	struct ast_node *a;
+
+	if (n->kind != AST_CALL || !n->u.call.args.count)
+		return s->t_u64;
+	a = n->u.call.args.items[0];
+	for (int i = 0; a->kind == AST_IDENT && i < 3; i++) {
+		if (strcmp(a->u.name, clocks[i]) == 0) {
+			c->index = i;
+			return s->t_u64;
+		}
+	}
+	sema_error(s, a->loc, "nsecs() takes a clock: monotonic, boot or tai%s",
+		   a->kind == AST_IDENT && strcmp(a->u.name, "sw_tai") == 0 ? " (etrace has no sw_tai)" : "");
+	sema_hint(s, "e.g. nsecs(boot) for the time since boot including suspend");
+	return s->t_none;
+}
+
 static struct et_type *check_comm(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	(void)n;

@@ -245,6 +245,9 @@ struct sema_var {
 	struct et_loc loc;        /* declaration / first assignment */
 };
 
+/* nsecs(clock)'s clock (sema_call.index). */
+enum sema_clock { SEMA_CLOCK_MONOTONIC, SEMA_CLOCK_BOOT, SEMA_CLOCK_TAI };
+
 struct sema_call {
 	enum builtin_id id;
 	int event;                /* index into prog->events for async calls, else -1 */
