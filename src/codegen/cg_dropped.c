@@ -2,6 +2,7 @@
  * ENOMEM when the kernel cannot allocate the element) increments element `map index` of the .bss u64 array
  * ET_DROPPED_MAP_NAME; a user-memory read that fails increments ET_READ_FAULTS_MAP_NAME; a ring buffer
  * reserve that fails increments prog->lost_map_name (cg_event.c). The runtime reads them at exit.
+ * Also the stop flag ET_STOP_FLAG_NAME, the .bss global every probe but BEGIN/END tests first.
  * The counters are shared by the CPUs and incremented atomically: they sit on failure paths only, where
  * contention does not matter, and an atomic add on a global is 4 instructions where a per-CPU array
  * needs a key on the stack, an (inlined) lookup and a null check. */
@@ -40,4 +41,18 @@ void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result)
 	cg_counter_add(cg, L->read_faults, 0, NULL);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
+}
+
+void cg_stop_check(struct cg_lower *L)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	/* volatile: the runtime writes it from outside through the mmap'ed .bss */
+	LLVMValueRef flag = LLVMBuildLoad2(B, cg->t_i64, cg_bss_counters(cg, ET_STOP_FLAG_NAME, 1), "et_stop");
+	LLVMSetVolatile(flag, 1);
+	LLVMBasicBlockRef stop = cg_block(cg, "stopped"), go = cg_block(cg, "running");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, flag, cg_i64(cg, 0), ""), stop, go);
+	LLVMPositionBuilderAtEnd(B, stop);
+	LLVMBuildRet(B, LLVMConstInt(cg->t_i32, 0, 0));
+	LLVMPositionBuilderAtEnd(B, go);
 }

@@ -125,6 +125,9 @@ void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
 /* Count a user-memory read whose helper `result` (i64) is negative in ET_READ_FAULTS_MAP_NAME (defined
  * by the first call), so the runtime reports reads that came out empty. */
 void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result);
+/* At the current position: return 0 from the probe when ET_STOP_FLAG_NAME (defined by the first call) is
+ * set; one load and a branch on the way on. */
+void cg_stop_check(struct cg_lower *L);
 
 /* cg_expr.c */
 struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n);

@@ -158,6 +158,10 @@ static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 	LLVMBasicBlockRef body = cg_block(cg, "body");
 	LLVMPositionBuilderAtEnd(cg->b, body);
 	cg_loc(L, pn);
+	/* stopped (Ctrl-C, exit()): nothing more happens, so the maps printed before the detach are final;
+	 * BEGIN runs before any stop and END after it */
+	if (!(L->probe->provider->flags & (PROVIDER_BEGIN | PROVIDER_END)))
+		cg_stop_check(L);
 	if (L->pid_filter && kernel_probe(L->probe)) {
 		/* -p: only the traced process */
 		LLVMValueRef want = LLVMBuildLoad2(cg->b, cg->t_i64, cg_rodata_u64(cg, "etrace_pid"), "etrace_pid");

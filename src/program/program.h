@@ -92,6 +92,12 @@ struct et_probe_desc {
  * empty instead of losing them silently. */
 #define ET_READ_FAULTS_MAP_NAME "et_read_faults"
 
+/* The u64 (a .bss global) every probe but BEGIN and END reads first: while it is 0 the probe runs, once
+ * the runtime sets it (through the mmap'ed .bss, at Ctrl-C or exit()) the probe returns at once. So the
+ * maps can be read and printed right away, before the slow detach, and stay as they were at the stop.
+ * Defined when the program has such a probe. */
+#define ET_STOP_FLAG_NAME "et_stop"
+
 struct et_program {
 	struct arena *arena;
 	struct et_map_desc *maps;     uint32_t nmaps;

@@ -255,6 +255,20 @@ static bool still_attached(int fd, const uint32_t *ids, size_t n, bool *unknown)
 	return false;
 }
 
+bool rt_detach_one_perf(struct rt_run *r)
+{
+	if (!r->links || r->closer_running)
+		return false;
+	for (uint32_t i = 0; i < r->links->count; i++) {
+		if (!is_perf_link(r->links->links[i]))
+			continue;
+		bpf_link__destroy(r->links->links[i]);
+		r->links->links[i] = r->links->links[--r->links->count];
+		return true;
+	}
+	return false;
+}
+
 void rt_detach_early(struct rt_run *r)
 {
 	struct closer *c;

@@ -4,11 +4,17 @@
  *   @m: 123 updates dropped, map full at 4096 keys; raise with config = { max_map_keys = ... }
  * - user-memory reads by str()/buf() that failed (ET_READ_FAULTS_MAP_NAME), one line;
  * - ring buffer records lost (prog->lost_map_name), for rt_lost_events.
+ * And it sets the stop flag ET_STOP_FLAG_NAME in the same .bss (rt_stop_probes).
  * See rt_int.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/membarrier.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -18,11 +24,10 @@
 #include "runtime/rt.h"
 #include "runtime/rt_int.h"
 
-/* The value of the ".bss" map (all of codegen's counters), malloc'ed, and its size; NULL without one. */
-static uint8_t *bss_value(struct rt_run *r, size_t *size)
+/* The ".bss" map (all of codegen's counters and the stop flag); NULL without one. */
+static struct bpf_map *bss_map(struct rt_run *r)
 {
 	struct bpf_map *m, *bss = NULL;
-	uint32_t key = 0;
 
 	if (!r->obj)
 		return NULL;
@@ -33,6 +38,15 @@ static uint8_t *bss_value(struct rt_run *r, size_t *size)
 		if (l >= 4 && strcmp(n + l - 4, ".bss") == 0)
 			bss = m;
 	}
+	return bss;
+}
+
+/* The value of the ".bss" map, malloc'ed, and its size; NULL without one. */
+static uint8_t *bss_value(struct rt_run *r, size_t *size)
+{
+	struct bpf_map *bss = bss_map(r);
+	uint32_t key = 0;
+
 	if (!bss || bpf_map__fd(bss) < 0 || !(*size = bpf_map__value_size(bss)))
 		return NULL;
 	uint8_t *v = rt_xcalloc(1, *size);
@@ -43,16 +57,15 @@ static uint8_t *bss_value(struct rt_run *r, size_t *size)
 	return v;
 }
 
-/* Element `index` of the .bss u64 array `name` in the value `bss` (found through the BTF DATASEC
- * ".bss"); 0 when there is no such counter. */
-static uint64_t counter(struct rt_run *r, const uint8_t *bss, size_t size, const char *name, uint32_t index)
+/* Where element `index` of the .bss u64 array `name` sits in a .bss value of `size` bytes (found through
+ * the BTF DATASEC ".bss"); false when there is no such element. */
+static bool bss_offset(struct rt_run *r, size_t size, const char *name, uint32_t index, size_t *off)
 {
 	struct btf *btf = r->obj ? bpf_object__btf(r->obj) : NULL;
-	int id = btf && bss ? btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC) : -1;
-	uint64_t n = 0;
+	int id = btf ? btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC) : -1;
 
 	if (id < 0)
-		return 0;
+		return false;
 	const struct btf_type *sec = btf__type_by_id(btf, (__u32)id);
 	const struct btf_var_secinfo *vs = btf_var_secinfos(sec);
 	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
@@ -60,10 +73,51 @@ static uint64_t counter(struct rt_run *r, const uint8_t *bss, size_t size, const
 		const char *vn = var ? btf__name_by_offset(btf, var->name_off) : NULL;
 
 		if (vn && strcmp(vn, name) == 0 && (uint64_t)index * 8 + 8 <= vs->size &&
-		    vs->offset + (uint64_t)index * 8 + 8 <= size)
-			memcpy(&n, bss + vs->offset + (size_t)index * 8, 8);
+		    vs->offset + (uint64_t)index * 8 + 8 <= size) {
+			*off = vs->offset + (size_t)index * 8;
+			return true;
+		}
 	}
+	return false;
+}
+
+/* Element `index` of the .bss u64 array `name` in the value `bss`; 0 when there is no such counter. */
+static uint64_t counter(struct rt_run *r, const uint8_t *bss, size_t size, const char *name, uint32_t index)
+{
+	uint64_t n = 0;
+	size_t off;
+
+	if (bss && bss_offset(r, size, name, index, &off))
+		memcpy(&n, bss + off, 8);
 	return n;
+}
+
+bool rt_stop_probes(struct rt_run *r)
+{
+	struct bpf_map *bss = bss_map(r);
+	size_t size = bss ? bpf_map__value_size(bss) : 0, off, len;
+	uint8_t *mem;
+
+	/* the kernel's .bss, mapped (codegen's globals are BPF_F_MMAPABLE; libbpf maps it over its initial
+	 * value only for skeletons): a store there is what the programs load. A lookup and update of the
+	 * whole value instead would race with the atomic adds to the counters beside the flag, so without
+	 * the mapping the caller detaches. */
+	if (!bss || bpf_map__fd(bss) < 0 || !(bpf_map__map_flags(bss) & BPF_F_MMAPABLE) ||
+	    !bss_offset(r, size, ET_STOP_FLAG_NAME, 0, &off))
+		return false;
+	len = (size + (size_t)sysconf(_SC_PAGESIZE) - 1) & ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(bss), 0);
+	if (mem == MAP_FAILED)
+		return false;
+	__atomic_store_n((uint64_t *)(void *)(mem + off), 1, __ATOMIC_SEQ_CST);
+	munmap(mem, len);
+	/* a probe that read 0 just before the store may still be updating a map: a non-sleepable run sits
+	 * in an RCU read-side section, so one grace period (membarrier's GLOBAL command is synchronize_rcu)
+	 * ends it; where membarrier is not there, a short sleep covers a run that takes microseconds. The
+	 * runs under RCU tasks-trace (syscall tracepoints, uprobe.s) are the caller's: rt_detach_one_perf. */
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
+		usleep(10000);
+	return true;
 }
 
 uint64_t rt_lost_events(struct rt_run *r)

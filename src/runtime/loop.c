@@ -159,7 +159,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	sigset_t mask, old_mask;
 	libbpf_print_fn_t old_print;
 	int sfd = -1, ep = -1, proc_fd = -1, go_fd = -1, status = 1, err;
-	bool mask_set = false;
+	bool mask_set = false, stopped = false;
 	uint64_t lost, dropped, t0;
 	struct rt_metrics *metrics = NULL;
 
@@ -269,7 +269,14 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	rt_metrics_stop(metrics);
 	metrics = NULL;
 
-	rt_detach_early(&r);
+	/* the stop flag makes every probe return at once; once the runs already past it have ended (one
+	 * detach waits for the grace periods that end them), the maps are final and print now, and the
+	 * other probes are detached after (~100 ms each). Without the flag the probes are detached first. */
+	stopped = rt_stop_probes(&r);
+	if (stopped)
+		rt_detach_one_perf(&r);
+	else
+		rt_detach_early(&r);
 	if (r.rb && r.discard)
 		ring_buffer__consume(r.rb); /* what fired after exit(): consumed, not shown */
 	r.discard = ferror(r.out); /* END's output is shown, if it can be */
@@ -293,6 +300,10 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	rt_report_read_faults(&r);
 	if (opts->stats)
 		rt_report_stats(&r, lost, dropped);
+	fflush(r.out);
+	fflush(stderr);
+	if (stopped)
+		rt_detach_early(&r);
 	status = r.exit_code;
 
 out:

@@ -205,6 +205,11 @@ void rt_detach(struct rt_run *r);
 /* The same at exit, without waiting for the kernel to release the perf events (closed on a thread
  * while the maps print); rt_detach_finish waits for that thread (call before returning). */
 void rt_detach_early(struct rt_run *r);
+/* Destroy one perf event link (tracepoint, kprobe, uprobe), if there is one, and wait for it: the kernel
+ * waits for an RCU tasks-trace grace period and an RCU one on the way, which ends every probe run that
+ * had begun before (faultable syscall tracepoints run under tasks-trace RCU, which membarrier's
+ * synchronize_rcu does not wait for). Returns whether there was one. */
+bool rt_detach_one_perf(struct rt_run *r);
 void rt_detach_finish(struct rt_run *r);
 int rt_run_special(struct rt_run *r, bool end);
 
@@ -231,6 +236,12 @@ void rt_flush_output(struct rt_run *r);
 void rt_print_all_maps(struct rt_run *r);
 /* dropped.c: ring buffer records the programs could not reserve (codegen's lost counter). */
 uint64_t rt_lost_events(struct rt_run *r);
+/* dropped.c: set ET_STOP_FLAG_NAME through the mmap'ed .bss, so every probe (BEGIN and END aside) returns
+ * at once, and wait for the runs already past the test that sit in RCU read-side sections (one RCU grace
+ * period); with rt_detach_one_perf after it (runs under RCU tasks-trace), the maps no longer change.
+ * False when the program has no flag or it cannot be written: the caller then detaches the probes
+ * before reading the maps. */
+bool rt_stop_probes(struct rt_run *r);
 /* dropped.c: codegen's counters as they are now, without reporting (any thread, while the object is
  * loaded): records lost, failed user reads, and dropped[i] the updates of prog->maps[i] dropped (dropped
  * has prog->nmaps elements, or is NULL). */
