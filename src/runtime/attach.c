@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
@@ -85,6 +86,20 @@ static uint32_t *attach_order(const struct et_program *prog)
 	return order;
 }
 
+/* Every probe holds file descriptors (a perf event or link, and the duplicates the detach keeps), so a
+ * script on all syscall tracepoints needs about a thousand: more than the soft limit of 1024 that most
+ * sessions start with (the 6.1 guest's does). The hard limit is what the administrator allows; raising
+ * the soft limit up to it is what a process that needs many descriptors is expected to do. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int rt_attach(struct rt_run *r)
 {
 	uint32_t k, nth = 0, fail_at = injected_failure(), *order = attach_order(r->prog);
@@ -95,6 +110,7 @@ int rt_attach(struct rt_run *r)
 	};
 	int err = 0;
 
+	raise_fd_limit();
 	for (k = 0; k < r->prog->nprobes && !err; k++) {
 		uint32_t i = order[k];
 		const struct et_probe_desc *p = &r->prog->probes[i];

@@ -643,7 +643,9 @@ struct rt_metrics *rt_metrics_start(struct rt_run *r, const char *spec)
 	bool loopback = true;
 	struct rt_metrics *mt;
 	struct rt_str skipped = {0};
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* MHD_USE_AUTO: epoll on Linux; the default select() refuses a connection whose descriptor is above
+	 * FD_SETSIZE (1024), which a script with hundreds of probes reaches */
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
 
 	const char *err = NULL;
 
