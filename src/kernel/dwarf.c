@@ -14,34 +14,72 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 
+/* An open binary and its DWARF: libdwfl reports the file "offline" (not as a process's mapping) and
+ * finds its debug info the way gdb and eu-* tools do: the file's own sections, else a separate file by
+ * build-id (/usr/lib/debug/.build-id/xx/rest.debug) or by .gnu_debuglink (beside the file, in its .debug/
+ * folder, or under /usr/lib/debug/DIR), and a dwz .gnu_debugaltlink; compressed sections (SHF_COMPRESSED,
+ * .zdebug) are inflated by libdw. bias is what to subtract from a DWARF address for the file's own
+ * virtual address (0 unless libdwfl placed the module elsewhere). */
 struct dw_file {
-	int fd;
+	Dwfl *dwfl;
 	Dwarf *dw;
+	Dwarf_Addr bias;
 };
+
+/* NULL: elfutils' default search path, ":.debug:/usr/lib/debug" */
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks offline_callbacks = {
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
+    .debuginfo_path = &debuginfo_path,
+};
+
+static bool is_elf_file(const char *path, int *err)
+{
+	char magic[4] = {0};
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool elf;
+
+	if (fd < 0) {
+		*err = -errno;
+		return false;
+	}
+	elf = pread(fd, magic, 4, 0) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+	close(fd);
+	*err = elf ? 0 : -ENOEXEC;
+	return elf;
+}
 
 static int dw_open(const char *path, struct dw_file *f)
 {
-	f->dw = NULL;
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (f->fd < 0)
-		return -errno;
-	f->dw = dwarf_begin(f->fd, DWARF_C_READ);
-	if (!f->dw) {
-		char magic[4] = {0};
-		bool elf = pread(f->fd, magic, 4, 0) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+	Dwfl_Module *mod;
+	int err;
 
-		close(f->fd);
-		/* an ELF file libdw refuses has no (usable) DWARF */
-		return elf ? -ENODATA : -ENOEXEC;
+	f->dw = NULL;
+	f->bias = 0;
+	if (!is_elf_file(path, &err))
+		return err;
+	f->dwfl = dwfl_begin(&offline_callbacks);
+	if (!f->dwfl)
+		return -ENOMEM;
+	mod = dwfl_report_offline(f->dwfl, path, path, -1);
+	dwfl_report_end(f->dwfl, NULL, NULL);
+	if (mod)
+		f->dw = dwfl_module_getdwarf(mod, &f->bias);
+	if (!f->dw) { /* an ELF file with no (usable) DWARF, here or in a separate file */
+		dwfl_end(f->dwfl);
+		return -ENODATA;
 	}
 	return 0;
 }
 
 static void dw_close(struct dw_file *f)
 {
-	dwarf_end(f->dw);
-	close(f->fd);
+	dwfl_end(f->dwfl);
 }
 
 struct func_find {

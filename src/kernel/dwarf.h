@@ -1,6 +1,7 @@
 /* dwarf: the DWARF debug info of a user binary, read with elfutils' libdw, for uprobes: the parameters
  * of a function as etrace types (`args.NAME` of uprobe/uretprobe, `retval`) and as C declarations
- * (`-lv`). Only the file itself is read (its .debug_info; no separate debug file yet).
+ * (`-lv`). The DWARF is the file's own or a separate debug file found by build-id or .gnu_debuglink
+ * (under /usr/lib/debug, beside the file); compressed sections are read too.
  * Types follow today's bpftrace: typedefs, const and volatile are peeled; integers keep their width
  * and signedness; an enum is an unsigned integer of its size; a pointer points into user memory; a
  * struct or union lists its members (a pointer's struct down to DWINFO_MAX_DEPTH pointers deep, beyond

@@ -1,2 +1,2 @@
 -e
-uprobe:libc:getpid { @ = args.x; }
+uprobe:libz:deflate { @ = args.x; }
