@@ -1681,6 +1681,41 @@ static void cond_check(struct sema *s, struct ast_node *c, const char *what)
 		sema_error(s, c->loc, "Invalid condition in %s: %s", what, sema_tname(s, t));
 }
 
+/* As in bpftrace, an integer literal given to a typed let must fit the type (`let $a: uint16 = -1;`
+ * needs an explicit cast), also when assigned later (`let $a: uint8; $a = -1;`); a variable or an
+ * expression of a wider type only converts (truncated to the declared type when stored). */
+static void let_literal_range(struct sema *s, const char *var, struct ast_node *init, const struct et_type *t)
+{
+	int64_t val, lo, hi;
+	uint64_t uhi;
+	bool neg_ok, fits;
+
+	if (!init || !t || t->kind != ET_INT || t->size == 0 || t->size > 8 || init->kind == AST_CAST ||
+	    init->kind == AST_VAR || !sema_const_int(s, init, &val))
+		return;
+	neg_ok = t->is_signed;
+	if (init->kind == AST_INT && (init->u.integer.is_unsigned || init->u.integer.value > (uint64_t)INT64_MAX)) {
+		/* a literal above INT64_MAX: only a 64-bit unsigned type holds it */
+		fits = !t->is_signed && t->size == 8;
+		lo = 0;
+	} else if (t->size == 8) {
+		fits = neg_ok || val >= 0;
+		lo = neg_ok ? INT64_MIN : 0;
+	} else {
+		unsigned bits = t->size * 8;
+		lo = neg_ok ? -((int64_t)1 << (bits - 1)) : 0;
+		hi = neg_ok ? ((int64_t)1 << (bits - 1)) - 1 : (int64_t)(((uint64_t)1 << bits) - 1);
+		fits = val >= lo && val <= hi;
+	}
+	if (fits)
+		return;
+	uhi = t->size == 8 ? (neg_ok ? (uint64_t)INT64_MAX : UINT64_MAX)
+			   : (neg_ok ? ((uint64_t)1 << (t->size * 8 - 1)) - 1 : ((uint64_t)1 << (t->size * 8)) - 1);
+	sema_error(s, init->loc, "this value does not fit %s's type %s (%lld to %llu)", var,
+		   sema_tname(s, t), (long long)lo, (unsigned long long)uhi);
+	sema_hint(s, "cast it if the truncation is meant: (%s)", sema_tname(s, t));
+}
+
 static void assign(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *target = n->u.assign.target, *value = n->u.assign.value;
@@ -1730,6 +1765,13 @@ static void assign(struct sema *s, struct ast_node *n)
 		struct et_type *vt = sema_expr(s, value);
 
 		var_assign(s, target, vt, op, n->loc);
+		if (op == AST_OP_NONE && target->sym) {
+			const struct sema_var *v = target->sym;
+
+			/* only a typed let makes a variable narrower than 8 bytes */
+			if (v->type && v->type->kind == ET_INT && !v->type->nfields && v->type->size < 8)
+				let_literal_range(s, v->name, value, v->type);
+		}
 		if ((op == AST_OP_DIV || op == AST_OP_MOD) && !sema_is_none(vt))
 			divisor_check(s, n, NULL, value, op);
 		return;
@@ -1737,41 +1779,6 @@ static void assign(struct sema *s, struct ast_node *n)
 	sema_expr(s, value);
 	sema_error(s, target->loc, "cannot assign to this expression");
 	sema_hint(s, "assign to a variable ($x = ...) or a map (@m[key] = ...)");
-}
-
-/* As in bpftrace, an integer literal given to a typed let must fit the type (`let $a: uint16 = -1;`
- * needs an explicit cast); a variable of a wider type only converts. */
-static void let_literal_range(struct sema *s, struct ast_node *n, const struct et_type *t)
-{
-	struct ast_node *init = n->u.let.init;
-	int64_t val, lo, hi;
-	uint64_t uhi;
-	bool neg_ok, fits;
-
-	if (!init || !t || t->kind != ET_INT || t->size == 0 || t->size > 8 || init->kind == AST_CAST ||
-	    init->kind == AST_VAR || !sema_const_int(s, init, &val))
-		return;
-	neg_ok = t->is_signed;
-	if (init->kind == AST_INT && (init->u.integer.is_unsigned || init->u.integer.value > (uint64_t)INT64_MAX)) {
-		/* a literal above INT64_MAX: only a 64-bit unsigned type holds it */
-		fits = !t->is_signed && t->size == 8;
-		lo = 0;
-	} else if (t->size == 8) {
-		fits = neg_ok || val >= 0;
-		lo = neg_ok ? INT64_MIN : 0;
-	} else {
-		unsigned bits = t->size * 8;
-		lo = neg_ok ? -((int64_t)1 << (bits - 1)) : 0;
-		hi = neg_ok ? ((int64_t)1 << (bits - 1)) - 1 : (int64_t)(((uint64_t)1 << bits) - 1);
-		fits = val >= lo && val <= hi;
-	}
-	if (fits)
-		return;
-	uhi = t->size == 8 ? (neg_ok ? (uint64_t)INT64_MAX : UINT64_MAX)
-			   : (neg_ok ? ((uint64_t)1 << (t->size * 8 - 1)) - 1 : ((uint64_t)1 << (t->size * 8)) - 1);
-	sema_error(s, init->loc, "this value does not fit %s's type %s (%lld to %llu)", n->u.let.var,
-		   sema_tname(s, t), (long long)lo, (unsigned long long)uhi);
-	sema_hint(s, "cast it if the truncation is meant: (%s)", sema_tname(s, t));
 }
 
 static void let(struct sema *s, struct ast_node *n)
@@ -1787,8 +1794,10 @@ static void let(struct sema *s, struct ast_node *n)
 		sema_error(s, n->loc, "variable %s is already declared (at line %u)", n->u.let.var, old->var->loc.line);
 		sema_hint(s, "give the new variable another name");
 	}
-	let_literal_range(s, n, t); /* the type as written, before widening to its storage */
-	if (t)
+	let_literal_range(s, n->u.let.var, n->u.let.init, t); /* the type as written */
+	if (t && t->kind == ET_INT && !t->nfields && t->size < 8)
+		t = type_int(s->arena, t->size, t->is_signed); /* every store converts to it, as in bpftrace */
+	else if (t)
 		t = sema_storage_type(s, t);
 	else if (n->u.let.ty)
 		t = s->t_none;

@@ -1,0 +1,51 @@
+# Integer conversions to narrower and unsigned types, as today's bpftrace does them, with exact values
+# from a real event: a typed let (`let $a: uint16 = $e;`) converts its value to the declared type, from
+# a variable, a map value and an expression, and so does every later store into that variable (=, ++,
+# +=); casts (uint8/16/32, int8/16/32) of a variable, a map value, an expression and a struct field.
+# The probe: a uprobe on tests/progs/ptr_chain (fixed data, see its header: leaf1 holds i8 -8, u8 200,
+# i16 -1600, u16 60000, i32 -320000, u32 4000000000, i64 -64000000000).
+. "$(dirname "$0")/lib.sh"
+require_root
+prog=$(build_prog ptr_chain etr_int_convert)
+snapshot_bpf
+has_line() { grep -qxF -- "$1" "$ET_OUT"; }
+
+DEFS='struct etp_leaf { int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32; uint32_t u32;
+	int64_t i64; uint64_t u64; }
+struct etp_node { int32_t id; struct etp_leaf *leaf; struct etp_node *next; int32_t vals[4]; }'
+run_etrace -q -c "$prog 1" -e "$DEFS
+uprobe:$prog:etp_visit {
+	\$l = ((struct etp_node *)arg0).leaf;
+	\$e = \$l.i8;
+	@m = \$l.i32;
+	let \$a: uint16 = \$e;
+	let \$b: uint8 = \$e;
+	let \$c: uint32 = \$e;
+	let \$d: int8 = \$l.u8;
+	let \$f: int16 = @m;
+	let \$g: int32 = \$l.i64;
+	let \$h: uint16 = @m;
+	let \$i: uint8 = \$e - 1;
+	printf(\"let %d %d %u %d %d %d %d %d\n\", \$a, \$b, \$c, \$d, \$f, \$g, \$h, \$i);
+	\$a = \$l.i16;
+	\$b++;
+	\$b += 10;
+	\$d--;
+	printf(\"store %d %d %d\n\", \$a, \$b, \$d);
+	printf(\"cast %d %d %u %d %d %d %d\n\", (uint16)\$e, (int16)@m, (uint32)(\$e * 2), (int32)\$l.u32,
+		(int16)\$l.u16, (uint8)\$l.u16, (int8)(@m + 56));
+	@k[\$a] = \$i;
+	@t = (\$a, \$b, \$d);
+	exit();
+}"
+check "etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
+check "typed let converts a variable, a map value and an expression to its type" \
+	has_line 'let 65528 248 4294967288 -56 7680 424509440 7680 247'
+check "later stores into a typed variable convert too (=, ++, +=, --)" has_line 'store 63936 3 -57'
+check "casts of a variable, a map value, an expression and fields" \
+	has_line 'cast 65528 7680 4294967280 -294967296 -5536 96 56'
+check "a typed variable as a map key and value" has_line '@k[63936]: 247'
+check "typed variables in a tuple" has_line '@t: (63936, 3, -57)'
+[ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
+check "nothing left behind" nothing_left_behind
+finish
