@@ -704,6 +704,60 @@ static bool int_arg(struct sema *s, struct ast_node *call, uint32_t i, struct et
 	return true;
 }
 
+/* What a builtin takes as an argument, for kind_arg. */
+static bool is_address(const struct et_type *t)
+{
+	return t->kind == ET_INT || t->kind == ET_POINTER;
+}
+
+static bool is_string(const struct et_type *t)
+{
+	return t->kind == ET_STRING;
+}
+
+static bool is_mac_bytes(const struct et_type *t)
+{
+	return (t->kind == ET_ARRAY || t->kind == ET_STRING || t->kind == ET_STRUCT) && t->size == 6;
+}
+
+static bool is_inet_bytes(const struct et_type *t)
+{
+	return type_is_integer(t) ||
+	       ((t->kind == ET_ARRAY || t->kind == ET_STRING || t->kind == ET_STRUCT) && (t->size == 4 || t->size == 16));
+}
+
+/* The one check of an argument's kind: argument i of call is analysed as a value and must be of a type
+ * `accept` takes; else the located error "f() expects WHAT (T provided)". NULL after any error. */
+static struct et_type *kind_arg(struct sema *s, struct ast_node *call, uint32_t i,
+				bool (*accept)(const struct et_type *t), const char *what)
+{
+	struct et_type *t = value_arg(s, call, i);
+
+	if (sema_is_none(t))
+		return NULL;
+	if (!accept(t)) {
+		sema_error(s, call->u.call.args.items[i]->loc, "%s() expects %s (%s provided)", call->u.call.name, what,
+			   sema_tname(s, t));
+		return NULL;
+	}
+	return t;
+}
+
+/* The one check that argument i names a map: when it is something else, every argument is analysed (so
+ * its own errors come too) and the error shows the call to write, `usage`. */
+static bool map_arg(struct sema *s, struct ast_node *call, uint32_t i, const char *usage)
+{
+	struct ast_list *args = &call->u.call.args;
+
+	if (args->items[i]->kind == AST_MAP)
+		return true;
+	for (uint32_t k = 0; k < args->count; k++)
+		if (args->items[k]->kind != AST_MAP)
+			sema_expr(s, args->items[k]);
+	sema_error(s, args->items[i]->loc, "%s() expects a map, e.g. %s", call->u.call.name, usage);
+	return false;
+}
+
 static bool const_arg(struct sema *s, struct ast_node *call, uint32_t i, int64_t *v, const char *what)
 {
 	struct ast_node *a = call->u.call.args.items[i];
@@ -787,8 +841,10 @@ static struct et_type *check_count(struct sema *s, struct ast_node *n, struct se
 }
 
 /* sum, min, max: signed when the argument is a signed integer */
-static struct et_type *signed_agg(struct sema *s, struct ast_node *n, enum et_type_kind kind, uint32_t size)
+static struct et_type *check_signed_agg(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
+	enum et_type_kind kind = c->id == BI_SUM ? ET_AGG_SUM : c->id == BI_MIN ? ET_AGG_MIN : ET_AGG_MAX;
+	uint32_t size = c->id == BI_SUM ? 8 : 16;
 	struct et_type *a = NULL, *t;
 
 	if (!int_arg(s, n, 0, &a))
@@ -798,48 +854,14 @@ static struct et_type *signed_agg(struct sema *s, struct ast_node *n, enum et_ty
 	return t;
 }
 
-static struct et_type *check_sum(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	(void)c;
-	return signed_agg(s, n, ET_AGG_SUM, 8);
-}
-
-static struct et_type *check_min(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	(void)c;
-	return signed_agg(s, n, ET_AGG_MIN, 16);
-}
-
-static struct et_type *check_max(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	(void)c;
-	return signed_agg(s, n, ET_AGG_MAX, 16);
-}
-
 /* avg, stats, hist: an integer argument */
-static struct et_type *int_agg(struct sema *s, struct ast_node *n, enum et_type_kind kind, uint32_t size)
+static struct et_type *check_int_agg(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	if (!int_arg(s, n, 0, NULL))
 		return s->t_none;
-	return type_new(s->arena, kind, size);
-}
-
-static struct et_type *check_avg(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	(void)c;
-	return int_agg(s, n, ET_AGG_AVG, 16);
-}
-
-static struct et_type *check_stats(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	(void)c;
-	return int_agg(s, n, ET_AGG_STATS, 16);
-}
-
-static struct et_type *check_hist(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	(void)c;
-	return int_agg(s, n, ET_AGG_HIST, ET_HIST_SLOTS * 8);
+	if (c->id == BI_HIST)
+		return type_new(s->arena, ET_AGG_HIST, ET_HIST_SLOTS * 8);
+	return type_new(s->arena, c->id == BI_AVG ? ET_AGG_AVG : ET_AGG_STATS, 16);
 }
 
 static struct et_type *check_lhist(struct sema *s, struct ast_node *n, struct sema_call *c)
@@ -921,8 +943,10 @@ static bool unsafe_check(struct sema *s, struct ast_node *n)
 	return false;
 }
 
-static struct et_type *format_call(struct sema *s, struct ast_node *n, struct sema_call *c, enum et_event_kind kind)
+/* printf, system: a format and its arguments, sent as one event */
+static struct et_type *check_format(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
+	enum et_event_kind kind = c->id == BI_SYSTEM ? ET_EV_SYSTEM : ET_EV_PRINTF;
 	struct ast_list *args = &n->u.call.args;
 	bool ok = true;
 
@@ -946,16 +970,6 @@ static struct et_type *format_call(struct sema *s, struct ast_node *n, struct se
 			c->event = sema_add_event(s, kind, args->items[0]->u.string.bytes, tt, -1, n->loc);
 	}
 	return s->t_void;
-}
-
-static struct et_type *check_printf(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return format_call(s, n, c, ET_EV_PRINTF);
-}
-
-static struct et_type *check_system(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return format_call(s, n, c, ET_EV_SYSTEM);
 }
 
 static struct et_type *check_print(struct sema *s, struct ast_node *n, struct sema_call *c)
@@ -1029,11 +1043,8 @@ static struct et_type *check_delete(struct sema *s, struct ast_node *n, struct s
 	struct ast_node *a0 = args->items[0];
 	struct sema_map *m;
 
-	if (a0->kind != AST_MAP) {
-		sema_expr(s, a0);
-		sema_error(s, a0->loc, "delete() expects a map element, e.g. delete(@m[key])");
+	if (!map_arg(s, n, 0, "delete(@m[key]) or delete(@m, key)"))
 		return s->t_void;
-	}
 	if (args->count == 1) {
 		struct sema_map_ref *r = arena_alloc(s->arena, sizeof(*r));
 
@@ -1116,29 +1127,17 @@ static struct et_type *check_join(struct sema *s, struct ast_node *n, struct sem
 }
 
 /* clear(@m), zero(@m): an event naming the whole map */
-static struct et_type *map_event(struct sema *s, struct ast_node *n, struct sema_call *c, enum et_event_kind kind)
+static struct et_type *check_map_event(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
+	enum et_event_kind kind = c->id == BI_CLEAR ? ET_EV_CLEAR : ET_EV_ZERO;
 	struct ast_node *a = n->u.call.args.items[0];
 
-	if (a->kind != AST_MAP) {
-		sema_expr(s, a);
-		sema_error(s, a->loc, "%s() expects a map, e.g. %s(@m)", n->u.call.name, n->u.call.name);
+	if (!map_arg(s, n, 0, kind == ET_EV_CLEAR ? "clear(@m)" : "zero(@m)"))
 		return s->t_void;
-	}
 	c->map = sema_map_whole(s, a, true);
 	if (c->map >= 0)
 		c->event = sema_add_event(s, kind, NULL, NULL, c->map, n->loc);
 	return s->t_void;
-}
-
-static struct et_type *check_clear(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return map_event(s, n, c, ET_EV_CLEAR);
-}
-
-static struct et_type *check_zero(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return map_event(s, n, c, ET_EV_ZERO);
 }
 
 /* ---- strings and buffers ---- */
@@ -1208,15 +1207,8 @@ static struct et_type *check_strncmp(struct sema *s, struct ast_node *n, struct 
 	int64_t len;
 	bool ok = true;
 
-	for (uint32_t i = 0; i < 2; i++) {
-		struct et_type *t = value_arg(s, n, i);
-
-		if (!sema_is_none(t) && t->kind != ET_STRING) {
-			sema_error(s, args->items[i]->loc, "strncmp() expects string arguments (%s provided)",
-				   sema_tname(s, t));
-			ok = false;
-		}
-	}
+	for (uint32_t i = 0; i < 2; i++)
+		ok = kind_arg(s, n, i, is_string, "string arguments") && ok;
 	if (!const_arg(s, n, 2, &len, "the length (argument 3)") || !ok)
 		return s->t_none;
 	if (len < 0 || len > 0x7fffffff) {
@@ -1298,43 +1290,18 @@ static struct et_type *check_bswap(struct sema *s, struct ast_node *n, struct se
 static struct et_type *check_ntop(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_list *args = &n->u.call.args;
-	struct ast_node *an = args->items[args->count - 1];
-	struct et_type *at = sema_expr(s, an);
+	bool ok = args->count < 2 || kind_arg(s, n, 0, type_is_integer, "an integer address family");
 
 	(void)c;
-	if (args->count == 2) {
-		struct et_type *ft = sema_expr(s, args->items[0]);
-
-		if (!sema_is_none(ft) && !type_is_integer(ft)) {
-			sema_error(s, args->items[0]->loc, "ntop(): the address family must be an integer");
-			return s->t_none;
-		}
-	}
-	if (sema_is_none(at))
-		return s->t_none;
-	if (!(type_is_integer(at) || ((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) &&
-				      (at->size == 4 || at->size == 16)))) {
-		sema_error(s, an->loc, "ntop() expects an IPv4 address (integer) or a 4 or 16 byte array, not %s",
-			   sema_tname(s, at));
-		return s->t_none;
-	}
-	return type_new(s->arena, ET_INET, 24);
+	ok = kind_arg(s, n, args->count - 1, is_inet_bytes, "an IPv4 address (integer) or a 4 or 16 byte array") && ok;
+	return ok ? type_new(s->arena, ET_INET, 24) : s->t_none;
 }
 
 /* a 6-byte array (or string/struct of that size) */
 static struct et_type *check_macaddr(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	struct ast_node *an = n->u.call.args.items[0];
-	struct et_type *at = sema_expr(s, an);
-
 	(void)c;
-	if (sema_is_none(at))
-		return s->t_none;
-	if (!((at->kind == ET_ARRAY || at->kind == ET_STRING || at->kind == ET_STRUCT) && at->size == 6)) {
-		sema_error(s, an->loc, "macaddr() expects a 6 byte array, not %s", sema_tname(s, at));
-		return s->t_none;
-	}
-	return type_new(s->arena, ET_INET, 24);
+	return kind_arg(s, n, 0, is_mac_bytes, "a 6 byte array") ? type_new(s->arena, ET_INET, 24) : s->t_none;
 }
 
 /* the format rides in the type's name; the value is the boot-clock nsecs */
@@ -1359,50 +1326,11 @@ static struct et_type *check_strftime(struct sema *s, struct ast_node *n, struct
 /* ---- symbols, registers, pointers ---- */
 
 /* ksym(addr), usym(addr): the address, printed as a symbol (type: ET_KSYM / ET_USYM) */
-static struct et_type *sym_call(struct sema *s, struct ast_node *n, struct sema_call *c, struct et_type *sym)
+static struct et_type *check_sym(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	struct et_type *t = sema_expr(s, n->u.call.args.items[0]);
-
-	if (sema_is_none(t))
+	if (!kind_arg(s, n, 0, is_address, "an address"))
 		return s->t_none;
-	if (t->kind != ET_INT && t->kind != ET_POINTER) {
-		sema_error(s, n->u.call.args.items[0]->loc, "%s() expects an address, not %s", builtin_name(c->id),
-			   sema_tname(s, t));
-		return s->t_none;
-	}
-	return sym;
-}
-
-static struct et_type *check_ksym(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return sym_call(s, n, c, type_new(s->arena, ET_KSYM, 8));
-}
-
-static struct et_type *check_usym(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return sym_call(s, n, c, type_new(s->arena, ET_USYM, 16));
-}
-
-/* kaddr("sym") / uaddr("sym"): the symbol's address (looked up by `find`), a constant in the argument's
- * sym (struct sema_const) */
-static struct et_type *addr_call(struct sema *s, struct ast_node *n, struct sema_call *c,
-				 bool (*find)(struct sema *s, struct ast_node *n, struct ast_node *a, uint64_t *addr))
-{
-	struct ast_node *a = n->u.call.args.items[0];
-	struct sema_const *k;
-	uint64_t addr = 0;
-
-	if (!is_string_lit(a)) {
-		sema_error(s, a->loc, "%s() expects a symbol name as a string literal", builtin_name(c->id));
-		return s->t_none;
-	}
-	if (!find(s, n, a, &addr))
-		return s->t_none;
-	k = arena_alloc(s->arena, sizeof(*k));
-	k->value = (int64_t)addr;
-	a->sym = k;
-	a->type = s->t_u64;
-	return s->t_u64;
+	return c->id == BI_KSYM ? type_new(s->arena, ET_KSYM, 8) : type_new(s->arena, ET_USYM, 16);
 }
 
 static bool kernel_symbol(struct sema *s, struct ast_node *n, struct ast_node *a, uint64_t *addr)
@@ -1438,14 +1366,27 @@ static bool user_symbol(struct sema *s, struct ast_node *n, struct ast_node *a, 
 	return true;
 }
 
-static struct et_type *check_kaddr(struct sema *s, struct ast_node *n, struct sema_call *c)
+/* kaddr("sym") / uaddr("sym"): the symbol's address (looked up by `find`), a constant in the argument's
+ * sym (struct sema_const) */
+static struct et_type *check_addr(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	return addr_call(s, n, c, kernel_symbol);
-}
+	bool (*find)(struct sema *s, struct ast_node *n, struct ast_node *a, uint64_t *addr) =
+		c->id == BI_KADDR ? kernel_symbol : user_symbol;
+	struct ast_node *a = n->u.call.args.items[0];
+	struct sema_const *k;
+	uint64_t addr = 0;
 
-static struct et_type *check_uaddr(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return addr_call(s, n, c, user_symbol);
+	if (!is_string_lit(a)) {
+		sema_error(s, a->loc, "%s() expects a symbol name as a string literal", builtin_name(c->id));
+		return s->t_none;
+	}
+	if (!find(s, n, a, &addr))
+		return s->t_none;
+	k = arena_alloc(s->arena, sizeof(*k));
+	k->value = (int64_t)addr;
+	a->sym = k;
+	a->type = s->t_u64;
+	return s->t_u64;
 }
 
 static struct et_type *check_reg(struct sema *s, struct ast_node *n, struct sema_call *c)
@@ -1474,17 +1415,13 @@ static struct et_type *check_reg(struct sema *s, struct ast_node *n, struct sema
 }
 
 /* kptr(p) / uptr(p): p unchanged, its address space fixed (reads through it: kernel / user) */
-static struct et_type *ptr_call(struct sema *s, struct ast_node *n, struct sema_call *c, enum et_addr_space space)
+static struct et_type *check_ptr(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	struct et_type *t = sema_expr(s, n->u.call.args.items[0]), *r;
+	enum et_addr_space space = c->id == BI_KPTR ? ET_AS_KERNEL : ET_AS_USER;
+	struct et_type *t = kind_arg(s, n, 0, is_address, "a pointer or an integer address"), *r;
 
-	if (sema_is_none(t))
+	if (!t)
 		return s->t_none;
-	if (t->kind != ET_INT && t->kind != ET_POINTER) {
-		sema_error(s, n->u.call.args.items[0]->loc, "%s() expects a pointer or an integer address, not %s",
-			   builtin_name(c->id), sema_tname(s, t));
-		return s->t_none;
-	}
 	r = type_new(s->arena, ET_POINTER, 8);
 	if (t->kind == ET_POINTER)
 		*r = *t;
@@ -1494,27 +1431,14 @@ static struct et_type *ptr_call(struct sema *s, struct ast_node *n, struct sema_
 	return r;
 }
 
-static struct et_type *check_kptr(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return ptr_call(s, n, c, ET_AS_KERNEL);
-}
-
-static struct et_type *check_uptr(struct sema *s, struct ast_node *n, struct sema_call *c)
-{
-	return ptr_call(s, n, c, ET_AS_USER);
-}
-
 /* ---- maps ---- */
 
 static struct et_type *check_len(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_node *a = n->u.call.args.items[0];
 
-	if (a->kind != AST_MAP) {
-		sema_expr(s, a);
-		sema_error(s, a->loc, "len() expects a map, e.g. len(@m)");
+	if (!map_arg(s, n, 0, "len(@m)"))
 		return s->t_none;
-	}
 	c->map = sema_map_whole(s, a, true);
 	if (c->map >= 0)
 		sema_map_has_keys(s, &s->maps[c->map], "len()", a->loc,
@@ -1526,12 +1450,8 @@ static struct et_type *check_has_key(struct sema *s, struct ast_node *n, struct 
 {
 	struct ast_list *args = &n->u.call.args;
 
-	if (args->items[0]->kind != AST_MAP) {
-		sema_expr(s, args->items[0]);
-		sema_expr(s, args->items[1]);
-		sema_error(s, args->items[0]->loc, "has_key() expects a map, e.g. has_key(@m, key)");
+	if (!map_arg(s, n, 0, "has_key(@m, key)"))
 		return s->t_none;
-	}
 	c->map = sema_map_whole(s, args->items[0], true);
 	if (c->map >= 0)
 		sema_map_has_keys(s, &s->maps[c->map], "has_key()", args->items[0]->loc,
