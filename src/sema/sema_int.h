@@ -1,4 +1,4 @@
-/* sema_int: state shared by the files of the semantic pass (sema.c, sema_expr.c, builtins.c,
+/* sema_int: state shared by the files of the semantic pass (sema.c, sema_expr.c, builtins*.c,
  * printf_check.c). Internal to src/sema; the public contract is sema.h.
  * Memory: everything here lives in the compile arena (s->arena); prog tables in prog->arena.
  * Failure: user errors are reported through sema_error() (which is silent in the quiet first pass). */

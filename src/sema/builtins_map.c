@@ -1,0 +1,173 @@
+/* builtins_map: the checks of the aggregations (count ... lhist) and of the functions over a map (delete,
+ * clear, zero, len, has_key). */
+#include <errno.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probes/arch/arch.h"
+#include "kernel/elf.h"
+#include "probes/tracepoint.h"
+#include "support/arena.h"
+#include "sema/sema_int.h"
+#include "sema/builtins_int.h"
+
+struct et_type *check_count(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return type_new(s->arena, ET_AGG_COUNT, 8);
+}
+
+/* sum, min, max: signed when the argument is a signed integer */
+struct et_type *check_signed_agg(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	enum et_type_kind kind = c->id == BI_SUM ? ET_AGG_SUM : c->id == BI_MIN ? ET_AGG_MIN : ET_AGG_MAX;
+	uint32_t size = c->id == BI_SUM ? 8 : 16;
+	struct et_type *a = NULL, *t;
+
+	if (!bi_int_arg(s, n, 0, &a))
+		return s->t_none;
+	t = type_new(s->arena, kind, size);
+	t->is_signed = a->kind == ET_INT && a->is_signed;
+	return t;
+}
+
+/* avg, stats, hist: an integer argument */
+struct et_type *check_int_agg(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	if (!bi_int_arg(s, n, 0, NULL))
+		return s->t_none;
+	if (c->id == BI_HIST)
+		return type_new(s->arena, ET_AGG_HIST, ET_HIST_SLOTS * 8);
+	return type_new(s->arena, c->id == BI_AVG ? ET_AGG_AVG : ET_AGG_STATS, 16);
+}
+
+struct et_type *check_lhist(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_type *t;
+	int64_t min, max, step;
+	bool ok;
+
+	(void)c;
+	if (!bi_int_arg(s, n, 0, NULL))
+		return s->t_none;
+	ok = bi_const_arg(s, n, 1, &min, "min (argument 2)");
+	ok = bi_const_arg(s, n, 2, &max, "max (argument 3)") && ok;
+	ok = bi_const_arg(s, n, 3, &step, "step (argument 4)") && ok;
+	if (!ok)
+		return s->t_none;
+	if (step <= 0) {
+		sema_error(s, n->u.call.args.items[3]->loc, "lhist() step must be >= 1 (%" PRId64 " provided)", step);
+		return s->t_none;
+	}
+	if (min < 0) {
+		sema_error(s, n->u.call.args.items[1]->loc, "lhist() min must be non-negative (%" PRId64 " provided)",
+			   min);
+		return s->t_none;
+	}
+	if (max <= min) {
+		sema_error(s, n->u.call.args.items[2]->loc,
+			   "lhist() max must be greater than min (min %" PRId64 ", max %" PRId64 ")", min, max);
+		return s->t_none;
+	}
+	if ((max - min) / step > 1000) {
+		sema_error(s, n->loc, "lhist() too many buckets, must be <= 1000 (would need %" PRId64 ")",
+			   (max - min) / step);
+		sema_hint(s, "use a larger step");
+		return s->t_none;
+	}
+	t = type_new(s->arena, ET_AGG_LHIST, lhist_slots(min, max, step) * 8);
+	t->lh_min = min;
+	t->lh_max = max;
+	t->lh_step = step;
+	return t;
+}
+
+struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+	struct sema_map *m;
+
+	if (!bi_map_arg(s, n, 0, "delete(@m[key]) or delete(@m, key)"))
+		return s->t_void;
+	if (args->count == 1) {
+		struct sema_map_ref *r = arena_alloc(s->arena, sizeof(*r));
+
+		m = sema_map_get(s, a0->u.map.name, a0->loc);
+		r->map = (uint32_t)(m - s->maps);
+		a0->sym = r;
+		c->map = (int)r->map;
+		if ((!a0->u.map.keys || a0->u.map.keys->count == 0) && m->key_state == 2) {
+			/* bpftrace: "call to delete() with a single argument expects a map without explicit keys" */
+			sema_error(s, a0->loc, "delete(%s) with one argument deletes the value of a map without keys, "
+				   "but %s has keys", m->name, m->name);
+			sema_hint(s, "delete one entry with delete(%s, key), or every entry with clear(%s)", m->name,
+				  m->name);
+			return s->t_void;
+		}
+		sema_map_keys(s, a0, m);
+		a0->type = m->value ? m->value : s->t_none;
+		if (!m->value)
+			sema_map_unassigned(s, m, a0->loc);
+		return s->t_void;
+	}
+	c->map = sema_map_whole(s, a0, true);
+	if (c->map >= 0)
+		sema_map_has_keys(s, &s->maps[c->map], "delete() with two arguments", a0->loc,
+				  "delete(%s) with one argument deletes the value of %s, a map without keys");
+	if (c->map >= 0)
+		sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
+	else
+		sema_expr(s, args->items[1]);
+	return s->t_void;
+}
+
+/* clear(@m), zero(@m): an event naming the whole map */
+struct et_type *check_map_event(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	enum et_event_kind kind = c->id == BI_CLEAR ? ET_EV_CLEAR : ET_EV_ZERO;
+	struct ast_node *a = n->u.call.args.items[0];
+
+	if (!bi_map_arg(s, n, 0, kind == ET_EV_CLEAR ? "clear(@m)" : "zero(@m)"))
+		return s->t_void;
+	c->map = sema_map_whole(s, a, true);
+	if (c->map >= 0)
+		c->event = sema_add_event(s, kind, NULL, NULL, c->map, n->loc);
+	return s->t_void;
+}
+
+struct et_type *check_len(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+
+	if (!bi_map_arg(s, n, 0, "len(@m)"))
+		return s->t_none;
+	c->map = sema_map_whole(s, a, true);
+	if (c->map >= 0)
+		sema_map_has_keys(s, &s->maps[c->map], "len()", a->loc,
+				  "len() counts the entries of a map with keys (%s[key] = ...); %s holds a single value");
+	return s->t_i64;
+}
+
+struct et_type *check_has_key(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+
+	if (!bi_map_arg(s, n, 0, "has_key(@m, key)"))
+		return s->t_none;
+	c->map = sema_map_whole(s, args->items[0], true);
+	if (c->map >= 0)
+		sema_map_has_keys(s, &s->maps[c->map], "has_key()", args->items[0]->loc,
+				  "%s holds a single value: read it directly, or give %s keys where it is assigned");
+	if (c->map >= 0)
+		sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
+	else
+		sema_expr(s, args->items[1]);
+	return s->t_bool;
+}

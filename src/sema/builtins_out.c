@@ -1,0 +1,187 @@
+/* builtins_out: the checks of the actions that print or signal (printf, system, print, time, exit, join,
+ * signal): the ring-buffer event each registers. */
+#include <errno.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probes/arch/arch.h"
+#include "kernel/elf.h"
+#include "probes/tracepoint.h"
+#include "support/arena.h"
+#include "sema/sema_int.h"
+#include "sema/builtins_int.h"
+
+static bool is_comm(const struct ast_node *n)
+{
+	const struct sema_call *c = n->kind == AST_IDENT || n->kind == AST_CALL ? n->sym : NULL;
+
+	return c && c->id == BI_COMM && (n->kind == AST_IDENT || n->u.call.args.count == 0);
+}
+
+/* Event args tuple from the storage types of call args [first, nargs) (comm: its own 16 bytes, where a
+ * storage type would be max_strlen: the record is smaller and the helper fills it whole). NULL when
+ * some arg is NONE. */
+static struct et_type *args_tuple(struct sema *s, struct ast_node *call, uint32_t first)
+{
+	uint32_t n = call->u.call.args.count - first;
+	struct et_type **el = arena_alloc(s->arena, (n + 1) * sizeof(*el));
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct et_type *t = call->u.call.args.items[first + i]->type;
+
+		if (sema_is_none(t))
+			return NULL;
+		el[i] = is_comm(call->u.call.args.items[first + i]) && t->kind == ET_STRING
+				? type_string(s->arena, t->size) /* an event's copy of comm never grows: 16 bytes */
+				: sema_storage_type(s, t);
+	}
+	return type_tuple(s->arena, el, n);
+}
+
+/* printf, system: a format and its arguments, sent as one event */
+struct et_type *check_format(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	enum et_event_kind kind = c->id == BI_SYSTEM ? ET_EV_SYSTEM : ET_EV_PRINTF;
+	struct ast_list *args = &n->u.call.args;
+	bool ok = true;
+
+	if (kind == ET_EV_SYSTEM && !bi_unsafe_check(s, n))
+		ok = false;
+	for (uint32_t i = 1; i < args->count; i++)
+		bi_value_arg(s, n, i);
+	if (!bi_is_string_lit(args->items[0])) {
+		sema_expr(s, args->items[0]);
+		sema_error(s, args->items[0]->loc, "%s: the first argument must be a string literal (the format)",
+			   n->u.call.name);
+		return s->t_void;
+	}
+	args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
+	if (!sema_check_format(s, n->u.call.name, n, args->items[0], args->items + 1, args->count - 1) || !ok)
+		return s->t_void;
+	{
+		struct et_type *tt = args_tuple(s, n, 1);
+
+		if (tt)
+			c->event = sema_add_event(s, kind, args->items[0]->u.string.bytes, tt, -1, n->loc);
+	}
+	return s->t_void;
+}
+
+struct et_type *check_print(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *a0 = args->items[0];
+
+	if (a0->kind == AST_MAP && (!a0->u.map.keys || a0->u.map.keys->count == 0)) {
+		int mi = sema_map_whole(s, a0, true);
+		bool ok = mi >= 0;
+		struct et_type *el[2] = {s->t_u64, s->t_u64};
+
+		for (uint32_t i = 1; i < args->count; i++)
+			ok = bi_int_arg(s, n, i, NULL) && ok;
+		c->map = mi;
+		if (ok)
+			c->event = sema_add_event(s, ET_EV_PRINT_MAP, NULL, type_tuple(s->arena, el, 2), mi, n->loc);
+		return s->t_void;
+	}
+	if (args->count > 1) {
+		for (uint32_t i = 0; i < args->count; i++)
+			sema_expr(s, args->items[i]);
+		sema_error(s, n->loc, "print() takes one argument unless the first is a map");
+		sema_hint(s, "print(@m, top, div) prints the top entries of a map, divided by div");
+		return s->t_void;
+	}
+	if (!sema_is_none(bi_value_arg(s, n, 0))) {
+		struct et_type *tt = args_tuple(s, n, 0);
+
+		if (tt)
+			c->event = sema_add_event(s, ET_EV_PRINT, NULL, tt, -1, n->loc);
+	}
+	return s->t_void;
+}
+
+static const struct { const char *name; int num; } signals[] = {
+	{"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},   {"TRAP", SIGTRAP},
+	{"ABRT", SIGABRT}, {"BUS", SIGBUS},   {"FPE", SIGFPE},   {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+	{"SEGV", SIGSEGV}, {"USR2", SIGUSR2}, {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+	{"CHLD", SIGCHLD}, {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
+	{"TTOU", SIGTTOU}, {"URG", SIGURG},   {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM},
+	{"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},   {"SYS", SIGSYS},
+};
+
+struct et_type *check_signal(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+
+	bi_unsafe_check(s, n);
+	c->index = -1;
+	if (bi_is_string_lit(a)) {
+		const char *name = a->u.string.bytes;
+
+		a->type = type_string(s->arena, a->u.string.len + 1);
+		if (strncasecmp(name, "SIG", 3) == 0)
+			name += 3;
+		for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+			if (strcasecmp(signals[i].name, name) == 0)
+				c->index = signals[i].num;
+		if (c->index < 0)
+			sema_error(s, a->loc, "signal(): unknown signal '%s'", a->u.string.bytes);
+		return s->t_void;
+	}
+	bi_int_arg(s, n, 0, NULL);
+	return s->t_void;
+}
+
+struct et_type *check_time(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+
+	if (args->count && !bi_is_string_lit(args->items[0])) {
+		sema_expr(s, args->items[0]);
+		sema_error(s, args->items[0]->loc, "time() expects a string literal format, e.g. time(\"%%H:%%M\\n\")");
+		return s->t_void;
+	}
+	if (args->count)
+		args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
+	c->event = sema_add_event(s, ET_EV_TIME, args->count ? args->items[0]->u.string.bytes : "%H:%M:%S\n", NULL,
+				  -1, n->loc);
+	return s->t_void;
+}
+
+struct et_type *check_exit(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_type *el[1] = {s->t_i64};
+
+	if (n->u.call.args.count && !bi_int_arg(s, n, 0, NULL))
+		return s->t_void;
+	c->event = sema_add_event(s, ET_EV_EXIT, NULL, type_tuple(s->arena, el, 1), -1, n->loc);
+	return s->t_void;
+}
+
+struct et_type *check_join(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct et_type **el = arena_alloc(s->arena, SEMA_JOIN_MAX_ARGS * sizeof(*el));
+	const char *sep = " ";
+
+	if (!bi_int_arg(s, n, 0, NULL))
+		return s->t_void;
+	if (args->count > 1) {
+		if (!bi_is_string_lit(args->items[1])) {
+			sema_expr(s, args->items[1]);
+			sema_error(s, args->items[1]->loc, "join(): the separator must be a string literal");
+			return s->t_void;
+		}
+		args->items[1]->type = type_string(s->arena, args->items[1]->u.string.len + 1);
+		sep = args->items[1]->u.string.bytes;
+	}
+	for (int i = 0; i < SEMA_JOIN_MAX_ARGS; i++)
+		el[i] = type_string(s->arena, s->max_strlen);
+	c->event = sema_add_event(s, ET_EV_JOIN, sep, type_tuple(s->arena, el, SEMA_JOIN_MAX_ARGS), -1, n->loc);
+	return s->t_void;
+}
