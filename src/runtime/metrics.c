@@ -405,6 +405,10 @@ static const char *type_name(const struct et_type *t)
 											 : "gauge";
 }
 
+/* the health metrics' families, which a map's name must not take */
+static const char *const own_families[] = {"etrace_events_lost", "etrace_map_full_drops", "etrace_read_faults",
+					   "etrace_probe_events", "etrace_probe_bpf_seconds", NULL};
+
 static void setup_map(struct rt_metrics *mt, uint32_t i, struct rt_str *skipped)
 {
 	const struct et_program *prog = mt->r->prog;
@@ -424,9 +428,9 @@ static void setup_map(struct rt_metrics *mt, uint32_t i, struct rt_str *skipped)
 	for (uint32_t j = 0; j < i; j++)
 		if (mt->maps[j].on && strcmp(mt->maps[j].family, x->family) == 0)
 			why = "its name is taken";
-	if (!strcmp(x->family, "etrace_events_lost") || !strcmp(x->family, "etrace_map_full_drops") ||
-	    !strcmp(x->family, "etrace_read_faults"))
-		why = "its name is one of etrace's own metrics";
+	for (const char *const *own = own_families; *own; own++)
+		if (!strcmp(x->family, *own))
+			why = "its name is one of etrace's own metrics";
 	if (why) {
 		rt_str_printf(skipped, "%s%s (%s)", skipped->len ? ", " : "", d->name, why);
 		free(x->family);
@@ -493,6 +497,35 @@ static void put_header(struct rt_str *o, const char *family, const char *suffix,
 	rt_str_printf(o, "\n# TYPE %s%s %s\n", family, suffix, type);
 }
 
+/* what --stats prints at exit, per probe and live: its runs and its time in BPF. Two blocks may share
+ * an attach point, so the probe's position in the script (index, from 0) tells them apart. */
+static void put_probe_stats(struct rt_str *o, struct rt_run *r, bool om)
+{
+	static const char *const families[] = {"etrace_probe_events", "etrace_probe_bpf_seconds"};
+	static const char *const helps[] = {"events each probe ran for (the kernel's run count)",
+					    "seconds each probe spent running its BPF program"};
+	const struct et_program *prog = r->prog;
+	uint64_t runs, ns;
+
+	if (r->stats_fd < 0)
+		return;
+	for (int f = 0; f < 2; f++) {
+		rt_str_printf(o, "# HELP %s%s %s\n# TYPE %s%s counter\n", families[f], om ? "" : "_total", helps[f],
+			      families[f], om ? "" : "_total");
+		for (uint32_t i = 0; i < prog->nprobes; i++) {
+			if (!rt_probe_run_stats(r, i, &runs, &ns))
+				continue;
+			rt_str_printf(o, "%s_total{probe=\"", families[f]);
+			put_escaped(o, prog->probes[i].name, strlen(prog->probes[i].name), true);
+			if (f == 0)
+				rt_str_printf(o, "\",index=\"%u\"} %llu\n", i, (unsigned long long)runs);
+			else
+				rt_str_printf(o, "\",index=\"%u\"} %llu.%09llu\n", i, (unsigned long long)(ns / 1000000000u),
+					      (unsigned long long)(ns % 1000000000u));
+		}
+	}
+}
+
 void rt_metrics_format(struct rt_metrics *mt, struct rt_str *o, bool om)
 {
 	struct rt_run *r = mt->r;
@@ -537,6 +570,7 @@ void rt_metrics_format(struct rt_metrics *mt, struct rt_str *o, bool om)
 	rt_str_printf(o, "# HELP etrace_read_faults%s user-memory reads by str()/buf() that failed\n"
 		      "# TYPE etrace_read_faults%s counter\netrace_read_faults_total %llu\n",
 		      om ? "" : "_total", om ? "" : "_total", (unsigned long long)faults);
+	put_probe_stats(o, r, om);
 	if (om)
 		rt_str_puts(o, "# EOF\n");
 }

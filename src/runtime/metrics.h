@@ -12,7 +12,9 @@
  * count() a counter (etrace_name_total), sum/min/max/avg and integers gauges, hist/lhist histograms,
  * stats a summary (_count, _sum) plus the gauge etrace_name_average; key fields are labels. Maps of other
  * values (strings, tuples...) and maps keyed by stacks or symbols are left out, with one warning at start.
- * Health: etrace_events_lost_total, etrace_map_full_drops_total{map="@m"}, etrace_read_faults_total.
+ * Health: etrace_events_lost_total, etrace_map_full_drops_total{map="@m"}, etrace_read_faults_total, and
+ * per probe (what --stats prints at exit) etrace_probe_events_total and etrace_probe_bpf_seconds_total
+ * {probe="name",index="N"}, counted by the kernel while the run holds BPF_ENABLE_STATS (absent if refused).
  * rt_metrics_stop() (NULL-safe) stops the daemon, waiting for a scrape in progress; call it before the
  * maps are closed. Failure: rt_metrics_start reports to diag and returns NULL. */
 #ifndef ET_RT_METRICS_H

@@ -5,7 +5,8 @@
  *   that the hot path updates the per-CPU value in place (one lookup; the update call only on a miss).
  *   --stats, at exit: events per probe (run_cnt / run_time_ns, counted while etrace holds a
  *   BPF_ENABLE_STATS fd, i.e. kernel.bpf_stats_enabled for the run), lost ring-buffer records, map-full
- *   drops, and the time of load and attach (the driver adds parse, sema/BTF and codegen).
+ *   drops, and the time of load and attach (the driver adds parse, sema/BTF and codegen). --metrics
+ *   serves the same per-probe counts while the program runs.
  * See rt_int.h. */
 #include <errno.h>
 #include <stdio.h>
@@ -136,8 +137,20 @@ void rt_report_verbose(struct rt_run *r)
 void rt_stats_begin(struct rt_run *r)
 {
 	r->stats_fd = -1;
-	if (r->opts->stats)
+	if (r->opts->stats || r->opts->metrics)
 		r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME); /* -1: stats are not counted, said below */
+}
+
+bool rt_probe_run_stats(struct rt_run *r, uint32_t i, uint64_t *runs, uint64_t *bpf_ns)
+{
+	struct bpf_prog_info info;
+
+	*runs = *bpf_ns = 0;
+	if (r->stats_fd < 0 || prog_info(r, i, &info))
+		return false;
+	*runs = info.run_cnt;
+	*bpf_ns = info.run_time_ns;
+	return true;
 }
 
 void rt_report_stats(struct rt_run *r, uint64_t lost, uint64_t dropped)
@@ -148,15 +161,15 @@ void rt_report_stats(struct rt_run *r, uint64_t lost, uint64_t dropped)
 	for (i = 0; i < r->prog->nprobes; i++) {
 		const struct et_probe_desc *p = &r->prog->probes[i];
 		struct bpf_prog_info info;
+		uint64_t runs, ns;
 
 		if (prog_info(r, i, &info))
 			continue;
-		if (r->stats_fd < 0)
+		if (!rt_probe_run_stats(r, i, &runs, &ns))
 			fprintf(stderr, "probe %s: events not counted (BPF_ENABLE_STATS failed)\n", p->name);
 		else
 			fprintf(stderr, "probe %s: %llu events, %llu ns in BPF (%.1f ns/event)\n", p->name,
-				(unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns,
-				info.run_cnt ? (double)info.run_time_ns / (double)info.run_cnt : 0.0);
+				(unsigned long long)runs, (unsigned long long)ns, runs ? (double)ns / (double)runs : 0.0);
 	}
 	fprintf(stderr, "lost events: %llu\nmap-full drops: %llu\n", (unsigned long long)lost,
 		(unsigned long long)dropped);

@@ -221,10 +221,14 @@ uint64_t rt_report_dropped(struct rt_run *r);
 uint64_t rt_report_read_faults(struct rt_run *r);
 
 /* report.c: -v's per-probe/per-map lines after attach; --stats (stats_begin after load, report at exit
- * while the programs are loaded, stats_end in cleanup); rt_now_ns is CLOCK_MONOTONIC. */
+ * while the programs are loaded, stats_end in cleanup); rt_now_ns is CLOCK_MONOTONIC. The kernel counts
+ * runs while etrace holds the stats fd: stats_begin takes it for --stats and --metrics.
+ * rt_probe_run_stats: probe i's runs and nanoseconds in BPF so far; false when not counted (the probe
+ * is not loaded, or the kernel refused BPF_ENABLE_STATS). */
 uint64_t rt_now_ns(void);
 void rt_report_verbose(struct rt_run *r);
 void rt_stats_begin(struct rt_run *r);
+bool rt_probe_run_stats(struct rt_run *r, uint32_t i, uint64_t *runs, uint64_t *bpf_ns);
 void rt_report_stats(struct rt_run *r, uint64_t lost, uint64_t dropped);
 void rt_stats_end(struct rt_run *r);
 

@@ -109,7 +109,8 @@ etrace_plain{$q} 5
 etrace_map_total 8
 WANT
 grep -F -e '# TYPE etrace_' -e "$q" -e 'etrace_map_total ' "$TMP/metrics.txt" |
-	grep -v -e "^# HELP" -e etrace_pair -e etrace_said -e '^# TYPE etrace_events_lost' -e '^# TYPE etrace_map_full' -e '^# TYPE etrace_read_faults' >"$TMP/got"
+	grep -v -e "^# HELP" -e etrace_pair -e etrace_said -e '^# TYPE etrace_events_lost' -e '^# TYPE etrace_map_full' -e '^# TYPE etrace_read_faults' \
+		-e '^# TYPE etrace_probe_' >"$TMP/got"
 check "every kind maps to its family, type and values" diff "$TMP/want" "$TMP/got"
 check "a backslash is escaped" grep -qxF 'etrace_calls_total{comm="etm\\b"} 2' "$TMP/metrics.txt"
 check "a newline is escaped" grep -qxF 'etrace_calls_total{comm="etm\nn"} 2' "$TMP/metrics.txt"
@@ -125,6 +126,18 @@ labels_named() {
 check "labels: a builtin and a field give their names, other keys their position ('$pair')" labels_named
 check "no map of strings" bash -c "! grep -q etrace_name '$TMP/metrics.txt'"
 check "health counters" grep -qxF 'etrace_map_full_drops_total{map="@calls"} 0' "$TMP/metrics.txt"
+# the probe's runs (every getppid() on the machine while it is attached: at least the test's 8 calls)
+# and its time in BPF, labelled with its name and its position in the script
+runs_line() {
+	local re='^etrace_probe_events_total\{probe="tracepoint:syscalls:sys_enter_getppid",index="0"\} ([0-9]+)$'
+	local l
+	l=$(grep '^etrace_probe_events_total' "$TMP/metrics.txt")
+	[[ $l =~ $re ]] && ((BASH_REMATCH[1] >= 8))
+}
+check "per-probe runs: etrace_probe_events_total, at least the 8 calls" runs_line
+check "per-probe time: etrace_probe_bpf_seconds_total in seconds" grep -qE \
+	'^etrace_probe_bpf_seconds_total\{probe="tracepoint:syscalls:sys_enter_getppid",index="0"\} [0-9]+\.[0-9]{9}$' \
+	"$TMP/metrics.txt"
 
 http GET "http://127.0.0.1:$PORT/metrics" 'application/openmetrics-text; version=1.0.0' >"$TMP/om"
 check "OpenMetrics on request: its content type" \
