@@ -195,6 +195,13 @@ static int parse_and_run(int argc, char **argv, const char **dirs, const char **
 			return ET_EXIT_USAGE;
 		}
 	}
+	/* --metrics serves a running script's maps: with a mode that runs none it would be dropped unsaid */
+	if (o.metrics && (o.list || o.dump_ast || o.info || o.emit_elf))
+		return usage_error("--metrics serves the maps of a running script: it cannot be used with %s",
+				   o.list ? "-l" : o.dump_ast ? "--dump-ast" : o.info ? "--info" : "--emit-elf");
+	if (o.metrics && o.interactive)
+		return usage_error("%s", "--metrics does not serve the interactive session's maps: run the script with "
+				   "-e or from a file");
 	o.positional = (const char *const *)&argv[rest];
 	o.npositional = (uint32_t)(argc - rest);
 	return et_run(&o);

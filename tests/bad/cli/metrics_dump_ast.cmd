@@ -1,0 +1,5 @@
+--metrics
+9091
+--dump-ast
+-e
+BEGIN { exit(); }
