@@ -317,19 +317,7 @@ static void add_members(struct btf_types *bt, uint32_t mod, const struct btf_typ
 		f.type = convert(bt, mod, m->type, depth + 1);
 		if (!f.type)
 			continue;
-		if (bsize) {
-			uint32_t unit = f.type->size ? f.type->size : 1;
-
-			f.offset = bits / 8 / unit * unit;
-			f.bit_offset = bits - f.offset * 8;
-			if (f.bit_offset + bsize > unit * 8) { /* straddles its unit: read from its first byte */
-				f.offset = bits / 8;
-				f.bit_offset = bits % 8;
-			}
-			f.bit_size = bsize;
-		} else {
-			f.offset = bits / 8;
-		}
+		type_field_place(&f, bits, bsize);
 		member_push(bt, l, f);
 	}
 }

@@ -193,19 +193,7 @@ static void add_members(struct arena *a, Dwarf_Die *die, uint32_t base_bits, str
 		f.type = convert(a, &mt, depth);
 		if (!f.type)
 			continue;
-		if (bsize) {
-			uint32_t unit = f.type->size ? f.type->size : 1;
-
-			f.offset = bits / 8 / unit * unit;
-			f.bit_offset = bits - f.offset * 8;
-			if (f.bit_offset + bsize > unit * 8) {
-				f.offset = bits / 8;
-				f.bit_offset = bits % 8;
-			}
-			f.bit_size = bsize;
-		} else {
-			f.offset = bits / 8;
-		}
+		type_field_place(&f, bits, bsize);
 		if (s->nfields == *cap) {
 			struct et_field *nf = arena_alloc(a, (*cap * 2 + 8) * sizeof(*nf));
 
@@ -366,6 +354,60 @@ int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct
 out:
 	dw_close(&f);
 	return err;
+}
+
+/* Does DIE `d` define (not merely declare) the type `name` written as "struct x", "union x", "enum x"
+ * or a typedef / base type name? */
+static bool defines_type(Dwarf_Die *d, const char *name)
+{
+	static const struct {
+		const char *prefix;
+		int tag, tag2;
+	} kinds[] = {
+	    {"struct ", DW_TAG_structure_type, DW_TAG_class_type},
+	    {"union ", DW_TAG_union_type, DW_TAG_union_type},
+	    {"enum ", DW_TAG_enumeration_type, DW_TAG_enumeration_type},
+	};
+	const char *n = dwarf_diename(d);
+	int tag = dwarf_tag(d);
+
+	if (!n || dwarf_hasattr(d, DW_AT_declaration))
+		return false;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t len = strlen(kinds[i].prefix);
+
+		if (strncmp(name, kinds[i].prefix, len) == 0)
+			return (tag == kinds[i].tag || tag == kinds[i].tag2) && strcmp(n, name + len) == 0;
+	}
+	return (tag == DW_TAG_typedef || tag == DW_TAG_base_type) && strcmp(n, name) == 0;
+}
+
+int dwinfo_type_by_name(struct arena *a, const char *path, const char *name, struct et_type **out)
+{
+	struct dw_file f;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	int err = dw_open(path, &f);
+	bool found = false;
+
+	if (err)
+		return err;
+	*out = NULL;
+	/* the types a program defines are children of its compilation units */
+	while (!found && dwarf_nextcu(f.dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, d;
+
+		if (dwarf_offdie(f.dw, off + hsize, &cu) && dwarf_child(&cu, &d) == 0) {
+			do
+				found = defines_type(&d, name);
+			while (!found && dwarf_siblingof(&d, &d) == 0);
+			if (found)
+				*out = convert(a, &d, 0);
+		}
+		off = next;
+	}
+	dw_close(&f);
+	return *out ? 0 : -ENOENT;
 }
 
 /* A type's C name as bpftrace's -lv prints it. */

@@ -27,6 +27,11 @@ struct et_type;
 int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct et_type **args,
 		    struct et_type **ret, uint32_t *nparams);
 
+/* The type `name` that `path` defines: "struct x", "union x", "enum x" or a typedef or base type name,
+ * as an etrace type (a struct completed with its members; an enum an unsigned integer) in *out: casts
+ * in uprobes of that binary ((struct x *)arg0). -ENOENT: the DWARF defines no such type. */
+int dwinfo_type_by_name(struct arena *a, const char *path, const char *name, struct et_type **out);
+
 /* Print one line "    TYPE NAME" per parameter of `func` (bpftrace's -lv form: "int* n",
  * "struct Foo* foo1", "const char* s"). */
 int dwinfo_list_params(const char *path, const char *func, FILE *out);

@@ -27,6 +27,23 @@ struct et_type *type_string(struct arena *a, uint32_t capacity)
 	return type_new(a, ET_STRING, capacity);
 }
 
+void type_field_place(struct et_field *f, uint32_t bits, uint32_t bit_size)
+{
+	uint32_t unit = f->type && f->type->size ? f->type->size : 1;
+
+	f->bit_size = bit_size;
+	f->bit_offset = 0;
+	f->offset = bits / 8;
+	if (!bit_size)
+		return;
+	f->offset = bits / 8 / unit * unit;
+	f->bit_offset = bits - f->offset * 8;
+	if (f->bit_offset + bit_size > unit * 8) { /* straddles its unit: read from its first byte */
+		f->offset = bits / 8;
+		f->bit_offset = bits % 8;
+	}
+}
+
 uint32_t type_align(const struct et_type *t)
 {
 	uint32_t al = 1;

@@ -103,6 +103,11 @@ void type_tuple_layout(struct et_type *t);
  * (strings, buffers, usym, inet), the largest field alignment for tuples, records and structs, the
  * element's for arrays, else 1 or 2 for sizes 1 and 2, 4 up to 4 bytes, 8 above. */
 uint32_t type_align(const struct et_type *t);
+/* Place struct member f (its type set) that starts `bits` bits into its struct and is `bit_size` bits
+ * wide (0: not a bitfield): offset in bytes; a bitfield's offset is the first byte of the storage unit
+ * (its type's size, aligned to it) that holds its bits, or its first byte when the bits straddle such a
+ * unit, and bit_offset counts from there. Shared by the BTF and DWARF readers. */
+void type_field_place(struct et_field *f, uint32_t bits, uint32_t bit_size);
 struct et_type *type_copy(struct arena *dst, const struct et_type *t); /* deep copy */
 
 bool type_equal(const struct et_type *a, const struct et_type *b);

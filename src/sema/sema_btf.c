@@ -26,12 +26,73 @@ struct et_type *sema_curtask_type(struct sema *s)
 	return t ? t : s->t_u64;
 }
 
+/* One answer of a uprobe target's DWARF, kept for the compilation: sema asks once per cast and pass,
+ * and every ask would read the file's DWARF again. */
+struct sema_dwarf_type {
+	struct sema_dwarf_type *next;
+	const char *path, *name;
+	struct et_type *type; /* NULL: not defined there (or no DWARF) */
+};
+
+static struct et_type *dwarf_type(struct sema *s, const char *path, const char *name)
+{
+	struct sema_dwarf_type *c;
+
+	for (c = s->dwarf_types; c; c = c->next)
+		if (strcmp(c->path, path) == 0 && strcmp(c->name, name) == 0)
+			return c->type;
+	c = arena_alloc(s->arena, sizeof(*c));
+	c->path = path;
+	c->name = arena_strdup(s->arena, name);
+	c->type = NULL;
+	if (dwinfo_type_by_name(s->arena, path, name, &c->type) != 0)
+		c->type = NULL;
+	c->next = s->dwarf_types;
+	s->dwarf_types = c;
+	return c->type;
+}
+
+/* In a uprobe/uretprobe, a type the probed binary's DWARF defines (bpftrace looks there before BTF):
+ * the first of the probe's binaries that has it. */
+static struct et_type *uprobe_dwarf_type(struct sema *s, const char *name, const char **where)
+{
+	const struct sema_probe_ctx *pc = s->probe;
+	const char *last = NULL;
+
+	*where = NULL;
+	if (!pc || !pc->info)
+		return NULL;
+	for (uint32_t i = 0; i < pc->info->count; i++) {
+		const struct et_probe_desc *d = &s->prog->probes[pc->info->first + i];
+		struct et_type *t;
+		unsigned need = PROVIDER_HAS_FUNC | PROVIDER_HAS_USER;
+
+		if ((d->provider->flags & need) != need || !d->target || (last && strcmp(last, d->target) == 0))
+			continue;
+		last = *where = d->target;
+		t = dwarf_type(s, d->target, name);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
 struct et_type *sema_named_type(struct sema *s, const char *name, struct et_loc loc)
 {
 	struct et_type *t = sema_cdef_find(s, name);
+	const char *binary;
 
 	if (t)
 		return t;
+	t = uprobe_dwarf_type(s, name, &binary);
+	if (t)
+		return t;
+	if (binary && btf_available(sema_btf(s)) != 0) {
+		sema_error(s, loc, "unknown type '%s': not in the DWARF of %s, and the kernel's BTF is not available",
+			   name, binary);
+		sema_hint(s, "build the program with -g, or define the type in the script");
+		return NULL;
+	}
 	if (btf_available(sema_btf(s)) != 0) {
 		sema_error(s, loc, "unknown type '%s': the kernel's BTF is not available (%s)", name, strerror(errno));
 		sema_hint(s, "etrace takes kernel types from /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF)");
@@ -39,7 +100,11 @@ struct et_type *sema_named_type(struct sema *s, const char *name, struct et_loc 
 	}
 	t = btf_type_by_name(sema_btf(s), name);
 	if (!t) {
-		sema_error(s, loc, "unknown type '%s': not in the kernel's BTF", name);
+		if (binary)
+			sema_error(s, loc, "unknown type '%s': not in the DWARF of %s nor in the kernel's BTF", name,
+				   binary);
+		else
+			sema_error(s, loc, "unknown type '%s': not in the kernel's BTF", name);
 		if (strncmp(name, "struct ", 7) && strncmp(name, "union ", 6) && strncmp(name, "enum ", 5))
 			sema_hint(s, "write 'struct %s' for a struct, or one of int8 .. int64, uint8 .. uint64", name);
 		return NULL;

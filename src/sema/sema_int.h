@@ -104,6 +104,7 @@ struct sema {
 	struct et_type *t_void, *t_none, *t_i64, *t_u64, *t_bool;
 	struct btf_types *btf;       /* kernel types, made on first use (sema_btf.c) */
 	struct cdef *cdefs;          /* the script's C struct definitions (cdefs.c) */
+	struct sema_dwarf_type *dwarf_types; /* types looked up in uprobe targets' DWARF (sema_btf.c) */
 };
 
 /* Diagnostics (no-ops in the quiet pass). sema_hint attaches to the last reported diagnostic. */
@@ -156,8 +157,8 @@ int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned);
 struct btf_types *sema_btf(struct sema *s);
 /* curtask: `struct task_struct *` from BTF, uint64 without BTF. */
 struct et_type *sema_curtask_type(struct sema *s);
-/* A type by name ("struct sock", a typedef): the script's definitions first, then BTF; reports and
- * returns NULL when unknown. */
+/* A type by name ("struct sock", a typedef): the script's definitions first, then, in a uprobe, the
+ * DWARF of the probed binaries, then BTF; reports and returns NULL when unknown. */
 struct et_type *sema_named_type(struct sema *s, const char *name, struct et_loc loc);
 /* `elem` with `depth` levels of pointer (a completed struct is pointed to through a stub). */
 struct et_type *sema_pointer_to(struct sema *s, struct et_type *elem, uint32_t depth);

@@ -2,7 +2,8 @@
 # arguments, see its header), built with -g and once without: args.NAME of integers of every width and
 # signedness (six in registers, two on the stack), a struct pointer read through, an enum, a char *, a
 # typedef; `args` printed whole (text and -f json) and stored in a map; retval typed (an int) in a
-# uretprobe; -lv listing the parameters. Without DWARF: argN and an untyped retval keep working, and
+# uretprobe; -lv listing the parameters; casts to the struct, union and enum types the binary's DWARF
+# defines (bitfields, a nested struct, a pointer to the next record), kernel types from BTF beside them. Without DWARF: argN and an untyped retval keep working, and
 # args is a located error (the golden tests/bad/cli/uprobe_args_no_dwarf covers the message).
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -58,6 +59,28 @@ check "no DWARF: retval untyped (uint64)" has_line '@r: 4294967291'
 run_etrace -c "$plain 1" -e "uprobe:$plain:dw_point { @ = args.color; }"
 check "no DWARF: args is an error" test "$ET_STATUS" = 1
 check "no DWARF: the error says so and how to get it" bash -c "grep -qF 'has no DWARF' '$ET_ERR' && grep -qF 'build the program with -g' '$ET_ERR'"
+
+# 5. casts to the binary's own types: (struct dw_rec *) and (union dw_num *) exist only in its DWARF
+run_etrace -q -c "$prog 2" -e "
+uprobe:$prog:dw_opaque {
+	\$r = (struct dw_rec *)arg0;
+	printf(\"rec %lu %u %u %x %u %u %u %s %lu %s\n\", \$r->id, \$r->in.a, \$r->in.b, \$r->num.u, \$r->flag, \$r->level,
+		\$r->color, \$r->name, \$r->next->id, \$r->next->name);
+	printf(\"num %d %u size %d\n\", ((union dw_num *)arg1)->s, (uint64)(enum dw_color)2, sizeof(struct dw_rec));
+	printf(\"kernel %d\n\", ((struct task_struct *)curtask)->pid == pid);
+	print(*\$r);
+}"
+check "cast to a DWARF struct: members, nested struct, union, bitfields, enum, next pointer" \
+	test "$(grep -cxF 'rec 1 9 65000 1234fff0 1 5 1 first 2 second' "$ET_OUT")" = 2
+check "cast to a DWARF union, an enum cast, sizeof a DWARF struct" \
+	test "$(grep -cxF 'num -16 2 size 48' "$ET_OUT")" = 2
+check "a kernel struct from BTF in the same uprobe" test "$(grep -cxF 'kernel 1' "$ET_OUT")" = 2
+check "the DWARF struct printed whole" grep -qE '^\{ \.id = 1, \.in = \{ \.a = 9, \.b = 65000 \}, \.num = \{ \.u = 305463280, \.s = -16 \}, \.flag = 1, \.level = 5, \.color = 1, \.next = 0x[0-9a-f]+, \.name = first \}$' "$ET_OUT"
+run_etrace -c "$prog 1" -e "uprobe:$prog:dw_opaque { \$x = (struct dw_nosuch *)arg0; }"
+check "a type in neither DWARF nor BTF: a located error naming both" \
+	grep -qxF -- "-e:1:$(( ${#prog} + 27 )): error: unknown type 'struct dw_nosuch': not in the DWARF of $prog nor in the kernel's BTF" "$ET_ERR"
+run_etrace -c "$prog 1" -e "BEGIN { \$x = (struct dw_rec *)0; exit(); }"
+check "outside a uprobe the binary's types are not seen" grep -qF "unknown type 'struct dw_rec': not in the kernel's BTF" "$ET_ERR"
 
 check "nothing left behind" nothing_left_behind
 finish
