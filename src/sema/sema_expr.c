@@ -1411,11 +1411,9 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 	return s->t_none;
 }
 
-static struct et_type *tuple_index(struct sema *s, struct ast_node *n)
+/* Element i of a tuple or record of type t (already analysed), for n: base.N, or base[N] rewritten. */
+static struct et_type *tuple_elem(struct sema *s, struct ast_node *n, struct et_type *t, uint32_t i)
 {
-	struct et_type *t = sema_expr(s, n->u.tuple_index.base);
-	uint32_t i = n->u.tuple_index.index;
-
 	if (sema_is_none(t))
 		return s->t_none;
 	if (t->kind != ET_TUPLE && t->kind != ET_RECORD) {
@@ -1429,6 +1427,30 @@ static struct et_type *tuple_index(struct sema *s, struct ast_node *n)
 	}
 	n->sym = &t->fields[i];
 	return t->fields[i].type;
+}
+
+static struct et_type *tuple_index(struct sema *s, struct ast_node *n)
+{
+	return tuple_elem(s, n, sema_expr(s, n->u.tuple_index.base), n->u.tuple_index.index);
+}
+
+/* $t[N] on a tuple is $t.N, as in bpftrace, whose N must be an integer known at compile time (a literal
+ * or a constant expression such as 1 - 1): n becomes an AST_TUPLE_INDEX. */
+static struct et_type *tuple_subscript(struct sema *s, struct ast_node *n, struct et_type *bt)
+{
+	struct ast_node *base = n->u.index.base;
+	int64_t i;
+
+	if (!sema_const_int(s, n->u.index.index, &i) || i < 0 || i > UINT32_MAX) {
+		sema_error(s, n->u.index.index->loc, "Array-style access for tuples only valid for integer literals");
+		sema_hint(s, "write a constant index, $t[0] or $t.0; a tuple's elements may differ in type, so a "
+			     "variable cannot choose one");
+		return s->t_none;
+	}
+	n->kind = AST_TUPLE_INDEX;
+	n->u.tuple_index.base = base;
+	n->u.tuple_index.index = (uint32_t)i;
+	return tuple_elem(s, n, bt, (uint32_t)i);
 }
 
 /* base[i]: an element of an array (args.args[0], $s->ints[$i]), a byte of a string (int8), or the i-th
@@ -1445,6 +1467,8 @@ static struct et_type *index_expr(struct sema *s, struct ast_node *n)
 
 	if (sema_is_none(bt) || sema_is_none(it))
 		return s->t_none;
+	if (bt->kind == ET_TUPLE)
+		return tuple_subscript(s, n, bt);
 	if (bt->kind == ET_ARRAY && bt->elem) {
 		elem = bt->elem, count = bt->count;
 	} else if (bt->kind == ET_STRING) {
@@ -1460,8 +1484,8 @@ static struct et_type *index_expr(struct sema *s, struct ast_node *n)
 	} else {
 		sema_error(s, n->loc, "indexing with [ ] needs an array, a string or a pointer, not '%s'",
 			   sema_tname(s, bt));
-		if (bt->kind == ET_TUPLE)
-			sema_hint(s, "use .N to take element N of a tuple");
+		if (bt->kind == ET_RECORD)
+			sema_hint(s, "take a field of a record by its name: .NAME");
 		return s->t_none;
 	}
 	if (!type_is_integer(it)) {

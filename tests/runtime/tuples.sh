@@ -33,6 +33,9 @@ tracepoint:syscalls:sys_enter_getppid /comm == "etr_tuples"/ {
 		       sizeof(((int8)-100, (int8)100, "abcdef", 3, (int32)1, (int64)-10, (int8)10, (int16)-555, "abc")),
 		       sizeof((1, "abc")));
 		printf("var %d map %d key %d\n", sizeof($t), sizeof(@w[1]), sizeof(((int16)1, "bb")));
+		/* $t[N] is $t.N (bpftrace 0.25), N a constant expression */
+		printf("subscript %d %s %d %s %d\n", $t[0], $t[1], ((int8)5, ($t[3], "x"))[1][0], $t[1 + 3],
+		       $t[2] == $t.2);
 	}
 }
 /* a probe of its own (its variables stay on the BPF stack, where the verifier follows the loop) */
@@ -62,6 +65,8 @@ check "exit status 0" test "$ET_STATUS" = 0
 check "sizeof of literal tuples is bpftrace's (8 8 32 32 5)" grep -qx "sizeof 8 8 32 32 5" "$ET_OUT"
 # (int8, string[3], int16, uint32, string[16]) is 28; @w's slot (int32, string[7], int16) is 16; (int16, string[3]) 6
 check "sizeof of a variable, a map value and a key tuple (28 16 6)" grep -qx "var 28 map 16 key 6" "$ET_OUT"
+check "\$t[N] reads element N, N a constant expression; nested and on a literal tuple" \
+	grep -qx "subscript -1 ab 1 etr_tuples 1" "$ET_OUT"
 for i in 1 2 3; do
 	check "print(\$t) on event $i: (-$i, ab, ${i}000, $i, etr_tuples)" \
 		grep -qxF "(-$i, ab, ${i}000, $i, etr_tuples)" "$ET_OUT"
