@@ -107,6 +107,12 @@ struct et_type *check_str(struct sema *s, struct ast_node *n, struct sema_call *
 			bi_int_arg(s, n, 1, NULL);
 		return sema_positional_string(s, a);
 	}
+	/* str($N + K): $N's text from offset K on, even when that text is a number (bpftrace) */
+	if (a->kind == AST_BINARY && a->u.binary.op == AST_OP_ADD && a->u.binary.lhs->kind == AST_POSITIONAL) {
+		sema_positional_string(s, a->u.binary.lhs);
+		sema_expr(s, a->u.binary.rhs);
+		sema_fold_string_offset(s, a); /* then analysed below as the literal it became */
+	}
 	t = bi_value_arg(s, n, 0);
 	if (args->count > 1 && bi_int_arg(s, n, 1, NULL) && !str_length_ok(s, args->items[1]))
 		return s->t_none;

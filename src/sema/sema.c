@@ -143,6 +143,33 @@ static void probe_unknown_provider(struct sema *s, const struct ast_attach *ap)
 			     "profile, software, hardware, BEGIN and END");
 }
 
+/* `$N` in an attach point (uprobe:$1:f, interval:s:$1, tracepoint:syscalls:$1): replaced by its text ("" when
+ * not given) before the point is split, as bpftrace does; a `$` inside quotes stays. false after an error. */
+static bool probe_positional(struct sema *s, struct ast_attach *ap)
+{
+	const char *bad = NULL, *text;
+	struct et_loc at = ap->loc;
+
+	if (!strchr(ap->text, '$'))
+		return true;
+	text = attach_substitute(s->arena, ap->text, s->opts->positional, s->opts->npositional, &bad);
+	if (text) {
+		struct et_loc loc = ap->loc;
+
+		attach_split(s->arena, text, strlen(text), ap);
+		ap->loc = loc;
+		return true;
+	}
+	/* point at the '$' when the attach point is written on one line as it is */
+	if (at.line == at.end_line && at.end_col - at.col + 1 == strlen(ap->text)) {
+		at.col += (uint32_t)(bad - ap->text);
+		at.end_col = at.col + (bad[1] ? 1 : 0);
+	}
+	sema_error(s, at, "a '$' in an attach point must start a positional parameter ($1, $2, ...)");
+	sema_hint(s, "to mean the '$' itself, quote that part of the attach point, e.g. uprobe:\"/bin/a$b\":f");
+	return false;
+}
+
 static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_ctx *pc,
 			 struct provider_expand_ctx *ex)
 {
@@ -159,6 +186,8 @@ static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_
 		bool seen = false;
 		int rc;
 
+		if (!probe_positional(s, (struct ast_attach *)ap))
+			continue;
 		if (ap->nparts == 0 || !ap->parts[0]) {
 			sema_error(s, ap->loc, "empty attach point");
 			continue;

@@ -149,11 +149,12 @@
  * syscalls:*, which are not real kernel tracepoints) and no other block on it reads `args`; its BPF
  * context is then the raw tracepoint's u64 args[].
  *
- * Positional parameters: $N with N <= npositional is an integer literal when its text is a decimal
- * (or 0x hex) integer, else a string literal. $N with N > npositional is an error ("positional
- * parameter $3 is not given; 1 parameter was given"), except inside str($N), which gives "" with a
- * warning (bpftrace substitutes "" / 0 and warns since 0.24; we are stricter for integers because a
- * silent 0 usually hides a forgotten argument). $# is the count (int64).
+ * Positional parameters: $N is an integer literal when its text is a decimal (0x hex, 0 octal, negative)
+ * integer, else a string literal; a missing or empty $N is 0 with a warning, "" in str($N) (bpftrace's
+ * rules). S + K with S a string literal or string $N and K a constant integer >= 0, and str($N + K), are
+ * rewritten into the string literal S from offset K on (the node becomes AST_STRING). $# is the count
+ * (int64). In an attach point, $N outside quotes is replaced by its text ("" when missing) before the
+ * point is split (attach_substitute; the probe's text is then the expanded one).
  *
  * Scratch variables: probe-scoped as in bpftrace 0.17, plus `let` block scoping; the type is fixed by
  * the first assignment (or the let type); reading before any assignment is an error. */

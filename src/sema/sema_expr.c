@@ -277,6 +277,12 @@ static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
 	}
 }
 
+/* The text of $N: "" when it is not given (bpftrace's get_param). */
+static const char *positional_text(const struct sema *s, uint32_t idx)
+{
+	return idx >= 1 && idx <= s->opts->npositional ? s->opts->positional[idx - 1] : "";
+}
+
 bool sema_const_int(struct sema *s, struct ast_node *n, int64_t *out)
 {
 	int64_t a, b;
@@ -289,14 +295,16 @@ bool sema_const_int(struct sema *s, struct ast_node *n, int64_t *out)
 		*out = n->u.integer.value != 0;
 		return true;
 	case AST_POSITIONAL: {
-		uint32_t idx = n->u.positional.index;
+		const char *text = positional_text(s, n->u.positional.index);
 		char *end;
 
-		if (idx == 0 || idx > s->opts->npositional)
-			return false;
+		if (!*text) { /* 0, as bpftrace (analysing the node warns) */
+			*out = 0;
+			return true;
+		}
 		errno = 0;
-		*out = strtoll(s->opts->positional[idx - 1], &end, 0);
-		return errno == 0 && end != s->opts->positional[idx - 1] && *end == 0;
+		*out = strtoll(text, &end, 0);
+		return errno == 0 && end != text && *end == 0;
 	}
 	case AST_POSITIONAL_COUNT:
 		*out = s->opts->npositional;
@@ -671,34 +679,27 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 
 /* ---- expressions ---- */
 
+/* $N: an integer when its text is one, else a string; an empty or missing $N is 0 with a warning (as
+ * bpftrace), except as a string (str($N)), where it is "" without one. */
 static struct et_type *positional(struct sema *s, struct ast_node *n, bool as_string)
 {
-	uint32_t idx = n->u.positional.index, np = s->opts->npositional;
+	uint32_t idx = n->u.positional.index;
 	struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
-	const char *text;
+	const char *text = positional_text(s, idx);
 	char *end;
 
 	n->sym = c;
-	if (idx == 0 || idx > np) {
-		if (as_string) {
-			sema_warning(s, n->loc, "positional parameter $%u is not given; using \"\"", idx);
-			c->is_string = true;
-			c->str = "";
-			return type_string(s->arena, 1);
-		}
-		sema_error(s, n->loc, "positional parameter $%u is not given; %s", idx,
-			   np == 0 ? "no parameters were given"
-				   : np == 1 ? "1 parameter was given" : arena_printf(s->arena, "%u parameters were given", np));
-		sema_hint(s, "pass the values after the program, e.g. etrace -e '...' 42 foo");
-		return s->t_none;
-	}
-	text = s->opts->positional[idx - 1];
 	if (!as_string) {
+		if (!*text) {
+			sema_warning(s, n->loc, "positional parameter $%u is empty or not given; using 0", idx);
+			return s->t_i64;
+		}
 		errno = 0;
 		c->value = strtoll(text, &end, 0);
 		if (errno == 0 && end != text && *end == 0)
 			return s->t_i64;
 	}
+	c->value = 0;
 	c->is_string = true;
 	c->str = arena_strdup(s->arena, text);
 	c->len = (uint32_t)strlen(text);
@@ -711,6 +712,67 @@ struct et_type *sema_positional_string(struct sema *s, struct ast_node *n)
 
 	n->type = t;
 	return t;
+}
+
+/* A string known at compile time: a literal or a string positional parameter (analysed). */
+static bool const_string(const struct ast_node *n, const char **str, uint32_t *len)
+{
+	const struct sema_const *c = n->sym;
+
+	if (n->kind == AST_STRING) {
+		*str = n->u.string.bytes;
+		*len = n->u.string.len;
+		return true;
+	}
+	if (n->kind == AST_POSITIONAL && c && c->is_string) {
+		*str = c->str;
+		*len = c->len;
+		return true;
+	}
+	return false;
+}
+
+/* A string literal folded from S + K with K past its end: warns once, in a pass that reports. */
+static const char folded_empty = 0;
+
+static struct et_type *string_literal(struct sema *s, struct ast_node *n)
+{
+	if (n->sym == &folded_empty && !s->quiet) {
+		sema_warning(s, n->loc, "this string will always be empty: the offset is not below its length");
+		n->sym = NULL;
+	}
+	return type_string(s->arena, n->u.string.len + 1);
+}
+
+bool sema_fold_string_offset(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs, *sn = l, *in = r;
+	const char *str;
+	uint32_t len;
+	int64_t off;
+
+	if (n->kind != AST_BINARY || n->u.binary.op != AST_OP_ADD)
+		return false;
+	if (!const_string(sn, &str, &len)) {
+		sn = r;
+		in = l;
+		if (!const_string(sn, &str, &len))
+			return false;
+	}
+	if (!sema_const_int(s, in, &off) || off < 0)
+		return false;
+	/* the node becomes the literal it stands for (already in the quiet pass, which reports nothing: the
+	 * warning then waits for the next pass, in folded_empty) */
+	n->kind = AST_STRING;
+	n->sym = NULL;
+	if ((uint64_t)off >= len) {
+		off = len;
+		n->sym = (void *)&folded_empty;
+		string_literal(s, n);
+	}
+	n->u.string.bytes = str + off;
+	n->u.string.len = len - (uint32_t)off;
+	return true;
 }
 
 static const char *op_name(enum ast_op op)
@@ -839,6 +901,9 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 
 	if (sema_is_none(lt) || sema_is_none(rt))
 		return s->t_none;
+	/* "text" + 2, $1 + 2 (a string $1): the literal from the offset on, as bpftrace folds it */
+	if ((lt->kind == ET_STRING || rt->kind == ET_STRING) && sema_fold_string_offset(s, n))
+		return type_string(s->arena, n->u.string.len + 1);
 	if (lt->kind == ET_POINTER || rt->kind == ET_POINTER)
 		return pointer_binary(s, n, lt, rt);
 	both_signed = is_signed_int(lt) && is_signed_int(rt);
@@ -1621,7 +1686,7 @@ static struct et_type *expr_inner(struct sema *s, struct ast_node *n)
 	case AST_BOOL:
 		return s->t_bool;
 	case AST_STRING:
-		return type_string(s->arena, n->u.string.len + 1);
+		return string_literal(s, n);
 	case AST_IDENT:
 		return sema_ident(s, n);
 	case AST_POSITIONAL:

@@ -149,6 +149,10 @@ void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k);
 bool sema_map_has_keys(struct sema *s, struct sema_map *m, const char *what, struct et_loc loc, const char *hint);
 /* A positional parameter used as a string (str($N)): annotates n, returns its type. */
 struct et_type *sema_positional_string(struct sema *s, struct ast_node *n);
+/* n = S + K or K + S with S a string literal or string positional (analysed) and K a constant integer
+ * >= 0: turn n into the string literal S from offset K on ("" with a warning when K >= its length) and
+ * return true; false (n unchanged) otherwise. */
+bool sema_fold_string_offset(struct sema *s, struct ast_node *n);
 /* Annotate an AST_MAP used whole (print(@m), clear(@m), for loops): returns the map index or -1. */
 int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned);
 

@@ -1,2 +1,0 @@
--e
-BEGIN { printf("%d\n", $1); exit(); }

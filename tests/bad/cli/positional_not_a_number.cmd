@@ -1,3 +1,0 @@
--e
-BEGIN { @x = $1 + 1; exit(); }
-abc
