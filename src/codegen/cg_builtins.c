@@ -232,7 +232,7 @@ struct cg_val cg_bi_has_key(struct cg_lower *L, struct ast_node *n, const struct
 	return cg_val_scalar(LLVMBuildZExt(cg->b, LLVMBuildIsNotNull(cg->b, p, ""), cg->t_i64, ""));
 }
 
-/* delete(@m[k]) or delete(@m, k) */
+/* delete(@m[k]) or delete(@m, k): true when the element was there */
 struct cg_val cg_bi_delete(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	struct ast_list *args = &n->u.call.args;
@@ -243,8 +243,10 @@ struct cg_val cg_bi_delete(struct cg_lower *L, struct ast_node *n, const struct 
 	if (!ref)
 		return cg_val_scalar(cg_i64(L->cg, 0));
 	LLVMValueRef key = args->count > 1 ? key_of(L, &L->prog->maps[ref->map], args->items[1]) : cg_map_key(L, m);
-	cg_map_delete(L->cg, L->maps[ref->map], key);
-	return cg_val_scalar(cg_i64(L->cg, 0));
+	LLVMValueRef rc = cg_map_delete(L->cg, L->maps[ref->map], key);
+	/* bool: whether there was an element to delete (the helper returns 0, else -ENOENT) */
+	return cg_val_scalar(LLVMBuildZExt(L->cg->b, LLVMBuildICmp(L->cg->b, LLVMIntEQ, rc, cg_i64(L->cg, 0), ""),
+					   L->cg->t_i64, "deleted"));
 }
 
 /* the number of elements: bpf_for_each_map_elem with a callback that never stops */

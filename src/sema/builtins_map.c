@@ -95,7 +95,7 @@ struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_cal
 	struct sema_map *m;
 
 	if (!bi_map_arg(s, n, 0, "delete(@m[key]) or delete(@m, key)"))
-		return s->t_void;
+		return s->t_none;
 	if (args->count == 1) {
 		struct sema_map_ref *r = arena_alloc(s->arena, sizeof(*r));
 
@@ -109,13 +109,13 @@ struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_cal
 				   "but %s has keys", m->name, m->name);
 			sema_hint(s, "delete one entry with delete(%s, key), or every entry with clear(%s)", m->name,
 				  m->name);
-			return s->t_void;
+			return s->t_none;
 		}
 		sema_map_keys(s, a0, m);
 		a0->type = m->value ? m->value : s->t_none;
 		if (!m->value)
 			sema_map_unassigned(s, m, a0->loc);
-		return s->t_void;
+		return s->t_bool;
 	}
 	c->map = sema_map_whole(s, a0, true);
 	if (c->map >= 0)
@@ -125,7 +125,7 @@ struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_cal
 		sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
 	else
 		sema_expr(s, args->items[1]);
-	return s->t_void;
+	return c->map >= 0 ? s->t_bool : s->t_none;
 }
 
 /* clear(@m), zero(@m): an event naming the whole map */

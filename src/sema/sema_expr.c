@@ -1990,12 +1990,19 @@ void sema_stmt(struct sema *s, struct ast_node *n)
 
 	switch (n->kind) {
 	case AST_EXPR_STMT: {
-		struct et_type *t = sema_expr(s, n->u.expr_stmt.expr);
+		struct ast_node *e = n->u.expr_stmt.expr;
+		struct et_type *t = sema_expr(s, e);
+		struct sema_call *call = e->kind == AST_CALL ? e->sym : NULL;
 
+		/* delete() returns whether it deleted, but `delete(@m, k);` is how it is written: no warning
+		 * (bpftrace's docs: "delete(@a, 1); // no warning"; today's bpftrace, whose delete calls a C
+		 * function, gives no run-time warning either when the key is missing) */
+		if (call && call->id == BI_DELETE)
+			break;
 		/* bpftrace warns about a value computed and thrown away (`_ = expr;` says it is meant); ++/--
 		 * are statements, and void calls (printf, exit...) have nothing to discard */
-		if (t && !sema_is_none(t) && t->kind != ET_VOID && n->u.expr_stmt.expr->kind != AST_INCDEC)
-			sema_warning(s, n->u.expr_stmt.expr->loc, "Return value discarded.");
+		if (t && !sema_is_none(t) && t->kind != ET_VOID && e->kind != AST_INCDEC)
+			sema_warning(s, e->loc, "Return value discarded.");
 		break;
 	}
 	case AST_ASSIGN:
