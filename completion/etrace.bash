@@ -5,7 +5,7 @@
 _etrace_probes()
 {
 	# $1: the word so far, possibly "provider:cat:ev"; prints matching probe names
-	local cur=$1 providers="BEGIN END begin end tracepoint: rawtracepoint: profile: interval: software: kprobe: kretprobe: uprobe: uretprobe: usdt: fentry: fexit: hardware:"
+	local cur=$1 providers="BEGIN END begin end tracepoint: rawtracepoint: profile: interval: software: kprobe: kretprobe: uprobe: uretprobe: usdt: fentry: fexit: hardware: watchpoint: asyncwatchpoint: iter: self:"
 	if [[ $cur != *:* ]]; then
 		compgen -W "$providers" -- "$cur"
 		return
@@ -32,22 +32,41 @@ _etrace()
 		COMPREPLY=($(compgen -W "line full none" -- "$cur"))
 		return
 		;;
-	-o | --emit-elf)
+	-o | --output | --emit-elf | --emit-llvm | --include | --traceable-functions)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	-p)
+	-I | --debuginfo)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+		;;
+	-d | --debug)
+		COMPREPLY=($(compgen -W "all ast codegen codegen-opt libbpf verifier" -- "$cur"))
+		return
+		;;
+	--mode)
+		COMPREPLY=($(compgen -W "format codegen compiler-bench bench test" -- "$cur"))
+		return
+		;;
+	--no-feature)
+		COMPREPLY=($(compgen -W "kprobe_multi uprobe_multi kprobe_session" -- "$cur"))
+		return
+		;;
+	--probe-filter | --aot)
+		return # a regular expression / a file name: nothing to offer
+		;;
+	-p | --pid)
 		COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
 		return
 		;;
 	--metrics)
 		return # [ADDR:]PORT: nothing to offer
 		;;
-	-c)
+	-c | --cmd)
 		COMPREPLY=($(compgen -c -- "$cur"))
 		return
 		;;
-	-l)
+	-l | --list)
 		COMPREPLY=($(_etrace_probes "$cur"))
 		declare -F __ltrim_colon_completions >/dev/null && __ltrim_colon_completions "$cur"
 		return
@@ -61,8 +80,11 @@ _etrace()
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-e -o -q -v -p -c -l -i -f -B -h -V --help --version --unsafe --no-warnings
-			--dump-ast --emit-elf --info --metrics" -- "$cur"))
+		COMPREPLY=($(compgen -W "-e -o -q -v -p -c -l -i -f -B -h -V -I -d -k -b --help --version --list
+			--verbose --quiet --pid --cmd --output --unsafe --no-warnings --warnings --include --debuginfo
+			--traceable-functions --usdt-file-activation --no-feature --mode --test --bench --probe-filter
+			--fmt --dry-run --verify-llvm-ir --debug --btf --dump-ast --emit-elf --emit-llvm --info --stats
+			--metrics --aot" -- "$cur"))
 		return
 	fi
 	# a script file (examples are .et; bpftrace scripts .bt)

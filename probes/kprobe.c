@@ -57,11 +57,12 @@ static int for_each_line(FILE *f, bool kallsyms, kfunc_fn fn, void *arg)
  * or that file cannot be read. */
 static int for_each_kfunc(kfunc_fn fn, void *arg, bool kallsyms)
 {
-	char path[256];
+	char buf[256];
+	const char *path;
 	FILE *f = NULL;
 	int rc;
 
-	if (!kallsyms && tracefs_path(path, sizeof(path), "available_filter_functions"))
+	if (!kallsyms && (path = tracefs_traceable_functions(buf, sizeof(buf))))
 		f = fopen(path, "re");
 	if (!f) {
 		f = fopen("/proc/kallsyms", "re");

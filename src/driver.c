@@ -14,7 +14,9 @@
 #include "repl/repl.h"
 #include "probes/listing.h"
 #include "probes/provider.h"
+#include "kernel/dwarf.h"
 #include "kernel/features.h"
+#include "kernel/tracefs.h"
 #include "runtime/privilege.h"
 #include "runtime/rt.h"
 #include "program/program.h"
@@ -87,8 +89,10 @@ static int run_session(const struct et_options *o, const struct et_compile_env *
 
 int et_run(const struct et_options *o)
 {
+	/* --fmt / --mode format: --dump-ast, bpftrace's name for it */
+	bool dump_ast = o->dump_ast || o->mode == ET_MODE_FORMAT;
 	/* before anything else (only --dump-ast, which reads nothing but the script, needs no privilege) */
-	if (!o->dump_ast && rt_privilege_check() != 0) {
+	if (!dump_ast && rt_privilege_check() != 0) {
 		fprintf(stderr, "%s\n", RT_PRIVILEGE_MESSAGE);
 		return ET_EXIT_ERROR;
 	}
@@ -97,6 +101,16 @@ int et_run(const struct et_options *o)
 	struct et_compile_env env;
 	if (et_compile_env(&env) != 0)
 		return ET_EXIT_ERROR;
+	if (o->traceable_functions) {
+		if (access(o->traceable_functions, R_OK) != 0) {
+			fprintf(stderr, "etrace: --traceable-functions: cannot read '%s': %s\n", o->traceable_functions,
+				strerror(errno));
+			return ET_EXIT_ERROR;
+		}
+		tracefs_set_traceable_functions(o->traceable_functions);
+	}
+	if (o->debuginfo)
+		dwinfo_set_search_path(o->debuginfo);
 	if (o->interactive && !o->program_text && !o->script_path && !o->list)
 		return run_session(o, &env);
 
@@ -104,7 +118,7 @@ int et_run(const struct et_options *o)
 	struct diag_sink *diag = diag_new(sources);
 	struct et_compilation c = { 0 };
 	struct et_program *prog = NULL;
-	FILE *out = NULL;
+	FILE *out = NULL, *ir_files[2] = { NULL, NULL };
 	int status = ET_EXIT_ERROR;
 	diag_set_warnings(diag, !o->no_warnings);
 
@@ -137,6 +151,21 @@ int et_run(const struct et_options *o)
 	/* the script's path in the line info: verifier rejections show the script line that caused them
 	 * (-e and stdin: an in-memory copy of the text, so LLVM opens no file the user did not name) */
 	bool named_file = o->script_path && strcmp(o->script_path, "-") != 0;
+	/* -d codegen, -d codegen-opt (stderr) and --emit-llvm FILE (FILE.original.ll, FILE.optimized.ll) */
+	if (o->emit_llvm) {
+		static const char *const suffix[2] = { ".original.ll", ".optimized.ll" };
+		for (int i = 0; i < 2; i++) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s%s", o->emit_llvm, suffix[i]);
+			ir_files[i] = fopen(path, "w");
+			if (!ir_files[i]) {
+				fprintf(stderr, "etrace: cannot write '%s': %s\n", path, strerror(errno));
+				goto cleanup;
+			}
+		}
+	}
+	FILE *ir_original = ir_files[0] ? ir_files[0] : (o->debug & ET_DEBUG_CODEGEN) ? stderr : NULL;
+	FILE *ir_optimized = ir_files[1] ? ir_files[1] : (o->debug & ET_DEBUG_CODEGEN_OPT) ? stderr : NULL;
 	struct et_compile_options copts = {
 		.env = env,
 		.positional = o->positional,
@@ -152,11 +181,16 @@ int et_run(const struct et_options *o)
 		.ninclude_dirs = o->ninclude_dirs,
 		.include_files = o->include_files,
 		.ninclude_files = o->ninclude_files,
-		.last = o->dump_ast ? ET_PHASE_PARSE : o->list ? ET_PHASE_SEMA : ET_PHASE_CODEGEN,
+		.ir_original = ir_original,
+		.ir_optimized = ir_optimized,
+		.last = dump_ast ? ET_PHASE_PARSE : o->list ? ET_PHASE_SEMA : ET_PHASE_CODEGEN,
 	};
-	if (et_compile(&copts, sources, &file, 1, diag, &c) != 0)
+	int compiled = et_compile(&copts, sources, &file, 1, diag, &c);
+	if ((o->debug & ET_DEBUG_AST) && c.ast) /* -d ast: what the parser made of the script */
+		ast_dump(c.ast, stderr);
+	if (compiled != 0)
 		goto cleanup;
-	if (o->dump_ast) {
+	if (dump_ast) {
 		ast_dump(c.ast, stdout);
 		status = ET_EXIT_OK;
 		goto cleanup;
@@ -169,6 +203,14 @@ int et_run(const struct et_options *o)
 		goto cleanup;
 	}
 	diag_render(diag, stderr); /* warnings, before the program starts printing */
+	if (o->mode == ET_MODE_CODEGEN || o->mode == ET_MODE_COMPILER_BENCH) {
+		/* bpftrace's developer modes: the compile is the whole run (compiler-bench: with its times) */
+		if (o->mode == ET_MODE_COMPILER_BENCH)
+			printf("parse: %.3f ms\nsema: %.3f ms\ncodegen: %.3f ms\n", c.ms_parse, c.ms_sema,
+			       c.ms_codegen);
+		status = ET_EXIT_OK;
+		goto cleanup;
+	}
 
 	if (o->emit_elf) {
 		int err = write_file(o->emit_elf, c.prog->elf, c.prog->elf_size);
@@ -201,6 +243,10 @@ int et_run(const struct et_options *o)
 		.unsafe = o->unsafe,
 		.stats = o->stats,
 		.metrics = o->metrics,
+		.dry_run = o->dry_run,
+		.debug_libbpf = (o->debug & ET_DEBUG_LIBBPF) != 0,
+		.debug_verifier = (o->debug & ET_DEBUG_VERIFIER) != 0,
+		.probe_filter = o->probe_filter,
 	};
 	status = rt_run(prog, &ropts, diag);
 	if (o->stats)
@@ -209,6 +255,9 @@ int et_run(const struct et_options *o)
 
 cleanup:
 	diag_render(diag, stderr);
+	for (int i = 0; i < 2; i++)
+		if (ir_files[i])
+			fclose(ir_files[i]);
 	if (out && out != stdout)
 		fclose(out);
 	else if (out)

@@ -38,6 +38,8 @@ struct diag_sink;
 struct cg_options {
 	bool dump_ir;   /* print the optimised LLVM IR to dump_out (stderr when NULL) */
 	FILE *dump_out;
+	FILE *ir_original;  /* when set, the LLVM IR before optimisation is printed there (-d codegen) */
+	FILE *ir_optimized; /* the same after optimisation (-d codegen-opt), in addition to dump_ir */
 	/* The script's path, named by the debug line info: the verifier's log then shows each line's
 	 * source text ("; @a++; @ x.bt:3") when the file is readable. NULL: "etrace" (no text, e.g. -e). */
 	const char *source_name;

@@ -185,5 +185,7 @@ LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_
 /* Finalize debug info, verify the module, optimise (default<O2>), emit an ELF object.
  * dump: when non-NULL, the optimised IR is printed there. *out is malloc'ed. */
 int cg_emit(struct cg_ctx *cg, void **out, size_t *size, void *dump /* FILE * */);
+/* Print the module as it is now (before cg_emit optimises it: -d codegen) to out, a FILE *. */
+void cg_print_ir(struct cg_ctx *cg, void *out);
 
 #endif

@@ -20,6 +20,13 @@ static void set_error(struct cg_ctx *cg, const char *what, char *msg)
 		LLVMDisposeMessage(msg);
 }
 
+void cg_print_ir(struct cg_ctx *cg, void *out)
+{
+	char *ir = LLVMPrintModuleToString(cg->mod);
+	fputs(ir, (FILE *)out);
+	LLVMDisposeMessage(ir);
+}
+
 int cg_emit(struct cg_ctx *cg, void **out, size_t *size, void *dump)
 {
 	char *msg = NULL;

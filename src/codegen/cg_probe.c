@@ -394,6 +394,10 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 	FILE *dump = NULL;
 	if (opts && opts->dump_ir)
 		dump = opts->dump_out ? opts->dump_out : stderr;
+	else if (opts)
+		dump = opts->ir_optimized;
+	if (opts && opts->ir_original)
+		cg_print_ir(L.cg, opts->ir_original);
 	void *elf = NULL;
 	size_t size = 0;
 	err = cg_emit(L.cg, &elf, &size, dump);

@@ -219,7 +219,8 @@ static int generate(const struct et_compile_options *o, struct et_compilation *c
 	struct cg_options copts = {
 		.source_name = o->line_info_path,
 		.pid_filter = o->pid > 0,
-		.dump_ir = o->dump_ir,
+		.ir_original = o->ir_original,
+		.ir_optimized = o->ir_optimized,
 	};
 	char text_path[32];
 	int text_fd = -1;

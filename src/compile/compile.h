@@ -16,6 +16,7 @@
 #define ET_COMPILE_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct arena;
 struct strtab;
@@ -61,7 +62,9 @@ struct et_compile_options {
 	bool listing;                  /* -l: probes expanded for listing */
 	bool compile_only;             /* --emit-elf: probes this kernel cannot attach are still compiled */
 	bool runs_here;                /* about to run on this machine: warn about what this kernel lacks */
-	bool dump_ir;                  /* print the optimised LLVM IR to stderr */
+	/* -d codegen / -d codegen-opt / --emit-llvm: where to print the LLVM IR before and after optimisation
+	 * (NULL: nowhere) */
+	FILE *ir_original, *ir_optimized;
 	/* The script's file, named by the BPF line info (the verifier's log then quotes its lines). NULL: an
 	 * in-memory copy of the last file's text (-e, stdin, the session), so LLVM opens no file of the user's. */
 	const char *line_info_path;

@@ -28,8 +28,18 @@ struct dw_file {
 	Dwarf_Addr bias;
 };
 
-/* NULL: elfutils' default search path, ":.debug:/usr/lib/debug" */
+/* NULL: elfutils' default search path, ":.debug:/usr/lib/debug"; --debuginfo DIRs come before it */
 static char *debuginfo_path;
+
+void dwinfo_set_search_path(const char *dirs)
+{
+	static char buf[8192];
+
+	/* elfutils' syntax is bpftrace's: DIR relative to the binary's folder unless absolute, a leading +
+	 * to check the CRC, an empty DIR the binary's own folder */
+	if (snprintf(buf, sizeof(buf), "%s:.debug:/usr/lib/debug", dirs) < (int)sizeof(buf))
+		debuginfo_path = buf;
+}
 
 static const Dwfl_Callbacks offline_callbacks = {
     .find_elf = dwfl_build_id_find_elf,

@@ -22,6 +22,12 @@ struct et_type;
 
 #define DWINFO_MAX_DEPTH 3
 
+/* --debuginfo DIR[:DIR]: where to look first for the separate debug file of a binary without DWARF
+ * (by build id or .gnu_debuglink name; a relative DIR from the binary's directory, a leading + to check
+ * the CRC), before the defaults: the binary's directory, its .debug, /usr/lib/debug. The string is
+ * copied. */
+void dwinfo_set_search_path(const char *dirs);
+
 /* The parameters of `func` in `path` as the args struct (*args, named "args"), its return type (*ret:
  * NULL for void) and the parameter count. */
 int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct et_type **args,

@@ -67,6 +67,20 @@ const char *tracefs_root(void)
 	return root;
 }
 
+static const char *traceable_functions; /* --traceable-functions FILE */
+
+void tracefs_set_traceable_functions(const char *path)
+{
+	traceable_functions = path;
+}
+
+const char *tracefs_traceable_functions(char *buf, size_t len)
+{
+	if (traceable_functions)
+		return traceable_functions;
+	return tracefs_path(buf, len, "available_filter_functions");
+}
+
 char *tracefs_path(char *buf, size_t len, const char *rel)
 {
 	const char *root = tracefs_root();

@@ -13,4 +13,10 @@ const char *tracefs_root(void);
 /* Build "<root>/<rel>" into buf; returns buf, or NULL + errno (tracefs missing, ENAMETOOLONG). */
 char *tracefs_path(char *buf, size_t len, const char *rel);
 
+/* The file listing the traceable kernel functions ("func" or "func [module]" lines): the one set with
+ * tracefs_set_traceable_functions() (--traceable-functions FILE), else <root>/available_filter_functions
+ * built into buf. NULL + errno as tracefs_path(). The path set is borrowed for the life of the process. */
+const char *tracefs_traceable_functions(char *buf, size_t len);
+void tracefs_set_traceable_functions(const char *path);
+
 #endif

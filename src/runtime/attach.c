@@ -116,7 +116,7 @@ int rt_attach(struct rt_run *r)
 		const struct et_probe_desc *p = &r->prog->probes[i];
 		bool is_end;
 
-		if (is_special(p, &is_end))
+		if (is_special(p, &is_end) || (r->filtered && r->filtered[i]))
 			continue;
 		if (++nth == fail_at) {
 			err = -EIO;

@@ -5,6 +5,7 @@
  * in plain words what went wrong, then the verifier's own reason (the last line of the log that states
  * one, not an instruction dump or statistics); the raw log goes to stderr under -v. See rt_int.h. */
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,45 @@ static void report_load_failure(struct rt_run *r, int err)
 		diag_hint(r->diag, "run etrace as root (it needs CAP_BPF and CAP_PERFMON)");
 }
 
+/* --probe-filter REGEX: mark the probes whose name the regex does not find (begin and end stay); an
+ * invalid regex, or one that leaves no other probe, is an error. */
+static int apply_probe_filter(struct rt_run *r)
+{
+	const char *re_text = r->opts->probe_filter;
+	struct et_program *prog = r->prog;
+	uint32_t i, kept = 0, others = 0;
+	regex_t re;
+	int rc = regcomp(&re, re_text, REG_EXTENDED | REG_NOSUB);
+
+	if (rc) {
+		char msg[256];
+
+		regerror(rc, &re, msg, sizeof(msg));
+		diag_error(r->diag, (struct et_loc){0}, "invalid --probe-filter regex '%s': %s", re_text, msg);
+		return -EINVAL;
+	}
+	r->filtered = rt_xcalloc(prog->nprobes ? prog->nprobes : 1, sizeof(*r->filtered));
+	for (i = 0; i < prog->nprobes; i++) {
+		if (prog->probes[i].provider->flags & (PROVIDER_BEGIN | PROVIDER_END))
+			continue;
+		others++;
+		if (regexec(&re, prog->probes[i].name, 0, NULL, 0) == 0) {
+			kept++;
+		} else {
+			r->filtered[i] = true;
+			r->nfiltered++;
+		}
+	}
+	regfree(&re);
+	if (others && !kept) {
+		diag_error(r->diag, (struct et_loc){0}, "no probe matches --probe-filter '%s'", re_text);
+		diag_hint(r->diag, "the filter is a regular expression searched in each probe's full name, as "
+				   "etrace -l FILE lists them");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 /* Open the object from the ELF bytes, give every program a log buffer (log_level 0: libbpf asks the
  * kernel for a log only when a load fails, unless log_level says otherwise) and set .rodata. */
 static int open_object(struct rt_run *r, unsigned log_level)
@@ -373,13 +413,15 @@ static int open_object(struct rt_run *r, unsigned log_level)
 			return -ENOMEM;
 		r->logs[i][0] = 0;
 		bpf_program__set_log_buf(r->progs[i], r->logs[i], RT_LOG_SIZE);
+		if (r->filtered && r->filtered[i])
+			bpf_program__set_autoload(r->progs[i], false); /* --probe-filter left it out */
 		if (log_level)
 			bpf_program__set_log_level(r->progs[i], log_level);
 	}
 	/* the programs' own code is known now (the shared bodies they call are added at load, see
 	 * report_load_failure): one over the kernel's limit is said here, before anything is loaded */
 	for (i = 0; i < prog->nprobes; i++)
-		if (bpf_program__insn_cnt(r->progs[i]) > RT_MAX_INSNS) {
+		if (!(r->filtered && r->filtered[i]) && bpf_program__insn_cnt(r->progs[i]) > RT_MAX_INSNS) {
 			report_too_large(r);
 			return -E2BIG;
 		}
@@ -399,7 +441,9 @@ int rt_load(struct rt_run *r)
 	r->logs = rt_xcalloc(prog->nprobes, sizeof(*r->logs));
 	r->map_fds = rt_xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*r->map_fds));
 	r->lost_fd = -1;
-	err = open_object(r, 0);
+	if (r->opts->probe_filter && (err = apply_probe_filter(r)) != 0)
+		return err;
+	err = open_object(r, r->opts->debug_verifier ? 1 : 0);
 	if (err)
 		return err;
 	err = bpf_object__load(r->obj);
@@ -424,6 +468,11 @@ int rt_load(struct rt_run *r)
 		report_load_failure(r, err);
 		return err;
 	}
+	if (r->opts->debug_verifier) /* -d verifier: bpftrace's stage output, every program's log */
+		for (i = 0; i < prog->nprobes; i++)
+			if (!(r->filtered && r->filtered[i]))
+				fprintf(stderr, "--- verifier log of %s (%s) ---\n%s--- end of log ---\n", prog->probes[i].name,
+					prog->probes[i].prog_name, r->logs[i]);
 	for (i = 0; i < prog->nmaps; i++) {
 		struct bpf_map *m = bpf_object__find_map_by_name(r->obj, prog->maps[i].elf_name);
 
@@ -453,6 +502,8 @@ void rt_unload(struct rt_run *r)
 			free(r->logs[i]);
 	free(r->logs);
 	free(r->progs);
+	free(r->filtered);
+	r->filtered = NULL;
 	free(r->map_fds);
 	r->logs = NULL;
 	r->progs = NULL;

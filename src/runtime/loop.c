@@ -39,10 +39,11 @@
 #endif
 
 static int rt_verbose;
+static bool rt_debug_libbpf; /* -d libbpf */
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if ((level == LIBBPF_WARN && rt_verbose >= 1) || rt_verbose >= 2)
+	if ((level == LIBBPF_WARN && rt_verbose >= 1) || rt_verbose >= 2 || rt_debug_libbpf)
 		return vfprintf(stderr, fmt, ap);
 	return 0;
 }
@@ -171,6 +172,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	r.lost_fd = -1;
 	r.stats_fd = -1;
 	rt_verbose = opts->verbose;
+	rt_debug_libbpf = opts->debug_libbpf;
 	old_print = libbpf_set_print(libbpf_log);
 
 	if (opts->cmd) {
@@ -223,6 +225,13 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 			goto out;
 		}
 	}
+	if (opts->dry_run) {
+		/* --dry-run: what bpftrace does, attach everything and stop before begin runs */
+		if (rt_attach(&r) == 0)
+			status = 0;
+		rt_detach(&r);
+		goto out;
+	}
 	if (rt_run_special(&r, false))
 		goto out;
 	/* the server starts before the attach, so an address it cannot bind fails the run with nothing
@@ -235,13 +244,12 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	r.attach_ns = rt_now_ns() - t0;
 	if (opts->verbose)
 		rt_report_verbose(&r);
+	uint32_t nattached = prog->nprobes - r.skipped - r.nfiltered;
 	if (!opts->quiet && opts->format == RT_FORMAT_JSON) {
-		fprintf(r.out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n",
-			prog->nprobes - r.skipped);
+		fprintf(r.out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n", nattached);
 		fflush(r.out);
 	} else if (!opts->quiet) {
-		fprintf(stderr, "Attached %u probe%s\n", prog->nprobes - r.skipped,
-			prog->nprobes - r.skipped == 1 ? "" : "s");
+		fprintf(stderr, "Attached %u probe%s\n", nattached, nattached == 1 ? "" : "s");
 		fflush(stderr);
 	}
 	/* every drain while probes are attached is bounded: a probe on the system calls etrace makes while

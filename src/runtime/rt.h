@@ -33,6 +33,12 @@ struct rt_options {
 	const char *metrics;  /* --metrics [ADDR:]PORT: serve the maps over HTTP while the program runs
 	                       * (metrics.h); NULL = no server, nothing of it is set up */
 	struct rt_map_store *store; /* NULL, or maps kept across runs (the interactive session), see below */
+	bool dry_run;         /* --dry-run: load, attach, detach and return 0: no begin, no output, no maps */
+	bool debug_libbpf;    /* -d libbpf: every libbpf message on stderr */
+	bool debug_verifier;  /* -d verifier: the verifier's log of every program on stderr after the load */
+	/* --probe-filter REGEX (POSIX extended, searched in the probe's name): the other probes are neither
+	 * loaded nor attached (begin and end always are); none matching is an error */
+	const char *probe_filter;
 };
 
 /* Load prog->elf with libbpf (bpf_object__open_mem), attach every probe through its provider, run

@@ -188,6 +188,8 @@ struct rt_run {
 	 * writes refills the buffer as fast as it is read, and signals must still be seen */
 	uint32_t batch, batch_limit;
 	uint32_t skipped;           /* probes not attached under missing_probes = warn / ignore */
+	bool *filtered;             /* per prog->probes[i]: left out by --probe-filter (NULL: none is) */
+	uint32_t nfiltered;
 	pthread_t closer;           /* rt_detach_early's thread closing perf events */
 	bool closer_running;
 };

@@ -82,5 +82,29 @@ check "a type in neither DWARF nor BTF: a located error naming both" \
 run_etrace -c "$prog 1" -e "BEGIN { \$x = (struct dw_rec *)0; exit(); }"
 check "outside a uprobe the binary's types are not seen" grep -qF "unknown type 'struct dw_rec': not in the kernel's BTF" "$ET_ERR"
 
+# 6. --debuginfo: the DWARF in a separate debug file, found by build id (DIR/.build-id/NN/REST.debug) or by
+# the binary's .gnu_debuglink name in DIR (a relative DIR from the binary's directory), as bpftrace does
+mkdir -p "$TMP/split/bin" "$TMP/split/dbg" "$TMP/split/bin/rel"
+split="$TMP/split/bin/etr_dwarf_split"
+objcopy --only-keep-debug "$prog" "$TMP/split/etr_dwarf_split.debug"
+objcopy --strip-debug --add-gnu-debuglink="$TMP/split/etr_dwarf_split.debug" "$prog" "$split"
+id=$(readelf -n "$split" | awk '/Build ID/ { print $3 }')
+mkdir -p "$TMP/split/dbg/.build-id/${id:0:2}"
+cp "$TMP/split/etr_dwarf_split.debug" "$TMP/split/dbg/.build-id/${id:0:2}/${id:2}.debug"
+cp "$TMP/split/etr_dwarf_split.debug" "$TMP/split/bin/rel/"
+printf '%s\n' "uprobe:$split:dw_point" '    struct dw_point* p' '    enum dw_color color' '    const char* name' \
+	'    dw_port_t port' >"$TMP/list.want"
+"$ETRACE" -lv "uprobe:$split:dw_point" >"$TMP/list" 2>/dev/null
+check "--debuginfo: without it a stripped binary has no parameters" test "$(cat "$TMP/list")" = "uprobe:$split:dw_point"
+"$ETRACE" --debuginfo "$TMP/split/dbg" -lv "uprobe:$split:dw_point" >"$TMP/list" 2>"$TMP/list.err"
+check "--debuginfo DIR: found by build id" diff "$TMP/list.want" "$TMP/list"
+"$ETRACE" --debuginfo=/nonexistent:rel -lv "uprobe:$split:dw_point" >"$TMP/list" 2>"$TMP/list.err"
+check "--debuginfo A:B, B relative to the binary: found by its debuglink name" diff "$TMP/list.want" "$TMP/list"
+cp "$plain" "$TMP/split/bin/rel/etr_dwarf_split.debug" # same name, another build id: skipped
+"$ETRACE" --debuginfo rel -lv "uprobe:$split:dw_point" >"$TMP/list" 2>/dev/null
+check "--debuginfo: a file of another build id is skipped" test "$(cat "$TMP/list")" = "uprobe:$split:dw_point"
+run_etrace -q --debuginfo "$TMP/split/dbg" -c "$split 1" -e "uprobe:$split:dw_point { printf(\"%d %d\n\", args.p->x, args.port); }"
+check "--debuginfo: args.NAME of a stripped binary read right" grep -qxF -- '-3 8080' "$ET_OUT"
+
 check "nothing left behind" nothing_left_behind
 finish

@@ -25,7 +25,7 @@ if [ -f "$BUILT" ]; then
 fi
 
 "$ETRACE" --help >"$TMP/help.txt"
-check "--help is short (under 40 lines)" test "$(wc -l <"$TMP/help.txt")" -lt 40
+check "--help is short (under 80 lines, as bpftrace's)" test "$(wc -l <"$TMP/help.txt")" -lt 80
 check "--help points to the man page" grep -q "man etrace" "$TMP/help.txt"
 longs=$(grep -o -- '--[a-z][a-z-]*' "$TMP/help.txt" | sort -u)
 shorts=$(grep -oE -- '^ +-[a-zA-Z]' "$TMP/help.txt" | tr -d ' ' | sort -u)
@@ -33,6 +33,8 @@ check "--help lists long options" test -n "$longs"
 for o in $longs $shorts; do
 	# in the rendered page an option is a word of its own, at the start of a line in OPTIONS
 	check "man page documents $o" grep -qE -- "(^|[ ,])$o([ ,=]|$)" "$TMP/text.txt"
+	# and the bash completion offers it
+	check "completion offers $o" grep -qE -- "(^|[[:space:]\"])$o([[:space:]\"]|$)" "$SRC/completion/etrace.bash"
 done
 for sect in NAME SYNOPSIS DESCRIPTION OPTIONS PROBES LANGUAGE FUNCTIONS "OUTPUT FORMATS" "EXIT STATUS" EXAMPLES; do
 	check "section $sect" grep -q "^$sect" "$TMP/text.txt"

@@ -50,7 +50,7 @@ static const char *const positional[] = {"41", "hello"};
 static int compile(struct compiled *c, const char *text)
 {
 	struct et_compile_options opts = {.env = ET_COMPILE_ENV_DEFAULT, .positional = positional, .npositional = 2,
-					  .unsafe = true, .dump_ir = getenv("CG_DUMP_IR") != NULL,
+					  .unsafe = true, .ir_optimized = getenv("CG_DUMP_IR") ? stderr : NULL,
 					  .last = ET_PHASE_CODEGEN};
 	memset(c, 0, sizeof(*c));
 	c->sources = source_set_new();

@@ -1,0 +1,4 @@
+--aot
+out
+-e
+begin { exit(); }

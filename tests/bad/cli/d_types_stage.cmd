@@ -1,0 +1,4 @@
+-d
+types
+-e
+begin { exit(); }

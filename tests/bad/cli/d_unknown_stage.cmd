@@ -1,0 +1,4 @@
+-d
+ast,nope
+-e
+begin { exit(); }

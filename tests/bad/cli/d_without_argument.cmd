@@ -1,0 +1,3 @@
+-e
+begin { exit(); }
+-d

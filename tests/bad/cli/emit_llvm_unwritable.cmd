@@ -1,0 +1,4 @@
+--emit-llvm
+/nonexistent/x
+-e
+begin { exit(); }

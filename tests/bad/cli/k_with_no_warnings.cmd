@@ -1,0 +1,4 @@
+-k
+--no-warnings
+-e
+begin { exit(); }

@@ -1,0 +1,5 @@
+--metrics
+9999
+--dry-run
+-e
+begin { exit(); }

@@ -1,0 +1,4 @@
+--mode
+bench
+-e
+begin { exit(); }

@@ -1,0 +1,5 @@
+--fmt
+--mode
+codegen
+-e
+begin { exit(); }

@@ -1,0 +1,4 @@
+--mode
+nope
+-e
+begin { exit(); }

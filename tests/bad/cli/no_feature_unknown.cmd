@@ -1,0 +1,4 @@
+--no-feature
+kprobe_multi,frob
+-e
+begin { exit(); }

@@ -1,0 +1,6 @@
+-p
+1
+-c
+true
+-e
+begin { exit(); }

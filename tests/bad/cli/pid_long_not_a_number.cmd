@@ -1,0 +1,4 @@
+--pid
+abc
+-e
+begin { exit(); }

@@ -1,0 +1,4 @@
+--probe-filter
+(
+-e
+begin { exit(); } interval:s:1 { exit(); }

@@ -1,0 +1,4 @@
+--traceable-functions
+/nonexistent/funcs
+-e
+begin { exit(); }
