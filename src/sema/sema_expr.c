@@ -957,13 +957,38 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 
 static struct et_type *read_out_of(struct sema *s, struct et_type *t, enum et_addr_space from);
 
+/* *args, **args ...: a dereference of the probe's args, which bpftrace accepts with no effect (args was
+ * once a pointer, args->field). */
+static bool args_deref(const struct ast_node *n)
+{
+	if (n->kind != AST_UNARY || n->u.unary.op != AST_OP_DEREF)
+		return false;
+	n = n->u.unary.operand;
+	return (n->kind == AST_IDENT && strcmp(n->u.name, "args") == 0) || args_deref(n);
+}
+
+/* n, an args_deref, becomes the `args` it dereferences (after parsing: --dump-ast still shows the *) */
+static void args_deref_drop(struct ast_node *n)
+{
+	struct et_loc loc = n->loc;
+
+	while (n->kind == AST_UNARY)
+		*n = *n->u.unary.operand;
+	n->loc = loc;
+}
+
 /* *p: the pointee, read from where p points (a pointer read out of it points there too, as for a
  * field); *n of an integer n reads a uint64 at address n (bpftrace's rule). */
 static struct et_type *deref(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *o = n->u.unary.operand;
-	struct et_type *t = sema_expr(s, o), *e;
+	struct et_type *t, *e;
 
+	if (args_deref(n)) {
+		args_deref_drop(n);
+		return sema_expr(s, n);
+	}
+	t = sema_expr(s, o);
 	if (sema_is_none(t))
 		return s->t_none;
 	if (t->kind == ET_INT)
@@ -1423,12 +1448,15 @@ static struct et_type *sized_pointee(struct sema *s, struct et_type *t, struct e
 static struct et_type *field(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *base = n->u.field.base;
-	bool on_args = base->kind == AST_IDENT && strcmp(base->u.name, "args") == 0;
+	bool on_args;
 	struct et_type *t;
 	const char *names[256];
 	size_t nn = 0;
 	const char *best;
 
+	if (args_deref(base))
+		args_deref_drop(base); /* (*args).x is args.x */
+	on_args = base->kind == AST_IDENT && strcmp(base->u.name, "args") == 0;
 	s->probe->args_in_field = on_args;
 	t = sema_expr(s, base);
 	s->probe->args_in_field = false;

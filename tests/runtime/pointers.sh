@@ -82,11 +82,12 @@ cp "$(command -v cat)" "$TMP/etr_ptr_cat"
 start_etrace -e "tracepoint:syscalls:sys_enter_openat /comm == \"etr_ptr_cat\"/ {
 	@[*args.filename, (int8)*(uint64 *)args.filename, *(uint8 *)args.filename, str(args.filename + 1),
 	  str(curtask.mm.exe_file.f_path.dentry.d_name.name), curtask.real_parent.pid == curtask->real_parent->pid,
-	  curtask.pid == pid] = count(); }" || fail "attach sys_enter_openat"
+	  curtask.pid == pid, str((*args).filename), (**args).flags == args.flags] = count(); }" ||
+	fail "attach sys_enter_openat"
 "$TMP/etr_ptr_cat" "$f"
 stop_etrace INT
-check "sys_enter_openat: *args.filename, (int8)*(uint64 *), *(uint8 *), args.filename + 1, curtask chains with '.'" \
-	grep -qx "@\[47, 47, 47, ${f#/}, etr_ptr_cat, true, true\]: 1" "$ET_OUT"
+check "sys_enter_openat: *args.filename, (int8)*(uint64 *), *(uint8 *), args.filename + 1, curtask chains with '.'; *args, **args" \
+	grep -qx "@\[47, 47, 47, ${f#/}, etr_ptr_cat, true, true, $f, true\]: 1" "$ET_OUT"
 
 # the kernel typedef cast of a dereference; a pointer kept in a variable and read through with '.'
 start_etrace -e "tracepoint:syscalls:sys_enter_getppid /comm == \"etr_ptr_loop\"/ {
@@ -101,12 +102,13 @@ check "sys_enter_getppid: (fmode_t)*\$p (a kernel typedef) of a pointer into the
 # 3. tp_btf: a struct pointer argument read through with '.'
 if "$ETRACE" --info 2>&1 | grep -qE '^  tp_btf +yes'; then
 	start_etrace -e "rawtracepoint:sched_process_exec /comm == \"etr_ptr_loop\"/ {
-		@[str(args.bprm.filename), args.p.pid == pid, (*args.bprm).filename == args.bprm->filename] = count(); }" ||
+		@[str(args.bprm.filename), args.p.pid == pid, (*args.bprm).filename == args.bprm->filename,
+		  (*args).p.pid == pid] = count(); }" ||
 		fail "attach rawtracepoint:sched_process_exec"
 	"$loop" 1
 	stop_etrace INT
-	check "tp_btf: args.bprm.filename, args.p.pid, (*args.bprm).filename" \
-		grep -qx "@\[$loop, true, true\]: 1" "$ET_OUT"
+	check "tp_btf: args.bprm.filename, args.p.pid, (*args.bprm).filename, (*args).p.pid" \
+		grep -qx "@\[$loop, true, true, true\]: 1" "$ET_OUT"
 else
 	echo "note: this kernel does not load tp_btf programs: the rawtracepoint case is left out"
 fi
