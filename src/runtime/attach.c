@@ -3,13 +3,15 @@
  * Attach is all or nothing: when a probe fails, the links made so far are destroyed before returning,
  * so nothing stays in the kernel. Probes go in the order that makes several blocks on one attach point
  * run in script order (attach_order).
- * Detaching at exit without the wait (rt_detach_early): destroying a perf event link (tracepoints)
+ * Detaching (rt_detach): the links are destroyed on many threads at once, so that their grace periods
+ * overlap, and many perf events are released by another process (close_all says why).
+ * Detaching at exit without the stop flag (rt_detach_early): destroying a perf event link (tracepoints)
  * takes the program off the tracepoint at once, then waits for RCU grace periods (30 ms to several
  * 100 ms on a loaded machine). Those links are destroyed on a thread; the caller goes on as soon as
  * the tracepoints no longer list its programs (PERF_EVENT_IOC_QUERY_BPF on duplicates of the perf
  * event fds, which the thread closes last), so the maps are read after the programs stopped, and
  * printed while the kernel finishes; rt_detach_finish joins the thread. See rt_int.h. */
-#define _DEFAULT_SOURCE /* DT_LNK */
+#define _GNU_SOURCE /* DT_LNK, pipe2 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
@@ -147,50 +152,142 @@ int rt_attach(struct rt_run *r)
 	return err;
 }
 
-void rt_detach(struct rt_run *r)
-{
-	uint32_t i;
+/* At most this many threads release links at once, besides the caller (see close_all). */
+#define RT_CLOSE_THREADS 256
+/* More perf events than this are released by another process (close_all). */
+#define RT_RELEASE_CHILD_MIN 8
 
-	if (!r->links)
-		return;
-	for (i = 0; i < r->links->count; i++)
-		bpf_link__destroy(r->links->links[i]);
-	free(r->links->links);
-	r->links->links = NULL;
-	r->links->count = r->links->cap = 0;
-}
-
-int rt_run_special(struct rt_run *r, bool end)
-{
-	uint32_t i;
-	int first_err = 0;
-
-	for (i = 0; i < r->prog->nprobes; i++) {
-		const struct et_probe_desc *p = &r->prog->probes[i];
-		LIBBPF_OPTS(bpf_test_run_opts, topts);
-		bool is_end;
-		int err;
-
-		if (!is_special(p, &is_end) || is_end != end)
-			continue;
-		err = bpf_prog_test_run_opts(bpf_program__fd(r->progs[i]), &topts);
-		if (err) {
-			err = -errno;
-			diag_error(r->diag, p->loc, "cannot run %s: %s", p->name, strerror(-err));
-			if (!first_err)
-				first_err = err;
-		}
-	}
-	return first_err;
-}
-
-/* What the closing thread owns: the perf event links to destroy, then the duplicated perf event fds. */
+/* What close_all owns: the links to destroy, then the duplicated perf event fds to close. */
 struct closer {
 	struct bpf_link **links;
 	size_t nlinks;
 	int *fds;
 	size_t nfds;
+	size_t next; /* the next link a worker takes, atomically */
 };
+
+/* A worker: destroys links one at a time until none is left. */
+static void *close_some(void *arg)
+{
+	struct closer *c = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED)) < c->nlinks)
+		bpf_link__destroy(c->links[i]);
+	return NULL;
+}
+
+/* Runs close_some on up to RT_CLOSE_THREADS threads and on the caller, and waits for them. */
+static void close_parallel(struct closer *c)
+{
+	pthread_t th[RT_CLOSE_THREADS];
+	pthread_attr_t attr;
+	size_t n = c->nlinks, nth = 0, want = n > 1 ? (n - 1 < RT_CLOSE_THREADS ? n - 1 : RT_CLOSE_THREADS) : 0;
+	bool attr_ok = want && pthread_attr_init(&attr) == 0;
+
+	c->next = 0;
+	/* the workers only sit in close(): a small stack is plenty */
+	if (attr_ok)
+		(void)pthread_attr_setstacksize(&attr, 64 * 1024);
+	while (nth < want && pthread_create(&th[nth], attr_ok ? &attr : NULL, close_some, c) == 0)
+		nth++;
+	if (attr_ok)
+		pthread_attr_destroy(&attr);
+	close_some(c); /* also when no thread could start */
+	while (nth)
+		pthread_join(th[--nth], NULL);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Releases the perf events c->fds in a process of its own, which ends when the kernel is done, and
+ * closes ours. The perf events no longer run a program (their links are gone) and are disabled
+ * (libbpf's link destroy does PERF_EVENT_IOC_DISABLE): what stays in the kernel until then is no BPF
+ * object, only events that no longer fire. Double fork: the releasing process is no child of ours and
+ * nobody waits for it. It keeps only the perf events (not the output that a reader waits to see
+ * closed) and calls only system calls (the caller may have threads). Two pipes order the closes: we
+ * return once it holds nothing else of ours (no program or map stays open after the caller's
+ * unload), and it closes its perf events only after we closed ours, so that its closes are the last
+ * ones, the slow ones. False when no process could start (then nothing is closed). */
+static bool release_in_child(struct closer *c)
+{
+	int done[2], held[2], st, *keep;
+	size_t n = c->nfds + 1;
+	pid_t pid;
+	char byte;
+
+	if (pipe2(done, O_CLOEXEC) != 0)
+		return false;
+	if (pipe2(held, O_CLOEXEC) != 0) {
+		close(done[0]);
+		close(done[1]);
+		return false;
+	}
+	keep = rt_xcalloc(n, sizeof(*keep));
+	memcpy(keep, c->fds, c->nfds * sizeof(*keep));
+	keep[c->nfds] = held[0];
+	qsort(keep, n, sizeof(*keep), cmp_int);
+	pid = fork();
+	if (pid == 0) {
+		if (fork() != 0)
+			_exit(0);
+		(void)setsid();
+		(void)prctl(PR_SET_NAME, "etrace-release", 0, 0, 0);
+		unsigned first = 0;
+		for (size_t i = 0; i < n; i++) {
+			if ((unsigned)keep[i] > first)
+				(void)syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0);
+			first = (unsigned)keep[i] + 1;
+		}
+		(void)syscall(SYS_close_range, first, ~0U, 0); /* done[1] and held[1] among them */
+		while (read(held[0], &byte, 1) < 0 && errno == EINTR)
+			;
+		for (size_t i = 0; i < c->nfds; i++)
+			close(c->fds[i]);
+		_exit(0);
+	}
+	free(keep);
+	close(done[1]);
+	close(held[0]);
+	while (pid > 0 && read(done[0], &byte, 1) < 0 && errno == EINTR)
+		;
+	close(done[0]);
+	if (pid > 0) {
+		(void)waitpid(pid, &st, 0);
+		for (size_t i = 0; i < c->nfds; i++)
+			close(c->fds[i]);
+	}
+	close(held[1]);
+	return pid > 0;
+}
+
+/* Destroys c's links, then closes its fds, and frees c. Destroying a perf event link (tracepoint,
+ * kprobe, uprobe) detaches the program, which waits for grace periods (RCU tasks-trace, RCU: 20-70 ms
+ * each here); threads that do it at the same time wait for the same grace periods, so the links are
+ * destroyed on many threads at once (359 syscall tracepoints: 26 s one after another, 0.08 s on
+ * threads). Releasing the perf event itself waits for them again, and that the kernel does one event
+ * at a time (perf_trace_destroy holds event_mutex across tracepoint_synchronize_unregister: 36 ms
+ * each here, 13 s for 359 on any number of threads). c->fds are duplicates of the perf events
+ * (dup_perf_events), so the links' destroy leaves that part to them: with more than
+ * RT_RELEASE_CHILD_MIN of them another process releases them (release_in_child) and this one goes on. */
+static void *close_all(void *arg)
+{
+	struct closer *c = arg;
+
+	close_parallel(c);
+	if (c->nfds <= RT_RELEASE_CHILD_MIN || !release_in_child(c))
+		for (size_t i = 0; i < c->nfds; i++)
+			close(c->fds[i]);
+	free(c->links);
+	free(c->fds);
+	free(c);
+	return NULL;
+}
 
 /* Duplicates (close-on-exec) of this process's perf event fds, appended to c->fds. */
 static void dup_perf_events(struct closer *c)
@@ -227,18 +324,46 @@ static void dup_perf_events(struct closer *c)
 		closedir(d);
 }
 
-static void *close_all(void *arg)
+void rt_detach(struct rt_run *r)
 {
-	struct closer *c = arg;
+	if (!r->links)
+		return;
+	if (r->links->count) {
+		struct closer *c = rt_xcalloc(1, sizeof(*c));
 
-	for (size_t i = 0; i < c->nlinks; i++)
-		bpf_link__destroy(c->links[i]);
-	for (size_t i = 0; i < c->nfds; i++)
-		close(c->fds[i]);
-	free(c->links);
-	free(c->fds);
-	free(c);
-	return NULL;
+		c->links = r->links->links;
+		c->nlinks = r->links->count;
+		r->links->links = NULL;
+		dup_perf_events(c);
+		close_all(c);
+	}
+	free(r->links->links);
+	r->links->links = NULL;
+	r->links->count = r->links->cap = 0;
+}
+
+int rt_run_special(struct rt_run *r, bool end)
+{
+	uint32_t i;
+	int first_err = 0;
+
+	for (i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe_desc *p = &r->prog->probes[i];
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+		bool is_end;
+		int err;
+
+		if (!is_special(p, &is_end) || is_end != end)
+			continue;
+		err = bpf_prog_test_run_opts(bpf_program__fd(r->progs[i]), &topts);
+		if (err) {
+			err = -errno;
+			diag_error(r->diag, p->loc, "cannot run %s: %s", p->name, strerror(-err));
+			if (!first_err)
+				first_err = err;
+		}
+	}
+	return first_err;
 }
 
 static bool is_perf_link(struct bpf_link *l)

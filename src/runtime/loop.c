@@ -310,8 +310,6 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		rt_report_stats(&r, lost, dropped);
 	fflush(r.out);
 	fflush(stderr);
-	if (stopped)
-		rt_detach_early(&r);
 	status = r.exit_code;
 
 out:
