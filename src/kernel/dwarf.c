@@ -14,6 +14,7 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 
 /* An open binary and its DWARF: libdwfl reports the file "offline" (not as a process's mapping) and
@@ -36,8 +37,9 @@ void dwinfo_set_search_path(const char *dirs)
 	static char buf[8192];
 
 	/* elfutils' syntax is bpftrace's: DIR relative to the binary's folder unless absolute, a leading +
-	 * to check the CRC, an empty DIR the binary's own folder */
-	if (snprintf(buf, sizeof(buf), "%s:.debug:/usr/lib/debug", dirs) < (int)sizeof(buf))
+	 * to check the CRC, an empty DIR the binary's own folder; then the default path as bpftrace appends
+	 * it (":.debug:/usr/lib/debug", whose empty first entry keeps a debug file beside the binary found) */
+	if (snprintf(buf, sizeof(buf), "%s::.debug:/usr/lib/debug", dirs) < (int)sizeof(buf))
 		debuginfo_path = buf;
 }
 
@@ -67,6 +69,8 @@ static bool is_elf_file(const char *path, int *err)
 static int dw_open(const char *path, struct dw_file *f)
 {
 	Dwfl_Module *mod;
+	const char *alt_name;
+	const void *alt_id;
 	int err;
 
 	f->dw = NULL;
@@ -80,6 +84,10 @@ static int dw_open(const char *path, struct dw_file *f)
 	dwfl_report_end(f->dwfl, NULL, NULL);
 	if (mod)
 		f->dw = dwfl_module_getdwarf(mod, &f->bias);
+	/* DWARF whose types live partly in a dwz file (.gnu_debugaltlink) that is not installed: as
+	 * bpftrace, none rather than half */
+	if (f->dw && dwelf_dwarf_gnu_debugaltlink(f->dw, &alt_name, &alt_id) > 0 && !dwarf_getalt(f->dw))
+		f->dw = NULL;
 	if (!f->dw) { /* an ELF file with no (usable) DWARF, here or in a separate file */
 		dwfl_end(f->dwfl);
 		return -ENODATA;
