@@ -152,7 +152,7 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 	if (ev->kind == ET_EV_EXIT)
-		cg_return(L);
+		cg_return(L, NULL);
 	return true;
 }
 

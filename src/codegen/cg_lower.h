@@ -111,9 +111,10 @@ void cg_loc(struct cg_lower *L, const struct ast_node *n);
 /* The byte offset, in a for-map callback's context (a ctx pointer, then this i64), of the flag its
  * body sets when it returns from the probe. */
 #define CG_CALLBACK_RETURNED 8
-/* Return from the program (ret 0; in a for-map callback: set its returned flag and stop the iteration,
- * the probe then returns) and continue in a fresh, unreachable block. */
-void cg_return(struct cg_lower *L);
+/* Return from the program (ret value, an i64 cut to 32 bits, or 0 when NULL; in a for-map callback: set
+ * its returned flag and stop the iteration, the probe then returns 0) and continue in a fresh,
+ * unreachable block. */
+void cg_return(struct cg_lower *L, LLVMValueRef value);
 
 /* cg_dropped.c: define the dropped-updates counters (when the program has maps), and count a failed
  * update of prog->maps[map] in them (element `map`; no-op without maps). */

@@ -62,7 +62,7 @@ void cg_loc(struct cg_lower *L, const struct ast_node *n)
 		cg_set_loc(L->cg, n->loc.line, n->loc.col);
 }
 
-void cg_return(struct cg_lower *L)
+void cg_return(struct cg_lower *L, LLVMValueRef value)
 {
 	struct cg_ctx *cg = L->cg;
 	if (L->main) { /* in a for-map callback: flag the return to the caller (cg_stmt.c), stop */
@@ -70,7 +70,8 @@ void cg_return(struct cg_lower *L)
 		LLVMBuildStore(cg->b, cg_i64(cg, 1), flag);
 		LLVMBuildRet(cg->b, cg_i64(cg, 1));
 	} else {
-		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
+		LLVMBuildRet(cg->b, value ? LLVMBuildTrunc(cg->b, value, cg->t_i32, "")
+					  : LLVMConstInt(cg->t_i32, 0, 0));
 	}
 	LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "after.return"));
 }

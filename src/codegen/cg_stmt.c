@@ -367,7 +367,7 @@ static void return_if_flagged(struct cg_lower *L, LLVMValueRef ctxslot)
 	LLVMBasicBlockRef ret = cg_block(cg, "for.return"), next = cg_block(cg, "for.next");
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, returned, cg_i64(cg, 0), ""), ret, next);
 	LLVMPositionBuilderAtEnd(B, ret);
-	cg_return(L);
+	cg_return(L, NULL);
 	LLVMBuildBr(B, next); /* from the unreachable block cg_return leaves */
 	LLVMPositionBuilderAtEnd(B, next);
 }
@@ -490,8 +490,8 @@ void cg_stmt(struct cg_lower *L, struct ast_node *n)
 				    n->kind == AST_BREAK ? L->loops[L->nloops - 1].brk : L->loops[L->nloops - 1].cont);
 		dead_block(L);
 		break;
-	case AST_RETURN:
-		cg_return(L);
+	case AST_RETURN: /* return N: the program's return value (bpftrace), which these probe types ignore */
+		cg_return(L, n->u.ret.value ? cg_scalar(L, n->u.ret.value) : NULL);
 		break;
 	case AST_BLOCK:
 		cg_block_stmts(L, n);

@@ -173,6 +173,14 @@ struct ast_node *ast_new_ternary(struct arena *a, struct et_loc loc, struct ast_
 	return n;
 }
 
+struct ast_node *ast_new_if_expr(struct arena *a, struct et_loc loc, struct ast_node *c, struct ast_node *t,
+				 struct ast_node *e)
+{
+	struct ast_node *n = ast_new_ternary(a, loc, c, t, e);
+	n->u.ternary.is_if = true;
+	return n;
+}
+
 struct ast_typespec *ast_new_typespec(struct arena *a, struct et_loc loc, const char *name)
 {
 	struct ast_typespec *t = arena_alloc(a, sizeof(*t));

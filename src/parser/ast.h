@@ -74,7 +74,8 @@ struct ast_node {
 		struct { enum ast_op op; struct ast_node *lhs, *rhs; } binary;
 		struct { enum ast_op op; struct ast_node *operand; } unary;
 		struct { enum ast_op op; bool prefix; struct ast_node *operand; } incdec;
-		struct { struct ast_node *cond, *then, *els; /* then NULL for `c ?: b` */ } ternary;
+		struct { struct ast_node *cond, *then, *els; /* then NULL for `c ?: b` */
+			 bool is_if; /* written `if c { a } else { b }` (then/els block expressions) */ } ternary;
 		struct { struct ast_typespec *to; struct ast_node *operand; } cast;
 		struct { struct ast_node *base; const char *name; bool arrow; } field;
 		struct { struct ast_node *base, *index; } index;
@@ -132,6 +133,9 @@ struct ast_node *ast_new_map(struct arena *a, struct et_loc loc, const char *nam
 struct ast_node *ast_new_call(struct arena *a, struct et_loc loc, const char *name, struct ast_list *args);
 struct ast_node *ast_new_incdec(struct arena *a, struct et_loc loc, enum ast_op op, bool prefix,
 				struct ast_node *e);
+/* if c { a } else { b } used as a value: a TERNARY with is_if set */
+struct ast_node *ast_new_if_expr(struct arena *a, struct et_loc loc, struct ast_node *c, struct ast_node *t,
+				 struct ast_node *e);
 struct ast_node *ast_new_ternary(struct arena *a, struct et_loc loc, struct ast_node *c, struct ast_node *t,
 				 struct ast_node *e);
 struct ast_typespec *ast_new_typespec(struct arena *a, struct et_loc loc, const char *name);

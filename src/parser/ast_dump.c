@@ -14,6 +14,7 @@
 static void expr(const struct ast_node *n, FILE *out);
 static void stmt(const struct ast_node *n, int ind, FILE *out);
 static void block_body(const struct ast_node *b, int ind, FILE *out);
+static void if_value(const struct ast_node *n, int ind, FILE *out);
 
 static void indent(int ind, FILE *out)
 {
@@ -119,6 +120,10 @@ static void expr(const struct ast_node *n, FILE *out)
 		fputc(')', out);
 		break;
 	case AST_TERNARY:
+		if (n->u.ternary.is_if) {
+			if_value(n, 0, out);
+			break;
+		}
 		fputc('(', out);
 		expr(n->u.ternary.cond, out);
 		if (n->u.ternary.then) {
@@ -198,8 +203,24 @@ static void rhs(const struct ast_node *n, int ind, FILE *out)
 {
 	if (n && n->kind == AST_BLOCK_EXPR)
 		block_body(n, ind, out);
+	else if (n && n->kind == AST_TERNARY && n->u.ternary.is_if)
+		if_value(n, ind, out);
 	else
 		expr(n, out);
+}
+
+/* if c { a } else { b } as a value, its braces closing at indentation ind */
+static void if_value(const struct ast_node *n, int ind, FILE *out)
+{
+	fputs("if ", out);
+	expr(n->u.ternary.cond, out);
+	fputc(' ', out);
+	block_body(n->u.ternary.then, ind, out);
+	fputs(" else ", out);
+	if (n->u.ternary.els->kind == AST_TERNARY)
+		if_value(n->u.ternary.els, ind, out);
+	else
+		block_body(n->u.ternary.els, ind, out);
 }
 
 /* "{\n stmts \n}" with the closing brace at indentation ind (the caller printed what precedes '{'). */

@@ -98,7 +98,7 @@ static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
 %precedence '.' ARROW '['
 
 %type <node> program items probe attach_list predicate block angle_block stmt simple compound if_stmt
-%type <node> expr rhs block_expr lvalue record_fields offsetof_head config_items macro map_decl item
+%type <node> expr rhs block_expr if_expr lvalue record_fields offsetof_head config_items macro map_decl item
 %type <list> stmt_list expr_list tuple_head macro_params param_list
 %type <ty> typespec
 %type <str> type_base type_words tag field_name
@@ -223,6 +223,14 @@ simple
 rhs
 	: expr
 	| block_expr
+	| if_expr
+	;
+
+/* An if with a value (bpftrace's IfExpr), where a value is wanted: the right of `=`, a call argument.
+ * A ternary whose branches are block expressions; the else is required, it gives the value otherwise. */
+if_expr
+	: IF expr block_expr ELSE block_expr { $$ = ast_new_if_expr(A, L(@$), $2, $3, $5); }
+	| IF expr block_expr ELSE if_expr    { $$ = ast_new_if_expr(A, L(@$), $2, $3, $5); }
 	;
 
 lvalue
@@ -331,7 +339,9 @@ field_name
 
 expr_list
 	: expr                               { $$ = ast_list_new(A); ast_list_push(A, $$, $1); }
+	| if_expr                            { $$ = ast_list_new(A); ast_list_push(A, $$, $1); }
 	| expr_list ',' expr                 { $$ = $1; ast_list_push(A, $$, $3); }
+	| expr_list ',' if_expr              { $$ = $1; ast_list_push(A, $$, $3); }
 	;
 
 tuple_head

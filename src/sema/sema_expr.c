@@ -1138,7 +1138,8 @@ static struct et_type *ternary(struct sema *s, struct ast_node *n)
 	struct et_type *b = sema_expr(s, n->u.ternary.els);
 
 	if (!sema_is_none(c) && !sema_is_intlike(c)) {
-		sema_error(s, n->u.ternary.cond->loc, "Invalid condition in ternary: %s", sema_tname(s, c));
+		sema_error(s, n->u.ternary.cond->loc, "Invalid condition in %s: %s",
+			   n->u.ternary.is_if ? "if" : "ternary", sema_tname(s, c));
 		return s->t_none;
 	}
 	if (sema_is_none(a) || sema_is_none(b) || sema_is_none(c))
@@ -1153,8 +1154,12 @@ static struct et_type *ternary(struct sema *s, struct ast_node *n)
 		return type_string(s->arena, a->size > b->size ? a->size : b->size);
 	if (type_equal(a, b) && a->kind != ET_VOID)
 		return a;
-	sema_error(s, n->loc, "Ternary operator must return the same type: have '%s' and '%s'", sema_tname(s, a),
-		   sema_tname(s, b));
+	if (n->u.ternary.is_if)
+		sema_error(s, n->loc, "the branches of an if expression must have the same type: have '%s' and '%s'",
+			   sema_tname(s, a), sema_tname(s, b));
+	else
+		sema_error(s, n->loc, "Ternary operator must return the same type: have '%s' and '%s'",
+			   sema_tname(s, a), sema_tname(s, b));
 	return s->t_none;
 }
 
@@ -2087,10 +2092,15 @@ void sema_stmt(struct sema *s, struct ast_node *n)
 				   n->kind == AST_BREAK ? "break" : "continue");
 		break;
 	case AST_RETURN:
+		/* bpftrace: a probe may return an integer (the program's return value) */
 		if (n->u.ret.value) {
-			sema_expr(s, n->u.ret.value);
-			sema_error(s, n->u.ret.value->loc, "return in a probe takes no value");
-			sema_hint(s, "write 'return;' to end the probe, or exit() to end the program");
+			struct et_type *t = sema_expr(s, n->u.ret.value);
+
+			if (!sema_is_none(t) && !sema_is_intlike(t)) {
+				sema_error(s, n->u.ret.value->loc, "a probe can only return an integer, not %s",
+					   sema_tname(s, t));
+				sema_hint(s, "write 'return;' to end the probe, or exit() to end the program");
+			}
 		}
 		break;
 	case AST_BLOCK:
