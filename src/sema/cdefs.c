@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "kernel/btf.h"
+#include "support/diag.h"
 #include "support/arena.h"
 #include "sema/sema_int.h"
 
@@ -35,6 +36,7 @@ struct cdef {
 	struct et_type *type;
 	uint32_t align;      /* STRUCT: its alignment (packed structs have 1) */
 	bool is_const;       /* an enumerator: value of enum `type` */
+	bool failed;         /* a definition with an error (reported): type NULL, later uses say nothing */
 	int64_t value;
 	struct cdef *next;
 };
@@ -45,6 +47,13 @@ static struct cdef *cdef_lookup(struct sema *s, const char *name, bool is_const)
 		if (d->name && d->is_const == is_const && strcmp(d->name, name) == 0)
 			return d;
 	return NULL;
+}
+
+bool sema_cdef_failed(struct sema *s, const char *name)
+{
+	struct cdef *d = cdef_lookup(s, name, false);
+
+	return d && d->failed;
 }
 
 struct et_type *sema_cdef_find(struct sema *s, const char *name)
@@ -978,42 +987,79 @@ static struct et_type *enumeration(struct cparse *c)
 	return t;
 }
 
-void sema_cdef_item(struct sema *s, struct ast_node *n)
+static void cdef_item(struct cparse *c)
 {
-	struct cparse c = {.s = s, .loc = n->loc};
 	struct attrs a = {0};
 	struct et_type *base;
 	bool is_typedef;
 
-	tokenize(&c, n->u.raw.text);
-	is_typedef = accept(&c, "typedef");
-	base = specifiers(&c, &a);
+	is_typedef = accept(c, "typedef");
+	base = specifiers(c, &a);
 	if (!base)
 		return;
 	if (!is_typedef) {
 		/* struct X {...}; / struct X; / enum E {...}; (a variable is not a type definition) */
-		if (c.i < c.n && !at(&c, ";"))
-			fail(&c, "a definition names no variables: write `struct NAME { ... };`", peek(&c, 0));
-		if (base->kind == ET_STRUCT && base->name && !strchr(base->name, ' ') && !c.failed)
-			fail(&c, "an anonymous struct or union needs a typedef name", NULL);
+		if (c->i < c->n && !at(c, ";"))
+			fail(c, "a definition names no variables: write `struct NAME { ... };`", peek(c, 0));
+		if (base->kind == ET_STRUCT && base->name && !strchr(base->name, ' ') && !c->failed)
+			fail(c, "an anonymous struct or union needs a typedef name", NULL);
 		return;
 	}
 	for (;;) {
 		struct decl d = {.a = a};
 
-		if (!declarator(&c, base, &d))
+		if (!declarator(c, base, &d))
 			return;
 		if (!d.name) {
-			fail(&c, "expected the typedef's name", peek(&c, 0));
+			fail(c, "expected the typedef's name", peek(c, 0));
 			return;
 		}
 		if (d.type->kind == ET_STRUCT && d.type->name &&
 		    (!strcmp(d.type->name, "struct") || !strcmp(d.type->name, "union")))
 			d.type->name = d.name; /* typedef struct { ... } name: bpftrace names it `name` */
-		define(s, d.name, d.type);
-		if (!accept(&c, ","))
+		define(c->s, d.name, d.type);
+		if (!accept(c, ","))
 			break;
 	}
-	if (c.i < c.n && !at(&c, ";"))
-		fail(&c, "unexpected text after the definition", peek(&c, 0));
+	if (c->i < c->n && !at(c, ";"))
+		fail(c, "unexpected text after the definition", peek(c, 0));
+}
+
+/* After an error in a definition, the names it meant to define (`struct TAG`, `enum TAG`, a typedef's
+ * last name) are marked failed: their uses report nothing more (sema_named_type), where the kernel's
+ * BTF lookup would say "unknown type" of a type the script does define. */
+static void mark_failed(struct cparse *c)
+{
+	uint32_t i = c->n && !strcmp(c->t[0], "typedef") ? 1 : 0;
+	char name[160];
+	int depth = 0;
+	const char *last = NULL;
+
+	if (i + 1 < c->n && (!strcmp(c->t[i], "struct") || !strcmp(c->t[i], "union") || !strcmp(c->t[i], "enum")) &&
+	    is_ident(c->t[i + 1])) {
+		snprintf(name, sizeof(name), "%s %s", c->t[i], c->t[i + 1]);
+		if (!sema_cdef_find(c->s, name))
+			define(c->s, name, NULL)->failed = true;
+	}
+	if (i == 0)
+		return;
+	for (uint32_t k = 1; k < c->n; k++) {
+		depth += !strcmp(c->t[k], "{") || !strcmp(c->t[k], "(") || !strcmp(c->t[k], "[");
+		depth -= !strcmp(c->t[k], "}") || !strcmp(c->t[k], ")") || !strcmp(c->t[k], "]");
+		if (depth == 0 && is_ident(c->t[k]) && strcmp(c->t[k], "__attribute__"))
+			last = c->t[k];
+	}
+	if (last && !sema_cdef_find(c->s, last))
+		define(c->s, last, NULL)->failed = true;
+}
+
+void sema_cdef_item(struct sema *s, struct ast_node *n)
+{
+	struct cparse c = {.s = s, .loc = n->loc};
+	unsigned errors = diag_error_count(s->diag);
+
+	tokenize(&c, n->u.raw.text);
+	cdef_item(&c);
+	if (c.failed || diag_error_count(s->diag) != errors)
+		mark_failed(&c);
 }

@@ -84,6 +84,8 @@ struct et_type *sema_named_type(struct sema *s, const char *name, struct et_loc 
 
 	if (t)
 		return t;
+	if (sema_cdef_failed(s, name))
+		return NULL; /* the definition's error was reported */
 	t = uprobe_dwarf_type(s, name, &binary);
 	if (t)
 		return t;

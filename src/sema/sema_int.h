@@ -181,6 +181,8 @@ struct et_type *sema_dwarf_args(struct sema *s, const struct et_probe_desc *d, s
 /* The script's C definitions: register one AST_C_DEF (errors reported), look one up by name. */
 void sema_cdef_item(struct sema *s, struct ast_node *n);
 struct et_type *sema_cdef_find(struct sema *s, const char *name);
+/* name's definition in the script had an error (already reported): report nothing more of it */
+bool sema_cdef_failed(struct sema *s, const char *name);
 /* Identifier n names an enumerator (the script's enums first, then the kernel's): n becomes the AST_INT
  * of its value with sym = its type, an 8-byte unsigned enum as bpftrace types enumerators; NULL (n
  * unchanged) when it names none. */
