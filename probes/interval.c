@@ -24,6 +24,21 @@ int timer_expand(const struct et_provider *pv, const struct ast_attach *ap, stru
 	char name[128];
 	int err;
 
+	/* -l 'interval:*': the forms, "interval:UNIT:" for each unit the glob matches, as bpftrace lists them
+	 * (in name order) */
+	if (ctx->listing && ap->nparts <= 3 && (ap->nparts < 2 || provider_has_wildcard(ap->parts[1]) ||
+						(ap->nparts == 3 && provider_has_wildcard(ap->parts[2])))) {
+		static const char *const units[] = {"hz", "ms", "s", "us"};
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			snprintf(name, sizeof(name), "%s:", units[i]);
+			if (ap->nparts >= 2 && !provider_glob_match(ap->parts[1], name) &&
+			    !provider_glob_match(ap->parts[1], units[i]))
+				continue;
+			snprintf(name, sizeof(name), "%s:%s:", pv->name, units[i]);
+			provider_new_probe(ctx, pv, ap, name);
+		}
+		return 0;
+	}
 	err = provider_parse_period(ctx, ap, &value, &unit);
 	if (err)
 		return err;

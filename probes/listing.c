@@ -71,6 +71,13 @@ static void list_one(const struct et_provider *pv, const char *const *pattern, u
 		return;
 	memcpy(parts, pattern, nparts * sizeof(*parts));
 	parts[0] = pv->name;
+	/* "tracepoint:PATTERN" lists the events PATTERN matches in every category, as bpftrace
+	 * ("tracepoint:*:PATTERN") */
+	if (pv == &provider_tracepoint && nparts == 2) {
+		parts[2] = parts[1];
+		parts[1] = "*";
+		ap.nparts = 3;
+	}
 	if (pv->expand(&ap, &ctx) != 0)
 		return;
 	for (i = 0; i < ctx.nprobes; i++) {
@@ -81,8 +88,8 @@ static void list_one(const struct et_provider *pv, const char *const *pattern, u
 	}
 }
 
-int provider_list(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
-		  struct et_loc loc, FILE *out)
+static int list_pattern(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
+			struct et_loc loc, FILE *out)
 {
 	const struct et_provider *const *all;
 	const char *parts[8];
@@ -91,7 +98,7 @@ int provider_list(const char *pattern, bool verbose, struct arena *a, struct dia
 	size_t n, i;
 	bool any = false, named;
 
-	copy = arena_strdup(a, pattern && *pattern ? pattern : "*");
+	copy = arena_strdup(a, pattern);
 	for (s = copy; nparts < 8; s = colon + 1) {
 		parts[nparts++] = s;
 		colon = strchr(s, ':');
@@ -122,4 +129,31 @@ int provider_list(const char *pattern, bool verbose, struct arena *a, struct dia
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int provider_list(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
+		  struct et_loc loc, FILE *out)
+{
+	char *copy = arena_strdup(a, pattern && *pattern ? pattern : "*:*");
+	int rc = 0;
+
+	/* "A,B": each pattern in turn, as bpftrace; surrounding blanks are not part of a pattern */
+	for (char *save = NULL, *one = strtok_r(copy, ",", &save); one; one = strtok_r(NULL, ",", &save)) {
+		while (*one == ' ' || *one == '\t')
+			one++;
+		size_t n = strlen(one);
+		while (n && (one[n - 1] == ' ' || one[n - 1] == '\t'))
+			one[--n] = 0;
+		if (!*one)
+			continue;
+		/* a bare pattern ("*sleep*") is the function/event part of every kernel probe type: "*:PATTERN" */
+		char *full = one;
+		if (!strchr(one, ':')) {
+			full = arena_alloc(a, n + 3);
+			snprintf(full, n + 3, "*:%s", one);
+		}
+		if (list_pattern(full, verbose, a, diag, loc, out) != 0)
+			rc = -EINVAL;
+	}
+	return rc;
 }

@@ -6,6 +6,9 @@
  * and rawtracepoint probes by their BTF arguments ("    int dfd", fexit adds "    TYPE retval").
  * Providers this kernel cannot run are skipped silently unless the pattern names them (fentry:* lists
  * the kernel's BTF functions even where fentry cannot attach). Wildcards (* ? [..]) work in every part.
+ * As bpftrace: "A,B" lists each pattern in turn; a pattern without ':' is the last part of every probe
+ * type ("*:PATTERN"); "tracepoint:EVENT" matches EVENT in every category; interval:* and profile:* list
+ * their forms ("interval:hz:", "interval:ms:", "interval:s:", "interval:us:").
  * Memory: temporary strings in `a`. Failure: a pattern naming no provider is reported to diag
  * (loc = `loc`) and gives -EINVAL; otherwise 0 (also when nothing matches). */
 #ifndef ET_LISTING_H
