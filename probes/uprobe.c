@@ -6,6 +6,7 @@
  *   uprobe:libc:malloc          a library resolved like ld.so (ld.so.cache, usual dirs); a program name
  *                               without '/' is looked up in PATH
  *   uprobe:/path/bin:str*       wildcards over function names (one probe per function)
+ *   uprobe:/path/bin@file.c:42[:7]  a source line (and column) from the binary's DWARF line table
  * Virtual addresses become file offsets through the PT_LOAD program headers (PIE, shared objects).
  * Safety, as bpftrace: a function named alone whose symbol has size 0, or an address outside every
  * function, needs --unsafe (nothing tells where an instruction starts); an offset must stay inside the
@@ -199,6 +200,86 @@ static const char *target_binary(const struct provider_expand_ctx *ctx)
 	return NULL;
 }
 
+/* A line or column number as written: a positive decimal. */
+static bool parse_number(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* uprobe:BINARY@FILE:LINE[:COL]: the first statement of that source line in the binary's DWARF line
+ * table, attached at its address like uprobe:BINARY:ADDRESS (the same safety check), as bpftrace does;
+ * named provider:BINARY:ADDRESS (decimal), as bpftrace names it. */
+static int expand_source_line(const struct et_provider *pv, const struct ast_attach *ap,
+			      struct provider_expand_ctx *ctx)
+{
+	const char *at = strchr(ap->parts[1], '@'), *file = at + 1;
+	char path[PATH_MAX], target[PATH_MAX], detail[2 * PATH_MAX + 4];
+	uint32_t line, col = 0;
+	uint64_t vaddr, foff;
+	int err;
+
+	if (is_retprobe(pv))
+		return provider_error(ctx, ap, "attach a uprobe at the line, or the uretprobe to the function",
+				      "%s probe: a source code location is not allowed in a uretprobe", pv->name);
+	snprintf(target, sizeof(target), "%.*s", (int)(at - ap->parts[1]), ap->parts[1]);
+	if (provider_has_wildcard(target))
+		return provider_error(ctx, ap, "name one binary", "%s probe: cannot use wildcards with a source code "
+				      "location", pv->name);
+	if (!*target || !*file || !*ap->parts[2])
+		return provider_error(ctx, ap, "write it as uprobe:BINARY@FILE:LINE or uprobe:BINARY@FILE:LINE:COLUMN",
+				      "%s probe: expected %s:BINARY@FILE:LINE[:COLUMN]", pv->name, pv->name);
+	if (!parse_number(ap->parts[2], &line))
+		return provider_error(ctx, ap, "a line number counts from 1", "%s probe: invalid line number '%s'",
+				      pv->name, ap->parts[2]);
+	if (ap->nparts == 4 && !parse_number(ap->parts[3], &col))
+		return provider_error(ctx, ap, "a column number counts from 1", "%s probe: invalid column number '%s'",
+				      pv->name, ap->parts[3]);
+	err = uprobe_resolve(ctx, ap, pv->name, target, path, sizeof(path));
+	if (err)
+		return err;
+	err = dwinfo_line_addr(path, file, line, col, &vaddr, detail, sizeof(detail));
+	switch (err) {
+	case 0:
+		break;
+	case -ENODATA:
+	case -ENOEXEC:
+		return provider_error(ctx, ap, "build the program with -g (or install its -dbg / -dbgsym package)",
+				      "%s probe: no DWARF debug info found for '%s', cannot attach by source code "
+				      "location", pv->name, path);
+	case -ENOENT:
+		return provider_missing(ctx, ap, "name the file as the compiler saw it (its name, or the end of its path)",
+				      "%s probe: no compilation unit of %s matches %s", pv->name, path, file);
+	case -ENOTUNIQ:
+		return provider_error(ctx, ap, "write more of the file's path", "%s probe: ambiguous source path, "
+				      "matches multiple files: %s", pv->name, detail);
+	case -ERANGE:
+		return provider_missing(ctx, ap, "pick a line with a statement (a line of code, not a comment or "
+				      "declaration)", "%s probe: unable to map '%s:%u%s%.0u' to an address in %s",
+				      pv->name, file, line, col ? ":" : "", col, path);
+	default:
+		return provider_error(ctx, ap, NULL, "%s probe: cannot read the DWARF of %s: %s", pv->name, path,
+				      strerror(-err));
+	}
+	if (elf_vaddr_to_offset(path, vaddr, &foff))
+		return provider_error(ctx, ap, NULL, "%s probe: address 0x%" PRIx64 " of %s:%u is not in a loaded "
+				      "segment of %s", pv->name, vaddr, file, line, path);
+	err = check_address(ctx, ap, pv, path, vaddr);
+	if (err)
+		return err;
+	new_probe(ctx, pv, ap, path, arena_printf(ctx->arena, "%" PRIu64, vaddr), foff);
+	return 0;
+}
+
 static int expand_common(const struct et_provider *pv, const struct ast_attach *ap,
 			 struct provider_expand_ctx *ctx)
 {
@@ -211,6 +292,8 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 
 	if (pv->supported(&why, &instead) && why)
 		return provider_error(ctx, ap, instead, "%s: %s", pv->name, why);
+	if ((ap->nparts == 3 || ap->nparts == 4) && strchr(ap->parts[1], '@'))
+		return expand_source_line(pv, ap, ctx);
 	/* uprobe:FUNCTION with -p or -c: a function of that process's program */
 	const char *binary = ap->nparts == 3 ? ap->parts[1] : target_binary(ctx);
 	const char *what = ap->parts[ap->nparts - 1];

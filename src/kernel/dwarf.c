@@ -428,6 +428,88 @@ int dwinfo_type_by_name(struct arena *a, const char *path, const char *name, str
 	return *out ? 0 : -ENOENT;
 }
 
+/* Does `path` end with the whole path components of `pattern` ("b.c" and "a/b.c" end "/x/a/b.c"; an
+ * absolute pattern must be all of it), bpftrace's path_ends_with? */
+static bool path_ends_with(const char *path, const char *pattern)
+{
+	size_t pl = strlen(path), ql = strlen(pattern);
+
+	if (!ql || ql > pl || strcmp(path + pl - ql, pattern) != 0)
+		return false;
+	if (ql == pl)
+		return true;
+	return pattern[0] != '/' && path[pl - ql - 1] == '/';
+}
+
+int dwinfo_line_addr(const char *path, const char *file, uint32_t line, uint32_t col, uint64_t *vaddr,
+		     char *detail, size_t len)
+{
+	struct dw_file f;
+	Dwarf_Off off = 0, next;
+	Dwarf_Die match_cu;
+	const char *match = NULL;
+	Dwarf_Lines *lines;
+	size_t hsize, nlines;
+	int err = dw_open(path, &f);
+
+	if (err)
+		return err;
+	*detail = 0;
+	/* the compilation unit one of whose files is `file`: two different files that both end so are
+	 * ambiguous (bpftrace's get_cu_by_src) */
+	while (dwarf_nextcu(f.dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		Dwarf_Files *files;
+		size_t nfiles;
+
+		if (dwarf_offdie(f.dw, off + hsize, &cu) && dwarf_getsrcfiles(&cu, &files, &nfiles) == 0) {
+			for (size_t i = 0; i < nfiles; i++) {
+				const char *src = dwarf_filesrc(files, i, NULL, NULL);
+
+				if (!src || !path_ends_with(src, file))
+					continue;
+				if (!match) {
+					match = src;
+					match_cu = cu;
+				} else if (strcmp(match, src) != 0) {
+					snprintf(detail, len, "%s, %s", match, src);
+					err = -ENOTUNIQ;
+					goto out;
+				}
+			}
+		}
+		off = next;
+	}
+	if (!match) {
+		err = -ENOENT;
+		goto out;
+	}
+	/* its first statement at that line (and column), in the unit's line table order; lines of other
+	 * files (headers the unit includes) do not count */
+	err = -ERANGE;
+	if (dwarf_getsrclines(&match_cu, &lines, &nlines) != 0)
+		goto out;
+	for (size_t i = 0; i < nlines; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		const char *src = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+		int lno, lcol;
+		Dwarf_Addr addr;
+
+		if (!src || dwarf_lineno(l, &lno) != 0 || dwarf_linecol(l, &lcol) != 0)
+			continue;
+		if (!path_ends_with(src, match) || (uint32_t)lno != line || (col && (uint32_t)lcol != col))
+			continue;
+		if (dwarf_lineaddr(l, &addr) == 0) {
+			*vaddr = addr;
+			err = 0;
+			break;
+		}
+	}
+out:
+	dw_close(&f);
+	return err;
+}
+
 /* A type's C name as bpftrace's -lv prints it. */
 static void type_name(Dwarf_Die *t, char *buf, size_t len)
 {

@@ -38,6 +38,13 @@ int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct
  * in uprobes of that binary ((struct x *)arg0). -ENOENT: the DWARF defines no such type. */
 int dwinfo_type_by_name(struct arena *a, const char *path, const char *name, struct et_type **out);
 
+/* uprobe:BINARY@FILE:LINE[:COL]: the virtual address of the first statement at LINE (and column COL; 0
+ * any) of the source file that ends with FILE's path components, as bpftrace finds it. -ENOENT: no
+ * compilation unit has such a file; -ENOTUNIQ: two files end so (both named in detail, "A, B");
+ * -ERANGE: no statement there. */
+int dwinfo_line_addr(const char *path, const char *file, uint32_t line, uint32_t col, uint64_t *vaddr,
+		     char *detail, size_t len);
+
 /* Print one line "    TYPE NAME" per parameter of `func` (bpftrace's -lv form: "int* n",
  * "struct Foo* foo1", "const char* s"). */
 int dwinfo_list_params(const char *path, const char *func, FILE *out);
