@@ -16,6 +16,7 @@
 #include "kernel/features.h"
 #include "program/program.h"
 #include "preproc/preproc.h"
+#include "sema/macros.h"
 #include "sema/sema.h"
 #include "support/arena.h"
 #include "support/diag.h"
@@ -183,7 +184,8 @@ static int parse_files(const struct et_compile_options *o, struct et_compilation
 	return c->ast && !diag_has_errors(diag) ? 0 : -EINVAL;
 }
 
-static int analyse(const struct et_compile_options *o, struct et_compilation *c, struct diag_sink *diag)
+static int analyse(const struct et_compile_options *o, struct et_compilation *c, struct source_set *sources,
+		   struct diag_sink *diag)
 {
 	struct sema_options sopts = {
 		.positional = o->positional,
@@ -208,6 +210,8 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 	};
 
 	c->prog = et_program_new();
+	if (macros_expand(c->ast, c->arena, c->strtab, sources, diag) < 0)
+		return -EINVAL;
 	c->sema_rc = sema_analyze(c->ast, &sopts, c->arena, c->strtab, diag, c->prog);
 	return c->sema_rc != 0 || diag_has_errors(diag) ? -EINVAL : 0;
 }
@@ -269,7 +273,7 @@ int et_compile(const struct et_compile_options *o, struct source_set *sources, c
 	if (err || o->last == ET_PHASE_PARSE)
 		return err;
 	c->reached = ET_PHASE_SEMA;
-	err = analyse(o, c, diag);
+	err = analyse(o, c, sources, diag);
 	c->ms_sema = ms_since(&t);
 	if (err || o->last == ET_PHASE_SEMA)
 		return err;

@@ -574,3 +574,142 @@ void ast_walk(struct ast_node *n, ast_pre_fn pre, ast_post_fn post, void *ctx)
 	if (post)
 		post(n, ctx);
 }
+
+/* ---- deep copy (bpftrace macro expansion copies a macro's body for each call) ---- */
+
+static struct ast_node *clone(struct arena *a, const struct ast_node *n, uint32_t file);
+
+static struct ast_list clone_list(struct arena *a, const struct ast_list *l, uint32_t file)
+{
+	struct ast_list c = { 0 };
+
+	for (uint32_t i = 0; i < l->count; i++)
+		ast_list_push(a, &c, clone(a, l->items[i], file));
+	return c;
+}
+
+static struct ast_typespec *clone_ty(struct arena *a, const struct ast_typespec *t, uint32_t file)
+{
+	if (!t)
+		return NULL;
+	struct ast_typespec *c = arena_alloc(a, sizeof(*c));
+	*c = *t;
+	if (file)
+		c->loc.file = file;
+	return c;
+}
+
+static const char **clone_names(struct arena *a, const char **names, uint32_t count)
+{
+	if (!names)
+		return NULL;
+	const char **c = arena_alloc(a, (count ? count : 1) * sizeof(*c));
+	memcpy(c, names, count * sizeof(*c));
+	return c;
+}
+
+static struct ast_node *clone(struct arena *a, const struct ast_node *n, uint32_t file)
+{
+	if (!n)
+		return NULL;
+	struct ast_node *c = arena_alloc(a, sizeof(*c));
+	*c = *n;
+	c->type = NULL;
+	c->sym = NULL;
+	if (file)
+		c->loc.file = file;
+	switch (n->kind) {
+	case AST_MAP:
+		if (n->u.map.keys) {
+			c->u.map.keys = ast_list_new(a);
+			*c->u.map.keys = clone_list(a, n->u.map.keys, file);
+		}
+		break;
+	case AST_CALL: c->u.call.args = clone_list(a, &n->u.call.args, file); break;
+	case AST_BINARY:
+		c->u.binary.lhs = clone(a, n->u.binary.lhs, file);
+		c->u.binary.rhs = clone(a, n->u.binary.rhs, file);
+		break;
+	case AST_UNARY: c->u.unary.operand = clone(a, n->u.unary.operand, file); break;
+	case AST_INCDEC: c->u.incdec.operand = clone(a, n->u.incdec.operand, file); break;
+	case AST_TERNARY:
+		c->u.ternary.cond = clone(a, n->u.ternary.cond, file);
+		c->u.ternary.then = clone(a, n->u.ternary.then, file);
+		c->u.ternary.els = clone(a, n->u.ternary.els, file);
+		break;
+	case AST_CAST:
+		c->u.cast.to = clone_ty(a, n->u.cast.to, file);
+		c->u.cast.operand = clone(a, n->u.cast.operand, file);
+		break;
+	case AST_FIELD: c->u.field.base = clone(a, n->u.field.base, file); break;
+	case AST_INDEX:
+		c->u.index.base = clone(a, n->u.index.base, file);
+		c->u.index.index = clone(a, n->u.index.index, file);
+		break;
+	case AST_TUPLE_INDEX: c->u.tuple_index.base = clone(a, n->u.tuple_index.base, file); break;
+	case AST_TUPLE: c->u.list = clone_list(a, &n->u.list, file); break;
+	case AST_RECORD:
+		c->u.record.names = clone_names(a, n->u.record.names, n->u.record.values.count);
+		c->u.record.values = clone_list(a, &n->u.record.values, file);
+		break;
+	case AST_SIZEOF:
+	case AST_TYPEOF:
+		c->u.typeq.ty = clone_ty(a, n->u.typeq.ty, file);
+		c->u.typeq.expr = clone(a, n->u.typeq.expr, file);
+		break;
+	case AST_OFFSETOF:
+		c->u.offsetof.ty = clone_ty(a, n->u.offsetof.ty, file);
+		c->u.offsetof.path = clone_names(a, n->u.offsetof.path, n->u.offsetof.npath);
+		break;
+	case AST_BLOCK:
+	case AST_BLOCK_EXPR:
+		c->u.block.stmts = clone_list(a, &n->u.block.stmts, file);
+		c->u.block.value = clone(a, n->u.block.value, file);
+		break;
+	case AST_EXPR_STMT: c->u.expr_stmt.expr = clone(a, n->u.expr_stmt.expr, file); break;
+	case AST_ASSIGN:
+		c->u.assign.target = clone(a, n->u.assign.target, file);
+		c->u.assign.value = clone(a, n->u.assign.value, file);
+		break;
+	case AST_LET:
+		c->u.let.ty = clone_ty(a, n->u.let.ty, file);
+		c->u.let.init = clone(a, n->u.let.init, file);
+		break;
+	case AST_IF:
+		c->u.if_.cond = clone(a, n->u.if_.cond, file);
+		c->u.if_.then = clone(a, n->u.if_.then, file);
+		c->u.if_.els = clone(a, n->u.if_.els, file);
+		break;
+	case AST_WHILE:
+		c->u.while_.cond = clone(a, n->u.while_.cond, file);
+		c->u.while_.body = clone(a, n->u.while_.body, file);
+		break;
+	case AST_FOR_MAP:
+		c->u.for_map.map = clone(a, n->u.for_map.map, file);
+		c->u.for_map.body = clone(a, n->u.for_map.body, file);
+		break;
+	case AST_FOR_RANGE:
+		c->u.for_range.lo = clone(a, n->u.for_range.lo, file);
+		c->u.for_range.hi = clone(a, n->u.for_range.hi, file);
+		c->u.for_range.body = clone(a, n->u.for_range.body, file);
+		break;
+	case AST_UNROLL:
+		c->u.unroll.count = clone(a, n->u.unroll.count, file);
+		c->u.unroll.body = clone(a, n->u.unroll.body, file);
+		break;
+	case AST_RETURN: c->u.ret.value = clone(a, n->u.ret.value, file); break;
+	case AST_MACRO:
+		c->u.macro.params = clone_list(a, &n->u.macro.params, file);
+		c->u.macro.body = clone(a, n->u.macro.body, file);
+		break;
+	default:
+		/* leaves (INT, STRING, IDENT, VAR ...); top-level items are not copied */
+		break;
+	}
+	return c;
+}
+
+struct ast_node *ast_clone(struct arena *a, const struct ast_node *n, uint32_t file)
+{
+	return clone(a, n, file);
+}

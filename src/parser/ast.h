@@ -186,6 +186,11 @@ struct ast_node *ast_new_import(struct arena *a, struct et_loc loc, const char *
 struct ast_node *ast_new_raw(struct arena *a, enum ast_kind kind, struct et_loc loc, const char *text);
 struct ast_node *ast_new_program(struct arena *a, struct et_loc loc);
 
+/* A deep copy of the expression or statement n (nodes, lists, type specs; interned names shared), with
+ * sema's annotations cleared; file != 0 moves every copied span into that file id (a macro expansion,
+ * support/source.h). Top-level items (probes, config) are not copied below their own node. */
+struct ast_node *ast_clone(struct arena *a, const struct ast_node *n, uint32_t file);
+
 /* Call fn for each direct child node of n, in source order (no recursion). */
 void ast_children(struct ast_node *n, void (*fn)(struct ast_node *child, void *ctx), void *ctx);
 

@@ -99,7 +99,7 @@ static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
 
 %type <node> program items probe attach_list predicate block angle_block stmt simple compound if_stmt
 %type <node> expr rhs block_expr if_expr lvalue record_fields offsetof_head config_items macro map_decl item
-%type <list> stmt_list expr_list tuple_head macro_params param_list
+%type <list> stmt_list expr_list arg_list tuple_head macro_params param_list
 %type <ty> typespec
 %type <str> type_base type_words tag field_name
 %type <tsuf> type_suffix
@@ -278,7 +278,7 @@ expr
 	| FALSE                              { $$ = ast_new_bool(A, L(@$), false); }
 	| IDENT                              { $$ = ast_new_name(A, AST_IDENT, L(@$), $1); }
 	| IDENT '(' ')'                      { $$ = ast_new_call(A, L(@$), $1, NULL); }
-	| IDENT '(' expr_list ')'            { $$ = ast_new_call(A, L(@$), $1, $3); }
+	| IDENT '(' arg_list ')'             { $$ = ast_new_call(A, L(@$), $1, $3); }
 	| VAR                                { $$ = ast_new_name(A, AST_VAR, L(@$), $1); }
 	| POSITIONAL                         { $$ = ast_new_positional(A, L(@$), $1); }
 	| POSITIONAL_COUNT                   { $$ = ast_new(A, AST_POSITIONAL_COUNT, L(@$)); }
@@ -342,6 +342,12 @@ expr_list
 	| if_expr                            { $$ = ast_list_new(A); ast_list_push(A, $$, $1); }
 	| expr_list ',' expr                 { $$ = $1; ast_list_push(A, $$, $3); }
 	| expr_list ',' if_expr              { $$ = $1; ast_list_push(A, $$, $3); }
+	;
+
+/* a call's arguments may also be block expressions: side_effects({ printf("hi") }) */
+arg_list
+	: rhs                                { $$ = ast_list_new(A); ast_list_push(A, $$, $1); }
+	| arg_list ',' rhs                   { $$ = $1; ast_list_push(A, $$, $3); }
 	;
 
 tuple_head

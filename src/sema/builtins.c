@@ -83,6 +83,11 @@ static int argn_index(const char *name)
 	return *end || v > 99 ? -1 : (int)v;
 }
 
+bool builtin_known(const char *name)
+{
+	return builtin_lookup(name) >= 0 || argn_index(name) >= 0;
+}
+
 static struct sema_call *new_call(struct sema *s, struct ast_node *n, enum builtin_id id)
 {
 	struct sema_call *c = arena_alloc(s->arena, sizeof(*c));

@@ -505,8 +505,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 			break;
 		case AST_MAP_DECL: map_decl_item(&s, n); break;
 		case AST_CONFIG: break;
-		case AST_MACRO:
-			unsupported_item(&s, n, "macros");
+		case AST_MACRO: /* expanded before sema (macros.h); kept by callers that skip that */
 			s.macros = arena_grow(arena, s.macros, s.nmacros, s.nmacros + 1, sizeof(*s.macros));
 			s.macros[s.nmacros++] = n->u.macro.name;
 			break;

@@ -232,6 +232,9 @@ enum builtin_id {
 
 const char *builtin_name(enum builtin_id id);
 enum builtin_kind builtin_kind(enum builtin_id id);
+/* name is a builtin variable or function (pid, comm, arg0, printf ...): the macro expansion leaves a call
+ * no user macro matches exactly to it, as bpftrace's own definitions of those names would match. */
+bool builtin_known(const char *name);
 
 #define SEMA_JOIN_MAX_ARGS 16
 

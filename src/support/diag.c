@@ -155,34 +155,47 @@ void diag_set_warnings(struct diag_sink *d, bool enabled)
 	d->warnings_enabled = enabled;
 }
 
+/* FILE:LINE:COL: LABEL: MESSAGE, the source line and a caret under the span. */
+static void render_at(const struct diag_sink *d, struct et_loc loc, const char *label, const char *msg, FILE *out)
+{
+	fprintf(out, "%s:%u:%u: %s: %s\n", source_name(d->sources, loc.file), loc.line, loc.col, label, msg);
+	size_t len;
+	const char *line = source_line(d->sources, loc.file, loc.line, &len);
+	if (!line)
+		return;
+	fprintf(out, "%.*s\n", (int)len, line);
+	size_t col = loc.col ? loc.col - 1 : 0;
+	size_t end = loc.end_line == loc.line && loc.end_col >= loc.col ? loc.end_col : len;
+	if (end == 0 || end < col + 1)
+		end = col + 1;
+	/* keep tabs so the caret lines up under the same characters */
+	for (size_t i = 0; i < col; i++)
+		fputc(i < len && line[i] == '\t' ? '\t' : ' ', out);
+	fputc('^', out);
+	for (size_t i = col + 1; i < end; i++)
+		fputc('~', out);
+	fputc('\n', out);
+}
+
 static void render_one(const struct diag_sink *d, const struct diag *g, FILE *out)
 {
 	const char *sev = g->severity == DIAG_ERROR ? "error" : "warning";
-	if (g->loc.file == 0 || g->loc.line == 0) {
+	if (g->loc.file == 0 || g->loc.line == 0)
 		fprintf(out, "etrace: %s: %s\n", sev, g->message);
-	} else {
-		fprintf(out, "%s:%u:%u: %s: %s\n", source_name(d->sources, g->loc.file), g->loc.line, g->loc.col,
-			sev, g->message);
-		size_t len;
-		const char *line = source_line(d->sources, g->loc.file, g->loc.line, &len);
-		if (line) {
-			fprintf(out, "%.*s\n", (int)len, line);
-			size_t col = g->loc.col ? g->loc.col - 1 : 0;
-			size_t end = g->loc.end_line == g->loc.line && g->loc.end_col >= g->loc.col ? g->loc.end_col
-												    : len;
-			if (end == 0 || end < col + 1)
-				end = col + 1;
-			/* keep tabs so the caret lines up under the same characters */
-			for (size_t i = 0; i < col; i++)
-				fputc(i < len && line[i] == '\t' ? '\t' : ' ', out);
-			fputc('^', out);
-			for (size_t i = col + 1; i < end; i++)
-				fputc('~', out);
-			fputc('\n', out);
-		}
-	}
+	else
+		render_at(d, g->loc, sev, g->message, out);
 	if (g->hint)
 		fprintf(out, "hint: %s\n", g->hint);
+	/* inside a macro's body: say which call it was expanded for, innermost first */
+	struct et_loc call;
+	const char *macro;
+	uint32_t file = g->loc.file;
+	for (int depth = 0; depth < 64 && source_expansion(d->sources, file, &call, &macro); depth++) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "in the expansion of macro '%s' called here", macro);
+		render_at(d, call, "note", msg, out);
+		file = call.file;
+	}
 }
 
 void diag_print(const struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *msg, FILE *out)

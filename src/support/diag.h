@@ -7,6 +7,8 @@
  *     <the source line>
  *     <spaces>^~~~ under the span (to the end of the line when the span covers several lines)
  *     hint: HINT
+ *     FILE:LINE:COL: note: in the expansion of macro 'NAME' called here   (with its line and caret; once
+ *                    per level when the span lies in a bpftrace macro's body, source_add_expansion)
  * Owns: copies of every message; freed by diag_free(). Allocation failure aborts. */
 #ifndef ET_DIAG_H
 #define ET_DIAG_H

@@ -14,6 +14,11 @@ struct source {
 	size_t len;
 	size_t *line_start; /* offsets of each line's first byte */
 	uint32_t nlines;
+	/* an expansion (source_add_expansion): the file whose text it names, where and which macro was
+	 * called; base 0 for a file of its own */
+	uint32_t base;
+	struct et_loc call;
+	char *macro;
 };
 
 struct source_set {
@@ -34,6 +39,7 @@ void source_set_free(struct source_set *s)
 		free(s->files[i].name);
 		free(s->files[i].text);
 		free(s->files[i].line_start);
+		free(s->files[i].macro);
 	}
 	free(s->files);
 	free(s);
@@ -46,6 +52,7 @@ uint32_t source_add(struct source_set *s, const char *name, const char *text, si
 		abort();
 	s->files = files;
 	struct source *f = &files[s->count];
+	memset(f, 0, sizeof(*f));
 	f->name = strdup(name);
 	f->text = malloc(len + 1);
 	if (!f->name || !f->text)
@@ -100,11 +107,40 @@ uint32_t source_load_file(struct source_set *s, const char *path)
 	return id;
 }
 
+uint32_t source_add_expansion(struct source_set *s, uint32_t file, struct et_loc call, const char *macro)
+{
+	struct source *files = realloc(s->files, (s->count + 1) * sizeof(*files));
+	if (!files)
+		abort();
+	s->files = files;
+	struct source *f = &files[s->count];
+	memset(f, 0, sizeof(*f));
+	while (file && file <= s->count && s->files[file - 1].base)
+		file = s->files[file - 1].base;
+	f->base = file;
+	f->call = call;
+	f->macro = strdup(macro);
+	if (!f->macro)
+		abort();
+	return ++s->count;
+}
+
+bool source_expansion(const struct source_set *s, uint32_t file, struct et_loc *call, const char **macro)
+{
+	if (!s || file == 0 || file > s->count || !s->files[file - 1].base)
+		return false;
+	*call = s->files[file - 1].call;
+	*macro = s->files[file - 1].macro;
+	return true;
+}
+
+/* The file itself, or for an expansion the file whose text it names. */
 static const struct source *get(const struct source_set *s, uint32_t file)
 {
 	if (!s || file == 0 || file > s->count)
 		return NULL;
-	return &s->files[file - 1];
+	const struct source *f = &s->files[file - 1];
+	return f->base ? &s->files[f->base - 1] : f;
 }
 
 const char *source_name(const struct source_set *s, uint32_t file)

@@ -4,8 +4,11 @@
  * Failure: source_load_file() returns 0 and sets errno. */
 #ifndef ET_SOURCE_H
 #define ET_SOURCE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "support/loc.h"
 
 struct source_set;
 
@@ -14,6 +17,15 @@ void source_set_free(struct source_set *s); /* NULL-safe */
 
 uint32_t source_add(struct source_set *s, const char *name, const char *text, size_t len);
 uint32_t source_load_file(struct source_set *s, const char *path); /* "-" reads stdin */
+
+/* An expansion of a bpftrace macro called at `call`: a new file id naming the same text as `file` (the
+ * file holding the macro's definition; an expansion id stands for its file), so the copied body keeps its
+ * own lines and columns while a diagnostic there can also say which call it came from
+ * (source_expansion). Every function here treats the id as that file. */
+uint32_t source_add_expansion(struct source_set *s, uint32_t file, struct et_loc call, const char *macro);
+/* For an expansion id: true, with the call's span and the macro's name (owned by the set); false for a
+ * file of its own. */
+bool source_expansion(const struct source_set *s, uint32_t file, struct et_loc *call, const char **macro);
 
 const char *source_name(const struct source_set *s, uint32_t file);
 const char *source_text(const struct source_set *s, uint32_t file, size_t *len);
