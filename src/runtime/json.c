@@ -72,7 +72,33 @@ void rt_json_string(struct rt_str *o, const char *s, size_t n)
 	rt_str_putc(o, '"');
 }
 
-/* Integers and booleans as numbers (an enum too, as in bpftrace), other values as their text in a string. */
+/* An integer as bpftrace writes it: a number when a double holds it exactly (JSON numbers are
+ * doubles, RFC 8259), else its decimal digits in a string, so that no reader rounds it. */
+static void json_number(struct rt_str *o, uint64_t v, bool is_signed)
+{
+	bool exact;
+
+	if (is_signed) {
+		double d = (double)(int64_t)v;
+
+		exact = d < 9223372036854775808.0 && (int64_t)d == (int64_t)v;
+	} else {
+		double d = (double)v;
+
+		exact = d < 18446744073709551616.0 && (uint64_t)d == v;
+	}
+	if (!exact)
+		rt_str_putc(o, '"');
+	if (is_signed)
+		rt_str_put_i64(o, (int64_t)v);
+	else
+		rt_str_put_u64(o, v);
+	if (!exact)
+		rt_str_putc(o, '"');
+}
+
+/* Integers, pointers and booleans as numbers (an enum too, as in bpftrace), other values as their text in
+ * a string. */
 static void json_leaf(struct rt_str *o, const struct et_program *prog, const struct et_type *t, const uint8_t *data)
 {
 	struct rt_str tmp = {0};
@@ -86,7 +112,22 @@ static void json_leaf(struct rt_str *o, const struct et_program *prog, const str
 			rt_format_value(o, prog, &plain, data);
 			return;
 		}
-		/* fall through */
+		if (!t) {
+			uint64_t v;
+
+			memcpy(&v, data, sizeof(v));
+			json_number(o, v, false);
+		} else {
+			json_number(o, (uint64_t)rt_read_int(data, t->size, t->is_signed), t->is_signed);
+		}
+		return;
+	case ET_POINTER: { /* bpftrace: a pointer is its address, a number */
+		uint64_t v;
+
+		memcpy(&v, data, sizeof(v));
+		json_number(o, v, false);
+		return;
+	}
 	case ET_BOOL:
 		rt_format_value(o, prog, t, data);
 		return;
@@ -258,4 +299,5 @@ const struct rt_printer rt_json_printer = {
 	.entry_end = json_entry_end,
 	.map_close = json_map_close,
 	.empty = json_empty,
+	.number = json_number,
 };

@@ -246,7 +246,8 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		rt_report_verbose(&r);
 	uint32_t nattached = prog->nprobes - r.skipped - r.nfiltered;
 	if (!opts->quiet && opts->format == RT_FORMAT_JSON) {
-		fprintf(r.out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %u}}\n", nattached);
+		fprintf(r.out, "{\"type\": \"attached_probes\", \"count\": %u, \"data\": {\"probes\": %u}}\n", nattached,
+			nattached);
 		fflush(r.out);
 	} else if (!opts->quiet) {
 		fprintf(stderr, "Attached %u probe%s\n", nattached, nattached == 1 ? "" : "s");
@@ -300,8 +301,8 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	rt_map_store_save(opts->store, prog, r.map_fds);
 	lost = rt_lost_events(&r);
 	if (lost && opts->format == RT_FORMAT_JSON)
-		fprintf(r.out, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
-			(unsigned long long)lost);
+		fprintf(r.out, "{\"type\": \"lost_events\", \"count\": %llu, \"data\": {\"events\": %llu}}\n",
+			(unsigned long long)lost, (unsigned long long)lost);
 	if (lost)
 		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
 	dropped = rt_report_dropped(&r);

@@ -77,12 +77,22 @@ void rt_format_key(struct rt_str *o, const struct et_program *prog, const struct
 }
 
 /* u / div, both taken as signed or both as unsigned */
-static void put_divided(struct rt_str *o, uint64_t u, bool is_signed, uint64_t div)
+static void put_number(const struct rt_printer *p, struct rt_str *o, uint64_t v, bool is_signed)
+{
+	if (p->number)
+		p->number(o, v, is_signed);
+	else if (is_signed)
+		rt_str_put_i64(o, (int64_t)v);
+	else
+		rt_str_put_u64(o, v);
+}
+
+static void put_divided(const struct rt_printer *p, struct rt_str *o, uint64_t u, bool is_signed, uint64_t div)
 {
 	if (is_signed)
-		rt_str_put_i64(o, (int64_t)u / (int64_t)div);
+		put_number(p, o, (uint64_t)((int64_t)u / (int64_t)div), true);
 	else
-		rt_str_put_u64(o, u / div);
+		put_number(p, o, u / div, false);
 }
 
 static void print_entry_value(const struct rt_printer *p, struct rt_str *o, const struct et_program *prog,
@@ -90,17 +100,17 @@ static void print_entry_value(const struct rt_printer *p, struct rt_str *o, cons
 {
 	switch (vt->kind) {
 	case ET_AGG_COUNT:
-		rt_str_put_u64(o, e->u / div);
+		put_number(p, o, e->u / div, false);
 		break;
 	case ET_AGG_SUM:
-		put_divided(o, e->u, vt->is_signed, div);
+		put_divided(p, o, e->u, vt->is_signed, div);
 		break;
 	case ET_AGG_MIN:
 	case ET_AGG_MAX:
-		rt_str_put_i64(o, (int64_t)e->u / (int64_t)div);
+		put_number(p, o, (uint64_t)((int64_t)e->u / (int64_t)div), true);
 		break;
 	case ET_AGG_AVG:
-		rt_str_put_i64(o, rt_map_entry_avg(e) / (int64_t)div);
+		put_number(p, o, (uint64_t)(rt_map_entry_avg(e) / (int64_t)div), true);
 		break;
 	case ET_AGG_STATS:
 		p->stats(o, e->count, rt_map_entry_avg(e) / (int64_t)div, e->total);
@@ -110,7 +120,7 @@ static void print_entry_value(const struct rt_printer *p, struct rt_str *o, cons
 			rt_print_value(p, o, prog, vt, e->raw);
 			break;
 		}
-		put_divided(o, e->u, vt->is_signed, div);
+		put_divided(p, o, e->u, vt->is_signed, div);
 		break;
 	case ET_AGG_HIST:
 	case ET_AGG_LHIST:

@@ -118,6 +118,8 @@ struct rt_printer {
 	void (*entry_end)(struct rt_str *o, const struct et_map_desc *m);
 	void (*map_close)(struct rt_str *o, const struct et_map_desc *m);
 	void (*empty)(struct rt_str *o, const struct et_map_desc *m);
+	/* An integer map value (count, sum, min, max, avg, an int): NULL writes it in decimal. */
+	void (*number)(struct rt_str *o, uint64_t v, bool is_signed);
 };
 extern const struct rt_printer rt_text_printer; /* print.c */
 extern const struct rt_printer rt_json_printer; /* json.c */

@@ -40,7 +40,7 @@ run_etrace -f json "$TMP/kinds.bt"
 check "BEGIN program: exit 0, no stderr" test "$ET_STATUS" = 0 -a ! -s "$ET_ERR"
 year=$(date +%Y)
 check "BEGIN program: every line is JSON of bpftrace's shapes" jcheck "$ET_OUT" \
-	'lines[0] == {"type": "attached_probes", "data": {"probes": 3}}' \
+	'lines[0] == {"type": "attached_probes", "count": 3, "data": {"probes": 3}}' \
 	'of("printf") == ["a 5 \"q\" \\ tab\t\n"]' \
 	'of("value") == [[1, "x"], 7, "str"]' \
 	"of('time') == ['$year\\n']" \
@@ -102,7 +102,7 @@ sleep 0.5
 stop_etrace INT
 check "tracepoint program: exit 0 after SIGINT" test "$ET_STATUS" = 0
 check "tracepoint program: attached 2, join line, count map, hist of cpu" jcheck "$ET_OUT" \
-	'lines[0] == {"type": "attached_probes", "data": {"probes": 2}}' \
+	'lines[0] == {"type": "attached_probes", "count": 2, "data": {"probes": 2}}' \
 	'of("join") == ["/bin/true json-arg-1 second"]' \
 	"one('map', '@calls') == {'etr_jsonloop': $N}" \
 	"sum(b['count'] for b in one('hist', '@lat')) == $N" \
@@ -117,10 +117,20 @@ sleep 0.3
 stop_etrace INT
 lost=$(sed -n 's/^\([0-9][0-9]*\) events lost.*/\1/p' "$ET_ERR" | head -1)
 if [ -n "$lost" ]; then
-	check "lost events: {\"type\": \"lost_events\", \"data\": {\"events\": $lost}}" jcheck "$ET_OUT" \
-		"of('lost_events') == [{'events': $lost}]"
+	check "lost events: {\"type\": \"lost_events\", \"count\": $lost, \"data\": {\"events\": $lost}}" jcheck "$ET_OUT" \
+		"[o for o in objs if o['type'] == 'lost_events'] == [{'type': 'lost_events', 'count': $lost, 'data': {'events': $lost}}]"
 else
 	check "no events lost: no lost_events line, every printf line is JSON" jcheck "$ET_OUT" \
 		'of("lost_events") == []' 'len(of("printf")) > 0'
 fi
+
+# ---- 6. numbers as bpftrace writes them: a pointer is its address; an integer a double cannot hold
+# exactly (JSON numbers are doubles) is its decimal digits in a string; one it can is a number ----
+run_etrace -q -f json -e 'begin { @p = (int16 *)0x32; @big = (uint64)-1; @odd = 9007199254740993; @neg = (int64)-5;
+	@c = count(); @s = sum((uint64)-1); print((1, (uint64)-1, (int8 *)0, -9223372036854775807 - 1)); exit(); }'
+check "numbers: pointers, exact and inexact integers, in values, maps and aggregates" jcheck "$ET_OUT" \
+	'of("value") == [[1, "18446744073709551615", 0, -9223372036854775808]]' \
+	'one("map", "@p") == 50' 'one("map", "@big") == "18446744073709551615"' \
+	'one("map", "@odd") == "9007199254740993"' 'one("map", "@neg") == -5' 'one("map", "@c") == 1' \
+	'one("map", "@s") == "18446744073709551615"'
 finish

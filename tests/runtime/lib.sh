@@ -165,7 +165,13 @@ for n, raw in enumerate(open(path, encoding="utf-8").read().split("\n")[:-1], 1)
     except ValueError as e:
         print(f"line {n} is not JSON ({e}): {raw!r}")
         sys.exit(1)
-    if not isinstance(o, dict) or set(o) != {"type", "data"}:
+    # bpftrace's shapes: {"type", "data"}; attached_probes and lost_events add "count", the number in data
+    counted = {"attached_probes": "probes", "lost_events": "events"}
+    if isinstance(o, dict) and o.get("type") in counted and set(o) == {"type", "count", "data"}:
+        if o["count"] != o["data"].get(counted[o["type"]]):
+            print(f"line {n}: count is not the number in data: {raw!r}")
+            sys.exit(1)
+    elif not isinstance(o, dict) or set(o) != {"type", "data"}:
         print(f"line {n} is not an object with exactly 'type' and 'data': {raw!r}")
         sys.exit(1)
     lines.append(o)
