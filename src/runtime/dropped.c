@@ -94,6 +94,19 @@ static uint64_t counter(struct rt_run *r, const uint8_t *bss, size_t size, const
 
 bool rt_stop_probes(struct rt_run *r)
 {
+	if (!rt_set_stop_flag(r, true))
+		return false;
+	/* a probe that read 0 just before the store may still be updating a map: a non-sleepable run sits
+	 * in an RCU read-side section, so one grace period (membarrier's GLOBAL command is synchronize_rcu)
+	 * ends it; where membarrier is not there, a short sleep covers a run that takes microseconds. The
+	 * runs under RCU tasks-trace (syscall tracepoints, uprobe.s) are the caller's: rt_detach_one_perf. */
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
+		usleep(10000);
+	return true;
+}
+
+bool rt_set_stop_flag(struct rt_run *r, bool on)
+{
 	struct bpf_map *bss = bss_map(r);
 	size_t size = bss ? bpf_map__value_size(bss) : 0, off, len;
 	uint8_t *mem;
@@ -109,14 +122,8 @@ bool rt_stop_probes(struct rt_run *r)
 	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(bss), 0);
 	if (mem == MAP_FAILED)
 		return false;
-	__atomic_store_n((uint64_t *)(void *)(mem + off), 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n((uint64_t *)(void *)(mem + off), on ? 1 : 0, __ATOMIC_SEQ_CST);
 	munmap(mem, len);
-	/* a probe that read 0 just before the store may still be updating a map: a non-sleepable run sits
-	 * in an RCU read-side section, so one grace period (membarrier's GLOBAL command is synchronize_rcu)
-	 * ends it; where membarrier is not there, a short sleep covers a run that takes microseconds. The
-	 * runs under RCU tasks-trace (syscall tracepoints, uprobe.s) are the caller's: rt_detach_one_perf. */
-	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
-		usleep(10000);
 	return true;
 }
 

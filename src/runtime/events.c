@@ -72,7 +72,7 @@ static int map_value_stride(int fd, uint32_t *key_size, size_t *stride, bool *is
 }
 
 /* zero(@m): every value set to 0. clear(@m): every key deleted (arrays: zeroed). */
-static void map_reset(int fd, bool zero_only)
+void rt_map_reset(int fd, bool zero_only)
 {
 	uint32_t key_size = 0;
 	size_t stride = 0;
@@ -251,7 +251,7 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 	case ET_EV_CLEAR:
 	case ET_EV_ZERO:
 		if (ev->map >= 0 && (uint32_t)ev->map < r->prog->nmaps)
-			map_reset(r->map_fds[ev->map], ev->kind == ET_EV_ZERO);
+			rt_map_reset(r->map_fds[ev->map], ev->kind == ET_EV_ZERO);
 		break;
 	case ET_EV_TIME:
 		do_time(r, ev->fmt);

@@ -444,6 +444,8 @@ int rt_load(struct rt_run *r)
 	if (r->opts->probe_filter && (err = apply_probe_filter(r)) != 0)
 		return err;
 	err = open_object(r, r->opts->debug_verifier ? 1 : 0);
+	if (!err && r->prepare)
+		err = r->prepare(r, r->prepare_ctx);
 	if (err)
 		return err;
 	err = bpf_object__load(r->obj);
@@ -456,6 +458,8 @@ int rt_load(struct rt_run *r)
 		bpf_object__close(r->obj);
 		r->obj = NULL;
 		err = open_object(r, BPF_LOG_STATS_LEVEL);
+		if (!err && r->prepare)
+			err = r->prepare(r, r->prepare_ctx);
 		if (err)
 			return err;
 		err = bpf_object__load(r->obj);

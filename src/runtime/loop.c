@@ -48,8 +48,7 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return 0;
 }
 
-/* Fork the -c command; it waits for one byte on *go_fd (written after attach) and then execs. */
-static int spawn_child(const char *cmd, int *go_fd, struct diag_sink *diag)
+int rt_spawn_child(const char *cmd, int *go_fd, struct diag_sink *diag)
 {
 	wordexp_t we;
 	int pfd[2];
@@ -176,7 +175,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	old_print = libbpf_set_print(libbpf_log);
 
 	if (opts->cmd) {
-		err = spawn_child(opts->cmd, &go_fd, diag);
+		err = rt_spawn_child(opts->cmd, &go_fd, diag);
 		if (err < 0)
 			goto out;
 		r.child_pid = err;

@@ -67,4 +67,56 @@ size_t rt_map_store_print(const struct rt_map_store *st, const char *name, FILE 
 /* Empty the saved map `name`; -ENOENT when the store has no such map. */
 int rt_map_store_clear(struct rt_map_store *st, const char *name);
 
+/* The live session (session.c): the interactive session's probes run in the background while the user
+ * types. Each block the user adds is a unit: its own BPF object, loaded with the session's maps reused
+ * (bpf_map__reuse_fd, by map name; a map is created by the first block that uses it and lives until
+ * rt_session_free), only its own probes loaded and attached, its own ring buffer. The caller polls
+ * rt_session_fd() (with a ~100 ms timeout: most records are submitted without a wakeup) and calls
+ * rt_session_poll(), which writes what the probes print to opts->out. Maps are read live (per-CPU
+ * values combined, as at exit). Messages go to stderr; errors to the diag given. Allocation failure
+ * aborts; other failures return negative errno (reported). */
+struct rt_session;
+struct rt_session_options {
+	FILE *out;            /* where the probes' output and printed maps go; NULL = stdout */
+	enum rt_format format;
+	bool quiet;           /* no "Attached N probes" */
+	int verbose;
+	bool unsafe;
+	int pid;              /* -p: the probes trace it; the session ends when it exits */
+	const char *cmd;      /* -c: started after the first block attaches; the session ends when it ends */
+};
+/* NULL on failure (the -c command or its watch could not be set up: reported to diag). */
+struct rt_session *rt_session_new(const struct rt_session_options *opts, struct diag_sink *diag);
+/* Stops and detaches everything left, closes every map; NULL-safe. Call rt_session_end first to print. */
+void rt_session_free(struct rt_session *s);
+/* An epoll fd, readable when a ring buffer has records to read or the -c/-p process ended. */
+int rt_session_fd(const struct rt_session *s);
+/* Add block `number`: prog (taken, freed with the session) was compiled from the session's blocks and
+ * the new one, whose probes come from source file `file`; only those probes are loaded. Its begin
+ * probes run, the others attach and keep running. Returns the number of probes attached (> 0: the
+ * block runs on), 0 when the block had only begin/end probes (they ran once, end right after begin,
+ * and the block is gone), or a negative errno (reported to diag: nothing of the block stays). diag is
+ * the block's (runtime warnings are rendered through it): it must outlive a kept block. */
+int rt_session_add(struct rt_session *s, struct et_program *prog, uint32_t file, unsigned number,
+		   struct diag_sink *diag);
+/* Read the ring buffers and write what the probes printed; a block whose probe called exit() is detached
+ * (its end probes run). Returns true when the session should end (the -c command / -p process ended). */
+bool rt_session_poll(struct rt_session *s);
+/* Whether block `number` is still attached. */
+bool rt_session_has_block(const struct rt_session *s, unsigned number);
+/* Detach block `number` (its end probes run; its maps stay); -ENOENT when there is no such block. */
+int rt_session_detach(struct rt_session *s, unsigned number);
+/* Pause (every probe returns at once) or resume all blocks; returns the number of blocks changed. */
+unsigned rt_session_pause(struct rt_session *s, bool paused);
+/* Print map `name` ("@m") or every map (NULL), as at exit, to out; top: only the biggest `top` entries
+ * (0: all). Returns the entries printed, -ENOENT when there is no such map. */
+long rt_session_print(struct rt_session *s, const char *name, uint64_t top, FILE *out);
+/* clear(@m) (zero_only false) or zero(@m); -ENOENT when there is no such map. */
+int rt_session_reset(struct rt_session *s, const char *name, bool zero_only);
+/* The i-th map name of the session (completion), NULL past the last. */
+const char *rt_session_map_name(const struct rt_session *s, uint32_t i);
+/* The end of the session, as a one-shot run ends: stop every probe, run every end probe, drain the
+ * output, print every map ("\n\n" first), report lost events, detach and unload everything. */
+void rt_session_end(struct rt_session *s);
+
 #endif

@@ -194,6 +194,11 @@ struct rt_run {
 	uint32_t nfiltered;
 	pthread_t closer;           /* rt_detach_early's thread closing perf events */
 	bool closer_running;
+	/* NULL, or called by rt_load between opening the object and loading it (the live session: maps
+	 * reused from earlier objects, programs of other blocks not loaded); a negative return fails the
+	 * load (the callback reports it) */
+	int (*prepare)(struct rt_run *r, void *ctx);
+	void *prepare_ctx;
 };
 
 /* load.c: open prog->elf, set .rodata values, give every program a log buffer, load. On failure
@@ -242,6 +247,8 @@ int rt_handle_event(void *ctx, void *data, size_t size);
 /* Write what the events of the last drain left in r->buf and flush r->out (call after each drain). */
 void rt_flush_output(struct rt_run *r);
 void rt_print_all_maps(struct rt_run *r);
+/* events.c: zero(@m) (every value set to 0) or clear(@m) (every key deleted; arrays zeroed) on map fd. */
+void rt_map_reset(int fd, bool zero_only);
 /* dropped.c: ring buffer records the programs could not reserve (codegen's lost counter). */
 uint64_t rt_lost_events(struct rt_run *r);
 /* dropped.c: set ET_STOP_FLAG_NAME through the mmap'ed .bss, so every probe (BEGIN and END aside) returns
@@ -250,6 +257,12 @@ uint64_t rt_lost_events(struct rt_run *r);
  * False when the program has no flag or it cannot be written: the caller then detaches the probes
  * before reading the maps. */
 bool rt_stop_probes(struct rt_run *r);
+/* dropped.c: the same flag set to `on` (true: the probes return at once, false: they run again), without
+ * waiting for the runs in progress (the live session's .stop/.start). False when it cannot be written. */
+bool rt_set_stop_flag(struct rt_run *r, bool on);
+/* loop.c: fork the -c command `cmd`, held until one byte is written to *go_fd (after the attach), when it
+ * execs; returns its pid, or a negative errno (reported to diag). */
+int rt_spawn_child(const char *cmd, int *go_fd, struct diag_sink *diag);
 /* dropped.c: codegen's counters as they are now, without reporting (any thread, while the object is
  * loaded): records lost, failed user reads, and dropped[i] the updates of prog->maps[i] dropped (dropped
  * has prog->nmaps elements, or is NULL). */
