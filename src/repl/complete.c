@@ -115,7 +115,8 @@ static void add_kernel_functions(struct cands *c, const char *part, const char *
 }
 
 static const char *const commands[] = {
-	".help", ".list", ".probes", ".maps", ".print", ".clear", ".detach", ".save", ".run", ".quit", NULL,
+	".help", ".list", ".probes", ".maps", ".print", ".top", ".clear", ".zero", ".detach", ".stop", ".start",
+	".save", ".quit", NULL,
 };
 
 #define X(id, name, ...) name,

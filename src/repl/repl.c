@@ -1,20 +1,30 @@
 /* repl: the interactive session. See repl.h.
  *
- * Design. The session keeps the text of every probe block the user typed (each compiled once when typed)
- * and an rt_map_store. Typing a block compiles it together with every block still in the session (each
- * block its own source file "<N>", so messages point into the block as typed) into one program, which
- * runs through rt_run() in the foreground: the new probes and the earlier ones are attached together, so a
- * new probe can read a map an earlier one fills. Ctrl-C (or exit()) ends the run: rt_run() detaches,
- * prints the maps and saves them into the store, from which the next run restores them (maps whose types
- * changed start empty). A block that does not compile, load or attach is not kept. `.detach N` drops
- * block N from later runs; `.run` runs the session's blocks again without a new one.
- * Signals: at the prompt SIGINT only interrupts the line being typed; during a run rt_run() reads it from
- * its signalfd (a no-op handler is installed, so the signal is never ignored or fatal). */
+ * Design. The session keeps the text of every block the user typed and a live runtime session
+ * (rt_session). Typing a block compiles it together with the session's earlier blocks (each its own
+ * source file "<N>", so messages point into the block as typed; the detached ones too, so that a new block
+ * may read the maps they filled, or else only the attached ones) into one program, so that sema gives a
+ * map one type over every block that uses it. rt_session_add then loads only the new block's programs,
+ * with the session's maps reused, and attaches them: the running blocks are not touched. A block that
+ * does not compile, load or attach is not kept.
+ * The prompt is libedit's readline() with our own getc (term_getc): while it waits for a key it polls
+ * the session's ring buffers (every 100 ms, and at once on a wakeup) and the signals. What the probes
+ * print goes through a stream (term_write) that first erases the prompt line; the line is drawn again
+ * after (rl_forced_update_display), so output lands above the line being typed.
+ * Signals: SIGINT, SIGTERM and SIGHUP are blocked for the whole session and read from a signalfd at the
+ * prompt: SIGINT clears the line, the others end the session as .quit does. */
+#define _GNU_SOURCE /* fopencookie: the terminal stream that keeps the typed line whole */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <editline/readline.h> /* libedit's readline compatibility API */
@@ -33,28 +43,25 @@
 struct block {
 	char *text;
 	unsigned number; /* as shown by .probes, stable for the session */
-	bool active;
+	bool active;     /* still attached (not detached, not ended by exit()) */
+	struct source_set *src; /* the compile's sources and messages, kept for runtime warnings */
+	struct diag_sink *diag;
 };
 
 struct session {
 	const struct repl_options *o;
 	struct block *blocks;
 	unsigned nblocks, cap, next_number;
-	struct rt_map_store *store;
-	struct et_program *last; /* the program the store refers to */
-	char **map_names;        /* for completion: the maps of the last compiled program */
-	uint32_t nmap_names;
+	struct rt_session *rt;
+	FILE *out;               /* the probes' output: o->out, or the terminal through term_write */
+	bool end;                /* a signal or the -c/-p process ended: leave as .quit does */
 };
 
-static struct session *the_session; /* for the completion callback */
+static struct session *the_session; /* for the completion and getc callbacks */
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
+/* SIGINT/SIGTERM/SIGHUP, blocked and read from this signalfd while at the prompt (term_getc) */
+static int sig_fd = -1;
+static bool interrupted;
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -78,6 +85,105 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+/* ---- the terminal: probe output above the line being typed ---- */
+
+/* While the prompt waits for a key (term_getc), what the probes print must not land in the middle of
+ * the typed line: the first write erases the prompt line, and once the output is out term_getc has
+ * libedit draw the prompt and the line again (rl_forced_update_display). libedit's callback interface
+ * (rl_callback_read_char) was tried first: in libedit 3.1 it does not reset its line after a line is
+ * accepted, so a redraw showed the old line again; readline() with our own getc keeps libedit's normal
+ * life cycle and gives the event loop the wait. */
+static bool at_prompt, line_erased, term_wrote;
+
+static ssize_t term_write(void *cookie, const char *buf, size_t n)
+{
+	(void)cookie;
+	term_wrote = true;
+	if (at_prompt && !line_erased) {
+		const char *term = getenv("TERM");
+
+		line_erased = true;
+		if (term && *term && strcmp(term, "dumb") != 0) {
+			fputs("\r\033[K", stdout);
+		} else { /* a terminal without escapes: blanks over the row (libedit keeps rl_end for itself) */
+			struct winsize ws;
+			size_t w = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1u : 79;
+
+			fputc('\r', stdout);
+			while (w--)
+				fputc(' ', stdout);
+			fputc('\r', stdout);
+		}
+	}
+	fwrite(buf, 1, n, stdout);
+	fflush(stdout);
+	return (ssize_t)n;
+}
+
+static FILE *term_stream(void)
+{
+	cookie_io_functions_t io = {.write = term_write};
+	FILE *f = fopencookie(NULL, "w", io);
+
+	if (f)
+		setvbuf(f, NULL, _IOFBF, 1 << 16);
+	return f;
+}
+
+/* libedit's rl_getc_function: wait for a key while the probes run; their output is shown meanwhile.
+ * A signal ends the wait with EOF (readline() returns NULL): SIGINT clears the line, SIGTERM/SIGHUP and
+ * the end of the -c/-p process leave the session. */
+static int term_getc(FILE *in)
+{
+	struct session *s = the_session;
+
+	for (;;) {
+		struct pollfd p[3] = {
+			{.fd = fileno(in), .events = POLLIN},
+			{.fd = sig_fd, .events = POLLIN},
+			{.fd = s->rt ? rt_session_fd(s->rt) : -1, .events = POLLIN},
+		};
+		int n = poll(p, 3, 100); /* most records are submitted without a wakeup: read them each tick */
+
+		if (n < 0 && errno != EINTR)
+			return EOF;
+		at_prompt = true;
+		line_erased = false;
+		if (s->rt && rt_session_poll(s->rt)) {
+			s->end = true;
+			fputs("\r\nthe traced process ended\r\n", stderr);
+		}
+		fflush(s->out);
+		at_prompt = false;
+		if (line_erased)
+			rl_forced_update_display();
+		if (s->end)
+			return EOF;
+		if (n > 0 && (p[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGINT) {
+					interrupted = true;
+				} else {
+					s->end = true;
+				}
+				return EOF;
+			}
+		}
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			unsigned char c;
+			ssize_t got = read(fileno(in), &c, 1);
+
+			if (got == 1)
+				return c;
+			if (got < 0 && errno == EINTR)
+				continue;
+			return EOF;
+		}
+	}
+}
+
 /* ---- compiling ---- */
 
 /* Is `text` an unfinished block (an unclosed brace, angle or comment)? Parses it alone, quietly: the
@@ -98,28 +204,13 @@ static bool incomplete(const char *text)
 	return more;
 }
 
-static void remember_maps(struct session *s, const struct et_program *prog)
-{
-	uint32_t i;
-
-	for (i = 0; i < s->nmap_names; i++)
-		free(s->map_names[i]);
-	free(s->map_names);
-	s->map_names = NULL;
-	s->nmap_names = 0;
-	if (!prog || !prog->nmaps)
-		return;
-	s->map_names = xrealloc(NULL, prog->nmaps * sizeof(char *));
-	for (i = 0; i < prog->nmaps; i++)
-		s->map_names[i] = xstrdup(prog->maps[i].name);
-	s->nmap_names = prog->nmaps;
-}
-
-/* Compile the session's active blocks plus `extra` (may be NULL) into one program (et_compile, each block
- * its own source file "<N>"); messages to stderr. Returns the program or NULL. `extra_number` names the
- * new block's source "<N>"; *extra_file is set to its source file id (the file of its probes' locations). */
-static struct et_program *compile(struct session *s, const char *extra, unsigned extra_number,
-				  uint32_t *extra_file)
+/* Compile the session's blocks plus the new one (each its own source file "<N>", so messages point into
+ * the block as typed, and a map shared by old and new blocks gets one type, unified over all of them)
+ * into one program: the attached blocks, and with_detached the detached ones too (a new block may read
+ * the maps they filled). Messages to stderr (with_detached: only when it compiles). Returns the program
+ * or NULL; *srcp and *diagp are the compile's (the caller frees them); *file is the new block's file. */
+static struct et_program *compile(struct session *s, const char *text, unsigned number, uint32_t *file,
+				  struct source_set **srcp, struct diag_sink **diagp, bool with_detached)
 {
 	struct source_set *src = source_set_new();
 	struct diag_sink *diag = diag_new(src);
@@ -131,17 +222,14 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 
 	diag_set_warnings(diag, !s->o->no_warnings);
 	for (unsigned i = 0; i < s->nblocks; i++) {
-		if (!s->blocks[i].active)
+		if (!s->blocks[i].active && !with_detached)
 			continue;
 		snprintf(name, sizeof(name), "<%u>", s->blocks[i].number);
 		files[nfiles++] = source_add(src, name, s->blocks[i].text, strlen(s->blocks[i].text));
 	}
-	if (extra) {
-		snprintf(name, sizeof(name), "<%u>", extra_number);
-		files[nfiles++] = source_add(src, name, extra, strlen(extra));
-		if (extra_file)
-			*extra_file = files[nfiles - 1];
-	}
+	snprintf(name, sizeof(name), "<%u>", number);
+	files[nfiles++] = source_add(src, name, text, strlen(text));
+	*file = files[nfiles - 1];
 	struct et_compile_options copts = {
 		.env = s->o->env,
 		.positional = s->o->positional,
@@ -152,114 +240,88 @@ static struct et_program *compile(struct session *s, const char *extra, unsigned
 		.runs_here = true,
 		.last = ET_PHASE_CODEGEN,
 	};
-	if (nfiles && et_compile(&copts, src, files, nfiles, diag, &c) == 0) {
+	if (et_compile(&copts, src, files, nfiles, diag, &c) == 0) {
 		prog = c.prog;
 		c.prog = NULL;
-		remember_maps(s, prog);
 	}
-	diag_render(diag, stderr);
+	if (prog || !with_detached)
+		diag_render(diag, stderr);
 	fflush(stderr);
 	et_compilation_free(&c);
 	free(files);
-	diag_free(diag);
-	source_set_free(src);
+	*srcp = src;
+	*diagp = diag;
 	return prog;
 }
 
-/* Run a compiled program in the foreground until Ctrl-C / exit() (or the end of the -p process / -c
- * command when `with_target`); returns 0, or -1 when it did not load or attach (the messages are
- * printed). */
-static int run(struct session *s, struct et_program *prog, bool with_target)
-{
-	struct source_set *src = source_set_new();
-	struct diag_sink *diag = diag_new(src);
-	struct rt_options ropts = {
-		.out = s->o->out ? s->o->out : stdout,
-		.format = s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT,
-		.quiet = s->o->quiet,
-		.verbose = s->o->verbose,
-		.unsafe = s->o->unsafe,
-		.store = s->store,
-		.pid = with_target ? s->o->pid : 0,
-		.cmd = with_target ? s->o->cmd : NULL,
-	};
-	int err = 0;
-
-	rt_run(prog, &ropts, diag);
-	if (diag_has_errors(diag))
-		err = -1;
-	diag_render(diag, stderr);
-	fflush(ropts.out);
-	fflush(stdout);
-	fflush(stderr);
-	if (rt_map_store_program(s->store) == prog) {
-		et_program_free(s->last);
-		s->last = prog;
-	} else {
-		et_program_free(prog);
-	}
-	diag_free(diag);
-	source_set_free(src);
-	return err;
-}
-
-static void add_block(struct session *s, const char *text, unsigned number)
-{
-	if (s->nblocks == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 8;
-		s->blocks = xrealloc(s->blocks, s->cap * sizeof(*s->blocks));
-	}
-	s->blocks[s->nblocks++] = (struct block){ xstrdup(text), number, true };
-}
-
-/* Keep only the probes of source file `file` when they are all begin/end probes: such a block (e.g.
- * `BEGIN { print(@m); }`) runs once on its own, reading the session's maps, and is not kept. */
-static bool only_begin_end_of(struct et_program *prog, uint32_t file)
-{
-	uint32_t i, n = 0;
-
-	for (i = 0; i < prog->nprobes; i++)
-		if (prog->probes[i].loc.file == file &&
-		    !(prog->probes[i].provider->flags & (PROVIDER_BEGIN | PROVIDER_END)))
-			return false;
-	for (i = 0; i < prog->nprobes; i++)
-		if (prog->probes[i].loc.file == file)
-			prog->probes[n++] = prog->probes[i];
-	prog->nprobes = n;
-	return true;
-}
-
+/* A typed block: compiled with the attached ones, its probes loaded and attached next to theirs; the
+ * prompt comes back at once while they run. A block of only begin/end probes runs once and is gone. */
 static void run_new_block(struct session *s, const char *text)
 {
 	unsigned number = s->next_number;
 	uint32_t file = 0;
-	struct et_program *prog = compile(s, text, number, &file);
+	struct source_set *src;
+	struct diag_sink *diag;
+	/* the detached blocks first: their maps still hold values, and a new block may read them (their
+	 * types come from the blocks that wrote them); when that does not compile (a detached block's map
+	 * reused with another type), the attached blocks alone, whose messages are shown */
+	struct et_program *prog = compile(s, text, number, &file, &src, &diag, true);
+	int n = -1;
 
-	if (!prog)
+	if (!prog) {
+		diag_free(diag);
+		source_set_free(src);
+		prog = compile(s, text, number, &file, &src, &diag, false);
+	}
+
+	if (prog) {
+		s->next_number++;
+		n = rt_session_add(s->rt, prog, file, number, diag);
+		diag_render(diag, stderr);
+	}
+	fflush(s->out);
+	fflush(stderr);
+	if (n > 0) {
+		if (s->nblocks == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 8;
+			s->blocks = xrealloc(s->blocks, s->cap * sizeof(*s->blocks));
+		}
+		s->blocks[s->nblocks++] = (struct block){ xstrdup(text), number, true, src, diag };
+		if (!s->o->quiet)
+			fprintf(stderr, "[%u] running\n", number);
 		return;
-	s->next_number++;
-	bool once = only_begin_end_of(prog, file);
-	/* a block that runs once (printing maps) does not start the -c command or wait for the -p process */
-	if (run(s, prog, !once) == 0 && !once)
-		add_block(s, text, number);
+	}
+	diag_free(diag);
+	source_set_free(src);
+}
+
+/* Blocks that ended by themselves (exit()) are no longer attached. */
+static void sync_blocks(struct session *s)
+{
+	for (unsigned i = 0; i < s->nblocks; i++)
+		if (s->blocks[i].active && !rt_session_has_block(s->rt, s->blocks[i].number))
+			s->blocks[i].active = false;
 }
 
 /* ---- commands ---- */
 
 static const char help_text[] =
 	"Type a probe block, e.g.  tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }\n"
-	"It runs at once, together with the session's earlier blocks; Ctrl-C stops it and prints the maps.\n"
-	"Maps keep their values from one run to the next. Tab completes probes, builtins and map names.\n"
-	"  .help            this text\n"
-	"  .list PATTERN    list probes (like etrace -l), e.g. .list tracepoint:sched:*\n"
-	"  .probes          the session's probe blocks (attached whenever a block runs)\n"
-	"  .maps            every map and its values\n"
-	"  .print @m        one map\n"
-	"  .clear @m        empty a map\n"
-	"  .detach N        drop block N from the session\n"
-	"  .run             run the session's blocks again\n"
-	"  .save FILE       write the session's blocks as a script\n"
-	"  .quit            leave (or Ctrl-D)\n";
+	"It attaches and runs in the background; the prompt stays. A new block attaches only its own probes,\n"
+	"and shares the maps of the same name with the running blocks. Ctrl-C clears the line; Ctrl-D or\n"
+	".quit detaches everything and prints the maps. Tab completes probes, builtins, maps and fields.\n"
+	"  .help               this text\n"
+	"  .list PATTERN       list probes (like etrace -l), e.g. .list tracepoint:sched:*\n"
+	"  .probes             the attached blocks\n"
+	"  .maps               every map, read now\n"
+	"  .print @m           one map, read now\n"
+	"  .top @m [N] [SECS]  the biggest N entries (10), refreshed every SECS (1) until a key is pressed\n"
+	"  .clear @m           delete every key of a map\n"
+	"  .zero @m            set every value of a map to zero\n"
+	"  .detach N           detach block N (its end probes run; its maps stay)\n"
+	"  .stop / .start      pause / resume every block\n"
+	"  .save FILE          write the attached blocks as a script\n"
+	"  .quit               leave (or Ctrl-D)\n";
 
 static char *arg_of(char *line)
 {
@@ -320,12 +382,104 @@ static void cmd_save(struct session *s, const char *path)
 		fprintf(stderr, "saved to %s\n", path);
 }
 
+/* .top @m [N] [SECS]: the biggest N entries, redrawn in place (the cursor goes back up over the last
+ * frame) every SECS until a key is pressed; the terminal reads keys one by one without signals meanwhile,
+ * so Ctrl-C is a key too and returns to the prompt. The probes' output comes between frames. */
+static void cmd_top(struct session *s, char *arg)
+{
+	char *name = strtok(arg, " \t"), *n_arg = strtok(NULL, " \t"), *secs_arg = strtok(NULL, " \t"), *end;
+	unsigned long top = 10;
+	double secs = 1;
+	struct termios old, raw;
+	bool tty;
+	unsigned lines = 0;
+
+	if (!name || name[0] != '@') {
+		fputs("usage: .top @map [N] [SECS]\n", stderr);
+		return;
+	}
+	if (n_arg && ((top = strtoul(n_arg, &end, 10)) == 0 || *end)) {
+		fprintf(stderr, ".top: N must be a positive number, not '%s'\n", n_arg);
+		return;
+	}
+	if (secs_arg && (!((secs = strtod(secs_arg, &end)) >= 0.05) || *end)) {
+		fprintf(stderr, ".top: SECS must be a number of seconds of at least 0.05, not '%s'\n", secs_arg);
+		return;
+	}
+	tty = tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		raw = old;
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	for (;;) {
+		char *frame = NULL;
+		size_t size = 0;
+		FILE *mf = open_memstream(&frame, &size);
+		long got;
+
+		if (!mf)
+			break;
+		fprintf(mf, "%s: the top %lu, every %gs (a key returns)\n", name, top, secs);
+		got = rt_session_print(s->rt, name, top, mf);
+		fclose(mf);
+		if (got < 0) {
+			fprintf(stderr, "no map %s in this session\n", name);
+			free(frame);
+			break;
+		}
+		if (lines)
+			printf("\033[%uA\033[J", lines); /* back over the last frame */
+		fputs(frame, stdout);
+		fflush(stdout);
+		lines = 0;
+		for (char *p = frame; *p; p++)
+			lines += *p == '\n';
+		free(frame);
+
+		bool key = false;
+		for (double waited = 0; waited < secs && !key; waited += 0.1) {
+			struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+			unsigned char c;
+
+			if (poll(&p, 1, secs - waited < 0.1 ? (int)((secs - waited) * 1000) : 100) > 0 &&
+			    read(STDIN_FILENO, &c, 1) >= 0)
+				key = true;
+			term_wrote = false;
+			if (rt_session_poll(s->rt))
+				s->end = true;
+			fflush(s->out);
+			if (term_wrote)
+				lines = 0; /* output came below the frame: the next frame is drawn under it */
+		}
+		if (key || s->end)
+			break;
+	}
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+}
+
+static void cmd_map(struct session *s, const char *cmd, const char *arg)
+{
+	if (!*arg || arg[0] != '@') {
+		fprintf(stderr, "usage: %s @map\n", cmd);
+	} else if (strcmp(cmd, ".print") == 0) {
+		if (rt_session_print(s->rt, arg, 0, s->out) < 0)
+			fprintf(stderr, "no map %s in this session\n", arg);
+	} else if (rt_session_reset(s->rt, arg, strcmp(cmd, ".zero") == 0) < 0) {
+		fprintf(stderr, "no map %s in this session\n", arg);
+	}
+}
+
 /* Returns false for .quit. */
 static bool command(struct session *s, char *line)
 {
 	char *arg = arg_of(line);
 	unsigned i;
 
+	sync_blocks(s);
 	if (is_cmd(line, ".quit") || is_cmd(line, ".exit") || is_cmd(line, ".q"))
 		return false;
 	if (is_cmd(line, ".help") || is_cmd(line, ".h")) {
@@ -344,45 +498,36 @@ static bool command(struct session *s, char *line)
 		if (!n)
 			puts("(no probe blocks)");
 	} else if (is_cmd(line, ".maps")) {
-		if (rt_map_store_print(s->store, NULL, s->o->out ? s->o->out : stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
+		if (rt_session_print(s->rt, NULL, 0, s->out) == 0)
 			puts("(no maps with values)");
-	} else if (is_cmd(line, ".print")) {
-		if (!*arg)
-			fputs("usage: .print @map\n", stderr);
-		else if (rt_map_store_print(s->store, arg, s->o->out ? s->o->out : stdout, s->o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT) == 0)
-			printf("%s: (empty or unknown)\n", arg);
-	} else if (is_cmd(line, ".clear")) {
-		if (!*arg)
-			fputs("usage: .clear @map\n", stderr);
-		else if (rt_map_store_clear(s->store, arg) != 0)
-			fprintf(stderr, "no map %s in this session\n", arg);
+	} else if (is_cmd(line, ".print") || is_cmd(line, ".clear") || is_cmd(line, ".zero")) {
+		char cmd[8];
+
+		snprintf(cmd, sizeof(cmd), "%.*s", (int)strcspn(line, " \t"), line);
+		cmd_map(s, cmd, arg);
+	} else if (is_cmd(line, ".top")) {
+		cmd_top(s, arg);
 	} else if (is_cmd(line, ".detach")) {
 		char *end;
 		unsigned long n = strtoul(arg, &end, 10);
-		bool found = false;
 
-		for (i = 0; *arg && !*end && i < s->nblocks; i++)
-			if (s->blocks[i].active && s->blocks[i].number == n) {
-				s->blocks[i].active = false;
-				found = true;
-				printf("detached [%lu]\n", n);
-			}
-		if (!found)
-			fprintf(stderr, "no probe block '%s' (see .probes)\n", arg);
-	} else if (is_cmd(line, ".run")) {
-		struct et_program *prog = compile(s, NULL, 0, NULL);
+		if (*arg && !*end && n <= UINT_MAX && rt_session_detach(s->rt, (unsigned)n) == 0) {
+			sync_blocks(s);
+			printf("detached [%lu]\n", n);
+		} else {
+			fprintf(stderr, "no attached block '%s' (see .probes)\n", arg);
+		}
+	} else if (is_cmd(line, ".stop") || is_cmd(line, ".start")) {
+		bool stop = is_cmd(line, ".stop");
+		unsigned n = rt_session_pause(s->rt, stop);
 
-		if (prog)
-			run(s, prog, true);
-		else
-			fputs("nothing to run\n", stderr);
+		printf("%s %u block%s\n", stop ? "paused" : "resumed", n, n == 1 ? "" : "s");
 	} else if (is_cmd(line, ".save")) {
 		cmd_save(s, arg);
 	} else {
 		fprintf(stderr, "unknown command '%s' (.help lists them)\n", line);
 	}
-	if (s->o->out)
-		fflush(s->o->out);
+	fflush(s->out);
 	fflush(stdout);
 	return true;
 }
@@ -410,8 +555,12 @@ static char **complete(const char *text, int start, int end)
 
 	(void)end;
 	rl_attempted_completion_over = 1; /* no file name completion */
-	cand_list = repl_candidates(rl_line_buffer ? rl_line_buffer : "", start, text,
-				    (const char *const *)s->map_names, s->nmap_names);
+	const char *maps[256];
+	uint32_t nmaps = 0;
+
+	while (nmaps < 256 && (maps[nmaps] = rt_session_map_name(s->rt, nmaps)))
+		nmaps++;
+	cand_list = repl_candidates(rl_line_buffer ? rl_line_buffer : "", start, text, maps, nmaps);
 	if (cand_list && cand_list[0] && !cand_list[1]) {
 		size_t n = strlen(cand_list[0]);
 		/* one match: a trailing ':' or an open name needs no space after it */
@@ -460,18 +609,50 @@ int repl_run(const struct repl_options *o)
 {
 	static char word_breaks[] = " \t\n\"\\'`><=;|&{}(),/!+-*%^~[]";
 	struct session s = { .o = o, .next_number = 1 };
-	struct sigaction sa = { 0 }, old_sa;
-	char *pending = NULL, *hist = history_file(o);
+	struct rt_session_options so = {
+		.format = o->json ? RT_FORMAT_JSON : RT_FORMAT_TEXT,
+		.quiet = o->quiet,
+		.verbose = o->verbose,
+		.unsafe = o->unsafe,
+		.pid = o->pid,
+		.cmd = o->cmd,
+	};
+	sigset_t mask, old_mask;
+	char *pending = NULL, *hist = NULL;
 	size_t plen = 0;
+	int status = 1;
 
-	s.store = rt_map_store_new();
+	/* the signals the prompt reads from sig_fd (term_getc); blocked, so that they never interrupt a
+	 * command or a load half way */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &old_mask);
+	sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	s.out = o->out ? o->out : term_stream();
+	if (sig_fd < 0 || !s.out) {
+		fprintf(stderr, "etrace: cannot set up the session: %s\n", strerror(errno));
+		goto out;
+	}
+	so.out = s.out;
+	{
+		struct source_set *src = source_set_new();
+		struct diag_sink *diag = diag_new(src);
+
+		s.rt = rt_session_new(&so, diag);
+		diag_render(diag, stderr);
+		diag_free(diag);
+		source_set_free(src);
+	}
+	if (!s.rt)
+		goto out;
+	hist = history_file(o);
 	the_session = &s;
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_sa);
 
 	rl_readline_name = "etrace";
-	rl_catch_signals = 0; /* our handler: Ctrl-C at the prompt drops the line, not the session */
+	rl_catch_signals = 0; /* the signals come through sig_fd: Ctrl-C at the prompt drops the line */
+	rl_getc_function = term_getc;
 	rl_attempted_completion_function = complete;
 	rl_pre_input_hook = bind_nul_as_ctrl_d;
 	rl_completer_word_break_characters = word_breaks;
@@ -481,13 +662,13 @@ int repl_run(const struct repl_options *o)
 	if (hist)
 		read_history(hist);
 
-	fprintf(stderr, "etrace %s interactive session: type a probe block, .help for commands, Ctrl-D to leave\n",
-		ETRACE_VERSION);
-	for (;;) {
-		interrupted = 0;
+	fprintf(stderr, "etrace %s interactive session: type a probe block (it runs in the background), "
+			".help for commands, Ctrl-D to leave\n", ETRACE_VERSION);
+	while (!s.end) {
+		interrupted = false;
 		char *line = readline(pending ? "...> " : "etrace> ");
 
-		if (!line && interrupted) {
+		if (!line && interrupted && !s.end) {
 			/* Ctrl-C at the prompt: drop what was being typed and prompt again */
 			free(pending);
 			pending = NULL;
@@ -496,7 +677,7 @@ int repl_run(const struct repl_options *o)
 			continue;
 		}
 		if (!line) {
-			if (pending) { /* Ctrl-D inside an unfinished block: drop it */
+			if (pending && !s.end) { /* Ctrl-D inside an unfinished block: drop it */
 				free(pending);
 				pending = NULL;
 				plen = 0;
@@ -535,24 +716,42 @@ int repl_run(const struct repl_options *o)
 			continue;
 		pending[plen - 1] = 0; /* the block as typed, without the final newline */
 		add_history(pending);
+		sync_blocks(&s);
 		run_new_block(&s, pending);
 		free(pending);
 		pending = NULL;
 		plen = 0;
 	}
-
+	/* .quit, Ctrl-D, a signal, the traced process's end: as a one-shot run ends */
+	rt_session_end(s.rt);
+	status = 0;
 	if (hist)
 		write_history(hist);
+
+out:
 	free(hist);
 	free(pending);
-	sigaction(SIGINT, &old_sa, NULL);
 	rl_pre_input_hook = NULL;
-	for (unsigned i = 0; i < s.nblocks; i++)
+	rl_getc_function = NULL;
+	rt_session_free(s.rt);
+	for (unsigned i = 0; i < s.nblocks; i++) {
 		free(s.blocks[i].text);
+		diag_free(s.blocks[i].diag);
+		source_set_free(s.blocks[i].src);
+	}
 	free(s.blocks);
-	remember_maps(&s, NULL);
-	rt_map_store_free(s.store);
-	et_program_free(s.last);
+	if (s.out && s.out != o->out)
+		fclose(s.out);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	sig_fd = -1;
+	{
+		struct timespec zero = {0, 0};
+
+		while (sigtimedwait(&mask, NULL, &zero) > 0) /* drop what came meanwhile */
+			;
+	}
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	the_session = NULL;
-	return 0;
+	return status;
 }

@@ -1,15 +1,17 @@
 /* repl: the interactive session (`etrace` with no program on a terminal, or `etrace -i`).
  * Reads probe blocks with line editing, history (~/.etrace_history) and Tab completion (libedit); a block
- * is read until its braces/angles balance, compiled together with the session's earlier blocks and run at
- * once: its output streams until Ctrl-C (or exit()), which detaches everything, prints the maps like a
- * one-liner and returns to the prompt. Maps keep their contents from one run to the next while their types
- * agree (rt_map_store). Dot commands: .help .list .probes .maps .print .clear .detach .save .run .quit.
- * A compile, load or attach error is shown under the block just typed and the session goes on.
- * Every block is compiled and run as a one-shot program would be: the environment's limits, -p/-c (a
- * run of the session's blocks traces the -p process or starts the -c command, and ends with it; a block
- * of only BEGIN/END probes runs once without them).
- * Input: the options below (borrowed). Output: program output on stdout, messages on stderr.
- * Returns the process exit status (0 after .quit / Ctrl-D; 1 when the terminal cannot be set up). */
+ * is read until its braces/angles balance, compiled together with the session's earlier blocks (one type
+ * per map over all of them) and handed to the live session (rt_session, runtime/rt.h): only its own
+ * probes attach, the earlier ones keep running and counting into the same maps, and the prompt comes back
+ * at once. What running probes print appears above the prompt, and the line being typed is drawn again.
+ * Dot commands read and change the live session: .help .list .probes .maps .print .top .clear .zero
+ * .detach .stop .start .save .quit. Ctrl-C clears the line; .quit, Ctrl-D, SIGTERM/SIGHUP, or the end of
+ * the -c command / -p process end the session as a script ends: every end probe runs, the maps print,
+ * everything is detached and closed. A compile, load or attach error is shown under the block just typed
+ * and the session goes on. A block of only BEGIN/END probes runs once at once (reading the live maps).
+ * -p/-c: every block traces the -p process / the -c command, which starts when the first block attaches.
+ * Input: the options below (borrowed). Output: program output on stdout (or -o), messages on stderr.
+ * Returns the process exit status (0 when the session ends; 1 when it cannot be set up). */
 #ifndef ET_REPL_H
 #define ET_REPL_H
 #include <stdbool.h>

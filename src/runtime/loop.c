@@ -213,7 +213,6 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		goto out;
 	r.load_ns = rt_now_ns() - t0;
 	rt_stats_begin(&r);
-	rt_map_store_restore(opts->store, prog, r.map_fds); /* a map it cannot restore starts empty */
 	if (prog->ringbuf_name) {
 		struct bpf_map *m = bpf_object__find_map_by_name(r.obj, prog->ringbuf_name);
 
@@ -297,7 +296,6 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		rt_print_all_maps(&r);
 	}
 	fflush(r.out);
-	rt_map_store_save(opts->store, prog, r.map_fds);
 	lost = rt_lost_events(&r);
 	if (lost && opts->format == RT_FORMAT_JSON)
 		fprintf(r.out, "{\"type\": \"lost_events\", \"count\": %llu, \"data\": {\"events\": %llu}}\n",

@@ -32,7 +32,6 @@ struct rt_options {
 	bool stats;           /* --stats: events per probe, losses, drops, load/attach time at exit (stderr) */
 	const char *metrics;  /* --metrics [ADDR:]PORT: serve the maps over HTTP while the program runs
 	                       * (metrics.h); NULL = no server, nothing of it is set up */
-	struct rt_map_store *store; /* NULL, or maps kept across runs (the interactive session), see below */
 	bool dry_run;         /* --dry-run: load, attach, detach and return 0: no begin, no output, no maps */
 	bool debug_libbpf;    /* -d libbpf: every libbpf message on stderr */
 	bool debug_verifier;  /* -d verifier: the verifier's log of every program on stderr after the load */
@@ -48,24 +47,6 @@ struct rt_options {
  * to stderr unless quiet. Returns the process exit code (0 normal, exit(N) gives N, 1 on load/attach
  * error). */
 int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_sink *diag);
-
-/* Map contents kept from one run to the next (the interactive session). With opts->store set, rt_run()
- * writes the saved entries into the new object's maps right after load (before begin runs), for every map
- * of the same name whose key and value types agree, and saves every map into the store after printing
- * them at the end of a run that loaded. The store refers to the program of the last run that saved into
- * it (rt_map_store_program): the caller keeps that program alive until another run saves or the store is
- * freed. Allocation failure aborts; other failures return negative errno. */
-struct rt_map_store;
-struct rt_map_store *rt_map_store_new(void);
-void rt_map_store_free(struct rt_map_store *st); /* NULL-safe */
-const struct et_program *rt_map_store_program(const struct rt_map_store *st);
-int rt_map_store_restore(const struct rt_map_store *st, const struct et_program *prog, const int *map_fds);
-int rt_map_store_save(struct rt_map_store *st, const struct et_program *prog, const int *map_fds);
-/* Print the saved map `name` ("@m"), or all of them (NULL) in name order, as rt_run() prints maps at the
- * end; returns the number of entries printed. */
-size_t rt_map_store_print(const struct rt_map_store *st, const char *name, FILE *out, enum rt_format format);
-/* Empty the saved map `name`; -ENOENT when the store has no such map. */
-int rt_map_store_clear(struct rt_map_store *st, const char *name);
 
 /* The live session (session.c): the interactive session's probes run in the background while the user
  * types. Each block the user adds is a unit: its own BPF object, loaded with the session's maps reused

@@ -3,9 +3,10 @@
 path). Session(etrace, args, home) starts `etrace ARGS...` on a new pty with HOME=home and TERM=dumb;
 read_until() waits for a regex in what the terminal shows next, typed() types a line, key() types raw
 bytes (Ctrl-C is b"\\x03"), leave() types one Ctrl-D and checks that the session ends, ended() only
-checks that it ends. check() prints "ok: DESC" or "FAIL: DESC" and exits 1 on a failure; a session is
-killed when the script exits (a failed check leaves no process behind). Waits are in seconds times
-ETRACE_TEST_TIME_SCALE (see lib.sh)."""
+checks that it ends; Session.raw keeps all the terminal showed, and screen_lines() turns it into the
+lines a terminal displays (carriage returns overwrite). check() prints "ok: DESC" or "FAIL: DESC" and
+exits 1 on a failure; a session is killed when the script exits (a failed check leaves no process
+behind). Waits are in seconds times ETRACE_TEST_TIME_SCALE (see lib.sh)."""
 import atexit
 import os
 import pty
@@ -27,9 +28,32 @@ def check(desc, cond):
         sys.exit(1)
 
 
+def screen_lines(raw):
+    """the lines a terminal shows for `raw`: a carriage return goes back to the line's start and what
+    follows overwrites it, "ESC [ K" erases to the line's end"""
+    lines = []
+    for text in raw.split("\n"):
+        line, col = [], 0
+        for part in re.split(r"(\r|\x1b\[K)", text):
+            if part == "\r":
+                col = 0
+            elif part == "\x1b[K":
+                del line[col:]
+            else:
+                for ch in part:
+                    if col < len(line):
+                        line[col] = ch
+                    else:
+                        line.append(ch)
+                    col += 1
+        lines.append("".join(line).rstrip())
+    return lines
+
+
 class Session:
     def __init__(self, etrace, args, home):
         self.buf = ""  # what the terminal showed that no read_until() has returned yet ("\r" dropped)
+        self.raw = ""  # everything the terminal showed, "\r" and escapes kept (screen_lines)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.environ["HOME"] = home
@@ -65,6 +89,7 @@ class Session:
             got = self._read(0.1)
             if got is None:
                 break
+            self.raw += got
             self.buf += got.replace("\r", "")
         print("TIMEOUT waiting for %r; got:\n%s" % (pattern, self.buf), flush=True)
         sys.exit(1)

@@ -27,23 +27,21 @@ subprocess.run([os.path.join(tmp, "etr_renv_cat"), "abcdefghijklmnop"], cwd=tmp,
                stdout=subprocess.DEVNULL)
 out = s.read_until(r"<abcdefg[^\n]*\n")
 check("str(args.filename) cut at BPFTRACE_MAX_STRLEN=8: <abcdefgh..>", out.endswith("<abcdefgh..>\n"))
-s.key(b"\x03")
-s.read_until(r"etrace> ")
 
 # BPFTRACE_MAP_KEYS_MAX=5: 8 threads of 100 calls each, one key per thread; 5 keys fit, the 3 other
-# threads' 300 updates are dropped and reported
+# threads' 300 updates are dropped and reported when the session ends
 s.typed('tracepoint:syscalls:sys_enter_getppid /comm == "etr_renv"/ { @k[tid] = count(); }')
-s.read_until(r"Attached 2 probes\n")
+s.read_until(r"Attached 1 probe\n.*etrace> ")
 subprocess.run([loop, "800", "8"], check=True)
-time.sleep(0.3)
-s.key(b"\x03")
-out = s.read_until(r"etrace> ")
+s.typed(".print @k")
+out = s.read_until(r"\.print @k\n.*etrace> ")
 keys = re.findall(r"^@k\[\d+\]: (\d+)$", out, re.M)
 check("@k holds BPFTRACE_MAP_KEYS_MAX=5 keys of 100 calls each (got %s)" % keys, keys == ["100"] * 5)
-check("the drop report: @k: 300 updates dropped, map full at 5 keys",
+s.key(b"\x04")
+out = s.read_until(r"updates dropped[^\n]*\n")
+check("the drop report at the end: @k: 300 updates dropped, map full at 5 keys",
       re.search(r"^@k: 300 updates dropped, map full at 5 keys", out, re.M) is not None)
-
-s.leave()
+s.ended("Ctrl-D ends the session")
 PYEOF
 status=$?
 cat "$TMP/session.log"

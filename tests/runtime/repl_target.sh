@@ -1,6 +1,7 @@
 # -c and -p reach the interactive session as they reach a one-shot run (bpftrace: -c CMD runs the command
 # after attaching, cpid is its pid, the run ends when it ends; -p PID traces that process only and ends
-# when it exits). Each run of the session's blocks does so; a BEGIN-only block runs once without them.
+# when it exits). In the live session the command starts once the first block is attached, and the
+# session ends (printing the maps, as .quit does) when the command or the -p process ends.
 # Driven through a pseudo-terminal (tests/runtime/pty_session.py).
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -12,22 +13,20 @@ snapshot_bpf
 
 # -c: each run starts the command after attaching and ends when it exits; cpid is its pid
 session_python - "$ETRACE" "$TMP/home" "$loop 300" <<'PYEOF' >"$TMP/c.log" 2>&1
-import re, sys
+import os, re, sys
 from pty_session import Session, check
 etrace, home, cmd = sys.argv[1:4]
 s = Session(etrace, ["-i", "-c", cmd], home)
 s.read_until(r"etrace> ")
+s.typed('BEGIN { printf("cpid known at begin: %d\\n", cpid > 0); }')
+out = s.read_until(r"etrace> ")
+check("a BEGIN-only block runs at once, before the command starts", "cpid known at begin: 1" in out)
 s.typed('tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @n = count(); }')
-out = s.read_until(r"etrace> ", 30)
-check("-c: the run ends with the command; @n counts its 300 calls (pid == cpid)",
-      "Attached 1 probe" in out and re.search(r"^@n: 300$", out, re.M) is not None)
-s.typed(".run")
-out = s.read_until(r"etrace> ", 30)
-check(".run starts the command again: @n: 600 (maps persist)", re.search(r"^@n: 600$", out, re.M) is not None)
-s.typed('BEGIN { print(@n); }')
-out = s.read_until(r"etrace> ", 30)
-check("a BEGIN-only block prints at once, without the command", re.search(r"^@n: 600$", out, re.M) is not None)
-s.leave()
+out = s.read_until(r"@n: \d+\n", 30)
+check("-c: the command starts once the block is attached; the session ends with it, @n counts its 300 calls",
+      "Attached 1 probe" in out and "the traced process ended" in out and re.search(r"^@n: 300$", out, re.M))
+status = s.ended("the session ends when the -c command ends")
+check("... with exit status 0", os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
 PYEOF
 status=$?
 cat "$TMP/c.log"
@@ -54,12 +53,12 @@ s.typed('tracepoint:syscalls:sys_enter_getppid { @n = count(); }')
 s.read_until(r"Attached 1 probe\n")
 subprocess.run([loop, "500"], check=True)
 open(go, "w").write("go\n")
-out = s.read_until(r"etrace> ", 30)
+out = s.read_until(r"@n: \d+\n", 30)
 counted = re.search(r"^@n: 300$", out, re.M) is not None
 if not counted:
-    print("the run showed:\n" + out)
-check("-p: the run ends when the process exits; @n counts only its 300 calls", counted)
-s.leave()
+    print("the session showed:\n" + out)
+check("-p: the session ends when the process exits; @n counts only its 300 calls", counted)
+s.ended("the session ends when the -p process exits")
 PYEOF
 status=$?
 cat "$TMP/p.log"
