@@ -510,6 +510,45 @@ out:
 	return err;
 }
 
+struct dwinfo {
+	struct dw_file f;
+};
+
+struct dwinfo *dwinfo_open(const char *path)
+{
+	struct dwinfo *d = malloc(sizeof(*d));
+
+	if (d && dw_open(path, &d->f) != 0) {
+		free(d);
+		d = NULL;
+	}
+	return d;
+}
+
+void dwinfo_close(struct dwinfo *d)
+{
+	if (!d)
+		return;
+	dw_close(&d->f);
+	free(d);
+}
+
+int dwinfo_src_line(struct dwinfo *d, uint64_t vaddr, char *buf, size_t len)
+{
+	Dwarf_Die cu;
+	Dwarf_Line *l;
+	const char *src;
+	int lno;
+
+	if (!d || !dwarf_addrdie(d->f.dw, vaddr, &cu) || !(l = dwarf_getsrc_die(&cu, vaddr)))
+		return -ENOENT;
+	src = dwarf_linesrc(l, NULL, NULL);
+	if (!src || dwarf_lineno(l, &lno) != 0 || lno <= 0)
+		return -ENOENT;
+	snprintf(buf, len, "%s:%d", src, lno);
+	return 0;
+}
+
 /* A type's C name as bpftrace's -lv prints it. */
 static void type_name(Dwarf_Die *t, char *buf, size_t len)
 {

@@ -45,6 +45,15 @@ int dwinfo_type_by_name(struct arena *a, const char *path, const char *name, str
 int dwinfo_line_addr(const char *path, const char *file, uint32_t line, uint32_t col, uint64_t *vaddr,
 		     char *detail, size_t len);
 
+/* A binary's DWARF kept open, for the runtime's many lookups (stack frames): NULL when it has none
+ * (wherever debug files are searched). dwinfo_close(NULL) does nothing. */
+struct dwinfo;
+struct dwinfo *dwinfo_open(const char *path);
+void dwinfo_close(struct dwinfo *d);
+/* The source line of the instruction at virtual address vaddr as "FILE:LINE" (FILE the path in the
+ * line table, joined to its directory), the "@FILE:LINE" of bpftrace's stack frames. -ENOENT: none. */
+int dwinfo_src_line(struct dwinfo *d, uint64_t vaddr, char *buf, size_t len);
+
 /* Print one line "    TYPE NAME" per parameter of `func` (bpftrace's -lv form: "int* n",
  * "struct Foo* foo1", "const char* s"). */
 int dwinfo_list_params(const char *path, const char *func, FILE *out);

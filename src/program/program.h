@@ -115,6 +115,7 @@ struct et_program {
 	enum et_missing_probes { ET_MISSING_ERROR, ET_MISSING_WARN, ET_MISSING_IGNORE } missing_probes;
 	bool no_exit_print;           /* config/env print_maps_on_exit = false: no maps printed at exit */
 	bool no_demangle;             /* config/env cpp_demangle = false: C++ names printed as in the ELF */
+	bool no_debug_info;           /* config show_debug_info = false: ustack frames without @FILE:LINE */
 	const char *license;          /* config/env license; NULL = "GPL" */
 };
 

@@ -7,6 +7,7 @@
 
 #include <bpf/bpf.h>
 
+#include "kernel/dwarf.h"
 #include "kernel/elf.h"
 #include "probes/provider.h"
 #include "program/program.h"
@@ -18,6 +19,8 @@ struct sym_file {
 	char *path;
 	struct elf_syms syms;
 	int err;
+	struct dwinfo *dw; /* its DWARF, opened on the first stack frame that asks (dw_tried) */
+	bool dw_tried;
 	struct sym_file *next;
 };
 static struct sym_file *cache;
@@ -28,6 +31,7 @@ static void cache_free(void)
 		struct sym_file *n = cache->next;
 
 		elf_syms_free(&cache->syms);
+		dwinfo_close(cache->dw);
 		free(cache->path);
 		free(cache);
 		cache = n;
@@ -96,24 +100,46 @@ static int find_mapping(uint64_t pid, uint64_t addr, char *path, size_t len, uin
 	return found;
 }
 
+/* bpftrace's stack frames with show_debug_info: "func+off@FILE:LINE" when the file has DWARF for vaddr */
+static void put_src_line(struct rt_str *o, struct sym_file *f, uint64_t vaddr)
+{
+	char line[4096 + 16];
+
+	if (!f->dw_tried) {
+		f->dw_tried = true;
+		f->dw = dwinfo_open(f->path);
+	}
+	if (f->dw && dwinfo_src_line(f->dw, vaddr, line, sizeof(line)) == 0)
+		rt_str_printf(o, "@%s", line);
+}
+
+/* debug_info: add "@FILE:LINE" (stack frames in bpftrace mode with show_debug_info) */
 static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid, bool offset,
-		    char *path, size_t plen)
+		    bool debug_info, char *path, size_t plen)
 {
 	uint64_t foff, vaddr;
 	struct sym_file *f;
 	uint32_t i;
 
 	if (pid && find_mapping(pid, addr, path, plen, &foff) == 0 && (f = file_syms(path)) &&
-	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr, offset, !prog || !prog->no_demangle) == 0)
+	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr, offset, !prog || !prog->no_demangle) == 0) {
+		if (debug_info)
+			put_src_line(o, f, vaddr);
 		return 0;
+	}
 	for (i = 0; prog && i < prog->nprobes; i++) {
 		const char *t = prog->probes[i].target;
 
 		if (!t || t[0] != '/' || !(prog->probes[i].provider->flags & PROVIDER_HAS_USER))
 			continue;
 		f = file_syms(t);
-		if (f && !f->syms.is_dyn && put_sym(o, f, addr, offset, !prog || !prog->no_demangle) == 0) {
+		/* only an address inside the binary's loaded segments: past its last (unsized) symbol, such
+		 * as _fini, lie other objects' addresses */
+		if (f && !f->syms.is_dyn && elf_vaddr_to_offset(t, addr, &foff) == 0 &&
+		    put_sym(o, f, addr, offset, !prog || !prog->no_demangle) == 0) {
 			snprintf(path, plen, "%s", t);
+			if (debug_info)
+				put_src_line(o, f, addr);
 			return 0;
 		}
 	}
@@ -135,7 +161,8 @@ void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t a
 		rt_str_puts(o, "[unknown]");
 		return;
 	}
-	if (user_sym(o, prog, addr, pid, false, path, sizeof(path)) == 0)
+	/* usym: no file and line, as bpftrace (its resolve_usym asks for none) */
+	if (user_sym(o, prog, addr, pid, false, false, path, sizeof(path)) == 0)
 		return;
 	rt_str_printf(o, "0x%" PRIx64, addr);
 }
@@ -244,6 +271,8 @@ void sym_format_stack(struct rt_str *o, const struct et_program *prog, const str
 	uint32_t key, depth = t->count ? t->count : ET_STACK_MAX_DEPTH, i;
 	bool user = t->kind == ET_USTACK, perf = t->name && strcmp(t->name, "perf") == 0;
 	bool raw = t->name && strcmp(t->name, "raw") == 0;
+	/* file:line only in bpftrace mode (bpftrace's perf mode leaves it out), unless show_debug_info = false */
+	bool debug_info = !perf && !raw && !(prog && prog->no_debug_info);
 	char path[4096];
 
 	memcpy(&id, data, 8);
@@ -258,7 +287,8 @@ void sym_format_stack(struct rt_str *o, const struct et_program *prog, const str
 		int found;
 
 		path[0] = 0;
-		found = user ? user_sym(&s, prog, ips[i], pid, true, path, sizeof(path)) : sym_format_kernel(&s, ips[i], true);
+		found = user ? user_sym(&s, prog, ips[i], pid, true, debug_info, path, sizeof(path))
+			     : sym_format_kernel(&s, ips[i], true);
 		if (raw) {
 			rt_str_printf(o, "%" PRIx64 "\n", ips[i]);
 		} else if (perf) {

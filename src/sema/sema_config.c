@@ -55,7 +55,7 @@ static const struct cfg_var vars[] = {
 	{ "max_cat_bytes", CFG_MAX_CAT_BYTES, -1, "etrace has no cat()" },
 	{ "on_stack_limit", CFG_ON_STACK_LIMIT, -1,
 	  "etrace keeps strings, tuples and large values in its per-CPU scratch area itself" },
-	{ "show_debug_info", CFG_SHOW_DEBUG_INFO, -1, "etrace prints no file and line in stacks" },
+	{ "show_debug_info", CFG_SHOW_DEBUG_INFO, -1, NULL },
 	{ "use_blazesym", CFG_USE_BLAZESYM, -1, "etrace does not use blazesym" },
 	{ "unstable_import_statement", CFG_UNSTABLE, -1, NULL },
 	{ "unstable_tseries", CFG_UNSTABLE, -1, NULL },
@@ -270,6 +270,8 @@ static void set_var(struct sema *s, const struct cfg_var *cv, const char *key, s
 			s->prog->no_exit_print = !k;
 		else if (cv->id == CFG_CPP_DEMANGLE && use)
 			s->prog->no_demangle = !k;
+		else if (cv->id == CFG_SHOW_DEBUG_INFO && use)
+			s->prog->no_debug_info = !k;
 		break;
 	case CFG_LICENSE:
 		if (!w || v->kind != AST_STRING || !sema_license_known(w)) {
