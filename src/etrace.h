@@ -32,6 +32,9 @@ struct et_options {
 	const char *script_path;        /* FILE, or "-" for stdin */
 	const char *const *positional;  /* $1 .. $N */
 	uint32_t npositional;
+	const char *const *named;       /* the program's options: the arguments after the script that start
+	                                 * with "--", without it ("name=value", "name"), for getopt() */
+	uint32_t nnamed;
 	bool dump_ast;                  /* --dump-ast: print the AST as canonical source, do not run */
 	const char *emit_elf;           /* --emit-elf FILE: write the BPF object, do not run */
 	bool quiet;                     /* -q */

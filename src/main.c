@@ -76,7 +76,8 @@ static const char options_text[] =
 	"  --emit-elf FILE write the compiled BPF object to FILE and exit\n"
 	"  --emit-llvm FILE  write the LLVM IR to FILE.original.ll and FILE.optimized.ll\n"
 	"\n"
-	"ARG... are the positional parameters $1, $2, ... ($# is their count).\n"
+	"ARG... are the positional parameters $1, $2, ... ($# is their count); an ARG starting\n"
+	"with -- (after a -- that ends etrace's options) is a named one, --NAME=VALUE for getopt().\n"
 	"Example: etrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
 	"See man etrace (man/etrace.8) for the language, every probe type, builtin and function.\n";
 
@@ -159,7 +160,8 @@ static int set_mode(struct et_options *o, bool *mode_set, const char *mode, cons
 	return 0;
 }
 
-static int parse_and_run(int argc, char **argv, const char **dirs, const char **incs, char *debuginfo)
+static int parse_and_run(int argc, char **argv, const char **dirs, const char **incs, char *debuginfo,
+			 const char **params, const char **named)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -397,8 +399,16 @@ static int parse_and_run(int argc, char **argv, const char **dirs, const char **
 		fprintf(stderr, "etrace: -p %d: no such process\n", o.pid);
 		return ET_EXIT_ERROR;
 	}
-	o.positional = (const char *const *)&argv[rest];
-	o.npositional = (uint32_t)(argc - rest);
+	/* as bpftrace: an argument starting with "--" is one of the program's named options (getopt()), any
+	 * other a positional parameter */
+	for (int i = rest; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) == 0)
+			named[o.nnamed++] = argv[i] + 2;
+		else
+			params[o.npositional++] = argv[i];
+	}
+	o.positional = params;
+	o.named = named;
 	return et_run(&o);
 }
 
@@ -423,7 +433,13 @@ int main(int argc, char **argv)
 		free(incs);
 		return ET_EXIT_ERROR;
 	}
-	int status = parse_and_run(argc, argv, dirs, incs, debuginfo);
+	/* the positional parameters and the named options, each at most all the arguments */
+	const char **params = calloc((size_t)argc + 1, sizeof(*params)), **named = calloc((size_t)argc + 1, sizeof(*named));
+	int status = params && named ? parse_and_run(argc, argv, dirs, incs, debuginfo, params, named) : ET_EXIT_ERROR;
+	if (!params || !named)
+		fputs("etrace: out of memory\n", stderr);
+	free(params);
+	free(named);
 	free(debuginfo);
 	free(dirs);
 	free(incs);

@@ -190,6 +190,8 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 	struct sema_options sopts = {
 		.positional = o->positional,
 		.npositional = o->npositional,
+		.named = o->named,
+		.nnamed = o->nnamed,
 		.unsafe = o->unsafe,
 		.max_strlen = o->env.max_strlen,
 		.max_map_keys = o->env.max_map_keys,

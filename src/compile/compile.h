@@ -56,6 +56,8 @@ struct et_compile_options {
 	struct et_compile_env env;     /* et_compile_env(), or ET_COMPILE_ENV_DEFAULT (tests) */
 	const char *const *positional; /* $1 .. $N */
 	uint32_t npositional;
+	const char *const *named;      /* the program's options for getopt(): "name=value" / "name" */
+	uint32_t nnamed;
 	bool unsafe;                   /* --unsafe: system(), signal() */
 	int pid;                       /* -p PID: the target process (uprobe paths, pid filter); 0 = none */
 	const char *cmd;               /* -c CMD: the target command (cpid allowed); NULL = none */

@@ -234,6 +234,8 @@ static struct et_program *compile(struct session *s, const char *text, unsigned 
 		.env = s->o->env,
 		.positional = s->o->positional,
 		.npositional = s->o->npositional,
+		.named = s->o->named,
+		.nnamed = s->o->nnamed,
 		.unsafe = s->o->unsafe,
 		.pid = s->o->pid,
 		.cmd = s->o->cmd,

@@ -30,6 +30,8 @@ struct repl_options {
 	const char *history_path;      /* NULL: $HOME/.etrace_history (no history when HOME is unset) */
 	const char *const *positional; /* $1.. for every block */
 	uint32_t npositional;
+	const char *const *named;      /* the program's options for getopt() */
+	uint32_t nnamed;
 	struct et_compile_env env;     /* the environment's limits (et_compile_env), for every block */
 	int pid;                       /* -p PID: every run traces it (and ends when it exits); 0 = none */
 	const char *cmd;               /* -c CMD: every run starts it after attaching, ends when it ends */

@@ -37,7 +37,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 static const char *const later_functions[] = {
 	"pton", "cat", "cgroupid", "cgroup_path", "override", "strcontains", "strerror", "skboutput",
 	"unwatch", "signal_thread", "percpu_kaddr", "syscall_name", "strstr", "errorf", "warnf", "fail",
-	"assert", "static_assert", "tseries", "find", "socket_cookie", "getopt", "memcmp", "str_concat",
+	"assert", "static_assert", "tseries", "find", "socket_cookie", "memcmp", "str_concat",
 	"signal_name", NULL,
 };
 

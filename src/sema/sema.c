@@ -545,6 +545,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 
 	/* step 3 */
 	analyse_bodies(&s, program, pcs);
+	sema_named_check(&s);
 
 	/* step 4 */
 	finish_maps(&s);

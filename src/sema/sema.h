@@ -198,6 +198,9 @@ bool sema_license_known(const char *w);
 struct sema_options {
 	const char *const *positional; /* $1 .. $N texts */
 	uint32_t npositional;
+	const char *const *named;      /* the program's options after the script: "name=value" or "name" (the
+	                                * leading "--" removed), for getopt() */
+	uint32_t nnamed;
 	bool unsafe;                   /* --unsafe: allow system(), signal(), uprobes of unknown bounds */
 	uint32_t max_strlen;           /* default 64 (0 = default) */
 	uint32_t max_map_keys;         /* default 4096 (0 = default) */

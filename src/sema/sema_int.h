@@ -105,6 +105,7 @@ struct sema {
 	struct btf_types *btf;       /* kernel types, made on first use (sema_btf.c) */
 	struct cdef *cdefs;          /* the script's C struct definitions (cdefs.c) */
 	struct sema_dwarf_type *dwarf_types; /* types looked up in uprobe targets' DWARF (sema_btf.c) */
+	struct sema_named *named;    /* the options getopt() names (builtins_opt.c) */
 };
 
 /* Diagnostics (no-ops in the quiet pass). sema_hint attaches to the last reported diagnostic. */
@@ -121,6 +122,10 @@ unsigned sema_edit_distance(const char *a, const char *b);
 void sema_config_item(struct sema *s, struct ast_node *n);
 void sema_config_check_probes(struct sema *s, struct et_loc where);
 void sema_missing_end(struct sema *s, unsigned mark, bool missing);
+
+/* Named parameters (builtins_opt.c): once the bodies are analysed, refuse a program option on the
+ * command line that no getopt() names, and list the options for --help. */
+void sema_named_check(struct sema *s);
 
 /* Type helpers (sema_expr.c). */
 const char *sema_tname(struct sema *s, const struct et_type *t); /* formatted into the arena */

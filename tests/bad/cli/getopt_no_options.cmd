@@ -1,0 +1,4 @@
+-e
+BEGIN { print(1); }
+--
+--bb=3

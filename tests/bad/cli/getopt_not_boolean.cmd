@@ -1,0 +1,4 @@
+-e
+BEGIN { print(getopt("verbose")); }
+--
+--verbose=maybe
