@@ -1,13 +1,17 @@
 /* complete: Tab completion candidates for the interactive session (see repl.h): dot commands at the start
  * of a line, provider names and aliases, tracepoint categories and events from tracefs, builtin variables
- * and functions from sema's builtins.def, and the session's map names. */
+ * and functions from sema's builtins.def, the session's map names, and the fields after curtask-> (and
+ * after curtask->a->b->..., through pointers to structs) from the kernel's BTF. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <bpf/btf.h>
+
 #include "probes/provider.h"
+#include "kernel/btf.h"
 #include "kernel/tracefs.h"
 #include "repl/repl.h"
 
@@ -114,6 +118,112 @@ static void add_kernel_functions(struct cands *c, const char *part, const char *
 	fclose(f);
 }
 
+
+/* A type id with typedefs and qualifiers skipped. */
+static uint32_t skip_mods(const struct btf *b, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(b, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t) || btf_kind(t) == BTF_KIND_TYPE_TAG)) {
+		id = t->type;
+		t = btf__type_by_id(b, id);
+	}
+	return id;
+}
+
+/* The struct/union pointed to by member `name` of struct `id` (anonymous members searched too); 0 when
+ * there is no such member or it is not a pointer to one. */
+static uint32_t member_target(const struct btf *b, uint32_t id, const char *name)
+{
+	const struct btf_type *t = btf__type_by_id(b, id);
+	const struct btf_member *m;
+
+	if (!t || !btf_is_composite(t))
+		return 0;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *n = btf__name_by_offset(b, m->name_off);
+
+		if (!n || !*n) {
+			uint32_t in = member_target(b, skip_mods(b, m->type), name);
+
+			if (in)
+				return in;
+		} else if (strcmp(n, name) == 0) {
+			const struct btf_type *pt = btf__type_by_id(b, skip_mods(b, m->type));
+
+			if (!pt || !btf_is_ptr(pt))
+				return 0;
+			uint32_t target = skip_mods(b, pt->type);
+			const struct btf_type *tt = btf__type_by_id(b, target);
+
+			return tt && btf_is_composite(tt) ? target : 0;
+		}
+	}
+	return 0;
+}
+
+/* The members of struct `id` starting with `part` (anonymous members' members too). */
+static void add_members(struct cands *c, const struct btf *b, uint32_t id, const char *part, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(b, id);
+	const struct btf_member *m;
+
+	if (!t || !btf_is_composite(t) || depth > 8)
+		return;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *n = btf__name_by_offset(b, m->name_off);
+
+		if (!n || !*n)
+			add_members(c, b, skip_mods(b, m->type), part, depth + 1);
+		else if (starts(n, part))
+			add(c, "", n, "");
+	}
+}
+
+/* `word` follows "curtask->" or "curtask->a->b->" in line[0, start): the fields of that struct. Returns
+ * false when the text before `word` is not such a chain. */
+static bool add_task_fields(struct cands *c, const char *line, int start, const char *word)
+{
+	const char *names[16];
+	size_t lens[16];
+	int n = 0, k = start;
+
+	while (k >= 2 && line[k - 1] == '>' && line[k - 2] == '-' && n < 16) {
+		int end = k - 2, beg = end;
+
+		while (beg > 0 && (line[beg - 1] == '_' || (line[beg - 1] >= 'a' && line[beg - 1] <= 'z') ||
+				   (line[beg - 1] >= 'A' && line[beg - 1] <= 'Z') || (line[beg - 1] >= '0' && line[beg - 1] <= '9')))
+			beg--;
+		if (beg == end)
+			return false;
+		names[n] = line + beg;
+		lens[n++] = (size_t)(end - beg);
+		k = beg;
+	}
+	if (n == 0 || lens[n - 1] != 7 || strncmp(names[n - 1], "curtask", 7) != 0)
+		return false;
+
+	const struct btf *b = btf_vmlinux();
+	int id = b ? btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT) : -1;
+
+	if (id <= 0)
+		return true;
+	for (int i = n - 2; i >= 0 && id > 0; i--) { /* the chain after curtask, outermost first */
+		char name[128];
+
+		if (lens[i] >= sizeof(name))
+			return true;
+		memcpy(name, names[i], lens[i]);
+		name[lens[i]] = 0;
+		id = (int)member_target(b, (uint32_t)id, name);
+	}
+	if (id > 0)
+		add_members(c, b, (uint32_t)id, word, 0);
+	return true;
+}
+
 static const char *const commands[] = {
 	".help", ".list", ".probes", ".maps", ".print", ".top", ".clear", ".zero", ".detach", ".stop", ".start",
 	".save", ".quit", NULL,
@@ -151,6 +261,8 @@ char **repl_candidates(const char *line, int start, const char *word, const char
 		for (i = 0; commands[i]; i++)
 			if (starts(commands[i], word))
 				add(&c, "", commands[i], "");
+	} else if (add_task_fields(&c, line, start, word)) {
+		/* curtask->...: done */
 	} else if (word[0] == '@') {
 		for (i = 0; i < nmaps; i++)
 			if (starts(maps[i], word))

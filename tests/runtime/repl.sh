@@ -107,6 +107,15 @@ s.read_until(r"@seen")
 check("Tab completes a tracepoint event (sched_proc -> sched_process_) and a map name (@se -> @seen)", True)
 s.key(b"\x15\n")
 s.drain()
+# curtask-> fields from the kernel's BTF, through pointers to structs too (curtask->mm->...)
+s.key(b"BEGIN { printf(\"%d\\n\", curtask->tgi\t")
+s.read_until(r"curtask->tgid ")
+s.key(b"+ curtask->mm->map_cou\t")
+s.read_until(r"curtask->mm->map_count ")
+s.key(b"); }\n")
+out = s.read_until(r"etrace> ")
+check("Tab completes curtask-> fields from BTF (tgi -> tgid, mm->map_cou -> map_count), and the line runs",
+      re.search(r"^\d+$", out, re.M) is not None)
 
 # 9. Ctrl-C at the prompt does not end the session
 s.key(b"\x03")
