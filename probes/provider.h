@@ -79,12 +79,16 @@ struct provider_expand_ctx {
 };
 struct et_probe_desc *provider_add_probe(struct provider_expand_ctx *ctx);
 
-/* Links created for one probe; the runtime destroys them all at detach. */
+/* Links created for one probe; the runtime destroys them all at detach. fds: links libbpf 1.1 has no
+ * API for (uprobe_multi), made with the bpf() command and kept as their fd, closed at detach. */
 struct provider_links {
 	struct bpf_link **links;
 	uint32_t count, cap;
+	int *fds;
+	uint32_t nfds, fdcap;
 };
 int provider_links_add(struct provider_links *l, struct bpf_link *link);
+int provider_links_add_fd(struct provider_links *l, int fd); /* closes fd when it fails */
 
 /* What attach() works with: where its links go, and the process it traces. */
 struct provider_attach_ctx {
@@ -107,6 +111,9 @@ struct et_provider {
 	/* Parse the attach point (ap->parts) and append the concrete probes; wildcards expand here.
 	 * Sets name, section, target, func, offset, unit of each new probe (prog_name is set by sema). */
 	int (*expand)(const struct ast_attach *ap, struct provider_expand_ctx *ctx);
+	/* Optional: called with each of its probes' programs before the object loads, to say what the
+	 * kernel must know at load time (the expected attach type of a uprobe_multi program). */
+	void (*before_load)(const struct et_probe_desc *p, struct bpf_program *prog);
 	/* Attach a loaded program; push every link created into ctx->links. */
 	int (*attach)(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx);
 	/* Optional: when supported() fails, what to use instead for this attach point in particular

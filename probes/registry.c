@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -72,5 +73,22 @@ int provider_links_add(struct provider_links *l, struct bpf_link *link)
 		l->cap = cap;
 	}
 	l->links[l->count++] = link;
+	return 0;
+}
+
+int provider_links_add_fd(struct provider_links *l, int fd)
+{
+	if (l->nfds == l->fdcap) {
+		uint32_t cap = l->fdcap ? l->fdcap * 2 : 8;
+		int *n = realloc(l->fds, cap * sizeof(*n));
+
+		if (!n) {
+			close(fd);
+			return -ENOMEM;
+		}
+		l->fds = n;
+		l->fdcap = cap;
+	}
+	l->fds[l->nfds++] = fd;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "etrace.h"
+#include "kernel/features.h"
 #include "version.h" /* generated: build/src/version.h */
 
 static const char synopsis_text[] =
@@ -127,15 +128,17 @@ static int parse_debug(const char *arg, unsigned *debug)
 	return 0;
 }
 
-/* --no-feature A[,B]: bpftrace's names. etrace attaches one link per function and never collapses a
- * kprobe/kretprobe pair, so none of them is in use: checked, nothing to turn off. */
+/* --no-feature A[,B]: bpftrace's names. uprobe_multi: uprobes attach through perf events instead.
+ * etrace never collapses a kprobe/kretprobe pair and attaches kprobes one perf event each, so the
+ * other two are checked and have nothing to turn off. */
 static int parse_no_feature(const char *arg)
 {
 	char buf[256];
 	snprintf(buf, sizeof(buf), "%s", arg);
 	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (strcmp(tok, "kprobe_multi") != 0 && strcmp(tok, "uprobe_multi") != 0 &&
-		    strcmp(tok, "kprobe_session") != 0)
+		if (strcmp(tok, "uprobe_multi") == 0)
+			feature_disable(FEATURE_UPROBE_MULTI, "turned off with --no-feature uprobe_multi");
+		else if (strcmp(tok, "kprobe_multi") != 0 && strcmp(tok, "kprobe_session") != 0)
 			return usage_error("--no-feature takes kprobe_multi, uprobe_multi or kprobe_session, not '%s'",
 					   tok);
 	return 0;

@@ -1,6 +1,7 @@
 /* features: kernel feature detection and the --info report. See features.h. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ static const char *const names[FEATURE_COUNT] = {
 	[FEATURE_UPROBES] = "uprobes",
 	[FEATURE_PERF_HW] = "hardware events",
 	[FEATURE_SYSCALL_KSTACK] = "syscall kstack",
+	[FEATURE_UPROBE_MULTI] = "uprobe_multi",
 };
 
 /* What each feature serves, for the report. */
@@ -53,6 +55,7 @@ static const char *const uses[FEATURE_COUNT] = {
 	[FEATURE_UPROBES] = "uprobe, uretprobe and usdt probes",
 	[FEATURE_PERF_HW] = "hardware probes",
 	[FEATURE_SYSCALL_KSTACK] = "kernel stacks (kstack) in tracepoint:syscalls:* probes",
+	[FEATURE_UPROBE_MULTI] = "uprobes that detach quickly (perf event uprobes are released one at a time)",
 };
 
 static const char *const use_tracepoint = "use a tracepoint (etrace -l 'tracepoint:*') or rawtracepoint";
@@ -226,6 +229,51 @@ static void detect_uprobes(struct feature_state *s)
 		    "use tracepoints on the system calls the program makes");
 }
 
+int kernel_uprobe_multi_link(int prog_fd, const char *path, const unsigned long long *offs,
+			     const unsigned long long *ref_ctr_offsets, unsigned cnt, unsigned flags, int pid)
+{
+	/* union bpf_attr's link_create with its uprobe_multi member (Linux 6.6 uapi) */
+	struct {
+		uint32_t prog_fd, target_fd, attach_type, flags;
+		uint64_t path, offsets, ref_ctr_offsets, cookies;
+		uint32_t cnt, multi_flags, pid, pad;
+	} attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = (uint32_t)prog_fd;
+	attr.attach_type = KERNEL_TRACE_UPROBE_MULTI;
+	attr.path = (uint64_t)(uintptr_t)path;
+	attr.offsets = (uint64_t)(uintptr_t)offs;
+	attr.ref_ctr_offsets = (uint64_t)(uintptr_t)ref_ctr_offsets;
+	attr.cnt = cnt;
+	attr.multi_flags = flags;
+	attr.pid = pid > 0 ? (uint32_t)pid : 0;
+	fd = (int)syscall(SYS_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/* As libbpf 1.3 probes it: a uprobe_multi link on "/" fails with EBADF (not a regular file) where the
+ * kernel has them, with EINVAL where it does not know the attach type. */
+static void detect_uprobe_multi(struct feature_state *s)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = (enum bpf_attach_type)KERNEL_TRACE_UPROBE_MULTI);
+	unsigned long long off = 0;
+	int prog, link;
+
+	if (bpf_denied(s))
+		return;
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "etrace_feature", "GPL", ret0, 2, &opts);
+	link = prog < 0 ? prog : kernel_uprobe_multi_link(prog, "/", &off, NULL, 1, 0, 0);
+	if (link >= 0)
+		close(link);
+	if (prog >= 0)
+		close(prog);
+	if (link != -EBADF)
+		set_missing(s, -EOPNOTSUPP, "this kernel has no uprobe_multi links (Linux 6.6)",
+			    "uprobes attach through perf events, which take longer to detach");
+}
+
 static void detect_perf_hw(struct feature_state *s)
 {
 	struct perf_event_attr attr;
@@ -327,7 +375,20 @@ static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
 	[FEATURE_RINGBUF] = detect_ringbuf, [FEATURE_RAW_TP] = detect_raw_tp,   [FEATURE_TP_BTF] = detect_tp_btf,
 	[FEATURE_KPROBES] = detect_kprobes, [FEATURE_FENTRY] = detect_fentry,   [FEATURE_UPROBES] = detect_uprobes,
 	[FEATURE_PERF_HW] = detect_perf_hw, [FEATURE_SYSCALL_KSTACK] = detect_syscall_kstack,
+	[FEATURE_UPROBE_MULTI] = detect_uprobe_multi,
 };
+
+void feature_disable(enum feature_id id, const char *why)
+{
+	if ((unsigned)id >= FEATURE_COUNT)
+		return;
+	if (!state_ready) {
+		for (int i = 0; i < FEATURE_COUNT; i++)
+			state[i].err = 1; /* not detected yet */
+		state_ready = true;
+	}
+	set_missing(&state[id], -EOPNOTSUPP, why, NULL); /* and never detected */
+}
 
 int feature_check(enum feature_id id, const char **why, const char **instead)
 {

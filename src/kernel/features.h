@@ -22,11 +22,25 @@ enum feature_id {
 	FEATURE_UPROBES,    /* uprobe/uretprobe/usdt: the uprobe PMU or tracefs uprobe_events */
 	FEATURE_PERF_HW,    /* hardware perf events (PERF_COUNT_HW_CPU_CYCLES) */
 	FEATURE_SYSCALL_KSTACK, /* kstack in tracepoint:syscalls:* probes has kernel frames (tried for real) */
+	FEATURE_UPROBE_MULTI, /* uprobe_multi links (Linux 6.6): released without the perf event's global lock */
 	FEATURE_COUNT
 };
 
 /* 0 when available, else -errno with *why / *instead set (see above). Cached after the first call. */
 int feature_check(enum feature_id id, const char **why, const char **instead);
+
+/* BPF_TRACE_UPROBE_MULTI (Linux 6.6; libbpf 1.1 and the uapi headers here predate it): a kprobe-type
+ * program loaded with this expected attach type attaches through kernel_uprobe_multi_link. */
+#define KERNEL_TRACE_UPROBE_MULTI 48
+#define KERNEL_UPROBE_MULTI_RETURN 1u /* BPF_F_UPROBE_MULTI_RETURN */
+/* A uprobe_multi link of prog_fd on path at the file offsets offs[0..cnt) (ref_ctr_offsets may be
+ * NULL), flags KERNEL_UPROBE_MULTI_RETURN or 0, for process pid only when pid > 0 (BPF_LINK_CREATE).
+ * Returns the link fd, or -errno. */
+int kernel_uprobe_multi_link(int prog_fd, const char *path, const unsigned long long *offs,
+			     const unsigned long long *ref_ctr_offsets, unsigned cnt, unsigned flags, int pid);
+
+/* Treat feature id as missing (--no-feature), with why as the reason. */
+void feature_disable(enum feature_id id, const char *why);
 
 /* Short display name ("kprobes", "ring buffer"...); NULL for an id out of range. */
 const char *feature_name(enum feature_id id);

@@ -157,10 +157,13 @@ int rt_attach(struct rt_run *r)
 /* More perf events than this are released by another process (close_all). */
 #define RT_RELEASE_CHILD_MIN 8
 
-/* What close_all owns: the links to destroy, then the duplicated perf event fds to close. */
+/* What close_all owns: the links to destroy (libbpf's, and fds of links made with bpf()), then the
+ * duplicated perf event fds to close. */
 struct closer {
 	struct bpf_link **links;
 	size_t nlinks;
+	int *link_fds;
+	size_t nlink_fds;
 	int *fds;
 	size_t nfds;
 	size_t next; /* the next link a worker takes, atomically */
@@ -172,8 +175,12 @@ static void *close_some(void *arg)
 	struct closer *c = arg;
 	size_t i;
 
-	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED)) < c->nlinks)
-		bpf_link__destroy(c->links[i]);
+	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED)) < c->nlinks + c->nlink_fds) {
+		if (i < c->nlinks)
+			bpf_link__destroy(c->links[i]);
+		else
+			close(c->link_fds[i - c->nlinks]);
+	}
 	return NULL;
 }
 
@@ -182,7 +189,7 @@ static void close_parallel(struct closer *c)
 {
 	pthread_t th[RT_CLOSE_THREADS];
 	pthread_attr_t attr;
-	size_t n = c->nlinks, nth = 0, want = n > 1 ? (n - 1 < RT_CLOSE_THREADS ? n - 1 : RT_CLOSE_THREADS) : 0;
+	size_t n = c->nlinks + c->nlink_fds, nth = 0, want = n > 1 ? (n - 1 < RT_CLOSE_THREADS ? n - 1 : RT_CLOSE_THREADS) : 0;
 	bool attr_ok = want && pthread_attr_init(&attr) == 0;
 
 	c->next = 0;
@@ -284,6 +291,7 @@ static void *close_all(void *arg)
 		for (size_t i = 0; i < c->nfds; i++)
 			close(c->fds[i]);
 	free(c->links);
+	free(c->link_fds);
 	free(c->fds);
 	free(c);
 	return NULL;
@@ -328,18 +336,24 @@ void rt_detach(struct rt_run *r)
 {
 	if (!r->links)
 		return;
-	if (r->links->count) {
+	if (r->links->count || r->links->nfds) {
 		struct closer *c = rt_xcalloc(1, sizeof(*c));
 
 		c->links = r->links->links;
 		c->nlinks = r->links->count;
+		c->link_fds = r->links->fds;
+		c->nlink_fds = r->links->nfds;
 		r->links->links = NULL;
+		r->links->fds = NULL;
 		dup_perf_events(c);
 		close_all(c);
 	}
 	free(r->links->links);
+	free(r->links->fds);
 	r->links->links = NULL;
+	r->links->fds = NULL;
 	r->links->count = r->links->cap = 0;
+	r->links->nfds = r->links->fdcap = 0;
 }
 
 int rt_run_special(struct rt_run *r, bool end)
@@ -407,6 +421,11 @@ bool rt_detach_one_perf(struct rt_run *r)
 		r->links->links[i] = r->links->links[--r->links->count];
 		return true;
 	}
+	/* a uprobe_multi link's release waits for an RCU tasks-trace grace period too */
+	if (r->links->nfds) {
+		close(r->links->fds[--r->links->nfds]);
+		return true;
+	}
 	return false;
 }
 
@@ -416,7 +435,7 @@ void rt_detach_early(struct rt_run *r)
 	uint32_t *ids;
 	size_t nids = 0, keep = 0;
 
-	if (!r->links || !r->links->count || r->closer_running)
+	if (!r->links || !(r->links->count + r->links->nfds) || r->closer_running)
 		return;
 	/* links other than perf event links (raw tracepoints...) detach at once: destroy them here */
 	c = rt_xcalloc(1, sizeof(*c));

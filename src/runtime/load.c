@@ -415,6 +415,8 @@ static int open_object(struct rt_run *r, unsigned log_level)
 		bpf_program__set_log_buf(r->progs[i], r->logs[i], RT_LOG_SIZE);
 		if (r->filtered && r->filtered[i])
 			bpf_program__set_autoload(r->progs[i], false); /* --probe-filter left it out */
+		else if (p->provider->before_load)
+			p->provider->before_load(p, r->progs[i]);
 		if (log_level)
 			bpf_program__set_log_level(r->progs[i], log_level);
 	}

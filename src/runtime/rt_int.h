@@ -214,7 +214,8 @@ void rt_detach(struct rt_run *r);
 /* The same at exit, without waiting for the kernel to release the perf events (closed on a thread
  * while the maps print); rt_detach_finish waits for that thread (call before returning). */
 void rt_detach_early(struct rt_run *r);
-/* Destroy one perf event link (tracepoint, kprobe, uprobe), if there is one, and wait for it: the kernel
+/* Destroy one perf event link (tracepoint, kprobe, uprobe) or uprobe_multi link, if there is one, and
+ * wait for it: the kernel
  * waits for an RCU tasks-trace grace period and an RCU one on the way, which ends every probe run that
  * had begun before (faultable syscall tracepoints run under tasks-trace RCU, which membarrier's
  * synchronize_rcu does not wait for). Returns whether there was one. */
