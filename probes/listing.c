@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdarg.h>
+#include <bpf/btf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +133,164 @@ static int list_pattern(const char *pattern, bool verbose, struct arena *a, stru
 	return 0;
 }
 
+/* ---- -l 'struct X' / 'union X' / 'enum X': the kernel's types from BTF, as bpftrace lists them ---- */
+
+struct type_entry {
+	char *text;  /* "struct x", or with -v its definition as btf_dump writes it ("struct x {\n\t...\n};\n") */
+	char mods[256]; /* the BTF objects defining it, blank separated; "vmlinux" first when it is one */
+	bool in_vmlinux;
+};
+
+struct type_list {
+	struct type_entry *v;
+	size_t n, cap;
+};
+
+static void type_add(struct type_list *l, char *text, const char *mod)
+{
+	for (size_t i = 0; i < l->n; i++) /* the same type in several BTFs: one entry, every BTF noted */
+		if (strcmp(l->v[i].text, text) == 0) {
+			size_t len = strlen(l->v[i].mods);
+			if (strcmp(mod, "vmlinux") == 0)
+				l->v[i].in_vmlinux = true;
+			else if (len + strlen(mod) + 2 < sizeof(l->v[i].mods))
+				snprintf(l->v[i].mods + len, sizeof(l->v[i].mods) - len, "%s%s", len ? " " : "", mod);
+			free(text);
+			return;
+		}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 1024;
+		struct type_entry *v = realloc(l->v, l->cap * sizeof(*v));
+		if (!v) {
+			free(text);
+			return;
+		}
+		l->v = v;
+	}
+	struct type_entry *e = &l->v[l->n++];
+	memset(e, 0, sizeof(*e));
+	e->text = text;
+	e->in_vmlinux = strcmp(mod, "vmlinux") == 0;
+	if (!e->in_vmlinux)
+		snprintf(e->mods, sizeof(e->mods), "%s", mod);
+}
+
+static void dump_to_file(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* Every named struct, union and enum of one BTF object: their names, or (verbose) their definitions cut
+ * out of btf_dump's output (which also writes the types they use, once each). */
+static void collect_types(const struct btf *b, const char *mod, bool verbose, struct type_list *l)
+{
+	uint32_t first = b == btf__base_btf(b) || !btf__base_btf(b) ? 1 : btf__type_cnt(btf__base_btf(b));
+	uint32_t n = btf__type_cnt(b);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *mem = verbose ? open_memstream(&buf, &size) : NULL;
+	struct btf_dump *d = mem ? btf_dump__new(b, dump_to_file, mem, NULL) : NULL;
+
+	for (uint32_t id = first; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		const char *name;
+
+		if (!t || !(btf_is_struct(t) || btf_is_union(t) || btf_kind(t) == BTF_KIND_ENUM))
+			continue;
+		name = btf__name_by_offset(b, t->name_off);
+		if (!name || !*name)
+			continue; /* anonymous */
+		if (d) {
+			btf_dump__dump_type(d, id);
+			continue;
+		}
+		size_t len = strlen(name) + 8;
+		char *text = malloc(len);
+		if (!text)
+			return;
+		snprintf(text, len, "%s %s", btf_is_struct(t) ? "struct" : btf_is_union(t) ? "union" : "enum", name);
+		type_add(l, text, mod);
+	}
+	if (!mem)
+		return;
+	btf_dump__free(d);
+	fclose(mem);
+	/* a definition: from a line "struct|union|enum NAME {" to the line "};" */
+	char *def = NULL, *save = NULL;
+	size_t deflen = 0;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+		if (!def) {
+			if ((strncmp(line, "struct ", 7) == 0 || strncmp(line, "union ", 6) == 0 ||
+			     strncmp(line, "enum ", 5) == 0) && len && line[len - 1] == '{') {
+				def = malloc(len + 2);
+				if (!def)
+					break;
+				memcpy(def, line, len);
+				def[len] = '\n';
+				def[deflen = len + 1] = 0;
+			}
+			continue;
+		}
+		char *grown = realloc(def, deflen + len + 2);
+		if (!grown)
+			break;
+		def = grown;
+		memcpy(def + deflen, line, len);
+		def[deflen += len] = '\n';
+		def[++deflen] = 0;
+		if (strcmp(line, "};") == 0) {
+			type_add(l, def, mod);
+			def = NULL;
+		}
+	}
+	free(def);
+	free(buf);
+}
+
+static int cmp_type_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct type_entry *)a)->text, ((const struct type_entry *)b)->text);
+}
+
+/* bpftrace: the names matching the glob, sorted; with -v each matching definition ("PATTERN *{*}*"),
+ * prefixed with the BTF object defining it ("vmlinux: ", else one line per module) and a blank line. */
+static int list_types(const char *pattern, bool verbose, struct diag_sink *diag, struct et_loc loc, FILE *out)
+{
+	struct type_list l = {0};
+	const struct btf *b;
+	const char *mod;
+	char glob[512];
+
+	for (uint32_t i = 0; btf_object(i, &b, &mod) > i; i++)
+		collect_types(b, mod, verbose, &l);
+	if (!l.n) {
+		diag_error(diag, loc, "cannot list kernel types: the kernel has no BTF");
+		return -ENOENT;
+	}
+	qsort(l.v, l.n, sizeof(*l.v), cmp_type_entry);
+	snprintf(glob, sizeof(glob), "%s%s", pattern, verbose ? " *{*}*" : "");
+	for (size_t i = 0; i < l.n; i++) {
+		struct type_entry *e = &l.v[i];
+
+		if (fnmatch(glob, e->text, 0) == 0) {
+			if (!verbose) {
+				fprintf(out, "%s\n", e->text);
+			} else if (e->in_vmlinux) {
+				fprintf(out, "vmlinux: %s\n", e->text);
+			} else {
+				char mods[256], *save = NULL;
+				snprintf(mods, sizeof(mods), "%s", e->mods);
+				for (char *m = strtok_r(mods, " ", &save); m; m = strtok_r(NULL, " ", &save))
+					fprintf(out, "%s: %s\n", m, e->text);
+			}
+		}
+		free(e->text);
+	}
+	free(l.v);
+	return 0;
+}
+
 int provider_list(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
 		  struct et_loc loc, FILE *out)
 {
@@ -146,6 +306,11 @@ int provider_list(const char *pattern, bool verbose, struct arena *a, struct dia
 			one[--n] = 0;
 		if (!*one)
 			continue;
+		if (strncmp(one, "struct ", 7) == 0 || strncmp(one, "union ", 6) == 0 || strncmp(one, "enum ", 5) == 0) {
+			if (list_types(one, verbose, diag, loc, out) != 0)
+				rc = -EINVAL;
+			continue;
+		}
 		/* a bare pattern ("*sleep*") is the function/event part of every kernel probe type: "*:PATTERN" */
 		char *full = one;
 		if (!strchr(one, ':')) {

@@ -9,6 +9,9 @@
  * As bpftrace: "A,B" lists each pattern in turn; a pattern without ':' is the last part of every probe
  * type ("*:PATTERN"); "tracepoint:EVENT" matches EVENT in every category; interval:* and profile:* list
  * their forms ("interval:hz:", "interval:ms:", "interval:s:", "interval:us:").
+ * "struct X" / "union X" / "enum X" (globs) list the kernel's named types of that kind from BTF (vmlinux
+ * and loaded modules), sorted; verbose: each matching definition as btf_dump writes it, after
+ * "vmlinux: " (or one copy per module defining it) and followed by a blank line.
  * Memory: temporary strings in `a`. Failure: a pattern naming no provider is reported to diag
  * (loc = `loc`) and gives -EINVAL; otherwise 0 (also when nothing matches). */
 #ifndef ET_LISTING_H

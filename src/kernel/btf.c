@@ -24,6 +24,7 @@
 
 /* process-wide: index 0 is vmlinux, the others are modules (split BTF over vmlinux) */
 static struct btf *g_btf[BTF_MAX_MODULES];
+static char *g_btf_name[BTF_MAX_MODULES]; /* modules' names (vmlinux: NULL), for listing */
 static uint32_t g_nbtf;
 static bool g_modules_loaded;
 static int g_load_err;
@@ -78,10 +79,22 @@ static void load_modules(void)
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "vmlinux") == 0)
 			continue;
 		m = btf__load_module_btf(e->d_name, g_btf[0]);
-		if (m)
+		if (m) {
+			g_btf_name[g_nbtf] = strdup(e->d_name);
 			g_btf[g_nbtf++] = m;
+		}
 	}
 	closedir(d);
+}
+
+uint32_t btf_object(uint32_t i, const struct btf **b, const char **name)
+{
+	load_modules();
+	if (i >= g_nbtf)
+		return 0;
+	*b = g_btf[i];
+	*name = i == 0 ? "vmlinux" : g_btf_name[i] ? g_btf_name[i] : "?";
+	return g_nbtf;
 }
 
 void btf_unload(void)
@@ -90,8 +103,11 @@ void btf_unload(void)
 	g_tp_events = NULL;
 	g_ntp_events = 0;
 	g_tp_indexed = false;
-	for (uint32_t i = g_nbtf; i-- > 0;)
+	for (uint32_t i = g_nbtf; i-- > 0;) {
 		btf__free(g_btf[i]);
+		free(g_btf_name[i]);
+		g_btf_name[i] = NULL;
+	}
 	g_nbtf = 0;
 	g_modules_loaded = false;
 	g_load_err = 0;

@@ -83,6 +83,10 @@ bool btf_has_enumerator(const char *enum_name, const char *name);
 
 /* The process-wide vmlinux BTF (loaded on first use), for listing. NULL + errno. */
 const struct btf *btf_vmlinux(void);
+/* The i-th process-wide BTF object (0: vmlinux, then each loaded module's, split over vmlinux; modules are
+ * loaded on first use) into *b, its name ("vmlinux" or the module's) into *name; returns how many there
+ * are, 0 when i is past the last (or the kernel has no BTF). For -l 'struct X'. */
+uint32_t btf_object(uint32_t i, const struct btf **b, const char **name);
 /* Free the process-wide BTF objects (idempotent). */
 void btf_unload(void);
 

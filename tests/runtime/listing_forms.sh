@@ -1,6 +1,7 @@
 # -l forms as today's bpftrace prints them: interval:* and profile:* list their units ("interval:hz:" ...,
 # in name order), a bare pattern is the event part of every kernel probe type ("*:PATTERN"),
-# "tracepoint:PATTERN" matches events of every category, and "A,B" lists each pattern in turn.
+# "tracepoint:PATTERN" matches events of every category, "A,B" lists each pattern in turn, and
+# 'struct X' / 'union X' / 'enum X' list the kernel's types from BTF (-v: their definitions).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls sys_enter_getppid
@@ -22,4 +23,17 @@ check "-l A,B: both" test "$(cat "$TMP/l")" = "$(printf 'tracepoint:syscalls:sys
 check "-l software:*: the events" grep -qxF 'software:cpu-clock' "$TMP/l"
 "$ETRACE" -l 'etr_nosuch:*' >"$TMP/l" 2>&1
 check "-l with an unknown probe type: an error" grep -qF "no probe type matches 'etr_nosuch'" "$TMP/l"
+
+# kernel types from BTF, compared with the kernel's own BTF as bpftool dumps it where bpftool is here
+"$ETRACE" -l 'struct task_struc*' >"$TMP/l" 2>&1
+check "-l 'struct task_struc*': the names, sorted" bash -c "grep -qxF 'struct task_struct' '$TMP/l' && sort -c '$TMP/l' && ! grep -qv '^struct task_struc' '$TMP/l'"
+"$ETRACE" -l 'enum pid_type,union bpf_attr' >"$TMP/l" 2>&1
+check "-l 'enum X,union Y'" test "$(cat "$TMP/l")" = "$(printf 'enum pid_type\nunion bpf_attr')"
+"$ETRACE" -lv 'struct list_head' >"$TMP/l" 2>&1
+printf 'vmlinux: struct list_head {\n\tstruct list_head *next;\n\tstruct list_head *prev;\n};\n\n' >"$TMP/l.want"
+check "-lv 'struct list_head': vmlinux: and its definition, as bpftrace" diff "$TMP/l.want" "$TMP/l"
+"$ETRACE" -lv 'struct task_struct' >"$TMP/l" 2>&1
+check "-lv 'struct task_struct': a long definition with its fields" bash -c "head -1 '$TMP/l' | grep -qxF 'vmlinux: struct task_struct {' && grep -qP '^\tpid_t pid;$' '$TMP/l' && tail -2 '$TMP/l' | head -1 | grep -qxF '};'"
+"$ETRACE" -l 'struct etr_no_such_type' >"$TMP/l" 2>&1
+check "-l 'struct NOSUCH': nothing, no error" test ! -s "$TMP/l"
 finish
