@@ -328,7 +328,6 @@ int rt_session_add(struct rt_session *s, struct et_program *prog, uint32_t file,
 	err = rt_load(&u->r);
 	if (err)
 		goto fail;
-	adopt_maps(s, u);
 	if (prog->ringbuf_name) {
 		struct bpf_map *m = bpf_object__find_map_by_name(u->r.obj, prog->ringbuf_name);
 		struct epoll_event e = {.events = EPOLLIN, .data.u32 = 0};
@@ -345,7 +344,8 @@ int rt_session_add(struct rt_session *s, struct et_program *prog, uint32_t file,
 	if (err)
 		goto fail;
 	if (only_begin_end(prog)) {
-		unit_close(u, true); /* begin ran; end runs now: nothing of it stays */
+		adopt_maps(s, u); /* what begin wrote in a new map stays readable */
+		unit_close(u, true); /* begin ran; end runs now: nothing else of it stays */
 		free(s->replace);
 		s->replace = NULL;
 		return 0;
@@ -353,6 +353,8 @@ int rt_session_add(struct rt_session *s, struct et_program *prog, uint32_t file,
 	err = rt_attach(&u->r);
 	if (err)
 		goto fail;
+	/* the maps it created join the session only now: a block that fails leaves no map behind */
+	adopt_maps(s, u);
 	if (s->paused)
 		rt_set_stop_flag(&u->r, true);
 	u->r.batch_limit = 65536; /* a probe on etrace's own writes must not feed one drain for ever */
@@ -379,6 +381,7 @@ int rt_session_add(struct rt_session *s, struct et_program *prog, uint32_t file,
 fail:
 	u->diag = NULL;
 	unit_close(u, false);
+	sym_set_stack_map(s->stack_fd); /* rt_load set the failed object's */
 	free(s->replace);
 	s->replace = NULL;
 	return err < 0 ? err : -EINVAL;

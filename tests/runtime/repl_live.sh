@@ -4,7 +4,7 @@
 # second goes on counting; .stop/.start pause and resume; .zero/.clear; .top refreshes until a key; Ctrl-D
 # prints the maps as a script's exit does, and nothing stays in the kernel. Then: printf output of a
 # background probe does not corrupt a half-typed line (it is shown above the line, which is drawn again
-# and runs as typed).
+# and runs as typed). A block that fails to attach leaves nothing of itself.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -100,6 +100,55 @@ status=$?
 cat "$TMP/live.log"
 check "a live session: blocks run in the background, maps read while they run" test $status = 0
 check "nothing left behind after the live session" nothing_left_behind
+
+# a block that fails to attach (ETRACE_TEST_FAIL_ATTACH=2: the second probe of a block fails after the
+# first is attached) leaves nothing of itself: not its attached probe, not its new map; the running
+# block is untouched
+ETRACE_TEST_FAIL_ATTACH=2 session_python - "$ETRACE" "$loop" "$TMP/home" <<'PYEOF' >"$TMP/fail.log" 2>&1
+import os, re, subprocess, sys
+from pty_session import Session, check
+etrace, loop, home = sys.argv[1:4]
+s = Session(etrace, [], home)
+
+def owned():
+    """the kernel objects the session holds: the ids of its BPF programs, maps and links (its fds'
+    fdinfo) and its perf events (tracepoint attachments)"""
+    held = {"prog_id": set(), "map_id": set(), "link_id": set(), "perf_event": 0}
+    fds = "/proc/%d/fd" % s.pid
+    for fd in os.listdir(fds):
+        try:
+            target = os.readlink(os.path.join(fds, fd))
+            info = open("/proc/%d/fdinfo/%s" % (s.pid, fd)).read()
+        except OSError:
+            continue
+        if target == "anon_inode:[perf_event]":
+            held["perf_event"] += 1
+        for key in ("prog_id", "map_id", "link_id"):
+            m = re.search(r"^%s:\s*(\d+)$" % key, info, re.M)
+            if m and target.startswith("anon_inode:bpf"):
+                held[key].add(int(m.group(1)))
+    return held
+
+s.read_until(r"etrace> ")
+s.typed('tracepoint:syscalls:sys_enter_getppid /comm == "etr_live"/ { @a = count(); }')
+s.read_until(r"\[1\] running\n.*etrace> ")
+before = owned()
+s.typed('tracepoint:syscalls:sys_enter_getppid, tracepoint:syscalls:sys_exit_getppid { @b = count(); }')
+out = s.read_until(r"etrace> ")
+check("the failed block is reported at its probe", re.search(r"<2>:1:\d+: error: cannot attach", out) is not None)
+after = owned()
+check("block 1 holds its program, maps and tracepoint (%s)" % before,
+      before["prog_id"] and before["map_id"] and before["perf_event"] == 1)
+check("nothing of the failed block stays in the kernel (%s, then %s)" % (before, after), before == after)
+subprocess.run([loop, "70"], check=True)
+s.typed(".maps")
+out = s.read_until(r"\.maps\n.*etrace> ")
+check("block 1 counts on, and the failed block's map is not the session's", "@a: 70" in out and "@b" not in out)
+s.leave()
+PYEOF
+status=$?
+cat "$TMP/fail.log"
+check "a block that fails to attach leaves nothing behind" test $status = 0
 
 # printf of a background probe while a line is half typed: the output goes above the line, the line is
 # drawn again, and the line runs exactly as typed
