@@ -283,15 +283,15 @@ struct ast_node *ast_new_block(struct arena *a, struct et_loc loc, struct ast_li
 	return n;
 }
 
-struct ast_node *ast_new_block_expr(struct arena *a, struct et_loc loc, struct ast_list *stmts)
+struct ast_node *ast_new_block_expr(struct arena *a, struct et_loc loc, struct ast_list *stmts,
+				    struct ast_node *last)
 {
 	struct ast_node *n = ast_new(a, AST_BLOCK_EXPR, loc);
 	n->u.block.stmts = copy_list(stmts);
-	struct ast_list *l = &n->u.block.stmts;
-	if (l->count && l->items[l->count - 1]->kind == AST_EXPR_STMT) {
-		n->u.block.value = l->items[l->count - 1]->u.expr_stmt.expr;
-		l->count--;
-	}
+	if (last && last->kind == AST_EXPR_STMT)
+		n->u.block.value = last->u.expr_stmt.expr;
+	else if (last)
+		ast_list_push(a, &n->u.block.stmts, last);
 	return n;
 }
 

@@ -154,8 +154,11 @@ struct ast_node *ast_new_offsetof(struct arena *a, struct et_loc loc, struct ast
 void ast_offsetof_add(struct arena *a, struct ast_node *offsetof, const char *name);
 /* BLOCK */
 struct ast_node *ast_new_block(struct arena *a, struct et_loc loc, struct ast_list *stmts);
-/* BLOCK_EXPR: a final EXPR_STMT in stmts becomes the value */
-struct ast_node *ast_new_block_expr(struct arena *a, struct et_loc loc, struct ast_list *stmts);
+/* BLOCK_EXPR: stmts, then `last`, the statement written without a closing ';' (NULL: none): an
+ * EXPR_STMT there is the block's value, any other statement is appended (bpftrace: `{ a; b }` has the
+ * value b, `{ a; b; }` none) */
+struct ast_node *ast_new_block_expr(struct arena *a, struct et_loc loc, struct ast_list *stmts,
+				    struct ast_node *last);
 struct ast_node *ast_new_expr_stmt(struct arena *a, struct et_loc loc, struct ast_node *e);
 struct ast_node *ast_new_assign(struct arena *a, struct et_loc loc, struct ast_node *target, enum ast_op op,
 				struct ast_node *value);

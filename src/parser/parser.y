@@ -188,9 +188,9 @@ angle_block
 	;
 
 block_expr
-	: '{' stmt_list '}'                  { $$ = ast_new_block_expr(A, L(@$), $2); }
-	| '{' stmt_list simple '}'           { ast_list_push(A, $2, $3); $$ = ast_new_block_expr(A, L(@$), $2); }
-	| '{' stmt_list error '}'            { $$ = ast_new_block_expr(A, L(@$), $2); }
+	: '{' stmt_list '}'                  { $$ = ast_new_block_expr(A, L(@$), $2, NULL); }
+	| '{' stmt_list simple '}'           { $$ = ast_new_block_expr(A, L(@$), $2, $3); }
+	| '{' stmt_list error '}'            { $$ = ast_new_block_expr(A, L(@$), $2, NULL); }
 	;
 
 stmt_list

@@ -265,7 +265,7 @@ static struct ast_node *arg_copy(struct mx *m, const struct ast_node *arg)
 	struct ast_node *c = ast_clone(m->arena, arg, 0);
 
 	if (c->kind == AST_VAR || c->kind == AST_MAP) {
-		struct ast_node *blk = ast_new_block_expr(m->arena, c->loc, NULL);
+		struct ast_node *blk = ast_new_block_expr(m->arena, c->loc, NULL, NULL);
 		blk->u.block.value = c;
 		return blk;
 	}
