@@ -1,6 +1,7 @@
 /* common: helpers shared by the provider files (errors, wildcards, periods, perf events).
  * See providers.h. */
 #define _DEFAULT_SOURCE /* syscall */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -59,6 +60,57 @@ int provider_missing(struct provider_expand_ctx *ctx, const struct ast_attach *a
 	va_end(va);
 	provider_error(ctx, ap, hint, "%s", msg);
 	return -ENOENT;
+}
+
+bool provider_parse_uint(const char *s, uint64_t *out)
+{
+	static const struct { const char *suffix; uint64_t mult; } suffixes[] = {
+		{"", 1}, {"u", 1}, {"ul", 1}, {"ull", 1}, {"l", 1}, {"ll", 1}, {"ns", 1}, {"us", 1000ull},
+		{"ms", 1000000ull}, {"s", 1000000000ull}, {"m", 60000000000ull}, {"h", 3600000000000ull},
+		{"d", 86400000000000ull},
+	};
+	char buf[128], *end;
+	size_t n = 0;
+	int base = 10;
+	unsigned long long v;
+
+	for (; s && *s && n + 1 < sizeof(buf); s++)
+		if (*s != '_')
+			buf[n++] = *s;
+	if (!s || *s || !n)
+		return false;
+	buf[n] = 0;
+	const char *digits = buf;
+	if (n >= 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+		base = 16, digits += 2;
+	else if (n >= 2 && buf[0] == '0' && (buf[1] == 'b' || buf[1] == 'B'))
+		base = 2, digits += 2;
+	else if (n >= 2 && buf[0] == '0' && buf[1] >= '0' && buf[1] <= '7')
+		base = 8, digits += 1;
+	if (!isxdigit((unsigned char)*digits))
+		return false;
+	errno = 0;
+	v = strtoull(digits, &end, base);
+	if (end == digits || errno == ERANGE)
+		return false;
+	if ((*end == 'e' || *end == 'E') && end[1] >= '1' && end[1] <= '9') {
+		if (v == 0 || v >= 10) /* bpftrace: the coefficient of 1e6 is one digit */
+			return false;
+		unsigned long long e = strtoull(end + 1, &end, 10);
+		for (; e; e--) {
+			if (v > UINT64_MAX / 10)
+				return false;
+			v *= 10;
+		}
+	}
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (strcmp(end, suffixes[i].suffix) == 0) {
+			if (v > UINT64_MAX / suffixes[i].mult)
+				return false;
+			*out = v * suffixes[i].mult;
+			return true;
+		}
+	return false;
 }
 
 /* A positive decimal number filling all of s. */

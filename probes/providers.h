@@ -31,6 +31,12 @@ bool provider_glob_match(const char *pattern, const char *name);
 int provider_check_module(struct provider_expand_ctx *ctx, const struct et_provider *pv, const struct ast_attach *ap,
 			  const char *mod);
 
+/* An unsigned integer as bpftrace reads the numbers of an attach point: '_' separators dropped; 0x, 0b
+ * or a leading 0 for hex, binary, octal; an exponent after a single digit (1e6); a C suffix (u, ul, ull,
+ * l, ll) or a time suffix that multiplies to nanoseconds (ns, us, ms, s, m, h, d). false when s is none
+ * of these or the value overflows 64 bits. */
+bool provider_parse_uint(const char *s, uint64_t *out);
+
 /* Append a probe with the common fields set (provider, loc, name = arena copy of name). */
 struct et_probe_desc *provider_new_probe(struct provider_expand_ctx *ctx, const struct et_provider *pv,
 					 const struct ast_attach *ap, const char *name);

@@ -85,11 +85,8 @@ static int sw_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	if (ap->nparts != 2 && ap->nparts != 3)
 		return provider_error(ctx, ap, hint, "software probe: expected software:EVENT[:COUNT]");
 	if (explicit_count) {
-		char *end;
-
-		errno = 0;
-		count = strtoull(ap->parts[2], &end, 10);
-		if (errno || end == ap->parts[2] || *end || count == 0)
+		/* bpftrace's integer forms: 1000, 1_000, 1e3, 0x3e8 */
+		if (!provider_parse_uint(ap->parts[2], &count) || count == 0)
 			return provider_error(ctx, ap, hint, "software probe: '%s' is not a positive count",
 					      ap->parts[2]);
 	}

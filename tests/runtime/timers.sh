@@ -28,5 +28,9 @@ check "profile:hz:99 gave about 99 samples per CPU in 1 s (total $total)" \
 
 run_etrace -e 'software:cpu-clock:1000000 { @sw = count(); } interval:ms:500 { exit(); }'
 check "software:cpu-clock fired" grep -qE '^@sw: [1-9][0-9]*$' "$ET_OUT"
+# bpftrace's aliases and integer forms for the count: cpu = cpu-clock, 1e6; faults = page-faults, 1_0
+run_etrace -e 'software:cpu:1e6 { @sw = count(); } software:faults:1_0 { @f = count(); } interval:ms:500 { exit(); }'
+check "software:cpu:1e6 (alias, exponent) fired" grep -qE '^@sw: [1-9][0-9]*$' "$ET_OUT"
+check "software:faults:1_0 attached (Attached 3 probes)" grep -qxF 'Attached 3 probes' "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 finish

@@ -11,6 +11,7 @@
 
 #include "kernel/tracefs.h"
 #include "probes/provider.h"
+#include "probes/providers.h"
 #include "support/arena.h"
 #include "support/diag.h"
 #include "support/source.h"
@@ -135,6 +136,26 @@ static void check_tracepoint(struct arena *a, struct diag_sink *d)
 	CHECK(tp->raw_section(sys, a) == NULL, "syscalls:* have no raw form");
 }
 
+/* Attach-point numbers as bpftrace reads them (software:EVENT:COUNT...). */
+static void check_parse_uint(void)
+{
+	static const struct { const char *s; bool ok; uint64_t v; } cases[] = {
+		{"1000", true, 1000}, {"1_000", true, 1000}, {"1e6", true, 1000000}, {"2E3", true, 2000},
+		{"0x3e8", true, 1000}, {"0b101", true, 5}, {"010", true, 8}, {"08", true, 8}, {"7u", true, 7},
+		{"3ull", true, 3}, {"2us", true, 2000}, {"1s", true, 1000000000}, {"1m", true, 60000000000ull},
+		{"18446744073709551615", true, UINT64_MAX}, {"0", true, 0},
+		{"1k", false, 0}, {"10e2", false, 0}, {"", false, 0}, {"-1", false, 0}, {" 1", false, 0},
+		{"1x", false, 0}, {"18446744073709551616", false, 0}, {"2e19", false, 0}, {"x", false, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t v = 0;
+		bool ok = provider_parse_uint(cases[i].s, &v);
+
+		CHECK(ok == cases[i].ok && (!ok || v == cases[i].v), "'%s': %s %llu", cases[i].s, ok ? "ok" : "refused",
+		      (unsigned long long)v);
+	}
+}
+
 int main(void)
 {
 	struct source_set *ss = source_set_new();
@@ -142,6 +163,7 @@ int main(void)
 	struct arena *a = arena_new();
 
 	check_fields();
+	check_parse_uint();
 	if (geteuid() == 0) {
 		check_target(a, d);
 		check_tracepoint(a, d);

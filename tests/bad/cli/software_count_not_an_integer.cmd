@@ -1,0 +1,2 @@
+-e
+software:cs:1k { exit(); }
