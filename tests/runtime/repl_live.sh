@@ -4,7 +4,7 @@
 # second goes on counting; .stop/.start pause and resume; .zero/.clear; .top refreshes until a key; Ctrl-D
 # prints the maps as a script's exit does, and nothing stays in the kernel. Then: printf output of a
 # background probe does not corrupt a half-typed line (it is shown above the line, which is drawn again
-# and runs as typed). A block that fails to attach leaves nothing of itself.
+# and runs as typed); exit() ends its block alone; -f json. A block that fails to attach leaves nothing.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -172,10 +172,37 @@ check("the half-typed line is drawn again under them: %r" % last, last == 'etrac
 s.key(b'-typed\\n"); }\n')
 s.read_until(r"half-typed\n")
 check("the line runs as typed (half-typed)", True)
+# exit() in a block ends that block alone (its END runs); the others go on
+s.typed('interval:ms:50 { exit(); } END { printf("end of 3\\n"); }')
+out = s.read_until(r"\[3\] ended by exit\(\)\n")
+check("exit() ends its block, whose END runs", "end of 3" in out)
+s.drain(0.3)
+s.typed(".probes")
+out = s.read_until(r"\.probes\n.*etrace> ")
+check(".probes: block 1 runs on, block 3 is gone", "[1] interval" in out and "[3]" not in out)
 s.leave()
 PYEOF
 status=$?
 cat "$TMP/half.log"
 check "background printf does not corrupt a half-typed line" test $status = 0
+
+# -f json: what the probes print and the maps .print reads are bpftrace's JSON lines
+session_python - "$ETRACE" "$TMP/home" <<'PYEOF' >"$TMP/json.log" 2>&1
+import re, sys
+from pty_session import Session, check
+etrace, home = sys.argv[1:3]
+s = Session(etrace, ["-f", "json"], home)
+s.read_until(r"etrace> ")
+s.typed('interval:ms:100 { @ticks = count(); printf("t%d\\n", 1); }')
+s.read_until(r'\{"type": "printf", "data": "t1\\n"\}\n')
+s.typed(".print @ticks")
+out = s.read_until(r"\.print @ticks\n.*etrace> ")
+check(".print in JSON: {\"type\": \"map\", \"data\": {\"@ticks\": N}}",
+      re.search(r'^\{"type": "map", "data": \{"@ticks": \d+\}\}$', out, re.M) is not None)
+s.leave()
+PYEOF
+status=$?
+cat "$TMP/json.log"
+check "-f json in the live session" test $status = 0
 check "nothing left behind" nothing_left_behind
 finish
