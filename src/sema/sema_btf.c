@@ -143,6 +143,11 @@ struct et_type *sema_deref_struct(struct sema *s, struct et_type *t, struct et_l
 {
 	struct et_type *c;
 
+	/* a kernel struct the script defines again: the script's definition wins, as in bpftrace (which
+	 * finds every named struct by its name), also through a pointer typed from BTF or a tracepoint
+	 * format (args.rqtp of struct __kernel_timespec *) */
+	if (t && t->kind == ET_STRUCT && t->btf_id && t->name && (c = sema_cdef_find(s, t->name)) && c->nfields)
+		return c;
 	if (t && t->kind == ET_STRUCT && !t->nfields && !t->btf_id && t->name) {
 		/* a struct only pointed to when a script definition was read (struct node *next) */
 		c = sema_cdef_find(s, t->name);

@@ -9,7 +9,8 @@
 #    key prints by name; the kernel's enumerators (BTF) as values and printed by name, compared with a
 #    tracepoint field (signal_generate's result: TRACE_SIGNAL_DELIVERED, an anonymous kernel enum);
 #  - tracepoint fields whose format names a struct pointer (clock_nanosleep's rqtp, user memory;
-#    cap_capable's cred, kernel memory) typed from BTF: their members read with exact values;
+#    cap_capable's cred, kernel memory) typed from BTF: their members read with exact values; a script
+#    definition of the pointee (struct __kernel_timespec) wins over BTF's, as in bpftrace;
 #  - a script definition's `int __user *` (or btf_type_tag("user")) reads user memory.
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -90,6 +91,13 @@ if [ -r /sys/kernel/btf/vmlinux ] && have_tracepoint syscalls/sys_enter_clock_na
 	check "tracepoint struct pointer: exit status 0" test "$ET_STATUS" = 0
 	check "tracepoint struct pointer: a user __kernel_timespec read through args.rqtp" \
 		test "$(grep -c '^rqtp 1 250000000 16$' "$ET_OUT")" = 1
+	# the script defines the kernel's struct again: its definition wins, also through the BTF-typed field
+	run_etrace -e 'struct __kernel_timespec { int lo; int hi; long long ns; }
+tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ {
+		printf("redef %d %d %d %d\n", args.rqtp.lo, args.rqtp->hi, (*args.rqtp).ns, sizeof(*args.rqtp)); }' \
+		-c "sleep 1.25"
+	check "tracepoint struct pointer: the script's struct __kernel_timespec wins over BTF's" \
+		test "$(grep -c '^redef 1 0 250000000 16$' "$ET_OUT")" = 1
 fi
 if [ -r /sys/kernel/btf/vmlinux ] && have_tracepoint capability/cap_capable && command -v setpriv >/dev/null; then
 	echo secret >"$TMP/secret" && chmod 600 "$TMP/secret"
