@@ -282,6 +282,32 @@ static void subst_type(struct mx *m, const struct binding *b, struct ast_typespe
 
 	if (!b || !ty)
 		return;
+	/* `(t*)x`, a cast to a name etrace does not know as a type (the lexer's cast rule): t's type, with
+	 * the stars and dimensions written here added */
+	struct ast_node *whole = expr_arg(b, ty->name);
+	if (whole && whole->kind == AST_TYPEOF && whole->u.typeq.ty) {
+		const struct ast_typespec *a = whole->u.typeq.ty;
+		if (a->is_array && (ty->is_array || ty->pointer)) {
+			diag_error(m->diag, ty->loc, "macro %s's type parameter %s is an array type here, which "
+				   "etrace cannot make a pointer or an array of", b->macro->u.macro.name, ty->name);
+			diag_hint(m->diag, "pass the element type instead");
+			return;
+		}
+		ty->name = a->name;
+		ty->pointer += a->pointer;
+		if (a->is_array) {
+			ty->is_array = true;
+			ty->array_len = a->array_len;
+			ty->ndims = a->ndims;
+			memcpy(ty->dims, a->dims, sizeof(ty->dims));
+		}
+		return;
+	}
+	if (whole && (whole->kind == AST_IDENT || (whole->kind == AST_TYPEOF && whole->u.typeq.expr &&
+						     whole->u.typeq.expr->kind == AST_IDENT))) {
+		ty->name = whole->kind == AST_IDENT ? whole->u.name : whole->u.typeq.expr->u.name;
+		return;
+	}
 	for (size_t k = 0; k < sizeof(tags) / sizeof(tags[0]); k++) {
 		size_t tl = strlen(tags[k]);
 		if (strncmp(ty->name, tags[k], tl) != 0)

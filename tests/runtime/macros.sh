@@ -3,7 +3,7 @@
 # stores through a macro is checked exactly: variables and maps passed by reference and changed,
 # expression parameters (evaluated once per use), nested calls, a bare name for a macro without
 # parameters, overloading by arity and by kind, a user macro hiding the builtin of its name, hygiene
-# (the macro's own $y is not the caller's), a macro looping over a map it was given, typeof(T) type arguments. Nothing is left
+# (the macro's own $y is not the caller's), a macro looping over a map it was given, typeof(T) type arguments (sizeof, struct t, casts). Nothing is left
 # behind.
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -48,10 +48,13 @@ tracepoint:syscalls:sys_enter_getppid /is_me/ {
 macro sz(t) { sizeof(t) }
 macro tagged(t) { sizeof(struct t) }
 macro handed_on(z) { sz(z) }
+macro narrow(t) { (t)257 }
+macro as_ptr(t, v) { (t*)v }
 END {
 	printf("total %d\n", total(@calls));
 	printf("types %d %d %d %d\n", sz(typeof(uint64)), sz(typeof(struct task_struct)) == sizeof(struct task_struct),
 	       tagged(typeof(task_struct)) == sizeof(struct task_struct), handed_on(typeof(uint16)));
+	printf("casts %d %d\n", narrow(typeof(uint8)), as_ptr(typeof(uint16), 4096) == (uint16 *)4096);
 }
 EOF
 start_etrace "$TMP/macros.bt"
@@ -69,6 +72,7 @@ check "an expression argument runs at each use: 3 x 7 = 21" line "@side: 21"
 check "a macro calling a macro with a variable and a map: @w: 4, @b: 40" bash -c "grep -qxF '@w: 4' '$ET_OUT' && grep -qxF '@b: 40' '$ET_OUT'"
 check "a macro looping over the map it was given, in END: total 7" line "total 7"
 check "typeof(T) arguments: sizeof(t), sizeof(struct t), handed on: types 8 1 1 2" line "types 8 1 1 2"
+check "type parameters in casts: (t)257 as uint8, (t*)v: casts 1 1" line "casts 1 1"
 check "exit status 0 ($ET_STATUS)" test "$ET_STATUS" = 0
 
 check "nothing left behind" nothing_left_behind
