@@ -54,6 +54,7 @@ struct session {
 	unsigned nblocks, cap, next_number;
 	struct rt_session *rt;
 	FILE *out;               /* the probes' output: o->out, or the terminal through term_write */
+	FILE *msg;               /* messages while the prompt waits (stderr through term_write) */
 	bool end;                /* a signal or the -c/-p process ended: leave as .quit does */
 };
 
@@ -95,9 +96,11 @@ static char *xstrdup(const char *s)
  * life cycle and gives the event loop the wait. */
 static bool at_prompt, line_erased, term_wrote;
 
+/* cookie: the FILE the text goes to (stdout, or stderr for messages) */
 static ssize_t term_write(void *cookie, const char *buf, size_t n)
 {
-	(void)cookie;
+	FILE *to = cookie;
+
 	term_wrote = true;
 	if (at_prompt && !line_erased) {
 		const char *term = getenv("TERM");
@@ -114,20 +117,32 @@ static ssize_t term_write(void *cookie, const char *buf, size_t n)
 				fputc(' ', stdout);
 			fputc('\r', stdout);
 		}
+		fflush(stdout);
 	}
-	fwrite(buf, 1, n, stdout);
-	fflush(stdout);
+	fwrite(buf, 1, n, to);
+	fflush(to);
 	return (ssize_t)n;
 }
 
-static FILE *term_stream(void)
+static FILE *term_stream(FILE *to)
 {
 	cookie_io_functions_t io = {.write = term_write};
-	FILE *f = fopencookie(NULL, "w", io);
+	FILE *f = fopencookie(to, "w", io);
 
 	if (f)
 		setvbuf(f, NULL, _IOFBF, 1 << 16);
 	return f;
+}
+
+/* Blocks that ended by themselves (exit() in a probe) are no longer attached: say so. */
+static void sync_blocks(struct session *s)
+{
+	for (unsigned i = 0; i < s->nblocks; i++)
+		if (s->blocks[i].active && !rt_session_has_block(s->rt, s->blocks[i].number)) {
+			s->blocks[i].active = false;
+			fprintf(s->msg, "[%u] ended by exit()\n", s->blocks[i].number);
+		}
+	fflush(s->msg);
 }
 
 /* libedit's rl_getc_function: wait for a key while the probes run; their output is shown meanwhile.
@@ -151,9 +166,11 @@ static int term_getc(FILE *in)
 		line_erased = false;
 		if (s->rt && rt_session_poll(s->rt)) {
 			s->end = true;
-			fputs("\r\nthe traced process ended\r\n", stderr);
+			fputs("the traced process ended\n", s->msg);
 		}
+		sync_blocks(s);
 		fflush(s->out);
+		fflush(s->msg);
 		at_prompt = false;
 		if (line_erased)
 			rl_forced_update_display();
@@ -295,14 +312,6 @@ static void run_new_block(struct session *s, const char *text)
 	}
 	diag_free(diag);
 	source_set_free(src);
-}
-
-/* Blocks that ended by themselves (exit()) are no longer attached. */
-static void sync_blocks(struct session *s)
-{
-	for (unsigned i = 0; i < s->nblocks; i++)
-		if (s->blocks[i].active && !rt_session_has_block(s->rt, s->blocks[i].number))
-			s->blocks[i].active = false;
 }
 
 /* ---- commands ---- */
@@ -632,8 +641,9 @@ int repl_run(const struct repl_options *o)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, &old_mask);
 	sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	s.out = o->out ? o->out : term_stream();
-	if (sig_fd < 0 || !s.out) {
+	s.out = o->out ? o->out : term_stream(stdout);
+	s.msg = term_stream(stderr);
+	if (sig_fd < 0 || !s.out || !s.msg) {
 		fprintf(stderr, "etrace: cannot set up the session: %s\n", strerror(errno));
 		goto out;
 	}
@@ -744,6 +754,8 @@ out:
 	free(s.blocks);
 	if (s.out && s.out != o->out)
 		fclose(s.out);
+	if (s.msg)
+		fclose(s.msg);
 	if (sig_fd >= 0)
 		close(sig_fd);
 	sig_fd = -1;

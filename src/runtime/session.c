@@ -409,8 +409,7 @@ bool rt_session_poll(struct rt_session *s)
 		struct unit *u = s->units[k];
 
 		unit_drain(u);
-		if (u->r.stop) { /* exit() in one of its probes: that block ends */
-			fprintf(stderr, "[%u] ended by exit()\n", u->number);
+		if (u->r.stop) { /* exit() in one of its probes: that block ends (rt_session_has_block says) */
 			remove_unit(s, k, true);
 			continue;
 		}
