@@ -58,11 +58,11 @@ void provider_list_btf_args(const struct et_probe_desc *p, bool verbose, struct 
 	}
 }
 
-static void list_one(const struct et_provider *pv, const char *const *pattern, uint32_t nparts, bool verbose,
+static void list_one(const struct et_provider *pv, const char *const *pattern, uint32_t nparts, bool verbose, int pid,
 		     bool named, struct arena *a, struct diag_sink *diag, struct et_loc loc, FILE *out)
 {
 	const char *parts[8];
-	struct provider_expand_ctx ctx = {.arena = a, .diag = diag, .listing = true};
+	struct provider_expand_ctx ctx = {.arena = a, .diag = diag, .listing = true, .target_pid = pid};
 	struct ast_attach ap = {.loc = loc, .text = pv->name, .nparts = nparts, .parts = parts};
 	const char *why = NULL, *instead = NULL;
 	uint32_t i;
@@ -90,7 +90,7 @@ static void list_one(const struct et_provider *pv, const char *const *pattern, u
 	}
 }
 
-static int list_pattern(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
+static int list_pattern(const char *pattern, bool verbose, int pid, struct arena *a, struct diag_sink *diag,
 			struct et_loc loc, FILE *out)
 {
 	const struct et_provider *const *all;
@@ -123,7 +123,7 @@ static int list_pattern(const char *pattern, bool verbose, struct arena *a, stru
 		for (al = pv->aliases; !named && al && *al; al++)
 			named = strcmp(*al, parts[0]) == 0;
 		if ((pv->flags & PROVIDER_LISTABLE) || named)
-			list_one(pv, parts, nparts, verbose, named, a, diag, loc, out);
+			list_one(pv, parts, nparts, verbose, pid, named, a, diag, loc, out);
 	}
 	if (!any) {
 		diag_error(diag, loc, "no probe type matches '%s'", parts[0]);
@@ -291,7 +291,7 @@ static int list_types(const char *pattern, bool verbose, struct diag_sink *diag,
 	return 0;
 }
 
-int provider_list(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
+int provider_list(const char *pattern, bool verbose, int pid, struct arena *a, struct diag_sink *diag,
 		  struct et_loc loc, FILE *out)
 {
 	char *copy = arena_strdup(a, pattern && *pattern ? pattern : "*:*");
@@ -317,7 +317,7 @@ int provider_list(const char *pattern, bool verbose, struct arena *a, struct dia
 			full = arena_alloc(a, n + 3);
 			snprintf(full, n + 3, "*:%s", one);
 		}
-		if (list_pattern(full, verbose, a, diag, loc, out) != 0)
+		if (list_pattern(full, verbose, pid, a, diag, loc, out) != 0)
 			rc = -EINVAL;
 	}
 	return rc;

@@ -24,7 +24,8 @@
 struct arena;
 struct diag_sink;
 
-int provider_list(const char *pattern, bool verbose, struct arena *a, struct diag_sink *diag,
+/* pid: the -p process (0: none): `uprobe:*:...` and `usdt:*:...` list its mapped objects' probes */
+int provider_list(const char *pattern, bool verbose, int pid, struct arena *a, struct diag_sink *diag,
 		  struct et_loc loc, FILE *out);
 
 #endif

@@ -15,11 +15,14 @@
  * offset = file offset. Attached with bpf_program__attach_uprobe_opts (perf-event based: the kernel
  * drops it when etrace exits), for the -p/-c process only when one is given. See provider.h. */
 #include <errno.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -58,13 +61,14 @@ bool uprobe_sym_matches(const char *pattern, const struct elf_sym *s)
 }
 
 int uprobe_resolve(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *pname,
-		   const char *target, char *path, size_t len)
+		   const char *target, char *path, size_t len, const char **shown)
 {
 	int err = elf_resolve_target(target, path, len);
 
+	/* bpftrace's words for a file that is there but is no ELF program or library */
 	if (err == -ENOEXEC)
 		return provider_error(ctx, ap, "name a program or shared library (an ELF file of this machine)",
-				      "%s probe: '%s' is not a 64-bit ELF file", pname, target);
+				      "%s target file '%s' does not exist or is not executable", pname, target);
 	if (err)
 		return provider_missing(ctx, ap,
 				      strchr(target, '/') ? "check the path: the binary or library must exist and be "
@@ -72,6 +76,7 @@ int uprobe_resolve(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 							  : "give the full path of the binary or library, or a "
 							    "library name as ld.so knows it (libc, libc.so.6)",
 				      "%s probe: cannot find '%s': %s", pname, target, strerror(-err));
+	*shown = arena_strdup(ctx->arena, strchr(target, '/') ? target : path);
 	return 0;
 }
 
@@ -172,11 +177,12 @@ static int check_address(struct provider_expand_ctx *ctx, const struct ast_attac
 	return err;
 }
 
+/* shown: the binary as probe names print it (uprobe_resolve) */
 static struct et_probe_desc *new_probe(struct provider_expand_ctx *ctx, const struct et_provider *pv,
-				       const struct ast_attach *ap, const char *path, const char *what,
-				       uint64_t offset)
+				       const struct ast_attach *ap, const char *path, const char *shown,
+				       const char *what, uint64_t offset)
 {
-	char *name = arena_printf(ctx->arena, "%s:%s:%s", pv->name, path, what);
+	char *name = arena_printf(ctx->arena, "%s:%s:%s", pv->name, shown, what);
 	struct et_probe_desc *p = provider_new_probe(ctx, pv, ap, name);
 	bool ret = is_retprobe(pv), sleep = (pv->flags & PROVIDER_SLEEPABLE) != 0;
 
@@ -199,6 +205,8 @@ static const char *target_binary(const struct provider_expand_ctx *ctx)
 		return arena_printf(ctx->arena, "%.*s", (int)n, cmd);
 	return NULL;
 }
+
+static const char *pid_path(struct provider_expand_ctx *ctx, const char *path);
 
 /* A line or column number as written: a positive decimal. */
 static bool parse_number(const char *s, uint32_t *out)
@@ -224,6 +232,7 @@ static int expand_source_line(const struct et_provider *pv, const struct ast_att
 {
 	const char *at = strchr(ap->parts[1], '@'), *file = at + 1;
 	char path[PATH_MAX], target[PATH_MAX], detail[2 * PATH_MAX + 4];
+	const char *shown;
 	uint32_t line, col = 0;
 	uint64_t vaddr, foff;
 	int err;
@@ -244,7 +253,7 @@ static int expand_source_line(const struct et_provider *pv, const struct ast_att
 	if (ap->nparts == 4 && !parse_number(ap->parts[3], &col))
 		return provider_error(ctx, ap, "a column number counts from 1", "%s probe: invalid column number '%s'",
 				      pv->name, ap->parts[3]);
-	err = uprobe_resolve(ctx, ap, pv->name, target, path, sizeof(path));
+	err = uprobe_resolve(ctx, ap, pv->name, pid_path(ctx, target), path, sizeof(path), &shown);
 	if (err)
 		return err;
 	err = dwinfo_line_addr(path, file, line, col, &vaddr, detail, sizeof(detail));
@@ -276,34 +285,118 @@ static int expand_source_line(const struct et_provider *pv, const struct ast_att
 	err = check_address(ctx, ap, pv, path, vaddr);
 	if (err)
 		return err;
-	new_probe(ctx, pv, ap, path, arena_printf(ctx->arena, "%" PRIu64, vaddr), foff);
+	new_probe(ctx, pv, ap, path, shown, arena_printf(ctx->arena, "%" PRIu64, vaddr), foff);
 	return 0;
 }
 
-static int expand_common(const struct et_provider *pv, const struct ast_attach *ap,
-			 struct provider_expand_ctx *ctx)
+/* Is process pid in another mount namespace than etrace (a container)? Then its paths are read
+ * through /proc/PID/root, as bpftrace does. */
+static bool other_mount_ns(int pid)
 {
-	const char *why = NULL, *instead = NULL;
-	char path[PATH_MAX], fname[512];
-	struct elf_syms syms;
-	uint64_t off, foff;
-	size_t i, found = 0;
+	char p[64];
+	struct stat a, b;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", pid);
+	return stat("/proc/self/ns/mnt", &a) == 0 && stat(p, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+}
+
+/* An absolute path of the -p process's file system as etrace reaches it (in the arena). */
+static const char *pid_path(struct provider_expand_ctx *ctx, const char *path)
+{
+	if (ctx->target_pid > 0 && path[0] == '/' && other_mount_ns(ctx->target_pid))
+		return arena_printf(ctx->arena, "/proc/%d/root%s", ctx->target_pid, path);
+	return path;
+}
+
+static void bins_add(struct provider_expand_ctx *ctx, struct uprobe_bins *b, const char *path, const char *shown)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (strcmp(b->path[i], path) == 0)
+			return;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 8;
+
+		b->path = arena_grow(ctx->arena, b->path, b->cap, cap, sizeof(*b->path));
+		b->shown = arena_grow(ctx->arena, b->shown, b->cap, cap, sizeof(*b->shown));
+		b->cap = cap;
+	}
+	b->path[b->n] = arena_strdup(ctx->arena, path);
+	b->shown[b->n++] = arena_strdup(ctx->arena, shown);
+}
+
+/* Each ELF file that the -p process has mapped (its program and libraries), as bpftrace's "*" with -p. */
+static int mapped_objects(struct provider_expand_ctx *ctx, struct uprobe_bins *b)
+{
+	char fn[64], line[PATH_MAX + 128], real[PATH_MAX];
+	FILE *m;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/maps", ctx->target_pid);
+	m = fopen(fn, "re");
+	if (!m)
+		return -errno;
+	while (fgets(line, sizeof(line), m)) {
+		char *f = strchr(line, '/');
+		const char *p;
+
+		if (!f)
+			continue;
+		f[strcspn(f, "\n")] = 0;
+		if (strstr(f, " (deleted)"))
+			continue;
+		p = pid_path(ctx, f);
+		if (elf_resolve_target(p, real, sizeof(real)) == 0)
+			bins_add(ctx, b, real, p);
+	}
+	fclose(m);
+	return 0;
+}
+
+int uprobe_targets(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *pname,
+		   const char *target, struct uprobe_bins *b)
+{
+	char path[PATH_MAX];
+	const char *shown;
+	glob_t g;
 	int err;
 
-	if (pv->supported(&why, &instead) && why)
-		return provider_error(ctx, ap, instead, "%s: %s", pv->name, why);
-	if ((ap->nparts == 3 || ap->nparts == 4) && strchr(ap->parts[1], '@'))
-		return expand_source_line(pv, ap, ctx);
-	/* uprobe:FUNCTION with -p or -c: a function of that process's program */
-	const char *binary = ap->nparts == 3 ? ap->parts[1] : target_binary(ctx);
-	const char *what = ap->parts[ap->nparts - 1];
-	bool implicit = ap->nparts == 2 && *what && binary;
-	if (!implicit && (ap->nparts != 3 || !*ap->parts[1] || !*what))
-		return provider_error(ctx, ap, "write it as uprobe:/path/to/binary:function (or uprobe:function with -p or -c)",
-				      "%s probe: expected %s:BINARY:FUNCTION", pv->name, pv->name);
-	err = uprobe_resolve(ctx, ap, pv->name, binary, path, sizeof(path));
-	if (err)
+	memset(b, 0, sizeof(*b));
+	if (ctx->target_pid > 0 && (!*target || strcmp(target, "*") == 0)) {
+		err = mapped_objects(ctx, b);
+		if (err)
+			return provider_error(ctx, ap, NULL, "%s probe: cannot read the mappings of process %d: %s", pname,
+					      ctx->target_pid, strerror(-err));
+		return 0;
+	}
+	if (!provider_has_wildcard(target)) {
+		err = uprobe_resolve(ctx, ap, pname, pid_path(ctx, target), path, sizeof(path), &shown);
+		if (!err)
+			bins_add(ctx, b, path, shown);
 		return err;
+	}
+	/* a wildcard in the path: every ELF program or library it names, as bpftrace's glob */
+	if (glob(pid_path(ctx, target), 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			if (elf_resolve_target(g.gl_pathv[i], path, sizeof(path)) == 0)
+				bins_add(ctx, b, path, g.gl_pathv[i]);
+		globfree(&g);
+	}
+	if (!b->n)
+		return provider_missing(ctx, ap, "check the pattern: it must name ELF programs or libraries",
+				      "%s target file '%s' does not exist or is not executable", pname, target);
+	return 0;
+}
+
+/* The probes of one binary (path, shown as `shown`) for `what` (a function, func+off, a wildcard, an
+ * address); *found counts them. Errors as expand_common's. */
+static int expand_binary(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx,
+			 const char *path, const char *shown, const char *what, size_t *found)
+{
+	char fname[512];
+	struct elf_syms syms;
+	uint64_t off, foff;
+	size_t i;
+	int err;
+
 	if (is_address(what)) {
 		uint64_t vaddr = strtoull(what, NULL, 16);
 
@@ -314,7 +407,7 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 		err = check_address(ctx, ap, pv, path, vaddr);
 		if (err)
 			return err;
-		new_probe(ctx, pv, ap, path, what, foff);
+		new_probe(ctx, pv, ap, path, shown, what, foff);
 		return 0;
 	}
 	if (split_offset(what, fname, sizeof(fname), &off))
@@ -364,22 +457,65 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 		if (elf_vaddr_to_offset(path, s->addr + off, &foff))
 			continue;
 		struct et_probe_desc *p =
-		    new_probe(ctx, pv, ap, path, off ? arena_printf(ctx->arena, "%s+%" PRIu64, s->name, off) : s->name,
+		    new_probe(ctx, pv, ap, path, shown, off ? arena_printf(ctx->arena, "%s+%" PRIu64, s->name, off) : s->name,
 			      foff);
 		p->func = arena_strdup(ctx->arena, s->name);
-		found++;
+		(*found)++;
 		if (!provider_has_wildcard(fname))
 			break;
 	}
 	elf_syms_free(&syms);
+	return err;
+}
+
+static int expand_common(const struct et_provider *pv, const struct ast_attach *ap,
+			 struct provider_expand_ctx *ctx)
+{
+	const char *why = NULL, *instead = NULL;
+	struct uprobe_bins b;
+	size_t found = 0;
+	int err = 0;
+
+	if (pv->supported(&why, &instead) && why)
+		return provider_error(ctx, ap, instead, "%s: %s", pv->name, why);
+	if ((ap->nparts == 3 || ap->nparts == 4) && strchr(ap->parts[1], '@'))
+		return expand_source_line(pv, ap, ctx);
+	/* uprobe:FUNCTION with -p or -c: a function of that process's program */
+	const char *binary = ap->nparts == 3 ? ap->parts[1] : target_binary(ctx);
+	const char *what = ap->parts[ap->nparts - 1];
+	bool implicit = ap->nparts == 2 && *what && binary;
+	if (!implicit && (ap->nparts != 3 || !*ap->parts[1] || !*what))
+		return provider_error(ctx, ap, "write it as uprobe:/path/to/binary:function (or uprobe:function with -p or -c)",
+				      "%s probe: expected %s:BINARY:FUNCTION", pv->name, pv->name);
+	err = uprobe_targets(ctx, ap, pv->name, binary, &b);
 	if (err)
 		return err;
+	if (implicit && ctx->target_pid > 0) { /* named after the program, as bpftrace names it */
+		char exe[PATH_MAX];
+		ssize_t n = readlink(binary, exe, sizeof(exe) - 1);
+
+		if (n > 0) {
+			exe[n] = 0;
+			b.shown[0] = pid_path(ctx, arena_strdup(ctx->arena, exe));
+		}
+	}
+	if (b.n > 1 && is_address(what))
+		return provider_error(ctx, ap, "name one binary", "%s probe: cannot use wildcards with an absolute address",
+				      pv->name);
+	for (size_t i = 0; i < b.n && !err; i++)
+		err = expand_binary(pv, ap, ctx, b.path[i], b.shown[i], what, &found);
+	if (err || is_address(what))
+		return err;
+	char fname[512];
+	uint64_t off;
+	(void)split_offset(what, fname, sizeof(fname), &off);
+	const char *where = b.n == 1 ? b.path[0] : binary;
 	if (!found && !provider_has_wildcard(fname))
 		return provider_missing(ctx, ap, "list the functions with: etrace -l 'uprobe:BINARY:*'",
-				      "%s probe: no function '%s' in %s", pv->name, fname, path);
+				      "%s probe: no function '%s' in %s", pv->name, fname, where);
 	if (!found && !ctx->listing)
 		return provider_missing(ctx, ap, NULL, "%s probe: no function matches '%s' in %s", pv->name, fname,
-				      path);
+				      where);
 	return 0;
 }
 

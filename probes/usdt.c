@@ -29,56 +29,74 @@ static int usdt_supported(const char **why, const char **instead)
 static int usdt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {
 	const struct et_provider *pv = &provider_usdt;
-	const char *why = NULL, *instead = NULL, *want_prov, *want_name;
-	char path[PATH_MAX];
-	struct elf_notes notes;
-	size_t i, found = 0;
+	const char *why = NULL, *instead = NULL, *want_prov, *want_name, *target;
+	struct uprobe_bins b;
+	size_t found = 0;
 	int err;
 
 	if (pv->supported(&why, &instead) && why)
 		return provider_error(ctx, ap, instead, "usdt: %s", why);
-	if (ap->nparts != 3 && ap->nparts != 4)
+	/* with -p, usdt:NAME (no binary) searches every object the process has mapped, as bpftrace */
+	if (ap->nparts == 2 && ctx->target_pid > 0) {
+		target = "";
+		want_prov = "*";
+	} else if (ap->nparts == 3 || ap->nparts == 4) {
+		target = ap->parts[1];
+		want_prov = ap->nparts == 4 ? ap->parts[2] : "*";
+	} else {
 		return provider_error(ctx, ap, "write it as usdt:/path/to/binary:provider:name",
 				      "usdt probe: expected usdt:BINARY:PROVIDER:NAME or usdt:BINARY:NAME");
-	want_prov = ap->nparts == 4 ? ap->parts[2] : "*";
+	}
 	want_name = ap->parts[ap->nparts - 1];
-	err = uprobe_resolve(ctx, ap, "usdt", ap->parts[1], path, sizeof(path));
+	if (!*target && ctx->target_pid <= 0)
+		return provider_error(ctx, ap, "write it as usdt:/path/to/binary:provider:name",
+				      "usdt probe: expected usdt:BINARY:PROVIDER:NAME or usdt:BINARY:NAME");
+	err = uprobe_targets(ctx, ap, "usdt", target, &b);
 	if (err)
 		return err;
-	err = elf_read_notes(path, &notes);
-	if (err)
-		return provider_error(ctx, ap, NULL, "usdt probe: cannot read the USDT notes of %s: %s", path,
-				      strerror(-err));
-	for (i = 0; i < notes.count; i++) {
-		const struct elf_note *n = &notes.notes[i];
-		struct et_probe_desc *p;
+	for (size_t bi = 0; bi < b.n; bi++) {
+		const char *path = b.path[bi];
+		struct elf_notes notes;
 
-		if (!provider_glob_match(want_prov, n->provider) || !provider_glob_match(want_name, n->name))
-			continue;
-		if (ctx->listing) { /* one line per probe, not per site */
-			bool seen = false;
-
-			for (size_t j = 0; j < i && !seen; j++)
-				seen = strcmp(notes.notes[j].provider, n->provider) == 0 &&
-				       strcmp(notes.notes[j].name, n->name) == 0;
-			if (seen)
+		err = elf_read_notes(path, &notes);
+		if (err) {
+			if (b.n > 1) /* a library of the process without notes */
 				continue;
+			return provider_error(ctx, ap, NULL, "usdt probe: cannot read the USDT notes of %s: %s", path,
+					      strerror(-err));
 		}
-		p = provider_new_probe(ctx, pv, ap,
-				       arena_printf(ctx->arena, "usdt:%s:%s:%s", path, n->provider, n->name));
-		p->section = "uprobe";
-		p->target = arena_strdup(ctx->arena, path);
-		p->func = arena_strdup(ctx->arena, n->name);
-		p->offset = n->pc_offset;
-		p->usdt_args = arena_strdup(ctx->arena, n->args);
-		p->ref_ctr_offset = n->sem_offset;
-		found++;
+		for (size_t i = 0; i < notes.count; i++) {
+			const struct elf_note *n = &notes.notes[i];
+			struct et_probe_desc *p;
+
+			if (!provider_glob_match(want_prov, n->provider) || !provider_glob_match(want_name, n->name))
+				continue;
+			if (ctx->listing) { /* one line per probe, not per site */
+				bool seen = false;
+
+				for (size_t j = 0; j < i && !seen; j++)
+					seen = strcmp(notes.notes[j].provider, n->provider) == 0 &&
+					       strcmp(notes.notes[j].name, n->name) == 0;
+				if (seen)
+					continue;
+			}
+			p = provider_new_probe(ctx, pv, ap,
+					       arena_printf(ctx->arena, "usdt:%s:%s:%s", b.shown[bi], n->provider, n->name));
+			p->section = "uprobe";
+			p->target = arena_strdup(ctx->arena, path);
+			p->func = arena_strdup(ctx->arena, n->name);
+			p->offset = n->pc_offset;
+			p->usdt_args = arena_strdup(ctx->arena, n->args);
+			p->ref_ctr_offset = n->sem_offset;
+			found++;
+		}
+		elf_notes_free(&notes);
 	}
-	elf_notes_free(&notes);
 	if (!found && !ctx->listing)
 		return provider_missing(ctx, ap, "list the probes with: etrace -l 'usdt:BINARY:*'",
 				      "usdt probe: no USDT probe %s%s%s in %s", ap->nparts == 4 ? want_prov : "",
-				      ap->nparts == 4 ? ":" : "", want_name, path);
+				      ap->nparts == 4 ? ":" : "", want_name, b.n == 1 ? b.path[0] : *target ? target :
+				      "the process's objects");
 	return 0;
 }
 

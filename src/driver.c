@@ -133,7 +133,7 @@ int et_run(const struct et_options *o)
 	if (o->list && !o->program_text && !o->script_path) {
 		/* -l [PATTERN]: list what the kernel offers; no program involved */
 		struct arena *arena = arena_new();
-		if (provider_list(o->list_pattern, o->verbose > 0, arena, diag, (struct et_loc){ 0 }, stdout) == 0)
+		if (provider_list(o->list_pattern, o->verbose > 0, o->pid, arena, diag, (struct et_loc){ 0 }, stdout) == 0)
 			status = ET_EXIT_OK;
 		arena_free(arena);
 		goto cleanup;

@@ -610,8 +610,15 @@ int elf_resolve_target(const char *name, char *out, size_t len)
 	if (!name || !*name)
 		return -ENOENT;
 	if (strchr(name, '/')) {
-		if (!realpath(name, buf))
+		/* /proc/PID/root/...: another mount namespace's file, reached only through that link
+		 * (realpath would follow it to the same path in etrace's own namespace) */
+		if (strncmp(name, "/proc/", 6) == 0 && strstr(name, "/root/")) {
+			if (access(name, R_OK) != 0)
+				return -errno;
+			snprintf(buf, sizeof(buf), "%s", name);
+		} else if (!realpath(name, buf)) {
 			return -errno;
+		}
 		if (!is_elf64(buf))
 			return -ENOEXEC;
 		if (strlen(buf) >= len)

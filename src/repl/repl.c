@@ -361,7 +361,7 @@ static void cmd_list(const char *pattern)
 	struct diag_sink *diag = diag_new(src);
 	struct arena *arena = arena_new();
 
-	provider_list(*pattern ? pattern : NULL, false, arena, diag, (struct et_loc){ 0 }, stdout);
+	provider_list(*pattern ? pattern : NULL, false, 0, arena, diag, (struct et_loc){ 0 }, stdout);
 	fflush(stdout);
 	diag_render(diag, stderr);
 	arena_free(arena);
