@@ -15,6 +15,7 @@
 #include "parser/parse.h"
 #include "kernel/features.h"
 #include "program/program.h"
+#include "compile/imports.h"
 #include "preproc/preproc.h"
 #include "sema/macros.h"
 #include "sema/sema.h"
@@ -179,6 +180,9 @@ static int parse_files(const struct et_compile_options *o, struct et_compilation
 		for (uint32_t k = 0; k < ast->u.program.items.count; k++)
 			ast_list_push(c->arena, &all->u.program.items, ast->u.program.items.items[k]);
 	}
+	/* --dump-ast (the parse phase alone) shows the import statements as written */
+	if (all && o->last != ET_PHASE_PARSE && !diag_has_errors(diag))
+		imports_resolve(&pctx, sources, all);
 	c->incomplete = pctx.incomplete;
 	c->ast = parsed ? all : NULL;
 	return c->ast && !diag_has_errors(diag) ? 0 : -EINVAL;

@@ -1,6 +1,7 @@
 # Scripts never make etrace read files they were not given: file names inside a script (comments, string
-# literals, printf arguments, str() of a literal, cat(), import, system() without --unsafe) are never
-# opened; an #include reads the header it names and nothing else. Under strace, etrace opens only: the script file, in-memory copies of -e
+# literals, printf arguments, str() of a literal, cat(), system() without --unsafe) are never
+# opened; an #include reads the header it names and nothing else, an import of a kind etrace refuses
+# (.bpf.c, .txt) opens nothing. Under strace, etrace opens only: the script file, in-memory copies of -e
 # and stdin scripts (/dev/fd/N), BTF, tracefs, sysfs and procfs, its shared libraries, the time zone
 # (time()), and the binaries named in probes (uprobe:BINARY:...). Nothing is left behind.
 # An #include's header must exist, as in bpftrace ("file not found"): a missing one is refused, having
@@ -20,6 +21,8 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 # files the scripts name; they exist and are readable, so an open of them would succeed
 mkdir -p "$TMP/work"
 echo 'int secret_in_cwd;' >"$TMP/work/secret_rel.h"
+echo 'int secret_c(void) { return 1; }' >"$TMP/work/secret_rel.bpf.c"
+echo 'secret' >"$TMP/work/secret_rel.txt"
 echo 'int secret_abs;' >"$TMP/secret_abs.h"
 cd "$TMP/work" || exit 1
 
@@ -98,7 +101,8 @@ rejected() { # rejected DESCRIPTION PROGRAM EXPECTED_ERROR_TEXT
 rejected "cat()" 'BEGIN { cat("secret_rel.h"); exit(); }' "unknown function 'cat'"
 rejected "system() without --unsafe" 'BEGIN { system("cat secret_rel.h"); exit(); }' "--unsafe"
 rejected "#include of a missing header" $'#include "secret_missing.h"\nBEGIN { exit(); }' "error: header 'secret_missing.h' not found"
-rejected "import" "import \"secret_rel.h\"; BEGIN { exit(); }" "import"
+rejected "import of a BPF C file" "import \"secret_rel.bpf.c\"; BEGIN { exit(); }" "needs a C compiler"
+rejected "import of a file of another kind" "import \"secret_rel.txt\"; BEGIN { exit(); }" "unknown import type"
 rejected "a tracepoint name leading out of tracefs" 'tracepoint:syscalls:../../../../../etc/shadow { exit(); }' "is not a tracepoint name"
 cd "$SRC" || exit 1
 check "nothing left behind" nothing_left_behind

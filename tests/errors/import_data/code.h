@@ -1,0 +1,2 @@
+struct ok { int a; };
+int not_a_type;

@@ -1,0 +1,1 @@
+struct lib_pair { int a; long b; };
