@@ -43,6 +43,7 @@ enum {
 	PROVIDER_LISTABLE = 1 << 7,   /* -l lists its probes unasked (interval, profile... need a period) */
 	PROVIDER_BEGIN = 1 << 8,      /* attached to nothing: run once before the others attach (BEGIN) */
 	PROVIDER_END = 1 << 9,        /* attached to nothing: run once after they are detached (END) */
+	PROVIDER_SELF_SIGNAL = 1 << 10, /* attached to nothing: run each time etrace gets SIGUSR1 (self:signal) */
 };
 
 /* Where the types of `args` come from (with PROVIDER_HAS_ARGS). */

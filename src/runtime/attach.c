@@ -380,6 +380,23 @@ int rt_run_special(struct rt_run *r, bool end)
 	return first_err;
 }
 
+bool rt_run_self_signal(struct rt_run *r)
+{
+	bool any = false;
+
+	for (uint32_t i = 0; i < r->prog->nprobes; i++) {
+		const struct et_probe_desc *p = &r->prog->probes[i];
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+		if (!(p->provider->flags & PROVIDER_SELF_SIGNAL) || (r->filtered && r->filtered[i]))
+			continue;
+		any = true;
+		if (r->progs && r->progs[i] && bpf_prog_test_run_opts(bpf_program__fd(r->progs[i]), &topts) != 0)
+			diag_print(r->diag, DIAG_WARNING, p->loc, "cannot run self:signal:SIGUSR1", stderr);
+	}
+	return any;
+}
+
 static bool is_perf_link(struct bpf_link *l)
 {
 	struct bpf_link_info info;

@@ -136,7 +136,11 @@ static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
 			if (evs[i].data.u32 == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
 
-				if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+					continue;
+				if (si.ssi_signo == SIGUSR1) /* only in the mask for self:signal:SIGUSR1 */
+					rt_run_self_signal(r);
+				else
 					r->stop = true;
 			} else if (evs[i].data.u32 == TAG_RINGBUF) {
 				/* consumed above */
@@ -187,6 +191,10 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	/* a closed output pipe (etrace ... | head -1): the write fails with EPIPE and SIGPIPE, read from the
 	 * signalfd like Ctrl-C, stops the trace cleanly instead of killing the process */
 	sigaddset(&mask, SIGPIPE);
+	/* self:signal:SIGUSR1: the signal runs those probes instead of killing etrace */
+	for (uint32_t i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].provider->flags & PROVIDER_SELF_SIGNAL)
+			sigaddset(&mask, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &mask, &old_mask) == 0)
 		mask_set = true;
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);

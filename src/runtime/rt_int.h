@@ -222,6 +222,8 @@ void rt_detach_early(struct rt_run *r);
 bool rt_detach_one_perf(struct rt_run *r);
 void rt_detach_finish(struct rt_run *r);
 int rt_run_special(struct rt_run *r, bool end);
+/* Run every self:signal:SIGUSR1 program once (etrace got SIGUSR1); true when the program has one. */
+bool rt_run_self_signal(struct rt_run *r);
 
 /* dropped.c: per map, the updates dropped because the map was full, one line each on
  * stderr (and a JSON record on r->out in JSON mode); returns the total. */
