@@ -14,6 +14,7 @@
  * Each concrete probe: target = the file's absolute path, func = the symbol (NULL for an address),
  * offset = file offset. Attached with bpf_program__attach_uprobe_opts (perf-event based: the kernel
  * drops it when etrace exits), for the -p/-c process only when one is given. See provider.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <inttypes.h>
@@ -300,12 +301,18 @@ static bool other_mount_ns(int pid)
 	return stat("/proc/self/ns/mnt", &a) == 0 && stat(p, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
 }
 
-/* An absolute path of the -p process's file system as etrace reaches it (in the arena). */
+/* An absolute path of process pid's file system as etrace reaches it (in the arena). */
+static const char *path_of_pid(struct provider_expand_ctx *ctx, int pid, const char *path)
+{
+	if (pid > 0 && path[0] == '/' && other_mount_ns(pid))
+		return arena_printf(ctx->arena, "/proc/%d/root%s", pid, path);
+	return path;
+}
+
+/* The same for the -p process. */
 static const char *pid_path(struct provider_expand_ctx *ctx, const char *path)
 {
-	if (ctx->target_pid > 0 && path[0] == '/' && other_mount_ns(ctx->target_pid))
-		return arena_printf(ctx->arena, "/proc/%d/root%s", ctx->target_pid, path);
-	return path;
+	return path_of_pid(ctx, ctx->target_pid, path);
 }
 
 static void bins_add(struct provider_expand_ctx *ctx, struct uprobe_bins *b, const char *path, const char *shown)
@@ -324,13 +331,13 @@ static void bins_add(struct provider_expand_ctx *ctx, struct uprobe_bins *b, con
 	b->shown[b->n++] = arena_strdup(ctx->arena, shown);
 }
 
-/* Each ELF file that the -p process has mapped (its program and libraries), as bpftrace's "*" with -p. */
-static int mapped_objects(struct provider_expand_ctx *ctx, struct uprobe_bins *b)
+/* Each ELF file that process pid has mapped (its program and libraries), as bpftrace's "*" with -p. */
+static int mapped_objects(struct provider_expand_ctx *ctx, int pid, struct uprobe_bins *b)
 {
 	char fn[64], line[PATH_MAX + 128], real[PATH_MAX];
 	FILE *m;
 
-	snprintf(fn, sizeof(fn), "/proc/%d/maps", ctx->target_pid);
+	snprintf(fn, sizeof(fn), "/proc/%d/maps", pid);
 	m = fopen(fn, "re");
 	if (!m)
 		return -errno;
@@ -343,7 +350,7 @@ static int mapped_objects(struct provider_expand_ctx *ctx, struct uprobe_bins *b
 		f[strcspn(f, "\n")] = 0;
 		if (strstr(f, " (deleted)"))
 			continue;
-		p = pid_path(ctx, f);
+		p = path_of_pid(ctx, pid, f);
 		if (elf_resolve_target(p, real, sizeof(real)) == 0)
 			bins_add(ctx, b, real, p);
 	}
@@ -361,10 +368,21 @@ int uprobe_targets(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 
 	memset(b, 0, sizeof(*b));
 	if (ctx->target_pid > 0 && (!*target || strcmp(target, "*") == 0)) {
-		err = mapped_objects(ctx, b);
+		err = mapped_objects(ctx, ctx->target_pid, b);
 		if (err)
 			return provider_error(ctx, ap, NULL, "%s probe: cannot read the mappings of process %d: %s", pname,
 					      ctx->target_pid, strerror(-err));
+		return 0;
+	}
+	if (strcmp(target, "*") == 0) { /* without -p: the objects of every running process, as bpftrace */
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
+				(void)mapped_objects(ctx, atoi(de->d_name), b); /* gone meanwhile: skipped */
+		if (d)
+			closedir(d);
 		return 0;
 	}
 	if (!provider_has_wildcard(target)) {

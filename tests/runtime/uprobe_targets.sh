@@ -2,7 +2,8 @@
 # the probe name keeps the path as written (relative, through a symlink); a file that is no ELF gets
 # bpftrace's error; a wildcard in the binary path attaches in every ELF file it matches (uprobe and
 # usdt, and with a function wildcard); with -p, `uprobe:*:FUNC` and `usdt:*:PROV:NAME` search the
-# objects the process has mapped (a function of its shared library), also when listing; with -p of a
+# objects the process has mapped (a function of its shared library), also when listing, and without
+# -p those of every running process; with -p of a
 # process in another mount namespace (unshare -m with a tmpfs only it sees) an absolute path is read
 # and attached through /proc/PID/root, and named so.
 . "$(dirname "$0")/lib.sh"
@@ -53,6 +54,9 @@ check "a path wildcard that matches nothing: the error" \
 hold_target "$UT_LIB" 2 2000
 "$ETRACE" -l -p "$TARGET" 'uprobe:*:et_lib_*' >"$TMP/list" 2>&1
 check "-l -p: a function of the process's library" test "$(cat "$TMP/list")" = "uprobe:$TMP/libetr.so:et_lib_mul"
+"$ETRACE" -l 'uprobe:*:et_lib_mul' >"$TMP/list" 2>&1
+check "-l without -p: uprobe:* searches every running process's objects" \
+	test "$(cat "$TMP/list")" = "uprobe:$TMP/libetr.so:et_lib_mul"
 "$ETRACE" -l -p "$TARGET" 'usdt:*:ettest:cons*' >"$TMP/list" 2>&1
 check "-l -p: the process's USDT probes" test "$(cat "$TMP/list")" = "usdt:$UT_LIB:ettest:consts"
 start_etrace -p "$TARGET" -e 'uprobe:*:et_lib_mul { @[probe, arg1] = count(); } usdt:*:ettest:consts { @u[arg0] = count(); }
