@@ -5,7 +5,8 @@
 # objects the process has mapped (a function of its shared library), also when listing, and without
 # -p those of every running process; with -p of a
 # process in another mount namespace (unshare -m with a tmpfs only it sees) an absolute path is read
-# and attached through /proc/PID/root, and named so.
+# and attached through /proc/PID/root, and named so; usdt and uretprobe on a library the program
+# dlopen()s after etrace attached.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/uprobe_lib.bash"
 require_root
@@ -92,6 +93,15 @@ else
 		grep -qxF "@g[uprobe:/proc/$NS/root$TMP/ns/prog:et_greet]: 2" "$ET_OUT"
 fi
 
+
+# 6. a library that the program loads with dlopen() after etrace attached: usdt and uprobe on its path
+later=$(build_prog dlopen_later etr_dlopen -ldl)
+run_etrace -q -c "$later $TMP/libetr.so 4" -e "usdt:$TMP/libetr.so:etlib:mul { @u[arg0, arg1] = count(); @n = count(); }
+uretprobe:$TMP/libetr.so:et_lib_mul { @r = sum(retval); }"
+check "the program loaded the library and summed 0+3+6+9" grep -qxF 'sum=18' "$ET_OUT"
+check "usdt in a library loaded later: 4 firings" grep -qxF '@n: 4' "$ET_OUT"
+check "... with their arguments" grep -qxF '@u[3, 3]: 1' "$ET_OUT"
+check "uretprobe in a library loaded later: the same sum" grep -qxF '@r: 18' "$ET_OUT"
 
 check "nothing left behind" nothing_left_behind
 finish
