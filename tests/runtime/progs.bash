@@ -55,6 +55,8 @@ build_all_progs() {
 	for p in getppid_loop fresh_string zero_size prctl_name arrays ptr_chain; do build_prog "$p" "$p" >/dev/null; done
 	build_prog dwarf_args etr_dwarf_g -g >/dev/null
 	build_prog dwarf_args etr_dwarf >/dev/null
+	build_prog dwarf_args etr_dwarf_O0 -O0 -g -no-pie -fno-pie >/dev/null
+	build_prog dlopen_later etr_dlopen -ldl >/dev/null
 	build_uprobe_progs
 	build_cxx_prog "$TMP/cxx" || true
 }
