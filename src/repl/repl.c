@@ -648,6 +648,7 @@ int repl_run(const struct repl_options *o)
 		goto out;
 	}
 	so.out = s.out;
+	so.err = s.msg;
 	{
 		struct source_set *src = source_set_new();
 		struct diag_sink *diag = diag_new(src);

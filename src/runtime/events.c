@@ -196,7 +196,9 @@ static void runtime_warning(struct rt_run *r, const struct et_event_desc *ev)
 	if (!r->diag)
 		return;
 	rt_flush_output(r);
-	diag_print(r->diag, DIAG_WARNING, ev->loc, msg, stderr);
+	diag_print(r->diag, DIAG_WARNING, ev->loc, msg, r->opts->err ? r->opts->err : stderr);
+	if (r->opts->err)
+		fflush(r->opts->err);
 }
 
 int rt_handle_event(void *ctx, void *data, size_t size)

@@ -29,6 +29,7 @@ struct rt_options {
 	int pid;              /* -p: stop when this process exits (0 = none) */
 	const char *cmd;      /* -c: command run by /bin/sh -c, started after attach; stop when it exits */
 	bool unsafe;          /* --unsafe: system() is allowed */
+	FILE *err;            /* where warnings found while the program runs go; NULL = stderr */
 	bool stats;           /* --stats: events per probe, losses, drops, load/attach time at exit (stderr) */
 	const char *metrics;  /* --metrics [ADDR:]PORT: serve the maps over HTTP while the program runs
 	                       * (metrics.h); NULL = no server, nothing of it is set up */
@@ -65,6 +66,7 @@ struct rt_session_options {
 	bool unsafe;
 	int pid;              /* -p: the probes trace it; the session ends when it exits */
 	const char *cmd;      /* -c: started after the first block attaches; the session ends when it ends */
+	FILE *err;            /* warnings found while the probes run (division by zero...); NULL = stderr */
 };
 /* NULL on failure (the -c command or its watch could not be set up: reported to diag). */
 struct rt_session *rt_session_new(const struct rt_session_options *opts, struct diag_sink *diag);

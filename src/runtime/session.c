@@ -92,7 +92,7 @@ struct rt_session *rt_session_new(const struct rt_session_options *o, struct dia
 	s->out = o->out ? o->out : stdout;
 	s->ro = (struct rt_options){
 		.out = s->out, .format = o->format, .quiet = o->quiet, .verbose = o->verbose, .unsafe = o->unsafe,
-		.pid = o->pid,
+		.pid = o->pid, .err = o->err,
 	};
 	s->proc_fd = s->go_fd = s->stack_fd = -1;
 	s->ep = epoll_create1(EPOLL_CLOEXEC);

@@ -4,7 +4,8 @@
 # second goes on counting; .stop/.start pause and resume; .zero/.clear; .top refreshes until a key; Ctrl-D
 # prints the maps as a script's exit does, and nothing stays in the kernel. Then: printf output of a
 # background probe does not corrupt a half-typed line (it is shown above the line, which is drawn again
-# and runs as typed); exit() ends its block alone; -f json. A block that fails to attach leaves nothing.
+# and runs as typed), nor does a runtime warning; exit() ends its block alone; -f json. A block that fails
+# to attach leaves nothing.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -172,14 +173,30 @@ check("the half-typed line is drawn again under them: %r" % last, last == 'etrac
 s.key(b'-typed\\n"); }\n')
 s.read_until(r"half-typed\n")
 check("the line runs as typed (half-typed)", True)
+# a warning found while a probe runs (division by zero) is rendered at the typed block's line, above the
+# half-typed line, which is drawn again
+s.typed('interval:ms:300 { $z = 0; @q = 10 / $z; }')
+n = re.search(r"\[(\d+)\] running\n", s.read_until(r"\[\d+\] running\n")).group(1)
+s.key(b"BEGIN { @w")
+mark = len(s.raw)
+s.read_until(r"<%s>:1:\d+: warning: [^\n]*\n.*\^[^\n]*\n(.*\n)?.*etrace> BEGIN \{ @w" % n)
+shown = screen_lines(s.raw[mark:])
+check("a runtime warning of the block is shown at its line (<%s>:1:...), the half line drawn again under "
+      "it: %r" % (n, shown[-1]), shown[-1] == "etrace> BEGIN { @w" and
+      any(re.match(r"<%s>:1:\d+: warning: " % n, l) for l in shown))
+s.key(b"\x15")  # erase the line (Ctrl-U)
+s.typed(".detach " + n)
+s.read_until(r"detached \[%s\]\n" % n)
+
 # exit() in a block ends that block alone (its END runs); the others go on
-s.typed('interval:ms:50 { exit(); } END { printf("end of 3\\n"); }')
-out = s.read_until(r"\[3\] ended by exit\(\)\n")
-check("exit() ends its block, whose END runs", "end of 3" in out)
+s.typed('interval:ms:50 { exit(); } END { printf("its end\\n"); }')
+n = re.search(r"\[(\d+)\] running\n", s.read_until(r"\[\d+\] running\n")).group(1)
+out = s.read_until(r"\[%s\] ended by exit\(\)\n" % n)
+check("exit() ends its block, whose END runs", "its end" in out)
 s.drain(0.3)
 s.typed(".probes")
 out = s.read_until(r"\.probes\n.*etrace> ")
-check(".probes: block 1 runs on, block 3 is gone", "[1] interval" in out and "[3]" not in out)
+check(".probes: block 1 runs on, the ended block is gone", "[1] interval" in out and "[%s]" % n not in out)
 s.leave()
 PYEOF
 status=$?
