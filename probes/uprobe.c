@@ -193,21 +193,31 @@ static struct et_probe_desc *new_probe(struct provider_expand_ctx *ctx, const st
 	return p;
 }
 
-/* The binary that `uprobe:FUNCTION` (no binary written) means: /proc/PID/exe for -p PID, else the first
- * word of the -c command (uprobe_resolve looks a bare name up in PATH); NULL when neither is given. */
-static const char *target_binary(const struct provider_expand_ctx *ctx)
+static const char *pid_path(struct provider_expand_ctx *ctx, const char *path);
+
+/* The binary that `uprobe:FUNCTION` (no binary written) means: the -p process's program (the path
+ * /proc/PID/exe links to, through /proc/PID/root in another mount namespace, as bpftrace names it;
+ * /proc/PID/exe itself when deleted), else the first word of the -c command (uprobe_resolve looks a
+ * bare name up in PATH); NULL when neither is given. */
+static const char *target_binary(struct provider_expand_ctx *ctx)
 {
 	const char *cmd = ctx->target_cmd ? ctx->target_cmd + strspn(ctx->target_cmd, " \t") : NULL;
 	size_t n = cmd ? strcspn(cmd, " \t") : 0;
 
-	if (ctx->target_pid > 0)
-		return arena_printf(ctx->arena, "/proc/%d/exe", ctx->target_pid);
+	if (ctx->target_pid > 0) { /* its program's path, through /proc/PID/root in another namespace */
+		char link[64], exe[PATH_MAX];
+		ssize_t len;
+
+		snprintf(link, sizeof(link), "/proc/%d/exe", ctx->target_pid);
+		len = readlink(link, exe, sizeof(exe) - 1);
+		if (len <= 0 || (exe[len] = 0, strstr(exe, " (deleted)")))
+			return arena_strdup(ctx->arena, link);
+		return pid_path(ctx, arena_strdup(ctx->arena, exe));
+	}
 	if (n && n < PATH_MAX)
 		return arena_printf(ctx->arena, "%.*s", (int)n, cmd);
 	return NULL;
 }
-
-static const char *pid_path(struct provider_expand_ctx *ctx, const char *path);
 
 /* A line or column number as written: a positive decimal. */
 static bool parse_number(const char *s, uint32_t *out)
@@ -304,7 +314,7 @@ static bool other_mount_ns(int pid)
 /* An absolute path of process pid's file system as etrace reaches it (in the arena). */
 static const char *path_of_pid(struct provider_expand_ctx *ctx, int pid, const char *path)
 {
-	if (pid > 0 && path[0] == '/' && other_mount_ns(pid))
+	if (pid > 0 && path[0] == '/' && strncmp(path, "/proc/", 6) != 0 && other_mount_ns(pid))
 		return arena_printf(ctx->arena, "/proc/%d/root%s", pid, path);
 	return path;
 }
@@ -508,15 +518,6 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 	err = uprobe_targets(ctx, ap, pv->name, binary, &b);
 	if (err)
 		return err;
-	if (implicit && ctx->target_pid > 0) { /* named after the program, as bpftrace names it */
-		char exe[PATH_MAX];
-		ssize_t n = readlink(binary, exe, sizeof(exe) - 1);
-
-		if (n > 0) {
-			exe[n] = 0;
-			b.shown[0] = pid_path(ctx, arena_strdup(ctx->arena, exe));
-		}
-	}
 	if (b.n > 1 && is_address(what))
 		return provider_error(ctx, ap, "name one binary", "%s probe: cannot use wildcards with an absolute address",
 				      pv->name);
