@@ -26,12 +26,16 @@ const struct et_provider *provider_find(const char *name)
 
 	if (!name)
 		return NULL;
-	for (i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
-		if (strcasecmp(registry[i]->name, name) == 0)
-			return registry[i];
-		for (a = registry[i]->aliases; a && *a; a++)
-			if (strcasecmp(*a, name) == 0)
+	/* as bpftrace: a name or alias written exactly first (`U` is usdt, `u` uprobe), then any case
+	 * (`BEGIN`, `Kprobe`, `T`) */
+	for (int exact = 1; exact >= 0; exact--) {
+		for (i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
+			if ((exact ? strcmp : strcasecmp)(registry[i]->name, name) == 0)
 				return registry[i];
+			for (a = registry[i]->aliases; a && *a; a++)
+				if ((exact ? strcmp : strcasecmp)(*a, name) == 0)
+					return registry[i];
+		}
 	}
 	return NULL;
 }
