@@ -893,11 +893,29 @@ static struct et_type *pointer_binary(struct sema *s, struct ast_node *n, struct
 	return s->t_none;
 }
 
+/* Is the result of integer arithmetic n (not a comparison) signed? bpftrace's rule: a non-negative
+ * constant takes the sign of the other side, then the result is int64 when either side is signed, and
+ * always for a subtraction ("Subtraction always yields a signed integer type": (uint64)1 - (uint64)2
+ * is -1); else uint64. */
+static bool arith_signed(struct sema *s, struct ast_node *n, struct et_type *lt, struct et_type *rt)
+{
+	struct et_type *ll = literal_int_type(s, n->u.binary.lhs, lt), *rl = literal_int_type(s, n->u.binary.rhs, rt);
+	bool lflex = ll && ll->sign_flexible, rflex = rl && rl->sign_flexible;
+	bool ls = is_signed_int(lt), rs = is_signed_int(rt);
+
+	if (n->u.binary.op == AST_OP_SUB)
+		return true;
+	if (lflex && !rflex)
+		ls = rs;
+	else if (rflex && !lflex)
+		rs = ls;
+	return ls || rs;
+}
+
 static struct et_type *binary(struct sema *s, struct ast_node *n)
 {
 	struct et_type *lt = sema_expr(s, n->u.binary.lhs), *rt = sema_expr(s, n->u.binary.rhs);
 	enum ast_op op = n->u.binary.op;
-	bool both_signed;
 
 	if (sema_is_none(lt) || sema_is_none(rt))
 		return s->t_none;
@@ -906,7 +924,6 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 		return type_string(s->arena, n->u.string.len + 1);
 	if (lt->kind == ET_POINTER || rt->kind == ET_POINTER)
 		return pointer_binary(s, n, lt, rt);
-	both_signed = is_signed_int(lt) && is_signed_int(rt);
 	switch (op) {
 	case AST_OP_EQ:
 	case AST_OP_NE:
@@ -944,7 +961,7 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 			 * integer it is the integer 0 or 1 */
 			if (lt->kind == ET_BOOL && rt->kind == ET_BOOL)
 				return s->t_bool;
-			return both_signed ? s->t_i64 : s->t_u64;
+			return arith_signed(s, n, lt, rt) ? s->t_i64 : s->t_u64;
 		}
 		break;
 	}

@@ -1,7 +1,8 @@
 # Integer conversions to narrower and unsigned types, as today's bpftrace does them, with exact values
 # from a real event: a typed let (`let $a: uint16 = $e;`) converts its value to the declared type, from
 # a variable, a map value and an expression, and so does every later store into that variable (=, ++,
-# +=); casts (uint8/16/32, int8/16/32) of a variable, a map value, an expression and a struct field.
+# +=); casts (uint8/16/32, int8/16/32) of a variable, a map value, an expression and a struct field;
+# the sign of arithmetic on unsigned values (a subtraction is signed, as in today's bpftrace).
 # The probe: a uprobe on tests/progs/ptr_chain (fixed data, see its header: leaf1 holds i8 -8, u8 200,
 # i16 -1600, u16 60000, i32 -320000, u32 4000000000, i64 -64000000000).
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +35,10 @@ uprobe:$prog:etp_visit {
 	printf(\"store %d %d %d\n\", \$a, \$b, \$d);
 	printf(\"cast %d %d %u %d %d %d %d\n\", (uint16)\$e, (int16)@m, (uint32)(\$e * 2), (int32)\$l.u32,
 		(int16)\$l.u16, (uint8)\$l.u16, (int8)(@m + 56));
+	@sub = \$l.u32 - 4000000001;
+	@mix = \$l.u16 * (int8)-1;
+	@uns = \$l.u64 + 1;
+	@shr = (uint64)\$l.i64 >> 60;
 	@k[\$a] = \$i;
 	@t = (\$a, \$b, \$d);
 	exit();
@@ -46,6 +51,12 @@ check "casts of a variable, a map value, an expression and fields" \
 	has_line 'cast 65528 7680 4294967280 -294967296 -5536 96 56'
 check "a typed variable as a map key and value" has_line '@k[63936]: 247'
 check "typed variables in a tuple" has_line '@t: (63936, 3, -57)'
+# bpftrace: a subtraction is signed; otherwise signed when either side is (a non-negative constant takes
+# the other side's sign)
+check "unsigned - unsigned is signed" has_line '@sub: -1'
+check "unsigned * signed is signed" has_line '@mix: -60000'
+check "unsigned + a constant stays unsigned" has_line '@uns: 18000000000000000001'
+check "unsigned >> a constant is a logical shift" has_line '@shr: 15'
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 finish
