@@ -50,6 +50,17 @@ int timer_expand(const struct et_provider *pv, const struct ast_attach *ap, stru
 	return 0;
 }
 
+/* -l: bpftrace's form, "interval:UNIT:" (the listing forms carry it in their name already) */
+void timer_list(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out)
+{
+	(void)verbose;
+	(void)a;
+	if (p->unit)
+		fprintf(out, "%s:%s:\n", p->provider->name, p->unit);
+	else
+		fprintf(out, "%s\n", p->name);
+}
+
 static int interval_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {
 	return timer_expand(&provider_interval, ap, ctx);
@@ -103,4 +114,5 @@ const struct et_provider provider_interval = {
 	.supported = timer_supported,
 	.expand = interval_expand,
 	.attach = interval_attach,
+	.list = timer_list,
 };

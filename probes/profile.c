@@ -28,4 +28,5 @@ const struct et_provider provider_profile = {
 	.supported = timer_supported,
 	.expand = profile_expand,
 	.attach = profile_attach,
+	.list = timer_list,
 };

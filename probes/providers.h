@@ -88,5 +88,7 @@ void interval_perf_attr(const struct et_probe_desc *p, struct perf_event_attr *a
  * `PV:Nunit` and add the one probe named "PV:UNIT:N". */
 int timer_supported(const char **why, const char **instead);
 int timer_expand(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx);
+/* -l of an interval or profile probe: "interval:UNIT:", as bpftrace. */
+void timer_list(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out);
 
 #endif

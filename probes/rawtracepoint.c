@@ -118,7 +118,8 @@ static int rt_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 		return provider_error(ctx, ap, hint, "rawtracepoint probe: empty event name");
 	if (provider_check_module(ctx, &provider_rawtracepoint, ap, mod))
 		return -EINVAL;
-	if (provider_has_wildcard(ev))
+	/* listing: only events that exist (a bare pattern "*:NAME" reaches every provider) */
+	if (provider_has_wildcard(ev) || ctx->listing)
 		return expand_wild(ctx, ap, mod, ev);
 	add_rt(ctx, ap, mod, ev);
 	return 0;

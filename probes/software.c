@@ -68,6 +68,24 @@ static void add_sw(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 	p->offset = count;
 }
 
+/* As bpftrace's listing sorts them: "cpu-clock:" before "cpu:" */
+static int cmp_listed(const void *a, const void *b)
+{
+	char x[64], y[64];
+
+	snprintf(x, sizeof(x), "%s:", *(const char *const *)a);
+	snprintf(y, sizeof(y), "%s:", *(const char *const *)b);
+	return strcmp(x, y);
+}
+
+/* -l: bpftrace's form, "software:EVENT:" with the event as written (an alias stays one) */
+static void sw_list(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out)
+{
+	(void)verbose;
+	(void)a;
+	fprintf(out, "software:%s:\n", p->func ? p->func : p->target);
+}
+
 static int sw_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {
 	const char *hint = "write it as software:EVENT[:COUNT], e.g. software:page-faults:100 "
@@ -77,9 +95,23 @@ static int sw_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	bool explicit_count = ap->nparts == 3;
 	size_t i;
 
-	if (ap->nparts == 1 && ctx->listing) {
-		for (i = 0; i < NSW; i++)
-			add_sw(ctx, ap, &sw_events[i], sw_events[i].default_count, false);
+	if (ctx->listing && (ap->nparts == 1 || ap->nparts == 2)) {
+		/* bpftrace lists every event and every alias matching, as "software:NAME:", sorted */
+		const char *names[2 * NSW];
+		size_t n = 0;
+
+		for (i = 0; i < NSW; i++) {
+			names[n++] = sw_events[i].name;
+			if (sw_events[i].alias)
+				names[n++] = sw_events[i].alias;
+		}
+		qsort(names, n, sizeof(names[0]), cmp_listed);
+		for (i = 0; i < n; i++) {
+			if (ap->nparts == 2 && !provider_glob_match(ap->parts[1], names[i]))
+				continue;
+			add_sw(ctx, ap, sw_find(names[i]), sw_find(names[i])->default_count, false);
+			ctx->probes[ctx->nprobes - 1].func = names[i];
+		}
 		return 0;
 	}
 	if (ap->nparts != 2 && ap->nparts != 3)
@@ -109,6 +141,7 @@ static int sw_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	if (!e)
 		return provider_error(ctx, ap, hint, "unknown software event '%s'", ap->parts[1]);
 	add_sw(ctx, ap, e, explicit_count ? count : e->default_count, explicit_count);
+	ctx->probes[ctx->nprobes - 1].func = arena_strdup(ctx->arena, ap->parts[1]); /* as written, for -l */
 	return 0;
 }
 
@@ -147,4 +180,5 @@ const struct et_provider provider_software = {
 	.expand = sw_expand,
 	.attach = sw_attach,
 	.newest_first = sw_newest_first,
+	.list = sw_list,
 };

@@ -44,6 +44,15 @@ static int special_attach(const struct et_probe_desc *p, struct bpf_program *pro
 	return 0; /* run by the runtime with BPF_PROG_TEST_RUN */
 }
 
+/* -l FILE leaves begin and end out, as bpftrace */
+static void special_list(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out)
+{
+	(void)p;
+	(void)verbose;
+	(void)a;
+	(void)out;
+}
+
 static const char *const begin_aliases[] = {"BEGIN", NULL};
 static const char *const end_aliases[] = {"END", NULL};
 
@@ -55,6 +64,7 @@ const struct et_provider provider_begin = {
 	.supported = special_supported,
 	.expand = begin_expand,
 	.attach = special_attach,
+	.list = special_list,
 };
 
 const struct et_provider provider_end = {
@@ -65,4 +75,5 @@ const struct et_provider provider_end = {
 	.supported = special_supported,
 	.expand = end_expand,
 	.attach = special_attach,
+	.list = special_list,
 };

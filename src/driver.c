@@ -201,8 +201,15 @@ int et_run(const struct et_options *o)
 	}
 	if (o->list) {
 		/* -l with a program: the concrete probes it would attach, wildcards expanded */
-		for (uint32_t i = 0; i < c.prog->nprobes; i++)
-			printf("%s\n", c.prog->probes[i].name);
+		struct arena *la = arena_new();
+		for (uint32_t i = 0; i < c.prog->nprobes; i++) {
+			const struct et_probe_desc *p = &c.prog->probes[i];
+			if (p->provider->list) /* bpftrace's form for each provider, with -v its arguments */
+				p->provider->list(p, o->verbose > 0, la, stdout);
+			else
+				printf("%s\n", p->name);
+		}
+		arena_free(la);
 		status = ET_EXIT_OK;
 		goto cleanup;
 	}

@@ -19,8 +19,20 @@ check "-l bare pattern: the tracepoint" grep -qxF 'tracepoint:syscalls:sys_enter
 check "-l bare pattern: no error" bash -c "! grep -q error '$TMP/l'"
 "$ETRACE" -l 'tracepoint:syscalls:sys_enter_getppid, tracepoint:syscalls:sys_exit_getppid' >"$TMP/l" 2>&1
 check "-l A,B: both" test "$(cat "$TMP/l")" = "$(printf 'tracepoint:syscalls:sys_enter_getppid\ntracepoint:syscalls:sys_exit_getppid')"
+"$ETRACE" -l 'software:c*' >"$TMP/l" 2>&1
+check "-l software:c*: events and aliases as 'software:NAME:', sorted as bpftrace" test "$(cat "$TMP/l")" = \
+	"$(printf 'software:context-switches:\nsoftware:cpu-clock:\nsoftware:cpu-migrations:\nsoftware:cpu:\nsoftware:cs:')"
 "$ETRACE" -l 'software:*' >"$TMP/l" 2>&1
-check "-l software:*: the events" grep -qxF 'software:cpu-clock' "$TMP/l"
+check "-l software:*: 11 events and 3 aliases" test "$(wc -l <"$TMP/l")" = 14
+"$ETRACE" -l 'begin' >"$TMP/l" 2>&1
+check "-l with a bare name nothing has: nothing, no error" test ! -s "$TMP/l"
+
+# -l FILE / -l -e: the program's probes as bpftrace prints them: no begin/end, timers and software events
+# as PROVIDER:UNIT: / software:EVENT: (an alias as written), provider aliases spelled out
+printf 'BEGIN { } END { }\ninterval:s:1 { }\ni:100ms { }\nprofile:hz:99 { }\nsoftware:cpu:1e6 { }\ns:context-switches { }\nt:syscalls:sys_enter_getppid { }\n' >"$TMP/p.bt"
+"$ETRACE" -l "$TMP/p.bt" >"$TMP/l" 2>&1
+check "-l FILE: bpftrace's forms" test "$(cat "$TMP/l")" = \
+	"$(printf 'interval:s:\ninterval:ms:\nprofile:hz:\nsoftware:cpu:\nsoftware:context-switches:\ntracepoint:syscalls:sys_enter_getppid')"
 "$ETRACE" -l 'etr_nosuch:*' >"$TMP/l" 2>&1
 check "-l with an unknown probe type: an error" grep -qF "no probe type matches 'etr_nosuch'" "$TMP/l"
 
