@@ -32,6 +32,10 @@ struct repl_options {
 	uint32_t npositional;
 	const char *const *named;      /* the program's options for getopt() */
 	uint32_t nnamed;
+	const char *const *include_dirs;  /* -I DIR: searched by every block's #include */
+	uint32_t ninclude_dirs;
+	const char *const *include_files; /* --include FILE: read before every block */
+	uint32_t ninclude_files;
 	struct et_compile_env env;     /* the environment's limits (et_compile_env), for every block */
 	int pid;                       /* -p PID: every run traces it (and ends when it exits); 0 = none */
 	const char *cmd;               /* -c CMD: every run starts it after attaching, ends when it ends */
