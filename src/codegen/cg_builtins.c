@@ -267,12 +267,13 @@ struct cg_val cg_bi_len(struct cg_lower *L, struct ast_node *n, const struct sem
 
 /* ---- actions done in the probe ---- */
 
-/* signal("KILL"): sema resolved the name to its number (index); else an integer argument */
+/* signal("KILL"): sema resolved the name to its number (index); else an integer argument.
+ * signal_thread() sends to the current thread (bpf_send_signal_thread), signal() to its process. */
 struct cg_val cg_bi_signal(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMValueRef s = c->index >= 0 ? cg_i64(cg, (uint64_t)c->index) : cg_scalar(L, n->u.call.args.items[0]);
 
-	cg_send_signal(cg, LLVMBuildTrunc(cg->b, s, cg->t_i32, ""));
+	cg_send_signal(cg, LLVMBuildTrunc(cg->b, s, cg->t_i32, ""), c->id == BI_SIGNAL_THREAD);
 	return cg_val_scalar(cg_i64(cg, 0));
 }

@@ -170,7 +170,7 @@ LLVMValueRef cg_cgroup_id(struct cg_ctx *cg);
 LLVMValueRef cg_current_task(struct cg_ctx *cg);
 /* The same task as a pointer the verifier knows as `struct task_struct *` (Linux 5.11) */
 LLVMValueRef cg_current_task_btf(struct cg_ctx *cg);
-LLVMValueRef cg_send_signal(struct cg_ctx *cg, LLVMValueRef sig);
+LLVMValueRef cg_send_signal(struct cg_ctx *cg, LLVMValueRef sig, bool thread);
 /* d_path(path, buf, size): path is an i64 the verifier must know as a kernel `struct path` pointer */
 LLVMValueRef cg_d_path(struct cg_ctx *cg, LLVMValueRef path, LLVMValueRef buf, uint32_t size);
 /* probe_read_{kernel,user}[_str](dst, size, src) */

@@ -143,10 +143,10 @@ LLVMValueRef cg_d_path(struct cg_ctx *cg, LLVMValueRef path, LLVMValueRef buf, u
 	return cg_helper(cg, CG_H_d_path, a, 3);
 }
 
-LLVMValueRef cg_send_signal(struct cg_ctx *cg, LLVMValueRef sig)
+LLVMValueRef cg_send_signal(struct cg_ctx *cg, LLVMValueRef sig, bool thread)
 {
 	LLVMValueRef a[1] = {sig};
-	return cg_helper(cg, CG_H_send_signal, a, 1);
+	return cg_helper(cg, thread ? CG_H_send_signal_thread : CG_H_send_signal, a, 1);
 }
 
 LLVMValueRef cg_probe_read(struct cg_ctx *cg, bool user, bool str, LLVMValueRef dst, uint32_t size,

@@ -130,7 +130,7 @@ struct et_type *check_signal(struct sema *s, struct ast_node *n, struct sema_cal
 			if (strcasecmp(signals[i].name, name) == 0)
 				c->index = signals[i].num;
 		if (c->index < 0)
-			sema_error(s, a->loc, "signal(): unknown signal '%s'", a->u.string.bytes);
+			sema_error(s, a->loc, "%s(): unknown signal '%s'", n->u.call.name, a->u.string.bytes);
 		return s->t_void;
 	}
 	bi_int_arg(s, n, 0, NULL);
