@@ -158,3 +158,87 @@ void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *cal
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 }
+
+/* ---- an aggregation read as a value ---- */
+
+/* min/max of one CPU's { value, is_set } into the running (best, any): a CPU that never saw a value
+ * does not count, as when printed. */
+static void minmax_step(struct cg_lower *L, LLVMValueRef p, const struct et_type *vt, LLVMValueRef best,
+			LLVMValueRef any)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef v = LLVMBuildLoad2(B, cg->t_i64, p, "v");
+	LLVMValueRef set = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildLoad2(B, cg->t_i64, cg_gep(cg, p, 8), ""),
+					 cg_i64(cg, 0), "set");
+	LLVMValueRef cur = LLVMBuildLoad2(B, cg->t_i64, best, "");
+	LLVMValueRef had = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildLoad2(B, cg->t_i64, any, ""), cg_i64(cg, 0), "");
+	LLVMIntPredicate pred = vt->kind == ET_AGG_MIN ? (vt->is_signed ? LLVMIntSLT : LLVMIntULT)
+						       : (vt->is_signed ? LLVMIntSGT : LLVMIntUGT);
+	LLVMValueRef better = LLVMBuildOr(B, LLVMBuildNot(B, had, ""), LLVMBuildICmp(B, pred, v, cur, ""), "");
+	LLVMValueRef take = LLVMBuildAnd(B, set, better, "take");
+	LLVMBuildStore(B, LLVMBuildSelect(B, take, v, cur, ""), best);
+	LLVMBuildStore(B, LLVMBuildSelect(B, set, cg_i64(cg, 1), LLVMBuildLoad2(B, cg->t_i64, any, ""), ""), any);
+}
+
+/* total / count, signed, 0 without a count: BPF's division is unsigned, so the magnitude is divided
+ * and the sign put back (bpftrace does the same) */
+static LLVMValueRef avg_of(struct cg_lower *L, LLVMValueRef count, LLVMValueRef total)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef none = LLVMBuildICmp(B, LLVMIntEQ, count, cg_i64(cg, 0), "");
+	LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, total, cg_i64(cg, 0), "");
+	LLVMValueRef mag = LLVMBuildSelect(B, neg, LLVMBuildNeg(B, total, ""), total, "");
+	LLVMValueRef q = LLVMBuildUDiv(B, mag, LLVMBuildSelect(B, none, cg_i64(cg, 1), count, ""), "");
+	q = LLVMBuildSelect(B, neg, LLVMBuildNeg(B, q, ""), q, "");
+	return LLVMBuildSelect(B, none, cg_i64(cg, 0), q, "avg");
+}
+
+/* A loop over the possible CPUs (etrace_ncpus, a frozen .rodata constant the verifier sees, so the loop
+ * is bounded) reading each CPU's value with bpf_map_lookup_percpu_elem (Linux 5.19); it stops at the
+ * first CPU without the element: a missing key reads as 0. */
+LLVMValueRef cg_agg_value(struct cg_lower *L, uint32_t map, LLVMValueRef key_ptr, const struct et_type *vt)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef cpu = cg_alloca(cg, cg->t_i64, "cpu");
+	LLVMValueRef acc = cg_alloca(cg, cg->t_i64, "acc"), acc2 = cg_alloca(cg, cg->t_i64, "acc2");
+	LLVMBasicBlockRef cond = cg_block(cg, "agg.cond"), body = cg_block(cg, "agg.body");
+	LLVMBasicBlockRef got = cg_block(cg, "agg.got"), done = cg_block(cg, "agg.done");
+
+	LLVMBuildStore(B, cg_i64(cg, 0), cpu);
+	LLVMBuildStore(B, cg_i64(cg, 0), acc);
+	LLVMBuildStore(B, cg_i64(cg, 0), acc2);
+	LLVMBuildBr(B, cond);
+	LLVMPositionBuilderAtEnd(B, cond);
+	LLVMValueRef ncpus = LLVMBuildLoad2(B, cg->t_i64, cg_rodata_u64(cg, "etrace_ncpus"), "ncpus");
+	LLVMSetVolatile(ncpus, 1);
+	LLVMValueRef i = LLVMBuildLoad2(B, cg->t_i64, cpu, "i");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, i, ncpus, ""), body, done);
+	LLVMPositionBuilderAtEnd(B, body);
+	LLVMValueRef a[3] = {L->maps[map], key_ptr, LLVMBuildTrunc(B, i, cg->t_i32, "")};
+	LLVMValueRef p = cg_helper(cg, CG_H_map_lookup_percpu_elem, a, 3);
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, got);
+	LLVMPositionBuilderAtEnd(B, got);
+	switch (vt->kind) {
+	case ET_AGG_MIN:
+	case ET_AGG_MAX:
+		minmax_step(L, p, vt, acc, acc2);
+		break;
+	case ET_AGG_AVG: /* { count, total } */
+		add_at(L, acc, LLVMBuildLoad2(B, cg->t_i64, p, ""));
+		add_at(L, acc2, LLVMBuildLoad2(B, cg->t_i64, cg_gep(cg, p, 8), ""));
+		break;
+	default: /* count, sum */
+		add_at(L, acc, LLVMBuildLoad2(B, cg->t_i64, p, ""));
+		break;
+	}
+	LLVMBuildStore(B, LLVMBuildAdd(B, i, cg_i64(cg, 1), ""), cpu);
+	LLVMBuildBr(B, cond);
+	LLVMPositionBuilderAtEnd(B, done);
+	LLVMValueRef r = LLVMBuildLoad2(B, cg->t_i64, acc, "");
+	if (vt->kind == ET_AGG_AVG)
+		r = avg_of(L, r, LLVMBuildLoad2(B, cg->t_i64, acc2, ""));
+	return r;
+}

@@ -226,6 +226,9 @@ struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map);
 
 /* cg_agg.c: `@m[k] = agg(...)`. */
 void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *call);
+/* The i64 a count/sum/min/max/avg element of map `map` at key_ptr reads as (sema_agg_value_type): the
+ * values of every possible CPU combined as the printer combines them; 0 when the key is missing. */
+LLVMValueRef cg_agg_value(struct cg_lower *L, uint32_t map, LLVMValueRef key_ptr, const struct et_type *vt);
 /* Insert-or-update in place: p = lookup(key); on a miss insert the zero value with BPF_NOEXIST and
  * look up again. Returns the value pointer; the builder continues where it is non-NULL (the NULL
  * case has already jumped to `skip`). */

@@ -52,6 +52,10 @@ struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map)
 		return r;
 	const struct et_type *vt = L->prog->maps[ref->map].value;
 	LLVMValueRef key = cg_map_key(L, map);
+	if (type_is_aggregation(vt)) { /* count/sum/min/max/avg (sema let no other through) */
+		r.v = cg_agg_value(L, ref->map, key, vt);
+		return r;
+	}
 	LLVMValueRef p = cg_map_lookup(cg, L->maps[ref->map], key);
 	LLVMBasicBlockRef hit = cg_block(cg, "map.hit"), done = cg_block(cg, "map.done");
 	if (cg_is_scalar_type(vt)) {
@@ -288,9 +292,9 @@ static void unroll(struct cg_lower *L, struct ast_node *n)
  * return leaves the probe. */
 #define LOOP_START 16
 
-/* The callback of loop n over `body`: its context slot in *ctxslot (filled in here but for the start). */
+/* The callback of loop n over `body` (of map `map` unless range): its context slot in *ctxslot (filled in here but for the start). */
 static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct ast_node *body, bool range,
-				  const struct et_type *kt, const struct et_type *vt, LLVMValueRef *ctxslot)
+				  uint32_t map, const struct et_type *kt, const struct et_type *vt, LLVMValueRef *ctxslot)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
@@ -327,7 +331,12 @@ static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct
 	} else if (v->type->nfields >= 2) { /* $kv = (key, value) */
 		const struct et_field *fk = &v->type->fields[0], *fv = &v->type->fields[1];
 		cg_store(L, cg_gep(cg, slot, fk->offset), fk->type, cg_load(L, LLVMGetParam(fn, 1), kt, false), kt);
-		cg_store(L, cg_gep(cg, slot, fv->offset), fv->type, cg_load(L, LLVMGetParam(fn, 2), vt, false), vt);
+		if (type_is_aggregation(vt)) /* its number, the CPUs combined: a lookup per CPU by the key */
+			cg_store(L, cg_gep(cg, slot, fv->offset), fv->type,
+				 cg_val_scalar(cg_agg_value(L, map, LLVMGetParam(fn, 1), vt)), fv->type);
+		else
+			cg_store(L, cg_gep(cg, slot, fv->offset), fv->type, cg_load(L, LLVMGetParam(fn, 2), vt, false),
+				 vt);
 	}
 	L->loops[L->nloops].brk = NULL;
 	L->loops[L->nloops].cont = NULL;
@@ -400,7 +409,7 @@ static void for_map(struct cg_lower *L, struct ast_node *n)
 	const struct et_map_desc *d = &L->prog->maps[ref->map];
 	struct et_type u64 = {.kind = ET_INT, .size = 8};
 	LLVMValueRef ctxslot;
-	LLVMValueRef fn = loop_callback(L, n, n->u.for_map.body, false, d->key ? d->key : &u64, d->value, &ctxslot);
+	LLVMValueRef fn = loop_callback(L, n, n->u.for_map.body, false, ref->map, d->key ? d->key : &u64, d->value, &ctxslot);
 	LLVMValueRef a[4] = {L->maps[ref->map], fn, ctxslot, cg_i64(cg, 0)};
 	cg_helper(cg, CG_H_for_each_map_elem, a, 4);
 	return_if_flagged(L, ctxslot);
@@ -418,7 +427,7 @@ static void for_range(struct cg_lower *L, struct ast_node *n)
 	LLVMValueRef hi = cg_scalar(L, n->u.for_range.hi);
 	LLVMValueRef iters = LLVMBuildTrunc(B, LLVMBuildSub(B, hi, lo, ""), cg->t_i32, "iters");
 	LLVMValueRef ctxslot;
-	LLVMValueRef fn = loop_callback(L, n, n->u.for_range.body, true, NULL, NULL, &ctxslot);
+	LLVMValueRef fn = loop_callback(L, n, n->u.for_range.body, true, 0, NULL, NULL, &ctxslot);
 	LLVMBuildStore(B, lo, cg_gep(cg, ctxslot, LOOP_START));
 	LLVMBasicBlockRef run = cg_block(cg, "for.run"), done = cg_block(cg, "for.end");
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSGT, iters, LLVMConstInt(cg->t_i32, 0, 0), ""), run, done);

@@ -597,6 +597,22 @@ void sema_map_unassigned(struct sema *s, struct sema_map *m, struct et_loc loc)
 	sema_hint(s, "assign it in some probe first, e.g. %s = 0 or %s[key] = count()", m->name, m->name);
 }
 
+struct et_type *sema_agg_value_type(struct sema *s, const struct et_type *t)
+{
+	switch (t ? t->kind : ET_VOID) {
+	case ET_AGG_COUNT:
+		return s->t_u64;
+	case ET_AGG_SUM:
+	case ET_AGG_MIN:
+	case ET_AGG_MAX:
+		return t->is_signed ? s->t_i64 : s->t_u64;
+	case ET_AGG_AVG: /* printed as a signed average whatever the argument (runtime/maps.c) */
+		return s->t_i64;
+	default:
+		return NULL;
+	}
+}
+
 struct et_type *sema_map_read(struct sema *s, struct ast_node *n)
 {
 	struct sema_map *m = sema_map_get(s, n->u.map.name, n->loc);
@@ -610,11 +626,13 @@ struct et_type *sema_map_read(struct sema *s, struct ast_node *n)
 		sema_map_unassigned(s, m, n->loc);
 		return s->t_none;
 	}
+	if (sema_agg_value_type(s, m->value))
+		return sema_agg_value_type(s, m->value);
 	if (type_is_aggregation(m->value)) {
 		sema_error(s, n->loc, "the value of %s is a %s() aggregation and cannot be read in an expression",
 			   m->name, sema_tname(s, m->value));
-		sema_hint(s, "aggregations are combined across CPUs only when printed: print(%s); to compute "
-			     "with the value, count into a plain map instead, e.g. @n++", m->name);
+		sema_hint(s, "count(), sum(), min(), max() and avg() can be read as numbers; a %s() is only "
+			     "printed: print(%s)", sema_tname(s, m->value), m->name);
 		return s->t_none;
 	}
 	return m->value;
@@ -1973,11 +1991,14 @@ static void for_map(struct sema *s, struct ast_node *n)
 	if (mi >= 0) {
 		struct sema_map *m = &s->maps[mi];
 
-		if (type_is_aggregation(m->value)) {
-			sema_error(s, n->u.for_map.map->loc, "for loops over aggregation maps (%s holds %s) are not "
-				   "supported by etrace yet", m->name, sema_tname(s, m->value));
+		if (type_is_aggregation(m->value) && !sema_agg_value_type(s, m->value)) {
+			sema_error(s, n->u.for_map.map->loc, "a for loop cannot visit %s: its values are %s() "
+				   "aggregations, which are only printed", m->name, sema_tname(s, m->value));
+			sema_hint(s, "loops visit maps of plain values and of count(), sum(), min(), max() and avg()");
 		} else {
-			struct et_type *el[2] = {m->key_state == 2 ? m->key : s->t_u64, m->value};
+			/* an aggregation's value is its number, the CPUs combined (sema_agg_value_type) */
+			struct et_type *vt = sema_agg_value_type(s, m->value) ? sema_agg_value_type(s, m->value) : m->value;
+			struct et_type *el[2] = {m->key_state == 2 ? m->key : s->t_u64, vt};
 
 			t = type_tuple(s->arena, el, 2);
 		}

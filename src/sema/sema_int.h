@@ -141,6 +141,9 @@ void sema_block(struct sema *s, struct ast_node *block, bool new_scope);
 struct sema_map *sema_map_get(struct sema *s, const char *name, struct et_loc loc);
 /* Type check and annotate a map node read as a value (@m or @m[k]). */
 struct et_type *sema_map_read(struct sema *s, struct ast_node *n);
+/* The integer an element of a count/sum/min/max/avg map reads as (bpftrace's "castable" map types: the
+ * per-CPU values combined, cg_agg_value); NULL for any other value type. */
+struct et_type *sema_agg_value_type(struct sema *s, const struct et_type *t);
 /* Type check the keys of map node n (sets the key type at first use). */
 void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m);
 /* Report "map @m is used but never assigned" (with a hint) at loc. */
