@@ -37,6 +37,25 @@ static LLVMValueRef hist_slot(struct cg_lower *L, LLVMValueRef v, bool is_signed
 	return slot;
 }
 
+/* hist(v, k) with k > 0 (types.h): below 2^k the slot is v + 1; above, l = floor(log2 v) comes from the
+ * k = 0 slot (l + 2 for v >= 1), s = l - k, and the slot is ((s + 1) << k) + ((v >> s) & (2^k - 1)) + 1.
+ * The shift is masked (s is only used where it is >= 0) and the slot bounded for the verifier. */
+static LLVMValueRef hist_slot_k(struct cg_lower *L, LLVMValueRef v, bool is_signed, uint32_t k)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef l = LLVMBuildSub(B, hist_slot(L, v, false), cg_i64(cg, 2), "log2");
+	LLVMValueRef s = LLVMBuildAnd(B, LLVMBuildSub(B, l, cg_i64(cg, k), ""), cg_i64(cg, 63), "");
+	LLVMValueRef x = LLVMBuildAnd(B, LLVMBuildLShr(B, v, s, ""), cg_i64(cg, (1u << k) - 1), "");
+	LLVMValueRef big = LLVMBuildAdd(B, LLVMBuildShl(B, LLVMBuildAdd(B, s, cg_i64(cg, 1), ""), cg_i64(cg, k), ""),
+					LLVMBuildAdd(B, x, cg_i64(cg, 1), ""), "");
+	LLVMValueRef small = LLVMBuildICmp(B, LLVMIntULT, v, cg_i64(cg, 1u << k), "");
+	LLVMValueRef slot = LLVMBuildSelect(B, small, LLVMBuildAdd(B, v, cg_i64(cg, 1), ""), big, "");
+	if (is_signed)
+		slot = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, v, cg_i64(cg, 0), ""), cg_i64(cg, 0), slot, "");
+	return cg_clamp(L, slot, hist_slots(k) - 1);
+}
+
 /* lhist(): 0 below min, 1 + (v - min) / step inside, the last slot at or above max */
 static LLVMValueRef lhist_slot(struct cg_lower *L, LLVMValueRef v, const struct et_type *t)
 {
@@ -145,7 +164,9 @@ void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *cal
 	}
 	case BI_HIST:
 	case BI_LHIST: {
-		LLVMValueRef slot = c->id == BI_HIST ? hist_slot(L, v, is_signed) : lhist_slot(L, v, vt);
+		LLVMValueRef slot = c->id == BI_LHIST ? lhist_slot(L, v, vt)
+				    : vt->hist_k      ? hist_slot_k(L, v, is_signed, vt->hist_k)
+							: hist_slot(L, v, is_signed);
 		LLVMValueRef off = LLVMBuildShl(B, slot, cg_i64(cg, 3), "");
 		LLVMValueRef sp = LLVMBuildGEP2(B, cg->t_i8, p, &off, 1, "");
 		add_at(L, sp, cg_i64(cg, 1));
@@ -173,8 +194,8 @@ static void minmax_step(struct cg_lower *L, LLVMValueRef p, const struct et_type
 					 cg_i64(cg, 0), "set");
 	LLVMValueRef cur = LLVMBuildLoad2(B, cg->t_i64, best, "");
 	LLVMValueRef had = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildLoad2(B, cg->t_i64, any, ""), cg_i64(cg, 0), "");
-	LLVMIntPredicate pred = vt->kind == ET_AGG_MIN ? (vt->is_signed ? LLVMIntSLT : LLVMIntULT)
-						       : (vt->is_signed ? LLVMIntSGT : LLVMIntUGT);
+	/* signed, as the update (cg_aggregate) and the printer compare */
+	LLVMIntPredicate pred = vt->kind == ET_AGG_MIN ? LLVMIntSLT : LLVMIntSGT;
 	LLVMValueRef better = LLVMBuildOr(B, LLVMBuildNot(B, had, ""), LLVMBuildICmp(B, pred, v, cur, ""), "");
 	LLVMValueRef take = LLVMBuildAnd(B, set, better, "take");
 	LLVMBuildStore(B, LLVMBuildSelect(B, take, v, cur, ""), best);

@@ -151,6 +151,8 @@ bool type_equal(const struct et_type *a, const struct et_type *b)
 		return a->count == b->count && type_equal(a->elem, b->elem);
 	case ET_AGG_LHIST:
 		return a->lh_min == b->lh_min && a->lh_max == b->lh_max && a->lh_step == b->lh_step;
+	case ET_AGG_HIST:
+		return a->hist_k == b->hist_k;
 	case ET_STRUCT:
 	case ET_TUPLE:
 	case ET_RECORD:

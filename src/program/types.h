@@ -49,6 +49,14 @@ enum et_type_kind {
 /* hist() slots: 0 = negative values "(..., 0)", 1 = [0], 2 = [1], and for k >= 2 slot k+1 holds
  * [2^(k-1), 2^k); 2^63 .. 2^64-1 lands in slot 65. */
 #define ET_HIST_SLOTS 66
+/* hist(n, k) (0 <= k <= 5, bpftrace's): 2^k slots to each power of two. Slot 0 = negative values,
+ * slot v + 1 for v < 2^(k+1) (one value each), then, with l = floor(log2 v) and s = l - k, slot
+ * ((s + 1) << k) + ((v >> s) & (2^k - 1)) + 1. k = 0 is the layout above. */
+#define ET_HIST_MAX_K 5
+static inline uint32_t hist_slots(uint32_t k)
+{
+	return ((65 - k) << k) + 1;
+}
 /* lhist(v, min, max, step) slots: 0 = v < min, 1 + (v - min) / step for min <= v < max, last = v >= max. */
 static inline uint32_t lhist_slots(int64_t min, int64_t max, int64_t step)
 {
@@ -86,6 +94,7 @@ struct et_type {
 	uint32_t nfields;      /* TUPLE, RECORD, STRUCT */
 	struct et_field *fields;
 	int64_t lh_min, lh_max, lh_step; /* AGG_LHIST */
+	uint32_t hist_k;       /* AGG_HIST: k of hist(n, k) (slots: hist_slots(k)) */
 	uint32_t btf_id;       /* STRUCT/POINTER from kernel BTF, 0 otherwise */
 };
 

@@ -208,10 +208,9 @@ static void json_hist(struct rt_str *o, const struct et_type *vt, const uint64_t
 
 			if (i == 0)
 				json_bucket(o, f, false, 0, true, -1, c);
-			else if (i <= 2)
-				json_bucket(o, f, true, i - 1, true, i - 1, c);
 			else
-				json_bucket(o, f, true, (int64_t)(1ull << (i - 2)), true, (int64_t)((1ull << (i - 1)) - 1), c);
+				json_bucket(o, f, true, (int64_t)rt_hist_bound(i - 1, vt->hist_k), true,
+					    (int64_t)(rt_hist_bound(i, vt->hist_k) - 1), c);
 		} else {
 			int64_t lo = vt->lh_min + (int64_t)(i - 1) * vt->lh_step;
 

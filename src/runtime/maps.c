@@ -189,7 +189,7 @@ static uint64_t get_u64(const uint8_t *p)
 uint32_t rt_hist_slots(const struct et_type *t)
 {
 	if (t->kind == ET_AGG_HIST)
-		return ET_HIST_SLOTS;
+		return hist_slots(t->hist_k);
 	return lhist_slots(t->lh_min, t->lh_max, t->lh_step);
 }
 

@@ -269,11 +269,11 @@ static void mx_hist(struct rt_str *o, const struct et_type *vt, const uint64_t *
 		if (slots[i])
 			last = i;
 	if (vt->kind == ET_AGG_HIST) {
-		/* slot 0: < 0; 1: 0; 2: 1; j >= 3: [2^(j-2), 2^(j-1)) */
+		/* slot 0: < 0; slot i >= 1: [rt_hist_bound(i - 1), rt_hist_bound(i)) */
 		first = slots[0] ? 0 : 1;
 		for (uint32_t i = first; i <= last; i++) {
-			uint64_t hi = i == 0 ? 0 : i == 1 ? 0 : i == 2 ? 1 : (i == 65 ? UINT64_MAX : (1ull << (i - 1)) - 1);
-			double lo = i == 0 ? -1.0 : i <= 2 ? (double)(i - 1) : (double)(1ull << (i - 2));
+			uint64_t hi = i == 0 ? 0 : rt_hist_bound(i, vt->hist_k) - 1;
+			double lo = i == 0 ? -1.0 : (double)rt_hist_bound(i - 1, vt->hist_k);
 
 			cum += slots[i];
 			sum += lo * (double)slots[i];

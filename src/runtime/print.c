@@ -276,18 +276,29 @@ static struct hlabel int_label(int64_t v)
 	return l;
 }
 
-/* hist() slot i's upper bound: 0, 1, 2, then 2^(i-1) with K/M/G/T/P/E suffixes. */
-static struct hlabel hist_label(uint32_t i)
+uint64_t rt_hist_bound(uint32_t i, uint32_t k)
+{
+	uint32_t power;
+
+	if (i <= (2u << k))
+		return i;
+	power = (i >> k) - 1;
+	return power >= 64 ? 0 : (1ull << power) * ((1ull << k) + (i & ((1u << k) - 1)));
+}
+
+/* hist(n, k) slot i's upper bound (rt_hist_bound) as bpftrace writes it: an integer for the one-value
+ * slots, else a multiple of the largest power of 1024 below it with a K/M/G/T/P/E suffix. */
+static struct hlabel hist_label(uint32_t i, uint32_t k)
 {
 	struct hlabel l = {.is_int = false};
 	uint32_t power, decade;
 
-	if (i <= 2)
+	if (i <= (2u << k))
 		return int_label(i);
-	power = i - 1;
+	power = (i >> k) - 1;
 	decade = power / 10;
 	power -= 10 * decade;
-	snprintf(l.text, sizeof(l.text), "%llu%s", 1ull << power,
+	snprintf(l.text, sizeof(l.text), "%llu%s", (1ull << power) * ((1ull << k) + (i & ((1u << k) - 1))),
 		 decade ? (const char *[]){"", "K", "M", "G", "T", "P", "E"}[decade] : "");
 	return l;
 }
@@ -355,7 +366,7 @@ static bool nonzero_range(const uint64_t *slots, uint32_t n, uint32_t *first, ui
 	return any;
 }
 
-void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, uint64_t div)
+void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, uint64_t div, uint32_t k)
 {
 	uint32_t first = 0, last = 0, i;
 	uint64_t max = 0;
@@ -369,12 +380,12 @@ void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, ui
 		if (slots[i] / div > max)
 			max = slots[i] / div;
 	for (i = first; i <= last; i++) {
-		struct hlabel hi = hist_label(i);
+		struct hlabel hi = hist_label(i, k);
 
 		if (i == 0) {
 			snprintf(buf, sizeof(buf), "(..., %s)", hi.text);
 		} else {
-			struct hlabel lo = hist_label(i - 1);
+			struct hlabel lo = hist_label(i - 1, k);
 
 			range_text(buf, sizeof(buf), &lo, &hi);
 		}
@@ -423,7 +434,7 @@ static void text_hist(struct rt_str *o, const struct et_type *vt, const uint64_t
 {
 	rt_str_putc(o, '\n');
 	if (vt->kind == ET_AGG_HIST)
-		rt_format_hist(o, slots, ET_HIST_SLOTS, div);
+		rt_format_hist(o, slots, rt_hist_slots(vt), div, vt->hist_k);
 	else
 		rt_format_lhist(o, slots, rt_hist_slots(vt), vt->lh_min, vt->lh_max, vt->lh_step);
 }

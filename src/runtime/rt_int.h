@@ -49,8 +49,12 @@ void rt_format_value(struct rt_str *o, const struct et_program *prog, const stru
 		     const uint8_t *data);
 /* An integer of `size` bytes at data, sign-extended when is_signed. */
 int64_t rt_read_int(const uint8_t *data, uint32_t size, bool is_signed);
-/* Histogram rows for hist() slots (ET_HIST_SLOTS) / lhist() slots, bpftrace's text layout. */
-void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, uint64_t div);
+/* Histogram rows for hist(n, k) slots (hist_slots(k)) / lhist() slots, bpftrace's text layout. */
+void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, uint64_t div, uint32_t k);
+/* Where hist(n, k) slot i >= 0 ends (exclusive) and slot i + 1 begins: i for the one-value slots
+ * (i <= 2^(k+1)), then 2^((i >> k) - 1) * (2^k + (i & (2^k - 1))); 2^64 wraps to 0, so bound - 1 is
+ * the slot's largest value in every case. */
+uint64_t rt_hist_bound(uint32_t i, uint32_t k);
 void rt_format_lhist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, int64_t min, int64_t max,
 		     int64_t step);
 

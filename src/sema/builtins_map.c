@@ -42,8 +42,22 @@ struct et_type *check_int_agg(struct sema *s, struct ast_node *n, struct sema_ca
 {
 	if (!bi_int_arg(s, n, 0, NULL))
 		return s->t_none;
-	if (c->id == BI_HIST)
-		return type_new(s->arena, ET_AGG_HIST, ET_HIST_SLOTS * 8);
+	if (c->id == BI_HIST) {
+		int64_t k = 0;
+		struct et_type *t;
+
+		if (n->u.call.args.count > 1 && !bi_const_arg(s, n, 1, &k, "k (argument 2)"))
+			return s->t_none;
+		if (k < 0 || k > ET_HIST_MAX_K) {
+			sema_error(s, n->u.call.args.items[1]->loc,
+				   "hist(): k must be 0 to %d (%" PRId64 " provided)", ET_HIST_MAX_K, k);
+			sema_hint(s, "k splits each power of two into 2^k buckets; hist(n) is hist(n, 0)");
+			return s->t_none;
+		}
+		t = type_new(s->arena, ET_AGG_HIST, hist_slots((uint32_t)k) * 8);
+		t->hist_k = (uint32_t)k;
+		return t;
+	}
 	return type_new(s->arena, c->id == BI_AVG ? ET_AGG_AVG : ET_AGG_STATS, 16);
 }
 

@@ -686,6 +686,9 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 				  (long long)m->value->lh_min, (long long)m->value->lh_max, (long long)m->value->lh_step,
 				  m->value_loc.line, (long long)vt->lh_min, (long long)vt->lh_max,
 				  (long long)vt->lh_step);
+		else if (m->value->kind == ET_AGG_HIST && vt->kind == ET_AGG_HIST)
+			sema_hint(s, "hist() must have the same k everywhere: %u at line %u, %u here", m->value->hist_k,
+				  m->value_loc.line, vt->hist_k);
 		else if (type_is_aggregation(m->value) || type_is_aggregation(vt))
 			sema_hint(s, "a map holds either one kind of aggregation or plain values; use "
 				     "another map name");
