@@ -1,5 +1,12 @@
 /* cg_builtins_str: the builtins of strings, buffers and addresses: str() (with bpftrace's cut at
  * max_strlen), buf(), path(), strncmp(), ntop(), macaddr(), strlen(), bswap(). See cg_builtins.h. */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "codegen/cg_builtins.h"
 
 /* bpftrace's str() holds max_strlen characters, not max_strlen - 1: it reads max_strlen + 1 bytes and keeps
@@ -244,4 +251,95 @@ struct cg_val cg_bi_bswap(struct cg_lower *L, struct ast_node *n, const struct s
 	LLVMValueRef x = size == 8 ? v : LLVMBuildTrunc(B, v, ty, "");
 	LLVMValueRef r = LLVMBuildCall2(B, fty, fn, &x, 1, "bswap");
 	return cg_val_scalar(size == 8 ? r : LLVMBuildZExt(B, r, cg->t_i64, ""));
+}
+
+/* ---- strerror(), signal_name(): names looked up in a table of the program ---- */
+
+#define NAME_LEN 64       /* sema's SEMA_NAME_LEN: bpftrace's string[64] */
+#define ERRNO_TABLE 134   /* 0 .. EHWPOISON (133), the errnos libc names on Linux */
+#define SIGNAL_TABLE 65   /* 0 .. SIGRTMAX (64) */
+
+/* The errnos whose text bpftrace prints differently from libc's strerror (mostly the kernel headers'
+ * wording): what users see from bpftrace is what they must see here. Checked entry by entry against
+ * glibc 2.36; the other errnos print libc's text in both. */
+static const struct {
+	int err;
+	const char *text;
+} bpftrace_errno_texts[] = {
+	{EIO, "I/O error"},
+	{EBADF, "Bad file number"},
+	{EAGAIN, "Try again (operation would block)"},
+	{ENOMEM, "Out of memory"},
+	{EXDEV, "Cross-device link"},
+	{ENFILE, "File table overflow"},
+	{ENOTTY, "Not a typewriter"},
+	{EDOM, "Math argument out of domain of func"},
+	{ERANGE, "Math result not representable"},
+	{EDEADLK, "Resource deadlock would occur"},
+	{ENOLCK, "No record locks available"},
+	{ENOSYS, "Invalid system call number"},
+	{ELOOP, "Too many symbolic links encountered"},
+	{EBADMSG, "Not a data message"},
+	{EILSEQ, "Illegal byte sequence"},
+	{EOPNOTSUPP, "Operation not supported on transport endpoint"},
+	{ENETRESET, "Network dropped connection because of reset"},
+	{EDQUOT, "Quota exceeded"},
+	{ECANCELED, "Operation Canceled"},
+};
+
+/* Entry i of the table of `id` in `out` (NAME_LEN bytes), as bpftrace prints them: libc's texts in the C
+ * locale (strerror(3), strsignal(3)) but for bpftrace_errno_texts, an errno libc does not know
+ * ("Unknown error N") as "Unknown error"; the entry past the end is the text of a number out of range
+ * ("Unknown error", "N/A"). */
+static void name_entry(enum builtin_id id, uint32_t i, uint32_t n, locale_t c_locale, char *out)
+{
+	const char *text;
+
+	if (id == BI_STRERROR) {
+		text = i < n && c_locale ? strerror_l((int)i, c_locale) : "Unknown error";
+		if (strncmp(text, "Unknown error ", 14) == 0)
+			text = "Unknown error";
+		for (size_t k = 0; i < n && k < sizeof(bpftrace_errno_texts) / sizeof(bpftrace_errno_texts[0]); k++)
+			if (bpftrace_errno_texts[k].err == (int)i)
+				text = bpftrace_errno_texts[k].text;
+	} else {
+		text = i < n ? strsignal((int)i) : "N/A";
+	}
+	snprintf(out, NAME_LEN, "%s", text ? text : "");
+}
+
+struct cg_val cg_bi_name_table(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	uint32_t entries = c->id == BI_STRERROR ? ERRNO_TABLE : SIGNAL_TABLE;
+	const char *name = c->id == BI_STRERROR ? "etrace_strerror" : "etrace_signal_name";
+	LLVMValueRef table = LLVMGetNamedGlobal(cg->mod, name);
+
+	if (!table) {
+		char *bytes = calloc(entries + 1, NAME_LEN);
+		locale_t cl = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+
+		if (!bytes) {
+			cg_error(L, n, "out of memory");
+			return cg_val_scalar(cg_i64(cg, 0));
+		}
+		for (uint32_t i = 0; i <= entries; i++)
+			name_entry(c->id, i, entries, cl, bytes + (size_t)i * NAME_LEN);
+		if (cl)
+			freelocale(cl);
+		table = cg_rodata_bytes(cg, name, bytes, (entries + 1) * NAME_LEN);
+		free(bytes);
+	}
+	/* as bpftrace: the number as an int32; strerror's sign dropped; out of range: the last entry */
+	LLVMValueRef v = LLVMBuildSExt(B, LLVMBuildTrunc(B, cg_scalar(L, n->u.call.args.items[0]), cg->t_i32, ""),
+				       cg->t_i64, "");
+	if (c->id == BI_STRERROR)
+		v = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, v, cg_i64(cg, 0), ""), LLVMBuildNeg(B, v, ""), v, "");
+	LLVMValueRef in = LLVMBuildICmp(B, LLVMIntULT, v, cg_i64(cg, entries), "");
+	LLVMValueRef idx = cg_clamp(L, LLVMBuildSelect(B, in, v, cg_i64(cg, entries), ""), entries);
+	LLVMValueRef off = LLVMBuildMul(B, idx, cg_i64(cg, NAME_LEN), "");
+	LLVMValueRef out = cg_temp(L, NAME_LEN, "name");
+	cg_memcpy(cg, out, LLVMBuildGEP2(B, cg->t_i8, table, &off, 1, ""), NAME_LEN);
+	return (struct cg_val){out, true};
 }

@@ -79,6 +79,9 @@ LLVMValueRef cg_opaque(struct cg_ctx *cg, LLVMValueRef v);
  * zeros. A read-only source for helpers that copy a value in (the value a map update inserts), so
  * that no temporary is built per event. */
 LLVMValueRef cg_rodata_const(struct cg_ctx *cg, const char *name, uint64_t first, uint32_t size);
+/* `size` bytes of `data` as a constant named `name` in ".rodata" (made once; later calls return it): a
+ * table the program indexes. */
+LLVMValueRef cg_rodata_bytes(struct cg_ctx *cg, const char *name, const void *data, uint32_t size);
 /* An array of n u64 counters named `name` in ".bss" (made once, zero at load; the runtime reads it by
  * name through the BTF DATASEC ".bss"), and one atomic add of delta (an i64; NULL = 1) to element
  * `index`. A failure path (map full, ring buffer full, read fault) costs 3-4 instructions this way:

@@ -132,6 +132,23 @@ LLVMValueRef cg_rodata_const(struct cg_ctx *cg, const char *name, uint64_t first
 	return g;
 }
 
+LLVMValueRef cg_rodata_bytes(struct cg_ctx *cg, const char *name, const void *data, uint32_t size)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);
+	if (g)
+		return g;
+	LLVMValueRef init = LLVMConstStringInContext(cg->ctx, data, size, 1);
+	g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), name);
+	LLVMSetInitializer(g, init);
+	LLVMSetGlobalConstant(g, 1);
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, ".rodata");
+	LLVMSetAlignment(g, 8);
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, size);
+	attach_global_debug(cg, g, name, LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)size * 8, 8, cg->di_char, &sub, 1));
+	return g;
+}
+
 LLVMValueRef cg_bss_counters(struct cg_ctx *cg, const char *name, uint32_t n)
 {
 	LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);

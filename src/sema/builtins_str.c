@@ -263,3 +263,13 @@ struct et_type *check_strftime(struct sema *s, struct ast_node *n, struct sema_c
 	t->name = arena_strdup(s->arena, a->u.string.bytes);
 	return t;
 }
+
+/* strerror(n), signal_name(n): bpftrace's stdlib makes them string[64] values looked up in a table of the
+ * BPF program, so they compare, key maps and print like any string (codegen: cg_bi_name_table). */
+struct et_type *check_name_table(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	if (!bi_int_arg(s, n, 0, NULL))
+		return s->t_none;
+	return type_string(s->arena, SEMA_NAME_LEN);
+}
