@@ -15,6 +15,11 @@ static int hardware_supported(const char **why, const char **instead)
 	return feature_check(FEATURE_PERF_HW, why, instead);
 }
 
+static int breakpoint_supported(const char **why, const char **instead)
+{
+	return feature_check(FEATURE_BREAKPOINT, why, instead);
+}
+
 static int always_supported(const char **why, const char **instead)
 {
 	(void)why;
@@ -56,7 +61,7 @@ static int pending_attach(const struct et_probe_desc *p, struct bpf_program *pro
 	};
 
 PENDING(hardware, "hardware", hardware_supported, PROVIDER_CTX_PERF_EVENT, PROVIDER_LISTABLE, "h")
-PENDING(watchpoint, "watchpoint", always_supported, PROVIDER_CTX_PERF_EVENT, 0, "w")
+PENDING(watchpoint, "watchpoint", breakpoint_supported, PROVIDER_CTX_PERF_EVENT, 0, "w")
 PENDING(iter, "iter", always_supported, PROVIDER_CTX_NONE, 0, "it")
 /* bpftrace's own events: test and bench (its --test and --bench modes); no short names */
 PENDING(test, "test", always_supported, PROVIDER_CTX_NONE, 0, NULL)

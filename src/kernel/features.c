@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 
 #include "kernel/tracefs.h"
@@ -40,6 +41,7 @@ static const char *const names[FEATURE_COUNT] = {
 	[FEATURE_PERF_HW] = "hardware events",
 	[FEATURE_SYSCALL_KSTACK] = "syscall kstack",
 	[FEATURE_UPROBE_MULTI] = "uprobe_multi",
+	[FEATURE_BREAKPOINT] = "hardware breakpoints",
 };
 
 /* What each feature serves, for the report. */
@@ -56,6 +58,7 @@ static const char *const uses[FEATURE_COUNT] = {
 	[FEATURE_PERF_HW] = "hardware probes",
 	[FEATURE_SYSCALL_KSTACK] = "kernel stacks (kstack) in tracepoint:syscalls:* probes",
 	[FEATURE_UPROBE_MULTI] = "uprobes that detach quickly (perf event uprobes are released one at a time)",
+	[FEATURE_BREAKPOINT] = "watchpoint probes",
 };
 
 static const char *const use_tracepoint = "use a tracepoint (etrace -l 'tracepoint:*') or rawtracepoint";
@@ -295,6 +298,34 @@ static void detect_perf_hw(struct feature_state *s)
 		set_missing(s, -errno, "no hardware perf events on this machine", "use software:cpu-clock or profile:hz:99");
 }
 
+/* A write watchpoint on a variable of this process, as watchpoint:ADDR:8:w opens one: virtual machines
+ * often give the guest no debug registers (ENOENT/ENODEV/EOPNOTSUPP), paranoid settings refuse it. */
+static void detect_breakpoint(struct feature_state *s)
+{
+	static volatile uint64_t watched;
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_BREAKPOINT;
+	attr.bp_type = HW_BREAKPOINT_W;
+	attr.bp_addr = (uint64_t)(uintptr_t)&watched;
+	attr.bp_len = HW_BREAKPOINT_LEN_8;
+	attr.sample_period = 1;
+	attr.disabled = 1;
+	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	if (errno == EACCES || errno == EPERM)
+		set_missing(s, -errno, "perf_event_open is not permitted (kernel.perf_event_paranoid)", "run etrace as root");
+	else
+		set_missing(s, -errno, "no hardware breakpoints on this machine (perf breakpoint events are refused)",
+			    "trace the code that writes the address instead: a uprobe or kprobe on it");
+}
+
 /* The kernel stack a tracepoint:syscalls:sys_enter_getppid program sees, tried for real: the program
  * stores bpf_get_stack()'s result (bytes of kernel frames) in a one-element array, this process calls
  * getppid(). Kernels before the 2024 fix "bpf: Use fake pt_regs when doing bpf syscall tracepoint
@@ -375,7 +406,7 @@ static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
 	[FEATURE_RINGBUF] = detect_ringbuf, [FEATURE_RAW_TP] = detect_raw_tp,   [FEATURE_TP_BTF] = detect_tp_btf,
 	[FEATURE_KPROBES] = detect_kprobes, [FEATURE_FENTRY] = detect_fentry,   [FEATURE_UPROBES] = detect_uprobes,
 	[FEATURE_PERF_HW] = detect_perf_hw, [FEATURE_SYSCALL_KSTACK] = detect_syscall_kstack,
-	[FEATURE_UPROBE_MULTI] = detect_uprobe_multi,
+	[FEATURE_UPROBE_MULTI] = detect_uprobe_multi, [FEATURE_BREAKPOINT] = detect_breakpoint,
 };
 
 void feature_disable(enum feature_id id, const char *why)

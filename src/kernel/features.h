@@ -23,6 +23,7 @@ enum feature_id {
 	FEATURE_PERF_HW,    /* hardware perf events (PERF_COUNT_HW_CPU_CYCLES) */
 	FEATURE_SYSCALL_KSTACK, /* kstack in tracepoint:syscalls:* probes has kernel frames (tried for real) */
 	FEATURE_UPROBE_MULTI, /* uprobe_multi links (Linux 6.6): released without the perf event's global lock */
+	FEATURE_BREAKPOINT, /* hardware breakpoints (PERF_TYPE_BREAKPOINT): watchpoint probes */
 	FEATURE_COUNT
 };
 
