@@ -178,6 +178,14 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	rt_debug_libbpf = opts->debug_libbpf;
 	old_print = libbpf_set_print(libbpf_log);
 
+	/* bpftrace's prerun: nothing left to attach (missing_probes dropped every probe) is a failure */
+	if (prog->nprobes == 0) {
+		if (!opts->quiet) {
+			fputs("No probes to attach\n", r.out);
+			fflush(r.out);
+		}
+		goto out;
+	}
 	if (opts->cmd) {
 		err = rt_spawn_child(opts->cmd, &go_fd, diag);
 		if (err < 0)

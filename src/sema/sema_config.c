@@ -352,13 +352,17 @@ void sema_config_item(struct sema *s, struct ast_node *n)
 
 void sema_config_check_probes(struct sema *s, struct et_loc where)
 {
-	if (!s->max_probes || s->prog->nprobes <= s->max_probes)
+	/* bpftrace's default for both max_probes and max_bpf_progs */
+	uint32_t limit = s->max_probes ? s->max_probes : SEMA_DEFAULT_MAX_PROBES;
+
+	if (s->prog->nprobes <= limit)
 		return;
 	if (s->max_probes_loc.file)
 		where = s->max_probes_loc;
 	sema_error(s, where, "this program has %u probes, more than max_probes / max_bpf_progs allow (%u)",
-		   s->prog->nprobes, s->max_probes);
-	sema_hint(s, "raise the limit in the config block, or match fewer functions");
+		   s->prog->nprobes, limit);
+	sema_hint(s, "raise the limit in the config block or with BPFTRACE_MAX_PROBES (carefully: many probes "
+		     "can stall the system), or match fewer functions");
 }
 
 /* Errors an attach point's expansion reports about a missing target (a function, binary, event...)

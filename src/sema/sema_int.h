@@ -92,7 +92,7 @@ struct sema {
 	bool provisional_reads;
 	uint32_t max_strlen, max_map_keys;
 	const char *stack_mode;      /* config/env stack_mode: the format of kstack/ustack without a mode */
-	uint32_t max_probes;         /* config/env max_probes / max_bpf_progs; 0 = no limit */
+	uint32_t max_probes;         /* config/env max_probes / max_bpf_progs; 0: SEMA_DEFAULT_MAX_PROBES */
 	struct et_loc max_probes_loc; /* where the config block set it (zero: the environment) */
 	struct sema_map *maps;
 	uint32_t nmaps, capmaps;
@@ -115,6 +115,9 @@ void sema_hint(struct sema *s, const char *fmt, ...) __attribute__((format(print
 /* "did you mean 'x'?" over a NULL-terminated list of candidates; NULL when nothing is close. */
 const char *sema_closest(const char *name, const char *const *cands, size_t n);
 unsigned sema_edit_distance(const char *a, const char *b);
+
+/* bpftrace's default of max_probes and of max_bpf_progs */
+#define SEMA_DEFAULT_MAX_PROBES 1024
 
 /* The config block (sema_config.c): each variable checked and set; the probe count checked against
  * max_probes once every attach point is expanded; an attach point's missing-target errors (since diag

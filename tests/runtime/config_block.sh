@@ -60,5 +60,20 @@ run_etrace -e "config = { max_probes = 1 } $tick BEGIN { }"
 check "max_probes = 1 with two probes: exit 1, located" \
 	bash -c "[ $ET_STATUS = 1 ] && grep -q '^-e:1:25: error: this program has 2 probes' '$ET_ERR'"
 
+# every probe dropped by missing_probes: bpftrace's "No probes to attach" on stdout, exit 1
+run_etrace -e "config = { missing_probes = ignore } $missing"
+check "missing_probes = ignore dropping every probe: 'No probes to attach', exit 1" \
+	bash -c "[ $ET_STATUS = 1 ] && grep -qx 'No probes to attach' '$ET_OUT' && ! grep -q Attached '$ET_ERR'"
+
+# max_probes / max_bpf_progs default to 1024, as in bpftrace (where this kernel has more tracepoints)
+tf=/sys/kernel/tracing
+[ -d $tf/events ] || tf=/sys/kernel/debug/tracing
+ntp=$(ls -d $tf/events/*/*/ 2>/dev/null | wc -l)
+if [ "$ntp" -gt 1024 ]; then
+	run_etrace --dry-run -e 'tracepoint:*:* { }'
+	check "default max_probes 1024: $ntp tracepoints refused before attaching" \
+		bash -c "[ $ET_STATUS = 1 ] && grep -q 'more than max_probes / max_bpf_progs allow (1024)' '$ET_ERR'"
+fi
+
 check "nothing left behind" nothing_left_behind
 finish
