@@ -340,6 +340,19 @@ static bool subst_typeq(struct mx *m, const struct binding *b, struct ast_node *
 	struct ast_node *e = n->u.typeq.expr;
 	struct ast_node *arg = e && e->kind == AST_IDENT ? expr_arg(b, e->u.name) : NULL;
 
+	/* sizeof(t[N]): an array of t (the parser read an index expression) */
+	if (e && e->kind == AST_INDEX && e->u.index.base->kind == AST_IDENT && e->u.index.index->kind == AST_INT &&
+	    (arg = expr_arg(b, e->u.index.base->u.name)) && arg->kind == AST_TYPEOF && arg->u.typeq.ty &&
+	    !arg->u.typeq.ty->is_array && e->u.index.index->u.integer.value <= 0x7fffffff) {
+		struct ast_typespec *ty = ast_new_typespec(m->arena, e->loc, arg->u.typeq.ty->name);
+		*ty = *arg->u.typeq.ty;
+		ty->is_array = true;
+		ty->ndims = 1;
+		ty->array_len = ty->dims[0] = (uint32_t)e->u.index.index->u.integer.value;
+		n->u.typeq.ty = ty;
+		n->u.typeq.expr = NULL;
+		return true;
+	}
 	if (!arg || arg->kind != AST_TYPEOF)
 		return false;
 	n->u.typeq.ty = NULL;

@@ -3,7 +3,7 @@
 # stores through a macro is checked exactly: variables and maps passed by reference and changed,
 # expression parameters (evaluated once per use), nested calls, a bare name for a macro without
 # parameters, overloading by arity and by kind, a user macro hiding the builtin of its name, hygiene
-# (the macro's own $y is not the caller's), a macro looping over a map it was given, typeof(T) type arguments (sizeof, struct t, casts). Nothing is left
+# (the macro's own $y is not the caller's), a macro looping over a map it was given, typeof(T) type arguments (sizeof, struct t, casts, let, offsetof). Nothing is left
 # behind.
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -12,6 +12,7 @@ loop=$(build_prog getppid_loop etr_macros)
 snapshot_bpf
 
 cat >"$TMP/macros.bt" <<'EOF'
+struct pair { int a; char m; }
 macro inc($x) { $x += 1; }
 macro add_one(x) { x + 1 }
 macro add_two(x) { add_one(add_one(x)) }
@@ -50,11 +51,16 @@ macro tagged(t) { sizeof(struct t) }
 macro handed_on(z) { sz(z) }
 macro narrow(t) { (t)257 }
 macro as_ptr(t, v) { (t*)v }
+macro sizes(a, b) { sizeof(a[2]) + sizeof(b*) + sizeof(b) }
+macro typed(t) { let $x: t = 200; $x + 100 }
+macro field_at(t) { offsetof(t, m) }
 END {
 	printf("total %d\n", total(@calls));
 	printf("types %d %d %d %d\n", sz(typeof(uint64)), sz(typeof(struct task_struct)) == sizeof(struct task_struct),
 	       tagged(typeof(task_struct)) == sizeof(struct task_struct), handed_on(typeof(uint16)));
 	printf("casts %d %d\n", narrow(typeof(uint8)), as_ptr(typeof(uint16), 4096) == (uint16 *)4096);
+	printf("typed %d %d %d\n", sizes(typeof(uint64*), typeof(struct pair)), typed(typeof(uint8)),
+	       field_at(typeof(struct pair)));
 }
 EOF
 start_etrace "$TMP/macros.bt"
@@ -73,6 +79,7 @@ check "a macro calling a macro with a variable and a map: @w: 4, @b: 40" bash -c
 check "a macro looping over the map it was given, in END: total 7" line "total 7"
 check "typeof(T) arguments: sizeof(t), sizeof(struct t), handed on: types 8 1 1 2" line "types 8 1 1 2"
 check "type parameters in casts: (t)257 as uint8, (t*)v: casts 1 1" line "casts 1 1"
+check "type parameters in sizeof(t[2]), sizeof(t*), let \$x: t, offsetof(t, f): typed 32 300 4" line "typed 32 300 4"
 check "exit status 0 ($ET_STATUS)" test "$ET_STATUS" = 0
 
 check "nothing left behind" nothing_left_behind
