@@ -46,6 +46,7 @@ enum et_event_kind {
 	ET_EV_JOIN,       /* join(arr[, sep]): fmt holds the separator; args = the strings */
 	ET_EV_RUNTIME_WARNING, /* a warning found while the program runs (bpftrace's runtime_error): fmt is
 	                        * the message, loc where; no args */
+	ET_EV_CAT,        /* cat(namefmt, ...): fmt, args */
 };
 
 struct et_event_desc {

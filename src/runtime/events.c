@@ -176,29 +176,74 @@ static void do_join(struct rt_run *r, const struct et_event_desc *ev, const uint
 	emit_text(r, "join", &text);
 }
 
-/* A warning the program reported while running, each time it happens, as bpftrace does: rendered like
- * a compile-time warning on stderr (after the output so far, to keep the order), or in JSON mode as
- * bpftrace's {"type": "runtime_error", "msg": M, "filename": F, "line": L, "col": C} line. */
-static void runtime_warning(struct rt_run *r, const struct et_event_desc *ev)
+/* A message located at the call that raised it, each time it happens: rendered like a compile-time
+ * diagnostic on stderr (after the output so far, to keep the order), or in JSON mode as bpftrace's
+ * {"type": "runtime_error", "msg": M, "filename": F, "line": L, "col": C} line. */
+static void located_message(struct rt_run *r, enum diag_severity level, struct et_loc loc, const char *msg)
 {
-	const char *msg = ev->fmt ? ev->fmt : "";
-
 	if (json(r)) {
-		const char *file = r->diag && ev->loc.file ? source_name(diag_sources(r->diag), ev->loc.file) : NULL;
+		const char *file = r->diag && loc.file ? source_name(diag_sources(r->diag), loc.file) : NULL;
 
 		rt_str_puts(&r->buf, "{\"type\": \"runtime_error\", \"msg\": ");
 		rt_json_string(&r->buf, msg, strlen(msg));
 		rt_str_puts(&r->buf, ", \"filename\": ");
 		rt_json_string(&r->buf, file ? file : "", file ? strlen(file) : 0);
-		rt_str_printf(&r->buf, ", \"line\": %u, \"col\": %u}\n", ev->loc.line, ev->loc.col);
+		rt_str_printf(&r->buf, ", \"line\": %u, \"col\": %u}\n", loc.line, loc.col);
 		return;
 	}
 	if (!r->diag)
 		return;
 	rt_flush_output(r);
-	diag_print(r->diag, DIAG_WARNING, ev->loc, msg, r->opts->err ? r->opts->err : stderr);
+	diag_print(r->diag, level, loc, msg, r->opts->err ? r->opts->err : stderr);
 	if (r->opts->err)
 		fflush(r->opts->err);
+}
+
+/* A warning the program reported while running (division by zero...), as bpftrace does. */
+static void runtime_warning(struct rt_run *r, const struct et_event_desc *ev)
+{
+	located_message(r, DIAG_WARNING, ev->loc, ev->fmt ? ev->fmt : "");
+}
+
+/* cat(fmt, ...): the file named by the formatted string, at most RT_CAT_MAX bytes of it (bpftrace's
+ * max_cat_bytes default), written as it is; a file that cannot be opened or read is an error at the call,
+ * and tracing goes on. */
+#define RT_CAT_MAX 10240
+static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
+{
+	struct rt_str name = {0}, text = {0};
+	char chunk[4096];
+	size_t got = 0, want;
+	FILE *f;
+
+	rt_format_printf(&name, r->prog, ev->fmt, ev->args, d, n);
+	f = fopen(name.s ? name.s : "", "rb");
+	if (!f) {
+		struct rt_str msg = {0};
+
+		rt_str_printf(&msg, "cat(): cannot open '%s': %s", name.s ? name.s : "", strerror(errno));
+		located_message(r, DIAG_ERROR, ev->loc, msg.s);
+		rt_str_free(&msg);
+		rt_str_free(&name);
+		return;
+	}
+	while (text.len < RT_CAT_MAX) {
+		want = RT_CAT_MAX - text.len < sizeof(chunk) ? RT_CAT_MAX - text.len : sizeof(chunk);
+		got = fread(chunk, 1, want, f);
+		if (!got)
+			break;
+		rt_str_putn(&text, chunk, got);
+	}
+	if (ferror(f)) {
+		struct rt_str msg = {0};
+
+		rt_str_printf(&msg, "cat(): cannot read '%s': %s", name.s, strerror(errno));
+		located_message(r, DIAG_ERROR, ev->loc, msg.s);
+		rt_str_free(&msg);
+	}
+	fclose(f);
+	rt_str_free(&name);
+	emit_text(r, "cat", &text);
 }
 
 int rt_handle_event(void *ctx, void *data, size_t size)
@@ -266,6 +311,9 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		break;
 	case ET_EV_SYSTEM:
 		do_system(r, ev, d, size);
+		break;
+	case ET_EV_CAT:
+		do_cat(r, ev, d, size);
 		break;
 	case ET_EV_JOIN:
 		do_join(r, ev, d, size);

@@ -52,7 +52,7 @@ static const struct cfg_var vars[] = {
 	{ "lazy_symbolication", CFG_LAZY_SYMBOLICATION, -1,
 	  "etrace always reads a binary's symbols when it first prints one of its addresses" },
 	{ "log_size", CFG_LOG_SIZE, -1, "etrace keeps 256 KiB of verifier log per program" },
-	{ "max_cat_bytes", CFG_MAX_CAT_BYTES, -1, "etrace has no cat()" },
+	{ "max_cat_bytes", CFG_MAX_CAT_BYTES, -1, "etrace's cat() reads at most 10240 bytes, bpftrace's default" },
 	{ "on_stack_limit", CFG_ON_STACK_LIMIT, -1,
 	  "etrace keeps strings, tuples and large values in its per-CPU scratch area itself" },
 	{ "show_debug_info", CFG_SHOW_DEBUG_INFO, -1, NULL },

@@ -25,7 +25,7 @@ static const char *tname(const struct et_type *t, char *buf, size_t len)
 static void dump(const struct et_program *p)
 {
 	static const char *const kinds[] = {"printf", "print", "print_map", "clear", "zero",
-					    "time", "exit", "system", "join", "runtime_warning"};
+					    "time", "exit", "system", "join", "runtime_warning", "cat"};
 	char a[512], b[512];
 
 	for (uint32_t i = 0; i < p->nmaps; i++) {
