@@ -107,13 +107,15 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 	LLVMBuildStore(B, cg_i64(cg, (uint64_t)c->event), rec);
 	LLVMValueRef payload = cg_gep(cg, rec, 8);
 	bool by_field = ev->kind == ET_EV_PRINTF || ev->kind == ET_EV_SYSTEM || ev->kind == ET_EV_CAT ||
-		       ev->kind == ET_EV_PRINT;
+		       ev->kind == ET_EV_PRINT || ev->kind == ET_EV_ERRORF || ev->kind == ET_EV_WARNF;
 	if (!by_field)
 		cg_memzero8(cg, payload, psize); /* ring buffer records are 8-byte aligned */
 	switch (ev->kind) {
 	case ET_EV_PRINTF:
 	case ET_EV_SYSTEM:
 	case ET_EV_CAT:
+	case ET_EV_ERRORF:
+	case ET_EV_WARNF:
 		/* arguments after the format */
 		zero_unwritten(L, payload, t, args, 1);
 		for (uint32_t i = 0; t && i < t->nfields && i + 1 < args->count; i++)

@@ -47,6 +47,8 @@ enum et_event_kind {
 	ET_EV_RUNTIME_WARNING, /* a warning found while the program runs (bpftrace's runtime_error): fmt is
 	                        * the message, loc where; no args */
 	ET_EV_CAT,        /* cat(namefmt, ...): fmt, args */
+	ET_EV_ERRORF,     /* errorf(fmt, ...): fmt, args; printed as an error at loc */
+	ET_EV_WARNF,      /* warnf(fmt, ...): likewise, a warning (silent under --no-warnings) */
 };
 
 struct et_event_desc {

@@ -178,13 +178,14 @@ static void do_join(struct rt_run *r, const struct et_event_desc *ev, const uint
 
 /* A message located at the call that raised it, each time it happens: rendered like a compile-time
  * diagnostic on stderr (after the output so far, to keep the order), or in JSON mode as bpftrace's
- * {"type": "runtime_error", "msg": M, "filename": F, "line": L, "col": C} line. */
-static void located_message(struct rt_run *r, enum diag_severity level, struct et_loc loc, const char *msg)
+ * {"type": TYPE, "msg": M, "filename": F, "line": L, "col": C} line. */
+static void located_message_as(struct rt_run *r, enum diag_severity level, struct et_loc loc, const char *msg,
+			       const char *type)
 {
 	if (json(r)) {
 		const char *file = r->diag && loc.file ? source_name(diag_sources(r->diag), loc.file) : NULL;
 
-		rt_str_puts(&r->buf, "{\"type\": \"runtime_error\", \"msg\": ");
+		rt_str_printf(&r->buf, "{\"type\": \"%s\", \"msg\": ", type);
 		rt_json_string(&r->buf, msg, strlen(msg));
 		rt_str_puts(&r->buf, ", \"filename\": ");
 		rt_json_string(&r->buf, file ? file : "", file ? strlen(file) : 0);
@@ -197,6 +198,12 @@ static void located_message(struct rt_run *r, enum diag_severity level, struct e
 	diag_print(r->diag, level, loc, msg, r->opts->err ? r->opts->err : stderr);
 	if (r->opts->err)
 		fflush(r->opts->err);
+}
+
+/* the same with bpftrace's type for the program's own runtime errors */
+static void located_message(struct rt_run *r, enum diag_severity level, struct et_loc loc, const char *msg)
+{
+	located_message_as(r, level, loc, msg, "runtime_error");
 }
 
 /* A warning the program reported while running (division by zero...), as bpftrace does. */
@@ -244,6 +251,24 @@ static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8
 	fclose(f);
 	rt_str_free(&name);
 	emit_text(r, "cat", &text);
+}
+
+/* errorf()/warnf(): the formatted text reported at the call each time, as bpftrace does, with bpftrace's
+ * JSON type "errorf"/"warnf". A trailing newline of the format is dropped (the diagnostic ends the line).
+ * warnf() is silent under --no-warnings, in JSON too. */
+static void report_formatted(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
+{
+	bool err = ev->kind == ET_EV_ERRORF;
+	struct rt_str text = {0};
+
+	if (!r->diag || (!err && !diag_warnings_enabled(r->diag)))
+		return;
+	rt_format_printf(&text, r->prog, ev->fmt ? ev->fmt : "", ev->args, d, n);
+	while (text.len && text.s[text.len - 1] == '\n')
+		text.len--;
+	rt_str_putc(&text, '\0');
+	located_message_as(r, err ? DIAG_ERROR : DIAG_WARNING, ev->loc, text.s, err ? "errorf" : "warnf");
+	rt_str_free(&text);
 }
 
 int rt_handle_event(void *ctx, void *data, size_t size)
@@ -320,6 +345,10 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		break;
 	case ET_EV_RUNTIME_WARNING:
 		runtime_warning(r, ev);
+		break;
+	case ET_EV_ERRORF:
+	case ET_EV_WARNF:
+		report_formatted(r, ev, d, size);
 		break;
 	}
 	/* printf/print text stays in r->buf until a batch is done (rt_flush_output, after each ring buffer

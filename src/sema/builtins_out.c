@@ -46,7 +46,11 @@ static struct et_type *args_tuple(struct sema *s, struct ast_node *call, uint32_
 /* printf, system, cat: a format and its arguments, sent as one event */
 struct et_type *check_format(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	enum et_event_kind kind = c->id == BI_SYSTEM ? ET_EV_SYSTEM : c->id == BI_CAT ? ET_EV_CAT : ET_EV_PRINTF;
+	enum et_event_kind kind = c->id == BI_SYSTEM   ? ET_EV_SYSTEM
+				  : c->id == BI_CAT    ? ET_EV_CAT
+				  : c->id == BI_ERRORF ? ET_EV_ERRORF
+				  : c->id == BI_WARNF  ? ET_EV_WARNF
+						       : ET_EV_PRINTF;
 	struct ast_list *args = &n->u.call.args;
 	bool ok = true;
 

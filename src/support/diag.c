@@ -198,6 +198,11 @@ static void render_one(const struct diag_sink *d, const struct diag *g, FILE *ou
 	}
 }
 
+bool diag_warnings_enabled(const struct diag_sink *d)
+{
+	return d->warnings_enabled;
+}
+
 void diag_print(const struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *msg, FILE *out)
 {
 	struct diag g = {sev, loc, (char *)msg, NULL};

@@ -36,6 +36,7 @@ bool diag_has_errors(const struct diag_sink *d);
 unsigned diag_error_count(const struct diag_sink *d);
 unsigned diag_count(const struct diag_sink *d);
 void diag_set_warnings(struct diag_sink *d, bool enabled); /* --no-warnings */
+bool diag_warnings_enabled(const struct diag_sink *d);
 /* The scripts diagnostics point into (to place a diagnostic found after compiling, e.g. a verifier line). */
 const struct source_set *diag_sources(const struct diag_sink *d);
 
