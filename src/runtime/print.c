@@ -196,10 +196,9 @@ static void text_leaf(struct rt_str *o, const struct et_program *prog, const str
 		struct passwd pw, *res = NULL;
 		char buf[1024];
 
+		/* a uid without an entry prints as "", as bpftrace's lookup in /etc/passwd */
 		if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res)
 			rt_str_puts(o, res->pw_name);
-		else
-			rt_str_put_u64(o, uid);
 		break;
 	}
 	case ET_INET: {
