@@ -171,6 +171,13 @@ bool btf_has_enumerator(const char *enum_name, const char *name)
 	return false;
 }
 
+bool btf_has_func(const char *name)
+{
+	const struct btf *b = btf_vmlinux();
+
+	return b && btf__find_by_name_kind(b, name, BTF_KIND_FUNC) > 0;
+}
+
 struct btf_types *btf_types_new(struct arena *a)
 {
 	struct btf_types *bt = arena_alloc(a, sizeof(*bt));

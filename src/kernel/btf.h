@@ -80,6 +80,9 @@ bool btf_has_tracepoint_type(const char *event);
 /* Does vmlinux's enum `enum_name` have the enumerator `name` (e.g. bpf_func_id has
  * BPF_FUNC_get_current_task_btf when the kernel has that helper)? false when the kernel has no BTF. */
 bool btf_has_enumerator(const char *enum_name, const char *name);
+/* Does vmlinux's BTF have the function `name` (a kfunc, or any kernel function: bpftrace's kfunc_exist
+ * asks the same)? false when the kernel has no BTF. */
+bool btf_has_func(const char *name);
 
 /* The process-wide vmlinux BTF (loaded on first use), for listing. NULL + errno. */
 const struct btf *btf_vmlinux(void);

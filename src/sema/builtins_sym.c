@@ -1,4 +1,5 @@
-/* builtins_sym: the checks of symbols, registers and pointers (ksym, usym, kaddr, uaddr, reg, kptr, uptr). */
+/* builtins_sym: the checks of symbols, registers and pointers (ksym, usym, kaddr, uaddr, reg, kptr, uptr),
+ * and kfunc_exist (a kernel function in BTF). */
 #include <errno.h>
 #include <limits.h>
 #include <inttypes.h>
@@ -9,6 +10,7 @@
 #include <strings.h>
 
 #include "probes/arch/arch.h"
+#include "kernel/btf.h"
 #include "kernel/elf.h"
 #include "probes/tracepoint.h"
 #include "support/arena.h"
@@ -141,4 +143,21 @@ struct et_type *check_ptr(struct sema *s, struct ast_node *n, struct sema_call *
 	if (space == ET_AS_USER)
 		r->btf_id = 0; /* never a typed kernel pointer the verifier lets us load through */
 	return r;
+}
+
+/* kfunc_exist("name"): a compile-time bool, whether vmlinux's BTF has that function (bpftrace asks
+ * the same of BTF); the call becomes that literal. */
+struct et_type *check_kfunc_exist(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+
+	if (!bi_is_string_lit(a)) {
+		sema_expr(s, a);
+		sema_error(s, a->loc, "kfunc_exist() accepts a string literal only");
+		sema_hint(s, "write the kernel function's name in quotes, e.g. kfunc_exist(\"bpf_task_from_pid\")");
+		return s->t_none;
+	}
+	a->type = type_string(s->arena, a->u.string.len + 1);
+	c->expr = ast_new_bool(s->arena, n->loc, btf_has_func(a->u.string.bytes));
+	return sema_expr(s, c->expr);
 }
