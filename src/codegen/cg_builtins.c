@@ -38,6 +38,29 @@ struct cg_val cg_bi_event(struct cg_lower *L, struct ast_node *n, const struct s
 	return cg_val_scalar(cg_i64(L->cg, 0));
 }
 
+/* debugf(fmt, ...): bpf_trace_printk(fmt, sizeof fmt, a1, a2, a3), the format a NUL-terminated copy on
+ * the stack; an integer goes as its value, a string (or any value in memory) as its address, which the
+ * kernel reads for %s. */
+struct cg_val cg_bi_debugf(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_list *a = &n->u.call.args;
+	LLVMValueRef hargs[5];
+	unsigned k = 0;
+
+	(void)c;
+	hargs[k++] = cg_expr(L, a->items[0]).v;
+	hargs[k++] = cg_i64(cg, a->items[0]->u.string.len + 1);
+	for (uint32_t i = 1; i < a->count && k < 5; i++) {
+		struct cg_val v = cg_expr(L, a->items[i]);
+
+		hargs[k++] = v.mem ? LLVMBuildPtrToInt(cg->b, v.v, cg->t_i64, "") : v.v;
+	}
+	cg_loc(L, n);
+	cg_helper(cg, CG_H_trace_printk, hargs, k);
+	return cg_val_scalar(cg_i64(cg, 0));
+}
+
 /* A builtin sema defined as an expression over others (sema_call.expr: ppid ...): that expression. */
 struct cg_val cg_bi_expr(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {

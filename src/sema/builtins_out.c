@@ -76,6 +76,36 @@ struct et_type *check_format(struct sema *s, struct ast_node *n, struct sema_cal
 	return s->t_void;
 }
 
+/* debugf(fmt, ...): the format and up to 3 arguments (bpf_trace_printk's limit) handed to the kernel,
+ * which writes the line to its trace buffer (tracefs "trace"/"trace_pipe"), as bpftrace does. The kernel
+ * formats it: %d/%u/%x of a value wider than 32 bits print its low 32 bits, unless written %ld/%lld... */
+#define DEBUGF_MAX_ARGS 3
+struct et_type *check_debugf(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+
+	(void)c;
+	for (uint32_t i = 1; i < args->count; i++)
+		bi_value_arg(s, n, i);
+	if (!bi_is_string_lit(args->items[0])) {
+		sema_expr(s, args->items[0]);
+		sema_error(s, args->items[0]->loc, "debugf: the first argument must be a string literal (the format)");
+		return s->t_void;
+	}
+	args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
+	if (args->count - 1 > DEBUGF_MAX_ARGS) {
+		sema_error(s, args->items[DEBUGF_MAX_ARGS + 1]->loc,
+			   "debugf: cannot use more than %d conversion specifiers", DEBUGF_MAX_ARGS);
+		sema_hint(s, "bpf_trace_printk takes at most 3 arguments; use printf() for more");
+		return s->t_void;
+	}
+	if (!sema_check_format(s, n->u.call.name, n, args->items[0], args->items + 1, args->count - 1))
+		return s->t_void;
+	sema_warning(s, n->loc, "The debugf() builtin is not recommended for production use. For more information "
+				"see bpf_trace_printk in bpf-helpers(7).");
+	return s->t_void;
+}
+
 struct et_type *check_print(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_list *args = &n->u.call.args;
