@@ -343,3 +343,87 @@ struct cg_val cg_bi_name_table(struct cg_lower *L, struct ast_node *n, const str
 	cg_memcpy(cg, out, LLVMBuildGEP2(B, cg->t_i8, table, &off, 1, ""), NAME_LEN);
 	return (struct cg_val){out, true};
 }
+
+/* ---- strstr(), strcontains(), strcap() ---- */
+
+/* strstr(h, n), strcontains(h, n): the first i where the bytes of n before its NUL (or its capacity) are
+ * those of h from i, h read up to its own NUL or capacity; -1 (false) when there is none, 0 for an empty
+ * needle, as bpftrace's __bpf_strnstr. Two bounded loops the verifier walks once per pair (i, j), with
+ * i and j constants in each state, so the reads need no clamp. */
+struct cg_val cg_bi_strstr(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_node *ha = n->u.call.args.items[0], *na = n->u.call.args.items[1];
+	uint32_t hcap = ha->type ? ha->type->size : 0, ncap = na->type ? na->type->size : 0;
+	struct cg_val h = cg_expr(L, ha), nd = cg_expr(L, na);
+	LLVMValueRef zero8 = LLVMConstInt(cg->t_i8, 0, 0), one = cg_i64(cg, 1);
+
+	if (!h.mem || !nd.mem || !hcap || !ncap) {
+		cg_error(L, n, "%s() of a value that is not in memory", n->u.call.name);
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+	LLVMBasicBlockRef outer = cg_block(cg, "strstr.outer"), inner = cg_block(cg, "strstr.inner"),
+			  load = cg_block(cg, "strstr.load"), check = cg_block(cg, "strstr.check"),
+			  cmp = cg_block(cg, "strstr.cmp"), next = cg_block(cg, "strstr.next"),
+			  found = cg_block(cg, "strstr.found"), none = cg_block(cg, "strstr.none"),
+			  done = cg_block(cg, "strstr.done");
+	LLVMBuildBr(B, outer);
+
+	LLVMPositionBuilderAtEnd(B, outer); /* i: where the needle is tried */
+	LLVMValueRef i = LLVMBuildPhi(B, cg->t_i64, "i");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, i, cg_i64(cg, hcap), ""), inner, none);
+
+	LLVMPositionBuilderAtEnd(B, inner); /* j: the needle's byte compared */
+	LLVMValueRef j = LLVMBuildPhi(B, cg->t_i64, "j");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, j, cg_i64(cg, ncap), ""), load, found);
+
+	LLVMPositionBuilderAtEnd(B, load);
+	LLVMValueRef nch = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, nd.v, &j, 1, ""), "");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, nch, zero8, ""), found, check);
+
+	LLVMPositionBuilderAtEnd(B, check);
+	LLVMValueRef k = LLVMBuildAdd(B, i, j, "k");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, k, cg_i64(cg, hcap), ""), cmp, next);
+
+	LLVMPositionBuilderAtEnd(B, cmp); /* a NUL of the haystack never equals the needle's byte */
+	LLVMValueRef hch = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, h.v, &k, 1, ""), "");
+	LLVMValueRef j1 = LLVMBuildAdd(B, j, one, "");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, hch, nch, ""), inner, next);
+
+	LLVMPositionBuilderAtEnd(B, next); /* no match at i: the haystack ends at its NUL */
+	LLVMValueRef hi = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, h.v, &i, 1, ""), "");
+	LLVMValueRef i1 = LLVMBuildAdd(B, i, one, "");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, hi, zero8, ""), none, outer);
+
+	LLVMValueRef iv[2] = {cg_i64(cg, 0), i1}, jv[2] = {cg_i64(cg, 0), j1};
+	LLVMBasicBlockRef ib[2] = {pre, next}, jb[2] = {outer, cmp};
+	LLVMAddIncoming(i, iv, ib, 2);
+	LLVMAddIncoming(j, jv, jb, 2);
+
+	LLVMPositionBuilderAtEnd(B, found);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, none);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	LLVMValueRef r = LLVMBuildPhi(B, cg->t_i64, "strstr");
+	/* strcontains: 1 or 0 straight from the two ends, not from the index, so that the verifier does not
+	 * carry one state per index found into the code after the search */
+	bool contains = c->id == BI_STRCONTAINS;
+	LLVMValueRef rv[2] = {contains ? one : i, cg_i64(cg, contains ? 0 : -1)};
+	LLVMBasicBlockRef rb[2] = {found, none};
+	LLVMAddIncoming(r, rv, rb, 2);
+	return cg_val_scalar(r);
+}
+
+/* strcap(s): a constant, the string's size or the int8 array's length; of an int8 pointer (sema read it
+ * through str(), c->expr), its length as strlen() counts it, as bpftrace's stdlib. */
+struct cg_val cg_bi_strcap(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+
+	if (c->expr)
+		return cg_bi_strlen(L, n, c);
+	return cg_val_scalar(cg_i64(L->cg, a->type ? a->type->size : 0));
+}

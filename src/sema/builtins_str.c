@@ -197,10 +197,11 @@ struct et_type *check_strlen(struct sema *s, struct ast_node *n, struct sema_cal
 	if (sema_is_none(t))
 		return t;
 	if (t->kind != ET_STRING && !(t->kind == ET_ARRAY && bi_is_char(t->elem))) {
-		sema_error(s, a->loc, "strlen() expects a string, an int8 array or an int8 pointer (%s provided)",
-			   sema_tname(s, t));
+		sema_error(s, a->loc, "%s() expects a string, an int8 array or an int8 pointer (%s provided)",
+			   n->u.call.name, sema_tname(s, t));
 		if (t->kind == ET_INT)
-			sema_hint(s, "an address is read as a string through a char pointer: strlen((int8 *)arg0)");
+			sema_hint(s, "an address is read as a string through a char pointer: %s((int8 *)arg0)",
+				  n->u.call.name);
 		return s->t_none;
 	}
 	return s->t_u64;
@@ -272,4 +273,43 @@ struct et_type *check_name_table(struct sema *s, struct ast_node *n, struct sema
 	if (!bi_int_arg(s, n, 0, NULL))
 		return s->t_none;
 	return type_string(s->arena, SEMA_NAME_LEN);
+}
+
+/* strstr(), strcontains(): bpftrace's stdlib takes any string-like value (assert_str); etrace takes the
+ * ones held in the program, strings and int8 arrays, and searches within their capacity. */
+static bool is_str_like(const struct et_type *t)
+{
+	return t->kind == ET_STRING || (t->kind == ET_ARRAY && bi_is_char(t->elem));
+}
+
+/* strstr(haystack, needle): int64, the index of needle's first occurrence or -1; strcontains(): bool,
+ * whether there is one (bpftrace: strstr(h, n) >= 0). Codegen: cg_bi_strstr. */
+struct et_type *check_strstr(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	bool ok = true;
+
+	for (uint32_t i = 0; i < 2; i++) {
+		struct et_type *t = bi_value_arg(s, n, i);
+
+		if (sema_is_none(t)) {
+			ok = false;
+		} else if (!is_str_like(t)) {
+			sema_error(s, n->u.call.args.items[i]->loc, "%s() expects a string or an int8 array (%s provided)",
+				   n->u.call.name, sema_tname(s, t));
+			if (t->kind == ET_POINTER || (t->kind == ET_INT && n->u.call.args.items[i]->kind != AST_INT))
+				sema_hint(s, "read the string an address points to with str(): %s(str(arg0), \"needle\")",
+					  n->u.call.name);
+			ok = false;
+		}
+	}
+	if (!ok)
+		return s->t_none;
+	return c->id == BI_STRCONTAINS ? s->t_bool : s->t_i64;
+}
+
+/* strcap(s): int64, the capacity of a string (its size) or of an int8 array (its length), as bpftrace's
+ * stdlib gives it; of an int8 pointer, its length read as str() reads it (as strlen()). */
+struct et_type *check_strcap(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	return sema_is_none(check_strlen(s, n, c)) ? s->t_none : s->t_i64;
 }
