@@ -1,6 +1,10 @@
 /* builtins_proc: the checks of bpftrace's stdlib builtins about the process and the probe that are not
- * plain kernel values: username (the uid, printed as a name) and probetype (a string literal known at
- * compile time). */
+ * plain kernel values: username (the uid, printed as a name), probetype (a string literal known at
+ * compile time) and cgroupid(path) (an integer literal known at compile time). */
+#define _GNU_SOURCE /* name_to_handle_at */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "probes/provider.h"
@@ -41,5 +45,39 @@ struct et_type *check_probetype(struct sema *s, struct ast_node *n, struct sema_
 	}
 	name = s->probe->nproviders ? probe_type_name(s->probe->providers[0]) : "none";
 	c->expr = ast_new_string(s->arena, n->loc, name, (uint32_t)strlen(name));
+	return sema_expr(s, c->expr);
+}
+
+/* cgroupid("path"): the cgroup v2 id of the directory, read when the script compiles as bpftrace does:
+ * the kernfs file handle of a cgroup directory is its 64-bit id (the value bpf_get_current_cgroup_id
+ * gives for tasks in it). */
+struct et_type *check_cgroupid(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	union {
+		struct file_handle fh;
+		char bytes[sizeof(struct file_handle) + 8];
+	} h;
+	uint64_t id;
+	const char *path;
+	int mount_id;
+
+	if (!bi_is_string_lit(a)) {
+		sema_error(s, a->loc, "cgroupid() takes the cgroup's path as a string literal");
+		sema_hint(s, "it is resolved when the script compiles, e.g. cgroupid(\"/sys/fs/cgroup/unified/x\")");
+		return s->t_none;
+	}
+	path = arena_strndup(s->arena, a->u.string.bytes, a->u.string.len);
+	memset(&h, 0, sizeof(h));
+	h.fh.handle_bytes = 8;
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) != 0 || h.fh.handle_bytes != 8) {
+		sema_error(s, a->loc, "cannot get the cgroup id of \"%s\": %s", path,
+			   errno == EOVERFLOW ? "not a cgroup directory" : strerror(errno));
+		sema_hint(s, "give the path of a directory of the cgroup v2 hierarchy");
+		return s->t_none;
+	}
+	memcpy(&id, h.fh.f_handle, sizeof(id));
+	c->expr = ast_new_cast(s->arena, n->loc, ast_new_typespec(s->arena, n->loc, "uint64"),
+			       ast_new_int(s->arena, n->loc, id, true));
 	return sema_expr(s, c->expr);
 }

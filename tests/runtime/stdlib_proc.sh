@@ -1,7 +1,8 @@
 # username and probetype (bpftrace's stdlib): username of events of -c children run under other uids
 # (a named one, computed with id -un, and one without a passwd entry: bpftrace prints ""); probetype of
 # begin (special), tracepoint and interval probes, and of a probe whose first attach point decides.
-# Text and -f json.
+# cgroupid("path") of a cgroup v2 directory made for the test (its inode number, stat -c %i) equals the
+# cgroup builtin of a child moved into it. Text and -f json.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -48,6 +49,30 @@ check "interval probe" grep -qx 'interval=interval' "$ET_OUT"
 start_json -e 'BEGIN { @b = probetype; exit(); }' || exit 1
 wait_etrace
 check "-f json: begin's probetype" jcheck "$ET_OUT" "one('map', '@b') == 'special'"
+
+# the cgroup v2 hierarchy: /sys/fs/cgroup itself, or its "unified" mount on hybrid hosts
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -z "$cg2" ]; then
+	echo "note: no cgroup v2 hierarchy mounted: cgroupid is not tested"
+elif ! mkdir "$cg2/etr_proc17_$$"; then
+	echo "note: cannot make a cgroup in $cg2: cgroupid is not tested"
+else
+	cgdir="$cg2/etr_proc17_$$"
+	cgid=$(stat -c %i "$cgdir")
+	child="sh -c 'echo \$\$ >$cgdir/cgroup.procs && exec $loop 3'"
+	start_etrace -c "$child" -e "BEGIN { printf(\"id=%d\\n\", cgroupid(\"$cgdir\")); }
+	tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+		@[cgroup == cgroupid(\"$cgdir\"), cgroupid(\"$cgdir\")] = count(); }" || { rmdir "$cgdir"; exit 1; }
+	wait_etrace
+	check "cgroupid of $cgdir is its inode number $cgid" grep -qx "id=$cgid" "$ET_OUT"
+	check "the cgroup builtin of the child in it matches" grep -qx "@\[true, $cgid\]: 3" "$ET_OUT"
+	[ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
+	start_json -c "$child" -e "tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+		@c = cgroupid(\"$cgdir\"); @same = cgroup == @c; }" || { rmdir "$cgdir"; exit 1; }
+	wait_etrace
+	check "-f json: cgroupid" jcheck "$ET_OUT" "one('map', '@c') == $cgid" "one('map', '@same') == True"
+	rmdir "$cgdir"
+fi
 
 check "nothing left behind" nothing_left_behind
 finish
