@@ -2085,12 +2085,22 @@ void sema_stmt(struct sema *s, struct ast_node *n)
 	case AST_LET:
 		let(s, n);
 		break;
-	case AST_IF:
+	case AST_IF: {
+		/* a branch a constant condition never takes is dead: fail()/static_assert() there are quiet */
+		bool known = false;
+
 		cond_check(s, n->u.if_.cond, "if()");
+		known = sema_comptime_int(s, n->u.if_.cond, &c);
+		s->dead += known && !c;
 		sema_block(s, n->u.if_.then, true);
-		if (n->u.if_.els)
+		s->dead -= known && !c;
+		if (n->u.if_.els) {
+			s->dead += known && c;
 			sema_block(s, n->u.if_.els, true);
+			s->dead -= known && c;
+		}
 		break;
+	}
 	case AST_WHILE:
 		cond_check(s, n->u.while_.cond, "while()");
 		loop_body(s, n->u.while_.body);

@@ -106,6 +106,9 @@ struct sema {
 	struct cdef *cdefs;          /* the script's C struct definitions (cdefs.c) */
 	struct sema_dwarf_type *dwarf_types; /* types looked up in uprobe targets' DWARF (sema_btf.c) */
 	struct sema_named *named;    /* the options getopt() names (builtins_opt.c) */
+	/* > 0 while analysing a branch a condition known at compile time never takes: fail() and
+	 * static_assert() there report nothing (builtins_assert.c) */
+	unsigned dead;
 };
 
 /* Diagnostics (no-ops in the quiet pass). sema_hint attaches to the last reported diagnostic. */
@@ -136,6 +139,8 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t);
 bool sema_is_intlike(const struct et_type *t); /* INT, BOOL, POINTER */
 bool sema_is_none(const struct et_type *t);
 bool sema_const_int(struct sema *s, struct ast_node *n, int64_t *out);
+/* sema_const_int, also folding comparisons, && || ! and sizeof/offsetof (analysed nodes; builtins_assert.c) */
+bool sema_comptime_int(struct sema *s, struct ast_node *n, int64_t *out);
 
 /* Expressions and statements (sema_expr.c). */
 struct et_type *sema_expr(struct sema *s, struct ast_node *n);

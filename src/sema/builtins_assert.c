@@ -1,0 +1,175 @@
+/* builtins_assert: the checks done at compile time: fail(fmt, literals...) and static_assert(cond, msg),
+ * as bpftrace's: an error at the call, with the message, unless the call lies in a branch that a
+ * condition known at compile time never takes (sema.dead, set by `if`). Neither emits code. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support/arena.h"
+#include "sema/sema_int.h"
+#include "sema/builtins_int.h"
+
+/* sema_const_int, and also comparisons, && || ! and sizeof/offsetof (bpftrace folds these before it
+ * looks at static_assert and at an `if` around fail()). */
+bool sema_comptime_int(struct sema *s, struct ast_node *n, int64_t *out)
+{
+	int64_t a, b;
+
+	if ((n->kind == AST_SIZEOF || n->kind == AST_OFFSETOF) && n->sym) {
+		const struct sema_const *k = n->sym;
+
+		if (k->is_string)
+			return false;
+		*out = k->value;
+		return true;
+	}
+	if (n->kind == AST_UNARY && n->u.unary.op == AST_OP_NOT) {
+		if (!sema_comptime_int(s, n->u.unary.operand, &a))
+			return false;
+		*out = !a;
+		return true;
+	}
+	if (n->kind != AST_BINARY)
+		return sema_const_int(s, n, out);
+	switch (n->u.binary.op) {
+	case AST_OP_LAND:
+	case AST_OP_LOR:
+	case AST_OP_EQ:
+	case AST_OP_NE:
+	case AST_OP_LT:
+	case AST_OP_LE:
+	case AST_OP_GT:
+	case AST_OP_GE:
+		break;
+	default:
+		return sema_const_int(s, n, out);
+	}
+	if (!sema_comptime_int(s, n->u.binary.lhs, &a) || !sema_comptime_int(s, n->u.binary.rhs, &b))
+		return false;
+	switch (n->u.binary.op) {
+	case AST_OP_LAND: *out = a && b; break;
+	case AST_OP_LOR: *out = a || b; break;
+	case AST_OP_EQ: *out = a == b; break;
+	case AST_OP_NE: *out = a != b; break;
+	case AST_OP_LT: *out = a < b; break;
+	case AST_OP_LE: *out = a <= b; break;
+	case AST_OP_GT: *out = a > b; break;
+	default: *out = a >= b; break;
+	}
+	return true;
+}
+
+/* fail()'s message: fmt with each conversion filled from a literal argument (C's printf does each one:
+ * flags and width kept, any length modifier replaced by ll for integers). */
+static const char *format_literals(struct sema *s, const char *fmt, struct ast_node **args, uint32_t nargs)
+{
+	char out[1024], spec[32];
+	size_t o = 0;
+	uint32_t ai = 0;
+
+	for (const char *p = fmt; *p && o < sizeof(out) - 1; p++) {
+		if (*p != '%') {
+			out[o++] = *p;
+			continue;
+		}
+		if (p[1] == '%') {
+			out[o++] = '%';
+			p++;
+			continue;
+		}
+		size_t k = 0;
+		spec[k++] = '%';
+		p++;
+		while (*p && strchr("-+ #0123456789.", *p) && k < sizeof(spec) - 4)
+			spec[k++] = *p++;
+		while (*p && strchr("hljztL", *p))
+			p++;
+		if (!*p)
+			break;
+		struct ast_node *a = ai < nargs ? args[ai++] : NULL;
+		int64_t v = 0;
+		int w;
+
+		if (*p == 's') {
+			spec[k++] = 's';
+			spec[k] = 0;
+			w = snprintf(out + o, sizeof(out) - o, spec,
+				     a && a->kind == AST_STRING ? a->u.string.bytes : "");
+		} else {
+			if (a)
+				sema_comptime_int(s, a, &v);
+			if (*p == 'c') {
+				spec[k++] = 'c';
+				spec[k] = 0;
+				w = snprintf(out + o, sizeof(out) - o, spec, (int)v);
+			} else {
+				spec[k++] = 'l';
+				spec[k++] = 'l';
+				spec[k++] = *p == 'i' ? 'd' : *p;
+				spec[k] = 0;
+				w = snprintf(out + o, sizeof(out) - o, spec, (long long)v);
+			}
+		}
+		if (w > 0)
+			o += (size_t)w < sizeof(out) - o ? (size_t)w : sizeof(out) - o - 1;
+	}
+	out[o] = 0;
+	return arena_strdup(s->arena, out);
+}
+
+/* an argument fail() can format: a literal (string, integer, bool) or what folds to one ($1, -1, 2 * 3) */
+static bool is_literal_arg(struct sema *s, struct ast_node *a)
+{
+	int64_t v;
+
+	return a->kind == AST_STRING || sema_comptime_int(s, a, &v);
+}
+
+struct et_type *check_fail(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	bool ok = true;
+
+	c->index = 0;
+	for (uint32_t i = 0; i < args->count; i++)
+		sema_expr(s, args->items[i]);
+	if (!bi_is_string_lit(args->items[0])) {
+		sema_error(s, args->items[0]->loc, "fail: the first argument must be a string literal (the message)");
+		return s->t_void;
+	}
+	args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
+	for (uint32_t i = 1; i < args->count; i++)
+		if (!is_literal_arg(s, args->items[i])) {
+			sema_error(s, args->items[i]->loc, "fail() arguments need to be literals");
+			sema_hint(s, "fail() reports its message when the script is compiled, before any value exists");
+			ok = false;
+		}
+	if (!ok || !sema_check_format(s, "fail", n, args->items[0], args->items + 1, args->count - 1))
+		return s->t_void;
+	if (!s->dead)
+		sema_error(s, n->loc, "%s",
+			   format_literals(s, args->items[0]->u.string.bytes, args->items + 1, args->count - 1));
+	return s->t_void;
+}
+
+struct et_type *check_static_assert(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	int64_t v;
+
+	c->index = 0;
+	sema_expr(s, args->items[0]);
+	sema_expr(s, args->items[1]);
+	if (!bi_is_string_lit(args->items[1])) {
+		sema_error(s, args->items[1]->loc, "static_assert: the message must be a string literal");
+		return s->t_void;
+	}
+	if (!sema_comptime_int(s, args->items[0], &v)) {
+		sema_error(s, args->items[0]->loc, "static_assert: the condition must be known at compile time");
+		sema_hint(s, "use literals, positional parameters, sizeof() and comparisons of them");
+		return s->t_void;
+	}
+	if (!v && !s->dead)
+		sema_error(s, n->loc, "%s", args->items[1]->u.string.bytes);
+	return s->t_void;
+}
