@@ -427,3 +427,36 @@ struct cg_val cg_bi_strcap(struct cg_lower *L, struct ast_node *n, const struct 
 		return cg_bi_strlen(L, n, c);
 	return cg_val_scalar(cg_i64(L->cg, a->type ? a->type->size : 0));
 }
+
+/* str_concat(s1, s2): sema's string[1024] (n->type). s1 is read with probe_read_kernel_str at the start,
+ * s2 the same way where s1's NUL is; each read is one byte larger than its string, so a string full to
+ * its capacity (no NUL) keeps every character. The buffer is s2's size larger than the result so that
+ * the second read fits wherever the first ended (the verifier checks the largest offset with the
+ * largest size); byte 1023 is then set to NUL, cutting as bpftrace's string[1024] does. */
+struct cg_val cg_bi_str_concat(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_node *a1 = n->u.call.args.items[0], *a2 = n->u.call.args.items[1];
+	uint32_t size = n->type ? n->type->size : 0, cap1 = a1->type ? a1->type->size : 0,
+		 cap2 = a2->type ? a2->type->size : 0;
+	struct cg_val s1 = cg_expr(L, a1), s2 = cg_expr(L, a2);
+
+	(void)c;
+	if (!s1.mem || !s2.mem || !size || !cap1 || !cap2 || cap2 > size) {
+		cg_error(L, n, "str_concat() of a value that is not in memory");
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	uint32_t r1 = cap1 + 1 < size ? cap1 + 1 : size;
+	LLVMValueRef out = cg_temp(L, size + cap2, "concat");
+	LLVMValueRef a[3] = {out, cg_i64(cg, r1), s1.v};
+	LLVMValueRef n1 = cg_helper(cg, CG_H_probe_read_kernel_str, a, 3);
+	/* the first read's length without its NUL (0 on a failed read), at most r1 - 1 */
+	LLVMValueRef l1 = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSGT, n1, cg_i64(cg, 0), ""),
+					  LLVMBuildSub(B, n1, cg_i64(cg, 1), ""), cg_i64(cg, 0), "");
+	l1 = cg_clamp(L, l1, r1 - 1);
+	LLVMValueRef b[3] = {LLVMBuildGEP2(B, cg->t_i8, out, &l1, 1, ""), cg_i64(cg, cap2 + 1), s2.v};
+	cg_helper(cg, CG_H_probe_read_kernel_str, b, 3);
+	LLVMBuildStore(B, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, out, size - 1));
+	return cg_val_mem(out);
+}

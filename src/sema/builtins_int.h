@@ -11,6 +11,8 @@
 
 /* the size of the strings strerror() and signal_name() give (bpftrace's string[64]) */
 #define SEMA_NAME_LEN 64
+/* the size of the string str_concat() gives (bpftrace's string[1024]) */
+#define SEMA_CONCAT_LEN 1024
 
 /* A builtin's check: given the node (AST_IDENT, or AST_CALL whose argument count is in range) and its
  * sema_call (id set; index = N for argN), check the arguments and return the result type (s->t_none after

@@ -282,9 +282,9 @@ static bool is_str_like(const struct et_type *t)
 	return t->kind == ET_STRING || (t->kind == ET_ARRAY && bi_is_char(t->elem));
 }
 
-/* strstr(haystack, needle): int64, the index of needle's first occurrence or -1; strcontains(): bool,
- * whether there is one (bpftrace: strstr(h, n) >= 0). Codegen: cg_bi_strstr. */
-struct et_type *check_strstr(struct sema *s, struct ast_node *n, struct sema_call *c)
+/* The two arguments of strstr(), strcontains() and str_concat(): strings or int8 arrays; an address
+ * (a pointer) gets the hint to read it with str(). */
+static bool str_like_args(struct sema *s, struct ast_node *n)
 {
 	bool ok = true;
 
@@ -296,13 +296,20 @@ struct et_type *check_strstr(struct sema *s, struct ast_node *n, struct sema_cal
 		} else if (!is_str_like(t)) {
 			sema_error(s, n->u.call.args.items[i]->loc, "%s() expects a string or an int8 array (%s provided)",
 				   n->u.call.name, sema_tname(s, t));
-			if (t->kind == ET_POINTER || (t->kind == ET_INT && n->u.call.args.items[i]->kind != AST_INT))
-				sema_hint(s, "read the string an address points to with str(): %s(str(arg0), \"needle\")",
+			if (t->kind == ET_POINTER)
+				sema_hint(s, "read the string an address points to with str(): %s(str(arg0), \"...\")",
 					  n->u.call.name);
 			ok = false;
 		}
 	}
-	if (!ok)
+	return ok;
+}
+
+/* strstr(haystack, needle): int64, the index of needle's first occurrence or -1; strcontains(): bool,
+ * whether there is one (bpftrace: strstr(h, n) >= 0). Codegen: cg_bi_strstr. */
+struct et_type *check_strstr(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	if (!str_like_args(s, n))
 		return s->t_none;
 	return c->id == BI_STRCONTAINS ? s->t_bool : s->t_i64;
 }
@@ -312,4 +319,12 @@ struct et_type *check_strstr(struct sema *s, struct ast_node *n, struct sema_cal
 struct et_type *check_strcap(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	return sema_is_none(check_strlen(s, n, c)) ? s->t_none : s->t_i64;
+}
+
+/* str_concat(s1, s2): a string[1024] (bpftrace's stdlib: `let $new : string[1024]`), s1 then s2, each up
+ * to its NUL or its capacity, cut at 1023 characters. Codegen: cg_bi_str_concat. */
+struct et_type *check_str_concat(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	(void)c;
+	return str_like_args(s, n) ? type_string(s->arena, SEMA_CONCAT_LEN) : s->t_none;
 }
