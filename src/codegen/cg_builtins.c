@@ -2,6 +2,7 @@
  * node to its row (cg_builtin), and the builtins of the process, of time, of maps and the actions sent to
  * user space. See cg_builtins.h for what an emit function does. */
 #include "codegen/cg_builtins.h"
+#include "kernel/features.h"
 
 static cg_builtin_emit *const emitters[BI_COUNT_] = {
 #define X(id, name, kind, min, max, check, emit) [BI_##id] = emit,
@@ -80,22 +81,41 @@ struct cg_val cg_bi_const(struct cg_lower *L, struct ast_node *n, const struct s
 
 /* ---- the process ---- */
 
-struct cg_val cg_bi_pid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+/* pid or tid in etrace's PID namespace when it is not the initial one (sema_call.index 0, as bpftrace):
+ * bpf_get_ns_current_pid_tgid fills struct bpf_pidns_info { u32 pid (the thread); u32 tgid }; else (or
+ * for pid(init)) from bpf_get_current_pid_tgid. */
+static LLVMValueRef ns_id(struct cg_lower *L, const struct sema_call *c, bool tgid)
 {
 	struct cg_ctx *cg = L->cg;
+	uint64_t dev, ino;
+	LLVMValueRef info, args[4];
 
+	if (c->index == 1 || !kernel_pid_ns(&dev, &ino)) {
+		LLVMValueRef v = cg_get_pid_tgid(cg);
+
+		return tgid ? LLVMBuildLShr(cg->b, v, cg_i64(cg, 32), "pid")
+			    : LLVMBuildAnd(cg->b, v, cg_i64(cg, 0xffffffffu), "tid");
+	}
+	info = cg_temp(L, 8, "pidns_info");
+	args[0] = cg_i64(cg, dev);
+	args[1] = cg_i64(cg, ino);
+	args[2] = info;
+	args[3] = LLVMConstInt(cg->t_i32, 8, false);
+	cg_helper(cg, CG_H_get_ns_current_pid_tgid, args, 4);
+	return LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->t_i32, cg_gep(cg, info, tgid ? 4 : 0), ""),
+			     cg->t_i64, tgid ? "pid" : "tid");
+}
+
+struct cg_val cg_bi_pid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
 	(void)n;
-	(void)c;
-	return cg_val_scalar(LLVMBuildLShr(cg->b, cg_get_pid_tgid(cg), cg_i64(cg, 32), "pid"));
+	return cg_val_scalar(ns_id(L, c, true));
 }
 
 struct cg_val cg_bi_tid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	struct cg_ctx *cg = L->cg;
-
 	(void)n;
-	(void)c;
-	return cg_val_scalar(LLVMBuildAnd(cg->b, cg_get_pid_tgid(cg), cg_i64(cg, 0xffffffffu), "tid"));
+	return cg_val_scalar(ns_id(L, c, false));
 }
 
 struct cg_val cg_bi_uid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -473,4 +474,18 @@ int features_report(FILE *out)
 	}
 	fflush(out);
 	return ferror(out) ? -EIO : 0;
+}
+
+/* the inode of the initial PID namespace (PROC_PID_INIT_INO in the kernel's proc_ns.h) */
+#define KERNEL_PID_INIT_INO 0xEFFFFFFCu
+
+bool kernel_pid_ns(uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) != 0 || st.st_ino == KERNEL_PID_INIT_INO)
+		return false;
+	*dev = (uint64_t)st.st_dev;
+	*ino = (uint64_t)st.st_ino;
+	return true;
 }

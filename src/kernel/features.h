@@ -8,6 +8,8 @@
  * kernel/tracefs.h) and needs root for the BPF loads; not thread-safe (etrace is single-threaded). */
 #ifndef ET_FEATURES_H
 #define ET_FEATURES_H
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum feature_id {
@@ -42,6 +44,11 @@ int kernel_uprobe_multi_link(int prog_fd, const char *path, const unsigned long 
 
 /* Treat feature id as missing (--no-feature), with why as the reason. */
 void feature_disable(enum feature_id id, const char *why);
+
+/* etrace's own PID namespace: true, with the device and inode of /proc/self/ns/pid (what
+ * bpf_get_ns_current_pid_tgid takes), when it is not the initial one; false in the initial namespace or
+ * when /proc does not say. */
+bool kernel_pid_ns(uint64_t *dev, uint64_t *ino);
 
 /* Short display name ("kprobes", "ring buffer"...); NULL for an id out of range. */
 const char *feature_name(enum feature_id id);

@@ -1,6 +1,7 @@
 /* builtins_proc: the checks of bpftrace's stdlib builtins about the process and the probe that are not
  * plain kernel values: username (the uid, printed as a name), probetype (a string literal known at
- * compile time) and cgroupid(path) (an integer literal known at compile time). */
+ * compile time), cgroupid(path) (an integer literal known at compile time) and the namespace argument
+ * of pid and tid. */
 #define _GNU_SOURCE /* name_to_handle_at */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,4 +81,24 @@ struct et_type *check_cgroupid(struct sema *s, struct ast_node *n, struct sema_c
 	c->expr = ast_new_cast(s->arena, n->loc, ast_new_typespec(s->arena, n->loc, "uint64"),
 			       ast_new_int(s->arena, n->loc, id, true));
 	return sema_expr(s, c->expr);
+}
+
+/* pid, tid, pid(curr_ns | init), tid(...): as seen from etrace's PID namespace (curr_ns, the default, as
+ * bpftrace) or from the initial one. sema_call.index: 0 curr_ns, 1 init; codegen reads the namespace
+ * (kernel_pid_ns) and uses the plain helper when etrace runs in the initial one. */
+struct et_type *check_pid_ns(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a;
+
+	if (n->kind != AST_CALL || !n->u.call.args.count)
+		return s->t_u64;
+	a = n->u.call.args.items[0];
+	if (a->kind == AST_IDENT && (strcmp(a->u.name, "curr_ns") == 0 || strcmp(a->u.name, "init") == 0)) {
+		c->index = strcmp(a->u.name, "init") == 0;
+		return s->t_u64;
+	}
+	sema_error(s, a->loc, "%s() takes a PID namespace: curr_ns or init", builtin_name(c->id));
+	sema_hint(s, "%s(curr_ns) is the id in etrace's namespace (the default), %s(init) in the initial one",
+		  builtin_name(c->id), builtin_name(c->id));
+	return s->t_none;
 }

@@ -2,7 +2,9 @@
 # (a named one, computed with id -un, and one without a passwd entry: bpftrace prints ""); probetype of
 # begin (special), tracepoint and interval probes, and of a probe whose first attach point decides.
 # cgroupid("path") of a cgroup v2 directory made for the test (its inode number, stat -c %i) equals the
-# cgroup builtin of a child moved into it. Text and -f json.
+# cgroup builtin of a child moved into it. pid, tid, pid(curr_ns|init), tid(...) of etrace run in a new
+# PID namespace (unshare -p -f --mount-proc) and of its child: the namespace's ids and the initial ones,
+# read from the NSpid lines of /proc/PID/status outside. Text and -f json.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -72,6 +74,45 @@ else
 	wait_etrace
 	check "-f json: cgroupid" jcheck "$ET_OUT" "one('map', '@c') == $cgid" "one('map', '@same') == True"
 	rmdir "$cgdir"
+fi
+
+# pid and tid in a PID namespace: etrace runs as the namespace's pid 1; its -c child waits on a fifo
+# until the ids are read from outside (sh calls getppid too: the counts are not checked)
+if ! command -v unshare >/dev/null || ! unshare -p -f --mount-proc true 2>/dev/null; then
+	echo "note: cannot make a PID namespace (unshare -p): pid(ns) is not tested"
+else
+	printf '#!/bin/sh\nexec unshare -p -f --mount-proc "%s" "$@"\n' "$ETRACE" >"$TMP/etrace-ns"
+	chmod +x "$TMP/etrace-ns"
+	mkfifo "$TMP/go"
+	saved=$ETRACE
+	ETRACE=$TMP/etrace-ns
+	for fmt in text json; do
+		args=(-c "sh -c 'read _ <$TMP/go; exec $loop 2'" -e 'BEGIN {
+		printf("begin %d %d %d %d %d %d\n", pid, pid(curr_ns), pid(init), tid, tid(curr_ns), tid(init)); }
+	tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+		@[pid, pid(curr_ns), pid(init), tid, tid(curr_ns), tid(init)] = count(); }')
+		if [ $fmt = text ]; then start_etrace "${args[@]}" || exit 1; else start_json "${args[@]}" || exit 1; fi
+		etr=$(pgrep -P "$ET_PID" | head -1)
+		kid=""
+		for _ in $(seq 1 100); do kid=$(pgrep -P "$etr" | head -1); [ -n "$kid" ] && break; nap 0.05; done
+		read -r _ e_init e_ns < <(grep '^NSpid:' "/proc/$etr/status")
+		read -r _ k_init k_ns < <(grep '^NSpid:' "/proc/$kid/status")
+		echo go >"$TMP/go"
+		wait_etrace
+		if [ $fmt = text ]; then
+			check "etrace in its namespace: $e_ns, initially $e_init (NSpid)" \
+				grep -qx "begin $e_ns $e_ns $e_init $e_ns $e_ns $e_init" "$ET_OUT"
+			check "its child: $k_ns in the namespace, $k_init initially" \
+				grep -qE "^@\[$k_ns, $k_ns, $k_init, $k_ns, $k_ns, $k_init\]: [0-9]+$" "$ET_OUT"
+			[ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
+		else
+			check "-f json: pid and tid in and out of the namespace" jcheck "$ET_OUT" \
+				"list([o['data'] for o in objs if o.get('type') == 'map'][-1]['@']) == ['$k_ns,$k_ns,$k_init,$k_ns,$k_ns,$k_init']" \
+				"any(o.get('type') == 'printf' and o['data'] == 'begin $e_ns $e_ns $e_init $e_ns $e_ns $e_init\\n' for o in objs)"
+		fi
+	done
+	ETRACE=$saved
+	check "the ids differ in and out of the namespace" test "$k_ns" != "$k_init"
 fi
 
 check "nothing left behind" nothing_left_behind
