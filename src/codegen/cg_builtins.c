@@ -72,6 +72,16 @@ struct cg_val cg_bi_expr(struct cg_lower *L, struct ast_node *n, const struct se
 	return cg_expr(L, c->expr);
 }
 
+/* A builtin sema wrote as a statement over others (sema_call.expr: assert): that statement; no value. */
+struct cg_val cg_bi_stmt(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	if (!c->expr)
+		cg_error(L, n, "%s was not analysed", builtin_name(c->id));
+	else
+		cg_stmt(L, c->expr);
+	return cg_val_scalar(cg_i64(L->cg, 0));
+}
+
 /* A constant sema worked out (sema_call.index: default_str_length). */
 struct cg_val cg_bi_const(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {

@@ -173,3 +173,31 @@ struct et_type *check_static_assert(struct sema *s, struct ast_node *n, struct s
 		sema_error(s, n->loc, "%s", args->items[1]->u.string.bytes);
 	return s->t_void;
 }
+
+/* assert(cond, msg): bpftrace's stdlib macro, written here as the statement it expands to,
+ *     if (!cond) { errorf("assert failed: %s", msg); exit(1); }
+ * located at the call (sema_call.expr; codegen lowers it as a statement): the error names the assert. */
+struct et_type *check_assert(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	static const char fmt[] = "assert failed: %s";
+	struct ast_list *args = &n->u.call.args;
+	struct ast_list eargs = {0}, xargs = {0}, body = {0};
+	struct ast_node *node;
+
+	/* the message checked here, so that a wrong one is an error about assert(), not the errorf() inside */
+	if (!bi_kind_arg(s, n, 1, bi_is_string, "a string as its message")) {
+		sema_expr(s, args->items[0]);
+		return s->t_void;
+	}
+	ast_list_push(s->arena, &eargs, ast_new_string(s->arena, n->loc, fmt, sizeof(fmt) - 1));
+	ast_list_push(s->arena, &eargs, args->items[1]);
+	ast_list_push(s->arena, &xargs, ast_new_int(s->arena, n->loc, 1, false));
+	ast_list_push(s->arena, &body, ast_new_call(s->arena, n->loc, "errorf", &eargs));
+	ast_list_push(s->arena, &body, ast_new_call(s->arena, n->loc, "exit", &xargs));
+	node = ast_new(s->arena, AST_IF, n->loc);
+	node->u.if_.cond = ast_new_unary(s->arena, args->items[0]->loc, AST_OP_NOT, args->items[0]);
+	node->u.if_.then = ast_new_block(s->arena, n->loc, &body);
+	sema_stmt(s, node);
+	c->expr = node;
+	return s->t_void;
+}
