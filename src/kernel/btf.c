@@ -610,7 +610,7 @@ struct et_type *btf_complete(struct btf_types *bt, struct et_type *t)
 	return complete_id(bt, t->btf_id >> 24, t->btf_id & 0xffffff, 0);
 }
 
-struct et_type *btf_task_ptr(struct btf_types *bt)
+struct et_type *btf_struct_ptr(struct btf_types *bt, const char *name)
 {
 	uint32_t mod = 0, id;
 	const struct btf_type *t;
@@ -618,7 +618,7 @@ struct et_type *btf_task_ptr(struct btf_types *bt)
 
 	if (btf_available(bt) != 0)
 		return NULL;
-	id = find(bt, "task_struct", BTF_KIND_STRUCT, &mod);
+	id = find(bt, name, BTF_KIND_STRUCT, &mod);
 	if (!id) {
 		errno = ENOENT;
 		return NULL;
@@ -629,6 +629,44 @@ struct et_type *btf_task_ptr(struct btf_types *bt)
 	p->btf_id = p->elem->btf_id;
 	p->space = ET_AS_KERNEL;
 	return p;
+}
+
+struct et_type *btf_task_ptr(struct btf_types *bt)
+{
+	return btf_struct_ptr(bt, "task_struct");
+}
+
+bool btf_has_struct(const char *name)
+{
+	const struct btf *b = btf_vmlinux();
+
+	return b && btf__find_by_name_kind(b, name, BTF_KIND_STRUCT) > 0;
+}
+
+uint32_t btf_struct_names(const char *prefix, const char ***names)
+{
+	const struct btf *b = btf_vmlinux();
+	size_t plen = strlen(prefix);
+	uint32_t n = 0, cap = 0, count = b ? btf__type_cnt(b) : 0;
+	const char **out = NULL;
+
+	for (uint32_t id = 1; id < count; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		const char *nm = t && btf_is_struct(t) ? btf__name_by_offset(b, t->name_off) : NULL;
+
+		if (!nm || strncmp(nm, prefix, plen) != 0)
+			continue;
+		if (n == cap) {
+			const char **grown = realloc(out, (cap = cap ? cap * 2 : 16) * sizeof(*out));
+
+			if (!grown)
+				break;
+			out = grown;
+		}
+		out[n++] = nm;
+	}
+	*names = out;
+	return n;
 }
 
 /* The parameters of FUNC_PROTO `proto` from index `skip` on, as the args struct. */

@@ -59,6 +59,14 @@ struct et_type *btf_complete(struct btf_types *bt, struct et_type *t);
 
 /* `struct task_struct *`, the type of curtask. NULL + errno. */
 struct et_type *btf_task_ptr(struct btf_types *bt);
+/* `struct NAME *` as a BTF-typed kernel pointer (btf_id set): the type of an iter probe's ctx
+ * (`struct bpf_iter__task *`). NULL + errno (ENOENT: no such struct). */
+struct et_type *btf_struct_ptr(struct btf_types *bt, const char *name);
+/* Does vmlinux's BTF define `struct NAME`? false when the kernel has no BTF. */
+bool btf_has_struct(const char *name);
+/* The names of vmlinux's structs starting with `prefix` (BTF order, strings owned by the process-wide
+ * BTF) into *names (malloc'd, the caller frees the array); returns how many. For -l 'iter:*'. */
+uint32_t btf_struct_names(const char *prefix, const char ***names);
 
 /* The prototype of kernel function `func` (BTF FUNC): *args = ET_STRUCT named "args" whose fields are
  * the parameters by name at offsets 8 * i (the u64 argument array of fentry/fexit/raw tracepoints),
