@@ -35,19 +35,24 @@ void provider_list_btf_args(const struct et_probe_desc *p, bool verbose, struct 
 	const struct et_provider *pv = p->provider;
 	struct btf_types *bt;
 	struct et_type *args = NULL, *ret = NULL;
-	bool is_fn = pv->args == PROVIDER_ARGS_BTF_FUNC;
+	bool iter = (pv->flags & PROVIDER_ITER) != 0, is_fn = iter || pv->args == PROVIDER_ARGS_BTF_FUNC;
 	uint32_t n = 0;
 	char buf[160];
+	const char *func = p->func;
 	int err;
 
 	fprintf(out, "%s\n", p->name);
 	if (!verbose)
 		return;
 	bt = btf_types_new(a);
-	err = is_fn ? btf_func_proto(bt, p->func, &args, &ret, &n) : btf_tracepoint_proto(bt, p->func, &args, &n);
+	if (iter) { /* the kernel's bpf_iter_NAME(meta, task, ...): ctx's members, less meta (as bpftrace) */
+		snprintf(buf, sizeof(buf), "bpf_iter_%s", p->func);
+		func = buf;
+	}
+	err = is_fn ? btf_func_proto(bt, func, &args, &ret, &n) : btf_tracepoint_proto(bt, func, &args, &n);
 	if (err)
 		return;
-	for (uint32_t i = 0; i < args->nfields; i++) {
+	for (uint32_t i = iter ? 1 : 0; i < args->nfields; i++) {
 		c_type(args->fields[i].type, buf, sizeof(buf));
 		fprintf(out, "    %s%s%s\n", buf, buf[strlen(buf) - 1] == '*' ? "" : " ", args->fields[i].name);
 	}

@@ -29,6 +29,7 @@ enum provider_ctx {
 	PROVIDER_CTX_TRACEPOINT, /* the tracepoint's record: fields at offsets from its tracefs format file */
 	PROVIDER_CTX_RAW_ARGS,   /* raw_tp / tp_btf / fentry: u64 args[] */
 	PROVIDER_CTX_PERF_EVENT, /* bpf_perf_event_data (profile, software, hardware) */
+	PROVIDER_CTX_ITER,       /* struct bpf_iter__NAME (iter): only through `ctx`, typed from BTF */
 };
 
 /* What a probe's context provides to the script, and how its programs run (bit flags). */
@@ -44,6 +45,8 @@ enum {
 	PROVIDER_BEGIN = 1 << 8,      /* attached to nothing: run once before the others attach (BEGIN) */
 	PROVIDER_END = 1 << 9,        /* attached to nothing: run once after they are detached (END) */
 	PROVIDER_SELF_SIGNAL = 1 << 10, /* attached to nothing: run each time etrace gets SIGUSR1 (self:signal) */
+	PROVIDER_ITER = 1 << 11,      /* runs once per kernel object as the runtime reads its iterator to the
+	                               * end, then the run ends; the only probe of its script (iter) */
 };
 
 /* Where the types of `args` come from (with PROVIDER_HAS_ARGS). */

@@ -170,6 +170,15 @@ struct cg_val cg_bi_curtask(struct cg_lower *L, struct ast_node *n, const struct
 	return cg_val_scalar(cg_current_task(L->cg));
 }
 
+/* ctx (iter probes): the program's context pointer, `struct bpf_iter__NAME *`; its members are read
+ * directly (cg_btf_ptr), as the verifier requires of a context. */
+struct cg_val cg_bi_ctx(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	(void)n;
+	(void)c;
+	return cg_val_scalar(LLVMBuildPtrToInt(L->cg->b, L->cg->fn_ctx, L->cg->t_i64, "ctx"));
+}
+
 /* A u64 of .rodata that user space sets before loading (volatile: not folded to its initial 0). */
 static LLVMValueRef rodata(struct cg_lower *L, const char *name)
 {

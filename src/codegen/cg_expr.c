@@ -724,6 +724,77 @@ static bool is_curtask(const struct ast_node *n)
 	return c && c->id == BI_CURTASK && (n->kind == AST_IDENT || n->u.call.args.count == 0);
 }
 
+static bool is_iter_ctx(const struct ast_node *n)
+{
+	const struct sema_call *c = n && (n->kind == AST_IDENT || n->kind == AST_CALL) ? n->sym : NULL;
+
+	return c && c->id == BI_CTX;
+}
+
+/* A member of an iter probe's ctx (ctx->task, ctx->file, ctx->fd...), loaded from the context. The kernel
+ * gives NULL pointers on the call that ends the iteration, and the verifier lets the program read
+ * through one only once checked. As bpftrace does, a member read as 0 ends this run of the program (so
+ * task_file skips fd 0, as bpftrace's output does). cg_iter_prologue loads and checks the members the
+ * body reads once at its start, before any ring-buffer record is reserved (an early return after one
+ * would leak it, which the verifier refuses); this reuses those (in the probe's own function; a
+ * for-loop callback loads and checks again). */
+static LLVMValueRef iter_ctx_member(struct cg_lower *L, uint32_t off, uint32_t size)
+{
+	struct cg_ctx *cg = L->cg;
+
+	if (!L->main && off % 8 == 0 && off / 8 < CG_ITER_PTRS && L->iter_ptrs[off / 8])
+		return L->iter_ptrs[off / 8];
+	LLVMValueRef ctx = LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "ctx");
+	LLVMValueRef v = direct_load(L, ctx, off, size);
+	LLVMBasicBlockRef ok = cg_block(cg, "ctx.member"), none = cg_block(cg, "ctx.zero");
+
+	if (size < 8)
+		v = LLVMBuildZExt(cg->b, v, cg->t_i64, "");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, v, cg_i64(cg, 0), ""), none, ok);
+	LLVMPositionBuilderAtEnd(cg->b, none);
+	cg_return(L, NULL);
+	LLVMBuildBr(cg->b, ok); /* from the unreachable block cg_return leaves */
+	LLVMPositionBuilderAtEnd(cg->b, ok);
+	return v;
+}
+
+/* A member of ctx the iter program reads whole: a pointer, or an integer of 1, 2, 4 or 8 bytes. */
+static const struct et_field *iter_ctx_field(const struct ast_node *n)
+{
+	const struct et_field *f = n->kind == AST_FIELD ? n->sym : NULL;
+	const struct et_type *t = f ? f->type : NULL;
+
+	if (!t || f->bit_size || !is_iter_ctx(n->u.field.base) || f->offset % 8 || f->offset / 8 >= CG_ITER_PTRS)
+		return NULL;
+	if (t->kind == ET_POINTER && t->size == 8)
+		return f;
+	if ((t->kind == ET_INT || t->kind == ET_BOOL) && (t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8))
+		return f;
+	return NULL;
+}
+
+static bool find_iter_member(struct ast_node *n, void *data)
+{
+	const struct et_field *f = iter_ctx_field(n);
+
+	if (f)
+		((const struct et_field **)data)[f->offset / 8] = f;
+	return true;
+}
+
+void cg_iter_prologue(struct cg_lower *L, struct ast_node *pn)
+{
+	const struct et_field *used[CG_ITER_PTRS] = {0};
+
+	memset(L->iter_ptrs, 0, sizeof(L->iter_ptrs));
+	if (!(L->probe->provider->flags & PROVIDER_ITER))
+		return;
+	ast_walk(pn, find_iter_member, NULL, used);
+	for (uint32_t i = 0; i < CG_ITER_PTRS; i++)
+		if (used[i])
+			L->iter_ptrs[i] = iter_ctx_member(L, i * 8, used[i]->type->size);
+}
+
 /* curtask read through: bpf_get_current_task_btf gives the task as a typed kernel pointer in every
  * tracing program type, where the kernel has the helper (asked once, from its BTF: enum bpf_func_id).
  * Not in sleepable programs (uprobe.s), where the verifier is stricter about kernel pointers. */
@@ -749,8 +820,12 @@ LLVMValueRef cg_btf_ptr(struct cg_lower *L, struct ast_node *n)
 
 	if (is_curtask(n) && task_btf_usable(L))
 		return LLVMBuildPtrToInt(L->cg->b, cg_current_task_btf(L->cg), L->cg->t_i64, "task");
+	if (is_iter_ctx(n))
+		return LLVMBuildPtrToInt(L->cg->b, L->cg->fn_ctx, L->cg->t_i64, "ctx");
 	if (!f || !is_btf_struct_ptr(f->type) || f->bit_size)
 		return NULL;
+	if (is_iter_ctx(base))
+		return iter_ctx_member(L, f->offset, 8);
 	if (is_arg_slot(L, n))
 		return cg_ctx_btf_typed(L) ? cg_ctx_u64(L, f->offset) : NULL;
 	if (!is_btf_struct_ptr(base->type))
@@ -778,6 +853,12 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 		return scalar(cg_i64(cg, 0));
 	}
 	const struct et_type *bt = base->type;
+	if (iter_ctx_field(n)) {
+		LLVMValueRef v = iter_ctx_member(L, f->offset, f->type->size);
+		if (f->type->kind == ET_INT && f->type->size < 8)
+			v = cg_narrow(L, v, f->type->size, f->type->is_signed);
+		return scalar(v);
+	}
 	if (bt && bt->kind == ET_POINTER) {
 		LLVMValueRef addr = cg_btf_ptr(L, base);
 		if (addr && direct_member(f)) {

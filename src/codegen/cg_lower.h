@@ -69,8 +69,15 @@ struct cg_var {
 #define CG_STACK_BUDGET 256       /* stack bytes per probe for small temporaries; then the scratch map */
 #define CG_SCRATCH_MAX (32u << 10) /* per-CPU value size limit of the kernel's allocator */
 
+/* iter probes: the pointer members of ctx the body reads, at most this many 8-byte slots */
+#define CG_ITER_PTRS 8
+
 struct cg_lower {
 	struct cg_ctx *cg;
+	/* iter probes: ctx's pointer members (ctx->task...) loaded and checked for NULL at the program's
+	 * start, by slot (offset / 8); NULL where the body reads none. Checked before any ring-buffer
+	 * record is reserved, so that the early return on NULL leaks none (the verifier's rule). */
+	LLVMValueRef iter_ptrs[CG_ITER_PTRS];
 	struct et_program *prog;
 	struct diag_sink *diag;
 	LLVMValueRef *maps;        /* prog->maps[i] → map global */
@@ -239,5 +246,9 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call);
 /* When cond (i1) holds, send the runtime warning prog->events[event] (ET_EV_RUNTIME_WARNING; a record of
  * just its index); nothing when event < 0. The builder goes on after the test. */
 void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event);
+
+/* iter probes: load ctx's pointer members the probe pn reads and end the run when one is NULL (at the
+ * start of its body, before anything is reserved); fills L->iter_ptrs. No-op for other providers. */
+void cg_iter_prologue(struct cg_lower *L, struct ast_node *pn);
 
 #endif

@@ -161,7 +161,8 @@ static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 	cg_loc(L, pn);
 	/* stopped (Ctrl-C, exit()): nothing more happens, so the maps printed before the detach are final;
 	 * BEGIN runs before any stop and END after it */
-	if (!(L->probe->provider->flags & (PROVIDER_BEGIN | PROVIDER_END)))
+	/* an iterator runs to its end, as bpftrace's does: exit() there ends the run after it */
+	if (!(L->probe->provider->flags & (PROVIDER_BEGIN | PROVIDER_END | PROVIDER_ITER)))
 		cg_stop_check(L);
 	if (L->pid_filter && kernel_probe(L->probe)) {
 		/* -p: only the traced process */
@@ -174,6 +175,7 @@ static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 		LLVMBuildRet(cg->b, LLVMConstInt(cg->t_i32, 0, 0));
 		LLVMPositionBuilderAtEnd(cg->b, go);
 	}
+	cg_iter_prologue(L, pn);
 	if (pn->u.probe.predicate) {
 		LLVMValueRef c = cg_cond(L, pn->u.probe.predicate);
 		LLVMBasicBlockRef go = cg_block(cg, "pred.true"), stop = cg_block(cg, "pred.false");

@@ -332,7 +332,7 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		if (!r->stop)
 			r->exit_code = (int)(int64_t)field_u64(ev->args, 0, d, size);
 		r->stop = true;
-		r->discard = true;
+		r->discard = !r->in_iter;
 		break;
 	case ET_EV_SYSTEM:
 		do_system(r, ev, d, size);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <wordexp.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "probes/provider.h"
@@ -104,6 +105,53 @@ static bool only_begin_end(const struct et_program *prog)
 		if (!(prog->probes[i].provider->flags & (PROVIDER_BEGIN | PROVIDER_END)))
 			return false;
 	return true;
+}
+
+/* The iter probe of the script, when it has one (then it is the only probe: sema checks). */
+static const struct et_probe_desc *iter_probe(const struct et_program *prog)
+{
+	for (uint32_t i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].provider->flags & PROVIDER_ITER)
+			return &prog->probes[i];
+	return NULL;
+}
+
+/* Run the iter probe: read an iterator made from its link to the end, which runs the program once per
+ * kernel object in this read(); what it printed reaches the ring buffer and is shown after each read (a
+ * seq_file output, which etrace's programs do not write, would be copied out as read). Then the run
+ * ends. 0 or -1 (reported). */
+static int run_iter(struct rt_run *r, const struct et_probe_desc *p)
+{
+	struct bpf_link *link = r->links->count ? r->links->links[0] : NULL;
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (!link) {
+		diag_error(r->diag, p->loc, "%s: the iterator's link was not made", p->name);
+		return -1;
+	}
+	r->in_iter = true;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		diag_error(r->diag, p->loc, "%s: cannot open the iterator: %s", p->name, strerror(errno));
+		r->in_iter = false;
+		return -1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, r->out);
+		if (r->rb)
+			ring_buffer__consume(r->rb);
+	}
+	if (n < 0)
+		diag_error(r->diag, p->loc, "%s: reading the iterator failed: %s", p->name, strerror(errno));
+	close(fd);
+	if (r->rb)
+		ring_buffer__consume(r->rb);
+	rt_flush_output(r);
+	r->in_iter = false;
+	return n < 0 ? -1 : 0;
 }
 
 /* How often the ring buffer is drained: codegen submits most records with BPF_RB_NO_WAKEUP (cheap in
@@ -288,6 +336,11 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 
 	if (only_begin_end(prog) && !opts->cmd && opts->pid <= 0)
 		r.stop = true; /* nothing can fire any more (bpftrace exits too since 0.24) */
+	if (iter_probe(prog)) {
+		if (run_iter(&r, iter_probe(prog)))
+			r.exit_code = 1;
+		r.stop = true; /* the iterator has run over every object: the run is over, as in bpftrace */
+	}
 	event_loop(&r, ep, sfd, proc_fd);
 	rt_metrics_stop(metrics);
 	metrics = NULL;

@@ -185,6 +185,9 @@ struct rt_run {
 	 * drops what fires after exit()), until END runs; it also breaks the feedback loop of a probe on
 	 * the system calls etrace makes to print */
 	bool discard;
+	/* an iter probe's iterator is being read: exit() there does not discard what the rest of the
+	 * iteration prints (bpftrace shows the iterator's whole output), the run ends after it */
+	bool in_iter;
 	int exit_code;
 	struct rt_str buf;          /* output being built */
 	int stats_fd;               /* --stats: the BPF_ENABLE_STATS fd, -1 = none */

@@ -325,6 +325,14 @@ int rt_session_add(struct rt_session *s, struct et_program *prog, uint32_t file,
 	u->r.prepare = prepare;
 	u->r.prepare_ctx = s;
 	s->replace = rt_xcalloc(prog->nmaps ? prog->nmaps : 1, sizeof(*s->replace));
+	for (i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].provider->flags & PROVIDER_ITER) {
+			/* the command line reads the iterator and ends the run; a session has no such end */
+			diag_error(diag, prog->probes[i].loc, "iter probes run from the command line only (etrace -e "
+							      "'iter:...'), not in the interactive session");
+			err = -EINVAL;
+			goto fail;
+		}
 	err = rt_load(&u->r);
 	if (err)
 		goto fail;

@@ -37,7 +37,7 @@ static bool str_length_ok(struct sema *s, struct ast_node *len)
 }
 
 /* Does every probe of this body run where the kernel lets a program call bpf_d_path: fentry/fexit of
- * the functions of the kernel's btf_allowlist_d_path? */
+ * the functions of the kernel's btf_allowlist_d_path, or an iterator (bpf_d_path_allowed)? */
 static bool d_path_allowed(struct sema *s)
 {
 	static const char *const funcs[] = {
@@ -51,6 +51,8 @@ static bool d_path_allowed(struct sema *s)
 		const struct et_probe_desc *d = &s->prog->probes[s->probe->info->first + i];
 		bool found = false;
 
+		if (d->provider && (d->provider->flags & PROVIDER_ITER))
+			continue;
 		if (!d->provider || !d->func || d->provider->args != PROVIDER_ARGS_BTF_FUNC)
 			return false;
 		for (size_t k = 0; k < sizeof(funcs) / sizeof(funcs[0]) && !found; k++)

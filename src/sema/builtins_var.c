@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "probes/arch/arch.h"
+#include "kernel/btf.h"
 #include "kernel/elf.h"
 #include "probes/tracepoint.h"
 #include "support/arena.h"
@@ -263,6 +264,33 @@ struct et_type *check_curtask(struct sema *s, struct ast_node *n, struct sema_ca
 	(void)n;
 	(void)c;
 	return sema_curtask_type(s);
+}
+
+/* ctx: in an iter probe, the iterator's context `struct bpf_iter__NAME *` from BTF (ctx->task, ctx->file,
+ * ctx->vma...). bpftrace also gives ctx in other probe types; etrace only here so far. */
+struct et_type *check_ctx(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	const struct et_probe_desc *d = s->probe && s->probe->info && s->probe->info->count
+						? &s->prog->probes[s->probe->info->first]
+						: NULL;
+	char name[256];
+	struct et_type *t;
+
+	(void)c;
+	if (!d) /* its attach points did not expand: that error is reported */
+		return s->t_none;
+	if (!(d->provider->flags & PROVIDER_ITER) || !d->func) {
+		sema_error(s, n->loc, "ctx is only available in iter probes in etrace");
+		sema_hint(s, "bpftrace also offers ctx in other probe types; etrace does not support that yet");
+		return s->t_none;
+	}
+	snprintf(name, sizeof(name), "bpf_iter__%s", d->func);
+	t = btf_struct_ptr(sema_btf(s), name);
+	if (!t) {
+		sema_error(s, n->loc, "ctx: the kernel's BTF has no struct %s", name);
+		return s->t_none;
+	}
+	return t;
 }
 
 struct et_type *check_cpid(struct sema *s, struct ast_node *n, struct sema_call *c)

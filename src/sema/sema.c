@@ -170,6 +170,44 @@ static bool probe_positional(struct sema *s, struct ast_attach *ap)
 	return false;
 }
 
+/* An iter probe is the whole script, as in bpftrace: the run is one read of its iterator, so no other
+ * probe (not even begin/end or a second iterator) would ever fire, and one attach point per probe. */
+static void check_iter_alone(struct sema *s, struct ast_node *program)
+{
+	const struct ast_node *iter = NULL, *other = NULL;
+
+	for (uint32_t i = 0; i < program->u.program.items.count; i++) {
+		const struct ast_node *n = program->u.program.items.items[i];
+
+		if (n->kind != AST_PROBE)
+			continue;
+		for (uint32_t j = 0; j < n->u.probe.nattach; j++) {
+			const struct ast_attach *ap = &n->u.probe.attach[j];
+			const struct et_provider *pv = ap->nparts ? provider_find(ap->parts[0]) : NULL;
+
+			if (pv && (pv->flags & PROVIDER_ITER) && n->u.probe.nattach > 1) {
+				sema_error(s, ap->loc, "iter probe only supports one attach point");
+				sema_hint(s, "write each iterator in a script of its own");
+				return;
+			}
+			if (pv && (pv->flags & PROVIDER_ITER) && !iter)
+				iter = n;
+			else if (!other)
+				other = n;
+		}
+	}
+	if (iter && other) {
+		const struct ast_node *later = iter->loc.line > other->loc.line ||
+						       (iter->loc.line == other->loc.line && iter->loc.col > other->loc.col)
+						   ? iter
+						   : other;
+
+		sema_error(s, later->u.probe.attach[0].loc, "iter probe can't be mixed with any other probe");
+		sema_hint(s, "an iter probe runs once over the kernel's objects and ends the run: give it a "
+			     "script of its own");
+	}
+}
+
 static void probe_expand(struct sema *s, struct ast_node *pn, struct sema_probe_ctx *pc,
 			 struct provider_expand_ctx *ex)
 {
@@ -517,6 +555,8 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	}
 	prog->probes = ex.probes;
 	prog->nprobes = ex.nprobes;
+	if (!opts->listing)
+		check_iter_alone(&s, program);
 	sema_config_check_probes(&s, program->loc);
 	if (nprobe_nodes == 0 && !opts->listing)
 		sema_error(&s, program->loc, "the program has no probes");
