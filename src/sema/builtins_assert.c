@@ -201,3 +201,33 @@ struct et_type *check_assert(struct sema *s, struct ast_node *n, struct sema_cal
 	c->expr = node;
 	return s->t_void;
 }
+
+/* assert_str(v): bpftrace's stdlib check (strings.bt) that v is string-like, at compile time: a
+ * string, an array of int8 or a pointer to int8; anything else is an error there (not in a dead
+ * branch). v is not evaluated. */
+static bool is_int8(const struct et_type *t)
+{
+	return t && t->kind == ET_INT && t->size == 1 && t->is_signed;
+}
+
+struct et_type *check_assert_str(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	struct et_type *t = bi_value_arg(s, n, 0);
+	const char *msg = NULL;
+
+	c->index = 0;
+	if (sema_is_none(t) || t->kind == ET_STRING)
+		return s->t_void;
+	if (t->kind == ET_ARRAY)
+		msg = is_int8(t->elem) ? NULL : "string-like arrays must contain a char-like type";
+	else if (t->kind == ET_POINTER)
+		msg = is_int8(t->elem) ? NULL : "string-like pointers must point to a char-like type";
+	else
+		msg = "string-like values must be either strings, arrays or pointers";
+	if (msg && !s->dead) {
+		sema_error(s, a->loc, "%s (%s given)", msg, sema_tname(s, t));
+		sema_hint(s, "int8 (char) arrays and pointers hold strings; str() reads one from an address");
+	}
+	return s->t_void;
+}
