@@ -130,7 +130,7 @@ struct cg_val cg_bi_path(struct cg_lower *L, struct ast_node *n, const struct se
 	if (a->type && a->type->kind == ET_POINTER)
 		p = cg_btf_ptr(L, a);
 	else if (a->kind == AST_FIELD && a->sym && (p = cg_btf_ptr(L, a->u.field.base)))
-		p = LLVMBuildAdd(cg->b, p, cg_i64(cg, ((const struct et_field *)a->sym)->offset), "");
+		p = LLVMBuildAdd(cg->b, p, cg_i64(cg, cg_field_of(L, a)->offset), "");
 	if (!p) {
 		cg_error(L, a, "path() needs a struct path reached through the probe's arguments (args.file->f_path)");
 		return cg_val_scalar(cg_i64(cg, 0));

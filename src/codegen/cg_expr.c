@@ -606,7 +606,7 @@ int cg_addr_space(struct cg_lower *L, const struct ast_node *n)
 	case ET_AS_NONE:
 		break;
 	}
-	if (cg_data_loc_kind(n))
+	if (cg_data_loc_kind(L, n))
 		return 0; /* the data's address in the tracepoint's record */
 	/* nothing says (an integer, a pointer cast from one): the attach point decides */
 	if (L->probe->provider && (L->probe->provider->flags & PROVIDER_HAS_USER))
@@ -676,9 +676,14 @@ LLVMValueRef cg_read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, b
 	return tmp;
 }
 
-int cg_data_loc_kind(const struct ast_node *n)
+const struct et_field *cg_field_of(const struct cg_lower *L, const struct ast_node *n)
 {
-	const struct et_field *f = n && n->kind == AST_FIELD ? n->sym : NULL;
+	return n && n->kind == AST_FIELD ? sema_field_of(n, L->probe_index) : NULL;
+}
+
+int cg_data_loc_kind(const struct cg_lower *L, const struct ast_node *n)
+{
+	const struct et_field *f = cg_field_of(L, n);
 	const char *name = f && f->type && f->type->kind == ET_INT ? f->type->name : NULL;
 	if (!name)
 		return 0;
@@ -695,7 +700,7 @@ static bool is_arg_slot(const struct cg_lower *L, const struct ast_node *n)
 	const struct ast_node *base = n->kind == AST_FIELD ? n->u.field.base : NULL;
 
 	return base && n->sym && L->pctx == PROVIDER_CTX_RAW_ARGS && base->kind == AST_IDENT && base->type &&
-	       base->type->kind == ET_STRUCT && cg_is_scalar_type(((const struct et_field *)n->sym)->type);
+	       base->type->kind == ET_STRUCT && cg_is_scalar_type(cg_field_of(L, n)->type);
 }
 
 /* A pointer to a kernel struct whose address the verifier may check (from BTF, not user, not per-CPU). */
@@ -815,7 +820,7 @@ static bool task_btf_usable(const struct cg_lower *L)
  * pointers that are read through take this path (see cg_ctx_btf_typed). */
 LLVMValueRef cg_btf_ptr(struct cg_lower *L, struct ast_node *n)
 {
-	const struct et_field *f = n->kind == AST_FIELD ? n->sym : NULL;
+	const struct et_field *f = cg_field_of(L, n);
 	const struct ast_node *base = f ? n->u.field.base : NULL;
 
 	if (is_curtask(n) && task_btf_usable(L))
@@ -846,7 +851,7 @@ static bool direct_member(const struct et_field *f)
 static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
-	const struct et_field *f = n->sym;
+	const struct et_field *f = cg_field_of(L, n);
 	struct ast_node *base = n->u.field.base;
 	if (!f) {
 		cg_error(L, n, "field %s was not analysed", n->u.field.name);
@@ -876,7 +881,7 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 	}
 	if (cg_is_ctx_record(L, base)) {
 		struct cg_val v = ctx_value(L, f->offset, f->type);
-		int loc_kind = cg_data_loc_kind(n);
+		int loc_kind = cg_data_loc_kind(L, n);
 		if (loc_kind && !v.mem) {
 			/* the low 16 bits are the offset of the data in the record (__rel_loc: from the end
 			 * of the field): the field's value is the data's kernel address */
@@ -920,7 +925,7 @@ LLVMValueRef cg_narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool i
 static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
-	const struct et_field *f = n->sym;
+	const struct et_field *f = cg_field_of(L, n);
 	if (f && cg_is_uprobe_args(L, n->u.field.base) && cg_is_scalar_type(f->type)) {
 		LLVMValueRef v = cg_uprobe_arg(L, f->offset / 8);
 		if (f->type->kind == ET_INT)
@@ -957,7 +962,7 @@ static LLVMValueRef index_addr(struct cg_lower *L, struct ast_node *n, bool *use
 static LLVMValueRef mem_addr(struct cg_lower *L, struct ast_node *n, bool *user)
 {
 	struct cg_ctx *cg = L->cg;
-	const struct et_field *f = n->kind == AST_FIELD ? n->sym : NULL;
+	const struct et_field *f = cg_field_of(L, n);
 	struct ast_node *base;
 	LLVMValueRef addr;
 

@@ -179,7 +179,10 @@ uint64_t cg_pointer_step(const struct et_type *t);
 /* A tracepoint field `args.f` declared __data_loc (1) or __rel_loc (2) in the format file (the probes
  * module names such ET_INT fields' type "__data_loc ..."), else 0. Its value is the kernel address of
  * the data, so str(args.f) reads the string from the record. */
-int cg_data_loc_kind(const struct ast_node *n);
+/* The field an AST_FIELD node reads in the probe being emitted (args.f lies at its own place in each
+ * tracepoint's record or function's arguments: sema_field_of); NULL when n is no analysed field. */
+const struct et_field *cg_field_of(const struct cg_lower *L, const struct ast_node *n);
+int cg_data_loc_kind(const struct cg_lower *L, const struct ast_node *n);
 /* Address space of expression n used as an address: 1 user, 0 kernel, -1 unknown (read kernel, then
  * user). Its origin decides (sema_addr_space; a __data_loc field is kernel); for a value without one
  * (an integer, a pointer cast from one) the attach point: user in uprobes/USDT and syscalls:*

@@ -280,7 +280,9 @@ static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct 
 		uint32_t n = 0;
 		const struct et_probe_desc *a = &L->prog->probes[sp->first + k];
 		for (uint32_t j = k; j < sp->count; j++) {
-			if (!done[j] && same_group(a, &L->prog->probes[sp->first + j])) {
+			/* a shared body reads args fields at the first member's places (sema args_class) */
+			if (!done[j] && same_group(a, &L->prog->probes[sp->first + j]) &&
+			    (!sp->args_class || sp->args_class[j] == sp->args_class[k])) {
 				done[j] = true;
 				members[n++] = sp->first + j;
 			}

@@ -195,9 +195,12 @@ const struct et_field **sema_args_fields(struct sema *s, struct ast_node *n, con
 			if (strcmp(t->fields[k].name, name) == 0)
 				out[i] = &t->fields[k];
 		if (!out[i]) {
-			sema_error(s, n->loc, "args.%s exists in %s but not in %s, which share this probe body", name,
-				   probes[pc->info->first].name, probes[pc->info->first + i].name);
-			sema_hint(s, "write a separate probe for the tracepoints that lack it");
+			/* today's bpftrace analyses each attach point on its own: its message for the one that
+			 * lacks the field */
+			sema_error(s, n->loc, "Struct/union of type '%s' does not contain a field named '%s'",
+				   sema_tname(s, t), name);
+			sema_hint(s, "%s has it: write a separate probe for the attach points that lack it",
+				  probes[pc->info->first].name);
 			*ok = false;
 			return NULL;
 		}

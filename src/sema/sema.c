@@ -430,6 +430,42 @@ static bool perf_attached(const struct et_program *p, const bool *perf, const st
 	return false;
 }
 
+/* Do concrete probes a and b (indexes within the AST probe) read every args field the body uses at
+ * the same place? (The types are the same: sema_args_fields refuses others.) */
+static bool same_field_places(const struct sema_field_use *u, uint32_t a, uint32_t b)
+{
+	for (; u; u = u->next) {
+		const struct et_field *x = u->field->per_probe[a], *y = u->field->per_probe[b];
+
+		if (x->offset != y->offset || x->bit_offset != y->bit_offset || x->bit_size != y->bit_size)
+			return false;
+	}
+	return true;
+}
+
+/* info->args_class, from the fields read (pc->field_uses). */
+static void args_classes(struct sema *s, struct sema_probe_ctx *pc)
+{
+	struct sema_probe *info = pc->info;
+	uint32_t *cls;
+	bool any = false;
+
+	info->args_class = NULL;
+	if (!pc->field_uses || info->count < 2)
+		return;
+	cls = arena_alloc(s->prog->arena, info->count * sizeof(*cls));
+	for (uint32_t i = 0; i < info->count; i++) {
+		uint32_t j = 0;
+
+		while (j < i && (cls[j] != j || !same_field_places(pc->field_uses, j, i)))
+			j++;
+		cls[i] = j;
+		any |= j != 0;
+	}
+	if (any)
+		info->args_class = cls;
+}
+
 static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t nprobe_nodes)
 {
 	struct et_program *p = s->prog;
@@ -444,6 +480,7 @@ static void finish_probes(struct sema *s, struct sema_probe_ctx *pcs, uint32_t n
 	for (uint32_t k = 0; k < nprobe_nodes; k++) {
 		struct sema_probe *info = pcs[k].info;
 
+		args_classes(s, &pcs[k]);
 		for (uint32_t i = info->first; i < info->first + info->count; i++) {
 			struct et_probe_desc *d = &p->probes[i];
 
@@ -581,6 +618,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 			pcs[i].args_mixed = false;
 		}
 		pcs[i].info->uses_args = false;
+		pcs[i].field_uses = NULL;
 	}
 
 	/* step 3 */

@@ -307,6 +307,11 @@ enum et_addr_space sema_addr_space(const struct ast_node *n);
 struct sema_probe {
 	uint32_t first, count;    /* range in prog->probes */
 	bool uses_args;           /* body or predicate reads `args` */
+	/* When the args fields the body reads lie at different places in different concrete probes
+	 * (tracepoints, functions whose records differ): args_class[i] is the index (0 .. count) of the
+	 * first concrete probe that reads them all where probe first + i does; codegen shares one body
+	 * only between probes of one class. NULL: every field is read alike in all of them. */
+	const uint32_t *args_class;
 	uint32_t nvars;           /* number of sema_var ids used in this probe */
 };
 

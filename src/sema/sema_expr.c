@@ -1528,6 +1528,13 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 				sf->first = s->probe->info->first;
 				sf->count = s->probe->info->count;
 				sf->per_probe = sema_args_fields(s, n, n->u.field.name, &ok);
+				if (sf->per_probe) {
+					struct sema_field_use *u = arena_alloc(s->arena, sizeof(*u));
+
+					u->field = sf;
+					u->next = s->probe->field_uses;
+					s->probe->field_uses = u;
+				}
 			}
 			n->sym = sf;
 			if (!ok)

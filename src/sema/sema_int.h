@@ -47,6 +47,12 @@ struct sema_scope {
 	struct sema_scope_var *vars;
 };
 
+/* An args.FIELD read whose field differs between the concrete probes (a list, for args_class). */
+struct sema_field_use {
+	const struct sema_field *field;
+	struct sema_field_use *next;
+};
+
 /* The AST probe being analysed. */
 struct sema_probe_ctx {
 	struct ast_node *node;
@@ -60,6 +66,7 @@ struct sema_probe_ctx {
 	bool args_failed;
 	bool args_mixed;             /* the records differ: only fields equal in all may be used */
 	bool args_in_field;          /* the args being analysed is the base of args.FIELD */
+	struct sema_field_use *field_uses; /* args.FIELD nodes whose field differs between probes */
 	struct sema_scope *top;      /* probe scope */
 	/* innermost scope: a let, and a plain assignment to a new variable, declare here (bpftrace's
 	 * rule: a scratch variable lives in the block that first assigns it) */
