@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "codegen/cg_builtins.h"
+#include "codegen/syscall_names.h"
 
 /* bpftrace's str() holds max_strlen characters, not max_strlen - 1: it reads max_strlen + 1 bytes and keeps
  * max_strlen, so a string that fills them has no NUL and prints with the truncation trailer (a string of
@@ -253,7 +254,7 @@ struct cg_val cg_bi_bswap(struct cg_lower *L, struct ast_node *n, const struct s
 	return cg_val_scalar(size == 8 ? r : LLVMBuildZExt(B, r, cg->t_i64, ""));
 }
 
-/* ---- strerror(), signal_name(): names looked up in a table of the program ---- */
+/* ---- strerror(), signal_name(), syscall_name(): names looked up in a table of the program ---- */
 
 #define NAME_LEN 64       /* sema's SEMA_NAME_LEN: bpftrace's string[64] */
 #define ERRNO_TABLE 134   /* 0 .. EHWPOISON (133), the errnos libc names on Linux */
@@ -290,7 +291,8 @@ static const struct {
 /* Entry i of the table of `id` in `out` (NAME_LEN bytes), as bpftrace prints them: libc's texts in the C
  * locale (strerror(3), strsignal(3)) but for bpftrace_errno_texts, an errno libc does not know
  * ("Unknown error N") as "Unknown error"; the entry past the end is the text of a number out of range
- * ("Unknown error", "N/A"). */
+ * ("Unknown error", "N/A", "Unknown syscall"); syscall_name's names come from the build host's
+ * <asm/unistd.h> (scripts/gen-syscall-names), a number without a name is "Unknown syscall". */
 static void name_entry(enum builtin_id id, uint32_t i, uint32_t n, locale_t c_locale, char *out)
 {
 	const char *text;
@@ -302,6 +304,8 @@ static void name_entry(enum builtin_id id, uint32_t i, uint32_t n, locale_t c_lo
 		for (size_t k = 0; i < n && k < sizeof(bpftrace_errno_texts) / sizeof(bpftrace_errno_texts[0]); k++)
 			if (bpftrace_errno_texts[k].err == (int)i)
 				text = bpftrace_errno_texts[k].text;
+	} else if (id == BI_SYSCALL_NAME) {
+		text = i < n && syscall_names[i] ? syscall_names[i] : "Unknown syscall";
 	} else {
 		text = i < n ? strsignal((int)i) : "N/A";
 	}
@@ -312,8 +316,12 @@ struct cg_val cg_bi_name_table(struct cg_lower *L, struct ast_node *n, const str
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
-	uint32_t entries = c->id == BI_STRERROR ? ERRNO_TABLE : SIGNAL_TABLE;
-	const char *name = c->id == BI_STRERROR ? "etrace_strerror" : "etrace_signal_name";
+	uint32_t entries = c->id == BI_STRERROR	       ? ERRNO_TABLE
+			   : c->id == BI_SYSCALL_NAME ? (uint32_t)(sizeof(syscall_names) / sizeof(syscall_names[0]))
+						      : SIGNAL_TABLE;
+	const char *name = c->id == BI_STRERROR	      ? "etrace_strerror"
+			   : c->id == BI_SYSCALL_NAME ? "etrace_syscall_name"
+						      : "etrace_signal_name";
 	LLVMValueRef table = LLVMGetNamedGlobal(cg->mod, name);
 
 	if (!table) {

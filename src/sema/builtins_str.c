@@ -267,8 +267,9 @@ struct et_type *check_strftime(struct sema *s, struct ast_node *n, struct sema_c
 	return t;
 }
 
-/* strerror(n), signal_name(n): bpftrace's stdlib makes them string[64] values looked up in a table of the
- * BPF program, so they compare, key maps and print like any string (codegen: cg_bi_name_table). */
+/* strerror(n), signal_name(n), syscall_name(n): bpftrace's stdlib makes them string[64] values looked up
+ * in a table of the BPF program, so they compare, key maps and print like any string (codegen:
+ * cg_bi_name_table). */
 struct et_type *check_name_table(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	(void)c;
