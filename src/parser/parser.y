@@ -98,7 +98,7 @@ static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
 %precedence '.' ARROW '['
 
 %type <node> program items probe attach_list predicate block angle_block stmt simple compound if_stmt
-%type <node> expr rhs block_expr if_expr lvalue record_fields offsetof_head config_items macro map_decl item
+%type <node> expr rhs block_expr if_expr lvalue record_fields offsetof_head type_arg config_items macro map_decl item
 %type <list> stmt_list expr_list arg_list tuple_head macro_params param_list
 %type <ty> typespec
 %type <str> type_base type_words tag field_name
@@ -348,6 +348,16 @@ expr_list
 arg_list
 	: rhs                                { $$ = ast_list_new(A); ast_list_push(A, $$, $1); }
 	| arg_list ',' rhs                   { $$ = $1; ast_list_push(A, $$, $3); }
+	| arg_list ',' type_arg              { $$ = $1; ast_list_push(A, $$, $3); }
+	;
+
+/* a struct or union type as an argument (container_of(p, struct x, member)): an AST_TYPEOF of it, the
+ * type itself; sema refuses it where a value is expected */
+type_arg
+	: STRUCT tag                         { $$ = ast_new_typeq(A, AST_TYPEOF, L(@$),
+	                                               ast_new_typespec(A, L(@$), type_words(lx, "struct", $2)), NULL); }
+	| UNION tag                          { $$ = ast_new_typeq(A, AST_TYPEOF, L(@$),
+	                                               ast_new_typespec(A, L(@$), type_words(lx, "union", $2)), NULL); }
 	;
 
 tuple_head

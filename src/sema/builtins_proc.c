@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "probes/provider.h"
@@ -101,4 +102,48 @@ struct et_type *check_pid_ns(struct sema *s, struct ast_node *n, struct sema_cal
 	sema_hint(s, "%s(curr_ns) is the id in etrace's namespace (the default), %s(init) in the initial one",
 		  builtin_name(c->id), builtin_name(c->id));
 	return s->t_none;
+}
+
+/* Append the member path of a container_of argument (m, or m.a.b) to offsetof node o; false when the
+ * argument is not such a path. */
+static bool member_path(struct sema *s, struct ast_node *o, struct ast_node *m)
+{
+	if (m->kind == AST_IDENT) {
+		ast_offsetof_add(s->arena, o, m->u.name);
+		return true;
+	}
+	if (m->kind == AST_FIELD && !m->u.field.arrow && member_path(s, o, m->u.field.base)) {
+		ast_offsetof_add(s->arena, o, m->u.field.name);
+		return true;
+	}
+	return false;
+}
+
+/* container_of(ptr, struct T, member): (struct T *)((uint8 *)ptr - offsetof(struct T, member)), as
+ * bpftrace's stdlib macro; the member may be a path (a.b). */
+struct et_type *check_container_of(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node **a = n->u.call.args.items, *off, *addr;
+	struct ast_typespec *to;
+
+	if (a[1]->kind != AST_TYPEOF || !a[1]->u.typeq.ty) {
+		sema_error(s, a[1]->loc, "the second argument of container_of() must be a struct or union type");
+		sema_hint(s, "e.g. container_of($p, struct task_struct, tasks)");
+		return s->t_none;
+	}
+	off = ast_new_offsetof(s->arena, a[2]->loc, a[1]->u.typeq.ty);
+	if (!member_path(s, off, a[2])) {
+		sema_error(s, a[2]->loc, "the third argument of container_of() must be a member of %s",
+			   a[1]->u.typeq.ty->name);
+		sema_hint(s, "name the member the pointer points to, e.g. tasks or a.b");
+		return s->t_none;
+	}
+	/* through uint8 *, as bpftrace's macro: the result keeps the pointer's address space */
+	to = ast_new_typespec(s->arena, a[0]->loc, "uint8");
+	to->pointer = 1;
+	addr = ast_new_cast(s->arena, a[0]->loc, to, a[0]);
+	to = ast_new_typespec(s->arena, n->loc, a[1]->u.typeq.ty->name);
+	to->pointer = 1;
+	c->expr = ast_new_cast(s->arena, n->loc, to, ast_new_binary(s->arena, n->loc, AST_OP_SUB, addr, off));
+	return sema_expr(s, c->expr);
 }

@@ -4,7 +4,8 @@
 # cgroupid("path") of a cgroup v2 directory made for the test (its inode number, stat -c %i) equals the
 # cgroup builtin of a child moved into it. pid, tid, pid(curr_ns|init), tid(...) of etrace run in a new
 # PID namespace (unshare -p -f --mount-proc) and of its child: the namespace's ids and the initial ones,
-# read from the NSpid lines of /proc/PID/status outside. Text and -f json.
+# read from the NSpid lines of /proc/PID/status outside. container_of(p, struct task_struct, member) of
+# a self-pointing list head gives back curtask, in a -c child's events. Text and -f json.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -74,6 +75,29 @@ else
 	wait_etrace
 	check "-f json: cgroupid" jcheck "$ET_OUT" "one('map', '@c') == $cgid" "one('map', '@same') == True"
 	rmdir "$cgdir"
+fi
+
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	# a task without children: its children list is empty, its next pointer the list head itself; a
+	# CFS task's rt.run_list likewise (a member path)
+	prog='BEGIN { printf("cpid=%d\n", cpid); }
+	tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+		$t = container_of(curtask->children.next, struct task_struct, children);
+		$r = container_of(curtask->rt.run_list.next, struct task_struct, rt.run_list);
+		@[$t->tgid, $t->comm, $t == curtask, $r == curtask] = count(); }'
+	start_etrace -c "$loop 4" -e "$prog" || exit 1
+	wait_etrace
+	cpid=$(sed -n 's/^cpid=//p' "$ET_OUT")
+	check "container_of gives back the task (tgid $cpid, comm etr_stdproc)" \
+		grep -qx "@\[$cpid, etr_stdproc, true, true\]: 4" "$ET_OUT"
+	[ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
+	start_json -c "$loop 2" -e 'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+		@c = container_of(curtask->children.next, struct task_struct, children)->comm;
+		@t = container_of(curtask->rt.run_list.next, struct task_struct, rt.run_list) == curtask; }' || exit 1
+	wait_etrace
+	check "-f json: container_of" jcheck "$ET_OUT" "one('map', '@c') == 'etr_stdproc'" "one('map', '@t') == True"
+else
+	echo "note: no kernel BTF: container_of is not tested"
 fi
 
 # pid and tid in a PID namespace: etrace runs as the namespace's pid 1; its -c child waits on a fifo
