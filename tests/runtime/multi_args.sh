@@ -2,12 +2,13 @@
 # reads the field at that tracepoint's own offset. The tracepoints of sys_enter_open and _openat keep
 # the filename at 16 and 24, the mode at 32 and 40; sys_enter_mkdir and _mkdirat the pathname at 16
 # and 24, the mode at 24 and 32. A test program makes exactly one of each call with known paths and
-# modes (tests/progs/path_calls.c). Today's bpftrace analyses each attach point on its own, so each
+# modes (tests/progs/path_calls.c), and calls two functions whose parameters are in swapped places
+# (uprobe args from DWARF). Today's bpftrace analyses each attach point on its own, so each
 # probe prints its own call's values.
 . "$(dirname "$0")/lib.sh"
 require_root
 for tp in open openat mkdir mkdirat; do require_tracepoint "syscalls/sys_enter_$tp"; done
-prog=$(build_prog path_calls etr_multi_args)
+prog=$(build_prog path_calls etr_multi_args -g)
 mkdir "$TMP/d"
 snapshot_bpf
 tp=tracepoint:syscalls:sys_enter_
@@ -43,6 +44,17 @@ ${tp}openat 604
 ${tp}mkdir 701
 ${tp}mkdirat 710"
 check "mixed: each probe's own mode, in call order" test "$(grep "^$tp" "$ET_OUT")" = "$want"
+
+# 4. uprobes on two functions whose parameters n and who are in swapped places (DWARF args), listed
+# and by a wildcard
+run_etrace -e "uprobe:$prog:pc_first, uprobe:$prog:pc_second { printf(\"l %s %d %d\\n\", func, args.n, args.who); }
+	uprobe:$prog:pc_* { printf(\"w %s %d %d\\n\", func, args.n, args.who); }" -c "$prog $TMP/d"
+check "uprobe: etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
+want="l pc_first 11 1
+w pc_first 11 1
+l pc_second 22 2
+w pc_second 22 2"
+check "uprobe: each function's own n and who" test "$(grep '^[lw] ' "$ET_OUT")" = "$want"
 
 check "nothing left behind" nothing_left_behind
 finish
