@@ -56,5 +56,21 @@ l pc_second 22 2
 w pc_second 22 2"
 check "uprobe: each function's own n and who" test "$(grep '^[lw] ' "$ET_OUT")" = "$want"
 
+# 5. BTF-typed raw tracepoints: args.task is the third argument of signal_generate, the first of
+# task_newtask. A copy of bash with a known name forks a child and sends itself SIGUSR1.
+if [ -r /sys/kernel/btf/vmlinux ] && "$ETRACE" --info 2>&1 | grep -qE '^  tp_btf +yes'; then
+	cp "$(command -v bash)" "$TMP/etr_ma_bash"
+	run_etrace -e 'rawtracepoint:task_newtask, rawtracepoint:signal_generate /comm == "etr_ma_bash"/ {
+		printf("%s %d\n", probe, args.task->pid); }' \
+		-c "$TMP/etr_ma_bash -c 'trap : USR1; /bin/true & echo child \$!; kill -USR1 \$\$; echo self \$\$; wait'"
+	child=$(sed -n 's/^child //p' "$ET_OUT") self=$(sed -n 's/^self //p' "$ET_OUT")
+	check "rawtracepoint: etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
+	check "rawtracepoint: task_newtask's task is the child ($child)" grep -qx "rawtracepoint:task_newtask $child" "$ET_OUT"
+	check "rawtracepoint: signal_generate's task is the shell ($self)" \
+		grep -qx "rawtracepoint:signal_generate $self" "$ET_OUT"
+else
+	echo "note: no kernel BTF or no tp_btf programs: the raw tracepoint case is left out"
+fi
+
 check "nothing left behind" nothing_left_behind
 finish
