@@ -468,3 +468,49 @@ struct cg_val cg_bi_str_concat(struct cg_lower *L, struct ast_node *n, const str
 	LLVMBuildStore(B, LLVMConstInt(cg->t_i8, 0, 0), cg_gep(cg, out, size - 1));
 	return cg_val_mem(out);
 }
+
+/* memcmp(a, b, count): count (sema: c->index) bytes of each value compared from the first; a value
+ * that is not in memory (an integer) is compared as its 8 bytes in memory (little-endian on x86 and
+ * arm64, as bpftrace's &$left). The difference of the first pair that differs, as signed chars. */
+struct cg_val cg_bi_memcmp(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef p[2];
+
+	for (uint32_t k = 0; k < 2; k++) {
+		struct cg_val v = cg_expr(L, n->u.call.args.items[k]);
+		if (v.mem) {
+			p[k] = v.v;
+		} else {
+			p[k] = cg_temp(L, 8, "memcmp");
+			LLVMBuildStore(B, LLVMBuildZExt(B, v.v, cg->t_i64, ""), p[k]);
+		}
+	}
+	if (c->index <= 0)
+		return cg_val_scalar(cg_i64(cg, 0));
+	LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+	LLVMBasicBlockRef head = cg_block(cg, "memcmp.head"), body = cg_block(cg, "memcmp.body"),
+			  diff = cg_block(cg, "memcmp.diff"), done = cg_block(cg, "memcmp.done");
+	LLVMBuildBr(B, head);
+	LLVMPositionBuilderAtEnd(B, head);
+	LLVMValueRef i = LLVMBuildPhi(B, cg->t_i64, "i");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, i, cg_i64(cg, (uint64_t)c->index), ""), body, done);
+	LLVMPositionBuilderAtEnd(B, body);
+	LLVMValueRef l = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, p[0], &i, 1, ""), "");
+	LLVMValueRef r = LLVMBuildLoad2(B, cg->t_i8, LLVMBuildGEP2(B, cg->t_i8, p[1], &i, 1, ""), "");
+	LLVMValueRef i1 = LLVMBuildAdd(B, i, cg_i64(cg, 1), "");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, l, r, ""), diff, head);
+	LLVMValueRef iv[2] = {cg_i64(cg, 0), i1};
+	LLVMBasicBlockRef ib[2] = {pre, body};
+	LLVMAddIncoming(i, iv, ib, 2);
+	LLVMPositionBuilderAtEnd(B, diff);
+	LLVMValueRef d = LLVMBuildSub(B, LLVMBuildSExt(B, l, cg->t_i64, ""), LLVMBuildSExt(B, r, cg->t_i64, ""), "");
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	LLVMValueRef res = LLVMBuildPhi(B, cg->t_i64, "memcmp");
+	LLVMValueRef rv[2] = {cg_i64(cg, 0), d};
+	LLVMBasicBlockRef rb[2] = {head, diff};
+	LLVMAddIncoming(res, rv, rb, 2);
+	return cg_val_scalar(res);
+}

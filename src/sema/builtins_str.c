@@ -331,3 +331,31 @@ struct et_type *check_str_concat(struct sema *s, struct ast_node *n, struct sema
 	(void)c;
 	return str_like_args(s, n) ? type_string(s->arena, SEMA_CONCAT_LEN) : s->t_none;
 }
+
+/* memcmp(left, right, count): int64, 0 when the first count bytes of the two values are the same, else
+ * the difference of the first bytes that differ, as signed chars (bpftrace's stdlib __memcmp). count is
+ * a constant no larger than either value (bpftrace's verifier refuses a read past them): c->index. */
+struct et_type *check_memcmp(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct et_type *t[2];
+	int64_t count;
+	bool ok = true;
+
+	for (uint32_t i = 0; i < 2; i++) {
+		t[i] = bi_value_arg(s, n, i);
+		ok = !sema_is_none(t[i]) && ok;
+	}
+	if (!bi_const_arg(s, n, 2, &count, "the byte count (argument 3)") || !ok)
+		return s->t_none;
+	for (uint32_t i = 0; i < 2; i++) {
+		if (count < 0 || (uint64_t)count > t[i]->size) {
+			sema_error(s, args->items[2]->loc, "memcmp(): %lld bytes compared, but a %s has %u",
+				   (long long)count, sema_tname(s, t[i]), t[i]->size);
+			sema_hint(s, "compare at most the size of the smaller value: memcmp(a, b, sizeof(a))");
+			return s->t_none;
+		}
+	}
+	c->index = (int)count;
+	return s->t_i64;
+}
