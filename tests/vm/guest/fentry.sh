@@ -34,4 +34,19 @@ run_etrace -e "fentry:etr_nonsense:do_sys_openat2 { @n = count(); }"
 check "fentry on a module that is not loaded: refused (exit 1)" test "$ET_STATUS" = 1
 check "fentry on a module that is not loaded: the located error names it" \
 	grep -qx -- "-e:1:1: error: fentry probe: module 'etr_nonsense' is not loaded" "$ET_ERR"
+# one block over functions that take the same argument at different positions: vfs_open(path, file)
+# and security_file_open(file), which do_dentry_open calls for the file vfs_open was given; each program
+# reads args.file from its own argument slot, so every file vfs_open saw reaches security_file_open
+if grep -qE ' [tT] (vfs_open|security_file_open)$' /proc/kallsyms &&
+	[ "$(grep -cE ' [tT] (vfs_open|security_file_open)$' /proc/kallsyms)" = 2 ]; then
+	cp "$(command -v cat)" "$TMP/etr_ma_cat"
+	run_etrace -e 'fentry:vfs_open, fentry:security_file_open /comm == "etr_ma_cat"/ {
+		printf("%s %p\n", func, args.file); }' -c "$TMP/etr_ma_cat /etc/hostname"
+	check "fentry list: etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
+	sed -n 's/^vfs_open\(+0\)\{0,1\} //p' "$ET_OUT" | sort -u >"$TMP/vo"
+	sed -n 's/^security_file_open\(+0\)\{0,1\} //p' "$ET_OUT" | sort -u >"$TMP/sfo"
+	check "fentry list: vfs_open saw files" test -s "$TMP/vo"
+	check "fentry list: each vfs_open file is a security_file_open file" \
+		bash -c "[ -z \"\$(comm -23 '$TMP/vo' '$TMP/sfo')\" ]"
+fi
 finish
