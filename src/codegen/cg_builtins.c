@@ -191,8 +191,8 @@ static LLVMValueRef rodata(struct cg_lower *L, const char *name)
 
 struct cg_val cg_bi_cpid(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	(void)n;
-	(void)c;
+	if (c->expr) /* no -c: the warning and 0 */
+		return cg_bi_expr(L, n, c);
 	return cg_val_scalar(rodata(L, "etrace_cpid"));
 }
 

@@ -39,7 +39,7 @@ bool typenames_value_word(const char *name, size_t len)
 		"args", "ctx", "kstack", "nsecs", "pid", "tid", "ustack", /* bpftrace's parser builtins */
 		"uid", "gid", "comm", "elapsed", "cpu", "probe", "rand", "cgroup", "curtask", "cpid", "retval",
 		"func", "ppid", "pcomm", "leader_tid", "leader_comm", "ncpus", "jiffies",
-		"numaid", "usermode", "username", "probetype",
+		"numaid", "usermode", "username", "probetype", "has_cpid",
 	};
 	size_t d;
 

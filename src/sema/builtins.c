@@ -41,7 +41,7 @@ static const char *const later_functions[] = {
 };
 
 static const char *const later_variables[] = {
-	"has_cpid", "sarg0", "sarg1", "sarg2", NULL,
+	"sarg0", "sarg1", "sarg2", NULL,
 };
 
 const char *builtin_name(enum builtin_id id)

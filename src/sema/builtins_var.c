@@ -296,15 +296,32 @@ struct et_type *check_ctx(struct sema *s, struct ast_node *n, struct sema_call *
 	return t;
 }
 
+/* cpid: the -c child's pid. Without -c it is 0 and each use warns at run time, as bpftrace's stdlib
+ * macro (warnf "No child command (`-c`); cpid is zero"): sema_call.expr = { warnf(...); (uint64)0 }. */
 struct et_type *check_cpid(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	(void)c;
-	if (!s->opts->has_cpid) {
-		sema_error(s, n->loc, "cpid cannot be used without a child command");
-		sema_hint(s, "run a command with -c, e.g. etrace -c 'sleep 1' -e '...'");
-		return s->t_none;
-	}
-	return s->t_u64;
+	static const char msg[] = "No child command (`-c`); cpid is zero";
+	struct ast_list *args, *stmts;
+
+	if (s->opts->has_cpid)
+		return s->t_u64;
+	args = ast_list_new(s->arena);
+	ast_list_push(s->arena, args, ast_new_string(s->arena, n->loc, msg, sizeof(msg) - 1));
+	stmts = ast_list_new(s->arena);
+	ast_list_push(s->arena, stmts, ast_new_expr_stmt(s->arena, n->loc, ast_new_call(s->arena, n->loc, "warnf", args)));
+	c->expr = ast_new_block_expr(s->arena, n->loc, stmts,
+				     ast_new_expr_stmt(s->arena, n->loc,
+						       ast_new_cast(s->arena, n->loc, ast_new_typespec(s->arena, n->loc, "uint64"),
+								    ast_new_int(s->arena, n->loc, 0, true))));
+	return sema_expr(s, c->expr);
+}
+
+/* has_cpid: whether cpid has a value (a -c child), known at compile time (bpftrace's docs: "true iff
+ * cpid is available") */
+struct et_type *check_has_cpid(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	c->expr = ast_new_bool(s->arena, n->loc, s->opts->has_cpid);
+	return sema_expr(s, c->expr);
 }
 
 /* usermode: the privilege level in the code segment register of the probe's pt_regs, as bpftrace

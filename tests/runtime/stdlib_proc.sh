@@ -5,7 +5,9 @@
 # cgroup builtin of a child moved into it. pid, tid, pid(curr_ns|init), tid(...) of etrace run in a new
 # PID namespace (unshare -p -f --mount-proc) and of its child: the namespace's ids and the initial ones,
 # read from the NSpid lines of /proc/PID/status outside. container_of(p, struct task_struct, member) of
-# a self-pointing list head gives back curtask, in a -c child's events. Text and -f json.
+# a self-pointing list head gives back curtask, in a -c child's events. has_cpid is true with -c (cpid
+# then the child's pid, from its getppid events) and false without, where each use of cpid warns at run
+# time and gives 0 (bpftrace). Text and -f json.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
@@ -99,6 +101,24 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 else
 	echo "note: no kernel BTF: container_of is not tested"
 fi
+
+# has_cpid, and cpid without -c
+start_etrace -c "$loop 3" -e 'BEGIN { printf("has=%d %d cpid=%d\n", has_cpid, has_cpid(), cpid); }
+tracepoint:syscalls:sys_enter_getppid /pid == cpid && has_cpid/ { @[pid] = count(); }' || exit 1
+wait_etrace
+cpid=$(sed -n 's/^has=1 1 cpid=//p' "$ET_OUT")
+check "with -c: has_cpid is true, cpid the child ($cpid) that made 3 getppid calls" \
+	grep -qx "@\[$cpid\]: 3" "$ET_OUT"
+check "with -c: cpid gives no warning" bash -c "! grep -q 'No child command' '$ET_ERR'"
+run_etrace -e 'BEGIN { printf("has=%d cpid=%d\n", has_cpid, cpid); $c = cpid; exit(); }'
+check "without -c: has_cpid is false and cpid 0" grep -qx 'has=0 cpid=0' "$ET_OUT"
+check "without -c: each use of cpid warns at run time" \
+	test "$(grep -c '^-e:1:.*warning: No child command (`-c`); cpid is zero$' "$ET_ERR")" = 2
+[ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
+run_etrace -f json -e 'BEGIN { @h = has_cpid; @c = cpid; exit(); }'
+grep -v '"type": "warnf"' "$ET_OUT" >"$TMP/maps.json"
+check "-f json: has_cpid false, cpid 0" jcheck "$TMP/maps.json" "one('map', '@h') == False" "one('map', '@c') == 0"
+check "-f json: cpid's warning" grep -q '"msg": "No child command (`-c`); cpid is zero"' "$ET_OUT"
 
 # pid and tid in a PID namespace: etrace runs as the namespace's pid 1; its -c child waits on a fifo
 # until the ids are read from outside (sh calls getppid too: the counts are not checked)

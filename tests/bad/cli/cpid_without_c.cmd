@@ -1,2 +1,0 @@
--e
-BEGIN { printf("%d\n", cpid); exit(); }
