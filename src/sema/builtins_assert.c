@@ -23,6 +23,14 @@ bool sema_comptime_int(struct sema *s, struct ast_node *n, int64_t *out)
 		*out = k->value;
 		return true;
 	}
+	if (n->kind == AST_CALL && n->sym) { /* is_str(x) ...: the bool sema found */
+		const struct sema_call *c = n->sym;
+
+		if (!c->expr || c->expr->kind != AST_BOOL)
+			return false;
+		*out = c->expr->u.integer.value != 0;
+		return true;
+	}
 	if (n->kind == AST_UNARY && n->u.unary.op == AST_OP_NOT) {
 		if (!sema_comptime_int(s, n->u.unary.operand, &a))
 			return false;
