@@ -1,5 +1,6 @@
 /* cg_builtins_str: the builtins of strings, buffers and addresses: str() (with bpftrace's cut at
  * max_strlen), buf(), path(), strncmp(), ntop(), macaddr(), strlen(), bswap(). See cg_builtins.h. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
@@ -513,4 +514,28 @@ struct cg_val cg_bi_memcmp(struct cg_lower *L, struct ast_node *n, const struct 
 	LLVMBasicBlockRef rb[2] = {head, diff};
 	LLVMAddIncoming(res, rv, rb, 2);
 	return cg_val_scalar(res);
+}
+
+/* pton("addr"): the bytes sema's check proved the literal gives (inet_pton), a constant of the program
+ * copied into a temporary: a uint8[4] or uint8[16] value (n->type). */
+struct cg_val cg_bi_pton(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	const char *text = n->u.call.args.items[0]->u.string.bytes;
+	uint32_t size = n->type ? n->type->size : 0;
+	unsigned char bytes[16];
+	char name[48]; /* the prefix and 32 hex digits */
+
+	(void)c;
+	if (inet_pton(size == 16 ? AF_INET6 : AF_INET, text, bytes) != 1 || (size != 4 && size != 16)) {
+		cg_error(L, n, "pton(): \"%s\" is not an address", text);
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	/* one constant per distinct address: named by its bytes */
+	int at = snprintf(name, sizeof(name), "etrace_pton_");
+	for (uint32_t i = 0; i < size; i++)
+		at += snprintf(name + at, sizeof(name) - (size_t)at, "%02x", bytes[i]);
+	LLVMValueRef out = cg_temp(L, size, "pton");
+	cg_memcpy(cg, out, cg_rodata_bytes(cg, name, bytes, size), size);
+	return cg_val_mem(out);
 }

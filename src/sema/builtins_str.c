@@ -1,5 +1,6 @@
 /* builtins_str: the checks of the functions over strings, buffers and addresses as values (str, buf,
  * strncmp, strlen, bswap, ntop, macaddr, strftime, path ...). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <inttypes.h>
@@ -14,6 +15,9 @@
 #include "probes/tracepoint.h"
 #include "support/arena.h"
 #include "sema/sema_int.h"
+#include <arpa/inet.h>
+#include <string.h>
+
 #include "sema/builtins_int.h"
 
 /* str(p, n) with a constant n: a negative length is an error; one over max_strlen is cut at max_strlen,
@@ -358,4 +362,32 @@ struct et_type *check_memcmp(struct sema *s, struct ast_node *n, struct sema_cal
 	}
 	c->index = (int)count;
 	return s->t_i64;
+}
+
+/* pton("addr"): the address in network byte order, resolved when the script compiles (bpftrace: compile
+ * time): an IPv6 address when the text has a ':', else IPv4; a uint8[4] or uint8[16] (bpftrace's
+ * char addr[4] / addr[16]). Codegen (cg_bi_pton) parses the literal again, which sema proved valid. */
+struct et_type *check_pton(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_node *a = n->u.call.args.items[0];
+	unsigned char bytes[16];
+
+	(void)c;
+	if (a->kind != AST_STRING) {
+		if (!sema_is_none(bi_value_arg(s, n, 0))) {
+			sema_error(s, a->loc, "pton() expects a string literal, an address written as text");
+			sema_hint(s, "pton() converts its address when the script compiles: pton(\"10.0.0.1\")");
+		}
+		return s->t_none;
+	}
+	bool v6 = strchr(a->u.string.bytes, ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, a->u.string.bytes, bytes) != 1) {
+		sema_error(s, a->loc, "pton(): \"%s\" is not an IPv%c address", a->u.string.bytes, v6 ? '6' : '4');
+		sema_hint(s, "write four numbers 0 to 255 (\"127.0.0.1\") or an IPv6 address (\"::1\")");
+		return s->t_none;
+	}
+	struct et_type *t = type_new(s->arena, ET_ARRAY, v6 ? 16 : 4);
+	t->elem = type_int(s->arena, 1, false);
+	t->count = v6 ? 16 : 4;
+	return t;
 }
