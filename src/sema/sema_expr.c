@@ -1684,12 +1684,16 @@ static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list
 static struct et_type *sizeof_expr(struct sema *s, struct ast_node *n)
 {
 	struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
+	const struct ast_node *q = n;
 	struct et_type *t;
 
-	if (n->u.typeq.ty)
-		t = typespec(s, n->u.typeq.ty);
+	/* sizeof(typeof(x)) is sizeof(x), as in bpftrace */
+	while (!q->u.typeq.ty && q->u.typeq.expr && q->u.typeq.expr->kind == AST_TYPEOF)
+		q = q->u.typeq.expr;
+	if (q->u.typeq.ty)
+		t = typespec(s, q->u.typeq.ty);
 	else
-		t = sema_expr(s, n->u.typeq.expr);
+		t = sema_expr(s, q->u.typeq.expr);
 	if (!t || sema_is_none(t))
 		return s->t_none;
 	c->value = t->size;

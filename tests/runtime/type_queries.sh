@@ -22,6 +22,7 @@ printf '%s\n' 'struct S { int a[4]; }' \
 	'	if (is_str(pid) || !is_ptr(curtask)) { fail("not reached"); }' \
 	'	$e = (int64)0 - @n * 4095;' \
 	'	@err[@n] = (is_err($e), is_err($e - 1), is_err(@n));' \
+	'	printf("sizeof %d %d %d %d\n", sizeof(typeof((uint32)pid)), sizeof(typeof(uint16)), sizeof(typeof(comm)), sizeof($p->a));' \
 	'	if (@n == 2) { print(is_err((int64)-1)); exit(); }' \
 	'}' >"$script"
 want='str 1 0 ptr 1 0 arr 1 0 int 1 0 0 uns 1 0 0 lit 1 1 0 0'
@@ -34,6 +35,8 @@ check "the type queries, on both events" test "$(grep -cxF "$want" "$ET_OUT")" =
 check "is_err: -4095 yes, -4096 no, 1 no; -8190 no" \
 	bash -c "grep -qxF '@err[1]: (true, false, false)' '$ET_OUT' && grep -qxF '@err[2]: (false, false, false)' '$ET_OUT'"
 check "print(is_err(-1)) is true" grep -qx true "$ET_OUT"
+check "sizeof(typeof(x)) is sizeof(x): uint32 4, uint16 2, comm 16, int[4] 16" \
+	test "$(grep -cx 'sizeof 4 2 16 16' "$ET_OUT")" = 2
 check "nothing left behind" nothing_left_behind
 
 start_json "$script" || { fail "attach (json)"; finish; }
