@@ -1,6 +1,6 @@
 # Scripts never make etrace read files they were not given: file names inside a script (comments, string
-# literals, printf arguments, str() of a literal, cat(), system() without --unsafe) are never
-# opened; an #include reads the header it names and nothing else, an import of a kind etrace refuses
+# literals, printf arguments, str() of a literal, system() without --unsafe) are never opened, and
+# cat()'s file only when its probe runs; an #include reads the header it names and nothing else, an import of a kind etrace refuses
 # (.bpf.c, .txt) opens nothing. Under strace, etrace opens only: the script file, in-memory copies of -e
 # and stdin scripts (/dev/fd/N), BTF, tracefs, sysfs and procfs, its shared libraries, the time zone
 # (time()), and the binaries named in probes (uprobe:BINARY:...). Nothing is left behind.
@@ -98,7 +98,12 @@ rejected() { # rejected DESCRIPTION PROGRAM EXPECTED_ERROR_TEXT
 	check "$1: says why" grep -qF -- "$3" "$ET_ERR"
 	check "$1: the named file is not opened" no_named_file "$TMP/r.log.paths"
 }
-rejected "cat()" 'BEGIN { cat("secret_rel.h"); exit(); }' "unknown function 'cat'"
+# cat() reads its file when its probe fires, as in bpftrace: not when the script compiles
+traced "$TMP/cat.log" -- -e 'tracepoint:syscalls:sys_enter_getppid /0/ { cat("secret_rel.h"); } BEGIN { exit(); }'
+check "cat() in a probe that never fires: runs (exit 0)" test "$ET_STATUS" = 0
+check "cat() in a probe that never fires: its file is not opened" no_named_file "$TMP/cat.log.paths"
+traced "$TMP/cat2.log" -- -e 'BEGIN { cat("secret_rel.h"); exit(); }'
+check "cat() in BEGIN: its file is opened when BEGIN runs" grep -qxF "secret_rel.h" "$TMP/cat2.log.paths"
 rejected "system() without --unsafe" 'BEGIN { system("cat secret_rel.h"); exit(); }' "--unsafe"
 rejected "#include of a missing header" $'#include "secret_missing.h"\nBEGIN { exit(); }' "error: header 'secret_missing.h' not found"
 rejected "import of a BPF C file" "import \"secret_rel.bpf.c\"; BEGIN { exit(); }" "needs a C compiler"
