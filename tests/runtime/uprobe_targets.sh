@@ -71,6 +71,11 @@ check "-p usdt:NAME (no binary): twice" grep -qxF '@v: 2' "$ET_OUT"
 # 5. a process in another mount namespace: its /tmp/.../ns/prog exists only there
 if ! unshare -m true 2>/dev/null; then
 	echo "note: unshare -m is not allowed here: the /proc/PID/root case is left out"
+elif [ -r /proc/1/root/ ] && [ "$(stat -Lc %d:%i /)" != "$(stat -Lc %d:%i /proc/1/root/)" ]; then
+	# a chroot (the VM lane's guest runs its tests chrooted in /newroot): there the kernel names the
+	# other namespace's files from outside the chroot (/newroot/tmp/...), which etrace does not
+	# translate yet
+	echo "note: this test runs in a chroot: the /proc/PID/root case is left out"
 else
 	mkdir -p "$TMP/ns"
 	rm -f "$TMP/go"
