@@ -205,6 +205,9 @@ struct cg_val cg_bi_nsecs(struct cg_lower *L, struct ast_node *n, const struct s
 		return cg_val_scalar(cg_helper(L->cg, CG_H_ktime_get_boot_ns, NULL, 0));
 	if (c->index == SEMA_CLOCK_TAI)
 		return cg_val_scalar(cg_helper(L->cg, CG_H_ktime_get_tai_ns, NULL, 0));
+	if (c->index == SEMA_CLOCK_SW_TAI) /* bpftrace's sw_tai: boot time plus TAI's offset, read at load */
+		return cg_val_scalar(LLVMBuildAdd(L->cg->b, cg_helper(L->cg, CG_H_ktime_get_boot_ns, NULL, 0),
+						  rodata(L, "etrace_tai_offset_ns"), "sw_tai"));
 	return cg_val_scalar(cg_ktime_ns(L->cg));
 }
 

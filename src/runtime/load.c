@@ -37,6 +37,26 @@ static uint64_t clock_ns(clockid_t c)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* CLOCK_TAI - CLOCK_BOOTTIME in ns, for nsecs(sw_tai). As bpftrace does ("triple vdso sandwich"): read
+ * BOOTTIME between two TAI readings, take the tries whose two TAI readings are closest (the best bound on
+ * when BOOTTIME was read) and use their midpoint. */
+static uint64_t tai_offset_ns(void)
+{
+	uint64_t best = 0, best_gap = UINT64_MAX;
+
+	for (int i = 0; i < 5; i++) {
+		uint64_t before = clock_ns(CLOCK_TAI), boot = clock_ns(CLOCK_BOOTTIME), after = clock_ns(CLOCK_TAI);
+
+		if (after < before) /* TAI stepped back: try again */
+			continue;
+		if (after - before < best_gap) {
+			best_gap = after - before;
+			best = before + (after - before) / 2 - boot;
+		}
+	}
+	return best;
+}
+
 /* The value of a .rodata global the runtime knows; false for others (left at codegen's value). */
 static bool rodata_value(const struct rt_run *r, const char *name, uint64_t *v)
 {
@@ -46,6 +66,10 @@ static bool rodata_value(const struct rt_run *r, const char *name, uint64_t *v)
 	}
 	if (strcmp(name, "etrace_start_boot_ns") == 0) {
 		*v = clock_ns(CLOCK_BOOTTIME); /* bpf_ktime_get_boot_ns() */
+		return true;
+	}
+	if (strcmp(name, "etrace_tai_offset_ns") == 0) { /* nsecs(sw_tai) = bpf_ktime_get_boot_ns() + it */
+		*v = tai_offset_ns();
 		return true;
 	}
 	if (strcmp(name, "etrace_cpid") == 0) {

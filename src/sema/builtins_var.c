@@ -226,24 +226,24 @@ struct et_type *check_u64(struct sema *s, struct ast_node *n, struct sema_call *
 	return s->t_u64;
 }
 
-/* nsecs or nsecs(monotonic | boot | tai): bpf_ktime_get_ns, _boot_ns, _tai_ns. bpftrace's sw_tai
- * (TAI estimated in user space for kernels without the tai helper) is not implemented. */
+/* nsecs or nsecs(monotonic | boot | tai | sw_tai): bpf_ktime_get_ns, _boot_ns, _tai_ns; sw_tai is
+ * bpftrace's TAI for kernels without the tai helper: the boot clock plus TAI - BOOTTIME, measured by
+ * user space just before loading (codegen and runtime/load.c, etrace_tai_offset_ns). */
 struct et_type *check_nsecs(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
-	static const char *const clocks[] = {"monotonic", "boot", "tai"};
+	static const char *const clocks[] = {"monotonic", "boot", "tai", "sw_tai"}; /* enum sema_clock */
 	struct ast_node *a;
 
 	if (n->kind != AST_CALL || !n->u.call.args.count)
 		return s->t_u64;
 	a = n->u.call.args.items[0];
-	for (int i = 0; a->kind == AST_IDENT && i < 3; i++) {
+	for (int i = 0; a->kind == AST_IDENT && i < 4; i++) {
 		if (strcmp(a->u.name, clocks[i]) == 0) {
 			c->index = i;
 			return s->t_u64;
 		}
 	}
-	sema_error(s, a->loc, "nsecs() takes a clock: monotonic, boot or tai%s",
-		   a->kind == AST_IDENT && strcmp(a->u.name, "sw_tai") == 0 ? " (etrace has no sw_tai)" : "");
+	sema_error(s, a->loc, "nsecs() takes a clock: monotonic, boot, tai or sw_tai");
 	sema_hint(s, "e.g. nsecs(boot) for the time since boot including suspend");
 	return s->t_none;
 }

@@ -253,7 +253,7 @@ struct sema_var {
 };
 
 /* nsecs(clock)'s clock (sema_call.index). */
-enum sema_clock { SEMA_CLOCK_MONOTONIC, SEMA_CLOCK_BOOT, SEMA_CLOCK_TAI };
+enum sema_clock { SEMA_CLOCK_MONOTONIC, SEMA_CLOCK_BOOT, SEMA_CLOCK_TAI, SEMA_CLOCK_SW_TAI };
 
 struct sema_call {
 	enum builtin_id id;
