@@ -455,99 +455,87 @@ struct ast_node *ast_new_program(struct arena *a, struct et_loc loc)
 	return ast_new(a, AST_PROGRAM, loc);
 }
 
-typedef void (*child_fn)(struct ast_node *child, void *ctx);
+/*
+ * One table of where each kind keeps its children: child_slots() hands out the address of every child
+ * pointer, in source order, so that visiting (ast_children) and copying (clone) cannot disagree about
+ * which fields are children. `list` is called on each list before its items, for callers that must own
+ * a fresh items array first.
+ */
+struct slot_ops {
+	void (*node)(struct ast_node **slot, void *ctx);
+	void (*list)(struct ast_list *l, void *ctx);
+};
 
-static void each(const struct ast_list *l, child_fn fn, void *ctx)
+static void list_slots(struct ast_list *l, const struct slot_ops *ops, void *ctx)
 {
+	if (ops->list)
+		ops->list(l, ctx);
 	for (uint32_t i = 0; i < l->count; i++)
-		if (l->items[i])
-			fn(l->items[i], ctx);
+		ops->node(&l->items[i], ctx);
 }
 
-static void one(struct ast_node *n, child_fn fn, void *ctx)
+static void child_slots(struct ast_node *n, const struct slot_ops *ops, void *ctx)
 {
-	if (n)
-		fn(n, ctx);
-}
-
-void ast_children(struct ast_node *n, child_fn fn, void *ctx)
-{
-	if (!n)
-		return;
+#define NODE(field) ops->node(&n->u.field, ctx)
+#define LIST(field) list_slots(&n->u.field, ops, ctx)
 	switch (n->kind) {
 	case AST_MAP:
 		if (n->u.map.keys)
-			each(n->u.map.keys, fn, ctx);
+			list_slots(n->u.map.keys, ops, ctx);
 		break;
-	case AST_CALL: each(&n->u.call.args, fn, ctx); break;
-	case AST_BINARY:
-		one(n->u.binary.lhs, fn, ctx);
-		one(n->u.binary.rhs, fn, ctx);
-		break;
-	case AST_UNARY: one(n->u.unary.operand, fn, ctx); break;
-	case AST_INCDEC: one(n->u.incdec.operand, fn, ctx); break;
-	case AST_TERNARY:
-		one(n->u.ternary.cond, fn, ctx);
-		one(n->u.ternary.then, fn, ctx);
-		one(n->u.ternary.els, fn, ctx);
-		break;
-	case AST_CAST: one(n->u.cast.operand, fn, ctx); break;
-	case AST_FIELD: one(n->u.field.base, fn, ctx); break;
-	case AST_INDEX:
-		one(n->u.index.base, fn, ctx);
-		one(n->u.index.index, fn, ctx);
-		break;
-	case AST_TUPLE_INDEX: one(n->u.tuple_index.base, fn, ctx); break;
-	case AST_TUPLE: each(&n->u.list, fn, ctx); break;
-	case AST_RECORD: each(&n->u.record.values, fn, ctx); break;
+	case AST_CALL: LIST(call.args); break;
+	case AST_BINARY: NODE(binary.lhs); NODE(binary.rhs); break;
+	case AST_UNARY: NODE(unary.operand); break;
+	case AST_INCDEC: NODE(incdec.operand); break;
+	case AST_TERNARY: NODE(ternary.cond); NODE(ternary.then); NODE(ternary.els); break;
+	case AST_CAST: NODE(cast.operand); break;
+	case AST_FIELD: NODE(field.base); break;
+	case AST_INDEX: NODE(index.base); NODE(index.index); break;
+	case AST_TUPLE_INDEX: NODE(tuple_index.base); break;
+	case AST_TUPLE: LIST(list); break;
+	case AST_RECORD: LIST(record.values); break;
 	case AST_SIZEOF:
-	case AST_TYPEOF: one(n->u.typeq.expr, fn, ctx); break;
+	case AST_TYPEOF: NODE(typeq.expr); break;
 	case AST_BLOCK:
-	case AST_BLOCK_EXPR:
-		each(&n->u.block.stmts, fn, ctx);
-		one(n->u.block.value, fn, ctx);
-		break;
-	case AST_EXPR_STMT: one(n->u.expr_stmt.expr, fn, ctx); break;
-	case AST_ASSIGN:
-		one(n->u.assign.target, fn, ctx);
-		one(n->u.assign.value, fn, ctx);
-		break;
-	case AST_LET: one(n->u.let.init, fn, ctx); break;
-	case AST_IF:
-		one(n->u.if_.cond, fn, ctx);
-		one(n->u.if_.then, fn, ctx);
-		one(n->u.if_.els, fn, ctx);
-		break;
-	case AST_WHILE:
-		one(n->u.while_.cond, fn, ctx);
-		one(n->u.while_.body, fn, ctx);
-		break;
-	case AST_FOR_MAP:
-		one(n->u.for_map.map, fn, ctx);
-		one(n->u.for_map.body, fn, ctx);
-		break;
-	case AST_FOR_RANGE:
-		one(n->u.for_range.lo, fn, ctx);
-		one(n->u.for_range.hi, fn, ctx);
-		one(n->u.for_range.body, fn, ctx);
-		break;
-	case AST_UNROLL:
-		one(n->u.unroll.count, fn, ctx);
-		one(n->u.unroll.body, fn, ctx);
-		break;
-	case AST_RETURN: one(n->u.ret.value, fn, ctx); break;
-	case AST_PROBE:
-		one(n->u.probe.predicate, fn, ctx);
-		one(n->u.probe.body, fn, ctx);
-		break;
-	case AST_MACRO:
-		each(&n->u.macro.params, fn, ctx);
-		one(n->u.macro.body, fn, ctx);
-		break;
-	case AST_CONFIG: each(&n->u.config.values, fn, ctx); break;
-	case AST_PROGRAM: each(&n->u.program.items, fn, ctx); break;
+	case AST_BLOCK_EXPR: LIST(block.stmts); NODE(block.value); break;
+	case AST_EXPR_STMT: NODE(expr_stmt.expr); break;
+	case AST_ASSIGN: NODE(assign.target); NODE(assign.value); break;
+	case AST_LET: NODE(let.init); break;
+	case AST_IF: NODE(if_.cond); NODE(if_.then); NODE(if_.els); break;
+	case AST_WHILE: NODE(while_.cond); NODE(while_.body); break;
+	case AST_FOR_MAP: NODE(for_map.map); NODE(for_map.body); break;
+	case AST_FOR_RANGE: NODE(for_range.lo); NODE(for_range.hi); NODE(for_range.body); break;
+	case AST_UNROLL: NODE(unroll.count); NODE(unroll.body); break;
+	case AST_RETURN: NODE(ret.value); break;
+	case AST_PROBE: NODE(probe.predicate); NODE(probe.body); break;
+	case AST_MACRO: LIST(macro.params); NODE(macro.body); break;
+	case AST_CONFIG: LIST(config.values); break;
+	case AST_PROGRAM: LIST(program.items); break;
 	default: break;
 	}
+#undef NODE
+#undef LIST
+}
+
+struct visit {
+	void (*fn)(struct ast_node *child, void *ctx);
+	void *ctx;
+};
+
+static void visit_slot(struct ast_node **slot, void *ctx)
+{
+	struct visit *v = ctx;
+	if (*slot)
+		v->fn(*slot, v->ctx);
+}
+
+void ast_children(struct ast_node *n, void (*fn)(struct ast_node *child, void *ctx), void *ctx)
+{
+	if (!n)
+		return;
+	static const struct slot_ops visit_ops = { visit_slot, NULL };
+	struct visit v = { fn, ctx };
+	child_slots(n, &visit_ops, &v);
 }
 
 struct walk {
@@ -577,15 +565,29 @@ void ast_walk(struct ast_node *n, ast_pre_fn pre, ast_post_fn post, void *ctx)
 
 /* ---- deep copy (bpftrace macro expansion copies a macro's body for each call) ---- */
 
+struct cloning {
+	struct arena *arena;
+	uint32_t file;
+};
+
 static struct ast_node *clone(struct arena *a, const struct ast_node *n, uint32_t file);
 
-static struct ast_list clone_list(struct arena *a, const struct ast_list *l, uint32_t file)
+static void clone_slot(struct ast_node **slot, void *ctx)
 {
-	struct ast_list c = { 0 };
+	struct cloning *cl = ctx;
+	*slot = clone(cl->arena, *slot, cl->file);
+}
 
-	for (uint32_t i = 0; i < l->count; i++)
-		ast_list_push(a, &c, clone(a, l->items[i], file));
-	return c;
+/* The shallow copy still shares the original's items array: give the copy its own before its slots
+ * are overwritten. */
+static void own_items(struct ast_list *l, void *ctx)
+{
+	struct cloning *cl = ctx;
+	struct ast_node **items = arena_alloc(cl->arena, (l->count ? l->count : 1) * sizeof(*items));
+	if (l->count)
+		memcpy(items, l->items, l->count * sizeof(*items));
+	l->items = items;
+	l->cap = l->count ? l->count : 1;
 }
 
 static struct ast_typespec *clone_ty(struct arena *a, const struct ast_typespec *t, uint32_t file)
@@ -618,94 +620,30 @@ static struct ast_node *clone(struct arena *a, const struct ast_node *n, uint32_
 	c->sym = NULL;
 	if (file)
 		c->loc.file = file;
+	/* what is not a child node but still owned by the node */
 	switch (n->kind) {
 	case AST_MAP:
 		if (n->u.map.keys) {
 			c->u.map.keys = ast_list_new(a);
-			*c->u.map.keys = clone_list(a, n->u.map.keys, file);
+			*c->u.map.keys = *n->u.map.keys;
 		}
 		break;
-	case AST_CALL: c->u.call.args = clone_list(a, &n->u.call.args, file); break;
-	case AST_BINARY:
-		c->u.binary.lhs = clone(a, n->u.binary.lhs, file);
-		c->u.binary.rhs = clone(a, n->u.binary.rhs, file);
-		break;
-	case AST_UNARY: c->u.unary.operand = clone(a, n->u.unary.operand, file); break;
-	case AST_INCDEC: c->u.incdec.operand = clone(a, n->u.incdec.operand, file); break;
-	case AST_TERNARY:
-		c->u.ternary.cond = clone(a, n->u.ternary.cond, file);
-		c->u.ternary.then = clone(a, n->u.ternary.then, file);
-		c->u.ternary.els = clone(a, n->u.ternary.els, file);
-		break;
-	case AST_CAST:
-		c->u.cast.to = clone_ty(a, n->u.cast.to, file);
-		c->u.cast.operand = clone(a, n->u.cast.operand, file);
-		break;
-	case AST_FIELD: c->u.field.base = clone(a, n->u.field.base, file); break;
-	case AST_INDEX:
-		c->u.index.base = clone(a, n->u.index.base, file);
-		c->u.index.index = clone(a, n->u.index.index, file);
-		break;
-	case AST_TUPLE_INDEX: c->u.tuple_index.base = clone(a, n->u.tuple_index.base, file); break;
-	case AST_TUPLE: c->u.list = clone_list(a, &n->u.list, file); break;
+	case AST_CAST: c->u.cast.to = clone_ty(a, n->u.cast.to, file); break;
 	case AST_RECORD:
 		c->u.record.names = clone_names(a, n->u.record.names, n->u.record.values.count);
-		c->u.record.values = clone_list(a, &n->u.record.values, file);
 		break;
 	case AST_SIZEOF:
-	case AST_TYPEOF:
-		c->u.typeq.ty = clone_ty(a, n->u.typeq.ty, file);
-		c->u.typeq.expr = clone(a, n->u.typeq.expr, file);
-		break;
+	case AST_TYPEOF: c->u.typeq.ty = clone_ty(a, n->u.typeq.ty, file); break;
 	case AST_OFFSETOF:
 		c->u.offsetof.ty = clone_ty(a, n->u.offsetof.ty, file);
 		c->u.offsetof.path = clone_names(a, n->u.offsetof.path, n->u.offsetof.npath);
 		break;
-	case AST_BLOCK:
-	case AST_BLOCK_EXPR:
-		c->u.block.stmts = clone_list(a, &n->u.block.stmts, file);
-		c->u.block.value = clone(a, n->u.block.value, file);
-		break;
-	case AST_EXPR_STMT: c->u.expr_stmt.expr = clone(a, n->u.expr_stmt.expr, file); break;
-	case AST_ASSIGN:
-		c->u.assign.target = clone(a, n->u.assign.target, file);
-		c->u.assign.value = clone(a, n->u.assign.value, file);
-		break;
-	case AST_LET:
-		c->u.let.ty = clone_ty(a, n->u.let.ty, file);
-		c->u.let.init = clone(a, n->u.let.init, file);
-		break;
-	case AST_IF:
-		c->u.if_.cond = clone(a, n->u.if_.cond, file);
-		c->u.if_.then = clone(a, n->u.if_.then, file);
-		c->u.if_.els = clone(a, n->u.if_.els, file);
-		break;
-	case AST_WHILE:
-		c->u.while_.cond = clone(a, n->u.while_.cond, file);
-		c->u.while_.body = clone(a, n->u.while_.body, file);
-		break;
-	case AST_FOR_MAP:
-		c->u.for_map.map = clone(a, n->u.for_map.map, file);
-		c->u.for_map.body = clone(a, n->u.for_map.body, file);
-		break;
-	case AST_FOR_RANGE:
-		c->u.for_range.lo = clone(a, n->u.for_range.lo, file);
-		c->u.for_range.hi = clone(a, n->u.for_range.hi, file);
-		c->u.for_range.body = clone(a, n->u.for_range.body, file);
-		break;
-	case AST_UNROLL:
-		c->u.unroll.count = clone(a, n->u.unroll.count, file);
-		c->u.unroll.body = clone(a, n->u.unroll.body, file);
-		break;
-	case AST_RETURN: c->u.ret.value = clone(a, n->u.ret.value, file); break;
-	case AST_MACRO:
-		c->u.macro.params = clone_list(a, &n->u.macro.params, file);
-		c->u.macro.body = clone(a, n->u.macro.body, file);
-		break;
-	default:
-		/* leaves (INT, STRING, IDENT, VAR ...); top-level items are not copied */
-		break;
+	case AST_LET: c->u.let.ty = clone_ty(a, n->u.let.ty, file); break;
+	default: break;
 	}
+	static const struct slot_ops clone_ops = { clone_slot, own_items };
+	struct cloning cl = { a, file };
+	child_slots(c, &clone_ops, &cl);
 	return c;
 }
 
