@@ -167,70 +167,78 @@ static int load_tracing(enum bpf_attach_type attach, const char *const *names_, 
 	return load_ret0(BPF_PROG_TYPE_TRACING, &opts);
 }
 
-static void detect_tp_btf(struct feature_state *s)
+/* tp_btf and fentry/fexit are both BTF-typed tracing programs: the same test of BTF, permission and a
+ * trial load. The reasons are literals because the feature state keeps them for the process's life. */
+struct tracing_reasons {
+	const char *no_btf, *refused, *refused_eperm, *instead;
+};
+
+static void detect_tracing(struct feature_state *s, enum bpf_attach_type attach, const char *const *names,
+			   int btf_kind, const struct tracing_reasons *r)
 {
-	static const char *const events[] = {"btf_trace_sched_switch", "btf_trace_sys_enter", NULL};
 	int err;
 
 	if (feature_check(FEATURE_BTF, NULL, NULL)) {
-		set_missing(s, -EOPNOTSUPP, "the kernel has no BTF (/sys/kernel/btf/vmlinux), which tp_btf needs",
-			    use_tracepoint);
+		set_missing(s, -EOPNOTSUPP, r->no_btf, r->instead);
 		return;
 	}
 	if (bpf_denied(s))
 		return;
-	err = load_tracing(BPF_TRACE_RAW_TP, events, BTF_KIND_TYPEDEF);
+	err = load_tracing(attach, names, btf_kind);
 	if (err < 0)
-		set_missing(s, err, err == -EPERM || err == -EACCES
-				    ? "the kernel refuses BTF-typed raw tracepoint programs here (EPERM)"
-				    : "the kernel refuses BTF-typed raw tracepoint programs here",
-			    use_tracepoint);
+		set_missing(s, err, err == -EPERM || err == -EACCES ? r->refused_eperm : r->refused, r->instead);
 }
 
-static void detect_kprobes(struct feature_state *s)
+static void detect_tp_btf(struct feature_state *s)
 {
-	char path[512];
+	static const char *const events[] = {"btf_trace_sched_switch", "btf_trace_sys_enter", NULL};
+	const struct tracing_reasons r = {
+		"the kernel has no BTF (/sys/kernel/btf/vmlinux), which tp_btf needs",
+		"the kernel refuses BTF-typed raw tracepoint programs here",
+		"the kernel refuses BTF-typed raw tracepoint programs here (EPERM)",
+		use_tracepoint,
+	};
 
-	if (access("/sys/bus/event_source/devices/kprobe", F_OK) == 0)
-		return;
-	if (tracefs_path(path, sizeof(path), "kprobe_events") && access(path, F_OK) == 0)
-		return;
-	set_missing(s, -EOPNOTSUPP, "this kernel has no kprobes (CONFIG_KPROBES is not set)", use_tracepoint);
+	detect_tracing(s, BPF_TRACE_RAW_TP, events, BTF_KIND_TYPEDEF, &r);
 }
 
 static void detect_fentry(struct feature_state *s)
 {
 	static const char *const funcs[] = {"do_nanosleep", "schedule", NULL};
-	const char *instead = use_tracepoint;
-	int err;
+	struct tracing_reasons r = {
+		"the kernel has no BTF (/sys/kernel/btf/vmlinux), which fentry/fexit need",
+		"the kernel refuses fentry/fexit programs here",
+		"the kernel refuses fentry/fexit programs here (EPERM)",
+		use_tracepoint,
+	};
 
 	if (feature_check(FEATURE_KPROBES, NULL, NULL) == 0)
-		instead = "use kprobe:FUNC and kretprobe:FUNC (arguments as arg0..argN)";
-	if (feature_check(FEATURE_BTF, NULL, NULL)) {
-		set_missing(s, -EOPNOTSUPP, "the kernel has no BTF (/sys/kernel/btf/vmlinux), which fentry/fexit need",
-			    instead);
-		return;
-	}
-	if (bpf_denied(s))
-		return;
-	err = load_tracing(BPF_TRACE_FENTRY, funcs, BTF_KIND_FUNC);
-	if (err < 0)
-		set_missing(s, err, err == -EPERM || err == -EACCES
-				    ? "the kernel refuses fentry/fexit programs here (EPERM)"
-				    : "the kernel refuses fentry/fexit programs here",
-			    instead);
+		r.instead = "use kprobe:FUNC and kretprobe:FUNC (arguments as arg0..argN)";
+	detect_tracing(s, BPF_TRACE_FENTRY, funcs, BTF_KIND_FUNC, &r);
+}
+
+/* A probe kind the kernel has shows up as a perf event source or, on older kernels, as a tracefs file. */
+static bool has_event_source(const char *source, const char *tracefs_file)
+{
+	char path[512];
+
+	if (snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s", source) < (int)sizeof(path) &&
+	    access(path, F_OK) == 0)
+		return true;
+	return tracefs_path(path, sizeof(path), tracefs_file) && access(path, F_OK) == 0;
+}
+
+static void detect_kprobes(struct feature_state *s)
+{
+	if (!has_event_source("kprobe", "kprobe_events"))
+		set_missing(s, -EOPNOTSUPP, "this kernel has no kprobes (CONFIG_KPROBES is not set)", use_tracepoint);
 }
 
 static void detect_uprobes(struct feature_state *s)
 {
-	char path[512];
-
-	if (access("/sys/bus/event_source/devices/uprobe", F_OK) == 0)
-		return;
-	if (tracefs_path(path, sizeof(path), "uprobe_events") && access(path, F_OK) == 0)
-		return;
-	set_missing(s, -EOPNOTSUPP, "this kernel has no uprobes (CONFIG_UPROBE_EVENTS is not set)",
-		    "use tracepoints on the system calls the program makes");
+	if (!has_event_source("uprobe", "uprobe_events"))
+		set_missing(s, -EOPNOTSUPP, "this kernel has no uprobes (CONFIG_UPROBE_EVENTS is not set)",
+			    "use tracepoints on the system calls the program makes");
 }
 
 int kernel_uprobe_multi_link(int prog_fd, const char *path, const unsigned long long *offs,
