@@ -91,21 +91,36 @@ LLVMValueRef cg_map_define(struct cg_ctx *cg, const char *name, unsigned map_typ
 	return g;
 }
 
+/* Every data global etrace defines is externally visible (libbpf finds it by name), 8-byte aligned and
+ * described in BTF through its debug type. */
+static LLVMValueRef data_global(struct cg_ctx *cg, const char *name, LLVMValueRef init, const char *section,
+				bool constant, LLVMMetadataRef di_type)
+{
+	LLVMValueRef g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), name);
+	LLVMSetInitializer(g, init);
+	LLVMSetGlobalConstant(g, constant);
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, section);
+	LLVMSetAlignment(g, 8);
+	attach_global_debug(cg, g, name, di_type);
+	return g;
+}
+
+/* an array of n elements of elem_bits each, as debug info */
+static LLVMMetadataRef di_array(struct cg_ctx *cg, LLVMMetadataRef elem, uint32_t elem_bits, uint32_t n)
+{
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, n);
+	return LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)n * elem_bits, elem_bits, elem, &sub, 1);
+}
+
 LLVMValueRef cg_rodata_u64(struct cg_ctx *cg, const char *name)
 {
 	LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);
 	if (g)
 		return g;
-	g = LLVMAddGlobal(cg->mod, cg->t_i64, name);
-	LLVMSetInitializer(g, cg_i64(cg, 0));
-	LLVMSetGlobalConstant(g, 1);
-	LLVMSetLinkage(g, LLVMExternalLinkage);
-	LLVMSetSection(g, ".rodata");
-	LLVMSetAlignment(g, 8);
 	LLVMMetadataRef ty = LLVMDIBuilderCreateQualifiedType(cg->dib, 0x35 /* DW_TAG_volatile_type */, cg->di_u64);
 	ty = LLVMDIBuilderCreateQualifiedType(cg->dib, 0x26 /* DW_TAG_const_type */, ty);
-	attach_global_debug(cg, g, name, ty);
-	return g;
+	return data_global(cg, name, cg_i64(cg, 0), ".rodata", true, ty);
 }
 
 LLVMValueRef cg_rodata_const(struct cg_ctx *cg, const char *name, uint64_t first, uint32_t size)
@@ -114,22 +129,14 @@ LLVMValueRef cg_rodata_const(struct cg_ctx *cg, const char *name, uint64_t first
 	if (g)
 		return g;
 	uint32_t n = size < 8 ? 1 : (size + 7) / 8;
-	LLVMTypeRef ty = LLVMArrayType2(cg->t_i64, n);
 	LLVMValueRef *words = calloc(n, sizeof(*words));
 	if (!words)
 		return NULL;
 	for (uint32_t i = 0; i < n; i++)
 		words[i] = cg_i64(cg, i ? 0 : first);
-	g = LLVMAddGlobal(cg->mod, ty, name);
-	LLVMSetInitializer(g, LLVMConstArray2(cg->t_i64, words, n));
+	LLVMValueRef init = LLVMConstArray2(cg->t_i64, words, n);
 	free(words);
-	LLVMSetGlobalConstant(g, 1);
-	LLVMSetLinkage(g, LLVMExternalLinkage);
-	LLVMSetSection(g, ".rodata");
-	LLVMSetAlignment(g, 8);
-	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, n);
-	attach_global_debug(cg, g, name, LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)n * 64, 64, cg->di_u64, &sub, 1));
-	return g;
+	return data_global(cg, name, init, ".rodata", true, di_array(cg, cg->di_u64, 64, n));
 }
 
 LLVMValueRef cg_rodata_bytes(struct cg_ctx *cg, const char *name, const void *data, uint32_t size)
@@ -138,15 +145,7 @@ LLVMValueRef cg_rodata_bytes(struct cg_ctx *cg, const char *name, const void *da
 	if (g)
 		return g;
 	LLVMValueRef init = LLVMConstStringInContext(cg->ctx, data, size, 1);
-	g = LLVMAddGlobal(cg->mod, LLVMTypeOf(init), name);
-	LLVMSetInitializer(g, init);
-	LLVMSetGlobalConstant(g, 1);
-	LLVMSetLinkage(g, LLVMExternalLinkage);
-	LLVMSetSection(g, ".rodata");
-	LLVMSetAlignment(g, 8);
-	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, size);
-	attach_global_debug(cg, g, name, LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)size * 8, 8, cg->di_char, &sub, 1));
-	return g;
+	return data_global(cg, name, init, ".rodata", true, di_array(cg, cg->di_char, 8, size));
 }
 
 LLVMValueRef cg_bss_counters(struct cg_ctx *cg, const char *name, uint32_t n)
@@ -154,16 +153,10 @@ LLVMValueRef cg_bss_counters(struct cg_ctx *cg, const char *name, uint32_t n)
 	LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);
 	if (g)
 		return g;
-	LLVMTypeRef ty = LLVMArrayType2(cg->t_i64, n ? n : 1);
-	g = LLVMAddGlobal(cg->mod, ty, name);
-	LLVMSetInitializer(g, LLVMConstNull(ty));
-	LLVMSetLinkage(g, LLVMExternalLinkage);
-	LLVMSetSection(g, ".bss");
-	LLVMSetAlignment(g, 8);
-	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, n ? n : 1);
-	attach_global_debug(cg, g, name,
-			    LLVMDIBuilderCreateArrayType(cg->dib, (uint64_t)(n ? n : 1) * 64, 64, cg->di_u64, &sub, 1));
-	return g;
+	if (!n)
+		n = 1;
+	LLVMValueRef init = LLVMConstNull(LLVMArrayType2(cg->t_i64, n));
+	return data_global(cg, name, init, ".bss", false, di_array(cg, cg->di_u64, 64, n));
 }
 
 void cg_counter_add(struct cg_ctx *cg, LLVMValueRef counters, uint32_t index, LLVMValueRef delta)
