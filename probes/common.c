@@ -34,31 +34,36 @@ struct et_probe_desc *provider_new_probe(struct provider_expand_ctx *ctx, const 
 	return p;
 }
 
-int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
-		   const char *fmt, ...)
+static void report(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
+		   const char *fmt, va_list va)
 {
 	char msg[512];
-	va_list va;
 
-	va_start(va, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, va);
-	va_end(va);
 	diag_error(ctx->diag, ap->loc, "%s", msg);
 	if (hint)
 		diag_hint(ctx->diag, "%s", hint);
+}
+
+int provider_error(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
+		   const char *fmt, ...)
+{
+	va_list va;
+
+	va_start(va, fmt);
+	report(ctx, ap, hint, fmt, va);
+	va_end(va);
 	return -EINVAL;
 }
 
 int provider_missing(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
 		     const char *fmt, ...)
 {
-	char msg[512];
 	va_list va;
 
 	va_start(va, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, va);
+	report(ctx, ap, hint, fmt, va);
 	va_end(va);
-	provider_error(ctx, ap, hint, "%s", msg);
 	return -ENOENT;
 }
 
