@@ -163,6 +163,18 @@ struct cg_val cg_bi_cgroup(struct cg_lower *L, struct ast_node *n, const struct 
 	return cg_val_scalar(cg_cgroup_id(L->cg));
 }
 
+/* cgroup_path(id[, filter]): (filter index, id); the runtime finds the path when it prints the value */
+struct cg_val cg_bi_cgroup_path(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef p = cg_temp(L, 16, "cgroup_path");
+	LLVMValueRef id = cg_scalar(L, n->u.call.args.items[0]);
+
+	LLVMBuildStore(cg->b, cg_i64(cg, (uint64_t)c->index), p);
+	LLVMBuildStore(cg->b, id, cg_gep(cg, p, 8));
+	return cg_val_mem(p);
+}
+
 struct cg_val cg_bi_curtask(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	(void)n;

@@ -53,6 +53,7 @@ uint32_t type_align(const struct et_type *t)
 	case ET_BUFFER:
 	case ET_USYM:
 	case ET_INET:
+	case ET_CGROUP_PATH:
 		return 1;
 	case ET_ARRAY:
 		return t->elem ? type_align(t->elem) : 1;
@@ -266,6 +267,7 @@ static void format_rec(const struct et_type *t, char *buf, size_t len, size_t *p
 	case ET_PROBE: put(buf, len, pos, "probe"); break;
 	case ET_USERNAME: put(buf, len, pos, "username"); break;
 	case ET_TIMESTAMP: put(buf, len, pos, "timestamp"); break;
+	case ET_CGROUP_PATH: put(buf, len, pos, "cgroup_path_t"); break;
 	case ET_AGG_COUNT: put(buf, len, pos, "count"); break;
 	case ET_AGG_SUM: put(buf, len, pos, "sum"); break;
 	case ET_AGG_MIN: put(buf, len, pos, "min"); break;

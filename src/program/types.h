@@ -35,6 +35,8 @@ enum et_type_kind {
 	ET_PROBE,     /* u64 probe index, printed as the probe's full name */
 	ET_USERNAME,  /* u64 uid printed as a user name */
 	ET_TIMESTAMP, /* strftime(): u64 boot-clock nsecs; name = the strftime(3) format (plus %f: usecs) */
+	ET_CGROUP_PATH, /* cgroup_path(): { u64 filter; u64 cgroup id }, printed as the cgroup's paths;
+	                 * filter indexes et_program.cgroup_filters (bpftrace's cgroup_path_t) */
 	/* aggregations: only ever the value type of a map (see the layouts below) */
 	ET_AGG_COUNT, /* u64 per CPU, summed when printed */
 	ET_AGG_SUM,   /* i64/u64 per CPU (is_signed), summed */

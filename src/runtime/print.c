@@ -191,6 +191,13 @@ static void text_leaf(struct rt_str *o, const struct et_program *prog, const str
 	case ET_TIMESTAMP:
 		format_timestamp(o, t->name, read_u64(data));
 		break;
+	case ET_CGROUP_PATH: {
+		uint64_t idx = read_u64(data);
+
+		rt_format_cgroup_path(o, prog && idx < prog->ncgroup_filters ? prog->cgroup_filters[idx] : "*",
+				      read_u64(data + 8));
+		break;
+	}
 	case ET_USERNAME: {
 		uint64_t uid = read_u64(data);
 		struct passwd pw, *res = NULL;

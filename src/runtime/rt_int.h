@@ -6,6 +6,7 @@
  *   print.c   the text printer: values (ints, strings, symbols...), hist/lhist rendering
  *   json.c    the JSON printer (bpftrace's -f json)
  *   printf.c  printf-style formatting of ring-buffer arguments
+ *   cgroup.c  cgroup_path() values: the id looked up in the mounted cgroup hierarchies
  *   maps.c    reading maps from the kernel, combining per-CPU values, sorting the entries
  *   load.c / attach.c / loop.c   the life cycle behind rt_run()
  * Memory: rt_str owns its buffer (rt_str_free); snapshots own their key/value copies
@@ -57,6 +58,11 @@ void rt_format_hist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, ui
 uint64_t rt_hist_bound(uint32_t i, uint32_t k);
 void rt_format_lhist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, int64_t min, int64_t max,
 		     int64_t step);
+
+/* ---- cgroup.c ---- */
+/* Append a cgroup_path() value's text: "name:/path" for each mounted hierarchy whose name matches filter
+ * (fnmatch) and that holds cgroup id, cgroup2 ("unified") first, joined by ","; nothing when none does. */
+void rt_format_cgroup_path(struct rt_str *o, const char *filter, uint64_t id);
 
 /* ---- printf.c ---- */
 /* Format `fmt` with the arguments laid out in the tuple `args` at data (size bytes). */

@@ -35,7 +35,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"cat", "cgroup_path", "override", "skboutput",
+	"cat", "override", "skboutput",
 	"unwatch", "signal_thread", "percpu_kaddr", "errorf", "warnf", "fail",
 	"assert", "static_assert", "tseries", "find", "socket_cookie", NULL,
 };

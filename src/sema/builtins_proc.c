@@ -1,5 +1,5 @@
 /* builtins_proc: the checks of bpftrace's stdlib builtins about the process and the probe that are not
- * plain kernel values: username (the uid, printed as a name), probetype (a string literal known at
+ * plain kernel values: username (the uid, printed as a name), cgroup_path (an id printed as a path), probetype (a string literal known at
  * compile time), cgroupid(path) (an integer literal known at compile time) and the namespace argument
  * of pid and tid. */
 #define _GNU_SOURCE /* name_to_handle_at */
@@ -48,6 +48,39 @@ struct et_type *check_probetype(struct sema *s, struct ast_node *n, struct sema_
 	name = s->probe->nproviders ? probe_type_name(s->probe->providers[0]) : "none";
 	c->expr = ast_new_string(s->arena, n->loc, name, (uint32_t)strlen(name));
 	return sema_expr(s, c->expr);
+}
+
+/* cgroup_path(id[, "filter"]): the id with the index of its filter in prog->cgroup_filters (one entry per
+ * distinct filter; "*", every hierarchy, without one), as bpftrace's cgroup_path_t. The runtime looks the
+ * id up in the mounted hierarchies when it prints the value, so the value is only good for printing. */
+struct et_type *check_cgroup_path(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_program *p = s->prog;
+	const char *filter = "*";
+	uint32_t i;
+
+	if (!bi_int_arg(s, n, 0, NULL))
+		return s->t_none;
+	if (n->u.call.args.count > 1) {
+		struct ast_node *a = n->u.call.args.items[1];
+
+		sema_expr(s, a);
+		if (!bi_is_string_lit(a)) {
+			sema_error(s, a->loc, "cgroup_path() takes its filter as a string literal");
+			sema_hint(s, "name the hierarchies to search with a wildcard, e.g. cgroup_path(cgroup, \"unified\")");
+			return s->t_none;
+		}
+		filter = a->u.string.bytes;
+	}
+	for (i = 0; i < p->ncgroup_filters && strcmp(p->cgroup_filters[i], filter) != 0; i++)
+		;
+	if (i == p->ncgroup_filters) {
+		p->cgroup_filters = arena_grow(p->arena, p->cgroup_filters, p->ncgroup_filters, p->ncgroup_filters + 1,
+					       sizeof(*p->cgroup_filters));
+		p->cgroup_filters[p->ncgroup_filters++] = arena_strdup(p->arena, filter);
+	}
+	c->index = (int)i;
+	return type_new(s->arena, ET_CGROUP_PATH, 16);
 }
 
 /* cgroupid("path"): the cgroup v2 id of the directory, read when the script compiles as bpftrace does:

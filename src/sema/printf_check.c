@@ -26,6 +26,7 @@ static bool accepts(enum spec_class cls, const struct et_type *t)
 	case SPEC_STR:
 		switch (t->kind) {
 		case ET_STRING: case ET_KSYM: case ET_USYM: case ET_PROBE: case ET_USERNAME: case ET_INET: case ET_TIMESTAMP:
+		case ET_CGROUP_PATH:
 		case ET_KSTACK: case ET_USTACK: case ET_BOOL: /* a bool prints true/false */
 			return true;
 		case ET_INT:
