@@ -37,10 +37,7 @@ struct et_probe_desc *provider_new_probe(struct provider_expand_ctx *ctx, const 
 static void report(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *hint,
 		   const char *fmt, va_list va)
 {
-	char msg[512];
-
-	vsnprintf(msg, sizeof(msg), fmt, va);
-	diag_error(ctx->diag, ap->loc, "%s", msg);
+	diag_vadd(ctx->diag, DIAG_ERROR, ap->loc, fmt, va);
 	if (hint)
 		diag_hint(ctx->diag, "%s", hint);
 }

@@ -26,41 +26,35 @@
 
 void sema_error(struct sema *s, struct et_loc loc, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	if (s->quiet)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	diag_vadd(s->diag, DIAG_ERROR, loc, fmt, ap);
 	va_end(ap);
-	diag_error(s->diag, loc, "%s", buf);
 }
 
 void sema_warning(struct sema *s, struct et_loc loc, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	if (s->quiet)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	diag_vadd(s->diag, DIAG_WARNING, loc, fmt, ap);
 	va_end(ap);
-	diag_warning(s->diag, loc, "%s", buf);
 }
 
 void sema_hint(struct sema *s, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	if (s->quiet)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	diag_vhint(s->diag, fmt, ap);
 	va_end(ap);
-	diag_hint(s->diag, "%s", buf);
 }
 
 /* Edit distance with adjacent transpositions (optimal string alignment), case-insensitive, for short

@@ -67,7 +67,7 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-static void add(struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *fmt, va_list ap)
+void diag_vadd(struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *fmt, va_list ap)
 {
 	if (sev == DIAG_WARNING && !d->warnings_enabled) {
 		d->last_dropped = true;
@@ -89,7 +89,7 @@ void diag_error(struct diag_sink *d, struct et_loc loc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(d, DIAG_ERROR, loc, fmt, ap);
+	diag_vadd(d, DIAG_ERROR, loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -97,19 +97,24 @@ void diag_warning(struct diag_sink *d, struct et_loc loc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(d, DIAG_WARNING, loc, fmt, ap);
+	diag_vadd(d, DIAG_WARNING, loc, fmt, ap);
 	va_end(ap);
 }
 
-void diag_hint(struct diag_sink *d, const char *fmt, ...)
+void diag_vhint(struct diag_sink *d, const char *fmt, va_list ap)
 {
 	if (d->count == d->rendered || d->last_dropped)
 		return;
 	struct diag *last = &d->items[d->count - 1];
-	va_list ap;
-	va_start(ap, fmt);
 	free(last->hint);
 	last->hint = vformat(fmt, ap);
+}
+
+void diag_hint(struct diag_sink *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vhint(d, fmt, ap);
 	va_end(ap);
 }
 

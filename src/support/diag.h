@@ -12,6 +12,8 @@
  * Owns: copies of every message; freed by diag_free(). Allocation failure aborts. */
 #ifndef ET_DIAG_H
 #define ET_DIAG_H
+
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -31,6 +33,10 @@ void diag_warning(struct diag_sink *d, struct et_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Attach a hint to the diagnostic reported last (ignored when there is none). */
 void diag_hint(struct diag_sink *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* the same for callers that wrap these in printf-like functions of their own */
+void diag_vadd(struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+void diag_vhint(struct diag_sink *d, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 bool diag_has_errors(const struct diag_sink *d);
 unsigned diag_error_count(const struct diag_sink *d);
