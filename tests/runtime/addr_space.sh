@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/uprobe_lib.bash"
 require_root
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux): curtask has no type"
+require_btf "curtask has no type"
 require_tracepoint syscalls/sys_enter_openat
 EXE='curtask->mm->exe_file->f_path.dentry->d_name.name'
 loop=$(build_prog getppid_loop etr_as_loop)

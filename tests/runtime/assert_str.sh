@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
-[ -r /sys/kernel/btf/vmlinux ] || skip "needs the kernel's BTF for curtask->comm"
+require_btf "needed for curtask->comm"
 loop=$(build_prog getppid_loop etr_astr)
 snapshot_bpf
 

@@ -4,7 +4,7 @@
 require_root
 require_tracepoint sched/sched_switch
 require_tracepoint raw_syscalls/sys_enter
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+require_btf
 loop=$(build_prog getppid_loop etr_btfchain)
 snapshot_bpf
 

@@ -4,7 +4,7 @@
 # Where fentry works (the VM lane's kernel), tests/vm/guest/fentry.sh attaches for real.
 . "$(dirname "$0")/lib.sh"
 require_root
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+require_btf
 command -v bpftool >/dev/null || skip "bpftool is needed to load the generated object"
 grep -q ' do_sys_openat2$' /proc/kallsyms || skip "no do_sys_openat2 in this kernel"
 

@@ -3,7 +3,7 @@
 # and mappings is the witness: the lines about it must be exactly what /proc says.
 . "$(dirname "$0")/lib.sh"
 require_root
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+require_btf
 grep -q 'bpf_iter_task_vma' /proc/kallsyms || skip "the kernel has no task_vma iterator"
 
 snapshot_bpf

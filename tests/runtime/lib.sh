@@ -33,6 +33,8 @@ trap cleanup EXIT
 
 skip() { echo "SKIP: $*"; exit 77; }
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root to load BPF programs"; }
+# require_btf [WHAT]: skip when the kernel has no BTF; WHAT says what the test needed it for
+require_btf() { [ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)${1:+: $1}"; }
 # The interactive session's tests drive it through a pseudo-terminal from Python: session_python runs
 # python3 with tests/runtime/pty_session.py importable (-B: no __pycache__ in the source tree).
 require_session_python() { command -v python3 >/dev/null || skip "needs python3 for the pseudo-terminal"; }

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint sched/sched_switch
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+require_btf
 
 "$ETRACE" -l 'tracepoint:sched:sched_switch' >"$TMP/l1" 2>&1
 check "-l names one tracepoint exactly" test "$(cat "$TMP/l1")" = "tracepoint:sched:sched_switch"

@@ -2,7 +2,7 @@
 # btf_allowlist_d_path); elsewhere a located error with a hint. Compiles here (--emit-elf: fentry does
 # not load on every kernel); tests/vm/guest/path.sh runs it where fentry works.
 . "$(dirname "$0")/lib.sh"
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+require_btf
 grep -qE ' (filp_close|vfs_getattr)$' /proc/kallsyms || skip "no filp_close/vfs_getattr in this kernel"
 emit() { "$ETRACE" --emit-elf "$TMP/p.o" -e "$1" >"$TMP/p.err" 2>&1; }
 emit 'fentry:filp_close { printf("%s\n", path(args.filp->f_path)); } fexit:vfs_getattr { @[path(args.path, 128)] = count(); }'

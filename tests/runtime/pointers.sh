@@ -9,7 +9,7 @@
 # and BEGIN (pointers that point nowhere readable: arithmetic only).
 . "$(dirname "$0")/lib.sh"
 require_root
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux): curtask has no type"
+require_btf "curtask has no type"
 require_tracepoint syscalls/sys_enter_openat
 prog=$(build_prog ptr_chain etr_ptr_chain)
 loop=$(build_prog getppid_loop etr_ptr_loop)

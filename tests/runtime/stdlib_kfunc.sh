@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
-[ -r /sys/kernel/btf/vmlinux ] || skip "needs the kernel's BTF (/sys/kernel/btf/vmlinux)"
+require_btf
 command -v bpftool >/dev/null || skip "needs bpftool to read BTF"
 snapshot_bpf
 GL=$(build_prog getppid_loop etr_getppid)

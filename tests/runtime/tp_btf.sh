@@ -11,7 +11,7 @@
 require_root
 require_tracepoint raw_syscalls/sys_enter
 require_tracepoint sched/sched_switch
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+require_btf
 "$ETRACE" --info 2>&1 | grep -qE '^  tp_btf +yes' || skip "this kernel does not load tp_btf programs (etrace --info)"
 [ "$(uname -m)" = x86_64 ] || skip "the syscall number of getppid is x86_64's (110)"
 loop=$(build_prog getppid_loop etr_tpbtf)

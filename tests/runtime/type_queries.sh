@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
-[ -r /sys/kernel/btf/vmlinux ] || skip "needs the kernel's BTF for curtask"
+require_btf "needed for curtask"
 loop=$(build_prog getppid_loop etr_isq)
 snapshot_bpf
 
