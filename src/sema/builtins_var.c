@@ -92,7 +92,27 @@ struct et_type *check_stack(struct sema *s, struct ast_node *n, struct sema_call
 	return t;
 }
 
-static bool fields_equal(const struct et_type *a, const struct et_type *b)
+struct et_type *sema_args_record(struct sema *s, const struct et_probe_desc *d, struct et_loc loc)
+{
+	struct et_type *t;
+
+	if (d->provider->args == PROVIDER_ARGS_BTF_FUNC || d->provider->args == PROVIDER_ARGS_BTF_EVENT)
+		return sema_btf_args(s, d, loc, NULL, NULL);
+	if (d->provider->args == PROVIDER_ARGS_DWARF) /* uprobe: the binary's DWARF */
+		return sema_dwarf_args(s, d, loc, true, NULL, NULL);
+	if (d->provider->args != PROVIDER_ARGS_TRACEFS) {
+		sema_error(s, loc, "args of %s probes are not supported by etrace yet", d->provider->name);
+		return NULL;
+	}
+	t = tracepoint_args_type(s->arena, d->target, d->func);
+	if (!t) {
+		sema_error(s, loc, "cannot read the arguments of %s: %s", d->name, strerror(errno));
+		sema_hint(s, "the format file is events/%s/%s/format under tracefs", d->target, d->func);
+	}
+	return t;
+}
+
+bool sema_args_records_equal(const struct et_type *a, const struct et_type *b)
 {
 	if (a->nfields != b->nfields || a->size != b->size)
 		return false;
@@ -103,8 +123,9 @@ static bool fields_equal(const struct et_type *a, const struct et_type *b)
 	return true;
 }
 
-/* The tracepoint records of the probe's concrete probes; when they differ, args_mixed is set and only
- * fields that are the same in all may be used (sema_args_field_check). */
+/* The records of the probe's concrete probes (args_split.c may have loaded them already); when they
+ * differ, args_mixed is set and only fields read at different places may be used (sema_args_fields):
+ * args_split.c gave the probes whose records differ in what the body reads a body of their own. */
 static struct et_type *args_type(struct sema *s, struct ast_node *n)
 {
 	struct sema_probe_ctx *pc = s->probe;
@@ -114,60 +135,28 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 	if (pc->args_failed)
 		return s->t_none;
 	if (!pc->args_type) {
+		if (count == 0) {
+			pc->args_failed = true;
+			return s->t_none;
+		}
 		pc->args_types = arena_alloc(s->arena, (count + 1) * sizeof(*pc->args_types));
 		for (uint32_t i = 0; i < count; i++) {
-			const struct et_probe_desc *d = &probes[first + i];
-			struct et_type *t;
+			struct et_type *t = sema_args_record(s, &probes[first + i], n->loc);
 
-			if (d->provider->args == PROVIDER_ARGS_BTF_FUNC || d->provider->args == PROVIDER_ARGS_BTF_EVENT) {
-				t = sema_btf_args(s, d, n->loc, NULL, NULL);
-				if (!t) {
-					pc->args_failed = true;
-					return s->t_none;
-				}
-				pc->args_types[i] = t;
-				if (i && !fields_equal(pc->args_types[0], t))
-					pc->args_mixed = true;
-				continue;
-			}
-			if (d->provider->args == PROVIDER_ARGS_DWARF) { /* uprobe: the binary's DWARF */
-				t = sema_dwarf_args(s, d, n->loc, true, NULL, NULL);
-				if (!t) {
-					pc->args_failed = true;
-					return s->t_none;
-				}
-				pc->args_types[i] = t;
-				if (i && !fields_equal(pc->args_types[0], t))
-					pc->args_mixed = true;
-				continue;
-			}
-			if (d->provider->args != PROVIDER_ARGS_TRACEFS) {
-				sema_error(s, n->loc, "args of %s probes are not supported by etrace yet",
-					   d->provider->name);
-				pc->args_failed = true;
-				return s->t_none;
-			}
-			t = tracepoint_args_type(s->arena, d->target, d->func);
 			if (!t) {
-				sema_error(s, n->loc, "cannot read the arguments of %s: %s", d->name, strerror(errno));
-				sema_hint(s, "the format file is events/%s/%s/format under tracefs", d->target, d->func);
 				pc->args_failed = true;
 				return s->t_none;
 			}
 			pc->args_types[i] = t;
-			if (i && !fields_equal(pc->args_types[0], t))
+			if (i && !sema_args_records_equal(pc->args_types[0], t))
 				pc->args_mixed = true;
-		}
-		if (count == 0) {
-			pc->args_failed = true;
-			return s->t_none;
 		}
 		pc->args_type = pc->args_types[0];
 	}
 	if (pc->args_mixed && !pc->args_in_field) {
 		uint32_t i = 1;
 
-		while (i < count && fields_equal(pc->args_types[0], pc->args_types[i]))
+		while (i < count && sema_args_records_equal(pc->args_types[0], pc->args_types[i]))
 			i++;
 		sema_error(s, n->loc, "args differ between %s and %s, which share this probe body",
 			   probes[first].name, probes[first + i].name);

@@ -324,6 +324,7 @@ static void probe_body(struct sema *s, struct ast_node *pn, struct sema_probe_ct
 	pc->nvars_cap = 0;
 	pc->info->nvars = 0;
 	s->probe = pc;
+	diag_set_unique(s->diag, pc->split); /* the copies of one block say its errors once */
 	if (pn->u.probe.predicate) {
 		struct et_type *t = sema_expr(s, pn->u.probe.predicate);
 
@@ -336,6 +337,7 @@ static void probe_body(struct sema *s, struct ast_node *pn, struct sema_probe_ct
 	if (pn->u.probe.body)
 		sema_block(s, pn->u.probe.body, false);
 	check_unused(s, &top);
+	diag_set_unique(s->diag, false);
 	pn->type = s->t_void;
 	s->probe = NULL;
 }
@@ -589,6 +591,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	if (!opts->listing)
 		check_iter_alone(&s, program);
 	sema_config_check_probes(&s, program->loc);
+	sema_split_args(&s, program, &pcs, &nprobe_nodes);
 	if (nprobe_nodes == 0 && !opts->listing)
 		sema_error(&s, program->loc, "the program has no probes");
 

@@ -1488,6 +1488,22 @@ static struct et_type *sized_pointee(struct sema *s, struct et_type *t, struct e
 	return p;
 }
 
+/* The name of an attach point of the probe block as written whose args record has field `name`, when
+ * args_split.c gave the current block's attach points a copy of their own (else NULL). */
+static const char *args_sibling_with(struct sema *s, const char *name)
+{
+	const struct sema_args_family *f = s->probe->family;
+
+	for (uint32_t i = 0; f && i < f->count; i++) {
+		const struct et_type *t = f->records[i];
+
+		for (uint32_t k = 0; k < t->nfields; k++)
+			if (t->fields[k].name && strcmp(t->fields[k].name, name) == 0)
+				return s->prog->probes[f->first + i].name;
+	}
+	return NULL;
+}
+
 static struct et_type *field(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *base = n->u.field.base;
@@ -1495,7 +1511,7 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 	struct et_type *t;
 	const char *names[256];
 	size_t nn = 0;
-	const char *best;
+	const char *best, *have;
 
 	if (args_deref(base))
 		args_deref_drop(base); /* (*args).x is args.x */
@@ -1549,7 +1565,9 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 	sema_error(s, n->loc, "Struct/union of type '%s' does not contain a field named '%s'", sema_tname(s, t),
 		   n->u.field.name);
 	best = sema_closest(n->u.field.name, names, nn);
-	if (best)
+	if (on_args && (have = args_sibling_with(s, n->u.field.name)))
+		sema_hint(s, "%s has it: write a separate probe for the attach points that lack it", have);
+	else if (best)
 		sema_hint(s, "did you mean '%s'?", best);
 	return s->t_none;
 }

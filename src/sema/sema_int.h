@@ -53,6 +53,13 @@ struct sema_field_use {
 	struct sema_field_use *next;
 };
 
+/* The concrete probes of a probe block as written, with their args records, when args_split.c gave
+ * some of them a block of their own: for the message about a field some of them lack. */
+struct sema_args_family {
+	uint32_t first, count;       /* prog->probes[first .. first + count) */
+	struct et_type **records;    /* count entries */
+};
+
 /* The AST probe being analysed. */
 struct sema_probe_ctx {
 	struct ast_node *node;
@@ -67,6 +74,8 @@ struct sema_probe_ctx {
 	bool args_mixed;             /* the records differ: only fields equal in all may be used */
 	bool args_in_field;          /* the args being analysed is the base of args.FIELD */
 	struct sema_field_use *field_uses; /* args.FIELD nodes whose field differs between probes */
+	const struct sema_args_family *family; /* set by args_split.c when it read the records */
+	bool split;                  /* one of the blocks args_split.c made of one probe block */
 	struct sema_scope *top;      /* probe scope */
 	/* innermost scope: a let, and a plain assignment to a new variable, declare here (bpftrace's
 	 * rule: a scratch variable lives in the block that first assigns it) */
@@ -219,6 +228,16 @@ struct et_type *sema_ident(struct sema *s, struct ast_node *n);
  * record (info->count entries), or NULL when the records are equal or after an error (reported: the
  * field is missing in one record or has another type there). *ok is false after an error. */
 const struct et_field **sema_args_fields(struct sema *s, struct ast_node *n, const char *name, bool *ok);
+/* The args record of concrete probe d (tracefs format, BTF or DWARF by its provider); reports at loc
+ * and returns NULL when it cannot be read. */
+struct et_type *sema_args_record(struct sema *s, const struct et_probe_desc *d, struct et_loc loc);
+/* Do two args records have the same fields, at the same places, of the same types? */
+bool sema_args_records_equal(const struct et_type *a, const struct et_type *b);
+/* Give the attach points of each probe block whose args records differ in what its body reads a copy
+ * of the block per kind of record (args_split.c): the copies follow their block in the program's items
+ * and in *pcs (reallocated, *npcs updated); the concrete probes of the block are reordered so that each
+ * copy covers a range of them. Runs after the attach points are expanded, before any body is analysed. */
+void sema_split_args(struct sema *s, struct ast_node *program, struct sema_probe_ctx **pcs, uint32_t *npcs);
 struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed);
 bool sema_is_agg_call(const struct ast_node *n);
 /* Register an async event; returns its index (or -1 in the quiet pass). */

@@ -19,6 +19,7 @@ struct diag_sink {
 	unsigned count, cap, rendered, errors;
 	bool warnings_enabled;
 	bool last_dropped; /* a hint after a suppressed warning is suppressed too */
+	bool unique;       /* diag_set_unique */
 };
 
 const struct source_set *diag_sources(const struct diag_sink *d)
@@ -67,9 +68,32 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
+void diag_set_unique(struct diag_sink *d, bool on)
+{
+	d->unique = on;
+}
+
+static bool held(const struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *msg)
+{
+	for (unsigned i = d->rendered; i < d->count; i++) {
+		const struct diag *x = &d->items[i];
+
+		if (x->severity == sev && x->loc.file == loc.file && x->loc.line == loc.line && x->loc.col == loc.col &&
+		    x->loc.end_line == loc.end_line && x->loc.end_col == loc.end_col && strcmp(x->message, msg) == 0)
+			return true;
+	}
+	return false;
+}
+
 void diag_vadd(struct diag_sink *d, enum diag_severity sev, struct et_loc loc, const char *fmt, va_list ap)
 {
 	if (sev == DIAG_WARNING && !d->warnings_enabled) {
+		d->last_dropped = true;
+		return;
+	}
+	char *msg = vformat(fmt, ap);
+	if (d->unique && held(d, sev, loc, msg)) {
+		free(msg);
 		d->last_dropped = true;
 		return;
 	}
@@ -80,7 +104,7 @@ void diag_vadd(struct diag_sink *d, enum diag_severity sev, struct et_loc loc, c
 		if (!d->items)
 			abort();
 	}
-	d->items[d->count++] = (struct diag){ sev, loc, vformat(fmt, ap), NULL };
+	d->items[d->count++] = (struct diag){ sev, loc, msg, NULL };
 	if (sev == DIAG_ERROR)
 		d->errors++;
 }

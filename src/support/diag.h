@@ -38,6 +38,10 @@ void diag_vadd(struct diag_sink *d, enum diag_severity sev, struct et_loc loc, c
 	__attribute__((format(printf, 4, 0)));
 void diag_vhint(struct diag_sink *d, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* While on, a diagnostic equal to one held (severity, span, message) is dropped, with its hint: for
+ * passes that analyse copies of one piece of source (sema's copies of a probe block, args_split.c). */
+void diag_set_unique(struct diag_sink *d, bool on);
+
 bool diag_has_errors(const struct diag_sink *d);
 unsigned diag_error_count(const struct diag_sink *d);
 unsigned diag_count(const struct diag_sink *d);
