@@ -286,11 +286,13 @@ static void unroll(struct cg_lower *L, struct ast_node *n)
  * `for ($kv : @m)` and of bpf_loop for `for ($i : lo..hi)` (a loop whose bound the verifier does not
  * know, a map value, still loads, and a long one does not make it walk every iteration). The probe's
  * variables live in the scratch region (cg_var_slot), which the callback looks up too; the callback
- * context is three stack slots: the program's ctx pointer, the returned flag (CG_CALLBACK_RETURNED)
- * and the range's start. break returns 1 (stop), continue returns 0; return and exit() set the flag
+ * context is four stack slots: the program's ctx pointer, the returned flag (CG_CALLBACK_RETURNED),
+ * the range's start and, in a body that serves several probes, which probe fired (L->probe_arg, a
+ * value of the calling function that the callback cannot name). break returns 1 (stop), continue returns 0; return and exit() set the flag
  * and stop (cg_return), and the function that called the helper returns when it is set, as bpftrace's
  * return leaves the probe. */
 #define LOOP_START 16
+#define LOOP_PROBE 24
 
 /* The callback of loop n over `body` (of map `map` unless range): its context slot in *ctxslot (filled in here but for the start). */
 static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct ast_node *body, bool range,
@@ -302,9 +304,12 @@ static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct
 
 	/* the variable's slot exists before the callback runs */
 	cg_var_slot(L, v);
-	*ctxslot = cg_alloca(cg, LLVMArrayType2(cg->t_i64, 3), "ctx.slot");
+	*ctxslot = cg_alloca(cg, LLVMArrayType2(cg->t_i64, 4), "ctx.slot");
 	LLVMBuildStore(B, cg->fn_ctx, *ctxslot);
 	LLVMBuildStore(B, cg_i64(cg, 0), cg_gep(cg, *ctxslot, CG_CALLBACK_RETURNED));
+	LLVMValueRef outer_probe = L->probe_arg;
+	if (outer_probe)
+		LLVMBuildStore(B, outer_probe, cg_gep(cg, *ctxslot, LOOP_PROBE));
 
 	char name[160];
 	snprintf(name, sizeof(name), "%s_for%u", L->probe->prog_name, L->ncallbacks++);
@@ -323,6 +328,8 @@ static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct
 	LLVMPositionBuilderAtEnd(B, entry_body);
 	cg_loc(L, n);
 	cg->fn_ctx = LLVMBuildLoad2(B, cg->t_ptr, cbctx, "ctx");
+	if (outer_probe)
+		L->probe_arg = LLVMBuildLoad2(B, cg->t_i64, cg_gep(cg, cbctx, LOOP_PROBE), "probe");
 	LLVMValueRef slot = cg_var_slot(L, v);
 	if (range) { /* $i = start + index */
 		LLVMValueRef start = LLVMBuildLoad2(B, cg->t_i64, cg_gep(cg, cbctx, LOOP_START), "start");
@@ -363,6 +370,7 @@ static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct
 	else
 		L->main = outer_main;
 	cg_frame_restore(L, &saved);
+	L->probe_arg = outer_probe;
 	cg_loc(L, n);
 	return fn;
 }
