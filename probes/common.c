@@ -182,6 +182,12 @@ bool provider_always_newest_first(const struct et_probe_desc *p)
 	return true;
 }
 
+bool provider_always_cookie(const struct et_probe_desc *p)
+{
+	(void)p;
+	return true;
+}
+
 int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,
 			     unsigned long flags)
 {

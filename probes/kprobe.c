@@ -230,6 +230,7 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 
 	opts.retprobe = (p->provider->flags & PROVIDER_RETURN) != 0;
 	opts.offset = (size_t)p->offset;
+	opts.bpf_cookie = ctx->cookie;
 	if (p->target)
 		snprintf(name, sizeof(name), "%s:%s", p->target, p->func);
 	else
@@ -251,6 +252,7 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_LISTABLE, .supported = kprobe_supported,        \
 	    .complete = PROVIDER_COMPLETE_KERNEL_FUNC,                                                    \
 	    .expand = ident##_expand, .attach = kprobe_attach, .suggest = ident##_suggest,                \
+	    .cookie = provider_always_cookie,                                                             \
 	    .newest_first = order,                                                                        \
 	};
 

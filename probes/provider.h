@@ -100,6 +100,9 @@ struct provider_attach_ctx {
 	/* The -p PID or the -c command's pid (0 = every process): uprobe, usdt, profile and software
 	 * probes fire for that process only (interval does not: a timer, as in bpftrace). */
 	int target_pid;
+	/* The probe's attach cookie (bpf_get_attach_cookie) when its program serves several probes
+	 * (et_probe_desc.by_cookie): its index in the program's probes. attach() passes it to the kernel. */
+	uint64_t cookie;
 };
 
 struct et_provider {
@@ -120,6 +123,10 @@ struct et_provider {
 	void (*before_load)(const struct et_probe_desc *p, struct bpf_program *prog);
 	/* Attach a loaded program; push every link created into ctx->links. */
 	int (*attach)(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx);
+	/* Optional: true when attach() can give probe p's link the attach cookie ctx->cookie (the kernel
+	 * has them: FEATURE_ATTACH_COOKIE), so that one program can serve several probes and tell them
+	 * apart by it. NULL: never (each probe gets a program of its own). */
+	bool (*cookie)(const struct et_probe_desc *p);
 	/* Optional: when supported() fails, what to use instead for this attach point in particular
 	 * ("tracepoint:syscalls:sys_enter_openat"), allocated in a; NULL when nothing specific fits. */
 	const char *(*suggest)(const struct ast_attach *ap, struct arena *a);

@@ -64,6 +64,9 @@ void provider_list_btf_args(const struct et_probe_desc *p, bool verbose, struct 
 /* A newest_first() for providers whose every probe the kernel runs most recently attached first. */
 bool provider_always_newest_first(const struct et_probe_desc *p);
 
+/* A cookie() for providers whose attach() passes ctx->cookie for every probe. */
+bool provider_always_cookie(const struct et_probe_desc *p);
+
 /* perf_event_open(2) wrapper (glibc has none); returns the fd or -1 + errno. */
 struct perf_event_attr;
 int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,

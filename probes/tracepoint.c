@@ -440,15 +440,23 @@ static int tp_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 
 static int tp_attach(const struct et_probe_desc *p, struct bpf_program *prog, const struct provider_attach_ctx *ctx)
 {
+	LIBBPF_OPTS(bpf_tracepoint_opts, opts, .bpf_cookie = ctx->cookie);
 	struct bpf_link *link;
 
 	if (p->raw)
 		link = bpf_program__attach_raw_tracepoint(prog, p->func);
 	else
-		link = bpf_program__attach_tracepoint(prog, p->target, p->func);
+		link = bpf_program__attach_tracepoint_opts(prog, p->target, p->func, &opts);
 	if (!link)
 		return errno ? -errno : -EINVAL;
 	return provider_links_add(ctx->links, link);
+}
+
+/* A perf tracepoint's link carries a cookie; a raw tracepoint's does not before Linux 6.10 (and libbpf
+ * 1.1 has no way to give it one). */
+static bool tp_cookie(const struct et_probe_desc *p)
+{
+	return !p->raw;
 }
 
 /* When no block on the tracepoint reads args, a real kernel tracepoint attaches raw (cheaper). */
@@ -517,6 +525,7 @@ const struct et_provider provider_tracepoint = {
 	.supported = tp_supported,
 	.expand = tp_expand,
 	.attach = tp_attach,
+	.cookie = tp_cookie,
 	.raw_section = tp_raw_section,
 	.how_attached = tp_how_attached,
 	.list = tp_list,

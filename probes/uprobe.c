@@ -561,13 +561,14 @@ static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	int pid = ctx->target_pid;
 
 	if (bpf_program__expected_attach_type(prog) == (enum bpf_attach_type)KERNEL_TRACE_UPROBE_MULTI) {
-		unsigned long long off = p->offset;
-		int fd = kernel_uprobe_multi_link(bpf_program__fd(prog), p->target, &off, NULL, 1,
-						  is_retprobe(p->provider) ? KERNEL_UPROBE_MULTI_RETURN : 0, pid);
+		unsigned long long off = p->offset, cookie = ctx->cookie;
+		int fd = kernel_uprobe_multi_link_cookies(bpf_program__fd(prog), p->target, &off, NULL, &cookie, 1,
+							  is_retprobe(p->provider) ? KERNEL_UPROBE_MULTI_RETURN : 0, pid);
 
 		return fd < 0 ? fd : provider_links_add_fd(ctx->links, fd);
 	}
 	opts.retprobe = is_retprobe(p->provider);
+	opts.bpf_cookie = ctx->cookie;
 	link = bpf_program__attach_uprobe_opts(prog, pid ? pid : -1, p->target, (size_t)p->offset, &opts);
 	if (!link)
 		return -errno;
@@ -604,6 +605,7 @@ static void uprobe_list(const struct et_probe_desc *p, bool verbose, struct aren
 	    .args = ((flg) & PROVIDER_HAS_ARGS) ? PROVIDER_ARGS_DWARF : PROVIDER_ARGS_NONE,                \
 	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_HAS_USER, .supported = uprobe_supported,       \
 	    .expand = ident##_expand, .before_load = uprobe_before_load, .attach = uprobe_attach,         \
+	    .cookie = provider_always_cookie,                                                             \
 	    .newest_first = provider_always_newest_first, /* a uprobe's consumer list (return too) */      \
 	    .list = uprobe_list,                                                                          \
 	};

@@ -47,6 +47,10 @@ struct cg_options {
 	 * process is the .rodata global etrace_pid (the runtime sets it); user probes are attached to
 	 * that process already. */
 	bool pid_filter;
+	/* The kernel has attach cookies (FEATURE_ATTACH_COOKIE) and nothing asks for a program per probe
+	 * (--stats and --metrics count events per program): the probes of a block whose bodies are the
+	 * same and whose providers pass cookies get one program, which reads the probe from its cookie. */
+	bool attach_cookies;
 };
 
 int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,

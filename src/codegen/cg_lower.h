@@ -91,6 +91,7 @@ struct cg_lower {
 	uint32_t nregions;
 	int errors;
 	bool pid_filter;           /* cg_options.pid_filter */
+	bool attach_cookies;       /* cg_options.attach_cookies */
 	bool quiet;                /* lowering a repeated copy of a probe body: no diagnostics */
 	/* the probe being emitted */
 	uint32_t probe_index;

@@ -4,7 +4,11 @@
  * with the predicate and body inside; a larger group (wildcards, several attach points) gets the body
  * once, as a static subprogram `i32 body(ctx, probe index)` that each program calls, so that LLVM
  * optimises and emits it once. A function's entry block holds the stack slots and the scratch lookup;
- * the init block zeroes variables; then the body. A predicate that is false returns 0. Diagnostics
+ * the init block zeroes variables; then the body. A predicate that is false returns 0. Where the kernel
+ * has attach cookies and every member's provider passes them (cg_options.attach_cookies), a larger
+ * group gets a single program instead, attached once per member with the member's index as its
+ * cookie: one program to optimise, emit, load and verify for any number of attach points (1000
+ * uprobes: one program instead of 1000). Diagnostics
  * are reported for the first group of each AST_PROBE only (the others would repeat them). */
 #include <errno.h>
 #include <stdarg.h>
@@ -260,6 +264,41 @@ static void emit_group(struct cg_lower *L, struct ast_node *pn, const uint32_t *
 	}
 }
 
+/* Whether members[0..n) can share one program told apart by attach cookies. */
+static bool cookie_group(const struct cg_lower *L, const uint32_t *members, uint32_t n)
+{
+	if (!L->attach_cookies)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct et_probe_desc *p = &L->prog->probes[members[i]];
+		if (!p->provider || !p->provider->cookie || !p->provider->cookie(p))
+			return false;
+	}
+	return true;
+}
+
+/* One program for all members: the probe index is the attach cookie, read once at entry (and the
+ * call removed when nothing reads it, so a body that does not ask which probe fired costs nothing). */
+static void emit_cookie_group(struct cg_lower *L, struct ast_node *pn, const uint32_t *members, uint32_t n)
+{
+	struct cg_ctx *cg = L->cg;
+	struct et_probe_desc *first = &L->prog->probes[members[0]];
+	set_probe(L, members[0]);
+	cg_func_begin(cg, first->prog_name, first->section, probe_line(L, pn, members[0]));
+	LLVMValueRef a1[1] = {cg->fn_ctx};
+	LLVMValueRef cookie = cg_helper(cg, CG_H_get_attach_cookie, a1, 1);
+	L->probe_arg = cookie;
+	emit_body(L, pn, probe_line(L, pn, members[0]));
+	L->probe_arg = NULL;
+	if (!LLVMGetFirstUse(cookie))
+		LLVMInstructionEraseFromParent(cookie);
+	for (uint32_t i = 0; i < n; i++) {
+		struct et_probe_desc *p = &L->prog->probes[members[i]];
+		p->prog_name = first->prog_name;
+		p->by_cookie = true;
+	}
+}
+
 /* The concrete probes of one AST probe: grouped by same_group; a group of one gets its own body. */
 static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct sema_probe *sp)
 {
@@ -289,6 +328,8 @@ static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct 
 		}
 		if (n == 1)
 			emit_probe(L, pn, members[0]);
+		else if (cookie_group(L, members, n))
+			emit_cookie_group(L, pn, members, n);
 		else
 			emit_group(L, pn, members, n);
 		/* diagnostics once per AST probe */
@@ -363,6 +404,7 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 	L.prog = prog;
 	L.diag = diag;
 	L.pid_filter = opts && opts->pid_filter;
+	L.attach_cookies = opts && opts->attach_cookies;
 	L.cg = cg_ctx_new(opts && opts->source_name && *opts->source_name ? opts->source_name : "etrace");
 	if (!L.cg) {
 		err = -errno;

@@ -229,6 +229,8 @@ static int generate(const struct et_compile_options *o, struct et_compilation *c
 	struct cg_options copts = {
 		.source_name = o->line_info_path,
 		.pid_filter = o->pid > 0,
+		.attach_cookies = o->runs_here && !o->per_probe_programs &&
+				  feature_check(FEATURE_ATTACH_COOKIE, NULL, NULL) == 0,
 		.ir_original = o->ir_original,
 		.ir_optimized = o->ir_optimized,
 	};

@@ -63,7 +63,9 @@ struct et_compile_options {
 	const char *cmd;               /* -c CMD: the target command (cpid allowed); NULL = none */
 	bool listing;                  /* -l: probes expanded for listing */
 	bool compile_only;             /* --emit-elf: probes this kernel cannot attach are still compiled */
-	bool runs_here;                /* about to run on this machine: warn about what this kernel lacks */
+	bool runs_here;                /* about to run on this machine: warn about what this kernel lacks, and
+					* let a block's probes share a program where its kernel has attach cookies */
+	bool per_probe_programs;       /* --stats, --metrics: a program per probe (they count events per program) */
 	/* -d codegen / -d codegen-opt / --emit-llvm: where to print the LLVM IR before and after optimisation
 	 * (NULL: nowhere) */
 	FILE *ir_original, *ir_optimized;

@@ -43,6 +43,7 @@ static const char *const names[FEATURE_COUNT] = {
 	[FEATURE_SYSCALL_KSTACK] = "syscall kstack",
 	[FEATURE_UPROBE_MULTI] = "uprobe_multi",
 	[FEATURE_BREAKPOINT] = "hardware breakpoints",
+	[FEATURE_ATTACH_COOKIE] = "attach cookies",
 };
 
 /* What each feature serves, for the report. */
@@ -60,6 +61,7 @@ static const char *const uses[FEATURE_COUNT] = {
 	[FEATURE_SYSCALL_KSTACK] = "kernel stacks (kstack) in tracepoint:syscalls:* probes",
 	[FEATURE_UPROBE_MULTI] = "uprobes that detach quickly (perf event uprobes are released one at a time)",
 	[FEATURE_BREAKPOINT] = "watchpoint probes",
+	[FEATURE_ATTACH_COOKIE] = "one program for a wildcard's probes (faster to compile, load and attach)",
 };
 
 static const char *const use_tracepoint = "use a tracepoint (etrace -l 'tracepoint:*') or rawtracepoint";
@@ -244,6 +246,13 @@ static void detect_uprobes(struct feature_state *s)
 int kernel_uprobe_multi_link(int prog_fd, const char *path, const unsigned long long *offs,
 			     const unsigned long long *ref_ctr_offsets, unsigned cnt, unsigned flags, int pid)
 {
+	return kernel_uprobe_multi_link_cookies(prog_fd, path, offs, ref_ctr_offsets, NULL, cnt, flags, pid);
+}
+
+int kernel_uprobe_multi_link_cookies(int prog_fd, const char *path, const unsigned long long *offs,
+				     const unsigned long long *ref_ctr_offsets, const unsigned long long *cookies,
+				     unsigned cnt, unsigned flags, int pid)
+{
 	/* union bpf_attr's link_create with its uprobe_multi member (Linux 6.6 uapi) */
 	struct {
 		uint32_t prog_fd, target_fd, attach_type, flags;
@@ -258,6 +267,7 @@ int kernel_uprobe_multi_link(int prog_fd, const char *path, const unsigned long 
 	attr.path = (uint64_t)(uintptr_t)path;
 	attr.offsets = (uint64_t)(uintptr_t)offs;
 	attr.ref_ctr_offsets = (uint64_t)(uintptr_t)ref_ctr_offsets;
+	attr.cookies = (uint64_t)(uintptr_t)cookies;
 	attr.cnt = cnt;
 	attr.multi_flags = flags;
 	attr.pid = pid > 0 ? (uint32_t)pid : 0;
@@ -284,6 +294,30 @@ static void detect_uprobe_multi(struct feature_state *s)
 	if (link != -EBADF)
 		set_missing(s, -EOPNOTSUPP, "this kernel has no uprobe_multi links (Linux 6.6)",
 			    "uprobes attach through perf events, which take longer to detach");
+}
+
+/* A kprobe-type and a tracepoint program that call bpf_get_attach_cookie (helper 174, Linux 5.15, the
+ * release that also attaches perf events through BPF links, which carry the cookie) load. */
+static void detect_attach_cookie(struct feature_state *s)
+{
+	static const struct bpf_insn insns[] = {
+		{.code = BPF_JMP | BPF_CALL, .imm = 174 /* BPF_FUNC_get_attach_cookie */},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	static const enum bpf_prog_type types[] = {BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_TRACEPOINT};
+
+	if (bpf_denied(s))
+		return;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		int fd = bpf_prog_load(types[i], "etrace_feature", "GPL", insns, 2, NULL);
+
+		if (fd < 0) {
+			set_missing(s, fd, "this kernel has no bpf_get_attach_cookie (Linux 5.15)",
+				    "each probe of a wildcard gets a program of its own");
+			return;
+		}
+		close(fd);
+	}
 }
 
 static void detect_perf_hw(struct feature_state *s)
@@ -416,6 +450,7 @@ static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
 	[FEATURE_KPROBES] = detect_kprobes, [FEATURE_FENTRY] = detect_fentry,   [FEATURE_UPROBES] = detect_uprobes,
 	[FEATURE_PERF_HW] = detect_perf_hw, [FEATURE_SYSCALL_KSTACK] = detect_syscall_kstack,
 	[FEATURE_UPROBE_MULTI] = detect_uprobe_multi, [FEATURE_BREAKPOINT] = detect_breakpoint,
+	[FEATURE_ATTACH_COOKIE] = detect_attach_cookie,
 };
 
 void feature_disable(enum feature_id id, const char *why)

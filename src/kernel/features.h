@@ -26,6 +26,8 @@ enum feature_id {
 	FEATURE_SYSCALL_KSTACK, /* kstack in tracepoint:syscalls:* probes has kernel frames (tried for real) */
 	FEATURE_UPROBE_MULTI, /* uprobe_multi links (Linux 6.6): released without the perf event's global lock */
 	FEATURE_BREAKPOINT, /* hardware breakpoints (PERF_TYPE_BREAKPOINT): watchpoint probes */
+	FEATURE_ATTACH_COOKIE, /* bpf_get_attach_cookie in kprobe/uprobe and tracepoint programs (Linux 5.15):
+	                        * one program serves many attach points, each attached with its own cookie */
 	FEATURE_COUNT
 };
 
@@ -41,6 +43,10 @@ int feature_check(enum feature_id id, const char **why, const char **instead);
  * Returns the link fd, or -errno. */
 int kernel_uprobe_multi_link(int prog_fd, const char *path, const unsigned long long *offs,
 			     const unsigned long long *ref_ctr_offsets, unsigned cnt, unsigned flags, int pid);
+/* The same with cookies[0..cnt) (NULL: none), what bpf_get_attach_cookie returns at each offset. */
+int kernel_uprobe_multi_link_cookies(int prog_fd, const char *path, const unsigned long long *offs,
+				     const unsigned long long *ref_ctr_offsets, const unsigned long long *cookies,
+				     unsigned cnt, unsigned flags, int pid);
 
 /* Treat feature id as missing (--no-feature), with why as the reason. */
 void feature_disable(enum feature_id id, const char *why);

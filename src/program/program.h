@@ -83,6 +83,10 @@ struct et_probe_desc {
 	const char *usdt_args;
 	uint64_t ref_ctr_offset; /* usdt: file offset of the site's semaphore, 0 when it has none */
 	struct et_loc kstack_loc; /* the probe's first kstack (line 0: none), for kernel-limit warnings */
+	/* set by codegen: one program (prog_name, shared with other probes of the same block) serves this
+	 * probe and reads which probe fired from the attach cookie, which the runtime sets to the probe's
+	 * index in prog->probes when it attaches it */
+	bool by_cookie;
 };
 
 /* The u64 array (a .bss global, atomic adds) codegen defines when the program has maps: element i counts

@@ -129,6 +129,7 @@ int rt_attach(struct rt_run *r)
 			err = -EOPNOTSUPP;
 		} else {
 			errno = 0;
+			ctx.cookie = p->by_cookie ? i : 0; /* the probe index its shared program reads */
 			err = p->provider->attach(p, r->progs[i], &ctx);
 		}
 		if (err && r->prog->missing_probes != ET_MISSING_ERROR) {

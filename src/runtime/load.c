@@ -444,6 +444,10 @@ static int open_object(struct rt_run *r, unsigned log_level)
 		if (log_level)
 			bpf_program__set_log_level(r->progs[i], log_level);
 	}
+	/* a program that several probes share (by_cookie) loads when any of them is kept */
+	for (i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].by_cookie && !(r->filtered && r->filtered[i]))
+			bpf_program__set_autoload(r->progs[i], true);
 	/* the programs' own code is known now (the shared bodies they call are added at load, see
 	 * report_load_failure): one over the kernel's limit is said here, before anything is loaded */
 	for (i = 0; i < prog->nprobes; i++)
