@@ -309,6 +309,35 @@ struct cg_val cg_bi_has_key(struct cg_lower *L, struct ast_node *n, const struct
 	return cg_val_scalar(LLVMBuildZExt(cg->b, LLVMBuildIsNotNull(cg->b, p, ""), cg->t_i64, ""));
 }
 
+/* find(@m, k, $v): one lookup; on a hit the value is copied into $v (an aggregation's value: its CPUs
+ * combined, as @m[k] reads it) */
+struct cg_val cg_bi_find(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_list *args = &n->u.call.args;
+	const struct sema_map_ref *m = args->items[0]->sym;
+	const struct sema_var *v = args->items[2]->sym;
+
+	(void)c;
+	if (!m || !v)
+		return cg_val_scalar(cg_i64(cg, 0));
+	const struct et_type *vt = L->prog->maps[m->map].value;
+	LLVMValueRef key = key_of(L, &L->prog->maps[m->map], args->items[1]);
+	LLVMValueRef p = cg_map_lookup(cg, L->maps[m->map], key);
+	LLVMValueRef found = LLVMBuildIsNotNull(cg->b, p, "found");
+	LLVMBasicBlockRef hit = cg_block(cg, "find.hit"), done = cg_block(cg, "find.done");
+
+	LLVMBuildCondBr(cg->b, found, hit, done);
+	LLVMPositionBuilderAtEnd(cg->b, hit);
+	if (type_is_aggregation(vt))
+		cg_store(L, cg_var_slot(L, v), v->type, cg_val_scalar(cg_agg_value(L, m->map, key, vt)), v->type);
+	else
+		cg_store(L, cg_var_slot(L, v), v->type, cg_load(L, p, vt, false), vt);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	return cg_val_scalar(LLVMBuildZExt(cg->b, found, cg->t_i64, ""));
+}
+
 /* delete(@m[k]) or delete(@m, k): true when the element was there */
 struct cg_val cg_bi_delete(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {

@@ -37,7 +37,7 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 static const char *const later_functions[] = {
 	"cat", "override", "skboutput",
 	"unwatch", "signal_thread", "percpu_kaddr", "errorf", "warnf", "fail",
-	"assert", "static_assert", "tseries", "find", "socket_cookie", NULL,
+	"assert", "static_assert", "tseries", "socket_cookie", NULL,
 };
 
 static const char *const later_variables[] = {

@@ -185,3 +185,52 @@ struct et_type *check_has_key(struct sema *s, struct ast_node *n, struct sema_ca
 		sema_expr(s, args->items[1]);
 	return s->t_bool;
 }
+
+/* find(@m, key, $v): bpftrace's stdlib macro: one lookup; when the key is there its value goes into $v
+ * (typed as by `$v = @m[key]`) and the result is true, else $v keeps its value and the result is false.
+ * A map of count(), sum(), min(), max() or avg() gives its value as @m[key] reads it (the CPUs
+ * combined, cg_agg_value), not one CPU's slot. */
+struct et_type *check_find(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct ast_node *var = args->items[2];
+	struct et_type *vt = NULL;
+	struct sema_map *m;
+
+	if (args->items[0]->kind != AST_MAP) { /* bi_map_arg, but $v is not read */
+		sema_expr(s, args->items[0]);
+		sema_expr(s, args->items[1]);
+		sema_error(s, args->items[0]->loc, "find() expects a map, e.g. find(@m, key, $var)");
+	} else {
+		c->map = sema_map_whole(s, args->items[0], true);
+		if (c->map >= 0 &&
+		    !sema_map_has_keys(s, &s->maps[c->map], "find()", args->items[0]->loc,
+				       "%s holds a single value: read it directly, or give %s keys where it is assigned"))
+			c->map = -1;
+		if (c->map >= 0)
+			sema_map_key_expr(s, &s->maps[c->map], args->items[1]);
+		else
+			sema_expr(s, args->items[1]);
+	}
+	if (c->map >= 0) {
+		m = &s->maps[c->map];
+		vt = sema_agg_value_type(s, m->value) ? sema_agg_value_type(s, m->value) : m->value;
+		if (type_is_aggregation(vt)) {
+			sema_error(s, args->items[0]->loc, "find() cannot read %s: its values are %s() aggregations, "
+				   "which are only printed", m->name, sema_tname(s, vt));
+			sema_hint(s, "find() reads maps of plain values and of count(), sum(), min(), max() and avg()");
+			vt = NULL;
+		}
+	}
+	if (var->kind != AST_VAR) {
+		if (var->kind != AST_MAP)
+			sema_expr(s, var);
+		sema_error(s, var->loc, "find() stores the value it finds in a variable, not in %s",
+			   var->kind == AST_MAP ? "a map" : "an expression");
+		sema_hint(s, "write find(@m, key, $v) and read $v when it returns true");
+		return s->t_none;
+	}
+	/* after an error $v is still declared (typed none), so that its uses report nothing more */
+	sema_var_store(s, var, vt ? vt : s->t_none, var->loc);
+	return vt ? s->t_bool : s->t_none;
+}

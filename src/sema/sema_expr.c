@@ -468,6 +468,11 @@ static void var_assign(struct sema *s, struct ast_node *target, struct et_type *
 	target->type = v->var->type;
 }
 
+void sema_var_store(struct sema *s, struct ast_node *target, struct et_type *vt, struct et_loc loc)
+{
+	var_assign(s, target, vt, AST_OP_NONE, loc);
+}
+
 /* ---- maps ---- */
 
 struct sema_map *sema_map_get(struct sema *s, const char *name, struct et_loc loc)

@@ -179,6 +179,9 @@ void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k);
  * as bpftrace requires ("expects a map with explicit keys (non-scalar map)"): false, after an error at
  * loc naming `what` ("len()") and a hint (a format taking the map's name twice), when m has none. */
 bool sema_map_has_keys(struct sema *s, struct sema_map *m, const char *what, struct et_loc loc, const char *hint);
+/* Type `target` (an AST_VAR) as the target of `target = <a value of type vt>` (declaring it when it is
+ * new), with the errors of such an assignment at loc: find(@m, key, $v) stores into $v. */
+void sema_var_store(struct sema *s, struct ast_node *target, struct et_type *vt, struct et_loc loc);
 /* A positional parameter used as a string (str($N)): annotates n, returns its type. */
 struct et_type *sema_positional_string(struct sema *s, struct ast_node *n);
 /* n = S + K or K + S with S a string literal or string positional (analysed) and K a constant integer
