@@ -4,7 +4,9 @@
  * pointer (no second map operation on the hot path). On a miss, a scalar aggregation inserts its first
  * value (first_or_slot); hist/lhist insert the zero value with BPF_NOEXIST and look it up again
  * (cg_map_slot).
- * hist() slots come from a small log2 loop (hist_slot); lhist() slots are bounded with cg_clamp. */
+ * hist() slots come from a small log2 loop (hist_slot); lhist() slots are bounded with cg_clamp.
+ * tseries() (types.h) keys the element by (key, bucket) and updates it in place as bpftrace does
+ * (tseries_update). */
 #include <linux/bpf.h>
 
 #include "codegen/cg_lower.h"
@@ -117,6 +119,84 @@ static LLVMValueRef first_or_slot(struct cg_lower *L, uint32_t map, LLVMValueRef
 	return p;
 }
 
+/* tseries(v, interval, count[, agg]) into map `map` under the script key `key`: the time is bpftrace's
+ * sw_tai (the boot clock plus TAI - BOOTTIME measured by the runtime at load, etrace_tai_offset_ns), the
+ * element (key, epoch % count) is found or inserted with its first value ({v, now | 1 | 0, epoch}), and
+ * an element found is reset when it holds another epoch (with an agg), then updated. */
+static void tseries_update(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLVMValueRef v, const struct et_type *vt,
+			   LLVMBasicBlockRef done)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	const struct et_map_desc *d = &L->prog->maps[map];
+	uint32_t off = tseries_bucket_off(d->key), ksize = d->key ? d->key->size : 8;
+	LLVMValueRef delta = LLVMBuildLoad2(B, cg->t_i64, cg_rodata_u64(cg, "etrace_tai_offset_ns"), "tai_offset");
+	LLVMSetVolatile(delta, 1);
+	LLVMValueRef now = LLVMBuildAdd(B, cg_helper(cg, CG_H_ktime_get_boot_ns, NULL, 0), delta, "now");
+	LLVMValueRef epoch = LLVMBuildUDiv(B, now, cg_i64(cg, vt->ts_interval), "epoch");
+	LLVMValueRef bucket = LLVMBuildURem(B, epoch, cg_i64(cg, vt->ts_count), "bucket");
+	LLVMValueRef k = cg_temp(L, off + 8, "ts.key");
+	cg_memcpy(cg, k, key, ksize);
+	LLVMBuildStore(B, bucket, cg_gep(cg, k, off));
+	k = cg_opaque(cg, k);
+	LLVMValueRef p = cg_map_lookup(cg, L->maps[map], k);
+	LLVMBasicBlockRef miss = cg_block(cg, "ts.first"), hit = cg_block(cg, "ts.hit");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), miss, hit);
+
+	LLVMPositionBuilderAtEnd(B, miss);
+	LLVMValueRef first = cg_buf(L, ET_TSERIES_VALUE_SIZE, "ts.first");
+	LLVMValueRef meta = vt->ts_agg == ET_TS_LAST ? now : cg_i64(cg, vt->ts_agg == ET_TS_SUM ? 0 : 1);
+	LLVMBuildStore(B, v, first);
+	LLVMBuildStore(B, meta, cg_gep(cg, first, 8));
+	LLVMBuildStore(B, epoch, cg_gep(cg, first, 16));
+	cg_count_failed_update(L, map, cg_map_update(cg, L->maps[map], k, first, BPF_ANY));
+	LLVMBuildBr(B, done);
+
+	LLVMPositionBuilderAtEnd(B, hit);
+	LLVMValueRef valp = p, metap = cg_gep(cg, p, 8), epochp = cg_gep(cg, p, 16);
+	if (vt->ts_agg != ET_TS_LAST) {
+		LLVMBasicBlockRef reset = cg_block(cg, "ts.reset"), upd = cg_block(cg, "ts.update");
+		LLVMValueRef old = LLVMBuildLoad2(B, cg->t_i64, epochp, "");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, old, epoch, ""), reset, upd);
+		LLVMPositionBuilderAtEnd(B, reset);
+		LLVMBuildStore(B, cg_i64(cg, 0), valp);
+		LLVMBuildStore(B, cg_i64(cg, 0), metap);
+		LLVMBuildBr(B, upd);
+		LLVMPositionBuilderAtEnd(B, upd);
+	}
+	switch (vt->ts_agg) {
+	case ET_TS_LAST:
+		LLVMBuildStore(B, v, valp);
+		LLVMBuildStore(B, now, metap);
+		break;
+	case ET_TS_AVG:
+		add_at(L, metap, cg_i64(cg, 1));
+		add_at(L, valp, v);
+		break;
+	case ET_TS_SUM:
+		add_at(L, valp, v);
+		break;
+	case ET_TS_MIN:
+	case ET_TS_MAX: {
+		/* as bpftrace: an unset bucket takes v; a set one when v is at least as small (large) */
+		LLVMValueRef cur = LLVMBuildLoad2(B, cg->t_i64, valp, "");
+		LLVMValueRef set = LLVMBuildICmp(B, LLVMIntEQ, LLVMBuildLoad2(B, cg->t_i64, metap, ""), cg_i64(cg, 1), "");
+		LLVMIntPredicate pred = vt->ts_agg == ET_TS_MAX ? (vt->is_signed ? LLVMIntSGE : LLVMIntUGE)
+								: (vt->is_signed ? LLVMIntSLE : LLVMIntULE);
+		LLVMValueRef take = LLVMBuildOr(B, LLVMBuildNot(B, set, ""), LLVMBuildICmp(B, pred, v, cur, ""), "");
+		LLVMBasicBlockRef st = cg_block(cg, "ts.set"), after = cg_block(cg, "ts.after");
+		LLVMBuildCondBr(B, take, st, after);
+		LLVMPositionBuilderAtEnd(B, st);
+		LLVMBuildStore(B, v, valp);
+		LLVMBuildStore(B, cg_i64(cg, 1), metap);
+		LLVMBuildBr(B, after);
+		LLVMPositionBuilderAtEnd(B, after);
+		break;
+	}
+	}
+	LLVMBuildStore(B, epoch, epochp);
+}
+
 void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *call)
 {
 	struct cg_ctx *cg = L->cg;
@@ -135,6 +215,12 @@ void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *cal
 	LLVMValueRef key = cg_map_key(L, map);
 	cg_loc(L, call);
 	LLVMBasicBlockRef done = cg_block(cg, "agg.done");
+	if (c->id == BI_TSERIES) {
+		tseries_update(L, ref->map, key, v, vt, done);
+		LLVMBuildBr(B, done);
+		LLVMPositionBuilderAtEnd(B, done);
+		return;
+	}
 	LLVMValueRef p = c->id == BI_HIST || c->id == BI_LHIST ? cg_map_slot(L, ref->map, key, done)
 							     : first_or_slot(L, ref->map, key, c->id, v, done);
 	switch (c->id) {

@@ -194,6 +194,7 @@ LLVMMetadataRef cg_di_type(struct cg_ctx *cg, const struct et_type *t)
 		return di_u64_array(cg, 2);
 	case ET_AGG_HIST:
 	case ET_AGG_LHIST:
+	case ET_AGG_TSERIES:
 		return di_u64_array(cg, t->size / 8);
 	case ET_POINTER:
 	case ET_KSTACK:

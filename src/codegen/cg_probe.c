@@ -97,7 +97,8 @@ static int define_maps(struct cg_lower *L)
 	for (uint32_t i = 0; i < prog->nmaps; i++) {
 		const struct et_map_desc *d = &prog->maps[i];
 		struct et_type u64 = {.kind = ET_INT, .size = 8};
-		LLVMMetadataRef k = cg_di_type(cg, d->key ? d->key : &u64);
+		LLVMMetadataRef k = d->value->kind == ET_AGG_TSERIES ? cg_di_bytes(cg, tseries_bucket_off(d->key) + 8)
+									: cg_di_type(cg, d->key ? d->key : &u64);
 		LLVMMetadataRef v = cg_di_type(cg, d->value);
 		L->maps[i] = cg_map_define(cg, d->elf_name, map_type(d), k, v, d->max_entries ? d->max_entries : 1);
 		if (!L->maps[i]) {

@@ -154,6 +154,9 @@ bool type_equal(const struct et_type *a, const struct et_type *b)
 		return a->lh_min == b->lh_min && a->lh_max == b->lh_max && a->lh_step == b->lh_step;
 	case ET_AGG_HIST:
 		return a->hist_k == b->hist_k;
+	case ET_AGG_TSERIES:
+		return a->ts_interval == b->ts_interval && a->ts_count == b->ts_count && a->ts_agg == b->ts_agg &&
+		       a->is_signed == b->is_signed;
 	case ET_STRUCT:
 	case ET_TUPLE:
 	case ET_RECORD:
@@ -175,7 +178,7 @@ bool type_equal(const struct et_type *a, const struct et_type *b)
 
 bool type_is_aggregation(const struct et_type *t)
 {
-	return t && t->kind >= ET_AGG_COUNT && t->kind <= ET_AGG_LHIST;
+	return t && t->kind >= ET_AGG_COUNT && t->kind <= ET_AGG_TSERIES;
 }
 
 bool type_is_integer(const struct et_type *t)
@@ -276,6 +279,7 @@ static void format_rec(const struct et_type *t, char *buf, size_t len, size_t *p
 	case ET_AGG_STATS: put(buf, len, pos, "stats"); break;
 	case ET_AGG_HIST: put(buf, len, pos, "hist"); break;
 	case ET_AGG_LHIST: put(buf, len, pos, "lhist"); break;
+	case ET_AGG_TSERIES: put(buf, len, pos, "tseries"); break;
 	}
 }
 

@@ -46,6 +46,7 @@ enum et_type_kind {
 	ET_AGG_STATS, /* same layout as AVG; printed count, average, total */
 	ET_AGG_HIST,  /* u64 slots[ET_HIST_SLOTS] per CPU, see below */
 	ET_AGG_LHIST, /* u64 slots[lhist_slots(min,max,step)] per CPU, see below */
+	ET_AGG_TSERIES, /* { i64 value; i64 meta; u64 epoch } per CPU, one element per (key, bucket): see below */
 };
 
 /* hist() slots: 0 = negative values "(..., 0)", 1 = [0], 2 = [1], and for k >= 2 slot k+1 holds
@@ -64,6 +65,17 @@ static inline uint32_t lhist_slots(int64_t min, int64_t max, int64_t step)
 {
 	return (uint32_t)((max - min) / step) + 2;
 }
+
+/* tseries(v, interval, count[, agg]) (bpftrace's): a ring of ts_count buckets per key. The BPF map's key
+ * is the script's key (a keyless map: u64 0) padded to 8 bytes, then the u64 bucket epoch % ts_count, where
+ * epoch = TAI nanoseconds / ts_interval. The value is { value, meta, epoch } per CPU; meta is the time of
+ * the last write (no agg: the newest CPU's value wins), the count of values (avg), 1 once set (min, max),
+ * unused (sum). A bucket whose epoch is not the current one is reset before the write (with an agg). */
+enum et_tseries_agg { ET_TS_LAST, ET_TS_AVG, ET_TS_MAX, ET_TS_MIN, ET_TS_SUM };
+#define ET_TSERIES_VALUE_SIZE 24
+#define ET_TSERIES_MAX_INTERVALS 1000000
+/* tseries_bucket_off(key) (below): where the bucket number starts in a tseries map's BPF key, whose
+ * script key type is key (NULL: keyless). */
 
 /* The address space a pointer points into, decided by where the pointer came from, never by the probe
  * as a whole: kernel for pointers typed from kernel BTF (unless tagged __user), curtask, kptr(), and
@@ -97,6 +109,9 @@ struct et_type {
 	struct et_field *fields;
 	int64_t lh_min, lh_max, lh_step; /* AGG_LHIST */
 	uint32_t hist_k;       /* AGG_HIST: k of hist(n, k) (slots: hist_slots(k)) */
+	uint64_t ts_interval;  /* AGG_TSERIES: nanoseconds per bucket; is_signed: the values' sign */
+	uint32_t ts_count;     /* AGG_TSERIES: buckets kept per key */
+	enum et_tseries_agg ts_agg; /* AGG_TSERIES */
 	uint32_t btf_id;       /* STRUCT/POINTER from kernel BTF, 0 otherwise */
 };
 
@@ -126,5 +141,10 @@ bool type_is_aggregation(const struct et_type *t);
 bool type_is_integer(const struct et_type *t); /* INT, BOOL */
 /* How bpftrace names the type in messages: "uint64", "string[16]", "(int64, string[16])", "count". */
 void type_format(const struct et_type *t, char *buf, size_t len);
+
+static inline uint32_t tseries_bucket_off(const struct et_type *key)
+{
+	return key ? (key->size + 7) & ~7u : 8;
+}
 
 #endif

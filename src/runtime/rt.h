@@ -8,7 +8,8 @@
  * declares them (cg_rodata_u64): etrace_start_ns (CLOCK_MONOTONIC now, the base of bpf_ktime_get_ns,
  * for `elapsed`), etrace_start_boot_ns (CLOCK_BOOTTIME now, for bpf_ktime_get_boot_ns), etrace_cpid
  * (the -c command's pid), etrace_pid (-p), etrace_ncpus (the possible CPUs, for `ncpus`) and
- * etrace_tai_offset_ns (CLOCK_TAI - CLOCK_BOOTTIME, for nsecs(sw_tai)). Others keep codegen's initial value.
+ * etrace_tai_offset_ns (CLOCK_TAI - CLOCK_BOOTTIME, for nsecs(sw_tai) and tseries()). Others keep
+ * codegen's initial value.
  * A program made only of begin/end probes stops right after begin (bpftrace >= 0.24), unless -c/-p.
  * Failure: load/attach errors are reported to diag at the probe's location (with the verifier's first
  * useful line; the raw log is printed to stderr under verbose); rt_run() then returns 1. */

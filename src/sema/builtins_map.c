@@ -102,6 +102,77 @@ struct et_type *check_lhist(struct sema *s, struct ast_node *n, struct sema_call
 	return t;
 }
 
+/* tseries(n, interval_ns, num_intervals[, "avg" | "max" | "min" | "sum"]): bpftrace's limits and messages */
+struct et_type *check_tseries(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	static const char *const aggs[] = {"avg", "max", "min", "sum"}; /* bpftrace lists them sorted */
+	static const enum et_tseries_agg agg_ids[] = {ET_TS_AVG, ET_TS_MAX, ET_TS_MIN, ET_TS_SUM};
+	struct ast_list *args = &n->u.call.args;
+	enum et_tseries_agg agg = ET_TS_LAST;
+	struct et_type *a = NULL, *t;
+	int64_t interval, count;
+	bool ok;
+
+	(void)c;
+	ok = bi_int_arg(s, n, 0, &a);
+	ok = bi_const_arg(s, n, 1, &interval, "interval (argument 2)") && ok;
+	ok = bi_const_arg(s, n, 2, &count, "num_intervals (argument 3)") && ok;
+	if (args->count > 3) {
+		struct ast_node *g = args->items[3];
+		size_t i;
+
+		if (!bi_is_string_lit(g)) {
+			sema_expr(s, g);
+			sema_error(s, g->loc, "tseries(): the aggregation (argument 4) must be a string literal");
+			sema_hint(s, "one of \"avg\", \"max\", \"min\", \"sum\"; without it each interval keeps its last value");
+			return s->t_none;
+		}
+		for (i = 0; i < sizeof(aggs) / sizeof(aggs[0]); i++)
+			if (strcmp(g->u.string.bytes, aggs[i]) == 0)
+				break;
+		if (i == sizeof(aggs) / sizeof(aggs[0])) {
+			sema_error(s, g->loc, "tseries() expects one of the following aggregation functions: avg, max, "
+				   "min, sum (\"%s\" provided)", g->u.string.bytes);
+			return s->t_none;
+		}
+		agg = agg_ids[i];
+	}
+	if (!ok)
+		return s->t_none;
+	if (interval <= 0) {
+		sema_error(s, args->items[1]->loc, "tseries() interval_ns must be >= 1 (%" PRId64 " provided)", interval);
+		sema_hint(s, "the interval is in nanoseconds; a unit may follow the number: 100ms, 1s");
+		return s->t_none;
+	}
+	if (count <= 0) {
+		sema_error(s, args->items[2]->loc, "tseries() num_intervals must be >= 1 (%" PRId64 " provided)", count);
+		return s->t_none;
+	}
+	if (count > ET_TSERIES_MAX_INTERVALS) {
+		sema_error(s, args->items[2]->loc, "tseries() num_intervals must be < %d (%" PRId64 " provided)",
+			   ET_TSERIES_MAX_INTERVALS, count);
+		return s->t_none;
+	}
+	t = type_new(s->arena, ET_AGG_TSERIES, ET_TSERIES_VALUE_SIZE);
+	t->is_signed = a->kind == ET_INT && a->is_signed;
+	t->ts_interval = (uint64_t)interval;
+	t->ts_count = (uint32_t)count;
+	t->ts_agg = agg;
+	return t;
+}
+
+/* delete, has_key and len work key by key, and a tseries() map holds one BPF element per (key, bucket) */
+static bool refuse_tseries(struct sema *s, int map, const char *what, struct et_loc loc)
+{
+	const struct sema_map *m = map >= 0 ? &s->maps[map] : NULL;
+
+	if (!m || !m->value || m->value->kind != ET_AGG_TSERIES)
+		return false;
+	sema_error(s, loc, "%s is not supported on %s, a tseries() map", what, m->name);
+	sema_hint(s, "clear(%s) removes every key, zero(%s) empties every interval", m->name, m->name);
+	return true;
+}
+
 struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_list *args = &n->u.call.args;
@@ -117,6 +188,8 @@ struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_cal
 		r->map = (uint32_t)(m - s->maps);
 		a0->sym = r;
 		c->map = (int)r->map;
+		if (refuse_tseries(s, c->map, "delete()", n->loc))
+			return s->t_none;
 		if ((!a0->u.map.keys || a0->u.map.keys->count == 0) && m->key_state == 2) {
 			/* bpftrace: "call to delete() with a single argument expects a map without explicit keys" */
 			sema_error(s, a0->loc, "delete(%s) with one argument deletes the value of a map without keys, "
@@ -132,6 +205,8 @@ struct et_type *check_delete(struct sema *s, struct ast_node *n, struct sema_cal
 		return s->t_bool;
 	}
 	c->map = sema_map_whole(s, a0, true);
+	if (refuse_tseries(s, c->map, "delete()", n->loc))
+		return s->t_none;
 	if (c->map >= 0)
 		sema_map_has_keys(s, &s->maps[c->map], "delete() with two arguments", a0->loc,
 				  "delete(%s) with one argument deletes the value of %s, a map without keys");
@@ -163,6 +238,8 @@ struct et_type *check_len(struct sema *s, struct ast_node *n, struct sema_call *
 	if (!bi_map_arg(s, n, 0, "len(@m)"))
 		return s->t_none;
 	c->map = sema_map_whole(s, a, true);
+	if (refuse_tseries(s, c->map, "len()", n->loc))
+		return s->t_none;
 	if (c->map >= 0)
 		sema_map_has_keys(s, &s->maps[c->map], "len()", a->loc,
 				  "len() counts the entries of a map with keys (%s[key] = ...); %s holds a single value");
@@ -176,6 +253,8 @@ struct et_type *check_has_key(struct sema *s, struct ast_node *n, struct sema_ca
 	if (!bi_map_arg(s, n, 0, "has_key(@m, key)"))
 		return s->t_none;
 	c->map = sema_map_whole(s, args->items[0], true);
+	if (refuse_tseries(s, c->map, "has_key()", n->loc))
+		return s->t_none;
 	if (c->map >= 0)
 		sema_map_has_keys(s, &s->maps[c->map], "has_key()", args->items[0]->loc,
 				  "%s holds a single value: read it directly, or give %s keys where it is assigned");

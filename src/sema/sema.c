@@ -408,9 +408,10 @@ static void finish_maps(struct sema *s)
 			sema_hint(s, "declare it as %s(N)", d->percpu ? (m->declared_lru ? "percpulruhash" : "percpuhash")
 								     : (m->declared_lru ? "lruhash" : "hash"));
 		}
-		d->max_entries = m->key_state == 2 ? (m->declared_size ? (uint32_t)m->declared_size
-								       : s->max_map_keys)
-						   : 1;
+		/* a tseries() map holds an element per (key, bucket), keyless or not (bpftrace's multi-key maps) */
+		d->max_entries = m->key_state == 2 || d->value->kind == ET_AGG_TSERIES
+					 ? (m->declared_size ? (uint32_t)m->declared_size : s->max_map_keys)
+					 : 1;
 		d->loc = m->first_loc;
 	}
 	p->lost_map_name = "et_lost";

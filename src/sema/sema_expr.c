@@ -664,6 +664,14 @@ int sema_map_whole(struct sema *s, struct ast_node *n, bool need_assigned)
 	return (int)(m - s->maps);
 }
 
+/* "avg " ... for a tseries() hint, "" for the default (the last value) */
+static const char *ts_agg_name(const struct et_type *t)
+{
+	static const char *const names[] = {"", "avg ", "max ", "min ", "sum "};
+
+	return names[t->ts_agg];
+}
+
 /* Store a value of type vt into map node target (keys already checked). */
 static void map_store(struct sema *s, struct sema_map *m, struct ast_node *target, struct et_type *vt,
 		      struct et_loc loc)
@@ -691,6 +699,13 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 				  (long long)m->value->lh_min, (long long)m->value->lh_max, (long long)m->value->lh_step,
 				  m->value_loc.line, (long long)vt->lh_min, (long long)vt->lh_max,
 				  (long long)vt->lh_step);
+		else if (m->value->kind == ET_AGG_TSERIES && vt->kind == ET_AGG_TSERIES)
+			sema_hint(s, "tseries() parameters must be the same everywhere: (interval %llu ns, num_intervals "
+				     "%u, %s%s values) at line %u, (interval %llu ns, num_intervals %u, %s%s values) here",
+				  (unsigned long long)m->value->ts_interval, m->value->ts_count, ts_agg_name(m->value),
+				  m->value->is_signed ? "signed" : "unsigned", m->value_loc.line,
+				  (unsigned long long)vt->ts_interval, vt->ts_count, ts_agg_name(vt),
+				  vt->is_signed ? "signed" : "unsigned");
 		else if (m->value->kind == ET_AGG_HIST && vt->kind == ET_AGG_HIST)
 			sema_hint(s, "hist() must have the same k everywhere: %u at line %u, %u here", m->value->hist_k,
 				  m->value_loc.line, vt->hist_k);
