@@ -234,6 +234,8 @@ static void json_map_start(struct rt_str *o, const struct et_map_desc *m)
 		type = "hist";
 	else if (vt->kind == ET_AGG_AVG || vt->kind == ET_AGG_STATS)
 		type = "stats";
+	else if (vt->kind == ET_AGG_TSERIES)
+		type = "tseries";
 	rt_str_printf(o, "{\"type\": \"%s\", \"data\": {", type);
 	rt_json_string(o, m->name, strlen(m->name));
 	rt_str_puts(o, ": ");
@@ -293,6 +295,7 @@ const struct rt_printer rt_json_printer = {
 	.close = json_close,
 	.stats = json_stats,
 	.hist = json_hist,
+	.tseries = rt_json_tseries,
 	.map_open = json_map_open,
 	.entry = json_entry,
 	.entry_end = json_entry_end,

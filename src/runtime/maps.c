@@ -9,7 +9,11 @@
  * Sorting (bpftrace types_format.cpp): count, sum and integer values ascending by value; min/max by
  * the value taken as unsigned; avg/stats by the average; hist/lhist by the total count; anything else
  * by key (integers signed, strings bytewise, tuples field by field); equal values in key order (one
- * sort, the key as tie-break), so the output is stable and reproducible. See rt_int.h. */
+ * sort, the key as tie-break), so the output is stable and reproducible.
+ * tseries() (bpftrace's bpfmap.cpp, util/tseries.cpp, types_format.cpp): each (key, bucket) element
+ * reduces to the value of its CPUs' newest epoch; the keys, ordered by their bytes, share one window of
+ * ts_count epochs ending at the newest epoch of the map, and each key's points run from its oldest epoch
+ * in that window to the window's end (missing epochs unset). See rt_int.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,6 +394,154 @@ static bool sorts_by_value(const struct et_type *t)
 	}
 }
 
+/* ---- tseries ---- */
+
+struct ts_elem {
+	const uint8_t *key;
+	uint64_t epoch, value;
+	bool set;
+	size_t index;
+};
+
+static _Thread_local uint32_t ts_key_len;
+
+static int cmp_ts_elem(const void *pa, const void *pb)
+{
+	const struct ts_elem *a = pa, *b = pb;
+	int r = memcmp(a->key, b->key, ts_key_len);
+
+	if (r)
+		return r;
+	if (a->epoch != b->epoch)
+		return a->epoch < b->epoch ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static bool ts_less(const struct et_type *vt, uint64_t a, uint64_t b)
+{
+	return vt->is_signed ? (int64_t)a < (int64_t)b : a < b;
+}
+
+/* One (key, bucket) element: the value of the newest epoch its CPUs hold, combined over the CPUs that
+ * hold that epoch as the aggregation says; unset when no CPU ever wrote it (epoch 0). */
+static void ts_reduce(const struct rt_map_snapshot *s, const struct et_type *vt, size_t i, struct ts_elem *e)
+{
+	const uint8_t *v = s->values + i * (size_t)s->value_slot * s->ncpus;
+	uint64_t latest = 0, val = 0, meta = 0;
+	bool any = false;
+	uint32_t c;
+
+	for (c = 0; c < s->ncpus; c++) {
+		uint64_t ep = get_u64(v + (size_t)c * s->value_slot + 16);
+
+		if (ep > latest)
+			latest = ep;
+	}
+	e->epoch = latest;
+	e->set = false;
+	e->value = 0;
+	if (!latest)
+		return;
+	for (c = 0; c < s->ncpus; c++) {
+		const uint8_t *p = v + (size_t)c * s->value_slot;
+		uint64_t x = get_u64(p), m = get_u64(p + 8);
+
+		if (get_u64(p + 16) != latest)
+			continue;
+		if (!any) {
+			val = x;
+			meta = m;
+			any = true;
+			continue;
+		}
+		switch (vt->ts_agg) {
+		case ET_TS_LAST: /* the newest write wins: meta is its time */
+			if (ts_less(vt, meta, m)) {
+				val = x;
+				meta = m;
+			}
+			break;
+		case ET_TS_AVG:
+			val += x;
+			meta += m;
+			break;
+		case ET_TS_SUM:
+			val += x;
+			break;
+		case ET_TS_MIN:
+			if (ts_less(vt, x, val))
+				val = x;
+			break;
+		case ET_TS_MAX:
+			if (ts_less(vt, val, x))
+				val = x;
+			break;
+		}
+	}
+	if (vt->ts_agg == ET_TS_AVG)
+		val = !meta ? 0 : vt->is_signed ? (uint64_t)((int64_t)val / (int64_t)meta) : val / meta;
+	e->value = val;
+	e->set = true;
+}
+
+static void read_tseries(const struct rt_map_snapshot *s, struct rt_map_entries *out)
+{
+	const struct et_type *vt = s->desc->value;
+	struct ts_elem *el = rt_xcalloc(s->count ? s->count : 1, sizeof(*el));
+	struct rt_map_entry *es = rt_xcalloc(s->count ? s->count : 1, sizeof(*es));
+	uint64_t last = 0, first, total = 0;
+	size_t i, j, n = 0;
+	struct rt_ts_point *pt;
+
+	ts_key_len = s->desc->key ? s->desc->key->size : 8;
+	if (ts_key_len > s->key_size)
+		ts_key_len = s->key_size;
+	for (i = 0; i < s->count; i++) {
+		el[i].key = s->keys + i * s->key_size;
+		el[i].index = i;
+		ts_reduce(s, vt, i, &el[i]);
+		if (el[i].epoch > last)
+			last = el[i].epoch;
+	}
+	qsort(el, s->count, sizeof(*el), cmp_ts_elem);
+	first = last - vt->ts_count + 1; /* wraps past 0 as bpftrace's does: then no key has a point */
+	/* each key (a run of elements with its bytes): its first epoch in the window, hence its points */
+	for (i = 0; i < s->count; i = j) {
+		uint64_t fe = last;
+
+		for (j = i; j < s->count && memcmp(el[j].key, el[i].key, ts_key_len) == 0; j++)
+			if (el[j].epoch >= first && el[j].epoch < fe)
+				fe = el[j].epoch;
+		es[n].key = el[i].key;
+		es[n].index = n;
+		es[n].nts = first <= last ? (uint32_t)(last - fe + 1) : 0;
+		total += es[n].nts;
+		n++;
+	}
+	out->ts = pt = rt_xcalloc(total ? total : 1, sizeof(*pt));
+	for (i = 0, j = 0; j < n; j++) {
+		es[j].ts = pt;
+		for (uint32_t k = 0; k < es[j].nts; k++, pt++) {
+			uint64_t ep = last - es[j].nts + 1 + k;
+
+			pt->epoch = ep;
+			/* el is sorted by key then epoch: move to this key's elements at or after ep */
+			while (i < s->count && memcmp(el[i].key, es[j].key, ts_key_len) == 0 && el[i].epoch < ep)
+				i++;
+			if (i < s->count && memcmp(el[i].key, es[j].key, ts_key_len) == 0 && el[i].epoch == ep) {
+				pt->value = el[i].value;
+				pt->set = el[i].set;
+			}
+		}
+		while (i < s->count && memcmp(el[i].key, es[j].key, ts_key_len) == 0)
+			i++;
+	}
+	free(el);
+	out->e = es;
+	out->n = n;
+	out->slots = NULL;
+}
+
 void rt_map_entries_read(const struct rt_map_snapshot *s, struct rt_map_entries *out)
 {
 	const struct et_type *vt = s->desc->value;
@@ -399,6 +551,12 @@ void rt_map_entries_read(const struct rt_map_snapshot *s, struct rt_map_entries 
 	uint64_t *slots = is_hist ? rt_xcalloc(s->count ? s->count * nslots : 1, sizeof(*slots)) : NULL;
 	size_t n = 0, i;
 
+	if (vt->kind == ET_AGG_TSERIES) {
+		free(es);
+		free(slots);
+		read_tseries(s, out);
+		return;
+	}
 	for (i = 0; i < s->count; i++) {
 		if (s->is_array && entry_is_zero(s, i))
 			continue;
@@ -427,5 +585,6 @@ void rt_map_entries_free(struct rt_map_entries *es)
 {
 	free(es->e);
 	free(es->slots);
+	free(es->ts);
 	memset(es, 0, sizeof(*es));
 }

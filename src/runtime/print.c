@@ -463,7 +463,8 @@ static void text_entry(struct rt_str *o, const struct et_program *prog, const st
 		rt_format_key(o, prog, m->key, key, ", ");
 		rt_str_putc(o, ']');
 	}
-	rt_str_puts(o, m->value->kind == ET_AGG_HIST || m->value->kind == ET_AGG_LHIST ? ":" : ": ");
+	rt_str_puts(o, m->value->kind == ET_AGG_HIST || m->value->kind == ET_AGG_LHIST ||
+			       m->value->kind == ET_AGG_TSERIES ? ":" : ": ");
 }
 
 static void text_entry_end(struct rt_str *o, const struct et_map_desc *m)
@@ -479,6 +480,7 @@ const struct rt_printer rt_text_printer = {
 	.close = text_close,
 	.stats = text_stats,
 	.hist = text_hist,
+	.tseries = rt_format_tseries,
 	.map_open = text_nothing,
 	.entry = text_entry,
 	.entry_end = text_entry_end,

@@ -126,6 +126,10 @@ static void print_entry_value(const struct rt_printer *p, struct rt_str *o, cons
 	case ET_AGG_LHIST:
 		p->hist(o, vt, e->slots, div);
 		break;
+	case ET_AGG_TSERIES:
+		if (p->tseries)
+			p->tseries(o, vt, e->ts, e->nts);
+		break;
 	default:
 		rt_print_value(p, o, prog, vt, e->raw);
 		break;
@@ -138,7 +142,8 @@ static void print_entry_value(const struct rt_printer *p, struct rt_str *o, cons
 static size_t print_empty(const struct rt_printer *p, struct rt_str *o, const struct et_program *prog,
 			  const struct et_map_desc *m, bool zero_if_empty)
 {
-	if (zero_if_empty && !m->key && m->value->kind != ET_AGG_HIST && m->value->kind != ET_AGG_LHIST) {
+	if (zero_if_empty && !m->key && m->value->kind != ET_AGG_HIST && m->value->kind != ET_AGG_LHIST &&
+	    m->value->kind != ET_AGG_TSERIES) {
 		struct rt_map_entry zero = {0};
 		uint8_t *raw = rt_xcalloc(1, m->value->size ? m->value->size : 1);
 
@@ -171,7 +176,7 @@ size_t rt_print_map(const struct rt_printer *p, struct rt_str *o, const struct e
 	}
 	if (div == 0)
 		div = 1;
-	if (top && es.n > top)
+	if (top && es.n > top && m->value->kind != ET_AGG_TSERIES) /* bpftrace prints every tseries key */
 		skip = es.n - top;
 	p->map_open(o, m);
 	/* a keyless map has one entry (its key is always 0) */

@@ -91,6 +91,7 @@ static const char *update_style(const struct et_map_desc *d)
 	case ET_AGG_STATS:
 	case ET_AGG_HIST:
 	case ET_AGG_LHIST:
+	case ET_AGG_TSERIES:
 		return "in-place per-CPU updates";
 	default:
 		return "update per assignment";

@@ -5,6 +5,7 @@
  *             over a map's entries that call it
  *   print.c   the text printer: values (ints, strings, symbols...), hist/lhist rendering
  *   json.c    the JSON printer (bpftrace's -f json)
+ *   tseries.c tseries() keys in text (the graph) and JSON
  *   printf.c  printf-style formatting of ring-buffer arguments
  *   cgroup.c  cgroup_path() values: the id looked up in the mounted cgroup hierarchies
  *   maps.c    reading maps from the kernel, combining per-CPU values, sorting the entries
@@ -23,6 +24,7 @@
 struct et_program;
 struct et_map_desc;
 struct et_type;
+struct rt_ts_point;
 
 /* ---- str.c ---- */
 struct rt_str {
@@ -64,6 +66,12 @@ void rt_format_lhist(struct rt_str *o, const uint64_t *slots, uint32_t nslots, i
  * (fnmatch) and that holds cgroup id, cgroup2 ("unified") first, joined by ","; nothing when none does. */
 void rt_format_cgroup_path(struct rt_str *o, const char *filter, uint64_t id);
 
+/* ---- tseries.c ---- */
+/* One tseries() key's intervals: bpftrace's text graph (starting with a newline; "<no data>" for none)
+ * and its JSON array. */
+void rt_format_tseries(struct rt_str *o, const struct et_type *vt, const struct rt_ts_point *pts, uint32_t n);
+void rt_json_tseries(struct rt_str *o, const struct et_type *vt, const struct rt_ts_point *pts, uint32_t n);
+
 /* ---- printf.c ---- */
 /* Format `fmt` with the arguments laid out in the tuple `args` at data (size bytes). */
 void rt_format_printf(struct rt_str *o, const struct et_program *prog, const char *fmt,
@@ -83,6 +91,12 @@ struct rt_map_snapshot {
 int rt_map_snapshot_read(int fd, const struct et_map_desc *desc, struct rt_map_snapshot *s);
 void rt_map_snapshot_free(struct rt_map_snapshot *s);
 
+/* One interval of a tseries() key as printed: its epoch (TAI nanoseconds / interval) and value, or none. */
+struct rt_ts_point {
+	uint64_t epoch, value; /* value: int64 or uint64 bits, as the type's is_signed says */
+	bool set;
+};
+
 /* One entry of a map, its CPUs' values combined (the value as its type's kind says). */
 struct rt_map_entry {
 	const uint8_t *key, *raw; /* raw: the first CPU's slot (values that are not aggregations) */
@@ -90,6 +104,8 @@ struct rt_map_entry {
 	int64_t count, total;     /* avg/stats */
 	uint64_t *slots;          /* hist/lhist, combined (rt_hist_slots of them) */
 	uint64_t hist_total;
+	struct rt_ts_point *ts;   /* tseries: the intervals printed, oldest first (rt_map_entries_read) */
+	uint32_t nts;
 	size_t index;             /* sorting: position in the snapshot */
 	uint64_t value_order, key_order; /* sorting: the order as unsigned numbers */
 };
@@ -98,6 +114,7 @@ struct rt_map_entries {
 	struct rt_map_entry *e;
 	size_t n;
 	uint64_t *slots;
+	struct rt_ts_point *ts; /* tseries: every entry's points */
 };
 void rt_map_entries_read(const struct rt_map_snapshot *s, struct rt_map_entries *out);
 void rt_map_entries_free(struct rt_map_entries *es);
@@ -120,6 +137,8 @@ struct rt_printer {
 	/* Aggregation values: stats() (average already divided) and hist()/lhist() buckets. */
 	void (*stats)(struct rt_str *o, int64_t count, int64_t average, int64_t total);
 	void (*hist)(struct rt_str *o, const struct et_type *vt, const uint64_t *slots, uint64_t div);
+	/* tseries(): one key's intervals (n may be 0: a key with no interval left, after zero()) */
+	void (*tseries)(struct rt_str *o, const struct et_type *vt, const struct rt_ts_point *pts, uint32_t n);
 	/* A map: open, then per entry the key (NULL for a keyless map; first: the first printed) and its
 	 * value then entry_end, then close. empty: a map with nothing to print. */
 	void (*map_open)(struct rt_str *o, const struct et_map_desc *m);
