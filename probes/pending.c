@@ -1,6 +1,6 @@
 /* pending: providers etrace knows by name but cannot run here, either because this kernel lacks the
  * mechanism (no hardware PMU) or because etrace
- * does not handle them yet (watchpoint, test, bench). supported() detects the kernel
+ * does not handle them yet (watchpoint). supported() detects the kernel
  * side through src/kernel/features.h (cached there); expand() always reports one clear error at the attach point.
  * When a provider gets implemented, move it to its own file and drop it from here. */
 #include <errno.h>
@@ -18,13 +18,6 @@ static int hardware_supported(const char **why, const char **instead)
 static int breakpoint_supported(const char **why, const char **instead)
 {
 	return feature_check(FEATURE_BREAKPOINT, why, instead);
-}
-
-static int always_supported(const char **why, const char **instead)
-{
-	(void)why;
-	(void)instead;
-	return 0;
 }
 
 /* ---- expand: one error, honest about who lacks what ---- */
@@ -62,6 +55,3 @@ static int pending_attach(const struct et_probe_desc *p, struct bpf_program *pro
 
 PENDING(hardware, "hardware", hardware_supported, PROVIDER_CTX_PERF_EVENT, PROVIDER_LISTABLE, "h")
 PENDING(watchpoint, "watchpoint", breakpoint_supported, PROVIDER_CTX_PERF_EVENT, 0, "w")
-/* bpftrace's own events: test and bench (its --test and --bench modes); no short names */
-PENDING(test, "test", always_supported, PROVIDER_CTX_NONE, 0, NULL)
-PENDING(bench, "bench", always_supported, PROVIDER_CTX_NONE, 0, NULL)

@@ -47,6 +47,8 @@ enum {
 	PROVIDER_SELF_SIGNAL = 1 << 10, /* attached to nothing: run each time etrace gets SIGUSR1 (self:signal) */
 	PROVIDER_ITER = 1 << 11,      /* runs once per kernel object as the runtime reads its iterator to the
 	                               * end, then the run ends; the only probe of its script (iter) */
+	PROVIDER_TEST = 1 << 12,      /* attached to nothing: run once by --test, left out otherwise (test) */
+	PROVIDER_BENCH = 1 << 13,     /* attached to nothing: run repeatedly by --bench, left out otherwise */
 };
 
 /* Where the types of `args` come from (with PROVIDER_HAS_ARGS). */

@@ -263,6 +263,7 @@ int et_run(const struct et_options *o)
 		.debug_libbpf = (o->debug & ET_DEBUG_LIBBPF) != 0,
 		.debug_verifier = (o->debug & ET_DEBUG_VERIFIER) != 0,
 		.probe_filter = o->probe_filter,
+		.mode = o->mode == ET_MODE_TEST ? RT_MODE_TEST : o->mode == ET_MODE_BENCH ? RT_MODE_BENCH : RT_MODE_RUN,
 	};
 	status = rt_run(prog, &ropts, diag);
 	if (o->stats)

@@ -15,8 +15,9 @@ enum et_buffering { ET_BUFFER_LINE, ET_BUFFER_FULL, ET_BUFFER_NONE };
 
 /* --mode (bpftrace's developer modes): RUN is the default; FORMAT (--fmt) prints the script in canonical
  * form; CODEGEN compiles through codegen and stops; COMPILER_BENCH does the same and prints each
- * phase's time. */
-enum et_mode { ET_MODE_RUN, ET_MODE_FORMAT, ET_MODE_CODEGEN, ET_MODE_COMPILER_BENCH };
+ * phase's time; TEST (--test) runs the test: probes and reports each, BENCH (--bench) times the bench:
+ * probes (between begin and end, nothing else attached). */
+enum et_mode { ET_MODE_RUN, ET_MODE_FORMAT, ET_MODE_CODEGEN, ET_MODE_COMPILER_BENCH, ET_MODE_TEST, ET_MODE_BENCH };
 
 /* -d STAGE (bpftrace's debug stages etrace has), a bit each */
 enum et_debug {

@@ -62,7 +62,8 @@ static const char options_text[] =
 	"\n"
 	"developer options:\n"
 	"  --mode MODE     format (= --fmt), codegen (compile and stop), compiler-bench (compile and print\n"
-	"                  each phase's time); bench and test are bpftrace's, for bench: and test: probes\n"
+	"                  each phase's time), test (run every test: probe once, report each),\n"
+	"                  bench (time every bench: probe)\n"
 	"  --test, --bench the same as --mode test, --mode bench\n"
 	"  --probe-filter REGEX\n"
 	"                  attach only the probes whose name matches REGEX (begin and end always run)\n"
@@ -155,9 +156,10 @@ static int set_mode(struct et_options *o, bool *mode_set, const char *mode, cons
 		o->mode = ET_MODE_CODEGEN;
 	else if (strcmp(mode, "compiler-bench") == 0)
 		o->mode = ET_MODE_COMPILER_BENCH;
-	else if (strcmp(mode, "bench") == 0 || strcmp(mode, "test") == 0)
-		return usage_error("--mode %s runs bpftrace's test: and bench: probes, which etrace does not run yet",
-				   mode);
+	else if (strcmp(mode, "test") == 0)
+		o->mode = ET_MODE_TEST;
+	else if (strcmp(mode, "bench") == 0)
+		o->mode = ET_MODE_BENCH;
 	else
 		return usage_error("--mode takes format, codegen, compiler-bench, bench or test, not '%s'", mode);
 	return 0;

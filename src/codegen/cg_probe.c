@@ -166,8 +166,10 @@ static void emit_body(struct cg_lower *L, struct ast_node *pn, uint32_t line)
 	cg_loc(L, pn);
 	/* stopped (Ctrl-C, exit()): nothing more happens, so the maps printed before the detach are final;
 	 * BEGIN runs before any stop and END after it */
-	/* an iterator runs to its end, as bpftrace's does: exit() there ends the run after it */
-	if (!(L->probe->provider->flags & (PROVIDER_BEGIN | PROVIDER_END | PROVIDER_ITER)))
+	/* an iterator runs to its end, as bpftrace's does: exit() there ends the run after it; test and
+	 * bench probes are run by the runtime, one after another, never stopped */
+	if (!(L->probe->provider->flags &
+	      (PROVIDER_BEGIN | PROVIDER_END | PROVIDER_ITER | PROVIDER_TEST | PROVIDER_BENCH)))
 		cg_stop_check(L);
 	if (L->pid_filter && kernel_probe(L->probe)) {
 		/* -p: only the traced process */

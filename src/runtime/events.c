@@ -30,9 +30,10 @@ static uint64_t field_u64(const struct et_type *args, uint32_t i, const uint8_t 
 	return v;
 }
 
+/* --test captures a probe's output as text whatever -f says (testbench.c), as bpftrace does */
 static bool json(const struct rt_run *r)
 {
-	return r->opts->format == RT_FORMAT_JSON;
+	return r->opts->format == RT_FORMAT_JSON && !r->capture;
 }
 
 /* Text produced by an event: as is, or as {"type": TYPE, "data": "TEXT"} in JSON mode. */
@@ -195,6 +196,10 @@ static void located_message_as(struct rt_run *r, enum diag_severity level, struc
 	if (!r->diag)
 		return;
 	rt_flush_output(r);
+	if (r->capture) { /* --test: with the probe's output */
+		diag_print(r->diag, level, loc, msg, r->capture);
+		return;
+	}
 	diag_print(r->diag, level, loc, msg, r->opts->err ? r->opts->err : stderr);
 	if (r->opts->err)
 		fflush(r->opts->err);
@@ -344,9 +349,13 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		do_join(r, ev, d, size);
 		break;
 	case ET_EV_RUNTIME_WARNING:
+		r->error_count++; /* bpftrace's runtime errors: a --test test that has one fails */
 		runtime_warning(r, ev);
 		break;
 	case ET_EV_ERRORF:
+		r->error_count++;
+		report_formatted(r, ev, d, size);
+		break;
 	case ET_EV_WARNF:
 		report_formatted(r, ev, d, size);
 		break;

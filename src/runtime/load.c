@@ -473,6 +473,8 @@ int rt_load(struct rt_run *r)
 	r->lost_fd = -1;
 	if (r->opts->probe_filter && (err = apply_probe_filter(r)) != 0)
 		return err;
+	if ((err = rt_mode_filter(r)) != 0) /* test: and bench: probes only in their mode */
+		return err;
 	err = open_object(r, r->opts->debug_verifier ? 1 : 0);
 	if (!err && r->prepare)
 		err = r->prepare(r, r->prepare_ctx);

@@ -97,12 +97,16 @@ static int add_fd(int ep, int fd, uint32_t tag)
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) ? -errno : 0;
 }
 
-static bool only_begin_end(const struct et_program *prog)
+/* Whether nothing but begin/end is attached (probes the run left out, test: and bench: ones, do not
+ * count). */
+static bool only_begin_end(const struct rt_run *r)
 {
+	const struct et_program *prog = r->prog;
 	uint32_t i;
 
 	for (i = 0; i < prog->nprobes; i++)
-		if (!(prog->probes[i].provider->flags & (PROVIDER_BEGIN | PROVIDER_END)))
+		if (!(prog->probes[i].provider->flags & (PROVIDER_BEGIN | PROVIDER_END)) &&
+		    !(r->filtered && r->filtered[i]))
 			return false;
 	return true;
 }
@@ -296,6 +300,22 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	}
 	if (rt_run_special(&r, false))
 		goto out;
+	if (opts->mode != RT_MODE_RUN) {
+		/* --test / --bench: begin, the tests or benchmarks, end; nothing attached, no maps */
+		if (r.rb)
+			ring_buffer__consume(r.rb); /* begin's output first */
+		int rc = opts->mode == RT_MODE_TEST ? rt_run_tests(&r) : rt_run_benches(&r);
+
+		rt_run_special(&r, true);
+		if (r.rb)
+			ring_buffer__consume(r.rb);
+		rt_flush_output(&r);
+		if (opts->format != RT_FORMAT_JSON)
+			fputs("\n\n", r.out); /* bpftrace ends its text output so */
+		fflush(r.out);
+		status = rc < 0 ? 1 : rc != 0 ? rc : r.exit_code;
+		goto out;
+	}
 	/* the server starts before the attach, so an address it cannot bind fails the run with nothing
 	 * attached; it is stopped before anything is detached or printed */
 	if (opts->metrics && !(metrics = rt_metrics_start(&r, opts->metrics)))
@@ -334,7 +354,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		go_fd = -1;
 	}
 
-	if (only_begin_end(prog) && !opts->cmd && opts->pid <= 0)
+	if (only_begin_end(&r) && !opts->cmd && opts->pid <= 0)
 		r.stop = true; /* nothing can fire any more (bpftrace exits too since 0.24) */
 	if (iter_probe(prog)) {
 		if (run_iter(&r, iter_probe(prog)))

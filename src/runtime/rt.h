@@ -23,6 +23,12 @@ struct diag_sink;
 
 enum rt_format { RT_FORMAT_TEXT, RT_FORMAT_JSON };
 
+/* What a run runs: the probes (RUN), or bpftrace's --test / --bench modes, which run begin, then every
+ * test: (bench:) probe with BPF_PROG_TEST_RUN and report each, then end; nothing else is attached, no
+ * "Attached" message, no maps printed. TEST returns 1 when a test failed; BENCH when a benchmark failed
+ * (exit(N != 0) or an error; returning non-zero skips it). */
+enum rt_mode { RT_MODE_RUN, RT_MODE_TEST, RT_MODE_BENCH };
+
 struct rt_options {
 	FILE *out;            /* stdout or the -o file; NULL = stdout */
 	enum rt_format format;
@@ -41,6 +47,7 @@ struct rt_options {
 	/* --probe-filter REGEX (POSIX extended, searched in the probe's name): the other probes are neither
 	 * loaded nor attached (begin and end always are); none matching is an error */
 	const char *probe_filter;
+	enum rt_mode mode;    /* --test, --bench */
 };
 
 /* Load prog->elf with libbpf (bpf_object__open_mem), attach every probe through its provider, run

@@ -213,6 +213,10 @@ struct rt_run {
 	/* an iter probe's iterator is being read: exit() there does not discard what the rest of the
 	 * iteration prints (bpftrace shows the iterator's whole output), the run ends after it */
 	bool in_iter;
+	/* --test/--bench (testbench.c): what the probe being run prints goes here as text, messages
+	 * included, instead of to out/stderr; error_count counts its errorf() calls and runtime errors */
+	FILE *capture;
+	uint32_t error_count;
 	int exit_code;
 	struct rt_str buf;          /* output being built */
 	int stats_fd;               /* --stats: the BPF_ENABLE_STATS fd, -1 = none */
@@ -256,6 +260,15 @@ void rt_detach_finish(struct rt_run *r);
 int rt_run_special(struct rt_run *r, bool end);
 /* Run every self:signal:SIGUSR1 program once (etrace got SIGUSR1); true when the program has one. */
 bool rt_run_self_signal(struct rt_run *r);
+
+/* testbench.c: --test / --bench (rt_options.mode): mark every probe the mode leaves out in r->filtered
+ * (before the load: RUN leaves test: and bench: out, TEST all but begin/end/test:, BENCH all but
+ * begin/end/bench:); then, after begin ran, run the tests or benchmarks and print their report to r->out.
+ * rt_mode_filter returns 0 or -ENOENT when nothing is left to run (reported: "use --test ..."). */
+int rt_mode_filter(struct rt_run *r);
+/* Returns the run's status: 0, 1 when a test or benchmark failed, -1 when one could not be run. */
+int rt_run_tests(struct rt_run *r);
+int rt_run_benches(struct rt_run *r);
 
 /* dropped.c: per map, the updates dropped because the map was full, one line each on
  * stderr (and a JSON record on r->out in JSON mode); returns the total. */

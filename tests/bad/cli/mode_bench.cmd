@@ -1,4 +1,0 @@
---mode
-bench
--e
-begin { exit(); }

@@ -1,0 +1,3 @@
+--test
+-e
+test:a { } test:a { }

@@ -1,0 +1,2 @@
+-e
+test:t { printf("x\n"); }
