@@ -244,7 +244,7 @@ static bool same_group(const struct et_probe_desc *a, const struct et_probe_desc
 }
 
 /* Several programs, one body: the body is a static subprogram `i32 body(ctx, probe)` emitted (and
- * optimised) once; each program calls it with its probe index. */
+ * optimised) once; each program calls it with its probe index and returns what it returns. */
 static void emit_group(struct cg_lower *L, struct ast_node *pn, const uint32_t *members, uint32_t n)
 {
 	struct cg_ctx *cg = L->cg;
@@ -262,7 +262,8 @@ static void emit_group(struct cg_lower *L, struct ast_node *pn, const uint32_t *
 		const struct et_probe_desc *p = &L->prog->probes[members[i]];
 		cg_func_begin(cg, p->prog_name, p->section, probe_line(L, pn, members[i]));
 		LLVMValueRef args[2] = {cg->fn_ctx, cg_i64(cg, members[i])};
-		LLVMBuildCall2(cg->b, fty, body, args, 2, "");
+		/* the body's `return N` is the program's, as in a program of its own (a test: probe's verdict) */
+		LLVMBuildRet(cg->b, LLVMBuildCall2(cg->b, fty, body, args, 2, ""));
 		cg_func_end(cg);
 	}
 }

@@ -62,6 +62,10 @@ check "--mode test: 1 test is 'test'" grep -qxF "${G}[  PASSED  ]${N} 2 tests." 
 run_etrace --test -e 'test:only { }'
 check "one test: '1 test ran.', '1 test.'" bash -c "grep -qxF '${G}[==========]${N} 1 test ran.' '$ET_OUT' && grep -qxF '${G}[  PASSED  ]${N} 1 test.' '$ET_OUT'"
 
+run_etrace --test -e 'test:a, test:b { printf("%s\n", probe); return 1; }'
+check "one block, two tests: each runs as itself and its return 1 fails it" \
+	bash -c "test $ET_STATUS = 1 && grep -qxF '${R}[  FAILED  ]${N} 2 tests, listed below:' '$ET_OUT' && test \"\$(grep -x 'test:[ab]' '$ET_OUT' | tr '\n' ' ')\" = 'test:a test:b '"
+
 # JSON: one test_result line per test, its output captured as text
 run_etrace -f json --test "$TMP/t.bt"
 check "-f json --test: exit 1" test "$ET_STATUS" = 1
