@@ -532,3 +532,65 @@ bool kernel_pid_ns(uint64_t *dev, uint64_t *ino)
 	*ino = (uint64_t)st.st_ino;
 	return true;
 }
+
+/* Test-load a program of the section's type that calls the kfunc and exits, as bpftrace does: the kernel
+ * checks a kfunc call against the program type (check_kfunc_call) before verifying the rest, so only
+ * its "calling kernel function NAME is not allowed" means no; any other failure (a missing attach target
+ * the real program would have) leaves the kfunc allowed. */
+bool kernel_kfunc_allowed(const char *kfunc, const char *section)
+{
+	enum bpf_prog_type type;
+	enum bpf_attach_type attach;
+	struct btf *btf;
+	char log[4096] = "", want[256];
+	int id, fd;
+
+	if (libbpf_prog_type_by_name(section, &type, &attach))
+		return false;
+	btf = btf__load_vmlinux_btf();
+	id = btf ? btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) : -ENOENT;
+	btf__free(btf);
+	if (id <= 0)
+		return false;
+	struct bpf_insn insns[] = {
+		{.code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = id},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach, .log_buf = log,
+		    .log_size = sizeof(log), .log_level = 1);
+	fd = bpf_prog_load(type, "etrace_feature", "GPL", insns, 2, &opts);
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	snprintf(want, sizeof(want), "calling kernel function %s is not allowed", kfunc);
+	return strstr(log, want) == NULL;
+}
+
+/* A program of that type that calls the helper, loaded (as bpftrace's has_helper): the kernel looks the
+ * helper up for the program type before it checks the arguments, so only its "unknown func", "invalid
+ * func" or "cannot use helper" means no. libbpf 1.1's libbpf_probe_bpf_helper predates the last wording.
+ * Types that need an attach target (tracing) fail for other reasons and count as allowed. */
+bool kernel_helper_allowed(const char *section, int helper)
+{
+	enum bpf_prog_type type;
+	enum bpf_attach_type attach;
+	char log[4096] = "";
+	int fd;
+
+	if (libbpf_prog_type_by_name(section, &type, &attach))
+		return true;
+	struct bpf_insn insns[] = {
+		{.code = BPF_JMP | BPF_CALL, .imm = helper},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach, .log_buf = log,
+		    .log_size = sizeof(log), .log_level = 1);
+	fd = bpf_prog_load(type, "etrace_feature", "GPL", insns, 2, &opts);
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return !strstr(log, "unknown func ") && !strstr(log, "invalid func ") &&
+	       !strstr(log, "program of this type cannot use helper ");
+}

@@ -48,6 +48,15 @@ int kernel_uprobe_multi_link_cookies(int prog_fd, const char *path, const unsign
 				     const unsigned long long *ref_ctr_offsets, const unsigned long long *cookies,
 				     unsigned cnt, unsigned flags, int pid);
 
+/* Whether a program of the type libbpf gives ELF section `section` may call kernel function kfunc
+ * (bpftrace's kfunc_allowed): false when BTF lacks it or the kernel says the call is not allowed there. */
+bool kernel_kfunc_allowed(const char *kfunc, const char *section);
+
+/* Whether a program of the type libbpf gives ELF section `section` may call BPF helper `helper`
+ * (BPF_FUNC_*): false only when the kernel refuses it there (lockdown can refuse bpf_probe_write_user);
+ * true when that cannot be told. */
+bool kernel_helper_allowed(const char *section, int helper);
+
 /* Treat feature id as missing (--no-feature), with why as the reason. */
 void feature_disable(enum feature_id id, const char *why);
 
