@@ -35,9 +35,9 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"cat", "override", "skboutput",
-	"unwatch", "signal_thread", "percpu_kaddr", "errorf", "warnf", "fail",
-	"assert", "static_assert", "tseries", "socket_cookie", NULL,
+	"cat", "skboutput",
+	"unwatch", "signal_thread", "errorf", "warnf", "fail",
+	"assert", "static_assert", "tseries", NULL,
 };
 
 static const char *const later_variables[] = {

@@ -1,0 +1,88 @@
+/* cg_builtins_kernel: the emit functions of the builtins that need a kernel feature or --unsafe
+ * (write_user, override, socket_cookie, percpu_kaddr; checked in sema/builtins_kernel.c). */
+#include <stdint.h>
+#include "codegen/cg_builtins.h"
+
+/* write_user(dst, src, len): bpf_probe_write_user(dst, src's bytes, len) == 0, len cut to src's size
+ * (sema_call.index) so that the verifier sees it bounded */
+struct cg_val cg_bi_write_user(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef dst = cg_scalar(L, n->u.call.args.items[0]);
+	struct cg_val src = cg_expr(L, n->u.call.args.items[1]);
+	LLVMValueRef len = LLVMBuildAnd(B, cg_scalar(L, n->u.call.args.items[2]), cg_i64(cg, UINT32_MAX), "len");
+	LLVMValueRef size = cg_i64(cg, (uint64_t)c->index);
+
+	if (!src.mem) { /* sema allows only values in memory; keep going with the scalar's bytes */
+		LLVMValueRef p = cg_temp(L, 8, "write_user");
+
+		LLVMBuildStore(B, src.v, p);
+		src = cg_val_mem(p);
+		size = cg_i64(cg, 8);
+	}
+	len = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntUGT, len, size, ""), size, len, "len");
+	LLVMValueRef a[3] = {LLVMBuildIntToPtr(B, dst, cg->t_ptr, "dst"), src.v, len};
+	LLVMValueRef rc = cg_helper(cg, CG_H_probe_write_user, a, 3);
+	return cg_val_scalar(LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntEQ, rc, cg_i64(cg, 0), ""), cg->t_i64, ""));
+}
+
+/* override(rc): bpf_override_return(ctx, rc) */
+struct cg_val cg_bi_override(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef a[2] = {cg->fn_ctx, cg_scalar(L, n->u.call.args.items[0])};
+
+	(void)c;
+	cg_helper(cg, CG_H_override_return, a, 2);
+	return cg_val_scalar(cg_i64(cg, 0));
+}
+
+/* socket_cookie(sk): bpf_get_socket_cookie(sk); the kernel wants sk as the typed kernel pointer the
+ * context gave (args.sk, or a struct sock pointer member reached through one: see cg_btf_ptr) */
+struct cg_val cg_bi_socket_cookie(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_node *sk = n->u.call.args.items[0];
+	LLVMValueRef p = cg_btf_ptr(L, sk);
+
+	(void)c;
+	if (!p) {
+		cg_error(L, sk, "socket_cookie() needs the struct sock pointer as the probe's arguments give it (args.sk, "
+			 "or a member reached through them), which the kernel knows the type of");
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	LLVMValueRef a[1] = {LLVMBuildIntToPtr(cg->b, p, cg->t_ptr, "sk")};
+	return cg_val_scalar(cg_helper(cg, CG_H_get_socket_cookie, a, 1));
+}
+
+/* percpu_kaddr(name[, cpu]): the kernel's per_cpu_ptr(): the variable's address (the argument's sym)
+ * plus __per_cpu_offset[cpu] (its address: sema_call.expr), read from the kernel; 0 for a CPU past the
+ * possible ones (etrace_ncpus), as bpf_per_cpu_ptr gives NULL there. */
+struct cg_val cg_bi_percpu_kaddr(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	const struct sema_const *k = n->u.call.args.items[0]->sym;
+	LLVMValueRef var = cg_i64(cg, k ? (uint64_t)k->value : 0), offsets = cg_scalar(L, c->expr);
+	LLVMValueRef cpu, ncpus, slot, off, addr;
+
+	if (n->u.call.args.count > 1) /* bpftrace casts cpu to uint32 */
+		cpu = LLVMBuildAnd(B, cg_scalar(L, n->u.call.args.items[1]), cg_i64(cg, UINT32_MAX), "cpu");
+	else
+		cpu = LLVMBuildAnd(B, cg_smp_processor_id(cg), cg_i64(cg, UINT32_MAX), "cpu");
+	ncpus = LLVMBuildLoad2(B, cg->t_i64, cg_rodata_u64(cg, "etrace_ncpus"), "ncpus");
+	LLVMSetVolatile(ncpus, 1);
+	slot = cg_temp(L, 8, "percpu_off");
+	LLVMBasicBlockRef read = cg_block(cg, "percpu.read"), done = cg_block(cg, "percpu.done");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(B);
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, cpu, ncpus, ""), read, done);
+	LLVMPositionBuilderAtEnd(B, read);
+	cg_probe_read(cg, false, false, slot, 8, LLVMBuildAdd(B, offsets, LLVMBuildShl(B, cpu, cg_i64(cg, 3), ""), ""));
+	off = LLVMBuildLoad2(B, cg->t_i64, slot, "off");
+	addr = LLVMBuildAdd(B, var, off, "percpu");
+	LLVMBasicBlockRef read_end = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+	return cg_val_scalar(cg_phi2(cg, cg->t_i64, "percpu_kaddr", cg_i64(cg, 0), from, addr, read_end));
+}
