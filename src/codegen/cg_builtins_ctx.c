@@ -83,17 +83,49 @@ bool cg_is_uprobe_args(const struct cg_lower *L, const struct ast_node *n)
 	return c && c->id == BI_ARGS && L->pctx == PROVIDER_CTX_PT_REGS;
 }
 
-/* uprobe: the record of the arguments, built on the stack (argument i in the u64 slot at 8 * i, as
- * sema lays it out), as bpftrace builds it */
+/* Parameter f of a uprobe's args copied to dst (kernel/dwarf.h: it starts in slot f->offset / 8): the
+ * eightbytes of its registers, or its bytes in the argument area on the stack. */
+static void uprobe_param_into(struct cg_lower *L, LLVMValueRef dst, const struct et_field *f)
+{
+	struct cg_ctx *cg = L->cg;
+	const struct arch_info *ai = arch_current();
+	uint32_t slot = f->offset / 8, n = (f->type->size + 7) / 8;
+
+	if (slot >= ai->nargs && n > 1) { /* a struct in memory: above the return address at sp */
+		LLVMValueRef addr = LLVMBuildAdd(cg->b, cg_ctx_u64(L, ai->sp_offset),
+						 cg_i64(cg, 8 * (uint64_t)(slot - ai->nargs + 1)), "");
+		cg_probe_read(cg, true, false, dst, 8 * n, addr);
+		return;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		LLVMBuildStore(cg->b, cg_uprobe_arg(L, slot + k), cg_gep(cg, dst, 8 * k));
+}
+
+struct cg_val cg_uprobe_param(struct cg_lower *L, const struct et_field *f)
+{
+	LLVMValueRef buf = cg_buf(L, (f->type->size + 7) / 8 * 8, "uparam");
+
+	uprobe_param_into(L, buf, f);
+	return cg_val_mem(buf);
+}
+
+/* uprobe: the record of the arguments, built on the stack, each parameter at its slot's offset (as
+ * sema lays it out); zeroed first when slots between parameters are unused, so that no stray bytes
+ * reach a map key or value */
 static struct cg_val uprobe_args(struct cg_lower *L, const struct et_type *t)
 {
 	struct cg_ctx *cg = L->cg;
-	LLVMValueRef buf = cg_buf(L, t->size, "uargs");
+	bool gaps = false;
+	LLVMValueRef buf;
 
-	for (uint32_t i = 0; i < t->nfields; i++) {
-		LLVMValueRef v = cg_uprobe_arg(L, t->fields[i].offset / 8);
-		LLVMBuildStore(cg->b, v, cg_gep(cg, buf, t->fields[i].offset));
+	for (uint32_t k = 0; k < t->size && !gaps; k += 8) {
+		gaps = true;
+		for (uint32_t i = 0; i < t->nfields && gaps; i++)
+			gaps = k < t->fields[i].offset || k >= t->fields[i].offset + t->fields[i].type->size;
 	}
+	buf = gaps ? cg_temp(L, t->size, "uargs") : cg_buf(L, t->size, "uargs");
+	for (uint32_t i = 0; i < t->nfields; i++)
+		uprobe_param_into(L, cg_gep(cg, buf, t->fields[i].offset), &t->fields[i]);
 	return cg_val_mem(buf);
 }
 

@@ -932,6 +932,8 @@ static struct cg_val field(struct cg_lower *L, struct ast_node *n)
 			v = cg_narrow(L, v, f->type->size, f->type->is_signed);
 		return scalar(v);
 	}
+	if (f && cg_is_uprobe_args(L, n->u.field.base) && f->type && f->type->size)
+		return cg_uprobe_param(L, f); /* a struct by value: this parameter alone */
 	if (is_arg_slot(L, n)) {
 		LLVMValueRef v = cg_ctx_arg(L, f->offset, f->type);
 		if (f->type->kind == ET_INT)

@@ -205,6 +205,9 @@ LLVMValueRef cg_ctx_u64(struct cg_lower *L, uint32_t off);
 /* Argument idx (0-based) of a function at a uprobe (pt_regs context), as an i64: its register, or
  * beyond the register arguments its stack slot (x86-64 SysV: above the return address at sp). */
 LLVMValueRef cg_uprobe_arg(struct cg_lower *L, uint32_t idx);
+/* Parameter f of a uprobe's args (a struct by value: in one or two registers or on the stack, see
+ * kernel/dwarf.h) copied to a stack temporary. */
+struct cg_val cg_uprobe_param(struct cg_lower *L, const struct et_field *f);
 /* Is n `args` of a uprobe, whose fields are the function's arguments (cg_uprobe_arg)? */
 bool cg_is_uprobe_args(const struct cg_lower *L, const struct ast_node *n);
 /* Is the probe's context typed by the verifier from BTF (fentry/fexit, tp_btf)? See cg_expr.c. */

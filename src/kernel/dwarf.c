@@ -311,10 +311,299 @@ static struct et_type *convert(struct arena *a, Dwarf_Die *die, int depth)
 	}
 }
 
+/* ---- where a parameter is at the function's entry: the x86-64 System V calling convention ----
+ * (psABI 3.2.3), the only one etrace runs on. An INTEGER scalar (integer, pointer, enum) takes the next
+ * of the six argument registers, a float or double the next of eight SSE registers (which pt_regs does
+ * not hold: such a parameter cannot be read). A struct or union of at most 16 bytes is cut into
+ * eightbytes, each INTEGER when an integer lies in it, else SSE, and takes registers of both kinds at
+ * once; a larger one, one with a misaligned member or a long double in it is MEMORY: copied into the
+ * caller's argument area on the stack above the return address. A parameter whose registers have run
+ * out goes there too. Each takes the next 8-byte (16 for a 16-aligned type) boundary of that area, in
+ * order (an over-aligned type is known by DWARF 5's DW_AT_alignment). A struct returned in memory takes
+ * the first register for its hidden address. What etrace cannot classify for sure (vectors, complex
+ * numbers, __float128, empty structs, C++ classes that may be passed by invisible reference) makes that
+ * parameter and every later one unreadable rather than read from a wrong place. */
+
+#define ABI_GPRS 6
+#define ABI_SSES 8
+
+enum abi_class { ABI_NO_CLASS, ABI_INTEGER, ABI_SSE };
+/* abi_merge's verdict on a member */
+enum abi_merged { ABI_FITS, ABI_IN_MEMORY, ABI_UNSURE };
+
+struct abi_type {
+	enum { ABI_UNKNOWN, ABI_MEMORY, ABI_REGS, ABI_BYREF } kind; /* BYREF: its address, one INTEGER */
+	enum abi_class cls[2]; /* REGS: the class of each eightbyte */
+	uint32_t n;            /* REGS: eightbytes */
+	uint64_t size;         /* bytes */
+	uint32_t align;        /* boundary in the argument area: 8 or 16 */
+	const char *why;       /* UNKNOWN: what etrace cannot classify */
+};
+
+static bool is_cxx(Dwarf_Die *die)
+{
+	Dwarf_Die cu;
+	int lang;
+
+	if (!dwarf_diecu(die, &cu, NULL, NULL))
+		return false;
+	lang = dwarf_srclang(&cu);
+	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 || lang == DW_LANG_C_plus_plus_11 ||
+	       lang == DW_LANG_C_plus_plus_14;
+}
+
+/* A C++ class that may be non-trivial for calls (passed by invisible reference): one that declares a
+ * constructor or destructor, has a base or a vtable pointer. GCC does not say (no
+ * DW_AT_calling_convention), so any of these counts. */
+static bool cxx_maybe_nontrivial(Dwarf_Die *t)
+{
+	const char *cls = dwarf_diename(t);
+	Dwarf_Die m;
+
+	if (dwarf_child(t, &m) != 0)
+		return false;
+	do {
+		const char *n = dwarf_diename(&m);
+		int tag = dwarf_tag(&m);
+
+		if (tag == DW_TAG_inheritance || (tag == DW_TAG_member && dwarf_hasattr(&m, DW_AT_artificial)))
+			return true;
+		if (tag == DW_TAG_subprogram && n && (n[0] == '~' || (cls && strcmp(n, cls) == 0)))
+			return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+/* Merge the classes of the scalars of type `die`, placed `off` bytes into the value being classified,
+ * into cls[] (eightbyte off / 8); *align gets the largest alignment. */
+static enum abi_merged abi_merge(Dwarf_Die *die, uint64_t off, enum abi_class cls[2], uint32_t *align,
+				 int depth, const char **why)
+{
+	Dwarf_Die t, m, inner;
+	uint64_t size;
+	bool fp = false;
+	int tag;
+
+	if (depth > 16 || dwarf_peel_type(die, &t) != 0) {
+		*why = "a type etrace cannot follow";
+		return ABI_UNSURE;
+	}
+	tag = dwarf_tag(&t);
+	size = udata(&t, DW_AT_byte_size, tag == DW_TAG_base_type ? 0 : 8);
+	/* alignas / __attribute__((aligned)) on the type or on a typedef of it (DWARF 5's DW_AT_alignment) */
+	if (udata(&t, DW_AT_alignment, 0) > *align)
+		*align = (uint32_t)udata(&t, DW_AT_alignment, 0);
+	if (udata(die, DW_AT_alignment, 0) > *align)
+		*align = (uint32_t)udata(die, DW_AT_alignment, 0);
+	switch (tag) {
+	case DW_TAG_base_type: {
+		uint64_t enc = udata(&t, DW_AT_encoding, 0);
+		const char *n = dwarf_diename(&t);
+
+		fp = enc == DW_ATE_float;
+		if (fp && size == 16 && n && strcmp(n, "long double") == 0) {
+			*align = 16;
+			return ABI_IN_MEMORY; /* x87 */
+		}
+		if (enc == DW_ATE_complex_float || (fp && size != 4 && size != 8) ||
+		    (size != 1 && size != 2 && size != 4 && size != 8 && size != 16)) {
+			*why = "a complex, __float128 or unusual scalar";
+			return ABI_UNSURE;
+		}
+		break;
+	}
+	case DW_TAG_enumeration_type:
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
+		if (size != 1 && size != 2 && size != 4 && size != 8) {
+			*why = "an unusual scalar";
+			return ABI_UNSURE;
+		}
+		break;
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_class_type:
+		if (is_cxx(&t) && cxx_maybe_nontrivial(&t)) {
+			*why = "a C++ class that may be passed by invisible reference";
+			return ABI_UNSURE;
+		}
+		if (dwarf_child(&t, &m) != 0)
+			return ABI_FITS;
+		do {
+			uint64_t bits, bsize;
+			enum abi_merged r;
+
+			if (dwarf_tag(&m) != DW_TAG_member || dwarf_hasattr(&m, DW_AT_external) || !type_of(&m, &inner))
+				continue; /* a static member takes no room */
+			if (udata(&m, DW_AT_alignment, 0) > *align) /* an over-aligned member */
+				*align = (uint32_t)udata(&m, DW_AT_alignment, 0);
+			bsize = udata(&m, DW_AT_bit_size, 0);
+			if (bsize) { /* a bitfield: INTEGER in the eightbytes its bits touch (DWARF 2/3: its unit's) */
+				if (dwarf_hasattr(&m, DW_AT_data_bit_offset))
+					bits = 8 * off + udata(&m, DW_AT_data_bit_offset, 0);
+				else
+					bits = 8 * (off + udata(&m, DW_AT_data_member_location, 0));
+				for (uint64_t b = bits / 64; b <= (bits + bsize - 1) / 64 && b < 2; b++)
+					cls[b] = ABI_INTEGER;
+				continue;
+			}
+			r = abi_merge(&inner, off + udata(&m, DW_AT_data_member_location, 0), cls, align, depth + 1,
+				      why);
+			if (r != ABI_FITS)
+				return r;
+		} while (dwarf_siblingof(&m, &m) == 0);
+		return ABI_FITS;
+	case DW_TAG_array_type: {
+		Dwarf_Die el;
+		uint64_t esize;
+
+		if (dwarf_hasattr(&t, DW_AT_GNU_vector) || !type_of(&t, &inner) || dwarf_peel_type(&inner, &el) != 0) {
+			*why = "a vector";
+			return ABI_UNSURE;
+		}
+		esize = udata(&el, DW_AT_byte_size, dwarf_tag(&el) == DW_TAG_pointer_type ? 8 : 0);
+		size = udata(&t, DW_AT_byte_size, 0);
+		if (!size && dwarf_child(&t, &m) == 0 && dwarf_tag(&m) == DW_TAG_subrange_type) {
+			if (dwarf_hasattr(&m, DW_AT_count))
+				size = esize * udata(&m, DW_AT_count, 0);
+			else if (dwarf_hasattr(&m, DW_AT_upper_bound))
+				size = esize * (udata(&m, DW_AT_upper_bound, 0) + 1);
+		}
+		for (uint64_t o = 0; esize && o + esize <= size; o += esize) {
+			enum abi_merged r = abi_merge(&inner, off + o, cls, align, depth + 1, why);
+
+			if (r != ABI_FITS)
+				return r;
+		}
+		return ABI_FITS; /* a flexible array member has no bytes */
+	}
+	default:
+		*why = "a type etrace does not know";
+		return ABI_UNSURE;
+	}
+	/* a scalar of `size` bytes: misaligned (packed) is MEMORY */
+	if (off % size)
+		return ABI_IN_MEMORY;
+	for (uint64_t b = off / 8; b <= (off + size - 1) / 8 && b < 2; b++) /* INTEGER wins over SSE */
+		if (!fp)
+			cls[b] = ABI_INTEGER;
+		else if (cls[b] == ABI_NO_CLASS)
+			cls[b] = ABI_SSE;
+	if (size > *align)
+		*align = (uint32_t)size;
+	return ABI_FITS;
+}
+
+/* How a value of DWARF type `die` is passed (and returned: the same classes). */
+static struct abi_type abi_classify(Dwarf_Die *die)
+{
+	struct abi_type r = {.kind = ABI_UNKNOWN, .align = 8, .why = "a type etrace cannot follow"};
+	Dwarf_Die t;
+	uint32_t align = 1;
+	int tag;
+
+	if (dwarf_peel_type(die, &t) != 0)
+		return r;
+	tag = dwarf_tag(&t);
+	r.size = udata(&t, DW_AT_byte_size, tag == DW_TAG_base_type ? 0 : 8);
+	if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type) {
+		uint64_t cc = udata(&t, DW_AT_calling_convention, 0);
+
+		if (cc == DW_CC_pass_by_reference) {
+			r.kind = ABI_BYREF;
+			r.size = 8;
+			return r;
+		}
+		if (!r.size) {
+			r.why = "an empty struct";
+			return r;
+		}
+	}
+	switch (abi_merge(&t, 0, r.cls, &align, 0, &r.why)) {
+	case ABI_UNSURE:
+		return r;
+	case ABI_IN_MEMORY:
+		r.kind = ABI_MEMORY;
+		break;
+	case ABI_FITS:
+		r.kind = r.size > 16 ? ABI_MEMORY : ABI_REGS;
+		r.n = (uint32_t)(r.size + 7) / 8;
+		/* a last eightbyte of padding only (an over-aligned struct) takes no register */
+		if (r.kind == ABI_REGS && r.cls[0] == ABI_NO_CLASS) {
+			r.kind = ABI_UNKNOWN;
+			r.why = "a struct that starts with padding";
+		}
+		break;
+	}
+	r.align = align > 8 ? 16 : 8;
+	return r;
+}
+
+/* The argument registers and stack still free while the parameters are placed in order. */
+struct abi_place {
+	uint32_t gprs, sses; /* registers taken */
+	uint64_t stack;      /* bytes of the argument area taken */
+	const char *lost;    /* set: a parameter could not be placed, nor can any after it */
+};
+
+/* Where parameter type `die` is: its first slot (etrace's uprobe numbering, see dwarf.h: register i is
+ * slot i, the argument area's eightbyte k slot ABI_GPRS + k); -1 with *why when it cannot be read
+ * (in SSE registers) or placed; *byref: its address is what travels. */
+static int64_t abi_place_param(struct abi_place *p, Dwarf_Die *die, bool *byref, const char **why)
+{
+	struct abi_type c;
+	uint32_t nint = 0, nsse = 0;
+
+	*byref = false;
+	if (p->lost) {
+		*why = p->lost;
+		return -1;
+	}
+	c = abi_classify(die);
+	if (c.kind == ABI_UNKNOWN) {
+		*why = c.why;
+		p->lost = "it follows a parameter that etrace cannot place";
+		return -1;
+	}
+	if (c.kind == ABI_BYREF) {
+		*byref = true;
+		c.kind = ABI_REGS;
+		c.n = 1;
+		c.cls[0] = ABI_INTEGER;
+	}
+	if (c.kind == ABI_REGS) {
+		for (uint32_t i = 0; i < c.n; i++) {
+			nsse += c.cls[i] == ABI_SSE;
+			nint += c.cls[i] == ABI_INTEGER;
+		}
+		if (p->gprs + nint <= ABI_GPRS && p->sses + nsse <= ABI_SSES) {
+			uint32_t first = p->gprs;
+
+			p->gprs += nint;
+			p->sses += nsse;
+			if (nsse) {
+				*why = "it is passed in SSE registers, which a uprobe cannot read";
+				return -1;
+			}
+			return first;
+		}
+	}
+	/* the argument area */
+	p->stack = (p->stack + c.align - 1) / c.align * c.align;
+	{
+		int64_t slot = ABI_GPRS + (int64_t)(p->stack / 8);
+
+		p->stack += (c.size + 7) / 8 * 8;
+		return slot;
+	}
+}
+
 int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct et_type **args,
 		     struct et_type **ret, uint32_t *nparams)
 {
 	struct dw_file f;
+	struct abi_place place = {0};
 	Dwarf_Die fn, p, rt;
 	struct et_type *s;
 	uint32_t n = 0, cap = 8;
@@ -328,11 +617,26 @@ int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct
 	s = type_new(a, ET_STRUCT, 0);
 	s->name = "args";
 	s->fields = arena_alloc(a, cap * sizeof(*s->fields));
+	if (type_of(&fn, &rt)) { /* a struct returned in memory: its address is the hidden first argument */
+		Dwarf_Die t;
+		int tag = dwarf_peel_type(&rt, &t) == 0 ? dwarf_tag(&t) : DW_TAG_structure_type;
+
+		if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type) {
+			struct abi_type c = abi_classify(&rt);
+
+			if (c.kind == ABI_UNKNOWN)
+				place.lost = "etrace cannot tell how the function returns its value";
+			else if (c.kind != ABI_REGS)
+				place.gprs = 1;
+		}
+	}
 	if (dwarf_child(&fn, &p) == 0) {
 		do {
 			struct et_field *fl;
 			Dwarf_Die pt;
-			const char *name;
+			const char *name, *why = NULL;
+			bool byref = false;
+			int64_t slot = -1;
 
 			if (dwarf_tag(&p) != DW_TAG_formal_parameter)
 				continue;
@@ -343,19 +647,37 @@ int dwinfo_func_args(struct arena *a, const char *path, const char *func, struct
 				s->fields = nf;
 				cap *= 2;
 			}
-			fl = &s->fields[n];
+			fl = &s->fields[n++];
 			name = dwarf_diename(&p);
-			fl->name = name && *name ? arena_strdup(a, name) : arena_printf(a, "arg%u", n);
-			fl->type = type_of(&p, &pt) ? convert(a, &pt, 0) : NULL;
-			if (!fl->type || fl->type->size > 8 || fl->type->kind == ET_STRUCT ||
-			    fl->type->kind == ET_STRING || fl->type->kind == ET_ARRAY)
-				fl->type = type_int(a, 8, false); /* by-value aggregates: their raw slot */
-			fl->offset = n * 8;
-			n++;
+			fl->name = name && *name ? arena_strdup(a, name) : arena_printf(a, "arg%u", n - 1);
+			fl->type = NULL;
+			if (type_of(&p, &pt)) {
+				slot = abi_place_param(&place, &pt, &byref, &why);
+				fl->type = slot < 0 ? NULL : convert(a, &pt, 0);
+				if (fl->type && byref) {
+					struct et_type *ptr = type_new(a, ET_POINTER, 8);
+
+					ptr->space = ET_AS_USER;
+					ptr->elem = fl->type;
+					fl->type = ptr;
+				}
+			} else {
+				why = "its type is unknown";
+				place.lost = "it follows a parameter that etrace cannot place";
+			}
+			if (!fl->type) { /* not readable: an ET_NONE type that says why (sema reports it) */
+				fl->type = type_new(a, ET_NONE, 0);
+				fl->type->name =
+				    why ? why : "etrace has no type for its value (a floating-point or 128-bit number)";
+				fl->offset = 0;
+				continue;
+			}
+			fl->offset = (uint32_t)slot * 8;
+			if (fl->offset + (fl->type->size + 7) / 8 * 8 > s->size)
+				s->size = fl->offset + (fl->type->size + 7) / 8 * 8;
 		} while (dwarf_siblingof(&p, &p) == 0);
 	}
 	s->nfields = n;
-	s->size = n * 8;
 	*args = s;
 	*nparams = n;
 	if (ret) {

@@ -6,8 +6,13 @@
  * and signedness; an enum is an unsigned integer of its size; a pointer points into user memory; a
  * struct or union lists its members (a pointer's struct down to DWINFO_MAX_DEPTH pointers deep, beyond
  * that the pointer is untyped: type graphs stay acyclic); char arrays are strings.
- * The args struct is laid out like btf_func_proto's: parameter i at offset 8 * i (its register slot);
- * a parameter that does not fit in a register (a struct or array by value, a float) is its raw u64.
+ * The args struct mirrors where the parameters are at the function's entry by the x86-64 System V
+ * calling convention (dwarf.c explains it): a parameter at offset 8 * k starts in slot k, where slots
+ * 0 .. 5 are the six argument registers and slot 6 + j the j-th eightbyte of the stack's argument area
+ * above the return address; a struct by value spans consecutive slots (two registers, or its bytes
+ * on the stack). The slots between parameters are unused. A parameter that a uprobe cannot read (in
+ * SSE registers, of a type etrace has no value for, or placed after one etrace cannot classify) is a
+ * field of kind ET_NONE whose type name says why, at offset 0.
  * libdw is opened only by these calls (the cost of a script without uprobe args is unchanged).
  * Memory: types and strings are allocated in the arena passed in.
  * Failure: 0 or a negative errno: -ENODATA the file has no DWARF, -ENOENT no such function in it,

@@ -164,6 +164,25 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 			     "for each");
 		return s->t_none;
 	}
+	if (!pc->args_in_field) {
+		/* args whole: without the uprobe parameters that cannot be read (ET_NONE fields, see
+		 * kernel/dwarf.h), which args.NAME reports by name */
+		struct et_type *t = pc->args_type, *r;
+		uint32_t k = 0;
+
+		for (uint32_t i = 0; i < t->nfields; i++)
+			k += t->fields[i].type && t->fields[i].type->kind == ET_NONE;
+		if (!k)
+			return t;
+		r = type_new(s->arena, t->kind, t->size);
+		*r = *t;
+		r->fields = arena_alloc(s->arena, (t->nfields - k + 1) * sizeof(*r->fields));
+		r->nfields = 0;
+		for (uint32_t i = 0; i < t->nfields; i++)
+			if (!t->fields[i].type || t->fields[i].type->kind != ET_NONE)
+				r->fields[r->nfields++] = t->fields[i];
+		return r;
+	}
 	return pc->args_type;
 }
 

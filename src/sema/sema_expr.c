@@ -1575,6 +1575,13 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 			n->sym = sf;
 			if (!ok)
 				return s->t_none;
+			if (on_args && sf->field.type && sf->field.type->kind == ET_NONE) {
+				/* a uprobe parameter that cannot be read (kernel/dwarf.h): its type names why */
+				sema_error(s, n->loc, "args.%s cannot be read in a uprobe: %s", n->u.field.name,
+					   sf->field.type->name ? sf->field.type->name : "its type is unknown");
+				sema_hint(s, "print(args) shows the parameters that can be read");
+				return s->t_none;
+			}
 			if (on_args && data_loc(sf->field.type))
 				return s->t_u64; /* the data's kernel address in the record (codegen) */
 			return read_out_of(s, sized_pointee(s, t->fields[i].type, n->loc), read_from(n));

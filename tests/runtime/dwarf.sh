@@ -3,8 +3,9 @@
 # signedness (six in registers, two on the stack), a struct pointer read through, an enum, a char *, a
 # typedef; `args` printed whole (text and -f json) and stored in a map; retval typed (an int) in a
 # uretprobe; -lv listing the parameters; casts to the struct, union and enum types the binary's DWARF
-# defines (bitfields, a nested struct, a pointer to the next record), kernel types from BTF beside them. Without DWARF: argN and an untyped retval keep working, and
-# args is a located error (the golden tests/bad/cli/uprobe_args_no_dwarf covers the message).
+# defines (bitfields, a nested struct, a pointer to the next record), kernel types from BTF beside them;
+# structs and unions by value wherever the calling convention puts them. Without DWARF: argN and an
+# untyped retval keep working, and args is a located error (the golden tests/bad/cli/uprobe_args_no_dwarf covers the message).
 . "$(dirname "$0")/lib.sh"
 require_root
 prog=$(build_prog dwarf_args etr_dwarf_g -g)
@@ -105,6 +106,58 @@ cp "$plain" "$TMP/split/bin/rel/etr_dwarf_split.debug" # same name, another buil
 check "--debuginfo: a file of another build id is skipped" test "$(cat "$TMP/list")" = "uprobe:$split:dw_point"
 run_etrace -q --debuginfo "$TMP/split/dbg" -c "$split 1" -e "uprobe:$split:dw_point { printf(\"%d %d\n\", args.p->x, args.port); }"
 check "--debuginfo: args.NAME of a stripped binary read right" grep -qxF -- '-3 8080' "$ET_OUT"
+
+# 7. structs and unions by value (x86-64 SysV): in one or two registers, on the stack when larger than 16
+# bytes or when the registers run out (and the next integer still takes the register left), none of a
+# struct returned in memory's hidden first register; a double and a struct of doubles travel in SSE
+# registers, which a uprobe cannot read: left out of args, and a located error when named
+run_etrace -q -c "$prog 2" -e "
+uprobe:$prog:dw_pair_fn { print(args); print(args.p); printf(\"pair %d %d %d\n\", args.p.a, args.p.b, args.after); }
+uprobe:$prog:dw_mid_fn { print(args); printf(\"mid %d %ld %d %c %u\n\", args.first, args.m.x, args.m.y, args.m.c, args.last); }
+uprobe:$prog:dw_big_fn {
+	print(args);
+	printf(\"big %d %lu %s %x %d %d\n\", args.n, args.b.id, args.b.name, args.b.flags, args.b.parts[1], args.tail);
+	@big = args.b; @bykey[args.b.parts, args.n] = count();
+}
+uprobe:$prog:dw_spill { print(args); printf(\"spill %ld %d\n\", args.m.x, args.f); }
+uprobe:$prog:dw_float { print(args); printf(\"float %d %d\n\", args.n, args.k); }
+uprobe:$prog:dw_ret_big { printf(\"ret %d\n\", args.n); }
+uprobe:$prog:dw_union_fn { print(args); printf(\"union %x %d %d\n\", args.num.u, args.num.s, args.x); }
+uprobe:$prog:dw_late { print(args); }"
+twice() { test "$(grep -cxF -- "$1" "$ET_OUT")" = 2; }
+check "by value, 8 bytes: one register, args printed as a record" twice '{ .p = { .a = -3, .b = 7 }, .after = -9 }'
+check "by value: print(args.p)" twice '{ .a = -3, .b = 7 }'
+check "by value: args.p.a, args.p.b and the next parameter" twice 'pair -3 7 -9'
+check "16 bytes: two registers between two integers" twice '{ .first = -1, .m = { .x = -5000000000, .y = -12, .c = 109 }, .last = 65535 }'
+check "16 bytes: its fields by name" twice 'mid -1 -5000000000 -12 m 65535'
+check "32 bytes: on the stack, the integers around it in registers" \
+	twice '{ .n = 42, .b = { .id = 77, .name = big, .flags = 61453, .parts = [1,-2,3] }, .tail = -42 }'
+check "32 bytes: its fields by name (a string, an array element)" twice 'big 42 77 big f00d -2 -42'
+check "a struct from the stack kept in a map" has_line '@big: { .id = 77, .name = big, .flags = 61453, .parts = [1,-2,3] }'
+check "a member array of it as a map key" has_line '@bykey[[1,-2,3], 42]: 2'
+check "registers run out: the struct on the stack, the int after it in the last register" \
+	twice '{ .a = 1, .b = 2, .c = 3, .d = 4, .e = 5, .m = { .x = -5000000000, .y = -12, .c = 109 }, .f = 6 }'
+check "registers run out: fields by name" twice 'spill -5000000000 6'
+check "SSE parameters left out of args; the integers in the first registers" twice '{ .n = 11, .k = 12 }'
+check "SSE parameters: the integers by name" twice 'float 11 12'
+check "a struct returned in memory: its address takes the first register" twice 'ret 8'
+check "a union by value" twice '{ .num = { .u = 305463280, .s = -16 }, .x = 3 }'
+check "a union's members by name" twice 'union 1234fff0 -16 3'
+check "a 16-aligned struct on the stack at a 16-byte boundary, an int after it" \
+	twice '{ .a = 1, .b = 2, .c = 3, .d = 4, .e = 5, .f = 6, .g = 7, .al = { .v = 808 }, .i = 9 }'
+
+run_etrace -f json -c "$prog 1" -e "uprobe:$prog:dw_spill { print(args); } uprobe:$prog:dw_big_fn { print(args.b); }"
+grep -vxF done "$ET_OUT" >"$TMP/json"
+check "json: a struct by value as a nested object, one from the stack alone" jcheck "$TMP/json" \
+	'of("value") == [{"id": 77, "name": "big", "flags": 61453, "parts": [1, -2, 3]}, {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "m": {"x": -5000000000, "y": -12, "c": 109}, "f": 6}]'
+
+run_etrace -c "$prog 1" -e "uprobe:$prog:dw_float { @ = args.v.x; }"
+check "a parameter in SSE registers: an error" test "$ET_STATUS" = 1
+check "a parameter in SSE registers: the error names it and why" grep -qxF -- \
+	"-e:1:$(( ${#prog} + 24 )): error: args.v cannot be read in a uprobe: it is passed in SSE registers, which a uprobe cannot read" "$ET_ERR"
+"$ETRACE" -lv "uprobe:$prog:dw_mid_fn" >"$TMP/list"
+printf '%s\n' "uprobe:$prog:dw_mid_fn" '    int8_t first' '    struct dw_mid m' '    uint16_t last' >"$TMP/list.want"
+check "-lv: a struct by value" diff "$TMP/list.want" "$TMP/list"
 
 check "nothing left behind" nothing_left_behind
 finish
