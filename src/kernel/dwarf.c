@@ -110,6 +110,16 @@ static int func_cb(Dwarf_Die *die, void *arg)
 {
 	struct func_find *ff = arg;
 	const char *n = dwarf_diename(die);
+	Dwarf_Attribute attr;
+	const char *ln = NULL;
+
+	/* C++: the probe names the symbol, the mangled DW_AT_linkage_name (of the declaration that the
+	 * definition's DW_AT_specification points to) */
+	if ((!n || strcmp(n, ff->name) != 0) && (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) ||
+						  dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr)))
+		ln = dwarf_formstring(&attr);
+	if (ln && strcmp(ln, ff->name) == 0)
+		n = ln;
 
 	/* a declaration or an inlined-only copy has no code to attach to; the definition has low_pc */
 	if (n && strcmp(n, ff->name) == 0 && dwarf_hasattr_integrate(die, DW_AT_low_pc)) {

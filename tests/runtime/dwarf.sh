@@ -159,5 +159,16 @@ check "a parameter in SSE registers: the error names it and why" grep -qxF -- \
 printf '%s\n' "uprobe:$prog:dw_mid_fn" '    int8_t first' '    struct dw_mid m' '    uint16_t last' >"$TMP/list.want"
 check "-lv: a struct by value" diff "$TMP/list.want" "$TMP/list"
 
+# 8. C++: the function found by its mangled name (DW_AT_linkage_name), `this` a parameter like the others
+if build_cxx_prog "$TMP/cxx_g" -g; then
+	run_etrace -q -c "$TMP/cxx_g 3" -e "
+uprobe:$TMP/cxx_g:\"etns::Widget::poke(int)\" { printf(\"poke %d %d\n\", args.x, args.this->v); }
+uprobe:$TMP/cxx_g:\"etns::twice\" { print(args); }"
+	check "C++ method: args.x and this->v of each call" \
+		bash -c "grep -xE 'poke 1 [0-2]' '$ET_OUT' | sort | tr '\n' ' ' | grep -qxF 'poke 1 0 poke 1 1 poke 1 2 '"
+	check "C++ function in a namespace: args printed" \
+		bash -c "grep -xE '\{ \.x = [0-2] \}' '$ET_OUT' | sort | tr '\n' ' ' | grep -qxF '{ .x = 0 } { .x = 1 } { .x = 2 } '"
+fi
+
 check "nothing left behind" nothing_left_behind
 finish

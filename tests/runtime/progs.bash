@@ -44,9 +44,10 @@ build_uprobe_progs() {
 	UT=$TMP/ut UT_NOPIE=$TMP/ut_nopie UT_LIB=$TMP/ut_lib UT_O0=$TMP/ut_O0
 }
 
-# C++ test program (demangled names); fails quietly without a C++ compiler. Prints nothing.
-build_cxx_prog() { # build_cxx_prog OUTPUT
-	command -v c++ >/dev/null && compile_cached c++ "$1" -O2 "$SRC/tests/progs/cxx_target.cc" 2>/dev/null
+# C++ test program (demangled names; -g for DWARF); fails quietly without a C++ compiler. Prints nothing.
+build_cxx_prog() { # build_cxx_prog OUTPUT [extra c++ args]
+	local out=$1; shift
+	command -v c++ >/dev/null && compile_cached c++ "$out" -O2 "$@" "$SRC/tests/progs/cxx_target.cc" 2>/dev/null
 }
 
 # Every program above, into the cache (ETRACE_TEST_CACHE must be set): the VM lane's warm-up on the host.
@@ -59,4 +60,5 @@ build_all_progs() {
 	build_prog dlopen_later etr_dlopen -ldl >/dev/null
 	build_uprobe_progs
 	build_cxx_prog "$TMP/cxx" || true
+	build_cxx_prog "$TMP/cxx_g" -g || true
 }
