@@ -104,6 +104,17 @@ static int env_words(struct et_compile_env *env)
 		env->license = v;
 		env->set |= 1u << SEMA_CFG_LICENSE;
 	}
+	static const char *const unstable[] = { "BPFTRACE_UNSTABLE_TSERIES", "BPFTRACE_UNSTABLE_DW_USTACK" };
+	for (size_t i = 0; i < SEMA_UNSTABLE_COUNT_; i++) {
+		if (!(v = getenv(unstable[i])) || !*v)
+			continue;
+		if ((k = sema_unstable_word(v)) < 0) {
+			fprintf(stderr, "etrace: %s must be enable, warn or error, not '%s'\n", unstable[i], v);
+			return -EINVAL;
+		}
+		env->unstable[i] = (uint8_t)k;
+		env->set |= 1u << (SEMA_CFG_UNSTABLE_TSERIES + i);
+	}
 	static const char *const limits[] = { "BPFTRACE_MAX_PROBES", "BPFTRACE_MAX_BPF_PROGS" };
 	for (size_t i = 0; i < 2; i++) {
 		n = 0;
@@ -208,6 +219,7 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 		.no_demangle = o->env.no_demangle,
 		.license = o->env.license,
 		.max_probes = o->env.max_probes,
+		.unstable = { o->env.unstable[0], o->env.unstable[1] },
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
 		.cmd = o->cmd,

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sema/sema.h"
+
 struct arena;
 struct strtab;
 struct source_set;
@@ -37,6 +39,7 @@ struct et_compile_env {
 	bool no_demangle;              /* BPFTRACE_CPP_DEMANGLE=false */
 	const char *license;           /* BPFTRACE_LICENSE; NULL = "GPL" */
 	uint32_t max_probes;           /* BPFTRACE_MAX_PROBES / BPFTRACE_MAX_BPF_PROGS (the smaller); 0 = none */
+	uint8_t unstable[SEMA_UNSTABLE_COUNT_]; /* BPFTRACE_UNSTABLE_TSERIES...: enum sema_unstable */
 	unsigned set;                  /* 1u << SEMA_CFG_x for each variable the environment set: it wins
 					* over the script's config block, as in bpftrace */
 };

@@ -114,6 +114,7 @@ struct et_type *check_tseries(struct sema *s, struct ast_node *n, struct sema_ca
 	bool ok;
 
 	(void)c;
+	sema_unstable_use(s, SEMA_UNSTABLE_TSERIES, n->loc);
 	ok = bi_int_arg(s, n, 0, &a);
 	ok = bi_const_arg(s, n, 1, &interval, "interval (argument 2)") && ok;
 	ok = bi_const_arg(s, n, 2, &count, "num_intervals (argument 3)") && ok;

@@ -532,6 +532,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	s.max_map_keys = opts->max_map_keys ? opts->max_map_keys : 4096;
 	s.stack_mode = opts->stack_mode;
 	s.max_probes = opts->max_probes;
+	memcpy(s.unstable, opts->unstable, sizeof(s.unstable));
 	prog->missing_probes = (enum et_missing_probes)opts->missing_probes;
 	prog->no_exit_print = opts->no_exit_print;
 	prog->no_demangle = opts->no_demangle;

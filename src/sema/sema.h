@@ -185,8 +185,14 @@ struct et_type;
 enum sema_config_var {
 	SEMA_CFG_MAX_STRLEN, SEMA_CFG_MAX_MAP_KEYS, SEMA_CFG_PERF_RB_PAGES, SEMA_CFG_STACK_MODE,
 	SEMA_CFG_STR_TRUNC_TRAILER, SEMA_CFG_MISSING_PROBES, SEMA_CFG_PRINT_MAPS_ON_EXIT, SEMA_CFG_LICENSE,
-	SEMA_CFG_MAX_PROBES, SEMA_CFG_MAX_BPF_PROGS, SEMA_CFG_CPP_DEMANGLE,
+	SEMA_CFG_MAX_PROBES, SEMA_CFG_MAX_BPF_PROGS, SEMA_CFG_CPP_DEMANGLE, SEMA_CFG_UNSTABLE_TSERIES,
+	SEMA_CFG_UNSTABLE_DW_USTACK,
 };
+
+/* bpftrace's unstable features (config unstable_tseries, unstable_dw_ustack): a script may use one with a
+ * warning (the default), without one (enable), or not at all (error). */
+enum sema_unstable { SEMA_UNSTABLE_WARN, SEMA_UNSTABLE_ENABLE, SEMA_UNSTABLE_ERROR };
+enum sema_unstable_feature { SEMA_UNSTABLE_TSERIES, SEMA_UNSTABLE_DW_USTACK, SEMA_UNSTABLE_COUNT_ };
 
 /* Config values written as words (sema_config.c), for the environment's forms too: missing_probes
  * (error, warn, ignore → enum et_missing_probes; -1 for another word), a boolean (true/false, 1/0,
@@ -194,6 +200,8 @@ enum sema_config_var {
 int sema_missing_probes_word(const char *w);
 int sema_bool_word(const char *w);
 bool sema_license_known(const char *w);
+/* enable (or true), warn, error (or false) → enum sema_unstable; -1 for another word */
+int sema_unstable_word(const char *w);
 
 struct sema_options {
 	const char *const *positional; /* $1 .. $N texts */
@@ -218,6 +226,7 @@ struct sema_options {
 	bool no_demangle;              /* cpp_demangle = false */
 	const char *license;           /* NULL = "GPL" */
 	uint32_t max_probes;           /* max_probes / max_bpf_progs when set: the most probes; 0 = no limit */
+	uint8_t unstable[SEMA_UNSTABLE_COUNT_]; /* enum sema_unstable of each feature */
 };
 
 int sema_analyze(struct ast_node *program, const struct sema_options *opts, struct arena *arena,

@@ -10,7 +10,9 @@
  *   print_maps_on_exit, cpp_demangle, license: the program (runtime, codegen);
  *   max_probes, max_bpf_progs: checked after every probe is expanded (sema_config_check_probes);
  *   the others etrace has no use for (on_stack_limit, log_size, max_cat_bytes, symbol caching...):
- *   a located warning says so, and the unstable_* feature flags are checked and accepted.
+ *   a located warning says so; unstable_tseries and unstable_dw_ustack decide whether using the
+ *   feature warns (once), passes or fails (sema_unstable_use), the other unstable_* flags are checked
+ *   and accepted.
  * Internal to src/sema (sema_int.h). */
 #include <ctype.h>
 #include <stdio.h>
@@ -24,7 +26,8 @@ enum cfg_id {
 	CFG_MAX_STRLEN, CFG_MAX_MAP_KEYS, CFG_PERF_RB_PAGES, CFG_STACK_MODE, CFG_STR_TRUNC_TRAILER,
 	CFG_MISSING_PROBES, CFG_PRINT_MAPS_ON_EXIT, CFG_LICENSE, CFG_MAX_PROBES, CFG_MAX_BPF_PROGS,
 	CFG_CPP_DEMANGLE, CFG_CACHE_USER_SYMBOLS, CFG_LAZY_SYMBOLICATION, CFG_LOG_SIZE, CFG_MAX_CAT_BYTES,
-	CFG_ON_STACK_LIMIT, CFG_SHOW_DEBUG_INFO, CFG_USE_BLAZESYM, CFG_UNSTABLE,
+	CFG_ON_STACK_LIMIT, CFG_SHOW_DEBUG_INFO, CFG_USE_BLAZESYM, CFG_UNSTABLE, CFG_UNSTABLE_TSERIES,
+	CFG_UNSTABLE_DW_USTACK,
 };
 
 struct cfg_var {
@@ -58,9 +61,9 @@ static const struct cfg_var vars[] = {
 	{ "show_debug_info", CFG_SHOW_DEBUG_INFO, -1, NULL },
 	{ "use_blazesym", CFG_USE_BLAZESYM, -1, "etrace does not use blazesym" },
 	{ "unstable_import_statement", CFG_UNSTABLE, -1, NULL },
-	{ "unstable_tseries", CFG_UNSTABLE, -1, NULL },
+	{ "unstable_tseries", CFG_UNSTABLE_TSERIES, SEMA_CFG_UNSTABLE_TSERIES, NULL },
 	{ "unstable_typeinfo", CFG_UNSTABLE, -1, NULL },
-	{ "unstable_dw_ustack", CFG_UNSTABLE, -1, NULL },
+	{ "unstable_dw_ustack", CFG_UNSTABLE_DW_USTACK, SEMA_CFG_UNSTABLE_DW_USTACK, NULL },
 };
 
 /* bpftrace's renamed variables (old → new) and the ones it retired. */
@@ -100,6 +103,35 @@ int sema_bool_word(const char *w)
 			return 0;
 	}
 	return -1;
+}
+
+int sema_unstable_word(const char *w)
+{
+	int b = sema_bool_word(w);
+
+	if (strcasecmp(w, "enable") == 0 || b == 1)
+		return SEMA_UNSTABLE_ENABLE;
+	if (strcasecmp(w, "warn") == 0)
+		return SEMA_UNSTABLE_WARN;
+	if (strcasecmp(w, "error") == 0 || b == 0)
+		return SEMA_UNSTABLE_ERROR;
+	return -1;
+}
+
+/* bpftrace's words, so that scripts and tests that look for them find them */
+void sema_unstable_use(struct sema *s, enum sema_unstable_feature f, struct et_loc loc)
+{
+	static const char *const feature[] = { "tseries", "dw_ustack (DWARF stack unwinding)" };
+	static const char *const flag[] = { "unstable_tseries", "unstable_dw_ustack" };
+
+	if (s->unstable[f] == SEMA_UNSTABLE_ERROR) {
+		sema_error(s, loc, "%s feature is not enabled by default. To enable this unstable feature, set the "
+				   "config flag to enable. %s=enable", feature[f], flag[f]);
+	} else if (s->unstable[f] == SEMA_UNSTABLE_WARN && !s->unstable_warned[f] && !s->quiet) {
+		sema_warning(s, loc, "Script is using an unstable feature: %s. To prevent this warning you must "
+				     "explicitly enable it in the config e.g. %s=enable", feature[f], flag[f]);
+		s->unstable_warned[f] = true;
+	}
 }
 
 bool sema_license_known(const char *w)
@@ -296,11 +328,15 @@ static void set_var(struct sema *s, const struct cfg_var *cv, const char *key, s
 			return;
 		break;
 	case CFG_UNSTABLE:
-		if (!w || (strcasecmp(w, "enable") != 0 && strcasecmp(w, "warn") != 0 &&
-			   strcasecmp(w, "error") != 0 && sema_bool_word(w) < 0)) {
+	case CFG_UNSTABLE_TSERIES:
+	case CFG_UNSTABLE_DW_USTACK:
+		if (!w || (k = sema_unstable_word(w)) < 0) {
 			sema_error(s, v->loc, "config variable '%s' must be enable, warn or error", key);
 			return;
 		}
+		if (use && cv->id != CFG_UNSTABLE)
+			s->unstable[cv->id == CFG_UNSTABLE_TSERIES ? SEMA_UNSTABLE_TSERIES : SEMA_UNSTABLE_DW_USTACK] =
+				(uint8_t)k;
 		break;
 	}
 	if (cv->unused)

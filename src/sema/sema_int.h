@@ -97,6 +97,7 @@ struct sema_probe_ctx {
 struct btf_types;
 struct cdef;
 
+
 struct sema {
 	const struct sema_options *opts;
 	struct arena *arena;
@@ -110,6 +111,8 @@ struct sema {
 	const char *stack_mode;      /* config/env stack_mode: the format of kstack/ustack without a mode */
 	uint32_t max_probes;         /* config/env max_probes / max_bpf_progs; 0: SEMA_DEFAULT_MAX_PROBES */
 	struct et_loc max_probes_loc; /* where the config block set it (zero: the environment) */
+	uint8_t unstable[SEMA_UNSTABLE_COUNT_]; /* config/env: enum sema_unstable of each feature */
+	bool unstable_warned[SEMA_UNSTABLE_COUNT_]; /* bpftrace warns once a feature */
 	struct sema_map *maps;
 	uint32_t nmaps, capmaps;
 	uint32_t capevents;
@@ -126,6 +129,9 @@ struct sema {
 	 * static_assert() there report nothing (builtins_assert.c) */
 	unsigned dead;
 };
+
+/* An unstable feature the script uses at loc: a warning (once) or an error, as its config says. */
+void sema_unstable_use(struct sema *s, enum sema_unstable_feature f, struct et_loc loc);
 
 /* Diagnostics (no-ops in the quiet pass). sema_hint attaches to the last reported diagnostic. */
 void sema_error(struct sema *s, struct et_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
