@@ -412,7 +412,9 @@ struct et_type *check_argn(struct sema *s, struct ast_node *n, struct sema_call 
 				   nargs == 1 ? "" : "s");
 			return s->t_none;
 		}
-		return s->t_u64;
+		/* int64, as bpftrace reads a usdt argument (a C `long` from bpf_usdt_arg): the value is cut
+		 * to the note's size and extended by its sign (cg_usdt.c), so a "-4@" argument of -7 is -7 */
+		return s->t_i64;
 	}
 	if (index > 5) {
 		sema_error(s, n->loc, "arg%d is out of range: x86-64 passes arguments in 6 registers, arg0 .. arg5",

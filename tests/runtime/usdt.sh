@@ -20,6 +20,14 @@ check "the -O2 build has register and memory operands" bash -c "readelf -n '$UT'
 
 run_etrace -c "$UT 2" -e "usdt:$UT:ettest:consts { printf(\"c %ld %ld\n\", arg0, arg1); }"
 check "constant operands (-4@\$42 -4@\$-7)" test "$(grep -cx 'c 42 -7' "$ET_OUT")" = 2
+# bpftrace reads a usdt argument as an int64 extended by the note's sign: a "-4@" -7 is -7 as a map key too
+run_etrace -c "$UT 2" -e "usdt:$UT:ettest:consts { @[arg1] = count(); @k[arg0, arg1] = count(); \$v = arg1; @v = \$v; }"
+check "a signed argument as a map key, in a multi-key and through a variable prints -7" \
+	bash -c "grep -qx '@\[-7\]: 2' '$ET_OUT' && grep -qx '@k\[42, -7\]: 2' '$ET_OUT' && grep -qx '@v: -7' '$ET_OUT'"
+run_etrace -f json -c "$UT 2" -e "usdt:$UT:ettest:consts { @[arg1] = count(); @v = arg1; }"
+grep '^{' "$ET_OUT" >"$TMP/consts.json" # the program's own lines are not JSON
+check "json: the signed argument as a key and a value" jcheck "$TMP/consts.json" \
+	'one("map", "@") == {"-7": 2}' 'one("map", "@v") == -7'
 run_etrace -c "$UT 2" -e "usdt:$UT:ettest:str { printf(\"s %s %d\n\", str(arg0), arg1); }"
 check "a string argument" bash -c "grep -qx 's usdt-string 0' '$ET_OUT' && grep -qx 's usdt-string 1' '$ET_OUT'"
 
