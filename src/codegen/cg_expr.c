@@ -336,7 +336,8 @@ static LLVMValueRef sel(struct cg_ctx *cg, LLVMValueRef c, LLVMValueRef a, LLVMV
 
 int cg_div_event(const struct ast_node *n)
 {
-	const struct sema_div *d = n->sym;
+	enum ast_op op = n->kind == AST_BINARY ? n->u.binary.op : n->u.assign.op;
+	const struct sema_div *d = op == AST_OP_DIV || op == AST_OP_MOD ? n->sym : NULL;
 
 	return d ? d->event : -1;
 }
@@ -529,7 +530,9 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 		else if (r->type && r->type->kind == ET_POINTER && !(l->type && l->type->kind == ET_POINTER))
 			a = scale_by(L, a, r->type);
 	}
-	LLVMValueRef v = cg_arith(L, op, a, b, is_signed_type(l->type) && is_signed_type(r->type), cg_div_event(n));
+	const struct sema_cmp *cmp = op >= AST_OP_EQ && op <= AST_OP_GE ? n->sym : NULL; /* ordered in ast.h */
+	bool is_signed = cmp ? cmp->is_signed : is_signed_type(l->type) && is_signed_type(r->type);
+	LLVMValueRef v = cg_arith(L, op, a, b, is_signed, cg_div_event(n));
 	return n->type && n->type->kind == ET_BOOL ? to_bool(L, v) : v; /* true + true is true */
 }
 

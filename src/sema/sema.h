@@ -17,6 +17,12 @@
  *   - Every expression node has a non-NULL type; statements, probes and calls returning nothing have
  *     ET_VOID. Never ET_NONE after success.
  *   - Integer literals: int64, or uint64 when written with a U suffix or > INT64_MAX. true/false: ET_BOOL.
+ *     Where a literal (or a constant expression) is stored or measured (variables, map keys and values,
+ *     tuples, sizeof), it has bpftrace's literal type instead: the smallest signed type holding it,
+ *     sign-flexible when not negative (its sign follows the other values of the slot).
+ *   - Scratch variables (sema_var->type) keep an integer's own size and sign, widened to hold every
+ *     value assigned to them as bpftrace promotes; compound assignments and ++/-- store a 64-bit
+ *     result, so they widen the variable to 64 bits. A typed let keeps its type.
  *   - String literals: string[len + 1]. comm: string[16]. str(): string[max_strlen]; as in bpftrace a
  *     string[N] holds up to N characters: one that fills all N bytes has no NUL (it was cut, and prints
  *     with the str_trunc_trailer). str(p) keeps max_strlen characters (max_strlen - 1 from 1024 on),
@@ -26,7 +32,8 @@
  *     Division and modulo by 0 give 1 with a warning each time it happens (bpftrace's rule, see
  *     struct sema_div); a constant divided by a constant 0 is an error, a constant 0 divisor a warning.
  *   - Comparisons, && || ! : ET_BOOL (bpftrace HEAD; 0.17 gave uint64 0/1), printed true/false. Integer
- *     comparisons are signed when both operands are signed, else unsigned. Arithmetic and bitwise
+ *     comparisons are signed as bpftrace promotes the two sides (struct sema_cmp on the node); with a
+ *     pointer or a bool, signed when both operands are signed, else unsigned. Arithmetic and bitwise
  *     operators on two bools give a bool (the result != 0); with an integer operand the bool counts as
  *     0 or 1 and the result is an integer. Unary - and ~ do not take a bool. A ternary whose branches are
  *     both bool is bool. has_key() is bool. Strings compare with == and != only (compared up to the
@@ -39,7 +46,9 @@
  * STORAGE TYPES AND CONVERSIONS. Wherever a value is stored (map key, map value, scratch variable,
  * tuple field, event argument), the slot's type is authoritative and may differ from node->type of the
  * expression being stored:
- *   - integers are stored as 8 bytes (int64/uint64) in every slot but tuple fields; ET_BOOL stays 1 byte;
+ *   - integers are stored as 8 bytes (int64/uint64) in map keys, map values and event arguments, at
+ *     their own sizes in scratch variables and tuple fields; the sign of every integer slot is unified
+ *     over all values stored in it (bpftrace's promotion); ET_BOOL stays 1 byte;
  *   - a string is copied into a string slot of possibly larger capacity: copy min(capacities) bytes,
  *     zero the rest (a string that fills the slot keeps no NUL);
  *   - a tuple is converted field by field (offsets of the slot's tuple type).
@@ -89,11 +98,12 @@
  *   AST_SIZEOF        struct sema_const: the size in bytes (node->type uint64).
  *   AST_UNROLL        struct sema_const: the repeat count (1 .. 100).
  *   AST_BINARY (/ %), AST_ASSIGN (/= %=)  struct sema_div when the divisor may be 0 at run time, else NULL.
+ *   AST_BINARY (== != < <= > >=) of two ET_INT operands: struct sema_cmp (signed or unsigned compare).
  *   AST_PROBE         struct sema_probe: range of concrete probes in prog->probes produced by this
  *                     probe's attach points; codegen emits the body once per concrete probe.
  *
  * Builtin variable types: pid tid uid gid cpu rand nsecs elapsed cgroup cpid curtask arg0..arg5 retval:
- * uint64. comm: string[16]. probe: ET_PROBE (the u64 index of the concrete probe in prog->probes, known
+ * uint64 (a usdt probe's argN: int64, extended by the sign its note gives). comm: string[16]. probe: ET_PROBE (the u64 index of the concrete probe in prog->probes, known
  * to codegen when it emits that probe). func: ET_KSYM (kernel) or ET_USYM (user providers). args: the
  * tracepoint record, an ET_STRUCT (fields at offsets in the tracepoint context). When one probe body
  * serves several tracepoints, args is the first one's record; every field the body uses (args.f) exists
@@ -257,6 +267,7 @@ struct sema_map_ref {
 struct sema_var {
 	const char *name;         /* "$x", interned */
 	struct et_type *type;     /* the storage type */
+	bool fixed;               /* let $x: T: every store converts to T, which never widens */
 	uint32_t id;              /* unique within the probe: 0 .. sema_probe.nvars - 1 */
 	struct et_loc loc;        /* declaration / first assignment */
 };
@@ -280,6 +291,12 @@ struct sema_call {
  * bpftrace. A divisor that is a nonzero constant leaves sym NULL. */
 struct sema_div {
 	int event;
+};
+
+/* On a comparison of two integers: compare as signed (both operands are already extended to 64 bits
+ * by their own signedness), as bpftrace compares in the type both sides promote to. */
+struct sema_cmp {
+	bool is_signed;
 };
 
 /* On an AST_INDEX (see above). */

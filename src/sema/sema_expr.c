@@ -107,11 +107,19 @@ static struct et_type *tuple_slot_type(struct sema *s, struct et_type *t)
  * slot_accepts). */
 static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
 {
+	struct et_type *r;
+
 	if (!t)
 		return s->t_none;
 	switch (t->kind) {
 	case ET_INT:
-		return t->size == 8 || t->nfields ? sema_storage_type(s, t) : (t->is_signed ? s->t_i64 : s->t_u64);
+		if (t->nfields)
+			return sema_storage_type(s, t);
+		/* a fresh object: the slot's sign is unified in place (slot_accepts) */
+		r = type_int(s->arena, 8, t->is_signed);
+		r->sign_flexible = t->sign_flexible;
+		r->name = t->size == 8 ? t->name : NULL;
+		return r;
 	case ET_STRING:
 		return type_string(s->arena, t->size);
 	case ET_TUPLE:
@@ -122,10 +130,12 @@ static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
 	}
 }
 
-/* The slot type of a scratch variable: tuples as tuple_slot_type, other values as sema_storage_type. */
+/* The slot type of a scratch variable: integers (but enums) and tuples as tuple_slot_type, as bpftrace
+ * keeps a variable's integer at its own size and sign (`$u = (uint32)1` is a uint32, sizeof($u) 4),
+ * widened in place by later assignments (int_slot_promote); other values as sema_storage_type. */
 static struct et_type *var_slot_type(struct sema *s, struct et_type *t)
 {
-	if (t && (t->kind == ET_TUPLE || t->kind == ET_RECORD))
+	if (t && ((t->kind == ET_INT && !t->nfields) || t->kind == ET_TUPLE || t->kind == ET_RECORD))
 		return tuple_slot_type(s, t);
 	return sema_storage_type(s, t);
 }
@@ -161,6 +171,16 @@ static struct et_type *literal_int_type(struct sema *s, struct ast_node *n, cons
 static struct et_type *tuple_elem_type(struct sema *s, struct ast_node *n, struct et_type *t)
 {
 	struct et_type *lit = literal_int_type(s, n, t);
+
+	return lit ? lit : t;
+}
+
+/* The type value node n (of type t) brings to a slot it is stored in (variable, map key or value): an
+ * integer constant typed as bpftrace types literals, so that `$a = 1` is an int8 whose sign follows
+ * later assignments; t itself otherwise. */
+static struct et_type *slot_value_type(struct sema *s, struct ast_node *n, struct et_type *t)
+{
+	struct et_type *lit = n ? literal_int_type(s, n, t) : NULL;
 
 	return lit ? lit : t;
 }
@@ -237,7 +257,11 @@ static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
 		return true;
 	switch (slot->kind) {
 	case ET_INT:
-		return vt->kind == ET_INT || vt->kind == ET_POINTER;
+		if (vt->kind != ET_INT && vt->kind != ET_POINTER)
+			return false;
+		if (grow && !slot->nfields)
+			int_slot_promote(slot, vt); /* a fresh object: var_slot_type, map_slot_type */
+		return true;
 	case ET_STRING:
 		if (vt->kind != ET_STRING)
 			return false;
@@ -375,14 +399,17 @@ static struct sema_scope_var *var_declare(struct sema *s, struct sema_scope *sc,
 }
 
 /* The slot type of variable var at its first assignment, with a value of type vt: var_slot_type(vt),
- * widened to the type the same variable had at the end of the previous pass when it holds a tuple. */
+ * widened to the type the same variable had at the end of the previous pass when it holds a tuple or an
+ * integer (so that a read before a later, wider assignment already sees the final type, as bpftrace
+ * gives a variable one type). */
 static struct et_type *var_first_type(struct sema *s, const struct sema_var *var, struct et_type *vt)
 {
 	struct et_type *t = var_slot_type(s, vt), *seed;
 	const struct sema_var *prev = var->id < s->probe->nprev_vars ? s->probe->prev_vars[var->id] : NULL;
 
 	if (!prev || prev->name != var->name || prev->loc.line != var->loc.line || prev->loc.col != var->loc.col ||
-	    !prev->type || prev->type->kind != t->kind || (t->kind != ET_TUPLE && t->kind != ET_RECORD))
+	    !prev->type || prev->type->kind != t->kind ||
+	    (t->kind != ET_TUPLE && t->kind != ET_RECORD && (t->kind != ET_INT || t->nfields || prev->type->nfields)))
 		return t;
 	seed = tuple_slot_type(s, prev->type);
 	return slot_accepts(seed, t, true) ? seed : t;
@@ -419,9 +446,25 @@ static bool pointer_moves(enum ast_op op, const struct et_type *vt)
 	return (op == AST_OP_ADD || op == AST_OP_SUB) && (sema_is_none(vt) || type_is_integer(vt));
 }
 
-/* Assign a value of type vt to variable node `target` (plain or compound op). */
-static void var_assign(struct sema *s, struct ast_node *target, struct et_type *vt, enum ast_op op,
-		       struct et_loc loc)
+static bool arith_signed(struct sema *s, enum ast_op op, struct ast_node *l, struct et_type *lt, struct ast_node *r,
+			 struct et_type *rt);
+
+/* The integer a compound assignment (`x op= value`, bpftrace's x = x op value) or ++/-- (op ADD or SUB,
+ * value NULL: a constant 1) stores into slot type st: int64 or uint64 by the rule of arithmetic;
+ * NULL when st or vt is no integer (pointers move, other types were refused). */
+static struct et_type *compound_type(struct sema *s, enum ast_op op, struct et_type *st, struct ast_node *value,
+				     struct et_type *vt)
+{
+	if (!st || st->kind != ET_INT || (vt && vt->kind != ET_INT))
+		return NULL;
+	return arith_signed(s, op, NULL, st, value, vt ? vt : st) ? s->t_i64 : s->t_u64;
+}
+
+/* Assign value node `value` (of type vt; NULL for a value without a node) to variable node `target`
+ * (plain or compound op). An integer variable widens to hold every value stored in it, as bpftrace
+ * promotes (int_slot_promote): `$x = (uint8)255; $x = -1;` makes $x an int16; a typed let never widens. */
+static void var_assign(struct sema *s, struct ast_node *target, struct ast_node *value, struct et_type *vt,
+		       enum ast_op op, struct et_loc loc)
 {
 	struct sema_scope_var *v = var_lookup(s, target->u.name);
 
@@ -444,15 +487,21 @@ static void var_assign(struct sema *s, struct ast_node *target, struct et_type *
 				   ast_op_text(op), target->u.name, sema_tname(s, v->var->type));
 			if (v->var->type->kind == ET_POINTER)
 				sema_hint(s, "a pointer only moves by an integer, with += and -=");
+		} else if (!v->var->fixed && !sema_is_none(vt)) {
+			struct et_type *ct = compound_type(s, op, v->var->type, value, vt);
+
+			if (ct)
+				slot_accepts(v->var->type, ct, true);
 		}
 	} else if (!v->var->type) {
-		v->var->type = sema_is_none(vt) ? s->t_none : var_first_type(s, v->var, vt);
+		v->var->type = sema_is_none(vt) ? s->t_none : var_first_type(s, v->var, slot_value_type(s, value, vt));
 		if (vt->kind == ET_VOID || type_is_aggregation(vt)) {
 			if (vt->kind == ET_VOID)
 				sema_error(s, loc, "cannot assign a value of type void to %s", target->u.name);
 			v->var->type = s->t_none;
 		}
-	} else if (!slot_accepts(v->var->type, var_slot_type(s, vt), true)) {
+	} else if (!slot_accepts(v->var->type, var_slot_type(s, slot_value_type(s, value, vt)),
+				 !v->var->fixed || v->var->type->kind != ET_INT)) {
 		sema_error(s, loc,
 			   "Type mismatch for %s: trying to assign value of type '%s' when variable already "
 			   "contains a value of type '%s'",
@@ -470,7 +519,7 @@ static void var_assign(struct sema *s, struct ast_node *target, struct et_type *
 
 void sema_var_store(struct sema *s, struct ast_node *target, struct et_type *vt, struct et_loc loc)
 {
-	var_assign(s, target, vt, AST_OP_NONE, loc);
+	var_assign(s, target, NULL, vt, AST_OP_NONE, loc);
 }
 
 /* ---- maps ---- */
@@ -517,7 +566,8 @@ static struct et_type *keys_type(struct sema *s, struct ast_list *keys)
 			sema_error(s, keys->items[i]->loc, "a map key cannot be of type %s", sema_tname(s, t));
 			return s->t_none;
 		}
-		el[i] = keys->count == 1 ? map_slot_type(s, t) : tuple_elem_type(s, keys->items[i], t);
+		el[i] = keys->count == 1 ? map_slot_type(s, slot_value_type(s, keys->items[i], t))
+					 : tuple_elem_type(s, keys->items[i], t);
 	}
 	if (keys->count == 1)
 		return el[0];
@@ -590,7 +640,7 @@ void sema_map_key_expr(struct sema *s, struct sema_map *m, struct ast_node *k)
 
 	if (sema_is_none(t) || m->key_state == 1) /* the caller reported a map without keys */
 		return;
-	map_key_check(s, m, map_slot_type(s, t), k->loc);
+	map_key_check(s, m, map_slot_type(s, slot_value_type(s, k, t)), k->loc);
 }
 
 void sema_map_unassigned(struct sema *s, struct sema_map *m, struct et_loc loc)
@@ -672,10 +722,14 @@ static const char *ts_agg_name(const struct et_type *t)
 	return names[t->ts_agg];
 }
 
-/* Store a value of type vt into map node target (keys already checked). */
-static void map_store(struct sema *s, struct sema_map *m, struct ast_node *target, struct et_type *vt,
-		      struct et_loc loc)
+/* Store value node `value` (NULL: none) of type vt into map node target (keys already checked). An
+ * integer value's sign is unified with the slot's as bpftrace promotes (int_slot_promote): a map given
+ * (uint8)200 and -1 holds signed values; integers stay 8 bytes in a map. */
+static void map_store(struct sema *s, struct sema_map *m, struct ast_node *target, struct ast_node *value,
+		      struct et_type *vt, struct et_loc loc)
 {
+	struct et_type *st;
+
 	m->assigned = true;
 	target->type = m->value ? m->value : s->t_none;
 	if (sema_is_none(vt))
@@ -684,11 +738,11 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 		sema_error(s, loc, "cannot assign a value of type void to %s", m->name);
 		return;
 	}
+	st = type_is_aggregation(vt) ? vt : map_slot_type(s, slot_value_type(s, value, vt));
 	if (!m->value) {
-		m->value = type_is_aggregation(vt) ? vt : map_slot_type(s, vt);
+		m->value = st;
 		m->value_loc = loc;
-	} else if (type_is_aggregation(m->value) != type_is_aggregation(vt) ||
-		   !slot_accepts(m->value, type_is_aggregation(vt) ? vt : map_slot_type(s, vt), true)) {
+	} else if (type_is_aggregation(m->value) != type_is_aggregation(vt) || !slot_accepts(m->value, st, true)) {
 		sema_error(s, loc,
 			   "Type mismatch for %s: trying to assign value of type '%s' when map already contains "
 			   "a value of type '%s' (first assigned at line %u)",
@@ -934,23 +988,41 @@ static struct et_type *pointer_binary(struct sema *s, struct ast_node *n, struct
 	return s->t_none;
 }
 
-/* Is the result of integer arithmetic n (not a comparison) signed? bpftrace's rule: a non-negative
- * constant takes the sign of the other side, then the result is int64 when either side is signed, and
+/* Is the result of integer arithmetic l op r (not a comparison) signed? bpftrace's rule: a
+ * sign-flexible side (a non-negative constant, or a variable only ever given such) takes the sign of the
+ * other side, then the result is int64 when either side is signed, and
  * always for a subtraction ("Subtraction always yields a signed integer type": (uint64)1 - (uint64)2
  * is -1); else uint64. */
-static bool arith_signed(struct sema *s, struct ast_node *n, struct et_type *lt, struct et_type *rt)
+static bool arith_signed(struct sema *s, enum ast_op op, struct ast_node *l, struct et_type *lt, struct ast_node *r,
+			 struct et_type *rt)
 {
-	struct et_type *ll = literal_int_type(s, n->u.binary.lhs, lt), *rl = literal_int_type(s, n->u.binary.rhs, rt);
-	bool lflex = ll && ll->sign_flexible, rflex = rl && rl->sign_flexible;
+	struct et_type *ll = slot_value_type(s, l, lt), *rl = slot_value_type(s, r, rt);
+	bool lflex = ll->kind == ET_INT && ll->sign_flexible, rflex = rl->kind == ET_INT && rl->sign_flexible;
 	bool ls = is_signed_int(lt), rs = is_signed_int(rt);
 
-	if (n->u.binary.op == AST_OP_SUB)
+	if (op == AST_OP_SUB)
 		return true;
 	if (lflex && !rflex)
 		ls = rs;
 	else if (rflex && !lflex)
 		rs = ls;
 	return ls || rs;
+}
+
+/* Is the comparison of integers l and r signed? bpftrace compares both in the type they promote to
+ * (get_promoted_int, see int_slot_promote): of one sign, that sign; of two, a sign-flexible side takes
+ * the other's, and otherwise the result is signed, so (uint64)5 > -1 and (uint32)3 > (int32)-5 hold. */
+static bool compare_signed(struct sema *s, struct ast_node *l, struct et_type *lt, struct ast_node *r,
+			   struct et_type *rt)
+{
+	struct et_type *ll = slot_value_type(s, l, lt), *rl = slot_value_type(s, r, rt);
+	bool ls = ll->is_signed, rs = rl->is_signed, lflex = ll->sign_flexible, rflex = rl->sign_flexible;
+
+	if (ls == rs)
+		return ls;
+	if (lflex || rflex)
+		return (!lflex && ls) || (!rflex && rs);
+	return true;
 }
 
 static struct et_type *binary(struct sema *s, struct ast_node *n)
@@ -972,6 +1044,13 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 	case AST_OP_LE:
 	case AST_OP_GT:
 	case AST_OP_GE:
+		if (lt->kind == ET_INT && rt->kind == ET_INT) {
+			struct sema_cmp *c = arena_alloc(s->arena, sizeof(*c));
+
+			c->is_signed = compare_signed(s, n->u.binary.lhs, lt, n->u.binary.rhs, rt);
+			n->sym = c;
+			return s->t_bool;
+		}
 		if (sema_is_intlike(lt) && sema_is_intlike(rt))
 			return s->t_bool;
 		if (lt->kind == ET_STRING && rt->kind == ET_STRING) {
@@ -1002,7 +1081,7 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 			 * integer it is the integer 0 or 1 */
 			if (lt->kind == ET_BOOL && rt->kind == ET_BOOL)
 				return s->t_bool;
-			return arith_signed(s, n, lt, rt) ? s->t_i64 : s->t_u64;
+			return arith_signed(s, op, n->u.binary.lhs, lt, n->u.binary.rhs, rt) ? s->t_i64 : s->t_u64;
 		}
 		break;
 	}
@@ -1155,8 +1234,10 @@ static struct et_type *incdec(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *o = n->u.incdec.operand;
 
+	enum ast_op aop = n->u.incdec.op == AST_OP_INC ? AST_OP_ADD : AST_OP_SUB;
+
 	if (o->kind == AST_VAR) {
-		struct et_type *t = var_read(s, o);
+		struct et_type *t = var_read(s, o), *ct;
 
 		o->type = t;
 		if (!sema_is_none(t) && t->kind != ET_INT && t->kind != ET_POINTER) {
@@ -1165,10 +1246,15 @@ static struct et_type *incdec(struct sema *s, struct ast_node *n)
 				   o->u.name, sema_tname(s, t));
 			return s->t_none;
 		}
+		/* as $x = $x + 1: the variable widens to 64 bits (a typed let keeps its type) */
+		ct = o->sym && !((const struct sema_var *)o->sym)->fixed ? compound_type(s, aop, t, NULL, NULL) : NULL;
+		if (ct)
+			slot_accepts(t, ct, true);
 		return t;
 	}
 	if (o->kind == AST_MAP) {
 		struct sema_map *m = sema_map_get(s, o->u.map.name, o->loc);
+		struct et_type *ct;
 
 		o->sym = map_ref(s, m);
 		sema_map_keys(s, o, m);
@@ -1181,7 +1267,8 @@ static struct et_type *incdec(struct sema *s, struct ast_node *n)
 				   m->name, sema_tname(s, m->value));
 			return s->t_none;
 		}
-		map_store(s, m, o, m->value ? m->value : s->t_i64, n->loc);
+		ct = compound_type(s, aop, m->value, NULL, NULL);
+		map_store(s, m, o, NULL, ct ? ct : m->value ? m->value : s->t_i64, n->loc);
 		return m->value ? m->value : s->t_none;
 	}
 	sema_expr(s, o);
@@ -1737,8 +1824,8 @@ static struct et_type *sizeof_expr(struct sema *s, struct ast_node *n)
 		q = q->u.typeq.expr;
 	if (q->u.typeq.ty)
 		t = typespec(s, q->u.typeq.ty);
-	else
-		t = sema_expr(s, q->u.typeq.expr);
+	else /* an integer constant has its literal type's size, as in bpftrace: sizeof(1) is 1 */
+		t = slot_value_type(s, q->u.typeq.expr, sema_expr(s, q->u.typeq.expr));
 	if (!t || sema_is_none(t))
 		return s->t_none;
 	c->value = t->size;
@@ -1943,14 +2030,14 @@ static void assign(struct sema *s, struct ast_node *n)
 	}
 	if (target->kind == AST_MAP) {
 		struct sema_map *m = sema_map_get(s, target->u.map.name, target->loc);
-		struct et_type *vt;
+		struct et_type *vt, *ct;
 
 		target->sym = map_ref(s, m);
 		sema_map_keys(s, target, m);
 		if (op == AST_OP_NONE && sema_is_agg_call(value)) {
 			vt = sema_call(s, value, true);
 			value->type = vt;
-			map_store(s, m, target, vt, n->loc);
+			map_store(s, m, target, NULL, vt, n->loc);
 			return;
 		}
 		vt = sema_expr(s, value);
@@ -1971,21 +2058,22 @@ static void assign(struct sema *s, struct ast_node *n)
 			}
 			if (op == AST_OP_DIV || op == AST_OP_MOD)
 				divisor_check(s, n, NULL, value, op);
-			map_store(s, m, target, m->value ? m->value : s->t_i64, n->loc);
+			ct = sema_is_none(vt) ? NULL : compound_type(s, op, m->value, value, vt);
+			map_store(s, m, target, NULL, ct ? ct : m->value ? m->value : s->t_i64, n->loc);
 			return;
 		}
-		map_store(s, m, target, vt, n->loc);
+		map_store(s, m, target, value, vt, n->loc);
 		return;
 	}
 	if (target->kind == AST_VAR) {
 		struct et_type *vt = sema_expr(s, value);
 
-		var_assign(s, target, vt, op, n->loc);
+		var_assign(s, target, value, vt, op, n->loc);
 		if (op == AST_OP_NONE && target->sym) {
 			const struct sema_var *v = target->sym;
 
-			/* only a typed let makes a variable narrower than 8 bytes */
-			if (v->type && v->type->kind == ET_INT && !v->type->nfields && v->type->size < 8)
+			/* a typed let's type never widens: a literal must fit it */
+			if (v->fixed && v->type && v->type->kind == ET_INT && !v->type->nfields && v->type->size < 8)
 				let_literal_range(s, v->name, value, v->type);
 		}
 		if ((op == AST_OP_DIV || op == AST_OP_MOD) && !sema_is_none(vt))
@@ -2018,13 +2106,14 @@ static void let(struct sema *s, struct ast_node *n)
 	else if (n->u.let.ty)
 		t = s->t_none;
 	v = var_declare(s, s->probe->scope, n->u.let.var, t, n->loc);
+	v->var->fixed = t != NULL;
 	n->sym = v->var;
 	n->type = s->t_void;
 	if (n->u.let.init) {
 		struct ast_node target = {.kind = AST_VAR, .loc = n->loc};
 
 		target.u.name = n->u.let.var;
-		var_assign(s, &target, vt, AST_OP_NONE, n->loc);
+		var_assign(s, &target, n->u.let.init, vt, AST_OP_NONE, n->loc);
 	}
 }
 
@@ -2082,7 +2171,7 @@ static void for_range(struct sema *s, struct ast_node *n)
 	if (!sema_is_none(hi) && !sema_is_intlike(hi))
 		sema_error(s, n->u.for_range.hi->loc, "range bounds must be integers, not %s", sema_tname(s, hi));
 	s->probe->scope = &sc;
-	v = var_declare(s, &sc, n->u.for_range.var, s->t_i64, n->loc);
+	v = var_declare(s, &sc, n->u.for_range.var, type_int(s->arena, 8, true), n->loc); /* fresh: may widen */
 	v->assigned = true;
 	v->used = true;
 	n->sym = v->var;
