@@ -232,12 +232,37 @@ struct et_type *check_map_event(struct sema *s, struct ast_node *n, struct sema_
 	return s->t_void;
 }
 
+/* len(kstack), len(ustack): the depth of the stack the probe sees now (bpf_get_stack); a stack kept in a
+ * variable or a map is only an id of etrace's stack map, whose frames a probe cannot read */
+static struct et_type *stack_len(struct sema *s, struct ast_node *a, struct sema_call *c)
+{
+	const struct sema_call *ac = (a->kind == AST_IDENT || a->kind == AST_CALL) ? a->sym : NULL;
+
+	if (!ac || (ac->id != BI_KSTACK && ac->id != BI_USTACK)) {
+		sema_error(s, a->loc, "len() counts the frames of kstack or ustack themselves, not of a stored %s",
+			   sema_tname(s, a->type));
+		sema_hint(s, "write len(kstack) or len(ustack) in the probe whose stack it is");
+		return s->t_none;
+	}
+	c->index = 1;
+	return s->t_i64;
+}
+
 struct et_type *check_len(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_node *a = n->u.call.args.items[0];
 
-	if (!bi_map_arg(s, n, 0, "len(@m)"))
+	if (a->kind != AST_MAP) {
+		struct et_type *t = sema_expr(s, a);
+
+		if (sema_is_none(t))
+			return s->t_none;
+		if (t->kind == ET_KSTACK || t->kind == ET_USTACK)
+			return stack_len(s, a, c);
+		sema_error(s, a->loc, "len() expects a map, ustack, or kstack, not %s", sema_tname(s, t));
+		sema_hint(s, "len(@m) counts a map's entries, len(kstack) and len(ustack) a stack's frames");
 		return s->t_none;
+	}
 	c->map = sema_map_whole(s, a, true);
 	if (refuse_tseries(s, c->map, "len()", n->loc))
 		return s->t_none;
