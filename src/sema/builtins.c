@@ -35,10 +35,36 @@ static const struct builtin_info builtins[BI_COUNT_] = {
 
 /* bpftrace builtins etrace does not implement yet: named in messages instead of "unknown". */
 static const char *const later_functions[] = {
-	"cat", "skboutput",
-	"unwatch", "signal_thread", "errorf", "warnf", "fail",
+	"cat", "signal_thread", "errorf", "warnf", "fail",
 	"assert", "static_assert", "tseries", NULL,
 };
+
+/* bpftrace builtins that need what etrace does not have: the error says what, the hint what to use. */
+static const struct {
+	const char *name, *error, *hint;
+} unavailable[] = {
+	{"dw_ustack", "dw_ustack is not available in etrace: it unwinds user stacks with the DWARF call frame "
+		      "information (.eh_frame) of the traced process inside the BPF program, which etrace does not do",
+	 "use ustack (frame pointers): build the traced program with -fno-omit-frame-pointer for complete stacks"},
+	{"unwatch", "unwatch() is not available in etrace: it removes a watchpoint probe, and etrace has no "
+		    "watchpoint probes yet", "trace the address's writers with a kprobe or uprobe instead"},
+	{"skboutput", "skboutput() is not available in etrace: it writes packets to a pcap file through "
+		      "bpf_skb_output, which needs a perf event buffer etrace does not read (it uses a ring buffer)",
+	 "print the packet's fields from args.skb with printf, or capture with tcpdump"},
+};
+
+/* A located error for a bpftrace builtin in `unavailable`; false for other names. */
+static bool unavailable_builtin(struct sema *s, struct ast_node *n, const char *name)
+{
+	for (size_t i = 0; i < sizeof(unavailable) / sizeof(unavailable[0]); i++) {
+		if (strcmp(unavailable[i].name, name) == 0) {
+			sema_error(s, n->loc, "%s", unavailable[i].error);
+			sema_hint(s, "%s", unavailable[i].hint);
+			return true;
+		}
+	}
+	return false;
+}
 
 static const char *const later_variables[] = {
 	"sarg0", "sarg1", "sarg2", NULL,
@@ -138,6 +164,8 @@ static void unknown_ident(struct sema *s, struct ast_node *n)
 	size_t nc = 0;
 	const char *best;
 
+	if (unavailable_builtin(s, n, name))
+		return;
 	sema_error(s, n->loc, "Unknown identifier: '%s'", name);
 	if (in_list(later_variables, name)) {
 		sema_hint(s, "%s is a bpftrace builtin that etrace does not support yet", name);
@@ -203,6 +231,8 @@ static void unknown_function(struct sema *s, struct ast_node *n)
 	size_t nc = 0;
 	const char *best;
 
+	if (unavailable_builtin(s, n, name)) /* its arguments (dw_ustack's mode) mean nothing here */
+		return;
 	for (uint32_t i = 0; i < n->u.call.args.count; i++)
 		sema_expr(s, n->u.call.args.items[i]);
 	sema_error(s, n->loc, "unknown function '%s'", name);
