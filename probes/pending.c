@@ -1,5 +1,5 @@
 /* pending: providers etrace knows by name but cannot run here, either because this kernel lacks the
- * mechanism (no hardware PMU) or because etrace
+ * mechanism (no breakpoint registers) or because etrace
  * does not handle them yet (watchpoint). supported() detects the kernel
  * side through src/kernel/features.h (cached there); expand() always reports one clear error at the attach point.
  * When a provider gets implemented, move it to its own file and drop it from here. */
@@ -10,11 +10,6 @@
 #include "probes/providers.h"
 
 /* The kernel side is detected by src/kernel/features.c, which --info reports from too. */
-static int hardware_supported(const char **why, const char **instead)
-{
-	return feature_check(FEATURE_PERF_HW, why, instead);
-}
-
 static int breakpoint_supported(const char **why, const char **instead)
 {
 	return feature_check(FEATURE_BREAKPOINT, why, instead);
@@ -53,5 +48,4 @@ static int pending_attach(const struct et_probe_desc *p, struct bpf_program *pro
 	    .expand = ident##_expand, .attach = pending_attach,                                                     \
 	};
 
-PENDING(hardware, "hardware", hardware_supported, PROVIDER_CTX_PERF_EVENT, PROVIDER_LISTABLE, "h")
 PENDING(watchpoint, "watchpoint", breakpoint_supported, PROVIDER_CTX_PERF_EVENT, 0, "w")

@@ -24,8 +24,30 @@ check "-l software:c*: events and aliases as 'software:NAME:', sorted as bpftrac
 	"$(printf 'software:context-switches:\nsoftware:cpu-clock:\nsoftware:cpu-migrations:\nsoftware:cpu:\nsoftware:cs:')"
 "$ETRACE" -l 'software:*' >"$TMP/l" 2>&1
 check "-l software:*: 11 events and 3 aliases" test "$(wc -l <"$TMP/l")" = 14
+# hardware: bpftrace's 10 events and 2 aliases, listed on any machine (a PMU or not), sorted as bpftrace
+"$ETRACE" -l 'hardware:*' >"$TMP/l" 2>&1
+check "-l hardware:*: every event and alias as 'hardware:NAME:', sorted" test "$(cat "$TMP/l")" = \
+	"$(printf 'hardware:%s:\n' backend-stalls branch-instructions branch-misses branches bus-cycles cache-misses \
+		cache-references cpu-cycles cycles frontend-stalls instructions ref-cycles | head -c -1)"
+"$ETRACE" -l 'h:*cycles' >"$TMP/l" 2>&1
+check "-l h:*cycles: the alias h, a pattern" test "$(cat "$TMP/l")" = \
+	"$(printf 'hardware:bus-cycles:\nhardware:cpu-cycles:\nhardware:cycles:\nhardware:ref-cycles:')"
+printf 'hardware:cache-misses:1e6 { }\nh:cycles { }\n' >"$TMP/h.bt"
+"$ETRACE" -l "$TMP/h.bt" >"$TMP/l" 2>&1
+check "-l FILE with hardware probes: hardware:EVENT: as written" test "$(cat "$TMP/l")" = \
+	"$(printf 'hardware:cache-misses:\nhardware:cycles:')"
 "$ETRACE" -l 'begin' >"$TMP/l" 2>&1
 check "-l with a bare name nothing has: nothing, no error" test ! -s "$TMP/l"
+
+# running one: counts on a machine with a PMU, else an error at the probe naming what to use instead
+if "$ETRACE" --info 2>&1 | grep -qE '^ +hardware events +yes'; then
+	timeout -s INT 2 "$ETRACE" -e 'hardware:instructions:1e5 { @n = count(); }' >"$TMP/h.out" 2>"$TMP/h.err"
+	check "hardware:instructions:1e5 counts (a PMU here)" grep -qE '^@n: [1-9][0-9]*$' "$TMP/h.out"
+else
+	"$ETRACE" -e 'hardware:instructions:1e5 { @n = count(); }' >"$TMP/h.out" 2>"$TMP/h.err"
+	check "hardware probe without a PMU: an error with software:cpu-clock instead, nothing runs" \
+		bash -c "grep -qF 'this kernel cannot run hardware probes' '$TMP/h.err' && grep -qF 'software:cpu-clock' '$TMP/h.err' && test ! -s '$TMP/h.out'"
+fi
 
 # -l FILE / -l -e: the program's probes as bpftrace prints them: no begin/end, timers and software events
 # as PROVIDER:UNIT: / software:EVENT: (an alias as written), provider aliases spelled out
