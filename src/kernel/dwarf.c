@@ -1,6 +1,7 @@
 /* dwarf: function parameters from a binary's DWARF, see dwarf.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -878,6 +879,54 @@ int dwinfo_src_line(struct dwinfo *d, uint64_t vaddr, char *buf, size_t len)
 	if (!src || dwarf_lineno(l, &lno) != 0 || lno <= 0)
 		return -ENOENT;
 	snprintf(buf, len, "%s:%d", src, lno);
+	return 0;
+}
+
+/* "FILE:LINE" of a DW_AT_call_file / DW_AT_call_line pair of inlined subroutine `die` in unit `cu`. */
+static int call_site(Dwarf_Die *cu, Dwarf_Die *die, char *buf, size_t len)
+{
+	Dwarf_Files *files;
+	size_t nfiles;
+	uint64_t file = udata(die, DW_AT_call_file, 0), line = udata(die, DW_AT_call_line, 0);
+	const char *src;
+
+	if (!line || dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || file >= nfiles ||
+	    !(src = dwarf_filesrc(files, file, NULL, NULL)))
+		return -ENOENT;
+	snprintf(buf, len, "%s:%" PRIu64, src, line);
+	return 0;
+}
+
+int dwinfo_src_frames(struct dwinfo *d, uint64_t vaddr, dwinfo_frame_fn *fn, void *arg)
+{
+	Dwarf_Die cu, *scopes = NULL;
+	char where[4096 + 24];
+	int n, err;
+
+	err = dwinfo_src_line(d, vaddr, where, sizeof(where));
+	if (err)
+		return err;
+	if (!dwarf_addrdie(d->f.dw, vaddr, &cu))
+		return -ENOENT;
+	n = dwarf_getscopes(&cu, vaddr, &scopes);
+	/* innermost first; the first subprogram is the function the code belongs to */
+	for (int i = 0; i < n && dwarf_tag(&scopes[i]) != DW_TAG_subprogram; i++) {
+		Dwarf_Attribute attr;
+		const char *name, *linkage = NULL;
+
+		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		name = dwarf_diename(&scopes[i]);
+		if (dwarf_attr_integrate(&scopes[i], DW_AT_linkage_name, &attr) ||
+		    dwarf_attr_integrate(&scopes[i], DW_AT_MIPS_linkage_name, &attr))
+			linkage = dwarf_formstring(&attr);
+		fn(arg, name ? name : "??", linkage, where);
+		/* the next frame out is where this one was inlined */
+		if (call_site(&cu, &scopes[i], where, sizeof(where)) != 0)
+			snprintf(where, sizeof(where), "??:0");
+	}
+	free(scopes);
+	fn(arg, NULL, NULL, where);
 	return 0;
 }
 

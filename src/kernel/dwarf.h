@@ -59,6 +59,15 @@ void dwinfo_close(struct dwinfo *d);
  * line table, joined to its directory), the "@FILE:LINE" of bpftrace's stack frames. -ENOENT: none. */
 int dwinfo_src_line(struct dwinfo *d, uint64_t vaddr, char *buf, size_t len);
 
+/* The source frames of the instruction at vaddr, innermost first, as bpftrace's stack frames show them
+ * with show_debug_info: fn(arg, NAME, LINKAGE, "FILE:LINE") for each function inlined there (NAME its
+ * DW_AT_name, LINKAGE its mangled name or NULL; FILE:LINE where its code is, or where it inlines the
+ * next one), then fn(arg, NULL, NULL, "FILE:LINE") for the function that holds the code (where it
+ * inlines the outermost one, else the line of vaddr). The strings live until fn returns. -ENOENT: no
+ * line for vaddr (fn is not called). */
+typedef void dwinfo_frame_fn(void *arg, const char *name, const char *linkage, const char *where);
+int dwinfo_src_frames(struct dwinfo *d, uint64_t vaddr, dwinfo_frame_fn *fn, void *arg);
+
 /* Print one line "    TYPE NAME" per parameter of `func` (bpftrace's -lv form: "int* n",
  * "struct Foo* foo1", "const char* s"). */
 int dwinfo_list_params(const char *path, const char *func, FILE *out);

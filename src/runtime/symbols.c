@@ -100,22 +100,20 @@ static int find_mapping(uint64_t pid, uint64_t addr, char *path, size_t len, uin
 	return found;
 }
 
-/* bpftrace's stack frames with show_debug_info: "func+off@FILE:LINE" when the file has DWARF for vaddr */
-static void put_src_line(struct rt_str *o, struct sym_file *f, uint64_t vaddr)
+/* The file's DWARF, opened on the first stack frame that asks; NULL when it has none. */
+static struct dwinfo *file_dwarf(struct sym_file *f)
 {
-	char line[4096 + 16];
-
 	if (!f->dw_tried) {
 		f->dw_tried = true;
 		f->dw = dwinfo_open(f->path);
 	}
-	if (f->dw && dwinfo_src_line(f->dw, vaddr, line, sizeof(line)) == 0)
-		rt_str_printf(o, "@%s", line);
+	return f->dw;
 }
 
-/* debug_info: add "@FILE:LINE" (stack frames in bpftrace mode with show_debug_info) */
+/* The file holding addr in pid's mappings (else a non-PIE binary a probe attaches to): "func[+off]" in
+ * o, the file's path, and (when fo) the file and addr's virtual address in it. -1 when unknown. */
 static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t addr, uint64_t pid, bool offset,
-		    bool debug_info, char *path, size_t plen)
+		    char *path, size_t plen, struct sym_file **fo, uint64_t *vo)
 {
 	uint64_t foff, vaddr;
 	struct sym_file *f;
@@ -123,8 +121,10 @@ static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t ad
 
 	if (pid && find_mapping(pid, addr, path, plen, &foff) == 0 && (f = file_syms(path)) &&
 	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr, offset, !prog || !prog->no_demangle) == 0) {
-		if (debug_info)
-			put_src_line(o, f, vaddr);
+		if (fo) {
+			*fo = f;
+			*vo = vaddr;
+		}
 		return 0;
 	}
 	for (i = 0; prog && i < prog->nprobes; i++) {
@@ -138,8 +138,10 @@ static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t ad
 		if (f && !f->syms.is_dyn && elf_vaddr_to_offset(t, addr, &foff) == 0 &&
 		    put_sym(o, f, addr, offset, !prog || !prog->no_demangle) == 0) {
 			snprintf(path, plen, "%s", t);
-			if (debug_info)
-				put_src_line(o, f, addr);
+			if (fo) {
+				*fo = f;
+				*vo = addr;
+			}
 			return 0;
 		}
 	}
@@ -162,7 +164,7 @@ void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t a
 		return;
 	}
 	/* usym: no file and line, as bpftrace (its resolve_usym asks for none) */
-	if (user_sym(o, prog, addr, pid, false, false, path, sizeof(path)) == 0)
+	if (user_sym(o, prog, addr, pid, false, path, sizeof(path), NULL, NULL) == 0)
 		return;
 	rt_str_printf(o, "0x%" PRIx64, addr);
 }
@@ -264,6 +266,44 @@ void sym_set_stack_map(int fd)
 	stack_fd = fd;
 }
 
+/* A user frame's source frames from DWARF (dwinfo_src_frames): the functions inlined at its address,
+ * innermost first, then the FILE:LINE of the function itself. */
+#define SRC_MAX_INLINED 32
+struct src_frames {
+	struct rt_str name[SRC_MAX_INLINED], where[SRC_MAX_INLINED], outer;
+	uint32_t n;
+	bool demangle, have_outer;
+};
+
+static void src_frame(void *arg, const char *name, const char *linkage, const char *where)
+{
+	struct src_frames *sf = arg;
+	char *d;
+
+	if (!name) {
+		rt_str_puts(&sf->outer, where);
+		sf->have_outer = true;
+		return;
+	}
+	if (sf->n == SRC_MAX_INLINED)
+		return;
+	/* C++: the mangled name, demangled unless cpp_demangle = false, as bpftrace's symbolizer names it */
+	d = linkage && sf->demangle ? elf_demangle(linkage) : NULL;
+	rt_str_puts(&sf->name[sf->n], d ? d : linkage ? linkage : name);
+	free(d);
+	rt_str_puts(&sf->where[sf->n], where);
+	sf->n++;
+}
+
+static void src_frames_free(struct src_frames *sf)
+{
+	for (uint32_t j = 0; j < sf->n; j++) {
+		rt_str_free(&sf->name[j]);
+		rt_str_free(&sf->where[j]);
+	}
+	rt_str_free(&sf->outer);
+}
+
 void sym_format_stack(struct rt_str *o, const struct et_program *prog, const struct et_type *t,
 		      const uint8_t *data)
 {
@@ -271,8 +311,10 @@ void sym_format_stack(struct rt_str *o, const struct et_program *prog, const str
 	uint32_t key, depth = t->count ? t->count : ET_STACK_MAX_DEPTH, i;
 	bool user = t->kind == ET_USTACK, perf = t->name && strcmp(t->name, "perf") == 0;
 	bool raw = t->name && strcmp(t->name, "raw") == 0;
-	/* file:line only in bpftrace mode (bpftrace's perf mode leaves it out), unless show_debug_info = false */
-	bool debug_info = !perf && !raw && !(prog && prog->no_debug_info);
+	/* show_debug_info (bpftrace's default): user frames from DWARF, with the functions inlined at each
+	 * address as frames of their own ("[inlined] f@FILE:LINE"; "f (inlined)" in perf mode, which adds
+	 * no FILE:LINE), as bpftrace's symbolizer gives them */
+	bool debug_info = user && !raw && !(prog && prog->no_debug_info);
 	char path[4096];
 
 	memcpy(&id, data, 8);
@@ -284,24 +326,36 @@ void sym_format_stack(struct rt_str *o, const struct et_program *prog, const str
 		return;
 	for (i = 0; i < depth && i < ET_STACK_MAX_DEPTH && ips[i]; i++) {
 		struct rt_str s = {0};
+		struct src_frames sf = {.demangle = !prog || !prog->no_demangle};
+		struct sym_file *f = NULL;
+		uint64_t vaddr = 0;
 		int found;
 
 		path[0] = 0;
-		found = user ? user_sym(&s, prog, ips[i], pid, true, debug_info, path, sizeof(path))
+		found = user ? user_sym(&s, prog, ips[i], pid, true, path, sizeof(path), &f, &vaddr)
 			     : sym_format_kernel(&s, ips[i], true);
+		if (found == 0 && debug_info && file_dwarf(f))
+			dwinfo_src_frames(f->dw, vaddr, src_frame, &sf);
 		if (raw) {
 			rt_str_printf(o, "%" PRIx64 "\n", ips[i]);
 		} else if (perf) {
+			for (uint32_t j = 0; j < sf.n; j++)
+				rt_str_printf(o, "\t%" PRIx64 " %s (inlined)\n", ips[i], sf.name[j].s);
 			rt_str_printf(o, "\t%" PRIx64 " %s (%s)\n", ips[i], found == 0 ? s.s : "[unknown]",
 				      user ? (path[0] ? path : "[unknown]") : "[kernel.kallsyms]");
 		} else {
+			for (uint32_t j = 0; j < sf.n; j++)
+				rt_str_printf(o, "        [inlined] %s@%s\n", sf.name[j].s, sf.where[j].s);
 			rt_str_puts(o, "        ");
 			if (found == 0)
 				rt_str_puts(o, s.s);
 			else
 				rt_str_printf(o, "0x%" PRIx64, ips[i]);
+			if (sf.have_outer)
+				rt_str_printf(o, "@%s", sf.outer.s);
 			rt_str_putc(o, '\n');
 		}
+		src_frames_free(&sf);
 		rt_str_free(&s);
 	}
 }

@@ -20,6 +20,8 @@
  *   dw_union_fn(num, 3)           num = {.u 0x1234fff0}
  *   dw_late(1, .., 7, al, 9)      seven integers fill the registers and the stack's first slot; al = {v 808},
  *                                 16-aligned, starts the next 16-byte boundary (slot 2), 9 after it
+ *   dw_calls_inline(4) returns dw_twice_inl(4) + 1: dw_twice_inl is inlined (always_inline, also at -O0),
+ *                     so a stack taken in its body has an inlined frame (tests/runtime/dwarf_ustack.sh)
  * Prints "done" at the end. noipa keeps gcc from changing the functions' signatures (no .isra clones). */
 #include <stdint.h>
 #include <stdio.h>
@@ -132,6 +134,17 @@ __attribute__((noipa)) long dw_late(int64_t a, int64_t b, int64_t c, int64_t d, 
 	return sink;
 }
 
+static inline __attribute__((always_inline)) int dw_twice_inl(int v)
+{
+	sink = -v;
+	return 2 * v; /* the inlined body */
+}
+
+__attribute__((noipa)) int dw_calls_inline(int v)
+{
+	return dw_twice_inl(v) + 1;
+}
+
 __attribute__((noipa)) long dw_union_fn(union dw_num num, int32_t x)
 {
 	sink = num.u + x;
@@ -188,6 +201,7 @@ int main(int argc, char **argv)
 		sink = (long)dw_ret_big(8).id;
 		dw_union_fn(r1.num, 3);
 		dw_late(1, 2, 3, 4, 5, 6, 7, al, 9);
+		dw_calls_inline(4);
 	}
 	printf("done\n");
 	return 0;
