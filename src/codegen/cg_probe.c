@@ -9,7 +9,8 @@
  * group gets a single program instead, attached once per member with the member's index as its
  * cookie: one program to optimise, emit, load and verify for any number of attach points (1000
  * uprobes: one program instead of 1000). Diagnostics
- * are reported for the first group of each AST_PROBE only (the others would repeat them). */
+ * are reported for the first group of each AST_PROBE only (the others would repeat them), and for a
+ * copy of an AST_PROBE (sema_probe.copy) only where they differ from the original's. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -315,6 +316,7 @@ static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct 
 		err = -ENOMEM;
 		goto out;
 	}
+	diag_set_unique(L->diag, sp->copy);
 	L->vars_in_scratch = has_callback_loop(pn);
 	uint32_t scratch_before = L->scratch_size;
 	for (uint32_t k = 0; k < sp->count; k++) {
@@ -344,6 +346,7 @@ static int emit_ast_probe(struct cg_lower *L, struct ast_node *pn, const struct 
 		cg_scratch_limit_error(L->diag, pn, L->prog, L->scratch_size, CG_SCRATCH_MAX);
 out:
 	L->quiet = false;
+	diag_set_unique(L->diag, false);
 	free(members);
 	free(done);
 	free(L->vars);

@@ -85,6 +85,7 @@ static struct ast_node *split_off(struct sema *s, const struct ast_node *pn, con
 	out->info = arena_alloc(s->arena, sizeof(*out->info));
 	out->info->first = first;
 	out->info->count = count;
+	out->info->copy = true;
 	out->flags = pc->flags;
 	memcpy(out->providers, pc->providers, sizeof(out->providers));
 	out->nproviders = pc->nproviders;

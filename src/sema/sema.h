@@ -339,6 +339,9 @@ struct sema_probe {
 	 * only between probes of one class. NULL: every field is read alike in all of them. */
 	const uint32_t *args_class;
 	uint32_t nvars;           /* number of sema_var ids used in this probe */
+	/* a copy of the AST probe before it, made for attach points whose args records differ from its
+	 * (sema's args_split.c): its diagnostics equal to the original's are not said again */
+	bool copy;
 };
 
 #endif
