@@ -32,6 +32,7 @@
 #include "support/diag.h"
 #include "kernel/dwarf.h"
 #include "kernel/elf.h"
+#include "kernel/procfs.h"
 #include "probes/providers.h"
 #include "probes/uprobe.h"
 
@@ -193,6 +194,7 @@ static struct et_probe_desc *new_probe(struct provider_expand_ctx *ctx, const st
 	return p;
 }
 
+static const char *kernel_path_of_pid(struct provider_expand_ctx *ctx, int pid, const char *path);
 static const char *pid_path(struct provider_expand_ctx *ctx, const char *path);
 
 /* The binary that `uprobe:FUNCTION` (no binary written) means: the -p process's program (the path
@@ -212,7 +214,7 @@ static const char *target_binary(struct provider_expand_ctx *ctx)
 		len = readlink(link, exe, sizeof(exe) - 1);
 		if (len <= 0 || (exe[len] = 0, strstr(exe, " (deleted)")))
 			return arena_strdup(ctx->arena, link);
-		return pid_path(ctx, arena_strdup(ctx->arena, exe));
+		return kernel_path_of_pid(ctx, ctx->target_pid, arena_strdup(ctx->arena, exe));
 	}
 	if (n && n < PATH_MAX)
 		return arena_printf(ctx->arena, "%.*s", (int)n, cmd);
@@ -300,21 +302,10 @@ static int expand_source_line(const struct et_provider *pv, const struct ast_att
 	return 0;
 }
 
-/* Is process pid in another mount namespace than etrace (a container)? Then its paths are read
- * through /proc/PID/root, as bpftrace does. */
-static bool other_mount_ns(int pid)
-{
-	char p[64];
-	struct stat a, b;
-
-	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", pid);
-	return stat("/proc/self/ns/mnt", &a) == 0 && stat(p, &b) == 0 && (a.st_ino != b.st_ino || a.st_dev != b.st_dev);
-}
-
 /* An absolute path of process pid's file system as etrace reaches it (in the arena). */
 static const char *path_of_pid(struct provider_expand_ctx *ctx, int pid, const char *path)
 {
-	if (pid > 0 && path[0] == '/' && strncmp(path, "/proc/", 6) != 0 && other_mount_ns(pid))
+	if (pid > 0 && path[0] == '/' && strncmp(path, "/proc/", 6) != 0 && procfs_other_mount_ns(pid))
 		return arena_printf(ctx->arena, "/proc/%d/root%s", pid, path);
 	return path;
 }
@@ -323,6 +314,16 @@ static const char *path_of_pid(struct provider_expand_ctx *ctx, int pid, const c
 static const char *pid_path(struct provider_expand_ctx *ctx, const char *path)
 {
 	return path_of_pid(ctx, ctx->target_pid, path);
+}
+
+/* The same for a path the kernel gave (/proc/PID/exe, /proc/PID/maps): procfs_kernel_path(). */
+static const char *kernel_path_of_pid(struct provider_expand_ctx *ctx, int pid, const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (!procfs_kernel_path(pid, path, buf, sizeof(buf)))
+		return path_of_pid(ctx, pid, path);
+	return arena_strdup(ctx->arena, buf);
 }
 
 static void bins_add(struct provider_expand_ctx *ctx, struct uprobe_bins *b, const char *path, const char *shown)
@@ -360,7 +361,7 @@ static int mapped_objects(struct provider_expand_ctx *ctx, int pid, struct uprob
 		f[strcspn(f, "\n")] = 0;
 		if (strstr(f, " (deleted)"))
 			continue;
-		p = path_of_pid(ctx, pid, f);
+		p = kernel_path_of_pid(ctx, pid, f);
 		if (elf_resolve_target(p, real, sizeof(real)) == 0)
 			bins_add(ctx, b, real, p);
 	}
