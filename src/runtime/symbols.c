@@ -9,6 +9,7 @@
 
 #include "kernel/dwarf.h"
 #include "kernel/elf.h"
+#include "kernel/procfs.h"
 #include "probes/provider.h"
 #include "program/program.h"
 #include "program/types.h"
@@ -118,9 +119,15 @@ static int user_sym(struct rt_str *o, const struct et_program *prog, uint64_t ad
 	uint64_t foff, vaddr;
 	struct sym_file *f;
 	uint32_t i;
+	char reach[4096];
+	const char *file = NULL;
 
-	if (pid && find_mapping(pid, addr, path, plen, &foff) == 0 && (f = file_syms(path)) &&
-	    elf_offset_to_vaddr(path, foff, &vaddr) == 0 && put_sym(o, f, vaddr, offset, !prog || !prog->no_demangle) == 0) {
+	/* the file is read where etrace reaches it (a process in another mount namespace: through
+	 * /proc/PID/root); path keeps the name the kernel gave */
+	if (pid && find_mapping(pid, addr, path, plen, &foff) == 0)
+		file = procfs_kernel_path((int)pid, path, reach, sizeof(reach));
+	if (file && (f = file_syms(file)) && elf_offset_to_vaddr(file, foff, &vaddr) == 0 &&
+	    put_sym(o, f, vaddr, offset, !prog || !prog->no_demangle) == 0) {
 		if (fo) {
 			*fo = f;
 			*vo = vaddr;

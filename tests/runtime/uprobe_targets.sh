@@ -78,7 +78,7 @@ else
 	rm -f "$TMP/go"
 	(while [ -d "$TMP" ] && [ ! -e "$TMP/go" ]; do nap 0.05; done) |
 		unshare -m --propagation private bash -c "mount -t tmpfs etr_ns '$TMP/ns' && cp '$UT' '$TMP/ns/prog' &&
-			exec '$TMP/ns/prog' 2 -1 0" >/dev/null &
+			exec '$TMP/ns/prog' 2 -1 $((1000 * TIME_SCALE))" >/dev/null &
 	NS=$!
 	BG_PIDS+=("$NS")
 	for ((i = 0; i < 200 * TIME_SCALE; i++)); do
@@ -86,13 +86,17 @@ else
 		nap 0.05
 	done
 	check "the namespace's program is not on the host" test ! -e "$TMP/ns/prog"
-	start_etrace -p "$NS" -e "uprobe:$TMP/ns/prog:et_add { @[probe] = count(); } uprobe:et_greet { @g[probe] = count(); }"
+	# (it lingers a second after its rounds, so that its stack frames can be named from its files)
+	start_etrace -p "$NS" -e "uprobe:$TMP/ns/prog:et_add { @[probe] = count(); } uprobe:et_greet { @g[probe] = count(); }
+		uprobe:et_inner { printf(\"frame %s\\n\", ustack(1)); }"
 	release_target
 	wait_etrace
 	check "-p in another mount namespace: through /proc/PID/root, twice" \
 		grep -qxF "@[uprobe:/proc/$NS/root$TMP/ns/prog:et_add]: 2" "$ET_OUT"
 	check "... and uprobe:FUNC names the program the same way" \
 		grep -qxF "@g[uprobe:/proc/$NS/root$TMP/ns/prog:et_greet]: 2" "$ET_OUT"
+	check "... and ustack names its frames from the program's symbols, read through /proc/PID/root" \
+		test "$(grep -A1 -x 'frame ' "$ET_OUT" | grep -c '^ *et_inner+0$')" = 2
 fi
 
 
