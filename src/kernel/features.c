@@ -17,6 +17,7 @@
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 
+#include "kernel/btf.h"
 #include "kernel/tracefs.h"
 #include "kernel/features.h"
 
@@ -541,15 +542,13 @@ bool kernel_kfunc_allowed(const char *kfunc, const char *section)
 {
 	enum bpf_prog_type type;
 	enum bpf_attach_type attach;
-	struct btf *btf;
+	const struct btf *btf = btf_vmlinux();
 	char log[4096] = "", want[256];
 	int id, fd;
 
 	if (libbpf_prog_type_by_name(section, &type, &attach))
 		return false;
-	btf = btf__load_vmlinux_btf();
 	id = btf ? btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) : -ENOENT;
-	btf__free(btf);
 	if (id <= 0)
 		return false;
 	struct bpf_insn insns[] = {

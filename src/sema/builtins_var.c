@@ -1,6 +1,7 @@
 /* builtins_var: the checks of the builtin variables (pid, comm, nsecs(clock), kstack, args, retval, argN,
  * ppid and the other task fields ...): their types, and where each is available. */
 #include <errno.h>
+#include <linux/bpf.h>
 #include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 
 #include "probes/arch/arch.h"
 #include "kernel/btf.h"
+#include "kernel/features.h"
 #include "kernel/elf.h"
 #include "probes/tracepoint.h"
 #include "support/arena.h"
@@ -234,6 +236,18 @@ struct et_type *check_u64(struct sema *s, struct ast_node *n, struct sema_call *
 	return s->t_u64;
 }
 
+/* Does the kernel give every program of this body bpf_ktime_get_tai_ns? */
+static bool tai_helper(struct sema *s)
+{
+	for (uint32_t i = 0; s->probe && i < s->probe->info->count; i++) {
+		const struct et_probe_desc *d = &s->prog->probes[s->probe->info->first + i];
+
+		if (d->section && !kernel_helper_allowed(d->section, BPF_FUNC_ktime_get_tai_ns))
+			return false;
+	}
+	return true;
+}
+
 /* nsecs or nsecs(monotonic | boot | tai | sw_tai): bpf_ktime_get_ns, _boot_ns, _tai_ns; sw_tai is
  * bpftrace's TAI for kernels without the tai helper: the boot clock plus TAI - BOOTTIME, measured by
  * user space just before loading (codegen and runtime/load.c, etrace_tai_offset_ns). */
@@ -246,10 +260,15 @@ struct et_type *check_nsecs(struct sema *s, struct ast_node *n, struct sema_call
 		return s->t_u64;
 	a = n->u.call.args.items[0];
 	for (int i = 0; a->kind == AST_IDENT && i < 4; i++) {
-		if (strcmp(a->u.name, clocks[i]) == 0) {
-			c->index = i;
-			return s->t_u64;
+		if (strcmp(a->u.name, clocks[i]) != 0)
+			continue;
+		c->index = i;
+		if (i == SEMA_CLOCK_TAI && !tai_helper(s)) { /* bpf_ktime_get_tai_ns: Linux 6.1 */
+			sema_error(s, a->loc, "Kernel does not support tai timestamp, please try sw_tai");
+			sema_hint(s, "nsecs(sw_tai) adds TAI's offset, measured when etrace starts, to the boot clock");
+			return s->t_none;
 		}
+		return s->t_u64;
 	}
 	sema_error(s, a->loc, "nsecs() takes a clock: monotonic, boot, tai or sw_tai");
 	sema_hint(s, "e.g. nsecs(boot) for the time since boot including suspend");
