@@ -129,6 +129,11 @@ struct et_provider {
 	 * has them: FEATURE_ATTACH_COOKIE), so that one program can serve several probes and tell them
 	 * apart by it. NULL: never (each probe gets a program of its own). */
 	bool (*cookie)(const struct et_probe_desc *p);
+	/* Optional: attach probes ps[0..n), which share the loaded program prog (by_cookie), with the
+	 * cookies cookies[0..n), at once (one link for all: kprobe_multi). -EOPNOTSUPP: this group cannot
+	 * (the runtime attaches them one at a time with attach()). NULL: always one at a time. */
+	int (*attach_group)(const struct et_probe_desc *const *ps, const uint64_t *cookies, uint32_t n,
+			    struct bpf_program *prog, const struct provider_attach_ctx *ctx);
 	/* Optional: when supported() fails, what to use instead for this attach point in particular
 	 * ("tracepoint:syscalls:sys_enter_openat"), allocated in a; NULL when nothing specific fits. */
 	const char *(*suggest)(const struct ast_attach *ap, struct arena *a);

@@ -576,6 +576,39 @@ static int uprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	return provider_links_add(ctx->links, link);
 }
 
+/* Probes that share a program (a wildcard) go in one uprobe_multi link per binary, each offset with its
+ * probe's cookie: one link to make and one to release for the lot. */
+static int uprobe_attach_group(const struct et_probe_desc *const *ps, const uint64_t *cookies, uint32_t n,
+			       struct bpf_program *prog, const struct provider_attach_ctx *ctx)
+{
+	unsigned long long *offs, *cks;
+	int err = 0;
+
+	if (bpf_program__expected_attach_type(prog) != (enum bpf_attach_type)KERNEL_TRACE_UPROBE_MULTI)
+		return -EOPNOTSUPP;
+	offs = calloc(n ? n : 1, sizeof(*offs));
+	cks = calloc(n ? n : 1, sizeof(*cks));
+	for (uint32_t i = 0, j; !err && offs && cks && i < n; i = j) {
+		uint32_t m = 0;
+		int fd;
+
+		/* the run of probes on one binary */
+		for (j = i; j < n && strcmp(ps[j]->target, ps[i]->target) == 0; j++, m++) {
+			offs[m] = ps[j]->offset;
+			cks[m] = cookies[j];
+		}
+		fd = kernel_uprobe_multi_link_cookies(bpf_program__fd(prog), ps[i]->target, offs, NULL, cks, m,
+						      is_retprobe(ps[i]->provider) ? KERNEL_UPROBE_MULTI_RETURN : 0,
+						      ctx->target_pid);
+		err = fd < 0 ? fd : provider_links_add_fd(ctx->links, fd);
+	}
+	if (!offs || !cks)
+		err = -ENOMEM;
+	free(offs);
+	free(cks);
+	return err;
+}
+
 /* -lv: a uprobe's parameters from the binary's DWARF, as bpftrace lists them ("    int* n"); a binary
  * without DWARF gets bpftrace's warning, once per path in a row. */
 static void uprobe_list(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out)
@@ -606,6 +639,7 @@ static void uprobe_list(const struct et_probe_desc *p, bool verbose, struct aren
 	    .args = ((flg) & PROVIDER_HAS_ARGS) ? PROVIDER_ARGS_DWARF : PROVIDER_ARGS_NONE,                \
 	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_HAS_USER, .supported = uprobe_supported,       \
 	    .expand = ident##_expand, .before_load = uprobe_before_load, .attach = uprobe_attach,         \
+	    .attach_group = uprobe_attach_group,                                                          \
 	    .cookie = provider_always_cookie,                                                             \
 	    .newest_first = provider_always_newest_first, /* a uprobe's consumer list (return too) */      \
 	    .list = uprobe_list,                                                                          \

@@ -105,6 +105,46 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* The probes order[k..] that attach at once through their provider's attach_group (the run of them that
+ * share one program, in attach order): how many went (0: none, attach them one at a time), and the
+ * error in *err. Not when a failure is injected: those tests count probes one by one. */
+static uint32_t attach_group(struct rt_run *r, const uint32_t *order, uint32_t k, bool inject,
+			     const struct provider_attach_ctx *ctx, int *err)
+{
+	const struct et_probe_desc *first = &r->prog->probes[order[k]];
+	const struct et_probe_desc **ps;
+	uint64_t *cookies;
+	uint32_t n = 0;
+
+	*err = 0;
+	if (inject || !first->by_cookie || !first->provider->attach_group)
+		return 0;
+	ps = rt_xcalloc(r->prog->nprobes - k, sizeof(*ps));
+	cookies = rt_xcalloc(r->prog->nprobes - k, sizeof(*cookies));
+	for (uint32_t j = k; j < r->prog->nprobes; j++) {
+		uint32_t i = order[j];
+
+		if (!r->prog->probes[i].by_cookie || r->progs[i] != r->progs[order[k]] ||
+		    r->prog->probes[i].provider != first->provider || (r->filtered && r->filtered[i]))
+			break;
+		ps[n] = &r->prog->probes[i];
+		cookies[n++] = i;
+	}
+	if (n > 1) {
+		errno = 0;
+		*err = first->provider->attach_group(ps, cookies, n, r->progs[order[k]], ctx);
+		if (*err == -EOPNOTSUPP) {
+			*err = 0;
+			n = 0;
+		}
+	} else {
+		n = 0;
+	}
+	free(ps);
+	free(cookies);
+	return n;
+}
+
 int rt_attach(struct rt_run *r)
 {
 	uint32_t k, nth = 0, fail_at = injected_failure(), *order = attach_order(r->prog);
@@ -121,9 +161,14 @@ int rt_attach(struct rt_run *r)
 		const struct et_probe_desc *p = &r->prog->probes[i];
 		bool is_end;
 
+		uint32_t group;
+
 		if (is_special(p, &is_end) || (r->filtered && r->filtered[i]))
 			continue;
-		if (++nth == fail_at) {
+		if ((group = attach_group(r, order, k, fail_at != 0, &ctx, &err)) > 0) {
+			nth += group;
+			k += group - 1; /* the loop's k++ moves past the group */
+		} else if (++nth == fail_at) {
 			err = -EIO;
 		} else if (!p->provider->attach) {
 			err = -EOPNOTSUPP;
@@ -137,12 +182,21 @@ int rt_attach(struct rt_run *r)
 			if (r->prog->missing_probes == ET_MISSING_WARN) {
 				char msg[512];
 
-				snprintf(msg, sizeof(msg), "cannot attach %s: %s; skipping it (missing_probes = warn)",
-					 p->name, strerror(-err));
+				if (group)
+					snprintf(msg, sizeof(msg), "cannot attach %s and the %u probes attached with it: %s; "
+						 "skipping them (missing_probes = warn)", p->name, group - 1, strerror(-err));
+				else
+					snprintf(msg, sizeof(msg), "cannot attach %s: %s; skipping it (missing_probes = warn)",
+						 p->name, strerror(-err));
 				diag_print(r->diag, DIAG_WARNING, p->loc, msg, stderr);
 			}
-			r->skipped++;
+			r->skipped += group ? group : 1;
 			err = 0;
+		} else if (err && group) {
+			diag_error(r->diag, p->loc, "cannot attach %s and the %u probes attached with it: %s", p->name,
+				   group - 1, strerror(-err));
+			attach_hint(r, p, err);
+			rt_detach(r);
 		} else if (err) {
 			diag_error(r->diag, p->loc, "cannot attach %s: %s", p->name, strerror(-err));
 			attach_hint(r, p, err);

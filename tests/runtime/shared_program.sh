@@ -1,9 +1,9 @@
 # One program for a block's attach points whose bodies are the same, told apart by attach cookies
 # (kernels with bpf_get_attach_cookie, Linux 5.15): `probe` and `func` name each attach point exactly
 # (checked against where each uprobe really fired: its ip, against the binary's symbol table; and against
-# tracepoints that fire a different number of times each), through uprobe_multi links and through perf
-# events, in a for-loop callback too; -v shows one program for them all; --stats (which counts events per
-# program, so gets a program per probe) prints the same maps; nothing is left behind.
+# tracepoints that fire a different number of times each), through uprobe_multi links (one per binary)
+# and through perf events, in a for-loop callback too; -v shows one program for them all; --stats (which
+# counts events per program, so gets a program per probe) prints the same maps; nothing is left behind.
 . "$(dirname "$0")/lib.sh"
 require_root
 "$ETRACE" --info 2>/dev/null | grep -qE '^ +attach cookies +yes' || skip "this kernel has no attach cookies (Linux 5.15)"
@@ -23,6 +23,7 @@ run_uprobes() {
 		fail "$label: attach"
 		return 1
 	fi
+	bpf_ids link | comm -13 "$TMP/links.before" - | wc -l >"$TMP/nlinks"
 	"$MF" "$N"
 	stop_etrace
 	check "$label: exit status 0 (got $ET_STATUS)" test "$ET_STATUS" = 0
@@ -51,6 +52,9 @@ run_uprobes() {
 if run_uprobes "uprobes, one program"; then
 	check "uprobes, one program: -v shows one program for the 100 probes ($(prog_ids "$TMP/verbose" | wc -l))" \
 		test "$(prog_ids "$TMP/verbose" | wc -l)" = 1
+	if "$ETRACE" --info 2>/dev/null | grep -qE '^ +uprobe_multi +yes'; then
+		check "uprobe_multi: one link for the 100 probes ($(cat "$TMP/nlinks"))" test "$(cat "$TMP/nlinks")" = 1
+	fi
 	grep '^@' "$ET_OUT" | sort >"$TMP/maps.shared"
 fi
 if "$ETRACE" --info 2>/dev/null | grep -qE '^ +uprobe_multi +yes'; then
@@ -62,6 +66,22 @@ if run_uprobes "--stats, a program per probe" --stats; then
 	grep '^@' "$ET_OUT" | grep -v '^@ip\[' | sort >"$TMP/maps.each"
 	grep -v '^@ip\[' "$TMP/maps.shared" | diff - "$TMP/maps.each" >/dev/null
 	check "--stats prints the same counts and names as the shared program" test $? = 0
+fi
+
+# one block over two binaries: a link (or perf events) for each, every probe named right
+MF2=$(build_prog many_funcs etr_many2)
+snapshot_bpf
+if start_etrace -e "uprobe:$MF:etr_fn10*, uprobe:$MF2:etr_fn20* { @[probe] = count(); }"; then
+	"$MF" 2
+	"$MF2" 3
+	stop_etrace
+	check "two binaries: $MF's 10 probes twice each" test "$(grep -c "^@\[uprobe:$MF:etr_fn10[0-9]\]: 2\$" "$ET_OUT")" = 10
+	check "two binaries: $MF2's 10 probes 3 times each" \
+		test "$(grep -c "^@\[uprobe:$MF2:etr_fn20[0-9]\]: 3\$" "$ET_OUT")" = 10
+	check "two binaries: nothing else" test "$(grep -c '^@' "$ET_OUT")" = 20
+	check "two binaries: nothing left behind" nothing_left_behind
+else
+	fail "two binaries: attach"
 fi
 
 # perf tracepoints (sys_enter_* has no raw form): getppid N times, exit_group once
