@@ -381,7 +381,10 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		ring_buffer__consume(r.rb);
 	rt_flush_output(&r);
 	if (!prog->no_exit_print) { /* config print_maps_on_exit = false: nothing after the trace */
-		fputs("\n\n", r.out); /* bpftrace separates the maps from the trace (in JSON mode too) */
+		/* bpftrace's text output separates the maps from the trace so; its JSON output (one object a
+		 * line) has no empty lines */
+		if (opts->format != RT_FORMAT_JSON)
+			fputs("\n\n", r.out);
 		rt_print_all_maps(&r);
 	}
 	fflush(r.out);

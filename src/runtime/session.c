@@ -540,7 +540,8 @@ void rt_session_end(struct rt_session *s)
 		rt_run_special(&u->r, true);
 		unit_drain(u);
 	}
-	fputs("\n\n", s->out);
+	if (s->ro.format != RT_FORMAT_JSON) /* as a one-shot run: no empty lines in JSON */
+		fputs("\n\n", s->out);
 	rt_session_print(s, NULL, 0, s->out);
 	for (k = 0; k < s->nunits; k++) {
 		lost += rt_lost_events(&s->units[k]->r);

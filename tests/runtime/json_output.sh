@@ -44,7 +44,7 @@ check "BEGIN program: every line is JSON of bpftrace's shapes" jcheck "$ET_OUT" 
 	'of("printf") == ["a 5 \"q\" \\ tab\t\n"]' \
 	'of("value") == [[1, "x"], 7, "str"]' \
 	"of('time') == ['$year\\n']" \
-	'lines.count(None) == 2' \
+	'lines.count(None) == 0' \
 	'one("stats", "@a") == 15' \
 	'one("map", "@c") == {"b": 1, "a": 2} and list(one("map", "@c")) == ["b", "a"]' \
 	'one("map", "@mk") == {"2,y": 3, "1,x": 5}' \
@@ -57,9 +57,10 @@ check "BEGIN program: every line is JSON of bpftrace's shapes" jcheck "$ET_OUT" 
 	'one("map", "@t") == {"1": [1, "b"]}' \
 	'one("map", "@mn") == -3 and one("map", "@mx") == 9 and one("map", "@sm") == 7' \
 	'[d for d in of("map") if "@top" in d][0]["@top"] == {"3": 2, "2": 3}' \
-	'lines.index(None) > max(i for i, o in enumerate(lines) if o and o["type"] in ("printf", "value", "time"))'
+	'[list(o["data"])[0] for o in objs[-14:]] == ["@a", "@c", "@h", "@ks", "@l", "@mk", "@mn", "@mx", "@neg", "@s", "@sm", "@str", "@t", "@top"]'
 
-# the same script through bpftrace, when it is installed: identical lines (time and the probe count aside). bpftrace 0.17 takes
+# the same script through bpftrace, when it is installed: identical lines (time, the probe count and the
+# empty lines bpftrace 0.17 printed before the maps aside: today's bpftrace prints none in JSON). bpftrace 0.17 takes
 # one BEGIN only: the three bodies are joined into one.
 if command -v bpftrace >/dev/null; then
 	awk 'NR > 1 && $0 == "BEGIN {" { next } { l[n++] = $0 } END { for (i = 0; i < n; i++)
@@ -68,7 +69,7 @@ if command -v bpftrace >/dev/null; then
 	timeout 20 bpftrace -f json "$TMP/kinds1.bt" >"$TMP/bt.out" 2>/dev/null
 	if [ -s "$TMP/bt.out" ]; then
 		check "BEGIN program: same lines as bpftrace -f json" \
-			diff <(grep -v -e '"time"' -e attached_probes "$TMP/bt.out") <(grep -v -e '"time"' -e attached_probes "$ET_OUT")
+			diff <(grep -v -e '"time"' -e attached_probes -e '^$' "$TMP/bt.out") <(grep -v -e '"time"' -e attached_probes "$ET_OUT")
 	else
 		echo "note: bpftrace gave no output here; comparison left out"
 	fi
