@@ -3,12 +3,13 @@
 # printed whole over records with different fields (lseek: fd, offset, whence; close: fd). Today's
 # bpftrace analyses each attach point on its own; etrace gives each kind of record its own copy of the
 # block, so each tracepoint prints its own values, typed as in its own record. The test program makes
-# each call once with known arguments (tests/progs/fd_calls.c).
+# each call once with known arguments (tests/progs/fd_calls.c), then calls two functions whose parameter
+# v is an int in one and an unsigned long in the other, both given -5 (uprobe args from DWARF).
 . "$(dirname "$0")/lib.sh"
 require_root
 for tp in lseek close sendto mmap; do require_tracepoint "syscalls/sys_enter_$tp"; done
 command -v python3 >/dev/null || skip "needs python3 to read the JSON output"
-prog=$(build_prog fd_calls etr_fd_calls)
+prog=$(build_prog fd_calls etr_fd_calls -g)
 snapshot_bpf
 tp=tracepoint:syscalls:sys_enter_
 
@@ -46,6 +47,18 @@ for order in "lseek, ${tp}close" "close, ${tp}lseek"; do
 	check "records json ($order): values" jcheck "$ET_OUT" \
 		"[{k: v for k, v in o['data'].items() if not k.startswith('common_')} for o in objs if o['type'] == 'value'] == [{'__syscall_nr': 8, 'fd': 42, 'offset': 1234, 'whence': 0}, {'__syscall_nr': 3, 'fd': 42}]"
 done
+
+# 3. uprobes: args.v of fc_int is an int, of fc_ulong an unsigned long; -5 in both (JSON as str(): etrace
+# writes a uint64 above INT64_MAX as a string)
+script="uprobe:$prog:fc_* { printf(\"%s \", func); print(args.v); }"
+run_etrace -e "$script" -c "$prog"
+check "uprobe: etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
+want="fc_int -5
+fc_ulong 18446744073709551611"
+check "uprobe: each function's own type" test "$(grep '^fc_' "$ET_OUT")" = "$want"
+run_etrace -f json -e "$script" -c "$prog"
+check "uprobe json: values" jcheck "$ET_OUT" \
+	"[str(o['data']) for o in objs if o['type'] in ('printf', 'value')] == ['fc_int ', '-5', 'fc_ulong ', '18446744073709551611']"
 
 check "nothing left behind" nothing_left_behind
 finish
