@@ -100,7 +100,8 @@ struct et_type {
 	uint32_t size;         /* bytes, see the header comment */
 	bool is_signed;        /* INT, AGG_SUM */
 	bool sign_flexible;    /* INT: a non-negative literal's type, whose sign follows the other side
-	                        * when the types of one slot are unified (bpftrace's IsSignFlexible) */
+	                        * when the types of one slot are unified (bpftrace's IsSignFlexible);
+	                        * AGG_SUM/MIN/MAX: the same of their argument */
 	enum et_addr_space space; /* POINTER: the memory it points into */
 	const char *name;      /* STRUCT: "struct task_struct"; INT: the C name it came from, if any */
 	struct et_type *elem;  /* POINTER, ARRAY */

@@ -23,17 +23,23 @@ struct et_type *check_count(struct sema *s, struct ast_node *n, struct sema_call
 	return type_new(s->arena, ET_AGG_COUNT, 8);
 }
 
-/* sum, min, max: signed when the argument is a signed integer */
+/* sum, min, max: signed when the argument is a signed integer; sign-flexible (its sign follows the
+ * other calls on the same map, see slot_accepts) when it is a non-negative constant, as bpftrace types
+ * literals */
 struct et_type *check_signed_agg(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	enum et_type_kind kind = c->id == BI_SUM ? ET_AGG_SUM : c->id == BI_MIN ? ET_AGG_MIN : ET_AGG_MAX;
 	uint32_t size = c->id == BI_SUM ? 8 : 16;
 	struct et_type *a = NULL, *t;
+	struct ast_node *arg;
+	int64_t v;
 
 	if (!bi_int_arg(s, n, 0, &a))
 		return s->t_none;
 	t = type_new(s->arena, kind, size);
 	t->is_signed = a->kind == ET_INT && a->is_signed;
+	arg = n->u.call.args.items[0];
+	t->sign_flexible = t->is_signed && arg->kind != AST_CAST && sema_const_int(s, arg, &v) && v >= 0;
 	return t;
 }
 

@@ -40,7 +40,9 @@
  *     shorter capacity / first NUL).
  *   - Casts (int8..int64, uint8..uint64): node->type is the target; the value is truncated (then
  *     sign/zero-extended when later widened, by the target's signedness). (bool)x is x != 0.
- *   - Ternary: both branches have the same kind; ints give int64/uint64 as for arithmetic, strings give
+ *   - Ternary: both branches have the same kind; two integers give the type both promote to as bpftrace
+ *     promotes (c ? (uint8)200 : -1 is an int16), an integer and a pointer or bool int64/uint64 as for
+ *     arithmetic, strings give
  *     string[max of the two capacities].
  *
  * STORAGE TYPES AND CONVERSIONS. Wherever a value is stored (map key, map value, scratch variable,

@@ -215,6 +215,22 @@ static void int_slot_promote(struct et_type *slot, const struct et_type *vt)
 	slot->name = NULL;
 }
 
+/* Unify the sign of a sum/min/max slot with another call of the same aggregation (vt), as bpftrace
+ * promotes their argument types: one sign stays; of two, a sign-flexible side (a non-negative constant
+ * argument) takes the other's, and otherwise the sum is signed. (The values are 64-bit either way.) */
+static void agg_sign_promote(struct et_type *slot, const struct et_type *vt)
+{
+	if (slot->is_signed == vt->is_signed) {
+		slot->sign_flexible = slot->sign_flexible && vt->sign_flexible;
+		return;
+	}
+	if (slot->sign_flexible || vt->sign_flexible)
+		slot->is_signed = (!slot->sign_flexible && slot->is_signed) || (!vt->sign_flexible && vt->is_signed);
+	else
+		slot->is_signed = true;
+	slot->sign_flexible = false;
+}
+
 /* Would vt fit in slot once slot strings grow? (shape check only, changes nothing) */
 static bool slot_fits_after_growth(const struct et_type *slot, const struct et_type *vt)
 {
@@ -295,6 +311,14 @@ static bool slot_accepts(struct et_type *slot, struct et_type *vt, bool grow)
 			}
 			type_tuple_layout(slot);
 		}
+		return true;
+	case ET_AGG_SUM:
+	case ET_AGG_MIN:
+	case ET_AGG_MAX:
+		if (vt->kind != slot->kind)
+			return false;
+		if (grow)
+			agg_sign_promote(slot, vt); /* a fresh object: check_signed_agg */
 		return true;
 	default:
 		return type_equal(slot, vt);
@@ -1293,6 +1317,14 @@ static struct et_type *ternary(struct sema *s, struct ast_node *n)
 		return s->t_bool;
 	if (a->kind == ET_POINTER && b->kind == ET_POINTER && same_pointee(a->elem, b->elem) && a->space == b->space)
 		return a; /* still a pointer: it can be read through */
+	if (a->kind == ET_INT && b->kind == ET_INT && !a->nfields && !b->nfields) {
+		/* the type both branches promote to, as bpftrace: c ? (uint8)200 : -1 is an int16 */
+		struct et_type *r = tuple_slot_type(s, slot_value_type(s, n->u.ternary.then ? n->u.ternary.then
+											 : n->u.ternary.cond, a));
+
+		int_slot_promote(r, slot_value_type(s, n->u.ternary.els, b));
+		return r;
+	}
 	if (sema_is_intlike(a) && sema_is_intlike(b))
 		return is_signed_int(a) && is_signed_int(b) ? s->t_i64 : s->t_u64;
 	if (a->kind == ET_STRING && b->kind == ET_STRING)

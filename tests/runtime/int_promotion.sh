@@ -3,8 +3,9 @@
 # assigned to it (get_promoted_int: uint8 then int8 is int16, uint8 then uint32 is uint32, int8 then
 # uint32 is int64), so sizeof, array casts and &$x + 1 see that type; literals have the smallest signed
 # type that holds them (`$a = 1` is an int8); a compound assignment or ++ stores a 64-bit result, so
-# `$r = (uint8)x; $r -= 201` is signed; a map's values and keys of both signs print signed; integers of
-# different signs compare in the type both promote to (uint32 4000000000 > int32 -320000).
+# `$r = (uint8)x; $r -= 201` is signed; a map's values and keys of both signs print signed, and so do
+# sum() and min() given both signs and a ternary of both; integers of different signs compare in the
+# type both promote to (uint32 4000000000 > int32 -320000).
 # The probe: a uprobe on tests/progs/ptr_chain (fixed data, see its header: leaf1 holds i8 -8, u8 200,
 # i16 -1600, u16 60000, i32 -320000, u32 4000000000).
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +47,11 @@ uprobe:$prog:etp_visit {
 	@k[\$l.u32] = 1;
 	@k[\$l.i32] = 2;
 	@cmp = (\$l.u32 > \$l.i32, (uint64)\$l.u8 > -1, \$l.u8 > \$l.i8, \$l.i32 < \$l.u16, \$l.u32 > 5);
+	@sum = sum(\$l.u8);
+	@sum = sum(\$l.i32);
+	@min = min(\$l.u16);
+	@min = min(\$l.i16);
+	@tern = \$l.u8 > 250 ? \$l.u8 : \$l.i8;
 	print(\$w);
 	exit();
 }"
@@ -65,6 +71,9 @@ check "a map given a uint8 and an int8 prints signed" has_line '@m: -8'
 check "map keys of both signs print signed" \
 	bash -c "grep -qxF '@k[4000000000]: 1' '$ET_OUT' && grep -qxF '@k[-320000]: 2' '$ET_OUT'"
 check "comparisons of mixed signs" has_line '@cmp: (true, true, true, true, true)'
+check "sum() and min() given unsigned and signed values are signed" \
+	bash -c "grep -qxF '@sum: -319800' '$ET_OUT' && grep -qxF '@min: -1600' '$ET_OUT'"
+check "a ternary of a uint8 and an int8 is signed" has_line '@tern: -8'
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 
 run_etrace -q -f json -c "$prog 1" -e "$SCRIPT"
@@ -75,7 +84,8 @@ check "json: the same values" jcheck "$TMP/json" \
 	'one("map", "@wsize") == 2' 'one("map", "@y") == [4000000000, 4]' 'one("map", "@z") == [4000000000, 8]' \
 	'one("map", "@sizes") == [4, 1, 1, 2, 2]' 'one("map", "@bytes") == [96, 234]' 'one("map", "@step") == 2' \
 	'one("map", "@compound") == [300, -1, 202]' 'one("map", "@m") == -8' \
-	'one("map", "@k") == {"4000000000": 1, "-320000": 2}' 'one("map", "@cmp") == [True] * 5'
+	'one("map", "@k") == {"4000000000": 1, "-320000": 2}' 'one("map", "@cmp") == [True] * 5' \
+	'one("map", "@sum") == -319800' 'one("map", "@min") == -1600' 'one("map", "@tern") == -8'
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 finish
