@@ -8,7 +8,9 @@
  * chosen, and -v reports it.
  * A wildcard in EVENT expands over the tracefs events that are real tracepoints.
  * The module part is kept in the probe name; the kernel finds module tracepoints by name. It must name
- * vmlinux or a loaded module (provider_check_module), as bpftrace requires. */
+ * vmlinux or a loaded module (provider_check_module), as bpftrace requires. -l names every event as
+ * bpftrace does, rawtracepoint:MODULE:EVENT, with the module whose BTF has its btf_trace_ type (vmlinux
+ * for the kernel's own), when the kernel has BTF. */
 #define _DEFAULT_SOURCE /* scandir */
 #include <dirent.h>
 #include <errno.h>
@@ -42,8 +44,14 @@ static void add_rt(struct provider_expand_ctx *ctx, const struct ast_attach *ap,
 {
 	char name[512];
 	struct et_probe_desc *p;
+	/* -l: bpftrace's form, rawtracepoint:MODULE:EVENT, the module that has its btf_trace_ type */
+	const char *listed_mod = ctx->listing ? btf_tracepoint_module(ev) : NULL;
 
-	if (mod)
+	if (listed_mod && mod && !provider_glob_match(mod, listed_mod))
+		return; /* listing MODULE:PATTERN: another module's event */
+	if (listed_mod)
+		snprintf(name, sizeof(name), "rawtracepoint:%s:%s", listed_mod, ev);
+	else if (mod)
 		snprintf(name, sizeof(name), "rawtracepoint:%s:%s", mod, ev);
 	else
 		snprintf(name, sizeof(name), "rawtracepoint:%s", ev);

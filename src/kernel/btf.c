@@ -28,8 +28,13 @@ static char *g_btf_name[BTF_MAX_MODULES]; /* modules' names (vmlinux: NULL), for
 static uint32_t g_nbtf;
 static bool g_modules_loaded;
 static int g_load_err;
-/* the events named by btf_trace_<event> typedefs, sorted; the names point into g_btf's strings */
-static const char **g_tp_events;
+/* the events named by btf_trace_<event> typedefs, sorted by name (the first member, so that cmp_name
+ * compares them); the names point into g_btf's strings, mod is the g_btf index that has the typedef */
+struct tp_event {
+	const char *name;
+	uint32_t mod;
+};
+static struct tp_event *g_tp_events;
 static size_t g_ntp_events;
 static bool g_tp_indexed;
 
@@ -138,13 +143,13 @@ static void index_tracepoint_types(void)
 			if (!name || strncmp(name, prefix, sizeof(prefix) - 1) != 0)
 				continue;
 			if (g_ntp_events == cap) {
-				const char **grown = realloc(g_tp_events, (cap = cap ? cap * 2 : 1024) * sizeof(*grown));
+				struct tp_event *grown = realloc(g_tp_events, (cap = cap ? cap * 2 : 1024) * sizeof(*grown));
 
 				if (!grown)
 					return; /* keep what was indexed: a missing name only means raw_tp */
 				g_tp_events = grown;
 			}
-			g_tp_events[g_ntp_events++] = name + sizeof(prefix) - 1;
+			g_tp_events[g_ntp_events++] = (struct tp_event){name + sizeof(prefix) - 1, m};
 		}
 	}
 	qsort(g_tp_events, g_ntp_events, sizeof(*g_tp_events), cmp_name);
@@ -157,6 +162,20 @@ bool btf_has_tracepoint_type(const char *event)
 	if (!g_tp_indexed)
 		index_tracepoint_types();
 	return g_ntp_events && bsearch(&event, g_tp_events, g_ntp_events, sizeof(*g_tp_events), cmp_name);
+}
+
+const char *btf_tracepoint_module(const char *event)
+{
+	const struct tp_event *e;
+
+	if (!event)
+		return NULL;
+	if (!g_tp_indexed)
+		index_tracepoint_types();
+	e = g_ntp_events ? bsearch(&event, g_tp_events, g_ntp_events, sizeof(*g_tp_events), cmp_name) : NULL;
+	if (!e)
+		return NULL;
+	return e->mod == 0 ? "vmlinux" : g_btf_name[e->mod] ? g_btf_name[e->mod] : NULL;
 }
 
 bool btf_has_enumerator(const char *enum_name, const char *name)

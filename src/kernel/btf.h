@@ -84,6 +84,9 @@ int btf_tracepoint_proto(struct btf_types *bt, const char *name, struct et_type 
  * tracepoint program (tp_btf) attaches through? Process-wide: the first call indexes the names once
  * (a wildcard over every tracepoint asks ~2000 times). false when the kernel has no BTF. */
 bool btf_has_tracepoint_type(const char *event);
+/* The BTF object that has it: "vmlinux" or the module's name (bpftrace lists raw tracepoints as
+ * rawtracepoint:MODULE:EVENT from there); NULL when none has it. */
+const char *btf_tracepoint_module(const char *event);
 
 /* Does vmlinux's enum `enum_name` have the enumerator `name` (e.g. bpf_func_id has
  * BPF_FUNC_get_current_task_btf when the kernel has that helper)? false when the kernel has no BTF. */

@@ -25,7 +25,14 @@ if grep -q ' do_sys_openat2$' /proc/kallsyms; then
 		bash -c "grep -qx 'fexit:do_sys_openat2' '$TMP/f3' && grep -qE '^    [a-z_ ]+ retval$' '$TMP/f3'"
 fi
 "$ETRACE" -lv 'rawtracepoint:sched_switch' >"$TMP/r1" 2>&1
-check "-lv rawtracepoint: BTF argument types" bash -c "grep -qx 'rawtracepoint:sched_switch' '$TMP/r1' && grep -qx '    struct task_struct \*prev' '$TMP/r1'"
+"$ETRACE" -l 'rt:*:sched_sw*' >"$TMP/r2" 2>&1
+check "-l 'rt:*:sched_sw*': each event as rawtracepoint:MODULE:EVENT" \
+	test "$(cat "$TMP/r2")" = "$(printf 'rawtracepoint:vmlinux:sched_swap_numa\nrawtracepoint:vmlinux:sched_switch')"
+printf 'rawtracepoint:sched_switch { }\nrawtracepoint:vmlinux:sched_wakeup { }\n' >"$TMP/r.bt"
+"$ETRACE" -l "$TMP/r.bt" >"$TMP/r3" 2>&1
+check "-l FILE: rawtracepoints with their module, written or not" \
+	test "$(cat "$TMP/r3")" = "$(printf 'rawtracepoint:vmlinux:sched_switch\nrawtracepoint:vmlinux:sched_wakeup')"
+check "-lv rawtracepoint: the vmlinux: module part as bpftrace lists it, BTF argument types" bash -c "grep -qx 'rawtracepoint:vmlinux:sched_switch' '$TMP/r1' && grep -qx '    struct task_struct \*prev' '$TMP/r1'"
 "$ETRACE" -l 'software:*' >"$TMP/s1" 2>&1
 check "software events listed" bash -c "grep -qx 'software:cpu-clock' '$TMP/s1' || grep -qx 'software:cpu-clock:' '$TMP/s1'"
 
@@ -44,7 +51,7 @@ ms=$(ms_of "$ETRACE" -l)
 # (kprobes come from kallsyms/available_filter_functions: their cost belongs to the kprobe provider)
 echo "note: -l without a pattern took ${ms} ms (one probe: ${one} ms)"
 check "-l without a pattern lists tracepoints, rawtracepoints and software events" \
-	bash -c "\"$ETRACE\" -l | grep -qx tracepoint:sched:sched_switch && \"$ETRACE\" -l | grep -qx rawtracepoint:sched_switch && \"$ETRACE\" -l | grep -q '^software:'"
+	bash -c "\"$ETRACE\" -l | grep -qx tracepoint:sched:sched_switch && \"$ETRACE\" -l | grep -qx rawtracepoint:vmlinux:sched_switch && \"$ETRACE\" -l | grep -q '^software:'"
 
 # counts against bpftrace when it is installed
 if command -v bpftrace >/dev/null; then
