@@ -89,23 +89,34 @@ leftovers() {
 nothing_left_behind() { leftovers; }
 
 # Start etrace in the background; waits until it says it attached (or exits). Sets ET_PID, ET_OUT, ET_ERR.
-start_etrace() { # start_etrace ARGS...
+# etrace in the background (ET_PID), its stdout and stderr in ET_OUT and ET_ERR
+launch_etrace() {
 	ET_OUT="$TMP/out.$RANDOM"
 	ET_ERR="$TMP/err.$RANDOM"
 	"$ETRACE" "$@" >"$ET_OUT" 2>"$ET_ERR" &
 	ET_PID=$!
 	BG_PIDS+=("$ET_PID")
+}
+# await_attach CHECK...: until CHECK says etrace attached, or etrace exits. A script that exits at once
+# may attach and exit between two looks, so an exit gets one last look.
+await_attach() {
 	local end=$((SECONDS + 15 * TIME_SCALE))
 	while [ "$SECONDS" -le "$end" ]; do
-		has_line_starting "$ET_ERR" Attached && return 0
-		kill -0 "$ET_PID" 2>/dev/null || break
+		"$@" && return 0
+		if ! kill -0 "$ET_PID" 2>/dev/null; then
+			"$@" && return 0
+			break
+		fi
 		nap 0.05
 	done
 	echo "etrace did not attach; stderr:"
 	cat "$ET_ERR"
 	return 1
 }
-# Stop it with a signal and wait; sets ET_STATUS.
+start_etrace() { # start_etrace ARGS...
+	launch_etrace "$@"
+	await_attach has_line_starting "$ET_ERR" Attached
+}
 stop_etrace() { # stop_etrace [SIGNAL]
 	kill -"${1:-INT}" "$ET_PID" 2>/dev/null
 	wait_etrace
@@ -132,21 +143,9 @@ run_etrace() { # run_etrace ARGS... ; sets ET_OUT ET_ERR ET_STATUS
 }
 
 # start_json ARGS...: start etrace -f json in the background and wait for its attached_probes line (stdout)
-start_json() {
-	ET_OUT="$TMP/out.$RANDOM"
-	ET_ERR="$TMP/err.$RANDOM"
-	"$ETRACE" -f json "$@" >"$ET_OUT" 2>"$ET_ERR" &
-	ET_PID=$!
-	BG_PIDS+=("$ET_PID")
-	local i
-	for i in $(seq 1 300); do
-		grep -q '"attached_probes"' "$ET_OUT" 2>/dev/null && return 0
-		kill -0 "$ET_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	echo "etrace did not attach; stderr:"
-	cat "$ET_ERR"
-	return 1
+start_json() { # start_json ARGS...: start_etrace with -f json
+	launch_etrace -f json "$@"
+	await_attach grep -q '"attached_probes"' "$ET_OUT"
 }
 
 # jcheck FILE PYTHON-EXPR...: parse FILE (etrace -f json output) as NDJSON into `lines` (list of objects;
