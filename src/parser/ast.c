@@ -488,7 +488,11 @@ static void child_slots(struct ast_node *n, const struct slot_ops *ops, void *ct
 	case AST_UNARY: NODE(unary.operand); break;
 	case AST_INCDEC: NODE(incdec.operand); break;
 	case AST_TERNARY: NODE(ternary.cond); NODE(ternary.then); NODE(ternary.els); break;
-	case AST_CAST: NODE(cast.operand); break;
+	case AST_CAST:
+		if (n->u.cast.to && n->u.cast.to->of)
+			NODE(cast.to->of);
+		NODE(cast.operand);
+		break;
 	case AST_FIELD: NODE(field.base); break;
 	case AST_INDEX: NODE(index.base); NODE(index.index); break;
 	case AST_TUPLE_INDEX: NODE(tuple_index.base); break;
@@ -500,7 +504,11 @@ static void child_slots(struct ast_node *n, const struct slot_ops *ops, void *ct
 	case AST_BLOCK_EXPR: LIST(block.stmts); NODE(block.value); break;
 	case AST_EXPR_STMT: NODE(expr_stmt.expr); break;
 	case AST_ASSIGN: NODE(assign.target); NODE(assign.value); break;
-	case AST_LET: NODE(let.init); break;
+	case AST_LET:
+		if (n->u.let.ty && n->u.let.ty->of)
+			NODE(let.ty->of);
+		NODE(let.init);
+		break;
 	case AST_IF: NODE(if_.cond); NODE(if_.then); NODE(if_.els); break;
 	case AST_WHILE: NODE(while_.cond); NODE(while_.body); break;
 	case AST_FOR_MAP: NODE(for_map.map); NODE(for_map.body); break;

@@ -57,6 +57,9 @@ struct ast_typespec {
 	uint32_t array_len; /* N, 0 for T[]: the first (outermost) dimension, dims[0] */
 	uint32_t ndims;     /* T[N][M]: 2; dims[] as written, 0 for [] */
 	uint32_t dims[AST_MAX_DIMS];
+	/* `(typeof(x))e`, `let $v: typeof(x)`: the AST_TYPEOF node whose type this is (a child of the cast or
+	 * let, walked and cloned with it); name is then "typeof" and the fields above are unused */
+	struct ast_node *of;
 };
 
 struct ast_node {

@@ -52,8 +52,14 @@ static void list(const struct ast_list *l, FILE *out)
 	}
 }
 
+static void expr(const struct ast_node *n, FILE *out);
+
 static void typespec(const struct ast_typespec *t, FILE *out)
 {
+	if (t->of) {
+		expr(t->of, out);
+		return;
+	}
 	fputs(t->name, out);
 	if (t->pointer) {
 		fputc(' ', out);

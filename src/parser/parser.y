@@ -38,9 +38,12 @@ static void yyerror(YYLTYPE *loc, void *scanner, struct lexer *lx, struct ast_no
 static struct et_loc to_loc(const struct lexer *lx, YYLTYPE y);
 static const char *type_words(struct lexer *lx, const char *a, const char *b);
 static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
+static struct ast_typespec *typeof_spec(struct lexer *lx, struct et_loc loc, struct ast_node *of);
+static struct et_loc to_loc2(const struct lexer *lx, YYLTYPE a, YYLTYPE b);
 
 #define A (lx->ctx->arena)
 #define L(y) to_loc(lx, (y))
+#define L2(a, b) to_loc2(lx, (a), (b)) /* from a's start to b's end */
 }
 
 %define api.pure full
@@ -83,6 +86,10 @@ static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
 %token AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<=" SHR_ASSIGN ">>=" DOTDOT ".."
 
 %precedence NO_KEYS
+/* `(typeof(x))e` is a cast: after `( typeof(x)`, ')' is shifted (the cast) rather than typeof(x)
+ * reduced to an expression in parentheses */
+%precedence TYPEOF_EXPR
+%precedence ')'
 %right '?' ':'
 %left LOR
 %left LAND
@@ -100,7 +107,7 @@ static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
 %type <node> program items probe attach_list predicate block angle_block stmt simple compound if_stmt
 %type <node> expr rhs block_expr if_expr lvalue record_fields offsetof_head type_arg config_items macro map_decl item
 %type <list> stmt_list expr_list arg_list tuple_head macro_params param_list
-%type <ty> typespec
+%type <ty> typespec let_typeof
 %type <str> type_base type_words tag field_name
 %type <tsuf> type_suffix
 %type <op> compound_op
@@ -214,6 +221,8 @@ simple
 	| LET VAR ':' typespec               { $$ = ast_new_let(A, L(@$), $2, $4, NULL); }
 	| LET VAR '=' rhs                    { $$ = ast_new_let(A, L(@$), $2, NULL, $4); }
 	| LET VAR ':' typespec '=' rhs       { $$ = ast_new_let(A, L(@$), $2, $4, $6); }
+	| LET VAR ':' let_typeof             { $$ = ast_new_let(A, L(@$), $2, $4, NULL); }
+	| LET VAR ':' let_typeof '=' rhs     { $$ = ast_new_let(A, L(@$), $2, $4, $6); }
 	| BREAK                              { $$ = ast_new(A, AST_BREAK, L(@$)); }
 	| CONTINUE                           { $$ = ast_new(A, AST_CONTINUE, L(@$)); }
 	| RETURN                             { $$ = ast_new_return(A, L(@$), NULL); }
@@ -292,8 +301,10 @@ expr
 	| '(' record_fields ',' ')'          { $$ = $2; $$->loc = L(@$); }
 	| SIZEOF '(' typespec ')'            { $$ = ast_new_typeq(A, AST_SIZEOF, L(@$), $3, NULL); }
 	| SIZEOF '(' expr ')'                { $$ = ast_new_typeq(A, AST_SIZEOF, L(@$), NULL, $3); }
-	| TYPEOF '(' typespec ')'            { $$ = ast_new_typeq(A, AST_TYPEOF, L(@$), $3, NULL); }
-	| TYPEOF '(' expr ')'                { $$ = ast_new_typeq(A, AST_TYPEOF, L(@$), NULL, $3); }
+	| TYPEOF '(' typespec ')' %prec TYPEOF_EXPR
+	                                     { $$ = ast_new_typeq(A, AST_TYPEOF, L(@$), $3, NULL); }
+	| TYPEOF '(' expr ')' %prec TYPEOF_EXPR
+	                                     { $$ = ast_new_typeq(A, AST_TYPEOF, L(@$), NULL, $3); }
 	| offsetof_head ')'                  { $$ = $1; $$->loc = L(@$); }
 	| expr INC                           { $$ = ast_new_incdec(A, L(@$), AST_OP_INC, false, $1); }
 	| expr DEC                           { $$ = ast_new_incdec(A, L(@$), AST_OP_DEC, false, $1); }
@@ -310,6 +321,12 @@ expr
 	| '*' expr %prec UNARY               { $$ = ast_new_unary(A, L(@$), AST_OP_DEREF, $2); }
 	| '&' expr %prec UNARY               { $$ = ast_new_unary(A, L(@$), AST_OP_ADDR, $2); }
 	| '(' typespec ')' expr %prec UNARY  { $$ = ast_new_cast(A, L(@$), $2, $4); }
+	| '(' TYPEOF '(' typespec ')' ')' expr %prec UNARY
+	                                     { $$ = ast_new_cast(A, L(@$), typeof_spec(lx, L2(@2, @5),
+	                                               ast_new_typeq(A, AST_TYPEOF, L2(@2, @5), $4, NULL)), $7); }
+	| '(' TYPEOF '(' expr ')' ')' expr %prec UNARY
+	                                     { $$ = ast_new_cast(A, L(@$), typeof_spec(lx, L2(@2, @5),
+	                                               ast_new_typeq(A, AST_TYPEOF, L2(@2, @5), NULL, $4)), $7); }
 	| expr '*' expr                      { $$ = ast_new_binary(A, L(@$), AST_OP_MUL, $1, $3); }
 	| expr '/' expr                      { $$ = ast_new_binary(A, L(@$), AST_OP_DIV, $1, $3); }
 	| expr '%' expr                      { $$ = ast_new_binary(A, L(@$), AST_OP_MOD, $1, $3); }
@@ -376,6 +393,12 @@ offsetof_head
 	| offsetof_head '.' field_name       { $$ = $1; ast_offsetof_add(A, $$, $3); }
 	;
 
+/* `let $v: typeof(x)` */
+let_typeof
+	: TYPEOF '(' typespec ')'            { $$ = typeof_spec(lx, L(@$), ast_new_typeq(A, AST_TYPEOF, L(@$), $3, NULL)); }
+	| TYPEOF '(' expr ')'                { $$ = typeof_spec(lx, L(@$), ast_new_typeq(A, AST_TYPEOF, L(@$), NULL, $3)); }
+	;
+
 typespec
 	: type_base type_suffix              { $$ = ast_new_typespec(A, L(@$), $1);
 	                                       $$->pointer = $2.stars;
@@ -420,6 +443,22 @@ static struct et_loc to_loc(const struct lexer *lx, YYLTYPE y)
 	l.end_line = (uint32_t)y.last_line;
 	l.end_col = (uint32_t)y.last_column;
 	return l;
+}
+
+static struct et_loc to_loc2(const struct lexer *lx, YYLTYPE a, YYLTYPE b)
+{
+	a.last_line = b.last_line;
+	a.last_column = b.last_column;
+	return to_loc(lx, a);
+}
+
+/* the type of a typeof(...) node, as written where a type goes */
+static struct ast_typespec *typeof_spec(struct lexer *lx, struct et_loc loc, struct ast_node *of)
+{
+	struct ast_typespec *t = ast_new_typespec(lx->ctx->arena, loc, strtab_cstr(lx->ctx->strtab, "typeof"));
+
+	t->of = of;
+	return t;
 }
 
 /* "unsigned" + "int" → interned "unsigned int" */
@@ -645,7 +684,11 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
 	}
 	const char *hint = NULL;
 	char hintbuf[256];
-	if (nexp > 0 && nexp <= 4) {
+	bool want_type = false; /* after `let $v:`: the four ways to start a type, and typeof */
+	for (int i = 0; i < nexp; i++)
+		if (exp[i] == YYSYMBOL_TYPEOF && !want_expr)
+			want_type = true;
+	if (nexp > 0 && (nexp <= 4 || (want_type && nexp <= 5))) {
 		append_list(msg, sizeof(msg), n, exp, nexp);
 	} else if (want_closer) {
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ", expected '%c'", closer_of(o->ch));

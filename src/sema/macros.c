@@ -303,6 +303,17 @@ static void subst_type(struct mx *m, const struct binding *b, struct ast_typespe
 		}
 		return;
 	}
+	if (whole && whole->kind == AST_TYPEOF && whole->u.typeq.expr && whole->u.typeq.expr->kind != AST_IDENT) {
+		/* typeof(expression): the type sema gives it, there (a typespec standing for the typeof) */
+		if (ty->pointer || ty->is_array) {
+			diag_error(m->diag, ty->loc, "macro %s's type parameter %s is the type of an expression here, which "
+				   "etrace cannot make a pointer or an array of", b->macro->u.macro.name, ty->name);
+			diag_hint(m->diag, "pass a type written out, e.g. typeof(uint64)");
+			return;
+		}
+		ty->of = ast_clone(m->arena, whole, 0);
+		return;
+	}
 	if (whole && (whole->kind == AST_IDENT || (whole->kind == AST_TYPEOF && whole->u.typeq.expr &&
 						     whole->u.typeq.expr->kind == AST_IDENT))) {
 		ty->name = whole->kind == AST_IDENT ? whole->u.name : whole->u.typeq.expr->u.name;
@@ -539,10 +550,17 @@ static void expand(struct mx *m, struct ast_node *n, const struct binding *b)
 		subst_type(m, b, n->u.typeq.ty);
 		children(m, n, b);
 		return;
-	case AST_CAST:
+	case AST_CAST: {
+		const struct ast_node *of = n->u.cast.to->of;
+
 		subst_type(m, b, n->u.cast.to);
+		if (n->u.cast.to->of != of) { /* typeof(expression) from the call: the caller's, expanded there */
+			expand(m, n->u.cast.operand, b);
+			return;
+		}
 		children(m, n, b);
 		return;
+	}
 	case AST_OFFSETOF:
 		subst_type(m, b, n->u.offsetof.ty);
 		if (b && n->u.offsetof.npath == 1 && (arg = expr_arg(b, n->u.offsetof.path[0])) &&
@@ -555,9 +573,17 @@ static void expand(struct mx *m, struct ast_node *n, const struct binding *b)
 	case AST_LET:
 		if (b)
 			n->u.let.var = decl_name(m, b, n->u.let.var, n->loc);
+	{
+		const struct ast_node *of = n->u.let.ty ? n->u.let.ty->of : NULL;
+
 		subst_type(m, b, n->u.let.ty);
+		if (n->u.let.ty && n->u.let.ty->of != of) { /* as in a cast */
+			expand(m, n->u.let.init, b);
+			return;
+		}
 		children(m, n, b);
 		return;
+	}
 	case AST_FOR_MAP:
 		if (b)
 			n->u.for_map.var = decl_name(m, b, n->u.for_map.var, n->loc);

@@ -1360,6 +1360,23 @@ static struct et_type *typespec_any(struct sema *s, const struct ast_typespec *t
 
 	struct et_type *base = NULL;
 
+	if (ts->of) { /* typeof(T) or typeof(expr): that type (the expression is typed, never run) */
+		const struct ast_node *q = ts->of;
+		struct et_type *t;
+
+		while (!q->u.typeq.ty && q->u.typeq.expr && q->u.typeq.expr->kind == AST_TYPEOF)
+			q = q->u.typeq.expr;
+		if (q->u.typeq.ty)
+			return typespec_any(s, q->u.typeq.ty);
+		t = slot_value_type(s, q->u.typeq.expr, sema_expr(s, q->u.typeq.expr));
+		if (!t || sema_is_none(t))
+			return NULL;
+		if (t->kind == ET_VOID || type_is_aggregation(t)) {
+			sema_error(s, ts->loc, "typeof() of a %s value is not a type a value can have", sema_tname(s, t));
+			return NULL;
+		}
+		return type_copy(s->arena, t); /* its own: slots unify integer types in place */
+	}
 	if (ts->is_array) {
 		/* T[A][B]: A arrays of B elements T, built from the innermost dimension out */
 		struct ast_typespec et = *ts;
@@ -1977,7 +1994,11 @@ static struct et_type *expr_inner(struct sema *s, struct ast_node *n)
 	case AST_OFFSETOF:
 		return offsetof_expr(s, n);
 	case AST_TYPEOF:
-		sema_error(s, n->loc, "%s is not supported by etrace yet", ast_kind_name(n->kind));
+		if (n->u.typeq.expr)
+			sema_expr(s, n->u.typeq.expr);
+		sema_error(s, n->loc, "typeof() is a type, not a value");
+		sema_hint(s, "use it where a type goes: a cast (typeof($x))v, let $v: typeof($x), sizeof() or a macro's "
+			     "type argument");
 		return s->t_none;
 	default:
 		sema_error(s, n->loc, "expected an expression, found %s", ast_kind_name(n->kind));
