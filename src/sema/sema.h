@@ -79,7 +79,7 @@
  *   AST_LET           struct sema_var of the declared variable
  *   AST_FOR_MAP       struct sema_var of the loop variable: type (key, value) tuple; the map is
  *                     u.for_map.map (an AST_MAP carrying sema_map_ref)
- *   AST_FOR_RANGE     struct sema_var of the loop variable (int64)
+ *   AST_FOR_RANGE     struct sema_var of the loop variable (the integer type both bounds promote to)
  *   AST_IDENT         struct sema_call for builtin variables (pid, comm, args, arg3, ...). Bare
  *                     identifiers that are not builtins are errors.
  *   AST_CALL          struct sema_call (functions, aggregations, builtins written with ())

@@ -2217,14 +2217,23 @@ static void for_range(struct sema *s, struct ast_node *n)
 {
 	struct sema_scope sc = {.up = s->probe->scope};
 	struct sema_scope_var *v;
-	struct et_type *lo = sema_expr(s, n->u.for_range.lo), *hi = sema_expr(s, n->u.for_range.hi);
+	struct et_type *lo = sema_expr(s, n->u.for_range.lo), *hi = sema_expr(s, n->u.for_range.hi), *rt;
 
 	if (!sema_is_none(lo) && !sema_is_intlike(lo))
 		sema_error(s, n->u.for_range.lo->loc, "range bounds must be integers, not %s", sema_tname(s, lo));
 	if (!sema_is_none(hi) && !sema_is_intlike(hi))
 		sema_error(s, n->u.for_range.hi->loc, "range bounds must be integers, not %s", sema_tname(s, hi));
+	/* the loop variable has the type both bounds promote to, as bpftrace types it (0..5 gives an int8);
+	 * bpftrace keeps the start's type when the sizes are equal, which cuts (int8)0..(uint8)200 short:
+	 * here the promotion holds both bounds. A fresh object: it may widen. */
+	if (lo->kind == ET_INT && hi->kind == ET_INT && !lo->nfields && !hi->nfields) {
+		rt = tuple_slot_type(s, slot_value_type(s, n->u.for_range.lo, lo));
+		int_slot_promote(rt, slot_value_type(s, n->u.for_range.hi, hi));
+	} else {
+		rt = type_int(s->arena, 8, true);
+	}
 	s->probe->scope = &sc;
-	v = var_declare(s, &sc, n->u.for_range.var, type_int(s->arena, 8, true), n->loc); /* fresh: may widen */
+	v = var_declare(s, &sc, n->u.for_range.var, rt, n->loc);
 	v->assigned = true;
 	v->used = true;
 	n->sym = v->var;

@@ -5,7 +5,8 @@
 # type that holds them (`$a = 1` is an int8); a compound assignment or ++ stores a 64-bit result, so
 # `$r = (uint8)x; $r -= 201` is signed; a map's values and keys of both signs print signed, and so do
 # sum() and min() given both signs and a ternary of both; integers of different signs compare in the
-# type both promote to (uint32 4000000000 > int32 -320000).
+# type both promote to (uint32 4000000000 > int32 -320000); a range loop's variable has the type its
+# bounds promote to.
 # The probe: a uprobe on tests/progs/ptr_chain (fixed data, see its header: leaf1 holds i8 -8, u8 200,
 # i16 -1600, u16 60000, i32 -320000, u32 4000000000).
 . "$(dirname "$0")/lib.sh"
@@ -52,6 +53,7 @@ uprobe:$prog:etp_visit {
 	@min = min(\$l.u16);
 	@min = min(\$l.i16);
 	@tern = \$l.u8 > 250 ? \$l.u8 : \$l.i8;
+	for (\$j : \$l.i8..\$l.u8) { @range = (\$j, sizeof(\$j)); }
 	print(\$w);
 	exit();
 }"
@@ -74,6 +76,7 @@ check "comparisons of mixed signs" has_line '@cmp: (true, true, true, true, true
 check "sum() and min() given unsigned and signed values are signed" \
 	bash -c "grep -qxF '@sum: -319800' '$ET_OUT' && grep -qxF '@min: -1600' '$ET_OUT'"
 check "a ternary of a uint8 and an int8 is signed" has_line '@tern: -8'
+check "a range loop's variable over int8 .. uint8 is an int16" has_line '@range: (199, 2)'
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 
 run_etrace -q -f json -c "$prog 1" -e "$SCRIPT"
@@ -85,7 +88,8 @@ check "json: the same values" jcheck "$TMP/json" \
 	'one("map", "@sizes") == [4, 1, 1, 2, 2]' 'one("map", "@bytes") == [96, 234]' 'one("map", "@step") == 2' \
 	'one("map", "@compound") == [300, -1, 202]' 'one("map", "@m") == -8' \
 	'one("map", "@k") == {"4000000000": 1, "-320000": 2}' 'one("map", "@cmp") == [True] * 5' \
-	'one("map", "@sum") == -319800' 'one("map", "@min") == -1600' 'one("map", "@tern") == -8'
+	'one("map", "@sum") == -319800' 'one("map", "@min") == -1600' 'one("map", "@tern") == -8' \
+	'one("map", "@range") == [199, 2]'
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 finish
