@@ -55,7 +55,7 @@ _etrace()
 	--probe-filter | --aot)
 		return # a regular expression / a file name: nothing to offer
 		;;
-	-p | --pid)
+	-p | --pid | --dwarf-pid)
 		COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
 		return
 		;;
@@ -84,7 +84,7 @@ _etrace()
 			--verbose --quiet --pid --cmd --output --unsafe --no-warnings --warnings --include --debuginfo
 			--traceable-functions --usdt-file-activation --no-feature --mode --test --bench --probe-filter
 			--fmt --dry-run --verify-llvm-ir --debug --btf --dump-ast --emit-elf --emit-llvm --info --stats
-			--metrics --aot" -- "$cur"))
+			--metrics --aot --dwarf-pid" -- "$cur"))
 		return
 	fi
 	# a script file (examples are .et; bpftrace scripts .bt)

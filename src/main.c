@@ -33,6 +33,7 @@ static const char options_text[] =
 	"\n"
 	"  -p, --pid PID   trace process PID only; exit when it exits\n"
 	"  -c, --cmd CMD   run CMD, trace it, exit when it ends (cpid is its pid)\n"
+	"  --dwarf-pid PID refused: bpftrace's, for dw_ustack's DWARF unwinder, which etrace has not\n"
 	"  --usdt-file-activation\n"
 	"                  activate USDT semaphores by file path (what etrace always does: the kernel\n"
 	"                  counts the semaphore of every process mapping the file)\n"
@@ -97,7 +98,7 @@ static int usage_error(const char *fmt, const char *arg)
 enum {
 	OPT_DUMP_AST = 256, OPT_EMIT_ELF, OPT_UNSAFE, OPT_NO_WARNINGS, OPT_INFO, OPT_STATS, OPT_INCLUDE, OPT_METRICS,
 	OPT_DRY_RUN, OPT_EMIT_LLVM, OPT_FMT, OPT_MODE, OPT_TEST, OPT_BENCH, OPT_PROBE_FILTER, OPT_TRACEABLE,
-	OPT_DEBUGINFO, OPT_USDT_FILE, OPT_NO_FEATURE, OPT_VERIFY_IR, OPT_BTF, OPT_AOT,
+	OPT_DEBUGINFO, OPT_USDT_FILE, OPT_NO_FEATURE, OPT_VERIFY_IR, OPT_BTF, OPT_AOT, OPT_DWARF_PID,
 };
 
 /* -d STAGE[,STAGE]: bpftrace's stage names; the ones etrace has no output for are refused by name */
@@ -201,6 +202,7 @@ static int parse_and_run(int argc, char **argv, const char **dirs, const char **
 		{ "no-feature", required_argument, NULL, OPT_NO_FEATURE },
 		{ "verify-llvm-ir", no_argument, NULL, OPT_VERIFY_IR },
 		{ "aot", required_argument, NULL, OPT_AOT },
+		{ "dwarf-pid", required_argument, NULL, OPT_DWARF_PID },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct et_options o = { 0 };
@@ -355,6 +357,9 @@ static int parse_and_run(int argc, char **argv, const char **dirs, const char **
 		case OPT_AOT:
 			return usage_error("--aot %s: etrace has no ahead-of-time mode (use --emit-elf FILE for the BPF "
 					   "object)", optarg);
+		case OPT_DWARF_PID: /* bpftrace's: a process for dw_ustack's unwinder, which etrace has not */
+			return usage_error("--dwarf-pid %s: etrace has no DWARF stack unwinder (dw_ustack); ustack "
+					   "walks frame pointers and needs no pid", optarg);
 		case '?':
 		default:
 			if (optopt >= OPT_DUMP_AST) /* a long option that takes an argument, given none */

@@ -21,7 +21,7 @@ check "--version: the same line" cmp "$TMP/v" "$TMP/v2"
 "$ETRACE" --help >"$TMP/help"
 missing=
 for o in --list --verbose --help --version --info --pid --cmd --usdt-file-activation --output --quiet --warnings \
-	--no-warnings --include --debuginfo --traceable-functions --unsafe --no-feature --mode --test --bench \
+	--no-warnings --include --debuginfo --traceable-functions --unsafe --no-feature --mode --test --bench --dwarf-pid \
 	--probe-filter --fmt --dry-run --verify-llvm-ir --debug --emit-elf --emit-llvm --dump-ast --stats --metrics; do
 	grep -qe "$o\b" "$TMP/help" || missing="$missing $o"
 done

@@ -1,0 +1,4 @@
+--dwarf-pid
+1
+-e
+begin { exit(); }
