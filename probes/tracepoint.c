@@ -117,8 +117,8 @@ static bool is_int_size(unsigned s)
 	return s == 1 || s == 2 || s == 4 || s == 8;
 }
 
-/* Integer signedness: the C type decides when it is a plain C or kernel integer name (syscall formats
- * say `int dfd; size:8; signed:0`), otherwise the format file's signed flag. */
+/* Integer signedness of a pointer's target or an array's element: the C type decides when it is a plain
+ * C or kernel integer name, otherwise the format file's signed flag. */
 static bool int_signed(const char *ctype, bool flag)
 {
 	static const char *const sgn[] = {"int", "long", "short", "long long", "long int", "signed char",
@@ -244,7 +244,9 @@ static struct et_type *field_type(struct arena *a, const struct tp_field_text *f
 	}
 	if (!is_int_size(f->size))
 		return byte_array(a, f->size);
-	t = type_int(a, f->size, int_signed(d.ctype, f->is_signed));
+	/* A scalar takes the format's signed flag, as today's bpftrace types it (since it reads formats
+	 * through BTF): a syscall's `int dfd; size:8; signed:0` is a uint64. */
+	t = type_int(a, f->size, f->is_signed);
 	t->name = arena_strdup(a, d.ctype);
 	return t;
 }
