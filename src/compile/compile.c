@@ -137,6 +137,8 @@ int et_compile_env(struct et_compile_env *env)
 	    env_limit("BPFTRACE_MAP_KEYS_MAX", 1u << 28, &env->max_map_keys) ||
 	    env_limit("BPFTRACE_MAX_MAP_KEYS", 1u << 28, &env->max_map_keys) ||
 	    env_limit("BPFTRACE_PERF_RB_PAGES", SEMA_MAX_RB_PAGES, &env->perf_rb_pages) ||
+	    env_limit("BPFTRACE_CAT_BYTES_MAX", UINT32_MAX, &env->max_cat_bytes) ||
+	    env_limit("BPFTRACE_MAX_CAT_BYTES", UINT32_MAX, &env->max_cat_bytes) ||
 	    env_stack_mode(&env->stack_mode))
 		return -EINVAL;
 	env->str_trunc_trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER"); /* any text; "" turns the trailer off */
@@ -146,6 +148,8 @@ int et_compile_env(struct et_compile_env *env)
 	env->set |= env_is_set("BPFTRACE_MAP_KEYS_MAX") || env_is_set("BPFTRACE_MAX_MAP_KEYS")
 			    ? 1u << SEMA_CFG_MAX_MAP_KEYS : 0;
 	env->set |= env_is_set("BPFTRACE_PERF_RB_PAGES") ? 1u << SEMA_CFG_PERF_RB_PAGES : 0;
+	env->set |= env_is_set("BPFTRACE_CAT_BYTES_MAX") || env_is_set("BPFTRACE_MAX_CAT_BYTES")
+			    ? 1u << SEMA_CFG_MAX_CAT_BYTES : 0;
 	env->set |= env_is_set("BPFTRACE_STACK_MODE") ? 1u << SEMA_CFG_STACK_MODE : 0;
 	env->set |= getenv("BPFTRACE_STR_TRUNC_TRAILER") ? 1u << SEMA_CFG_STR_TRUNC_TRAILER : 0;
 	if (env->perf_rb_pages & (env->perf_rb_pages - 1)) {
@@ -211,6 +215,7 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 		.max_strlen = o->env.max_strlen,
 		.max_map_keys = o->env.max_map_keys,
 		.perf_rb_pages = o->env.perf_rb_pages,
+		.max_cat_bytes = o->env.max_cat_bytes,
 		.stack_mode = o->env.stack_mode,
 		.str_trunc_trailer = o->env.str_trunc_trailer,
 		.config_from_env = o->env.set,

@@ -32,6 +32,7 @@ struct et_compile_env {
 	uint32_t max_strlen;    /* BPFTRACE_MAX_STRLEN (or BPFTRACE_STRLEN) */
 	uint32_t max_map_keys;  /* BPFTRACE_MAP_KEYS_MAX (or BPFTRACE_MAX_MAP_KEYS) */
 	uint32_t perf_rb_pages; /* BPFTRACE_PERF_RB_PAGES, a power of two; 0 = codegen's choice */
+	uint32_t max_cat_bytes; /* BPFTRACE_MAX_CAT_BYTES (or BPFTRACE_CAT_BYTES_MAX); 0 = sema's default */
 	const char *stack_mode; /* BPFTRACE_STACK_MODE: "perf" or "raw"; NULL = bpftrace's format */
 	const char *str_trunc_trailer; /* BPFTRACE_STR_TRUNC_TRAILER (may be ""); NULL = ".." */
 	int missing_probes;            /* BPFTRACE_MISSING_PROBES: enum et_missing_probes (0 = error) */

@@ -124,6 +124,7 @@ struct et_program {
 	bool no_demangle;             /* config/env cpp_demangle = false: C++ names printed as in the ELF */
 	bool no_debug_info;           /* config show_debug_info = false: ustack frames without @FILE:LINE */
 	const char *license;          /* config/env license; NULL = "GPL" */
+	uint32_t max_cat_bytes;       /* config/env max_cat_bytes: the most bytes cat() prints; 0 = 10240 */
 	/* cgroup_path()'s filters (its second argument, "*" without one), indexed by the first u64 of an
 	 * ET_CGROUP_PATH value: which hierarchies the runtime searches for the id when it prints it */
 	const char **cgroup_filters;  uint32_t ncgroup_filters;

@@ -217,15 +217,14 @@ static void runtime_warning(struct rt_run *r, const struct et_event_desc *ev)
 	located_message(r, DIAG_WARNING, ev->loc, ev->fmt ? ev->fmt : "");
 }
 
-/* cat(fmt, ...): the file named by the formatted string, at most RT_CAT_MAX bytes of it (bpftrace's
- * max_cat_bytes default), written as it is; a file that cannot be opened or read is an error at the call,
- * and tracing goes on. */
-#define RT_CAT_MAX 10240
+/* cat(fmt, ...): the file named by the formatted string, at most max_cat_bytes bytes of it (config/env,
+ * bpftrace's default 10240), written as it is; a file that cannot be opened or read is an error at the
+ * call, and tracing goes on. */
 static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
 {
 	struct rt_str name = {0}, text = {0};
 	char chunk[4096];
-	size_t got = 0, want;
+	size_t got = 0, want, max = r->prog->max_cat_bytes ? r->prog->max_cat_bytes : 10240;
 	FILE *f;
 
 	rt_format_printf(&name, r->prog, ev->fmt, ev->args, d, n);
@@ -239,8 +238,8 @@ static void do_cat(struct rt_run *r, const struct et_event_desc *ev, const uint8
 		rt_str_free(&name);
 		return;
 	}
-	while (text.len < RT_CAT_MAX) {
-		want = RT_CAT_MAX - text.len < sizeof(chunk) ? RT_CAT_MAX - text.len : sizeof(chunk);
+	while (text.len < max) {
+		want = max - text.len < sizeof(chunk) ? max - text.len : sizeof(chunk);
 		got = fread(chunk, 1, want, f);
 		if (!got)
 			break;

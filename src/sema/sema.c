@@ -542,6 +542,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	ex.target_pid = opts->pid > 0 ? opts->pid : 0;
 	ex.target_cmd = opts->cmd;
 	prog->ringbuf_pages = opts->perf_rb_pages;
+	prog->max_cat_bytes = opts->max_cat_bytes ? opts->max_cat_bytes : 10240;
 	s.t_void = type_new(arena, ET_VOID, 0);
 	s.t_none = type_new(arena, ET_NONE, 0);
 	s.t_i64 = type_int(arena, 8, true);

@@ -198,7 +198,7 @@ enum sema_config_var {
 	SEMA_CFG_MAX_STRLEN, SEMA_CFG_MAX_MAP_KEYS, SEMA_CFG_PERF_RB_PAGES, SEMA_CFG_STACK_MODE,
 	SEMA_CFG_STR_TRUNC_TRAILER, SEMA_CFG_MISSING_PROBES, SEMA_CFG_PRINT_MAPS_ON_EXIT, SEMA_CFG_LICENSE,
 	SEMA_CFG_MAX_PROBES, SEMA_CFG_MAX_BPF_PROGS, SEMA_CFG_CPP_DEMANGLE, SEMA_CFG_UNSTABLE_TSERIES,
-	SEMA_CFG_UNSTABLE_DW_USTACK,
+	SEMA_CFG_UNSTABLE_DW_USTACK, SEMA_CFG_MAX_CAT_BYTES,
 };
 
 /* bpftrace's unstable features (config unstable_tseries, unstable_dw_ustack): a script may use one with a
@@ -225,6 +225,7 @@ struct sema_options {
 	uint32_t max_strlen;           /* default 64 (0 = default) */
 	uint32_t max_map_keys;         /* default 4096 (0 = default) */
 	uint32_t perf_rb_pages;        /* ring buffer pages (a power of two); 0 = codegen's choice */
+	uint32_t max_cat_bytes;        /* the most bytes cat() prints; 0 = bpftrace's default, 10240 */
 	const char *stack_mode;        /* default kstack/ustack format: "perf", "raw"; NULL = bpftrace */
 	const char *str_trunc_trailer; /* what follows a truncated string when printed; NULL = ".." */
 	bool has_cpid;                 /* -c given: cpid is allowed */

@@ -6,10 +6,11 @@
  * wins over the block (bpftrace's rule): the block's value is then checked but not used.
  * What each variable does here:
  *   max_strlen, max_map_keys, perf_rb_pages, stack_mode, str_trunc_trailer: sema and codegen's limits;
+ *   max_cat_bytes: the program (the runtime's cat());
  *   missing_probes: sema_missing_begin/end (probes whose target is missing) and the runtime (attach);
  *   print_maps_on_exit, cpp_demangle, license: the program (runtime, codegen);
  *   max_probes, max_bpf_progs: checked after every probe is expanded (sema_config_check_probes);
- *   the others etrace has no use for (on_stack_limit, log_size, max_cat_bytes, symbol caching...):
+ *   the others etrace has no use for (on_stack_limit, log_size, symbol caching...):
  *   a located warning says so; unstable_tseries and unstable_dw_ustack decide whether using the
  *   feature warns (once), passes or fails (sema_unstable_use), the other unstable_* flags are checked
  *   and accepted.
@@ -55,7 +56,7 @@ static const struct cfg_var vars[] = {
 	{ "lazy_symbolication", CFG_LAZY_SYMBOLICATION, -1,
 	  "etrace always reads a binary's symbols when it first prints one of its addresses" },
 	{ "log_size", CFG_LOG_SIZE, -1, "etrace keeps 256 KiB of verifier log per program" },
-	{ "max_cat_bytes", CFG_MAX_CAT_BYTES, -1, "etrace's cat() reads at most 10240 bytes, bpftrace's default" },
+	{ "max_cat_bytes", CFG_MAX_CAT_BYTES, SEMA_CFG_MAX_CAT_BYTES, NULL },
 	{ "on_stack_limit", CFG_ON_STACK_LIMIT, -1,
 	  "etrace keeps strings, tuples and large values in its per-CPU scratch area itself" },
 	{ "show_debug_info", CFG_SHOW_DEBUG_INFO, -1, NULL },
@@ -321,8 +322,11 @@ static void set_var(struct sema *s, const struct cfg_var *cv, const char *key, s
 			return;
 		}
 		break;
-	case CFG_LOG_SIZE:
 	case CFG_MAX_CAT_BYTES:
+		if (int_value(s, v, key, UINT32_MAX, &val) && use)
+			s->prog->max_cat_bytes = (uint32_t)val;
+		return;
+	case CFG_LOG_SIZE:
 	case CFG_ON_STACK_LIMIT:
 		if (!int_value(s, v, key, INT64_MAX, &val))
 			return;

@@ -1,5 +1,6 @@
 #!/bin/bash
-# cat(namefmt, ...): the named file's bytes (at most 10240, bpftrace's max_cat_bytes default) in a real
+# cat(namefmt, ...): the named file's bytes (at most 10240, bpftrace's max_cat_bytes default, or the
+# config's or the environment's max_cat_bytes) in a real
 # event, in text and -f json; a file that cannot be opened is a located error and tracing goes on.
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -22,6 +23,12 @@ head -c 10240 "$TMP/big" >"$TMP/big.want"
 head -c 10240 "$ET_OUT" >"$TMP/big.got"
 check "cat() of 12000 bytes prints the first 10240" cmp -s "$TMP/big.want" "$TMP/big.got"
 check "and then only the end of the run's newlines" test "$(tail -c +10241 "$ET_OUT" | tr -d '\n' | wc -c)" = 0
+
+# max_cat_bytes: the config block, and the environment (which wins over it, as in bpftrace)
+run_etrace -e "config = { max_cat_bytes = 100 } BEGIN { cat(\"$TMP/big\"); exit(); }"
+check "config max_cat_bytes = 100: the first 100 bytes" test "$(tr -d '\n' <"$ET_OUT")" = "$(head -c 100 "$TMP/big")"
+BPFTRACE_MAX_CAT_BYTES=7 run_etrace -f json -e "config = { max_cat_bytes = 100 } BEGIN { cat(\"$TMP/big\"); exit(); }"
+check "-f json, BPFTRACE_MAX_CAT_BYTES=7 over the config's 100: 7 bytes" grep -qxF '{"type": "cat", "data": "abcdefg"}' "$ET_OUT"
 
 start_json -c "$GL 1" -e "$probe { cat(\"/proc/%d/comm\", pid); cat(\"/nothere\"); }" || exit 1
 wait_etrace
