@@ -137,6 +137,19 @@ uint64_t rt_lost_events(struct rt_run *r)
 	return n;
 }
 
+void rt_report_lost(FILE *out, bool json, uint64_t lost)
+{
+	if (!lost)
+		return;
+	if (json)
+		fprintf(out, "{\"type\": \"lost_events\", \"count\": %llu, \"data\": {\"events\": %llu}}\n",
+			(unsigned long long)lost, (unsigned long long)lost);
+	else
+		fprintf(stderr, "Lost %llu events\n", (unsigned long long)lost);
+	fflush(out);
+	fprintf(stderr, "WARNING: Total lost event count: %llu\n", (unsigned long long)lost);
+}
+
 void rt_counters_read(struct rt_run *r, uint64_t *lost, uint64_t *read_faults, uint64_t *dropped)
 {
 	size_t size = 0;

@@ -380,20 +380,15 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	if (r.rb)
 		ring_buffer__consume(r.rb);
 	rt_flush_output(&r);
-	if (!prog->no_exit_print) { /* config print_maps_on_exit = false: nothing after the trace */
-		/* bpftrace's text output separates the maps from the trace so; its JSON output (one object a
-		 * line) has no empty lines */
-		if (opts->format != RT_FORMAT_JSON)
-			fputs("\n\n", r.out);
+	/* bpftrace's text output ends the trace so, maps printed or not; its JSON output (one object a line)
+	 * has no empty lines */
+	if (opts->format != RT_FORMAT_JSON)
+		fputs("\n\n", r.out);
+	if (!prog->no_exit_print) /* config print_maps_on_exit = false: no maps after the trace */
 		rt_print_all_maps(&r);
-	}
 	fflush(r.out);
 	lost = rt_lost_events(&r);
-	if (lost && opts->format == RT_FORMAT_JSON)
-		fprintf(r.out, "{\"type\": \"lost_events\", \"count\": %llu, \"data\": {\"events\": %llu}}\n",
-			(unsigned long long)lost, (unsigned long long)lost);
-	if (lost)
-		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
+	rt_report_lost(r.out, opts->format == RT_FORMAT_JSON, lost);
 	dropped = rt_report_dropped(&r);
 	rt_report_read_faults(&r);
 	if (opts->stats)

@@ -299,6 +299,9 @@ void rt_print_all_maps(struct rt_run *r);
 void rt_map_reset(int fd, bool zero_only);
 /* dropped.c: ring buffer records the programs could not reserve (codegen's lost counter). */
 uint64_t rt_lost_events(struct rt_run *r);
+/* dropped.c: say at exit that `lost` records were lost, as bpftrace does: "Lost N events" on stderr (a
+ * lost_events line on out in JSON), then "WARNING: Total lost event count: N" on stderr. Nothing for 0. */
+void rt_report_lost(FILE *out, bool json, uint64_t lost);
 /* dropped.c: set ET_STOP_FLAG_NAME through the mmap'ed .bss, so every probe (BEGIN and END aside) returns
  * at once, and wait for the runs already past the test that sit in RCU read-side sections (one RCU grace
  * period); with rt_detach_one_perf after it (runs under RCU tasks-trace), the maps no longer change.

@@ -548,10 +548,7 @@ void rt_session_end(struct rt_session *s)
 		rt_report_dropped(&s->units[k]->r);
 		rt_report_read_faults(&s->units[k]->r);
 	}
-	if (lost && s->ro.format == RT_FORMAT_JSON)
-		fprintf(s->out, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n", (unsigned long long)lost);
-	if (lost)
-		fprintf(stderr, "%llu events lost\n", (unsigned long long)lost);
+	rt_report_lost(s->out, s->ro.format == RT_FORMAT_JSON, lost);
 	fflush(s->out);
 	fflush(stderr);
 	for (k = 0; k < s->nunits; k++)

@@ -116,7 +116,7 @@ start_json -e 'tracepoint:raw_syscalls:sys_enter /comm == "etr_jsonburst"/ { pri
 "$burst" 200000
 sleep 0.3
 stop_etrace INT
-lost=$(sed -n 's/^\([0-9][0-9]*\) events lost.*/\1/p' "$ET_ERR" | head -1)
+lost=$(sed -n 's/^WARNING: Total lost event count: \([0-9][0-9]*\)$/\1/p' "$ET_ERR" | head -1)
 if [ -n "$lost" ]; then
 	check "lost events: {\"type\": \"lost_events\", \"count\": $lost, \"data\": {\"events\": $lost}}" jcheck "$ET_OUT" \
 		"[o for o in objs if o['type'] == 'lost_events'] == [{'type': 'lost_events', 'count': $lost, 'data': {'events': $lost}}]"

@@ -13,7 +13,7 @@ sleep 0.5
 stop_etrace INT
 check "exit status 0" test "$ET_STATUS" = 0
 printed=$(grep -c '^e [0-9][0-9]*$' "$ET_OUT")
-lost=$(sed -n 's/^\([0-9][0-9]*\) events lost.*/\1/p' "$ET_ERR" | head -1)
+lost=$(sed -n 's/^Lost \([0-9][0-9]*\) events$/\1/p' "$ET_ERR" | head -1)
 echo "printed $printed, reported lost ${lost:-0}"
 check "printed + lost = $N" test $((printed + ${lost:-0})) = $N
 check "nothing left behind" nothing_left_behind
