@@ -167,7 +167,17 @@ struct et_type *check_signal(struct sema *s, struct ast_node *n, struct sema_cal
 			sema_error(s, a->loc, "%s(): unknown signal '%s'", n->u.call.name, a->u.string.bytes);
 		return s->t_void;
 	}
-	bi_int_arg(s, n, 0, NULL);
+	int64_t v;
+
+	if (!bi_int_arg(s, n, 0, NULL))
+		return s->t_void;
+	if (sema_const_int(s, a, &v)) { /* a constant is checked as bpftrace's stdlib macro checks a literal */
+		if (v < 1 || v > 64) {
+			sema_error(s, a->loc, "%s() accepts a string literal or an integer between 1 and 64 (inclusive)",
+				   n->u.call.name);
+			sema_hint(s, "name the signal (\"SIGUSR1\") or give its number, as `kill -l` lists them");
+		}
+	}
 	return s->t_void;
 }
 
