@@ -148,7 +148,7 @@ static const struct script scripts[] = {
     {"BEGIN { $s = comm; if ($s == \"bash\") { @b = 1; } else if (strncmp($s, \"ba\", 2) == 0) { @b = 2; } }", false},
     {"BEGIN { $i = 0; while ($i < 100) { $i++; if ($i % 7 == 0) { continue; } @w += $i; } }", false},
     {"BEGIN { for ($i : 0..10) { @f[$i] = $i * $i; } delete(@f[3]); delete(@f, 4); @k = has_key(@f, 2); }", false},
-    {"BEGIN { system(\"echo %d\", 5); signal(0); signal(\"SIGCONT\"); signal(\"cont\"); } END { @z = 1; }", false},
+    {"BEGIN { system(\"echo %d\", 5); signal(10); signal(\"SIGCONT\"); signal(\"cont\"); } END { @z = 1; }", false},
     {"tracepoint:sched:sched_switch { @s[args.next_pid % 3] = 1; for ($kv : @s) {"
      " @t[$kv.0, args.prev_pid > 0, comm] = count(); printf(\"%d\\n\", $kv.1); } }", true},
     {"software:cpu-clock:1000000 { @[cpu] = count(); } profile:hz:99 { @p[pid] = count(); }", false},
