@@ -196,6 +196,10 @@ struct et_type *sema_ident(struct sema *s, struct ast_node *n)
 
 	if (argn >= 0)
 		return argn_var(s, n, argn);
+	if (strcmp(n->u.name, "config") == 0) {
+		*n = *sema_config_record(s, n->loc); /* the node becomes the record, for every later pass */
+		return sema_expr(s, n);
+	}
 	id = builtin_lookup(n->u.name);
 	if (id < 0) {
 		struct et_type *e = sema_enum_ident(s, n);
@@ -259,6 +263,10 @@ struct et_type *sema_call(struct sema *s, struct ast_node *n, bool agg_allowed)
 
 	if (id < 0 && argn_index(name) >= 0 && nargs == 0)
 		return argn_var(s, n, argn_index(name));
+	if (id < 0 && strcmp(name, "config") == 0 && nargs == 0) {
+		*n = *sema_config_record(s, n->loc);
+		return sema_expr(s, n);
+	}
 	if (id < 0) {
 		for (uint32_t i = 0; i < s->nmacros; i++)
 			if (s->macros[i] == name)

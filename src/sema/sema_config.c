@@ -135,6 +135,56 @@ void sema_unstable_use(struct sema *s, enum sema_unstable_feature f, struct et_l
 	}
 }
 
+static void add_str(struct sema *s, struct ast_node *r, const char *name, const char *value)
+{
+	ast_record_add(s->arena, r, name, ast_new_string(s->arena, r->loc, value, (uint32_t)strlen(value)));
+}
+
+static void add_int(struct sema *s, struct ast_node *r, const char *name, uint64_t value)
+{
+	ast_record_add(s->arena, r, name, ast_new_int(s->arena, r->loc, value, false));
+}
+
+static void add_bool(struct sema *s, struct ast_node *r, const char *name, bool value)
+{
+	ast_record_add(s->arena, r, name, ast_new_bool(s->arena, r->loc, value));
+}
+
+/* Variables etrace takes but has no use for show bpftrace's defaults (lazy_symbolication, log_size,
+ * on_stack_limit, unstable_import_statement, unstable_typeinfo); max_probes and max_bpf_progs are one
+ * limit here. */
+struct ast_node *sema_config_record(struct sema *s, struct et_loc loc)
+{
+	static const char *const unstable_words[] = { "warn", "enable", "error" };
+	static const char *const missing_words[] = { "error", "warn", "ignore" };
+	const struct et_program *p = s->prog;
+	struct ast_node *r = ast_new_record(s->arena, loc);
+	uint32_t max_probes = s->max_probes ? s->max_probes : SEMA_DEFAULT_MAX_PROBES;
+
+	add_bool(s, r, "cpp_demangle", !p->no_demangle);
+	add_bool(s, r, "lazy_symbolication", true);
+	add_bool(s, r, "print_maps_on_exit", !p->no_exit_print);
+	add_bool(s, r, "use_blazesym", false);
+	add_bool(s, r, "show_debug_info", !p->no_debug_info);
+	add_int(s, r, "log_size", 1000000);
+	add_int(s, r, "max_bpf_progs", max_probes);
+	add_int(s, r, "max_cat_bytes", p->max_cat_bytes ? p->max_cat_bytes : 10240);
+	add_int(s, r, "max_map_keys", s->max_map_keys);
+	add_int(s, r, "max_probes", max_probes);
+	add_int(s, r, "max_strlen", s->max_strlen);
+	add_int(s, r, "on_stack_limit", 32);
+	add_int(s, r, "perf_rb_pages", p->ringbuf_pages);
+	add_str(s, r, "str_trunc_trailer", p->str_trunc_trailer ? p->str_trunc_trailer : "..");
+	add_str(s, r, "unstable_import_statement", "error");
+	add_str(s, r, "unstable_tseries", unstable_words[s->unstable[SEMA_UNSTABLE_TSERIES]]);
+	add_str(s, r, "unstable_typeinfo", "error");
+	add_str(s, r, "unstable_dw_ustack", unstable_words[s->unstable[SEMA_UNSTABLE_DW_USTACK]]);
+	add_str(s, r, "missing_probes", missing_words[p->missing_probes]);
+	add_str(s, r, "stack_mode", s->stack_mode ? s->stack_mode : "bpftrace");
+	add_str(s, r, "license", p->license ? p->license : "GPL");
+	return r;
+}
+
 bool sema_license_known(const char *w)
 {
 	for (size_t i = 0; i < COUNT(licenses); i++)

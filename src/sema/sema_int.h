@@ -130,6 +130,10 @@ struct sema {
 	unsigned dead;
 };
 
+/* bpftrace's `config` builtin: a record of the configuration in effect (bpftrace's fields, in its order),
+ * made of literals, so that the caller can analyse it as any record expression. */
+struct ast_node *sema_config_record(struct sema *s, struct et_loc loc);
+
 /* An unstable feature the script uses at loc: a warning (once) or an error, as its config says. */
 void sema_unstable_use(struct sema *s, enum sema_unstable_feature f, struct et_loc loc);
 
