@@ -259,5 +259,5 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 /* Several kprobes on one address share an aggregate that runs the newest first; their return
  * instances are a stack, so the kretprobes' handlers run oldest first (bpftrace attaches kprobes in
  * reverse and kretprobes in order). */
-KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN, "k", provider_always_newest_first)
+KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN | PROVIDER_OVERRIDE, "k", provider_always_newest_first)
 KPROBE_PROVIDER(kretprobe, "kretprobe", PROVIDER_HAS_RETVAL | PROVIDER_RETURN, "kr", NULL)

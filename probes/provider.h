@@ -49,6 +49,7 @@ enum {
 	                               * end, then the run ends; the only probe of its script (iter) */
 	PROVIDER_TEST = 1 << 12,      /* attached to nothing: run once by --test, left out otherwise (test) */
 	PROVIDER_BENCH = 1 << 13,     /* attached to nothing: run repeatedly by --bench, left out otherwise */
+	PROVIDER_OVERRIDE = 1 << 14,  /* may replace the probed function's return value (kprobe: override()) */
 };
 
 /* Where the types of `args` come from (with PROVIDER_HAS_ARGS). */

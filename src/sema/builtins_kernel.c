@@ -80,7 +80,7 @@ struct et_type *check_override(struct sema *s, struct ast_node *n, struct sema_c
 
 	(void)c;
 	for (uint32_t i = 0; s->probe && i < s->probe->nproviders; i++) {
-		if (strcmp(s->probe->providers[i]->name, "kprobe") != 0) {
+		if (!(s->probe->providers[i]->flags & PROVIDER_OVERRIDE)) {
 			sema_error(s, n->loc, "override() can only be used inside kprobes");
 			sema_hint(s, "override() replaces the return value of a kernel function: kprobe:FUNC { override(-5); }");
 			return s->t_none;
