@@ -535,7 +535,9 @@ static void var_assign(struct sema *s, struct ast_node *target, struct ast_node 
 				  target->u.name, v->var->loc.line);
 	}
 	v->assigned = true;
-	if (op != AST_OP_NONE)
+	/* a compound update reads the variable; `$ignore = delete(@m, k)` is how bpftrace's own tools keep a
+	 * call's result they do not need (bpftrace warns of none of these), so neither is an unused variable */
+	if (op != AST_OP_NONE || (value && value->kind == AST_CALL))
 		v->used = true;
 	target->sym = v->var;
 	target->type = v->var->type;
