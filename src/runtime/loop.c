@@ -389,7 +389,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	fflush(r.out);
 	lost = rt_lost_events(&r);
 	rt_report_lost(r.out, opts->format == RT_FORMAT_JSON, lost);
-	dropped = rt_report_dropped(&r);
+	dropped = rt_dropped_total(&r);
 	rt_report_read_faults(&r);
 	if (opts->stats)
 		rt_report_stats(&r, lost, dropped);
@@ -399,10 +399,13 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 
 out:
 	rt_metrics_stop(metrics);
+	/* before the detach: the release process it forks (attach.c) would inherit the ring's mapping and keep
+	 * the ring buffer map alive until it ends; every record that can still be shown is consumed by now */
+	ring_buffer__free(r.rb);
+	r.rb = NULL;
 	rt_detach(&r);
 	rt_detach_finish(&r);
 	rt_stats_end(&r);
-	ring_buffer__free(r.rb);
 	rt_unload(&r);
 	if (go_fd >= 0)
 		close(go_fd); /* the child reads EOF and exits 127 without running the command */
