@@ -185,6 +185,7 @@ int et_run(const struct et_options *o)
 		.compile_only = o->emit_elf != NULL,
 		.runs_here = !o->emit_elf,
 		.per_probe_programs = o->stats || o->metrics,
+		.helper_errors = o->no_warnings ? 0 : o->warnings ? 2 : 1,
 		.line_info_path = named_file ? o->script_path : NULL,
 		.include_dirs = o->include_dirs,
 		.ninclude_dirs = o->ninclude_dirs,

@@ -51,6 +51,8 @@ struct cg_options {
 	 * (--stats and --metrics count events per program): the probes of a block whose bodies are the
 	 * same and whose providers pass cookies get one program, which reads the probe from its cookie. */
 	bool attach_cookies;
+	/* et_compile_options.helper_errors: which failed helper calls send an ET_EV_HELPER_ERROR */
+	int helper_errors;
 };
 
 int cg_compile(struct ast_node *program, struct et_program *prog, const struct cg_options *opts,

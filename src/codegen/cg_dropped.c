@@ -1,12 +1,17 @@
 /* cg_dropped: nothing lost silently (see cg_lower.h). A map update that fails (the map is full: E2BIG for hash maps,
  * ENOMEM when the kernel cannot allocate the element) increments element `map index` of the .bss u64 array
- * ET_DROPPED_MAP_NAME; a user-memory read that fails increments ET_READ_FAULTS_MAP_NAME; a ring buffer
+ * ET_DROPPED_MAP_NAME (for --stats and --metrics) and, unless helper errors are off (--no-warnings), sends
+ * an ET_EV_HELPER_ERROR for its call site (one event per site, added to prog->events here) with the
+ * code, which the runtime reports at once as bpftrace does; a user-memory read that fails increments ET_READ_FAULTS_MAP_NAME; a ring buffer
  * reserve that fails increments prog->lost_map_name (cg_event.c). The runtime reads them at exit.
  * Also the stop flag ET_STOP_FLAG_NAME, the .bss global every probe but BEGIN/END tests first.
  * The counters are shared by the CPUs and incremented atomically: they sit on failure paths only, where
  * contention does not matter, and an atomic add on a global is 4 instructions where a per-CPU array
  * needs a key on the stack, an (inlined) lookup and a null check. */
+#include <string.h>
+
 #include "codegen/cg_lower.h"
+#include "support/arena.h"
 
 int cg_dropped_define(struct cg_lower *L)
 {
@@ -15,17 +20,44 @@ int cg_dropped_define(struct cg_lower *L)
 	return 0;
 }
 
-void cg_count_dropped(struct cg_lower *L, uint32_t map)
+/* The event for a failed call of `helper` at loc: one per call site, in prog->events, the runtime's
+ * table of locations (a site lowered twice, for a body shared by programs, reuses its event). */
+static int helper_event(struct cg_lower *L, const char *helper, struct et_loc loc)
+{
+	struct et_program *p = L->prog;
+
+	for (uint32_t i = 0; i < p->nevents; i++)
+		if (p->events[i].kind == ET_EV_HELPER_ERROR && strcmp(p->events[i].fmt, helper) == 0 &&
+		    memcmp(&p->events[i].loc, &loc, sizeof(loc)) == 0)
+			return (int)i;
+	p->events = arena_grow(p->arena, p->events, p->nevents, p->nevents + 1, sizeof(*p->events));
+	p->events[p->nevents] = (struct et_event_desc){
+		.kind = ET_EV_HELPER_ERROR, .fmt = helper, .map = -1, .loc = loc,
+	};
+	return (int)p->nevents++;
+}
+
+void cg_count_dropped(struct cg_lower *L, uint32_t map, LLVMValueRef rc)
 {
 	if (L->dropped)
 		cg_counter_add(L->cg, L->dropped, map, NULL);
+	if (L->helper_errors)
+		cg_event_helper_error(L, helper_event(L, "map_update_elem", L->site), rc);
 }
 
 void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc)
 {
-	/* (u64)rc >> 63 is 1 for a negative errno, 0 for success: no branch */
-	if (L->dropped)
-		cg_counter_add(L->cg, L->dropped, map, LLVMBuildLShr(L->cg->b, rc, cg_i64(L->cg, 63), ""));
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	/* helpers return an int in the i64: its low 32 bits, sign-extended, are the code */
+	LLVMValueRef rc32 = LLVMBuildSExt(B, LLVMBuildTrunc(B, rc, cg->t_i32, ""), cg->t_i64, "rc");
+	LLVMBasicBlockRef full = cg_block(cg, "update.failed"), done = cg_block(cg, "update.done");
+
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, rc32, cg_i64(cg, 0), ""), full, done);
+	LLVMPositionBuilderAtEnd(B, full);
+	cg_count_dropped(L, map, rc32);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
 }
 
 void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result)

@@ -142,6 +142,7 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 		break;
 	case ET_EV_TIME:
 	case ET_EV_RUNTIME_WARNING: /* no call: cg_event_warn_if */
+	case ET_EV_HELPER_ERROR:    /* no call: cg_event_helper_error */
 		break;
 	case ET_EV_JOIN:
 		if (t && args->count)
@@ -179,6 +180,28 @@ void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event)
 	LLVMPositionBuilderAtEnd(B, ok);
 	LLVMBuildStore(B, cg_i64(cg, (uint64_t)event), rec);
 	cg_ringbuf_submit_batched(cg, L->ringbuf, rec, 8 + 8, CG_RINGBUF_WAKE_BYTES);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+}
+
+void cg_event_helper_error(struct cg_lower *L, int event, LLVMValueRef rc)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+
+	if (event < 0 || !L->ringbuf)
+		return;
+	LLVMBasicBlockRef ok = cg_block(cg, "helper_error.sent"), lost = cg_block(cg, "helper_error.lost"),
+			  done = cg_block(cg, "helper_error.done");
+	LLVMValueRef rec = cg_ringbuf_reserve(cg, L->ringbuf, 16);
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, rec, ""), lost, ok);
+	LLVMPositionBuilderAtEnd(B, lost);
+	count_lost(L);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, ok);
+	LLVMBuildStore(B, cg_i64(cg, (uint64_t)event), rec);
+	LLVMBuildStore(B, rc, cg_gep(cg, rec, 8));
+	cg_ringbuf_submit_batched(cg, L->ringbuf, rec, 8 + 16, CG_RINGBUF_WAKE_BYTES);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 }

@@ -1104,6 +1104,7 @@ static struct cg_val incdec(struct cg_lower *L, struct ast_node *n)
 		LLVMBasicBlockRef skip = cg_block(cg, "incdec.skip");
 		LLVMValueRef res = cg_alloca(cg, cg->t_i64, "incdec");
 		LLVMBuildStore(B, cg_i64(cg, 0), res);
+		cg_loc(L, n);
 		LLVMValueRef p = cg_map_slot(L, m->map, key, skip);
 		LLVMValueRef old = cg_load(L, p, vt, false).v;
 		LLVMValueRef nv = cg_arith(L, op, old, cg_i64(cg, cg_pointer_step(vt)), false, -1);

@@ -92,6 +92,8 @@ struct cg_lower {
 	int errors;
 	bool pid_filter;           /* cg_options.pid_filter */
 	bool attach_cookies;       /* cg_options.attach_cookies */
+	int helper_errors;         /* cg_options.helper_errors */
+	struct et_loc site;        /* the node of the last cg_loc: where a failed helper call is reported */
 	bool quiet;                /* lowering a repeated copy of a probe body: no diagnostics */
 	/* the probe being emitted */
 	uint32_t probe_index;
@@ -124,12 +126,13 @@ void cg_loc(struct cg_lower *L, const struct ast_node *n);
  * unreachable block. */
 void cg_return(struct cg_lower *L, LLVMValueRef value);
 
-/* cg_dropped.c: define the dropped-updates counters (when the program has maps), and count a failed
- * update of prog->maps[map] in them (element `map`; no-op without maps). */
+/* cg_dropped.c: define the dropped-updates counters (when the program has maps). In a block reached only
+ * when the update of prog->maps[map] failed with rc (i64, negative): count it (element `map`) and, unless
+ * helper errors are off, send an ET_EV_HELPER_ERROR for map_update_elem at L->site with rc. */
 int cg_dropped_define(struct cg_lower *L);
-void cg_count_dropped(struct cg_lower *L, uint32_t map);
-/* The same after a map update that returned rc (i64): counts it when rc < 0, without a branch (the
- * atomic add of 0 on success is cheaper in instructions than the test). */
+void cg_count_dropped(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
+/* The same after a map update that returned rc (i64): a branch on rc < 0 (as a 32-bit int, as bpftrace
+ * tests it) to the counting and the report; nothing more on success. */
 void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
 /* Count a user-memory read whose helper `result` (i64) is negative in ET_READ_FAULTS_MAP_NAME (defined
  * by the first call), so the runtime reports reads that came out empty. */
@@ -253,6 +256,9 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call);
 /* When cond (i1) holds, send the runtime warning prog->events[event] (ET_EV_RUNTIME_WARNING; a record of
  * just its index); nothing when event < 0. The builder goes on after the test. */
 void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event);
+/* At the current position (a failure path): send prog->events[event] (ET_EV_HELPER_ERROR) with the
+ * helper's return code rc (i64) as its payload; a record that cannot be reserved is counted as lost. */
+void cg_event_helper_error(struct cg_lower *L, int event, LLVMValueRef rc);
 
 /* iter probes: load ctx's pointer members the probe pn reads and end the run when one is NULL (at the
  * start of its body, before anything is reserved); fills L->iter_ptrs. No-op for other providers. */

@@ -63,8 +63,10 @@ void cg_error(struct cg_lower *L, const struct ast_node *n, const char *fmt, ...
 
 void cg_loc(struct cg_lower *L, const struct ast_node *n)
 {
-	if (n && n->loc.line)
+	if (n && n->loc.line) {
 		cg_set_loc(L->cg, n->loc.line, n->loc.col);
+		L->site = n->loc;
+	}
 }
 
 void cg_return(struct cg_lower *L, LLVMValueRef value)
@@ -107,6 +109,9 @@ static int define_maps(struct cg_lower *L)
 			return -EINVAL;
 		}
 	}
+	/* failed map updates are reported through the ring buffer (cg_helper_error_if) */
+	if (!prog->ringbuf_name && L->helper_errors && prog->nmaps)
+		prog->ringbuf_name = "et_ringbuf";
 	if (prog->ringbuf_name || prog->nevents) {
 		const char *name = prog->ringbuf_name ? prog->ringbuf_name : "et_ringbuf";
 		L->ringbuf = cg_map_define(cg, name, BPF_MAP_TYPE_RINGBUF, NULL, NULL, ringbuf_size(prog));
@@ -412,6 +417,7 @@ int cg_compile(struct ast_node *program, struct et_program *prog, const struct c
 	L.diag = diag;
 	L.pid_filter = opts && opts->pid_filter;
 	L.attach_cookies = opts && opts->attach_cookies;
+	L.helper_errors = opts ? opts->helper_errors : 0;
 	L.cg = cg_ctx_new(opts && opts->source_name && *opts->source_name ? opts->source_name : "etrace");
 	if (!L.cg) {
 		err = -errno;

@@ -97,14 +97,14 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 	for (uint32_t i = 0; i < L->prog->nmaps; i++)
 		if (L->prog->maps[i].value && L->prog->maps[i].value->size > zsize)
 			zsize = L->prog->maps[i].value->size;
-	cg_map_update(cg, m, key, cg_rodata_const(cg, "etrace_zero", 0, zsize), BPF_NOEXIST);
+	LLVMValueRef rc = cg_map_update(cg, m, key, cg_rodata_const(cg, "etrace_zero", 0, zsize), BPF_NOEXIST);
 	LLVMValueRef p2 = cg_map_lookup(cg, m, key);
 	LLVMBasicBlockRef miss_end = LLVMGetInsertBlock(B);
 	LLVMBasicBlockRef full = cg_block(cg, "slot.full");
 	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p2, ""), full, hit);
 	/* neither inserted nor there: the map is full; count the dropped update */
 	LLVMPositionBuilderAtEnd(B, full);
-	cg_count_dropped(L, map);
+	cg_count_dropped(L, map, rc);
 	LLVMBuildBr(B, skip);
 	LLVMPositionBuilderAtEnd(B, hit);
 	return cg_phi2(cg, cg->t_ptr, "slot", p, from, p2, miss_end);
@@ -142,13 +142,7 @@ static void assign_map(struct cg_lower *L, struct ast_node *n)
 		cg_store_expr(L, val, vt, value);
 		LLVMValueRef key = cg_map_key(L, map);
 		cg_loc(L, n);
-		LLVMValueRef rc = cg_map_update(cg, L->maps[ref->map], key, val, BPF_ANY);
-		LLVMBasicBlockRef full = cg_block(cg, "update.full"), done = cg_block(cg, "update.done");
-		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, rc, cg_i64(cg, 0), ""), full, done);
-		LLVMPositionBuilderAtEnd(B, full);
-		cg_count_dropped(L, ref->map);
-		LLVMBuildBr(B, done);
-		LLVMPositionBuilderAtEnd(B, done);
+		cg_count_failed_update(L, ref->map, cg_map_update(cg, L->maps[ref->map], key, val, BPF_ANY));
 		return;
 	}
 	/* @m[k] op= v: update in place */

@@ -250,6 +250,7 @@ static int generate(const struct et_compile_options *o, struct et_compilation *c
 				  feature_check(FEATURE_ATTACH_COOKIE, NULL, NULL) == 0,
 		.ir_original = o->ir_original,
 		.ir_optimized = o->ir_optimized,
+		.helper_errors = o->helper_errors,
 	};
 	char text_path[32];
 	int text_fd = -1;

@@ -69,6 +69,9 @@ struct et_compile_options {
 	bool compile_only;             /* --emit-elf: probes this kernel cannot attach are still compiled */
 	bool runs_here;                /* about to run on this machine: warn about what this kernel lacks, and
 					* let a block's probes share a program where its kernel has attach cookies */
+	/* failed helper calls reported at run time, bpftrace's warning level: 0 none (--no-warnings), 1 map
+	 * updates (the default), 2 also probe reads and map lookups (-k) */
+	int helper_errors;
 	bool per_probe_programs;       /* --stats, --metrics: a program per probe (they count events per program) */
 	/* -d codegen / -d codegen-opt / --emit-llvm: where to print the LLVM IR before and after optimisation
 	 * (NULL: nowhere) */

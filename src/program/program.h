@@ -49,6 +49,9 @@ enum et_event_kind {
 	ET_EV_CAT,        /* cat(namefmt, ...): fmt, args */
 	ET_EV_ERRORF,     /* errorf(fmt, ...): fmt, args; printed as an error at loc */
 	ET_EV_WARNF,      /* warnf(fmt, ...): likewise, a warning (silent under --no-warnings) */
+	ET_EV_HELPER_ERROR, /* a BPF helper call that failed (bpftrace's helper_error), one event per call
+	                     * site, added by codegen: fmt is the helper's name ("map_update_elem"), loc the
+	                     * call; args NULL, the payload is the helper's return code, an i64 */
 };
 
 struct et_event_desc {

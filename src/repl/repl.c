@@ -261,6 +261,7 @@ static struct et_program *compile(struct session *s, const char *text, unsigned 
 		.pid = s->o->pid,
 		.cmd = s->o->cmd,
 		.runs_here = true,
+		.helper_errors = s->o->no_warnings ? 0 : 1,
 		.last = ET_PHASE_CODEGEN,
 	};
 	if (et_compile(&copts, src, files, nfiles, diag, &c) == 0) {

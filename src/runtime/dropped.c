@@ -1,7 +1,6 @@
 /* dropped: report what the programs could not record, from codegen's .bss counters (cg_dropped.c):
- * - map updates dropped because a map was full (ET_DROPPED_MAP_NAME, element i = prog->maps[i]), one
- *   stderr line per map:
- *   @m: 123 updates dropped, map full at 4096 keys; raise with config = { max_map_keys = ... }
+ * - map updates dropped because a map was full (ET_DROPPED_MAP_NAME, element i = prog->maps[i]): only
+ *   counted, for --stats and --metrics (each one is reported when it happens, an ET_EV_HELPER_ERROR);
  * - user-memory reads by str()/buf() that failed (ET_READ_FAULTS_MAP_NAME), one line;
  * - ring buffer records lost (prog->lost_map_name), for rt_lost_events.
  * And it sets the stop flag ET_STOP_FLAG_NAME in the same .bss (rt_stop_probes).
@@ -179,26 +178,14 @@ uint64_t rt_report_read_faults(struct rt_run *r)
 	return n;
 }
 
-uint64_t rt_report_dropped(struct rt_run *r)
+uint64_t rt_dropped_total(struct rt_run *r)
 {
 	size_t size = 0;
 	uint8_t *bss = bss_value(r, &size);
 	uint64_t total = 0;
 
-	for (uint32_t i = 0; bss && i < r->prog->nmaps; i++) {
-		uint64_t n = counter(r, bss, size, ET_DROPPED_MAP_NAME, i);
-
-		if (!n)
-			continue;
-		total += n;
-		if (r->opts->format == RT_FORMAT_JSON)
-			fprintf(r->out, "{\"type\": \"dropped_updates\", \"data\": {\"map\": \"%s\", \"updates\": %llu, "
-				"\"max_entries\": %u}}\n", r->prog->maps[i].name, (unsigned long long)n,
-				r->prog->maps[i].max_entries);
-		fprintf(stderr, "%s: %llu update%s dropped, map full at %u keys; raise with config = { max_map_keys = %u }\n",
-			r->prog->maps[i].name, (unsigned long long)n, n == 1 ? "" : "s", r->prog->maps[i].max_entries,
-			r->prog->maps[i].max_entries * 4);
-	}
+	for (uint32_t i = 0; bss && i < r->prog->nmaps; i++)
+		total += counter(r, bss, size, ET_DROPPED_MAP_NAME, i);
 	free(bss);
 	return total;
 }

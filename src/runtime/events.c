@@ -217,6 +217,43 @@ static void runtime_warning(struct rt_run *r, const struct et_event_desc *ev)
 	located_message(r, DIAG_WARNING, ev->loc, ev->fmt ? ev->fmt : "");
 }
 
+/* A helper call that failed (ET_EV_HELPER_ERROR, payload: its i64 return code), at the call each time,
+ * in bpftrace's words: text, a warning with the helper's name and code; JSON, a "helper_error" record. */
+static void helper_error(struct rt_run *r, const struct et_event_desc *ev, const uint8_t *d, size_t n)
+{
+	const char *helper = ev->fmt ? ev->fmt : "";
+	struct rt_str msg = {0};
+	int64_t rc = 0;
+
+	if (n >= 8)
+		memcpy(&rc, d, 8);
+	if (json(r)) {
+		const char *file = r->diag && ev->loc.file ? source_name(diag_sources(r->diag), ev->loc.file) : NULL;
+		const char *text = strerror((int)-rc);
+
+		rt_str_puts(&r->buf, "{\"type\": \"helper_error\", \"msg\": ");
+		rt_json_string(&r->buf, text, strlen(text));
+		rt_str_puts(&r->buf, ", \"helper\": ");
+		rt_json_string(&r->buf, helper, strlen(helper));
+		rt_str_printf(&r->buf, ", \"retcode\": %lld, \"filename\": ", (long long)rc);
+		rt_json_string(&r->buf, file ? file : "", file ? strlen(file) : 0);
+		rt_str_printf(&r->buf, ", \"line\": %u, \"col\": %u}\n", ev->loc.line, ev->loc.col);
+		return;
+	}
+	if (strcmp(helper, "map_update_elem") == 0 && rc == -E2BIG)
+		rt_str_puts(&msg, "Map full; can't update element. Try increasing max_map_keys config or manually "
+			    "setting the max entries in a map declaration e.g. `let @a = hash(5000)`");
+	else if (strcmp(helper, "map_delete_elem") == 0 && rc == -ENOENT)
+		rt_str_puts(&msg, "Can't delete map element because it does not exist.");
+	else if (strcmp(helper, "map_lookup_elem") == 0) /* the code is 0: a lookup returns NULL */
+		rt_str_puts(&msg, "Can't lookup map element because it does not exist.");
+	else
+		rt_str_puts(&msg, strerror((int)-rc));
+	rt_str_printf(&msg, "\nAdditional Info - helper: %s, retcode: %lld", helper, (long long)rc);
+	located_message(r, DIAG_WARNING, ev->loc, msg.s);
+	rt_str_free(&msg);
+}
+
 /* cat(fmt, ...): the file named by the formatted string, at most max_cat_bytes bytes of it (config/env,
  * bpftrace's default 10240), written as it is; a file that cannot be opened or read is an error at the
  * call, and tracing goes on. */
@@ -357,6 +394,9 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 		break;
 	case ET_EV_WARNF:
 		report_formatted(r, ev, d, size);
+		break;
+	case ET_EV_HELPER_ERROR:
+		helper_error(r, ev, d, size);
 		break;
 	}
 	/* printf/print text stays in r->buf until a batch is done (rt_flush_output, after each ring buffer

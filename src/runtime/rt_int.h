@@ -270,9 +270,9 @@ int rt_mode_filter(struct rt_run *r);
 int rt_run_tests(struct rt_run *r);
 int rt_run_benches(struct rt_run *r);
 
-/* dropped.c: per map, the updates dropped because the map was full, one line each on
- * stderr (and a JSON record on r->out in JSON mode); returns the total. */
-uint64_t rt_report_dropped(struct rt_run *r);
+/* dropped.c: the map updates that failed (map full), all maps together (each one was reported when it
+ * happened, as bpftrace does: an ET_EV_HELPER_ERROR). */
+uint64_t rt_dropped_total(struct rt_run *r);
 /* dropped.c: the user-memory reads (str(), buf()) that failed, one line on stderr (and a JSON record);
  * returns their number. */
 uint64_t rt_report_read_faults(struct rt_run *r);

@@ -545,7 +545,6 @@ void rt_session_end(struct rt_session *s)
 	rt_session_print(s, NULL, 0, s->out);
 	for (k = 0; k < s->nunits; k++) {
 		lost += rt_lost_events(&s->units[k]->r);
-		rt_report_dropped(&s->units[k]->r);
 		rt_report_read_faults(&s->units[k]->r);
 	}
 	rt_report_lost(s->out, s->ro.format == RT_FORMAT_JSON, lost);

@@ -1,0 +1,52 @@
+# Failed helper calls are reported at the call each time, as bpftrace does (its helper_error): a map
+# update that fails because the map is full (E2BIG) is a located warning with the helper's name and
+# code in text, a "helper_error" line under -f json, and nothing under --no-warnings. The maps hold
+# max_map_keys = 2 keys and the script writes 3 keys with each kind of update: an assignment, an
+# aggregation and an update in place.
+. "$(dirname "$0")/lib.sh"
+require_root
+
+script=$TMP/full.bt
+printf '%s\n' 'config = { max_map_keys = 2 }' \
+	'BEGIN {' \
+	'	$i = 0;' \
+	'	while ($i < 3) { @m[$i] = $i; @c[$i] = count(); @s[$i] += 1; $i++; }' \
+	'	exit();' \
+	'}' >"$script"
+full="warning: Map full; can't update element. Try increasing max_map_keys config or manually setting the max entries in a map declaration e.g. \`let @a = hash(5000)\`"
+
+# ---- text ----
+run_etrace "$script"
+check "text: exit 0" test "$ET_STATUS" = 0
+cat >"$TMP/want" <<WANT
+$script:4:19: $full
+Additional Info - helper: map_update_elem, retcode: -7
+	while (\$i < 3) { @m[\$i] = \$i; @c[\$i] = count(); @s[\$i] += 1; \$i++; }
+WANT
+grep -A2 -F "$script:4:19: " "$ET_ERR" >"$TMP/got"
+check "text: the failed assignment, located, with the helper and its code" diff "$TMP/want" "$TMP/got"
+check "text: the aggregation's failure at count()" test "$(grep -cxF "$script:4:41: $full" "$ET_ERR")" = 1
+check "text: the update in place's failure" test "$(grep -cxF "$script:4:50: $full" "$ET_ERR")" = 1
+check "text: three failures in all" test "$(grep -cxF 'Additional Info - helper: map_update_elem, retcode: -7' "$ET_ERR")" = 3
+check "text: two keys kept in @m" test "$(grep -c '^@m\[' "$ET_OUT")" = 2
+
+# ---- JSON ----
+run_etrace -f json "$script"
+check "json: exit 0" test "$ET_STATUS" = 0
+for col in 19 41 50; do
+	check "json: the helper_error at column $col" grep -qxF \
+		"{\"type\": \"helper_error\", \"msg\": \"Argument list too long\", \"helper\": \"map_update_elem\", \"retcode\": -7, \"filename\": \"$script\", \"line\": 4, \"col\": $col}" "$ET_OUT"
+done
+check "json: three helper_error lines" test "$(grep -c '"helper_error"' "$ET_OUT")" = 3
+
+# ---- --no-warnings: the same maps, nothing reported ----
+run_etrace --no-warnings "$script"
+check "--no-warnings: exit 0" test "$ET_STATUS" = 0
+check "--no-warnings: no failure reported" sh -c "! grep -q 'Map full' '$ET_ERR'"
+check "--no-warnings: two keys kept in @m" test "$(grep -c '^@m\[' "$ET_OUT")" = 2
+
+# ---- a program with no event of its own still reports (the ring buffer is there for it) ----
+run_etrace -e 'config = { max_map_keys = 1 } BEGIN { @a[1] = 1; @a[2] = 2; }'
+check "no other event: the failure reported at @a[2] = 2" \
+	grep -qxF -- "-e:1:50: $full" "$ET_ERR"
+finish
