@@ -102,15 +102,16 @@ struct cg_val cg_bi_buf(struct cg_lower *L, struct ast_node *n, const struct sem
 	enum cg_helper h = space == 1 ? CG_H_probe_read_user : CG_H_probe_read_kernel;
 	LLVMValueRef src = LLVMBuildIntToPtr(B, addr, cg->t_ptr, "");
 	LLVMValueRef ra[3] = {data, len32, src};
+	cg_loc(L, n); /* a failed read is reported at the call (-k), not at its last argument */
 	LLVMValueRef r = cg_helper(cg, h, ra, 3);
 	if (space == 1)
-		cg_count_read_fault(L, r);
+		cg_count_read_fault(L, r, "probe_read_user");
 	if (space < 0) { /* unknown address space: a kernel read of a user address fails; retry as user */
 		LLVMBasicBlockRef retry = cg_block(cg, "buf.user"), done = cg_block(cg, "buf.done");
 		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, done);
 		LLVMPositionBuilderAtEnd(B, retry);
 		LLVMValueRef rb[3] = {data, len32, src};
-		cg_count_read_fault(L, cg_helper(cg, CG_H_probe_read_user, rb, 3));
+		cg_count_read_fault(L, cg_helper(cg, CG_H_probe_read_user, rb, 3), "probe_read_user");
 		LLVMBuildBr(B, done);
 		LLVMPositionBuilderAtEnd(B, done);
 	}

@@ -60,7 +60,7 @@ void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc)
 	LLVMPositionBuilderAtEnd(B, done);
 }
 
-void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result)
+void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result, const char *helper)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
@@ -71,6 +71,9 @@ void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result)
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, result, cg_i64(cg, 0), ""), failed, done);
 	LLVMPositionBuilderAtEnd(B, failed);
 	cg_counter_add(cg, L->read_faults, 0, NULL);
+	if (L->helper_errors >= 2) /* -k: each one reported at the call, as bpftrace does */
+		cg_event_helper_error(L, helper_event(L, helper, L->site),
+				      LLVMBuildSExt(B, LLVMBuildTrunc(B, result, cg->t_i32, ""), cg->t_i64, ""));
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 }

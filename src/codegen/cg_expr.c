@@ -652,7 +652,7 @@ LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLV
 	LLVMValueRef a[3] = {dst, sz32, src};
 	LLVMValueRef r = cg_helper(cg, h, a, 3);
 	if (space == 1)
-		cg_count_read_fault(L, r);
+		cg_count_read_fault(L, r, "probe_read_user_str");
 	if (space >= 0)
 		return r;
 	/* unknown address space: a kernel read of a user address fails; then read it as user memory */
@@ -662,7 +662,7 @@ LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLV
 	LLVMPositionBuilderAtEnd(B, retry);
 	LLVMValueRef a2[3] = {dst, sz32, src};
 	LLVMValueRef r2 = cg_helper(cg, CG_H_probe_read_user_str, a2, 3);
-	cg_count_read_fault(L, r2);
+	cg_count_read_fault(L, r2, "probe_read_user_str");
 	LLVMBasicBlockRef retry_end = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);

@@ -135,8 +135,9 @@ void cg_count_dropped(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
  * tests it) to the counting and the report; nothing more on success. */
 void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
 /* Count a user-memory read whose helper `result` (i64) is negative in ET_READ_FAULTS_MAP_NAME (defined
- * by the first call), so the runtime reports reads that came out empty. */
-void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result);
+ * by the first call), so the runtime reports reads that came out empty; under -k also send an
+ * ET_EV_HELPER_ERROR for `helper` ("probe_read_user_str") at L->site with the code. */
+void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result, const char *helper);
 /* At the current position: return 0 from the probe when ET_STOP_FLAG_NAME (defined by the first call) is
  * set; one load and a branch on the way on. */
 void cg_stop_check(struct cg_lower *L);

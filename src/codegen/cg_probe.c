@@ -109,8 +109,8 @@ static int define_maps(struct cg_lower *L)
 			return -EINVAL;
 		}
 	}
-	/* failed map updates are reported through the ring buffer (cg_helper_error_if) */
-	if (!prog->ringbuf_name && L->helper_errors && prog->nmaps)
+	/* failed map updates (and under -k failed reads) are reported through the ring buffer */
+	if (!prog->ringbuf_name && (L->helper_errors >= 2 || (L->helper_errors && prog->nmaps)))
 		prog->ringbuf_name = "et_ringbuf";
 	if (prog->ringbuf_name || prog->nevents) {
 		const char *name = prog->ringbuf_name ? prog->ringbuf_name : "et_ringbuf";

@@ -1,6 +1,7 @@
 # Failed helper calls are reported at the call each time, as bpftrace does (its helper_error): a map
 # update that fails because the map is full (E2BIG) is a located warning with the helper's name and
-# code in text, a "helper_error" line under -f json, and nothing under --no-warnings. The maps hold
+# code in text, a "helper_error" line under -f json, and nothing under --no-warnings; with -k a user
+# read by str() or buf() that faults is reported the same way. The maps hold
 # max_map_keys = 2 keys and the script writes 3 keys with each kind of update: an assignment, an
 # aggregation and an update in place.
 . "$(dirname "$0")/lib.sh"
@@ -49,4 +50,37 @@ check "--no-warnings: two keys kept in @m" test "$(grep -c '^@m\[' "$ET_OUT")" =
 run_etrace -e 'config = { max_map_keys = 1 } BEGIN { @a[1] = 1; @a[2] = 2; }'
 check "no other event: the failure reported at @a[2] = 2" \
 	grep -qxF -- "-e:1:50: $full" "$ET_ERR"
+
+# ---- -k: a str() and a buf() of a bad user address, each call reported (bpftrace's -k) ----
+require_tracepoint syscalls/sys_enter_getppid
+loop=$(build_prog getppid_loop etr_kread)
+kscript=$TMP/k.bt
+printf '%s\n' 'tracepoint:syscalls:sys_enter_getppid /comm == "etr_kread"/ {' \
+	'	@s[str((uint64)1)] = count();' \
+	'	$b = buf((uint64)8, 4);' \
+	'}' >"$kscript"
+start_etrace -k "$kscript" || { fail "-k: attach"; finish; }
+"$loop" 3
+stop_etrace INT
+cat >"$TMP/want" <<WANT
+$kscript:2:5: warning: Bad address
+Additional Info - helper: probe_read_user_str, retcode: -14
+	@s[str((uint64)1)] = count();
+WANT
+grep -m1 -A2 -F "$kscript:2:5: " "$ET_ERR" >"$TMP/got"
+check "-k: the failed str() read, located, with the helper and its code" diff "$TMP/want" "$TMP/got"
+check "-k: str() reported for each of the 3 calls" test "$(grep -cxF "$kscript:2:5: warning: Bad address" "$ET_ERR")" = 3
+check "-k: buf() reported at the call for each of the 3 calls" \
+	test "$(grep -A1 -xF "$kscript:3:7: warning: Bad address" "$ET_ERR" | grep -cxF 'Additional Info - helper: probe_read_user, retcode: -14')" = 3
+check "-k: the map still counts the 3 calls" grep -qx '@s\[\]: 3' "$ET_OUT"
+start_json -k "$kscript" || { fail "-k json: attach"; finish; }
+"$loop" 2
+stop_etrace INT
+check "-k json: the str() helper_error, twice" test "$(grep -cxF "{\"type\": \"helper_error\", \"msg\": \"Bad address\", \"helper\": \"probe_read_user_str\", \"retcode\": -14, \"filename\": \"$kscript\", \"line\": 2, \"col\": 5}" "$ET_OUT")" = 2
+check "-k json: the buf() helper_error, twice" test "$(grep -cxF "{\"type\": \"helper_error\", \"msg\": \"Bad address\", \"helper\": \"probe_read_user\", \"retcode\": -14, \"filename\": \"$kscript\", \"line\": 3, \"col\": 7}" "$ET_OUT")" = 2
+# without -k the reads are not reported one by one (bpftrace's default)
+start_etrace "$kscript" || { fail "no -k: attach"; finish; }
+"$loop" 2
+stop_etrace INT
+check "without -k: no per-call report" sh -c "! grep -q 'Bad address' '$ET_ERR'"
 finish
