@@ -397,8 +397,32 @@ struct cg_val cg_bi_len(struct cg_lower *L, struct ast_node *n, const struct sem
 struct cg_val cg_bi_signal(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	struct cg_ctx *cg = L->cg;
-	LLVMValueRef s = c->index >= 0 ? cg_i64(cg, (uint64_t)c->index) : cg_scalar(L, n->u.call.args.items[0]);
+	LLVMBuilderRef B = cg->b;
+	LLVMBasicBlockRef done = NULL;
+	int failed = c->event; /* sema: the warnf for a failed send; after the range check's errorf when computed */
 
-	cg_send_signal(cg, LLVMBuildTrunc(cg->b, s, cg->t_i32, ""), c->id == BI_SIGNAL_THREAD);
+	if (c->index >= 0) {
+		cg_loc(L, n);
+		LLVMValueRef s = cg_i64(cg, (uint64_t)c->index);
+		LLVMValueRef rc = cg_send_signal(cg, LLVMBuildTrunc(B, s, cg->t_i32, ""), c->id == BI_SIGNAL_THREAD);
+		cg_event_if_failed(L, rc, failed);
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	/* a number computed at run time: as a u32 (bpftrace's $sig), 1..64 sent, anything else an errorf */
+	LLVMValueRef s32 = LLVMBuildTrunc(B, cg_scalar(L, n->u.call.args.items[0]), cg->t_i32, "sig");
+	cg_loc(L, n);
+	LLVMValueRef bad = LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildSub(B, s32, LLVMConstInt(cg->t_i32, 1, 0), ""),
+					 LLVMConstInt(cg->t_i32, 63, 0), "");
+	LLVMBasicBlockRef out = cg_block(cg, "signal.bad"), send = cg_block(cg, "signal.send");
+	done = cg_block(cg, "signal.done");
+	LLVMBuildCondBr(B, bad, out, send);
+	LLVMPositionBuilderAtEnd(B, out);
+	cg_event_helper_error(L, c->event, LLVMBuildZExt(B, s32, cg->t_i64, ""));
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, send);
+	LLVMValueRef rc = cg_send_signal(cg, s32, c->id == BI_SIGNAL_THREAD);
+	cg_event_if_failed(L, rc, c->event < 0 ? -1 : c->event + 1);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
 	return cg_val_scalar(cg_i64(cg, 0));
 }

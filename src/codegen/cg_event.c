@@ -205,3 +205,18 @@ void cg_event_helper_error(struct cg_lower *L, int event, LLVMValueRef rc)
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 }
+
+void cg_event_if_failed(struct cg_lower *L, LLVMValueRef rc, int event)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+
+	if (event < 0 || !L->ringbuf)
+		return;
+	LLVMBasicBlockRef failed = cg_block(cg, "call.failed"), done = cg_block(cg, "call.done");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, rc, cg_i64(cg, 0), ""), failed, done);
+	LLVMPositionBuilderAtEnd(B, failed);
+	cg_event_helper_error(L, event, rc);
+	LLVMBuildBr(B, done);
+	LLVMPositionBuilderAtEnd(B, done);
+}

@@ -257,9 +257,12 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call);
 /* When cond (i1) holds, send the runtime warning prog->events[event] (ET_EV_RUNTIME_WARNING; a record of
  * just its index); nothing when event < 0. The builder goes on after the test. */
 void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event);
-/* At the current position (a failure path): send prog->events[event] (ET_EV_HELPER_ERROR) with the
- * helper's return code rc (i64) as its payload; a record that cannot be reserved is counted as lost. */
+/* At the current position (a failure path): send prog->events[event] (ET_EV_HELPER_ERROR, or an errorf/
+ * warnf whose args are one 8-byte int) with rc (i64) as its payload; a record that cannot be reserved is
+ * counted as lost. */
 void cg_event_helper_error(struct cg_lower *L, int event, LLVMValueRef rc);
+/* The same when rc != 0 (a branch on rc); nothing when event < 0. */
+void cg_event_if_failed(struct cg_lower *L, LLVMValueRef rc, int event);
 
 /* iter probes: load ctx's pointer members the probe pn reads and end the run when one is NULL (at the
  * start of its body, before anything is reserved); fills L->iter_ptrs. No-op for other providers. */

@@ -148,6 +148,18 @@ static const struct { const char *name; int num; } signals[] = {
 	{"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},   {"SYS", SIGSYS},
 };
 
+/* bpftrace's warnf() when the send fails: c->event for a known signal (c->index), else c->event + 1 after
+ * the range check's errorf (cg_bi_signal). */
+static void signal_failed_event(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_type *i = type_int(s->arena, 8, true);
+	int e = sema_add_event(s, ET_EV_WARNF, "signal call failed with error %d", type_tuple(s->arena, &i, 1), -1,
+			       n->loc);
+
+	if (c->index >= 0)
+		c->event = e;
+}
+
 struct et_type *check_signal(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_node *a = n->u.call.args.items[0];
@@ -165,6 +177,8 @@ struct et_type *check_signal(struct sema *s, struct ast_node *n, struct sema_cal
 				c->index = signals[i].num;
 		if (c->index < 0)
 			sema_error(s, a->loc, "%s(): unknown signal '%s'", n->u.call.name, a->u.string.bytes);
+		else
+			signal_failed_event(s, n, c);
 		return s->t_void;
 	}
 	int64_t v;
@@ -176,8 +190,17 @@ struct et_type *check_signal(struct sema *s, struct ast_node *n, struct sema_cal
 			sema_error(s, a->loc, "%s() accepts a string literal or an integer between 1 and 64 (inclusive)",
 				   n->u.call.name);
 			sema_hint(s, "name the signal (\"SIGUSR1\") or give its number, as `kill -l` lists them");
+			return s->t_void;
 		}
+		c->index = (int)v;
+	} else { /* bpftrace's macro checks a number computed at run time in the program, with errorf() */
+		struct et_type *u = type_int(s->arena, 8, false);
+		char fmt[96];
+
+		snprintf(fmt, sizeof(fmt), "%s() expects an integer between 1 and 64 (inclusive). Got %%d", n->u.call.name);
+		c->event = sema_add_event(s, ET_EV_ERRORF, fmt, type_tuple(s->arena, &u, 1), -1, n->loc);
 	}
+	signal_failed_event(s, n, c);
 	return s->t_void;
 }
 

@@ -1,7 +1,8 @@
 # Failed helper calls are reported at the call each time, as bpftrace does (its helper_error): a map
 # update that fails because the map is full (E2BIG) is a located warning with the helper's name and
 # code in text, a "helper_error" line under -f json, and nothing under --no-warnings; with -k a user
-# read by str() or buf() that faults is reported the same way. The maps hold
+# read by str() or buf() that faults is reported the same way. signal() of a number computed at run
+# time is range-checked in the program (bpftrace's errorf) and a failed send is a warning (its warnf). The maps hold
 # max_map_keys = 2 keys and the script writes 3 keys with each kind of update: an assignment, an
 # aggregation and an update in place.
 . "$(dirname "$0")/lib.sh"
@@ -83,4 +84,21 @@ start_etrace "$kscript" || { fail "no -k: attach"; finish; }
 "$loop" 2
 stop_etrace INT
 check "without -k: no per-call report" sh -c "! grep -q 'Bad address' '$ET_ERR'"
+
+# ---- signal() with a number computed at run time: checked in the program (an errorf, nothing sent); a
+# send that fails (the idle task, pid 0, refuses signals: EPERM) is a warning each time ----
+run_etrace --unsafe -e 'BEGIN { @z = 0; } interval:ms:100 { $s = @z + 65; signal($s); signal_thread(@z); exit(); }'
+check "signal(65): the range error at the call" \
+	grep -qxF -- "-e:1:51: error: signal() expects an integer between 1 and 64 (inclusive). Got 65" "$ET_ERR"
+check "signal_thread(0): the range error at the call" \
+	grep -qxF -- "-e:1:63: error: signal_thread() expects an integer between 1 and 64 (inclusive). Got 0" "$ET_ERR"
+run_etrace -f json --unsafe -e 'BEGIN { @z = 0; } interval:ms:100 { $s = @z + 65; signal($s); exit(); }'
+check "signal(65) json: an errorf line" grep -qxF \
+	'{"type": "errorf", "msg": "signal() expects an integer between 1 and 64 (inclusive). Got 65", "filename": "-e", "line": 1, "col": 51}' "$ET_OUT"
+for sig in '28' '@z + 28'; do
+	run_etrace --unsafe -e "BEGIN { @z = 0; } profile:hz:99 /pid == 0/ { signal($sig); @n = count(); if (@n >= 2) { exit(); } }"
+	sent=$(sed -n 's/^@n: //p' "$ET_OUT") # both CPUs may fire before the stop: 2 or more
+	check "signal($sig) to the idle task: each of the $sent failed sends a warning" \
+		test "$(grep -cxF -- "-e:1:46: warning: signal call failed with error -1" "$ET_ERR")" = "${sent:-none}"
+done
 finish
