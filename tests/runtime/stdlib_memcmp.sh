@@ -1,12 +1,12 @@
 # memcmp(a, b, n) from a uprobe on et_greet("hello") (fired twice): strings (str(arg0) and literals, a
-# difference before and at a NUL), integers as their bytes (0x80 is a negative char: -129 and 129), equal
+# difference before and at a NUL), int64 integers as their bytes (0x80 is a negative char: -129 and 129), equal
 # values, n = 0; as a map key and in a predicate. Text and -f json.
 . "$(dirname "$0")/lib.sh"
 require_root
 snapshot_bpf
 build_uprobe_progs
 
-run_etrace -c "$UT 2" -e "uprobe:$UT:et_greet { \$s = str(arg0); \$a = 0x0180; \$b = 0x0101;
+run_etrace -c "$UT 2" -e "uprobe:$UT:et_greet { \$s = str(arg0); \$a = (int64)0x0180; \$b = (int64)0x0101;
 	print((memcmp(\$s, \"help\", 4), memcmp(\$s, \"hello\", 5), memcmp(\"hel\", \$s, 4), memcmp(\$a, \$b, 8),
 	memcmp(\$b, \$a, 2), memcmp(\$a, \$a, 8), memcmp(comm, \$s, 0))); @[memcmp(comm, \"ux\", 2)] = count(); }
 	uprobe:$UT:et_greet /memcmp(str(arg0), \"hex\", 2) == 0/ { @pred = count(); }"
