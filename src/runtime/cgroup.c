@@ -134,7 +134,8 @@ void rt_format_cgroup_path(struct rt_str *o, const char *filter, uint64_t id)
 			nv2 = n;
 	}
 	endmntent(f);
-	qsort(h + nv2, n - nv2, sizeof(*h), by_name);
+	if (n > nv2) /* no v1 hierarchy may match: h may be NULL, which qsort must not get */
+		qsort(h + nv2, n - nv2, sizeof(*h), by_name);
 	for (i = 0; i < n; i++) {
 		if (!path_in(h[i].root, id, path, sizeof(path)))
 			continue;
