@@ -37,11 +37,14 @@ run_etrace -c "$UT 3" -e "uprobe:$UT:et_add { printf(\"A %d\n\", arg0); }
 check "exit() in the second block: the first block's printf of that call is shown, nothing after" \
 	test "$(blocks 'A|B')" = "A 0 B 0 A 1 B 1"
 # bpftrace's blocks are programs of their own: after exit() in the first, the second still runs for that
-# event (its map counts it) but its output comes after the exit and is not printed
+# event (its map counts it) but its output comes after the exit and is not printed. etrace's stop flag
+# (every probe returns at once after it) is set when the runtime reads exit()'s event; on a slow machine
+# (the VM lane's emulated 6.1) that can land between the two blocks of the same call, so @b may be 1.
 run_etrace -c "$UT 2" -e "uprobe:$UT:et_add { printf(\"A %d\n\", arg0); if (arg0 == 1) { exit(); } }
 	uprobe:$UT:et_add { printf(\"B %d\n\", arg0); @b = count(); }"
 check "exit() in the first block: the second block's printf of that call is not shown" test "$(blocks 'A|B')" = "A 0 B 0 A 1"
-check "exit() in the first block: the second block still ran for that call (@b: 2)" grep -qx '@b: 2' "$ET_OUT"
+check "exit() in the first block: the second block ran for the first call and maybe that one (@b: 1 or 2)" \
+	grep -qxE '@b: (1|2)' "$ET_OUT"
 
 # tracepoints: the kernel runs a tracepoint's programs in attach order (perf: the program array; raw:
 # the probe list), as bpftrace attaches them: in script order
