@@ -534,6 +534,25 @@ bool kernel_pid_ns(uint64_t *dev, uint64_t *ino)
 	return true;
 }
 
+/* Load `call imm; exit` as a program of that type (src_reg says a helper (0) or a kfunc); true when the
+ * kernel took it, otherwise its verifier log is in log for the caller to read. */
+static bool trial_call(enum bpf_prog_type type, enum bpf_attach_type attach, uint8_t src_reg, int imm,
+		       char *log, size_t log_size)
+{
+	struct bpf_insn insns[] = {
+		{.code = BPF_JMP | BPF_CALL, .src_reg = src_reg, .imm = imm},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach, .log_buf = log,
+		    .log_size = (unsigned)log_size, .log_level = 1);
+	int fd = bpf_prog_load(type, "etrace_feature", "GPL", insns, 2, &opts);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* Test-load a program of the section's type that calls the kfunc and exits, as bpftrace does: the kernel
  * checks a kfunc call against the program type (check_kfunc_call) before verifying the rest, so only
  * its "calling kernel function NAME is not allowed" means no; any other failure (a missing attach target
@@ -544,24 +563,15 @@ bool kernel_kfunc_allowed(const char *kfunc, const char *section)
 	enum bpf_attach_type attach;
 	const struct btf *btf = btf_vmlinux();
 	char log[4096] = "", want[256];
-	int id, fd;
+	int id;
 
 	if (libbpf_prog_type_by_name(section, &type, &attach))
 		return false;
 	id = btf ? btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) : -ENOENT;
 	if (id <= 0)
 		return false;
-	struct bpf_insn insns[] = {
-		{.code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL, .imm = id},
-		{.code = BPF_JMP | BPF_EXIT},
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach, .log_buf = log,
-		    .log_size = sizeof(log), .log_level = 1);
-	fd = bpf_prog_load(type, "etrace_feature", "GPL", insns, 2, &opts);
-	if (fd >= 0) {
-		close(fd);
+	if (trial_call(type, attach, BPF_PSEUDO_KFUNC_CALL, id, log, sizeof(log)))
 		return true;
-	}
 	snprintf(want, sizeof(want), "calling kernel function %s is not allowed", kfunc);
 	return strstr(log, want) == NULL;
 }
@@ -575,21 +585,11 @@ bool kernel_helper_allowed(const char *section, int helper)
 	enum bpf_prog_type type;
 	enum bpf_attach_type attach;
 	char log[4096] = "";
-	int fd;
 
 	if (libbpf_prog_type_by_name(section, &type, &attach))
 		return true;
-	struct bpf_insn insns[] = {
-		{.code = BPF_JMP | BPF_CALL, .imm = helper},
-		{.code = BPF_JMP | BPF_EXIT},
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach, .log_buf = log,
-		    .log_size = sizeof(log), .log_level = 1);
-	fd = bpf_prog_load(type, "etrace_feature", "GPL", insns, 2, &opts);
-	if (fd >= 0) {
-		close(fd);
+	if (trial_call(type, attach, 0, helper, log, sizeof(log)))
 		return true;
-	}
 	return !strstr(log, "unknown func ") && !strstr(log, "invalid func ") &&
 	       !strstr(log, "program of this type cannot use helper ");
 }
