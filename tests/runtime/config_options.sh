@@ -30,9 +30,9 @@ run_etrace -c "sleep 0.05" -e "config = { stack_mode = perf } tracepoint:raw_sys
 check "a mode named in the call wins over stack_mode" bpftrace_frames
 
 # The ring buffer's size while it runs: -v reports it, bpftool shows the kernel's map.
-ringbuf_bytes() { # the max_entries of the ring buffer map this etrace made (new since the snapshot)
+ringbuf_bytes() { # the max_entries of the ring buffer map this etrace made (new since rb_check started it)
 	local id
-	for id in $(bpf_ids map | comm -13 "$TMP/maps.before" -); do
+	for id in $(bpf_ids map | comm -13 "$TMP/maps.before_rb" -); do
 		bpftool -j map show id "$id" 2>/dev/null | python3 -c 'import json,sys
 m=json.load(sys.stdin)
 if m.get("type")=="ringbuf": print(m["max_entries"])'
@@ -44,6 +44,9 @@ rb_check() { # rb_check DESCRIPTION EXPECTED_PAGES [env...] -- ETRACE_ARGS...
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
 	ET_OUT="$TMP/out.$RANDOM" ET_ERR="$TMP/err.$RANDOM"
+	# an earlier etrace's ring buffer may still be on its way out (the kernel frees maps later): only maps
+	# made after this point are this run's
+	bpf_ids map >"$TMP/maps.before_rb"
 	env "${envs[@]}" "$ETRACE" -v "$@" >"$ET_OUT" 2>"$ET_ERR" &
 	ET_PID=$!
 	BG_PIDS+=("$ET_PID")
