@@ -77,21 +77,28 @@ struct et_type *sema_storage_type(struct sema *s, struct et_type *t)
 	}
 }
 
+/* A fresh integer slot of size bytes for an integer value of type t: its sign (and whether the sign may
+ * still flex) as t's, and t's name when the size is t's own. Fresh, as a slot's sign and size are
+ * unified in place (slot_accepts). */
+static struct et_type *fresh_int_slot(struct sema *s, const struct et_type *t, uint32_t size)
+{
+	struct et_type *r = type_int(s->arena, size, t->is_signed);
+
+	r->sign_flexible = t->sign_flexible;
+	r->name = size == t->size ? t->name : NULL;
+	return r;
+}
+
 /* The slot type of a tuple (or record) value of type t: a fresh copy laid out like t, as bpftrace keeps
  * tuples (integers at their own sizes, strings at theirs), whose integers and strings may grow in place
  * when the slot is unified with a wider value (slot_accepts). */
 static struct et_type *tuple_slot_type(struct sema *s, struct et_type *t)
 {
-	struct et_type *r;
-
 	switch (t->kind) {
 	case ET_INT:
 		if (t->nfields)
 			return t; /* an enum keeps its BTF type */
-		r = type_int(s->arena, t->size, t->is_signed);
-		r->sign_flexible = t->sign_flexible;
-		r->name = t->name;
-		return r;
+		return fresh_int_slot(s, t, t->size);
 	case ET_STRING:
 		return type_string(s->arena, t->size);
 	case ET_TUPLE:
@@ -102,32 +109,18 @@ static struct et_type *tuple_slot_type(struct sema *s, struct et_type *t)
 	}
 }
 
-/* The slot type of a map key or value for a value of type t: integers as 8 bytes, strings with their
- * own sizes, tuples as tuple_slot_type; always fresh objects (a map's slot strings grow in place, see
- * slot_accepts). */
+/* The slot type of a map key or value for a value of type t: integers as 8 bytes (enums as
+ * sema_storage_type), everything else as tuple_slot_type; always fresh objects (a map's slot strings
+ * grow in place, see slot_accepts). */
 static struct et_type *map_slot_type(struct sema *s, struct et_type *t)
 {
-	struct et_type *r;
-
 	if (!t)
 		return s->t_none;
-	switch (t->kind) {
-	case ET_INT:
-		if (t->nfields)
-			return sema_storage_type(s, t);
-		/* a fresh object: the slot's sign is unified in place (slot_accepts) */
-		r = type_int(s->arena, 8, t->is_signed);
-		r->sign_flexible = t->sign_flexible;
-		r->name = t->size == 8 ? t->name : NULL;
-		return r;
-	case ET_STRING:
-		return type_string(s->arena, t->size);
-	case ET_TUPLE:
-	case ET_RECORD:
+	if (t->kind != ET_INT)
 		return tuple_slot_type(s, t);
-	default:
-		return t;
-	}
+	if (t->nfields)
+		return sema_storage_type(s, t);
+	return fresh_int_slot(s, t, 8);
 }
 
 /* The slot type of a scratch variable: integers (but enums) and tuples as tuple_slot_type, as bpftrace
