@@ -38,6 +38,8 @@ bool bi_map_arg(struct sema *s, struct ast_node *call, uint32_t i, const char *u
 bool bi_const_arg(struct sema *s, struct ast_node *call, uint32_t i, int64_t *v, const char *what);
 bool bi_unsafe_check(struct sema *s, struct ast_node *n);
 struct et_type *bi_quiet_type(struct sema *s, struct ast_node *n);
+/* builtins_sym.c: a kernel symbol's address from /proc/kallsyms (0 / -ENOENT / -errno) */
+int bi_kallsyms_addr(const char *name, uint64_t *addr);
 bool bi_is_char(const struct et_type *t);
 
 #endif

@@ -2,8 +2,6 @@
  * stdlib defines them: write_user, override, socket_cookie, percpu_kaddr and kfunc_allowed. Each says
  * at the call, when the kernel or the probe cannot give what it needs, which feature is missing and
  * what to use instead. */
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -152,28 +150,6 @@ struct et_type *check_socket_cookie(struct sema *s, struct ast_node *n, struct s
 	return s->t_u64;
 }
 
-/* A kernel symbol's address from /proc/kallsyms (0 / -ENOENT), data symbols included. */
-static int kallsyms_addr(const char *name, uint64_t *addr)
-{
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[512];
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (err && fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-		char sym[256];
-
-		if (sscanf(line, "%llx %*c %255s", &v, sym) == 2 && v && strcmp(sym, name) == 0) {
-			*addr = v;
-			err = 0;
-		}
-	}
-	fclose(f);
-	return err;
-}
-
 /* percpu_kaddr("name"[, cpu]): the address of the per-CPU variable's copy for that CPU (the current one
  * without cpu), 0 for a CPU past the last possible one. bpftrace calls bpf_per_cpu_ptr/bpf_this_cpu_ptr
  * on a typed ksym, which the kernel resolves with its kallsyms; etrace does the kernel's per_cpu_ptr()
@@ -206,7 +182,7 @@ struct et_type *check_percpu_kaddr(struct sema *s, struct ast_node *n, struct se
 			  "/sys/kernel/btf/vmlinux | grep VAR lists them)");
 		return s->t_none;
 	}
-	if (kallsyms_addr(a->u.string.bytes, &var) || kallsyms_addr("__per_cpu_offset", &offsets)) {
+	if (bi_kallsyms_addr(a->u.string.bytes, &var) || bi_kallsyms_addr("__per_cpu_offset", &offsets)) {
 		sema_error(s, a->loc, "percpu_kaddr(): /proc/kallsyms has no address for \"%s\" (this kernel lists only "
 			   "its functions there: CONFIG_KALLSYMS_ALL is not set, or etrace is not root)",
 			   a->u.string.bytes);

@@ -17,8 +17,9 @@
 #include "sema/sema_int.h"
 #include "sema/builtins_int.h"
 
-/* A kernel symbol's address from /proc/kallsyms (0 / -ENOENT; addresses need root to be shown). */
-static int sema_kallsyms_addr(const char *name, uint64_t *addr)
+/* A kernel symbol's address from /proc/kallsyms, data symbols included (0 / -ENOENT; addresses need root
+ * to be shown). */
+int bi_kallsyms_addr(const char *name, uint64_t *addr)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
 	char line[512];
@@ -50,7 +51,7 @@ struct et_type *check_sym(struct sema *s, struct ast_node *n, struct sema_call *
 static bool kernel_symbol(struct sema *s, struct ast_node *n, struct ast_node *a, uint64_t *addr)
 {
 	(void)n;
-	if (sema_kallsyms_addr(a->u.string.bytes, addr)) {
+	if (bi_kallsyms_addr(a->u.string.bytes, addr)) {
 		sema_error(s, a->loc, "no kernel symbol '%s' in /proc/kallsyms", a->u.string.bytes);
 		return false;
 	}
