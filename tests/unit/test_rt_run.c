@@ -40,7 +40,20 @@ static void send(struct cg_ctx *cg, LLVMValueRef rb, uint64_t event, int64_t arg
 	LLVMPositionBuilderAtEnd(b, done);
 }
 
-/* Programs: begin, tick (perf_event), end, and two spare raw_tp programs for the attach test. */
+/* The programs' names: begin, tick (perf_event), end, and two spare raw_tp programs for the attach
+ * test, each with this process's pid, so that ours_left counts only programs this process loaded and
+ * not those of another etrace (whose begin is begin_0) or of this test run elsewhere at the same time. */
+enum { PROG_BEGIN, PROG_TICK, PROG_END, PROG_SPARE3, PROG_SPARE4, NPROGS };
+static char prog_names[NPROGS][16]; /* BPF_OBJ_NAME_LEN */
+
+static void name_programs(void)
+{
+	static const char *const base[NPROGS] = {"begin", "tick", "end", "spare3", "spare4"};
+
+	for (int i = 0; i < NPROGS; i++)
+		snprintf(prog_names[i], sizeof(prog_names[i]), "%s_%d", base[i], (int)getpid());
+}
+
 static int build(void **elf, size_t *size)
 {
 	struct cg_ctx *cg = cg_ctx_new("test_rt_run");
@@ -58,7 +71,7 @@ static int build(void **elf, size_t *size)
 		cg_ctx_free(cg);
 		return -EINVAL;
 	}
-	cg_func_begin(cg, "begin_0", "raw_tp", 1);
+	cg_func_begin(cg, prog_names[PROG_BEGIN], "raw_tp", 1);
 	key = cg_alloca(cg, cg->t_i64, "k");
 	val = cg_alloca(cg, cg->t_i64, "v");
 	LLVMBuildStore(cg->b, cg_i64(cg, 0), key);
@@ -66,15 +79,15 @@ static int build(void **elf, size_t *size)
 	cg_map_update(cg, x, key, val, 0);
 	send(cg, rb, 0, 42, false);
 	cg_func_end(cg);
-	cg_func_begin(cg, "tick_1", "perf_event", 2);
+	cg_func_begin(cg, prog_names[PROG_TICK], "perf_event", 2);
 	send(cg, rb, 1, 3, true);
 	cg_func_end(cg);
-	cg_func_begin(cg, "end_2", "raw_tp", 3);
+	cg_func_begin(cg, prog_names[PROG_END], "raw_tp", 3);
 	send(cg, rb, 2, 0, false);
 	cg_func_end(cg);
-	cg_func_begin(cg, "spare_3", "raw_tp/sys_enter", 4);
+	cg_func_begin(cg, prog_names[PROG_SPARE3], "raw_tp/sys_enter", 4);
 	cg_func_end(cg);
-	cg_func_begin(cg, "spare_4", "raw_tp/sys_exit", 5);
+	cg_func_begin(cg, prog_names[PROG_SPARE4], "raw_tp/sys_exit", 5);
 	cg_func_end(cg);
 	err = cg_emit(cg, elf, size, NULL);
 	if (err)
@@ -103,30 +116,30 @@ static struct et_program *program(const void *elf, size_t size, bool with_bad_pr
 	p->ringbuf_name = "et_ringbuf";
 	p->lost_map_name = "et_lost";
 	p->probes = arena_alloc(a, 5 * sizeof(*p->probes));
-	p->probes[p->nprobes++] = (struct et_probe_desc){.name = "begin", .prog_name = "begin_0", .section = "raw_tp",
+	p->probes[p->nprobes++] = (struct et_probe_desc){.name = "begin", .prog_name = prog_names[PROG_BEGIN], .section = "raw_tp",
 							  .provider = provider_find("BEGIN")};
 	if (with_bad_probe) {
 		/* 5 probes, the 3rd of them cannot attach */
 		p->probes[p->nprobes++] = (struct et_probe_desc){.name = "tracepoint:raw_syscalls:sys_enter",
-			.prog_name = "spare_3", .section = "raw_tp/sys_enter", .provider = provider_find("t"),
+			.prog_name = prog_names[PROG_SPARE3], .section = "raw_tp/sys_enter", .provider = provider_find("t"),
 			.target = "raw_syscalls", .func = "sys_enter", .raw = true};
 		p->probes[p->nprobes++] = (struct et_probe_desc){.name = "rawtracepoint:etrace_no_such_event",
-			.prog_name = "spare_4", .section = "raw_tp/sys_exit", .provider = provider_find("rt"),
+			.prog_name = prog_names[PROG_SPARE4], .section = "raw_tp/sys_exit", .provider = provider_find("rt"),
 			.func = "etrace_no_such_event", .loc = {.file = 1, .line = 7, .col = 1}};
 	}
-	p->probes[p->nprobes++] = (struct et_probe_desc){.name = "interval:ms:50", .prog_name = "tick_1",
+	p->probes[p->nprobes++] = (struct et_probe_desc){.name = "interval:ms:50", .prog_name = prog_names[PROG_TICK],
 		.section = "perf_event", .provider = provider_find("i"), .offset = 50, .unit = "ms"};
-	p->probes[p->nprobes++] = (struct et_probe_desc){.name = "end", .prog_name = "end_2", .section = "raw_tp",
+	p->probes[p->nprobes++] = (struct et_probe_desc){.name = "end", .prog_name = prog_names[PROG_END], .section = "raw_tp",
 							  .provider = provider_find("END")};
 	return p;
 }
 
-/* Programs of this test still in the kernel (by name; a live link keeps its program alive too). */
+/* Programs of this process still in the kernel (by their names, which hold the pid; a live link keeps
+ * its program alive too). */
 static unsigned ours_left(void)
 {
-	static const char *const names[] = {"begin_0", "tick_1", "end_2", "spare_3", "spare_4"};
 	__u32 id = 0;
-	unsigned n = 0, i;
+	unsigned n = 0;
 
 	while (bpf_prog_get_next_id(id, &id) == 0) {
 		struct bpf_prog_info info;
@@ -137,8 +150,8 @@ static unsigned ours_left(void)
 			continue;
 		memset(&info, 0, sizeof(info));
 		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
-			for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-				if (strcmp(info.name, names[i]) == 0)
+			for (int i = 0; i < NPROGS; i++)
+				if (strcmp(info.name, prog_names[i]) == 0)
 					n++;
 		close(fd);
 	}
@@ -156,6 +169,7 @@ int main(void)
 	FILE *out;
 	int err, status;
 
+	name_programs();
 	err = build(&elf, &size);
 	CHECK(err == 0, "build: %d", err);
 	if (err)
