@@ -114,6 +114,11 @@ struct et_type *sema_args_record(struct sema *s, const struct et_probe_desc *d, 
 	return t;
 }
 
+bool sema_tp_common_field(const struct et_type *t, const struct et_field *f)
+{
+	return t->name && strncmp(t->name, "struct tracepoint:", 18) == 0 && f->offset < 8;
+}
+
 bool sema_args_records_equal(const struct et_type *a, const struct et_type *b)
 {
 	if (a->nfields != b->nfields || a->size != b->size)
@@ -123,6 +128,12 @@ bool sema_args_records_equal(const struct et_type *a, const struct et_type *b)
 		    !type_equal(a->fields[i].type, b->fields[i].type))
 			return false;
 	return true;
+}
+
+/* A field of record t that args used whole leaves out. */
+static bool skipped_whole(const struct et_type *t, const struct et_field *f)
+{
+	return (f->type && f->type->kind == ET_NONE) || sema_tp_common_field(t, f);
 }
 
 /* The records of the probe's concrete probes (args_split.c may have loaded them already); when they
@@ -168,12 +179,14 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 	}
 	if (!pc->args_in_field) {
 		/* args whole: without the uprobe parameters that cannot be read (ET_NONE fields, see
-		 * kernel/dwarf.h), which args.NAME reports by name */
+		 * kernel/dwarf.h) and without a tracepoint's common_* fields, whose bytes hold a kernel
+		 * pointer when the program runs (printing them would print garbage and leak the address);
+		 * args.NAME reports both by name */
 		struct et_type *t = pc->args_type, *r;
 		uint32_t k = 0;
 
 		for (uint32_t i = 0; i < t->nfields; i++)
-			k += t->fields[i].type && t->fields[i].type->kind == ET_NONE;
+			k += skipped_whole(t, &t->fields[i]);
 		if (!k)
 			return t;
 		r = type_new(s->arena, t->kind, t->size);
@@ -181,7 +194,7 @@ static struct et_type *args_type(struct sema *s, struct ast_node *n)
 		r->fields = arena_alloc(s->arena, (t->nfields - k + 1) * sizeof(*r->fields));
 		r->nfields = 0;
 		for (uint32_t i = 0; i < t->nfields; i++)
-			if (!t->fields[i].type || t->fields[i].type->kind != ET_NONE)
+			if (!skipped_whole(t, &t->fields[i]))
 				r->fields[r->nfields++] = t->fields[i];
 		return r;
 	}

@@ -1655,6 +1655,15 @@ static const char *args_sibling_with(struct sema *s, const char *name)
 	return NULL;
 }
 
+/* args.common_pid etc.: bpftrace's error (sema_tp_common_field says why they cannot be read). */
+static struct et_type *tp_common_error(struct sema *s, struct ast_node *n)
+{
+	sema_error(s, n->loc, "BPF does not support accessing common tracepoint fields");
+	sema_hint(s, "the kernel hides a tracepoint record's first 8 bytes from BPF; use the builtins tid, "
+		     "comm, cpu instead");
+	return s->t_none;
+}
+
 static struct et_type *field(struct sema *s, struct ast_node *n)
 {
 	struct ast_node *base = n->u.field.base;
@@ -1713,6 +1722,8 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 				sema_hint(s, "print(args) shows the parameters that can be read");
 				return s->t_none;
 			}
+			if (sema_tp_common_field(t, &t->fields[i]))
+				return tp_common_error(s, n);
 			if (on_args && data_loc(sf->field.type))
 				return s->t_u64; /* the data's kernel address in the record (codegen) */
 			return read_out_of(s, sized_pointee(s, t->fields[i].type, n->loc), read_from(n));
@@ -1720,6 +1731,8 @@ static struct et_type *field(struct sema *s, struct ast_node *n)
 		if (nn < 256)
 			names[nn++] = t->fields[i].name;
 	}
+	if (t->name && strncmp(t->name, "struct tracepoint:", 18) == 0 && strncmp(n->u.field.name, "common_", 7) == 0)
+		return tp_common_error(s, n); /* $a = args; $a.common_pid: args whole has none */
 	sema_error(s, n->loc, "Struct/union of type '%s' does not contain a field named '%s'", sema_tname(s, t),
 		   n->u.field.name);
 	best = sema_closest(n->u.field.name, names, nn);

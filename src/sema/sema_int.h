@@ -244,6 +244,9 @@ const struct et_field **sema_args_fields(struct sema *s, struct ast_node *n, con
 /* The args record of concrete probe d (tracefs format, BTF or DWARF by its provider); reports at loc
  * and returns NULL when it cannot be read. */
 struct et_type *sema_args_record(struct sema *s, const struct et_probe_desc *d, struct et_loc loc);
+/* Is field f of record t one of a tracepoint record's common_* fields (the first 8 bytes)? A BPF
+ * tracepoint program cannot read them: the kernel puts a pt_regs pointer there before it runs one. */
+bool sema_tp_common_field(const struct et_type *t, const struct et_field *f);
 /* Do two args records have the same fields, at the same places, of the same types? */
 bool sema_args_records_equal(const struct et_type *a, const struct et_type *b);
 /* Give the attach points of each probe block whose args records differ in what its body reads a copy
