@@ -231,10 +231,16 @@ struct cg_val cg_bi_elapsed(struct cg_lower *L, struct ast_node *n, const struct
 }
 
 /* strftime(fmt, nsecs): the nsecs; the format is in the type, applied in user space */
+/* strftime("fmt", nsecs): (format index, nsecs); user space formats the value when it prints it */
 struct cg_val cg_bi_strftime(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	(void)c;
-	return cg_val_scalar(cg_scalar(L, n->u.call.args.items[1]));
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef p = cg_temp(L, 16, "strftime");
+	LLVMValueRef ns = cg_scalar(L, n->u.call.args.items[1]);
+
+	LLVMBuildStore(cg->b, cg_i64(cg, (uint64_t)c->index), p);
+	LLVMBuildStore(cg->b, ns, cg_gep(cg, p, 8));
+	return cg_val_mem(p);
 }
 
 /* the number of possible CPUs (bpftrace's ncpus), which user space knows */

@@ -201,7 +201,6 @@ LLVMMetadataRef cg_di_type(struct cg_ctx *cg, const struct et_type *t)
 	case ET_KSYM:
 	case ET_PROBE:
 	case ET_USERNAME:
-	case ET_TIMESTAMP:
 		return cg->di_u64;
 	default:
 		return cg_di_bytes(cg, t->size);

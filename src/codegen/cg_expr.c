@@ -21,7 +21,6 @@ bool cg_is_scalar_type(const struct et_type *t)
 	case ET_KSYM:
 	case ET_PROBE:
 	case ET_USERNAME:
-	case ET_TIMESTAMP:
 	case ET_KSTACK:
 	case ET_AGG_COUNT:
 	case ET_AGG_SUM:

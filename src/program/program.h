@@ -131,6 +131,8 @@ struct et_program {
 	/* cgroup_path()'s filters (its second argument, "*" without one), indexed by the first u64 of an
 	 * ET_CGROUP_PATH value: which hierarchies the runtime searches for the id when it prints it */
 	const char **cgroup_filters;  uint32_t ncgroup_filters;
+	/* strftime()'s formats, indexed by the first u64 of an ET_TIMESTAMP value */
+	const char **strftime_formats;  uint32_t nstrftime_formats;
 };
 
 /* kstack/ustack: codegen's BPF_MAP_TYPE_STACK_TRACE map (u32 id → u64 ips[ET_STACK_MAX_DEPTH]),

@@ -54,6 +54,7 @@ uint32_t type_align(const struct et_type *t)
 	case ET_USYM:
 	case ET_INET:
 	case ET_CGROUP_PATH:
+	case ET_TIMESTAMP:
 		return 1;
 	case ET_ARRAY:
 		return t->elem ? type_align(t->elem) : 1;

@@ -34,7 +34,9 @@ enum et_type_kind {
 	ET_INET,      /* ntop(): { u64 af; u8 addr[16] } */
 	ET_PROBE,     /* u64 probe index, printed as the probe's full name */
 	ET_USERNAME,  /* u64 uid printed as a user name */
-	ET_TIMESTAMP, /* strftime(): u64 boot-clock nsecs; name = the strftime(3) format (plus %f: usecs) */
+	ET_TIMESTAMP, /* strftime(): { u64 format; u64 boot-clock nsecs }; format indexes
+	               * et_program.strftime_formats (strftime(3) formats plus %f: usecs), so that one map
+	               * or variable may hold values of different formats, as bpftrace's strftime_t */
 	ET_CGROUP_PATH, /* cgroup_path(): { u64 filter; u64 cgroup id }, printed as the cgroup's paths;
 	                 * filter indexes et_program.cgroup_filters (bpftrace's cgroup_path_t) */
 	/* aggregations: only ever the value type of a map (see the layouts below) */

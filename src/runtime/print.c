@@ -188,9 +188,13 @@ static void text_leaf(struct rt_str *o, const struct et_program *prog, const str
 			rt_str_put_u64(o, idx);
 		break;
 	}
-	case ET_TIMESTAMP:
-		format_timestamp(o, t->name, read_u64(data));
+	case ET_TIMESTAMP: {
+		uint64_t idx = read_u64(data);
+
+		format_timestamp(o, prog && idx < prog->nstrftime_formats ? prog->strftime_formats[idx] : "",
+				 read_u64(data + 8));
 		break;
+	}
 	case ET_CGROUP_PATH: {
 		uint64_t idx = read_u64(data);
 

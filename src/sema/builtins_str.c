@@ -252,13 +252,15 @@ struct et_type *check_macaddr(struct sema *s, struct ast_node *n, struct sema_ca
 	return bi_kind_arg(s, n, 0, bi_is_mac_bytes, "a 6 byte array") ? type_new(s->arena, ET_INET, 24) : s->t_none;
 }
 
-/* the format rides in the type's name; the value is the boot-clock nsecs */
+/* strftime("fmt", nsecs): the index of the format in prog->strftime_formats (one entry per distinct
+ * format) with the boot-clock nsecs; the value carries its format, so values made with different formats
+ * may share a map, variable or tuple and each prints with its own, as in bpftrace */
 struct et_type *check_strftime(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_node *a = n->u.call.args.items[0];
-	struct et_type *t;
+	struct et_program *p = s->prog;
+	uint32_t i;
 
-	(void)c;
 	sema_expr(s, a);
 	if (!bi_is_string_lit(a)) {
 		sema_error(s, a->loc, "strftime() expects its format as a string literal");
@@ -266,9 +268,15 @@ struct et_type *check_strftime(struct sema *s, struct ast_node *n, struct sema_c
 	}
 	if (!bi_int_arg(s, n, 1, NULL))
 		return s->t_none;
-	t = type_new(s->arena, ET_TIMESTAMP, 8);
-	t->name = arena_strdup(s->arena, a->u.string.bytes);
-	return t;
+	for (i = 0; i < p->nstrftime_formats && strcmp(p->strftime_formats[i], a->u.string.bytes) != 0; i++)
+		;
+	if (i == p->nstrftime_formats) {
+		p->strftime_formats = arena_grow(p->arena, p->strftime_formats, p->nstrftime_formats,
+						 p->nstrftime_formats + 1, sizeof(*p->strftime_formats));
+		p->strftime_formats[p->nstrftime_formats++] = arena_strdup(p->arena, a->u.string.bytes);
+	}
+	c->index = (int)i;
+	return type_new(s->arena, ET_TIMESTAMP, 16);
 }
 
 /* strerror(n), signal_name(n), syscall_name(n): bpftrace's stdlib makes them string[64] values looked up
