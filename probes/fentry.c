@@ -36,8 +36,9 @@ static void add_fn(struct provider_expand_ctx *ctx, const struct et_provider *pv
 	char name[512];
 	struct et_probe_desc *p;
 
-	if (mod)
-		snprintf(name, sizeof(name), "%s:%s:%s", pv->name, mod, fn);
+	/* -l names the object too, as bpftrace lists them: fentry:vmlinux:vfs_read */
+	if (mod || ctx->listing)
+		snprintf(name, sizeof(name), "%s:%s:%s", pv->name, mod ? mod : "vmlinux", fn);
 	else
 		snprintf(name, sizeof(name), "%s:%s", pv->name, fn);
 	p = provider_new_probe(ctx, pv, ap, name);
@@ -153,7 +154,8 @@ const struct et_provider provider_fexit = {
 	.name = "fexit",
 	.aliases = fexit_aliases,
 	.ctx = PROVIDER_CTX_RAW_ARGS,
-	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC | PROVIDER_RETURN | PROVIDER_LISTABLE,
+	/* not listed unasked: bpftrace's -l lists entry probe types only */
+	.flags = PROVIDER_HAS_ARGS | PROVIDER_HAS_RETVAL | PROVIDER_HAS_FUNC | PROVIDER_RETURN,
 	.args = PROVIDER_ARGS_BTF_FUNC,
 	.complete = PROVIDER_COMPLETE_KERNEL_FUNC,
 	.supported = fentry_supported,

@@ -43,6 +43,10 @@ static int for_each_line(FILE *f, bool kallsyms, kfunc_fn fn, void *arg)
 				continue;
 			if (type != 't' && type != 'T')
 				continue;
+			/* BPF programs and ftrace trampolines are text too, not kernel functions a kprobe can
+			 * take (and they come and go as programs load: a listing would change by itself) */
+			if (strcmp(mod, "bpf") == 0 || strncmp(mod, "__builtin", 9) == 0)
+				continue;
 		} else if (sscanf(line, "%255s [%127[^]]]", name, mod) < 1) {
 			continue;
 		}
@@ -103,8 +107,10 @@ static int add_kfunc(const char *name, const char *mod, void *arg)
 		if (strcmp(k->ctx->probes[i].func, name) == 0 &&
 		    strcmp(k->ctx->probes[i].target ? k->ctx->probes[i].target : "", mod) == 0)
 			return 0;
-	full = *mod && k->mod_glob ? arena_printf(k->ctx->arena, "%s:%s:%s", k->pv->name, mod, name)
-				    : arena_printf(k->ctx->arena, "%s:%s", k->pv->name, name);
+	/* kprobe:MOD:FUNC when a module part was written (-l: also vmlinux, as bpftrace lists them) */
+	full = k->mod_glob && (*mod || k->ctx->listing)
+		       ? arena_printf(k->ctx->arena, "%s:%s:%s", k->pv->name, *mod ? mod : "vmlinux", name)
+		       : arena_printf(k->ctx->arena, "%s:%s", k->pv->name, name);
 	if (k->off)
 		full = arena_printf(k->ctx->arena, "%s+%" PRIu64, full, k->off);
 	p = provider_new_probe(k->ctx, k->pv, k->ap, full);
@@ -249,7 +255,7 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 	}                                                                                                 \
 	const struct et_provider provider_##ident = {                                                     \
 	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
-	    .flags = (flg) | PROVIDER_HAS_FUNC | PROVIDER_LISTABLE, .supported = kprobe_supported,        \
+	    .flags = (flg) | PROVIDER_HAS_FUNC, .supported = kprobe_supported,                            \
 	    .complete = PROVIDER_COMPLETE_KERNEL_FUNC,                                                    \
 	    .expand = ident##_expand, .attach = kprobe_attach, .suggest = ident##_suggest,                \
 	    .cookie = provider_always_cookie,                                                             \
@@ -259,5 +265,6 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 /* Several kprobes on one address share an aggregate that runs the newest first; their return
  * instances are a stack, so the kretprobes' handlers run oldest first (bpftrace attaches kprobes in
  * reverse and kretprobes in order). */
-KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN | PROVIDER_OVERRIDE, "k", provider_always_newest_first)
+/* -l lists kprobes unasked, not kretprobes (bpftrace lists entry probe types only) */
+KPROBE_PROVIDER(kprobe, "kprobe", PROVIDER_HAS_ARGN | PROVIDER_OVERRIDE | PROVIDER_LISTABLE, "k", provider_always_newest_first)
 KPROBE_PROVIDER(kretprobe, "kretprobe", PROVIDER_HAS_RETVAL | PROVIDER_RETURN, "kr", NULL)

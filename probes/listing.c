@@ -63,19 +63,23 @@ void provider_list_btf_args(const struct et_probe_desc *p, bool verbose, struct 
 	}
 }
 
+static int cmp_text(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
 static void list_one(const struct et_provider *pv, const char *const *pattern, uint32_t nparts, bool verbose, int pid,
 		     bool named, struct arena *a, struct diag_sink *diag, struct et_loc loc, FILE *out)
 {
 	const char *parts[8];
-	struct provider_expand_ctx ctx = {.arena = a, .diag = diag, .listing = true, .target_pid = pid};
+	/* a provider reached through a wildcard lists what it can, silently: bpftrace lists every kernel
+	 * probe type whether or not this kernel runs it (hardware:*, kprobe:* on a kernel without kprobes),
+	 * and one that cannot find its probes here (no BTF, no tracefs) lists nothing */
+	struct diag_sink *quiet = named ? NULL : diag_new(NULL);
+	struct provider_expand_ctx ctx = {.arena = a, .diag = quiet ? quiet : diag, .listing = true, .target_pid = pid};
 	struct ast_attach ap = {.loc = loc, .text = pv->name, .nparts = nparts, .parts = parts};
-	const char *why = NULL, *instead = NULL;
 	uint32_t i;
 
-	/* a provider this kernel cannot run is listed only when asked for by name (fentry:* lists the
-	 * kernel's BTF functions even where tracing programs are refused) */
-	if (pv->supported && pv->supported(&why, &instead) != 0 && !named)
-		return;
 	memcpy(parts, pattern, nparts * sizeof(*parts));
 	parts[0] = pv->name;
 	/* "tracepoint:PATTERN" lists the events PATTERN matches in every category, as bpftrace
@@ -85,14 +89,39 @@ static void list_one(const struct et_provider *pv, const char *const *pattern, u
 		parts[1] = "*";
 		ap.nparts = 3;
 	}
-	if (pv->expand(&ap, &ctx) != 0)
+	if (pv->expand(&ap, &ctx) != 0) {
+		diag_free(quiet);
 		return;
-	for (i = 0; i < ctx.nprobes; i++) {
-		if (pv->list)
-			pv->list(&ctx.probes[i], verbose, a, out);
-		else
-			fprintf(out, "%s\n", ctx.probes[i].name);
 	}
+	diag_free(quiet);
+	/* as bpftrace: each probe type's entries sorted as printed (a probe's -lv lines follow its name,
+	 * and '\n' sorts before any character of a name), each once (a kernel function that several
+	 * objects define) */
+	char **text = arena_alloc(a, (ctx.nprobes ? ctx.nprobes : 1) * sizeof(*text));
+	for (i = 0; i < ctx.nprobes; i++) {
+		size_t size = 0;
+		FILE *mem = open_memstream(&text[i], &size);
+
+		if (!mem)
+			break;
+		if (pv->list)
+			pv->list(&ctx.probes[i], verbose, a, mem);
+		else
+			fprintf(mem, "%s\n", ctx.probes[i].name);
+		fclose(mem);
+	}
+	qsort(text, i, sizeof(*text), cmp_text);
+	for (uint32_t k = 0; k < i; k++) {
+		if (!k || strcmp(text[k], text[k - 1]) != 0)
+			fputs(text[k], out);
+	}
+	for (uint32_t k = 0; k < i; k++)
+		free(text[k]);
+}
+
+static int cmp_provider_name(const void *x, const void *y)
+{
+	return strcmp((*(const struct et_provider *const *)x)->name, (*(const struct et_provider *const *)y)->name);
 }
 
 static int list_pattern(const char *pattern, bool verbose, int pid, struct arena *a, struct diag_sink *diag,
@@ -114,8 +143,12 @@ static int list_pattern(const char *pattern, bool verbose, int pid, struct arena
 		*colon = 0;
 	}
 	all = provider_all(&n);
+	/* bpftrace lists the probe types a wildcard matches in the order of their names */
+	const struct et_provider **sorted = arena_alloc(a, n * sizeof(*sorted));
+	memcpy(sorted, all, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_provider_name);
 	for (i = 0; i < n; i++) {
-		const struct et_provider *pv = all[i];
+		const struct et_provider *pv = sorted[i];
 		const char *const *al;
 		bool match = fnmatch(parts[0], pv->name, 0) == 0;
 

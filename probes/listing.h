@@ -1,11 +1,13 @@
 /* listing: `etrace -l [PATTERN]` / `-lv`. Prints the concrete probes matching PATTERN, one per line
- * ("tracepoint:sched:sched_switch"), in provider then name order; NULL or "" lists every provider
- * that can be listed (tracepoint, rawtracepoint, software, and the other providers that this kernel
- * runs and etrace handles). With verbose, each tracepoint is followed by its fields as the format
- * file declares them ("    pid_t prev_pid"), common_* fields left out, as bpftrace -lv does; fentry/fexit
- * and rawtracepoint probes by their BTF arguments ("    int dfd", fexit adds "    TYPE retval").
- * Providers this kernel cannot run are skipped silently unless the pattern names them (fentry:* lists
- * the kernel's BTF functions even where fentry cannot attach). Wildcards (* ? [..]) work in every part.
+ * ("tracepoint:sched:sched_switch"): the probe types in name order, each one's lines sorted and once, as
+ * bpftrace; NULL or "" is "*:*": bpftrace's kernel probe types (PROVIDER_LISTABLE: fentry, hardware, iter,
+ * kprobe, rawtracepoint, software, tracepoint), whether this kernel runs them or not; a type that cannot
+ * find its probes here lists nothing, silently. Other types (kretprobe, interval...) when named.
+ * With verbose, each tracepoint is followed by its fields as the format file declares them
+ * ("    pid_t prev_pid"), common_* fields left out, as bpftrace -lv does; fentry/fexit and rawtracepoint
+ * probes by their BTF arguments ("    int dfd", fexit adds "    TYPE retval").
+ * fentry/fexit list "fentry:vmlinux:FUNC" (the object too, as bpftrace). Wildcards (* ? [..]) work in
+ * every part.
  * As bpftrace: "A,B" lists each pattern in turn; a pattern without ':' is the last part of every probe
  * type ("*:PATTERN"); "tracepoint:EVENT" matches EVENT in every category; interval:* and profile:* list
  * their forms ("interval:hz:", "interval:ms:", "interval:s:", "interval:us:").

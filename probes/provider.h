@@ -41,7 +41,7 @@ enum {
 	PROVIDER_HAS_USER = 1 << 4,   /* runs in user context: ustack, uaddr, user reads by default */
 	PROVIDER_RETURN = 1 << 5,     /* fires as the function returns (kretprobe, uretprobe, fexit) */
 	PROVIDER_SLEEPABLE = 1 << 6,  /* its programs may sleep, so fault user pages in (uprobe.s) */
-	PROVIDER_LISTABLE = 1 << 7,   /* -l lists its probes unasked (interval, profile... need a period) */
+	PROVIDER_LISTABLE = 1 << 7,   /* -l lists its probes unasked: bpftrace's kernel list (not return types) */
 	PROVIDER_BEGIN = 1 << 8,      /* attached to nothing: run once before the others attach (BEGIN) */
 	PROVIDER_END = 1 << 9,        /* attached to nothing: run once after they are detached (END) */
 	PROVIDER_SELF_SIGNAL = 1 << 10, /* attached to nothing: run each time etrace gets SIGUSR1 (self:signal) */

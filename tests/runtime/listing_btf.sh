@@ -17,12 +17,12 @@ check "glob over tracepoints" bash -c "grep -qx tracepoint:sched:sched_switch '$
 
 if grep -q ' do_sys_openat2$' /proc/kallsyms; then
 	"$ETRACE" -l 'fentry:do_sys_open*' >"$TMP/f1" 2>&1
-	check "fentry glob lists do_sys_openat2 from BTF" grep -qx "fentry:do_sys_openat2" "$TMP/f1"
+	check "fentry glob lists do_sys_openat2 from BTF, with its object as bpftrace" grep -qx "fentry:vmlinux:do_sys_openat2" "$TMP/f1"
 	"$ETRACE" -lv 'fentry:do_sys_openat2' >"$TMP/f2" 2>&1
 	check "-lv fentry: typed arguments" bash -c "grep -qx '    int dfd' '$TMP/f2' && grep -qx '    struct open_how \*how' '$TMP/f2'"
 	"$ETRACE" -lv 'kretfunc:do_sys_openat2' >"$TMP/f3" 2>&1
 	check "-lv through the kretfunc alias lists fexit with retval" \
-		bash -c "grep -qx 'fexit:do_sys_openat2' '$TMP/f3' && grep -qE '^    [a-z_ ]+ retval$' '$TMP/f3'"
+		bash -c "grep -qx 'fexit:vmlinux:do_sys_openat2' '$TMP/f3' && grep -qE '^    [a-z_ ]+ retval$' '$TMP/f3'"
 fi
 "$ETRACE" -lv 'rawtracepoint:sched_switch' >"$TMP/r1" 2>&1
 "$ETRACE" -l 'rt:*:sched_sw*' >"$TMP/r2" 2>&1

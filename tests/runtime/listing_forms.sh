@@ -36,8 +36,34 @@ printf 'hardware:cache-misses:1e6 { }\nh:cycles { }\n' >"$TMP/h.bt"
 "$ETRACE" -l "$TMP/h.bt" >"$TMP/l" 2>&1
 check "-l FILE with hardware probes: hardware:EVENT: as written" test "$(cat "$TMP/l")" = \
 	"$(printf 'hardware:cache-misses:\nhardware:cycles:')"
+# bare -l (and '*', '*:*'): bpftrace's kernel probe types, in name order, each one's entries sorted and
+# once; listed whether this kernel runs them or not (hardware without a PMU, kprobes without kprobes);
+# return types (fexit, kretprobe), timers, user-space and special probes are not listed unasked
+"$ETRACE" -l >"$TMP/all" 2>"$TMP/all.err"
+check "-l: no error output" test ! -s "$TMP/all.err"
+"$ETRACE" -l '*' >"$TMP/star" 2>&1
+"$ETRACE" -l '*:*' >"$TMP/starstar" 2>&1
+check "-l '*' and -l '*:*' list what -l does" bash -c "cmp -s '$TMP/all' '$TMP/star' && cmp -s '$TMP/all' '$TMP/starstar'"
+want="fentry hardware iter kprobe rawtracepoint software tracepoint"
+[ -r /sys/kernel/btf/vmlinux ] || want="hardware kprobe software tracepoint"
+check "-l: the probe types bpftrace lists, in name order" test "$(cut -d: -f1 "$TMP/all" | uniq | tr '\n' ' ')" = "$want "
+for pv in $want; do
+	grep "^$pv:" "$TMP/all" >"$TMP/one"
+	check "-l: $pv entries sorted, each once" bash -c "LC_ALL=C sort -c -u '$TMP/one'"
+done
+"$ETRACE" -l 'hardware:*' >"$TMP/hw" 2>&1
+check "-l: hardware listed as -l 'hardware:*' lists it" bash -c "grep '^hardware:' '$TMP/all' | cmp -s - '$TMP/hw'"
+check "-l: software events with their aliases" bash -c "grep -qxF 'software:cs:' '$TMP/all' && grep -qxF 'software:context-switches:' '$TMP/all'"
+check "-l: kprobe functions by name only" grep -qxF 'kprobe:vfs_read' "$TMP/all"
+"$ETRACE" -l 'k*:vfs_read' >"$TMP/l" 2>&1
+check "-l 'k*:vfs_read': kprobe only (kretprobe is listed when named)" test "$(cat "$TMP/l")" = "kprobe:vfs_read"
+"$ETRACE" -l 'kretprobe:vfs_read' >"$TMP/l" 2>&1
+check "-l 'kretprobe:vfs_read': named, listed" test "$(cat "$TMP/l")" = "kretprobe:vfs_read"
+"$ETRACE" -l 'kprobe:*:vfs_read' >"$TMP/l" 2>&1
+check "-l 'kprobe:*:vfs_read': with its object, as bpftrace" test "$(cat "$TMP/l")" = "kprobe:vmlinux:vfs_read"
 "$ETRACE" -l 'begin' >"$TMP/l" 2>&1
-check "-l with a bare name nothing has: nothing, no error" test ! -s "$TMP/l"
+check "-l 'begin': no begin probe (only kernel functions of that name), no error" \
+	bash -c "! grep -q -e '^begin' -e error '$TMP/l'"
 
 # running one: counts on a machine with a PMU, else an error at the probe naming what to use instead
 if "$ETRACE" --info 2>&1 | grep -qE '^ +hardware events +yes'; then
