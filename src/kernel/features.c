@@ -321,17 +321,16 @@ static void detect_attach_cookie(struct feature_state *s)
 	}
 }
 
-static void detect_perf_hw(struct feature_state *s)
+/* Open (disabled) and close the perf event attr describes, on this process: when the kernel refuses it,
+ * the reason is set: the paranoid settings for EACCES/EPERM, else `none`, with `instead`. attr is
+ * zeroed by the caller but for the event's own fields; size and disabled are set here. */
+static void try_perf_event(struct feature_state *s, struct perf_event_attr *attr, const char *none, const char *instead)
 {
-	struct perf_event_attr attr;
 	int fd;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_HARDWARE;
-	attr.config = PERF_COUNT_HW_CPU_CYCLES;
-	attr.disabled = 1;
-	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	attr->size = sizeof(*attr);
+	attr->disabled = 1;
+	fd = (int)syscall(SYS_perf_event_open, attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd >= 0) {
 		close(fd);
 		return;
@@ -339,7 +338,17 @@ static void detect_perf_hw(struct feature_state *s)
 	if (errno == EACCES || errno == EPERM)
 		set_missing(s, -errno, "perf_event_open is not permitted (kernel.perf_event_paranoid)", "run etrace as root");
 	else
-		set_missing(s, -errno, "no hardware perf events on this machine", "use software:cpu-clock or profile:hz:99");
+		set_missing(s, -errno, none, instead);
+}
+
+static void detect_perf_hw(struct feature_state *s)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	try_perf_event(s, &attr, "no hardware perf events on this machine", "use software:cpu-clock or profile:hz:99");
 }
 
 /* A write watchpoint on a variable of this process, as watchpoint:ADDR:8:w opens one: virtual machines
@@ -348,26 +357,15 @@ static void detect_breakpoint(struct feature_state *s)
 {
 	static volatile uint64_t watched;
 	struct perf_event_attr attr;
-	int fd;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
 	attr.type = PERF_TYPE_BREAKPOINT;
 	attr.bp_type = HW_BREAKPOINT_W;
 	attr.bp_addr = (uint64_t)(uintptr_t)&watched;
 	attr.bp_len = HW_BREAKPOINT_LEN_8;
 	attr.sample_period = 1;
-	attr.disabled = 1;
-	fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return;
-	}
-	if (errno == EACCES || errno == EPERM)
-		set_missing(s, -errno, "perf_event_open is not permitted (kernel.perf_event_paranoid)", "run etrace as root");
-	else
-		set_missing(s, -errno, "no hardware breakpoints on this machine (perf breakpoint events are refused)",
-			    "trace the code that writes the address instead: a uprobe or kprobe on it");
+	try_perf_event(s, &attr, "no hardware breakpoints on this machine (perf breakpoint events are refused)",
+		       "trace the code that writes the address instead: a uprobe or kprobe on it");
 }
 
 /* The kernel stack a tracepoint:syscalls:sys_enter_getppid program sees, tried for real: the program
