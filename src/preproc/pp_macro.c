@@ -191,6 +191,32 @@ static void append(struct list *l, struct pp_tok *t)
 	l->last = t;
 }
 
+/* Append t and the tokens linked after it. */
+static void append_all(struct list *l, struct pp_tok *t)
+{
+	while (t) {
+		struct pp_tok *n = t->next;
+
+		append(l, t);
+		t = n;
+	}
+}
+
+/* Unlink the last token of l (not empty). */
+static void drop_last(struct list *l)
+{
+	struct pp_tok *p = l->first;
+
+	if (p == l->last) {
+		l->first = l->last = NULL;
+		return;
+	}
+	while (p->next != l->last)
+		p = p->next;
+	p->next = NULL;
+	l->last = p;
+}
+
 static bool is_punct(const struct pp_tok *t, const char *p)
 {
 	return t && t->kind == PP_PUNCT && t->len == strlen(p) && memcmp(t->s, p, t->len) == 0;
@@ -366,59 +392,29 @@ static struct pp_tok *substitute(struct pp_state *st, const struct pp_macro *m, 
 			/* GNU: , ## __VA_ARGS__ drops the comma when there are no variadic arguments */
 			if (k >= 0 && m->variadic && (uint32_t)k == m->nparams - 1 && !right && out.last &&
 			    is_punct(out.last, ",")) {
-				struct pp_tok *p = out.first;
-				if (p == out.last) {
-					out.first = out.last = NULL;
-				} else {
-					while (p->next != out.last)
-						p = p->next;
-					p->next = NULL;
-					out.last = p;
-				}
+				drop_last(&out);
 				continue;
 			}
 			if (!right)
 				continue;
 			if (!out.last) {
-				while (right) {
-					struct pp_tok *n = right->next;
-					append(&out, right);
-					right = n;
-				}
+				append_all(&out, right);
 				continue;
 			}
 			struct pp_tok *joined = paste(st, out.last, right);
 			/* replace out.last by joined */
-			struct pp_tok *p = out.first;
-			if (p == out.last) {
-				out.first = out.last = NULL;
-			} else {
-				while (p->next != out.last)
-					p = p->next;
-				p->next = NULL;
-				out.last = p;
-			}
+			drop_last(&out);
 			append(&out, joined);
-			for (right = right->next; right;) {
-				struct pp_tok *n = right->next;
-				append(&out, right);
-				right = n;
-			}
+			append_all(&out, right->next);
 			continue;
 		}
 		int k = param_index(m, t, pp_intern(st, t->s, t->len));
 		if (k >= 0) {
 			/* param ## y: the raw argument */
 			struct pp_tok *arg = is_punct(t->next, "##") ? copy_list(st, a->raw[k]) : expand_arg(st, a->raw[k], pos);
-			bool first = true;
-			while (arg) {
-				struct pp_tok *n = arg->next;
-				if (first)
-					arg->space = t->space;
-				first = false;
-				append(&out, arg);
-				arg = n;
-			}
+			if (arg)
+				arg->space = t->space;
+			append_all(&out, arg);
 			continue;
 		}
 		append(&out, pp_tok_copy(st, t));
