@@ -248,11 +248,7 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 }
 
 #define KPROBE_PROVIDER(ident, pname, flg, alias, order)                                                \
-	static const char *const ident##_aliases[] = {alias, NULL};                                       \
-	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
-	{                                                                                                 \
-		return expand_common(&provider_##ident, ap, ctx);                                         \
-	}                                                                                                 \
+	PROVIDER_ALIASES_EXPAND(ident, expand_common, alias)                                              \
 	const struct et_provider provider_##ident = {                                                     \
 	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
 	    .flags = (flg) | PROVIDER_HAS_FUNC, .supported = kprobe_supported,                            \

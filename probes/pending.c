@@ -38,11 +38,7 @@ static int pending_attach(const struct et_probe_desc *p, struct bpf_program *pro
 }
 
 #define PENDING(ident, pname, sup, ctxk, flg, ...)                                                      \
-	static const char *const ident##_aliases[] = {__VA_ARGS__, NULL};                                 \
-	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
-	{                                                                                                 \
-		return pending_expand(&provider_##ident, ap, ctx);                                        \
-	}                                                                                                 \
+	PROVIDER_ALIASES_EXPAND(ident, pending_expand, __VA_ARGS__)                                       \
 	const struct et_provider provider_##ident = {                                                     \
 	    .name = pname, .aliases = ident##_aliases, .ctx = ctxk, .flags = flg, .supported = sup,      \
 	    .expand = ident##_expand, .attach = pending_attach,                                                     \

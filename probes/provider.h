@@ -157,6 +157,16 @@ struct et_provider {
 	void (*list)(const struct et_probe_desc *p, bool verbose, struct arena *a, FILE *out);
 };
 
+/* For a file that defines several providers with one macro: ident_aliases, the NULL-terminated list of
+ * the aliases given, and ident_expand, the expand() hook that calls the file's
+ * expand(&provider_ident, ap, ctx) so that one function serves each of them. */
+#define PROVIDER_ALIASES_EXPAND(ident, expand, ...)                                                     \
+	static const char *const ident##_aliases[] = {__VA_ARGS__, NULL};                                 \
+	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
+	{                                                                                                 \
+		return expand(&provider_##ident, ap, ctx);                                                \
+	}
+
 /* The registry. */
 const struct et_provider *provider_find(const char *name); /* case-insensitive, exact name or alias */
 const struct et_provider *const *provider_all(size_t *count);

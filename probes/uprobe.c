@@ -629,11 +629,7 @@ static void uprobe_list(const struct et_probe_desc *p, bool verbose, struct aren
 }
 
 #define UPROBE_PROVIDER(ident, pname, flg, ...)                                                         \
-	static const char *const ident##_aliases[] = {__VA_ARGS__, NULL};                                 \
-	static int ident##_expand(const struct ast_attach *ap, struct provider_expand_ctx *ctx)           \
-	{                                                                                                 \
-		return expand_common(&provider_##ident, ap, ctx);                                         \
-	}                                                                                                 \
+	PROVIDER_ALIASES_EXPAND(ident, expand_common, __VA_ARGS__)                                        \
 	const struct et_provider provider_##ident = {                                                     \
 	    .name = pname, .aliases = ident##_aliases, .ctx = PROVIDER_CTX_PT_REGS,                       \
 	    .args = ((flg) & PROVIDER_HAS_ARGS) ? PROVIDER_ARGS_DWARF : PROVIDER_ARGS_NONE,                \
