@@ -104,7 +104,8 @@ static int env_words(struct et_compile_env *env)
 		env->license = v;
 		env->set |= 1u << SEMA_CFG_LICENSE;
 	}
-	static const char *const unstable[] = { "BPFTRACE_UNSTABLE_TSERIES", "BPFTRACE_UNSTABLE_DW_USTACK" };
+	static const char *const unstable[] = { "BPFTRACE_UNSTABLE_TSERIES", "BPFTRACE_UNSTABLE_DW_USTACK",
+						"BPFTRACE_UNSTABLE_TYPEINFO", "BPFTRACE_UNSTABLE_IMPORT_STATEMENT" };
 	for (size_t i = 0; i < SEMA_UNSTABLE_COUNT_; i++) {
 		if (!(v = getenv(unstable[i])) || !*v)
 			continue;
@@ -113,7 +114,7 @@ static int env_words(struct et_compile_env *env)
 			return -EINVAL;
 		}
 		env->unstable[i] = (uint8_t)k;
-		env->set |= 1u << (SEMA_CFG_UNSTABLE_TSERIES + i);
+		env->set |= 1u << sema_unstable_cfg_bit((enum sema_unstable_feature)i);
 	}
 	static const char *const limits[] = { "BPFTRACE_MAX_PROBES", "BPFTRACE_MAX_BPF_PROGS" };
 	for (size_t i = 0; i < 2; i++) {
@@ -224,7 +225,7 @@ static int analyse(const struct et_compile_options *o, struct et_compilation *c,
 		.no_demangle = o->env.no_demangle,
 		.license = o->env.license,
 		.max_probes = o->env.max_probes,
-		.unstable = { o->env.unstable[0], o->env.unstable[1] },
+		.unstable = { o->env.unstable[0], o->env.unstable[1], o->env.unstable[2], o->env.unstable[3] },
 		.has_cpid = o->cmd != NULL,
 		.pid = o->pid,
 		.cmd = o->cmd,

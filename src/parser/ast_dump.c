@@ -267,6 +267,11 @@ static void stmt(const struct ast_node *n, int ind, FILE *out)
 		rhs(n->u.expr_stmt.expr, ind, out);
 		fputs(";\n", out);
 		break;
+	case AST_IMPORT: /* an import statement inside a block */
+		fputs("import ", out);
+		string_lit(n->u.import.path, (uint32_t)strlen(n->u.import.path), out);
+		fputs(";\n", out);
+		break;
 	case AST_ASSIGN:
 		if (n->u.assign.target)
 			expr(n->u.assign.target, out);

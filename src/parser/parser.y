@@ -39,6 +39,7 @@ static struct et_loc to_loc(const struct lexer *lx, YYLTYPE y);
 static const char *type_words(struct lexer *lx, const char *a, const char *b);
 static void type_dim(uint32_t *ndims, uint32_t *dims, uint32_t n);
 static struct ast_typespec *typeof_spec(struct lexer *lx, struct et_loc loc, struct ast_node *of);
+static struct ast_node *typeinfo_call(struct lexer *lx, struct et_loc loc, struct ast_node *of);
 static struct et_loc to_loc2(const struct lexer *lx, YYLTYPE a, YYLTYPE b);
 
 #define A (lx->ctx->arena)
@@ -80,6 +81,7 @@ static struct et_loc to_loc2(const struct lexer *lx, YYLTYPE a, YYLTYPE b);
 %token RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof" TYPEOF "typeof" TRUE "true"
 %token FALSE "false" STRUCT "struct" UNION "union" ENUM "enum" CONFIG "config" IMPORT "import"
 %token MACRO "macro" UNDERSCORE "_"
+%token TYPEINFO "typeinfo"
 %token PRED_START "'/'" PRED_END "closing '/'" ANGLE_OPEN "'<'" ANGLE_CLOSE "closing '>'"
 %token ARROW "->" INC "++" DEC "--" SHL "<<" SHR ">>" LE "<=" GE ">=" EQ "==" NE "!=" LAND "&&" LOR "||"
 %token ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/=" MOD_ASSIGN "%="
@@ -227,6 +229,7 @@ simple
 	| CONTINUE                           { $$ = ast_new(A, AST_CONTINUE, L(@$)); }
 	| RETURN                             { $$ = ast_new_return(A, L(@$), NULL); }
 	| RETURN expr                        { $$ = ast_new_return(A, L(@$), $2); }
+	| IMPORT STRING                      { $$ = ast_new_import(A, L(@$), $2.bytes); }
 	;
 
 rhs
@@ -301,6 +304,9 @@ expr
 	| '(' record_fields ',' ')'          { $$ = $2; $$->loc = L(@$); }
 	| SIZEOF '(' typespec ')'            { $$ = ast_new_typeq(A, AST_SIZEOF, L(@$), $3, NULL); }
 	| SIZEOF '(' expr ')'                { $$ = ast_new_typeq(A, AST_SIZEOF, L(@$), NULL, $3); }
+	/* typeinfo(T) / typeinfo(e): the call `typeinfo` of typeof(T) / typeof(e), as sema takes a type */
+	| TYPEINFO '(' typespec ')'          { $$ = typeinfo_call(lx, L(@$), ast_new_typeq(A, AST_TYPEOF, L(@3), $3, NULL)); }
+	| TYPEINFO '(' expr ')'              { $$ = typeinfo_call(lx, L(@$), ast_new_typeq(A, AST_TYPEOF, L(@3), NULL, $3)); }
 	| TYPEOF '(' typespec ')' %prec TYPEOF_EXPR
 	                                     { $$ = ast_new_typeq(A, AST_TYPEOF, L(@$), $3, NULL); }
 	| TYPEOF '(' expr ')' %prec TYPEOF_EXPR
@@ -459,6 +465,15 @@ static struct ast_typespec *typeof_spec(struct lexer *lx, struct et_loc loc, str
 
 	t->of = of;
 	return t;
+}
+
+/* typeinfo(x): a call whose one argument is typeof(x), the type sema describes */
+static struct ast_node *typeinfo_call(struct lexer *lx, struct et_loc loc, struct ast_node *of)
+{
+	struct ast_list *args = ast_list_new(lx->ctx->arena);
+
+	ast_list_push(lx->ctx->arena, args, of);
+	return ast_new_call(lx->ctx->arena, loc, strtab_cstr(lx->ctx->strtab, "typeinfo"), args);
 }
 
 /* "unsigned" + "int" → interned "unsigned int" */

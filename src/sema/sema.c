@@ -533,6 +533,11 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	s.stack_mode = opts->stack_mode;
 	s.max_probes = opts->max_probes;
 	memcpy(s.unstable, opts->unstable, sizeof(s.unstable));
+	s.unstable[SEMA_UNSTABLE_TYPEINFO] = SEMA_UNSTABLE_ERROR; /* bpftrace's defaults, unless the environment set them */
+	s.unstable[SEMA_UNSTABLE_IMPORT_STATEMENT] = SEMA_UNSTABLE_ERROR;
+	for (int f = SEMA_UNSTABLE_TYPEINFO; f < SEMA_UNSTABLE_COUNT_; f++)
+		if (opts->config_from_env & (1u << sema_unstable_cfg_bit((enum sema_unstable_feature)f)))
+			s.unstable[f] = opts->unstable[f];
 	prog->missing_probes = (enum et_missing_probes)opts->missing_probes;
 	prog->no_exit_print = opts->no_exit_print;
 	prog->no_demangle = opts->no_demangle;

@@ -198,13 +198,22 @@ enum sema_config_var {
 	SEMA_CFG_MAX_STRLEN, SEMA_CFG_MAX_MAP_KEYS, SEMA_CFG_PERF_RB_PAGES, SEMA_CFG_STACK_MODE,
 	SEMA_CFG_STR_TRUNC_TRAILER, SEMA_CFG_MISSING_PROBES, SEMA_CFG_PRINT_MAPS_ON_EXIT, SEMA_CFG_LICENSE,
 	SEMA_CFG_MAX_PROBES, SEMA_CFG_MAX_BPF_PROGS, SEMA_CFG_CPP_DEMANGLE, SEMA_CFG_UNSTABLE_TSERIES,
-	SEMA_CFG_UNSTABLE_DW_USTACK, SEMA_CFG_MAX_CAT_BYTES,
+	SEMA_CFG_UNSTABLE_DW_USTACK, SEMA_CFG_MAX_CAT_BYTES, SEMA_CFG_UNSTABLE_TYPEINFO,
+	SEMA_CFG_UNSTABLE_IMPORT_STATEMENT,
 };
 
-/* bpftrace's unstable features (config unstable_tseries, unstable_dw_ustack): a script may use one with a
- * warning (the default), without one (enable), or not at all (error). */
+/* bpftrace's unstable features (config unstable_tseries, unstable_dw_ustack, unstable_typeinfo,
+ * unstable_import_statement): a script may use one with a warning, without one (enable), or not at all
+ * (error). bpftrace's defaults: warn for tseries and dw_ustack, error for typeinfo and import statements
+ * (sema applies them to a feature whose variable the environment did not set, whatever
+ * sema_options.unstable holds for it). */
 enum sema_unstable { SEMA_UNSTABLE_WARN, SEMA_UNSTABLE_ENABLE, SEMA_UNSTABLE_ERROR };
-enum sema_unstable_feature { SEMA_UNSTABLE_TSERIES, SEMA_UNSTABLE_DW_USTACK, SEMA_UNSTABLE_COUNT_ };
+enum sema_unstable_feature {
+	SEMA_UNSTABLE_TSERIES, SEMA_UNSTABLE_DW_USTACK, SEMA_UNSTABLE_TYPEINFO, SEMA_UNSTABLE_IMPORT_STATEMENT,
+	SEMA_UNSTABLE_COUNT_
+};
+/* the SEMA_CFG_x bit of feature f's config variable */
+unsigned sema_unstable_cfg_bit(enum sema_unstable_feature f);
 
 /* Config values written as words (sema_config.c), for the environment's forms too: missing_probes
  * (error, warn, ignore → enum et_missing_probes; -1 for another word), a boolean (true/false, 1/0,

@@ -11,9 +11,9 @@
  *   print_maps_on_exit, cpp_demangle, license: the program (runtime, codegen);
  *   max_probes, max_bpf_progs: checked after every probe is expanded (sema_config_check_probes);
  *   the others etrace has no use for (on_stack_limit, log_size, symbol caching...):
- *   a located warning says so; unstable_tseries and unstable_dw_ustack decide whether using the
- *   feature warns (once), passes or fails (sema_unstable_use), the other unstable_* flags are checked
- *   and accepted.
+ *   a located warning says so; unstable_tseries, unstable_dw_ustack, unstable_typeinfo and
+ *   unstable_import_statement decide whether using the feature warns (once), passes or fails
+ *   (sema_unstable_use).
  * Internal to src/sema (sema_int.h). */
 #include <ctype.h>
 #include <stdio.h>
@@ -27,44 +27,45 @@ enum cfg_id {
 	CFG_MAX_STRLEN, CFG_MAX_MAP_KEYS, CFG_PERF_RB_PAGES, CFG_STACK_MODE, CFG_STR_TRUNC_TRAILER,
 	CFG_MISSING_PROBES, CFG_PRINT_MAPS_ON_EXIT, CFG_LICENSE, CFG_MAX_PROBES, CFG_MAX_BPF_PROGS,
 	CFG_CPP_DEMANGLE, CFG_CACHE_USER_SYMBOLS, CFG_LAZY_SYMBOLICATION, CFG_LOG_SIZE, CFG_MAX_CAT_BYTES,
-	CFG_ON_STACK_LIMIT, CFG_SHOW_DEBUG_INFO, CFG_USE_BLAZESYM, CFG_UNSTABLE, CFG_UNSTABLE_TSERIES,
-	CFG_UNSTABLE_DW_USTACK,
+	CFG_ON_STACK_LIMIT, CFG_SHOW_DEBUG_INFO, CFG_USE_BLAZESYM, CFG_UNSTABLE,
 };
 
 struct cfg_var {
 	const char *name;
 	enum cfg_id id;
 	int env_bit; /* SEMA_CFG_x, or -1 when etrace reads no environment variable for it */
+	int feature; /* CFG_UNSTABLE: its enum sema_unstable_feature */
 	/* for the variables etrace does not use: why (the warning's second half) */
 	const char *unused;
 };
 
 static const struct cfg_var vars[] = {
-	{ "max_strlen", CFG_MAX_STRLEN, SEMA_CFG_MAX_STRLEN, NULL },
-	{ "max_map_keys", CFG_MAX_MAP_KEYS, SEMA_CFG_MAX_MAP_KEYS, NULL },
-	{ "perf_rb_pages", CFG_PERF_RB_PAGES, SEMA_CFG_PERF_RB_PAGES, NULL },
-	{ "stack_mode", CFG_STACK_MODE, SEMA_CFG_STACK_MODE, NULL },
-	{ "str_trunc_trailer", CFG_STR_TRUNC_TRAILER, SEMA_CFG_STR_TRUNC_TRAILER, NULL },
-	{ "missing_probes", CFG_MISSING_PROBES, SEMA_CFG_MISSING_PROBES, NULL },
-	{ "print_maps_on_exit", CFG_PRINT_MAPS_ON_EXIT, SEMA_CFG_PRINT_MAPS_ON_EXIT, NULL },
-	{ "license", CFG_LICENSE, SEMA_CFG_LICENSE, NULL },
-	{ "max_probes", CFG_MAX_PROBES, SEMA_CFG_MAX_PROBES, NULL },
-	{ "max_bpf_progs", CFG_MAX_BPF_PROGS, SEMA_CFG_MAX_BPF_PROGS, NULL },
-	{ "cpp_demangle", CFG_CPP_DEMANGLE, SEMA_CFG_CPP_DEMANGLE, NULL },
-	{ "cache_user_symbols", CFG_CACHE_USER_SYMBOLS, -1,
+	{ "max_strlen", CFG_MAX_STRLEN, SEMA_CFG_MAX_STRLEN, 0, NULL },
+	{ "max_map_keys", CFG_MAX_MAP_KEYS, SEMA_CFG_MAX_MAP_KEYS, 0, NULL },
+	{ "perf_rb_pages", CFG_PERF_RB_PAGES, SEMA_CFG_PERF_RB_PAGES, 0, NULL },
+	{ "stack_mode", CFG_STACK_MODE, SEMA_CFG_STACK_MODE, 0, NULL },
+	{ "str_trunc_trailer", CFG_STR_TRUNC_TRAILER, SEMA_CFG_STR_TRUNC_TRAILER, 0, NULL },
+	{ "missing_probes", CFG_MISSING_PROBES, SEMA_CFG_MISSING_PROBES, 0, NULL },
+	{ "print_maps_on_exit", CFG_PRINT_MAPS_ON_EXIT, SEMA_CFG_PRINT_MAPS_ON_EXIT, 0, NULL },
+	{ "license", CFG_LICENSE, SEMA_CFG_LICENSE, 0, NULL },
+	{ "max_probes", CFG_MAX_PROBES, SEMA_CFG_MAX_PROBES, 0, NULL },
+	{ "max_bpf_progs", CFG_MAX_BPF_PROGS, SEMA_CFG_MAX_BPF_PROGS, 0, NULL },
+	{ "cpp_demangle", CFG_CPP_DEMANGLE, SEMA_CFG_CPP_DEMANGLE, 0, NULL },
+	{ "cache_user_symbols", CFG_CACHE_USER_SYMBOLS, -1, 0,
 	  "etrace reads each binary's symbols once and looks addresses up per process" },
-	{ "lazy_symbolication", CFG_LAZY_SYMBOLICATION, -1,
+	{ "lazy_symbolication", CFG_LAZY_SYMBOLICATION, -1, 0,
 	  "etrace always reads a binary's symbols when it first prints one of its addresses" },
-	{ "log_size", CFG_LOG_SIZE, -1, "etrace keeps 256 KiB of verifier log per program" },
-	{ "max_cat_bytes", CFG_MAX_CAT_BYTES, SEMA_CFG_MAX_CAT_BYTES, NULL },
-	{ "on_stack_limit", CFG_ON_STACK_LIMIT, -1,
+	{ "log_size", CFG_LOG_SIZE, -1, 0, "etrace keeps 256 KiB of verifier log per program" },
+	{ "max_cat_bytes", CFG_MAX_CAT_BYTES, SEMA_CFG_MAX_CAT_BYTES, 0, NULL },
+	{ "on_stack_limit", CFG_ON_STACK_LIMIT, -1, 0,
 	  "etrace keeps strings, tuples and large values in its per-CPU scratch area itself" },
-	{ "show_debug_info", CFG_SHOW_DEBUG_INFO, -1, NULL },
-	{ "use_blazesym", CFG_USE_BLAZESYM, -1, "etrace does not use blazesym" },
-	{ "unstable_import_statement", CFG_UNSTABLE, -1, NULL },
-	{ "unstable_tseries", CFG_UNSTABLE_TSERIES, SEMA_CFG_UNSTABLE_TSERIES, NULL },
-	{ "unstable_typeinfo", CFG_UNSTABLE, -1, NULL },
-	{ "unstable_dw_ustack", CFG_UNSTABLE_DW_USTACK, SEMA_CFG_UNSTABLE_DW_USTACK, NULL },
+	{ "show_debug_info", CFG_SHOW_DEBUG_INFO, -1, 0, NULL },
+	{ "use_blazesym", CFG_USE_BLAZESYM, -1, 0, "etrace does not use blazesym" },
+	{ "unstable_import_statement", CFG_UNSTABLE, SEMA_CFG_UNSTABLE_IMPORT_STATEMENT,
+	  SEMA_UNSTABLE_IMPORT_STATEMENT, NULL },
+	{ "unstable_tseries", CFG_UNSTABLE, SEMA_CFG_UNSTABLE_TSERIES, SEMA_UNSTABLE_TSERIES, NULL },
+	{ "unstable_typeinfo", CFG_UNSTABLE, SEMA_CFG_UNSTABLE_TYPEINFO, SEMA_UNSTABLE_TYPEINFO, NULL },
+	{ "unstable_dw_ustack", CFG_UNSTABLE, SEMA_CFG_UNSTABLE_DW_USTACK, SEMA_UNSTABLE_DW_USTACK, NULL },
 };
 
 /* bpftrace's renamed variables (old → new) and the ones it retired. */
@@ -119,11 +120,22 @@ int sema_unstable_word(const char *w)
 	return -1;
 }
 
+unsigned sema_unstable_cfg_bit(enum sema_unstable_feature f)
+{
+	static const unsigned bit[SEMA_UNSTABLE_COUNT_] = { SEMA_CFG_UNSTABLE_TSERIES, SEMA_CFG_UNSTABLE_DW_USTACK,
+							    SEMA_CFG_UNSTABLE_TYPEINFO,
+							    SEMA_CFG_UNSTABLE_IMPORT_STATEMENT };
+
+	return bit[f];
+}
+
 /* bpftrace's words, so that scripts and tests that look for them find them */
 void sema_unstable_use(struct sema *s, enum sema_unstable_feature f, struct et_loc loc)
 {
-	static const char *const feature[] = { "tseries", "dw_ustack (DWARF stack unwinding)" };
-	static const char *const flag[] = { "unstable_tseries", "unstable_dw_ustack" };
+	static const char *const feature[SEMA_UNSTABLE_COUNT_] = { "tseries", "dw_ustack (DWARF stack unwinding)",
+								   "typeinfo", "import statements" };
+	static const char *const flag[SEMA_UNSTABLE_COUNT_] = { "unstable_tseries", "unstable_dw_ustack",
+								"unstable_typeinfo", "unstable_import_statement" };
 
 	if (s->unstable[f] == SEMA_UNSTABLE_ERROR) {
 		sema_error(s, loc, "%s feature is not enabled by default. To enable this unstable feature, set the "
@@ -151,7 +163,7 @@ static void add_bool(struct sema *s, struct ast_node *r, const char *name, bool 
 }
 
 /* Variables etrace takes but has no use for show bpftrace's defaults (lazy_symbolication, log_size,
- * on_stack_limit, unstable_import_statement, unstable_typeinfo); max_probes and max_bpf_progs are one
+ * on_stack_limit); max_probes and max_bpf_progs are one
  * limit here. */
 struct ast_node *sema_config_record(struct sema *s, struct et_loc loc)
 {
@@ -175,9 +187,9 @@ struct ast_node *sema_config_record(struct sema *s, struct et_loc loc)
 	add_int(s, r, "on_stack_limit", 32);
 	add_int(s, r, "perf_rb_pages", p->ringbuf_pages);
 	add_str(s, r, "str_trunc_trailer", p->str_trunc_trailer ? p->str_trunc_trailer : "..");
-	add_str(s, r, "unstable_import_statement", "error");
+	add_str(s, r, "unstable_import_statement", unstable_words[s->unstable[SEMA_UNSTABLE_IMPORT_STATEMENT]]);
 	add_str(s, r, "unstable_tseries", unstable_words[s->unstable[SEMA_UNSTABLE_TSERIES]]);
-	add_str(s, r, "unstable_typeinfo", "error");
+	add_str(s, r, "unstable_typeinfo", unstable_words[s->unstable[SEMA_UNSTABLE_TYPEINFO]]);
 	add_str(s, r, "unstable_dw_ustack", unstable_words[s->unstable[SEMA_UNSTABLE_DW_USTACK]]);
 	add_str(s, r, "missing_probes", missing_words[p->missing_probes]);
 	add_str(s, r, "stack_mode", s->stack_mode ? s->stack_mode : "bpftrace");
@@ -382,15 +394,12 @@ static void set_var(struct sema *s, const struct cfg_var *cv, const char *key, s
 			return;
 		break;
 	case CFG_UNSTABLE:
-	case CFG_UNSTABLE_TSERIES:
-	case CFG_UNSTABLE_DW_USTACK:
 		if (!w || (k = sema_unstable_word(w)) < 0) {
 			sema_error(s, v->loc, "config variable '%s' must be enable, warn or error", key);
 			return;
 		}
-		if (use && cv->id != CFG_UNSTABLE)
-			s->unstable[cv->id == CFG_UNSTABLE_TSERIES ? SEMA_UNSTABLE_TSERIES : SEMA_UNSTABLE_DW_USTACK] =
-				(uint8_t)k;
+		if (use)
+			s->unstable[cv->feature] = (uint8_t)k;
 		break;
 	}
 	if (cv->unused)

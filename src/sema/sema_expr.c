@@ -1870,10 +1870,24 @@ static struct et_type *tuple(struct sema *s, struct ast_node *n, struct ast_list
 	return t;
 }
 
-static struct et_type *sizeof_expr(struct sema *s, struct ast_node *n)
+/* bpftrace's import statement (an import inside a block, config unstable_import_statement): refused by
+ * default with bpftrace's words; etrace imports only at the top level of a script, so when the config
+ * allows it, it is still refused, saying where an import goes. */
+static void import_stmt(struct sema *s, struct ast_node *n)
 {
-	struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
-	const struct ast_node *q = n;
+	if (s->unstable[SEMA_UNSTABLE_IMPORT_STATEMENT] == SEMA_UNSTABLE_ERROR) {
+		sema_error(s, n->loc, "Import statements that are not at the top level are primarily for the standard "
+				      "library. If this is functionality you need, please file an issue to explain why.");
+		sema_hint(s, "move the import to the top level of the script, before its probes");
+		return;
+	}
+	sema_unstable_use(s, SEMA_UNSTABLE_IMPORT_STATEMENT, n->loc);
+	sema_error(s, n->loc, "etrace imports files only at the top level of a script, not inside a block");
+	sema_hint(s, "move the import to the top level of the script, before its probes");
+}
+
+struct et_type *sema_typeof_type(struct sema *s, struct ast_node *q)
+{
 	struct et_type *t;
 
 	/* sizeof(typeof(x)) is sizeof(x), as in bpftrace */
@@ -1883,7 +1897,15 @@ static struct et_type *sizeof_expr(struct sema *s, struct ast_node *n)
 		t = typespec(s, q->u.typeq.ty);
 	else /* an integer constant has its literal type's size, as in bpftrace: sizeof(1) is 1 */
 		t = slot_value_type(s, q->u.typeq.expr, sema_expr(s, q->u.typeq.expr));
-	if (!t || sema_is_none(t))
+	return t ? t : s->t_none;
+}
+
+static struct et_type *sizeof_expr(struct sema *s, struct ast_node *n)
+{
+	struct sema_const *c = arena_alloc(s->arena, sizeof(*c));
+	struct et_type *t = sema_typeof_type(s, n);
+
+	if (sema_is_none(t))
 		return s->t_none;
 	c->value = t->size;
 	n->sym = c;
@@ -2299,6 +2321,9 @@ void sema_stmt(struct sema *s, struct ast_node *n)
 		break;
 	case AST_LET:
 		let(s, n);
+		break;
+	case AST_IMPORT:
+		import_stmt(s, n);
 		break;
 	case AST_IF: {
 		/* a branch a constant condition never takes is dead: fail()/static_assert() there are quiet */

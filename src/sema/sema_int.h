@@ -167,6 +167,9 @@ bool sema_is_none(const struct et_type *t);
 bool sema_const_int(struct sema *s, struct ast_node *n, int64_t *out);
 /* sema_const_int, also folding comparisons, && || ! and sizeof/offsetof (analysed nodes; builtins_assert.c) */
 bool sema_comptime_int(struct sema *s, struct ast_node *n, int64_t *out);
+/* The type a typeof node q names (typeof(T), typeof(e): e analysed, never evaluated), as sizeof()
+ * measures it; s->t_none after an error. */
+struct et_type *sema_typeof_type(struct sema *s, struct ast_node *q);
 
 /* Expressions and statements (sema_expr.c). */
 struct et_type *sema_expr(struct sema *s, struct ast_node *n);
