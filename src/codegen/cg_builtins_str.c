@@ -55,15 +55,24 @@ struct cg_val cg_bi_str(struct cg_lower *L, struct ast_node *n, const struct sem
 	uint32_t cap = n->type ? n->type->size : 64;
 
 	(void)c;
+	LLVMValueRef addr, size = NULL, more = NULL;
+	int space;
 	if (a0->type && a0->type->kind == ET_STRING) {
 		/* str($1) of a string positional, or str("lit"): the value itself */
 		struct cg_val v = cg_expr(L, a0);
-		LLVMValueRef p = cg_temp(L, cap, "str");
-		cg_store(L, p, n->type, v, a0->type);
-		return cg_val_mem(p);
+		uint32_t held = (a0->type->size > cap ? a0->type->size : cap) + 1;
+		LLVMValueRef p = cg_temp(L, args->count > 1 ? held : cap, "str");
+		cg_store(L, p, args->count > 1 ? a0->type : n->type, v, a0->type);
+		if (args->count == 1)
+			return cg_val_mem(p);
+		/* str(s, n) reads it as str(p, n) reads memory (n - 1 characters, as today's bpftrace):
+		 * from this NUL-terminated copy on the stack */
+		addr = LLVMBuildPtrToInt(B, p, cg->t_i64, "");
+		space = 0;
+	} else {
+		addr = cg_scalar(L, a0);
+		space = cg_addr_space(L, a0);
 	}
-	LLVMValueRef addr = cg_scalar(L, a0);
-	LLVMValueRef size = NULL, more = NULL;
 	if (args->count > 1) {
 		/* str(p, n): n bytes with the NUL, so n - 1 characters (today's bpftrace; 0.17 read n + 1
 		 * bytes); an n over the capacity reads like str(p) */
@@ -72,7 +81,7 @@ struct cg_val cg_bi_str(struct cg_lower *L, struct ast_node *n, const struct sem
 		more = LLVMBuildICmp(B, LLVMIntUGT, n_arg, cg_i64(cg, cap), "");
 	}
 	LLVMValueRef p = cg_temp(L, cap, "str");
-	cg_read_str_cut(L, p, cap, size, more, addr, cg_addr_space(L, a0));
+	cg_read_str_cut(L, p, cap, size, more, addr, space);
 	return cg_val_mem(p);
 }
 

@@ -36,6 +36,12 @@ check "a missing \$5 is warned about once, at its column" \
 	bash -c "[ \$(grep -c 'warning: positional parameter \$5 is empty or not given; using 0' '$ET_ERR') = 1 ]"
 run_etrace -e 'BEGIN { @x = $1 + 1; exit(); }' abc
 check "\$1 + 1 of a string parameter is its text from offset 1" grep -qx '@x: bc' "$ET_OUT"
+# str(s, n) of a string keeps n - 1 characters, as of memory (today's bpftrace); the cut string is a key
+# equal to the literal of its text
+run_etrace -e 'BEGIN { $n = 4; printf("%s|%s|%s|%s|%s|%s\n", str($1, 3), str($1 + 1, 3), str("abcdefgh", 3),
+	str("abc", 1), str("abc", 10), str("wxyz", $n)); @k[str($1, 5)] = 1; @k["hell"] += 1; exit(); }' hello
+check "str(s, n) keeps n - 1 characters" test "$(grep . "$ET_OUT")" = "he|el|ab||abc|wxy
+@k[hell]: 2"
 
 check "nothing left behind" nothing_left_behind
 finish
