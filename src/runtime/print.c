@@ -177,7 +177,7 @@ static void text_leaf(struct rt_str *o, const struct et_program *prog, const str
 		break;
 	case ET_KSYM:
 		if (sym_format_kernel(o, read_u64(data), false))
-			rt_str_printf(o, "0x%llx", (unsigned long long)read_u64(data));
+			sym_format_addr(o, read_u64(data));
 		break;
 	case ET_PROBE: {
 		uint64_t idx = read_u64(data);

@@ -173,7 +173,15 @@ void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t a
 	/* usym: no file and line, as bpftrace (its resolve_usym asks for none) */
 	if (user_sym(o, prog, addr, pid, false, path, sizeof(path), NULL, NULL) == 0)
 		return;
-	rt_str_printf(o, "0x%" PRIx64, addr);
+	sym_format_addr(o, addr);
+}
+
+void sym_format_addr(struct rt_str *o, uint64_t addr)
+{
+	if (addr)
+		rt_str_printf(o, "0x%" PRIx64, addr);
+	else
+		rt_str_putc(o, '0');
 }
 
 /* ---- kernel symbols (/proc/kallsyms, read and sorted once, on first use) ---- */

@@ -23,6 +23,10 @@ void sym_format_user(struct rt_str *o, const struct et_program *prog, uint64_t a
  * stack frames), else the nearest symbol's name, as ksym() prints; -1 (nothing written) when unknown. */
 int sym_format_kernel(struct rt_str *o, uint64_t addr, bool code);
 
+/* An address no symbol names, as ksym()/usym() print it: hex, "0x..." (bpftrace prints the address as a
+ * C++ void *, which gives "0" for 0). */
+void sym_format_addr(struct rt_str *o, uint64_t addr);
+
 /* Stacks (kstack/ustack values: the stack id, and the pid for ustack) read from the stack map whose
  * fd the loader registered (-1: none; stacks print empty). Printed like bpftrace: a newline, then one
  * frame per line, "        func+off" (bpftrace mode), "\tADDR func+off (module)" (perf mode) or the

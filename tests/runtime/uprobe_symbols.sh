@@ -28,6 +28,10 @@ if [ -n "$addr" ] && [ "$addr" != 0000000000000000 ]; then
 	check "ksym() of a kernel function's address" grep -qx '@a: vfs_read' "$ET_OUT"
 	check "ksym() inside a function (bpftrace prints the function)" grep -qx '@b: vfs_read' "$ET_OUT"
 fi
+# an address without a symbol prints in hex, 0 as "0" (bpftrace prints it as a C++ void *)
+run_etrace -e 'BEGIN { printf("%s|%s|%s|%s\n", ksym(0), ksym(1), usym(0), usym(1)); @u = usym(0); exit(); }'
+check "ksym()/usym() of 0 and 1: 0 and 0x1" test "$(grep . "$ET_OUT")" = "0|0x1|0|0x1
+@u: 0"
 # uaddr(): a symbol of the (non-PIE) binary, compared with the ip at the function's entry
 run_etrace -c "$UT_NOPIE 3" -e "uprobe:$UT_NOPIE:et_add { @[reg(\"ip\") == uaddr(\"et_add\")] = count(); }"
 check "uaddr(\"et_add\") is the ip at et_add's entry" grep -qx '@\[true\]: 3' "$ET_OUT"
