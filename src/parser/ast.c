@@ -52,6 +52,21 @@ const char *ast_op_text(enum ast_op op)
 	return "?";
 }
 
+bool ast_op_is_comparison(enum ast_op op)
+{
+	switch (op) {
+	case AST_OP_EQ:
+	case AST_OP_NE:
+	case AST_OP_LT:
+	case AST_OP_LE:
+	case AST_OP_GT:
+	case AST_OP_GE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void ast_list_push(struct arena *a, struct ast_list *l, struct ast_node *n)
 {
 	if (l->count == l->cap) {

@@ -38,6 +38,7 @@ enum ast_op {
 	AST_OP_INC, AST_OP_DEC,
 };
 const char *ast_op_text(enum ast_op op); /* "+", "&&", "++" ... */
+bool ast_op_is_comparison(enum ast_op op); /* == != < <= > >= */
 
 /* A growable list of nodes, in the arena. */
 struct ast_list {

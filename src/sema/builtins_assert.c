@@ -37,21 +37,9 @@ bool sema_comptime_int(struct sema *s, struct ast_node *n, int64_t *out)
 		*out = !a;
 		return true;
 	}
-	if (n->kind != AST_BINARY)
+	if (n->kind != AST_BINARY || (!ast_op_is_comparison(n->u.binary.op) && n->u.binary.op != AST_OP_LAND &&
+				      n->u.binary.op != AST_OP_LOR))
 		return sema_const_int(s, n, out);
-	switch (n->u.binary.op) {
-	case AST_OP_LAND:
-	case AST_OP_LOR:
-	case AST_OP_EQ:
-	case AST_OP_NE:
-	case AST_OP_LT:
-	case AST_OP_LE:
-	case AST_OP_GT:
-	case AST_OP_GE:
-		break;
-	default:
-		return sema_const_int(s, n, out);
-	}
 	if (!sema_comptime_int(s, n->u.binary.lhs, &a) || !sema_comptime_int(s, n->u.binary.rhs, &b))
 		return false;
 	switch (n->u.binary.op) {

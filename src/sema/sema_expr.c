@@ -970,29 +970,15 @@ static struct et_type *pointer_binary(struct sema *s, struct ast_node *n, struct
 	bool lp = lt->kind == ET_POINTER, rp = rt->kind == ET_POINTER;
 	struct et_type *other = lp ? rt : lt;
 
-	switch (op) {
-	case AST_OP_EQ:
-	case AST_OP_NE:
-	case AST_OP_LT:
-	case AST_OP_LE:
-	case AST_OP_GT:
-	case AST_OP_GE:
-		if (lp && rp && !same_pointee(lt->elem, rt->elem))
-			sema_warning(s, n->loc, "comparison of distinct pointer types: '%s' and '%s'",
-				     sema_tname(s, lt), sema_tname(s, rt));
-		/* fall through */
-	case AST_OP_LAND:
-	case AST_OP_LOR:
+	if (ast_op_is_comparison(op) && lp && rp && !same_pointee(lt->elem, rt->elem))
+		sema_warning(s, n->loc, "comparison of distinct pointer types: '%s' and '%s'", sema_tname(s, lt),
+			     sema_tname(s, rt));
+	if (ast_op_is_comparison(op) || op == AST_OP_LAND || op == AST_OP_LOR) {
 		if ((lp && rp) || type_is_integer(other))
 			return s->t_bool;
-		break;
-	case AST_OP_ADD:
-	case AST_OP_SUB:
+	} else if (op == AST_OP_ADD || op == AST_OP_SUB) {
 		if (lp != rp && type_is_integer(other) && (op == AST_OP_ADD || lp))
 			return lp ? lt : rt;
-		break;
-	default:
-		break;
 	}
 	sema_error(s, n->loc, "the '%s' operator cannot be used on '%s' and '%s'", op_name(op), sema_tname(s, lt),
 		   sema_tname(s, rt));
@@ -1044,6 +1030,37 @@ static bool compare_signed(struct sema *s, struct ast_node *l, struct et_type *l
 	return true;
 }
 
+/* A comparison (== != < <= > >=) of non-pointer operands: integers (the signedness of the comparison
+ * goes in the node's sym, struct sema_cmp), strings (== and != only) and integer arrays. */
+static struct et_type *comparison(struct sema *s, struct ast_node *n, struct et_type *lt, struct et_type *rt)
+{
+	enum ast_op op = n->u.binary.op;
+
+	if (lt->kind == ET_INT && rt->kind == ET_INT) {
+		struct sema_cmp *c = arena_alloc(s->arena, sizeof(*c));
+
+		c->is_signed = compare_signed(s, n->u.binary.lhs, lt, n->u.binary.rhs, rt);
+		n->sym = c;
+		return s->t_bool;
+	}
+	if (sema_is_intlike(lt) && sema_is_intlike(rt))
+		return s->t_bool;
+	if (lt->kind == ET_STRING && rt->kind == ET_STRING) {
+		if (op == AST_OP_EQ || op == AST_OP_NE)
+			return s->t_bool;
+		sema_error(s, n->loc, "strings can only be compared with == and !=, not %s", op_name(op));
+		sema_hint(s, "use strncmp(a, b, n) to order strings");
+		return s->t_none;
+	}
+	if (lt->kind == ET_ARRAY && rt->kind == ET_ARRAY) /* bpftrace: integer arrays of one type */
+		return array_compare(s, n, lt, rt);
+	sema_error(s, n->loc, "Type mismatch for '%s': comparing '%s' with '%s'", op_name(op),
+		   sema_tname(s, lt), sema_tname(s, rt));
+	if (lt->kind == ET_STRING || rt->kind == ET_STRING)
+		sema_hint(s, "compare a string with a string, e.g. comm == \"bash\"");
+	return s->t_none;
+}
+
 static struct et_type *binary(struct sema *s, struct ast_node *n)
 {
 	struct et_type *lt = sema_expr(s, n->u.binary.lhs), *rt = sema_expr(s, n->u.binary.rhs);
@@ -1056,36 +1073,9 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 		return type_string(s->arena, n->u.string.len + 1);
 	if (lt->kind == ET_POINTER || rt->kind == ET_POINTER)
 		return pointer_binary(s, n, lt, rt);
+	if (ast_op_is_comparison(op))
+		return comparison(s, n, lt, rt);
 	switch (op) {
-	case AST_OP_EQ:
-	case AST_OP_NE:
-	case AST_OP_LT:
-	case AST_OP_LE:
-	case AST_OP_GT:
-	case AST_OP_GE:
-		if (lt->kind == ET_INT && rt->kind == ET_INT) {
-			struct sema_cmp *c = arena_alloc(s->arena, sizeof(*c));
-
-			c->is_signed = compare_signed(s, n->u.binary.lhs, lt, n->u.binary.rhs, rt);
-			n->sym = c;
-			return s->t_bool;
-		}
-		if (sema_is_intlike(lt) && sema_is_intlike(rt))
-			return s->t_bool;
-		if (lt->kind == ET_STRING && rt->kind == ET_STRING) {
-			if (op == AST_OP_EQ || op == AST_OP_NE)
-				return s->t_bool;
-			sema_error(s, n->loc, "strings can only be compared with == and !=, not %s", op_name(op));
-			sema_hint(s, "use strncmp(a, b, n) to order strings");
-			return s->t_none;
-		}
-		if (lt->kind == ET_ARRAY && rt->kind == ET_ARRAY) /* bpftrace: integer arrays of one type */
-			return array_compare(s, n, lt, rt);
-		sema_error(s, n->loc, "Type mismatch for '%s': comparing '%s' with '%s'", op_name(op),
-			   sema_tname(s, lt), sema_tname(s, rt));
-		if (lt->kind == ET_STRING || rt->kind == ET_STRING)
-			sema_hint(s, "compare a string with a string, e.g. comm == \"bash\"");
-		return s->t_none;
 	case AST_OP_LAND:
 	case AST_OP_LOR:
 		if (sema_is_intlike(lt) && sema_is_intlike(rt))
