@@ -1,6 +1,11 @@
 /* cg_builtins_kernel: the emit functions of the builtins that need a kernel feature or --unsafe
- * (write_user, override, socket_cookie, percpu_kaddr; checked in sema/builtins_kernel.c). */
+ * (write_user, override, socket_cookie, skboutput, percpu_kaddr; checked in sema/builtins_kernel.c). */
+#include <stddef.h>
 #include <stdint.h>
+
+#include <linux/bpf.h>
+
+#include "program/program.h"
 #include "codegen/cg_builtins.h"
 
 /* write_user(dst, src, len): bpf_probe_write_user(dst, src's bytes, len) == 0, len cut to src's size
@@ -54,6 +59,38 @@ struct cg_val cg_bi_socket_cookie(struct cg_lower *L, struct ast_node *n, const 
 	}
 	LLVMValueRef a[1] = {LLVMBuildIntToPtr(cg->b, p, cg->t_ptr, "sk")};
 	return cg_val_scalar(cg_helper(cg, CG_H_get_socket_cookie, a, 1));
+}
+
+/* skboutput(path, skb, length, offset): bpf_skb_output(skb, et_skb_output, length << 32 |
+ * BPF_F_CURRENT_CPU, &hdr, sizeof(hdr)) with hdr a struct et_skb_hdr: the kernel copies length bytes
+ * of the packet (from skb->data, paged parts included) after the header into this CPU's perf buffer,
+ * or fails with -EFAULT when the packet is shorter. The result as bpftrace types it, a uint32. */
+struct cg_val cg_bi_skboutput(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	struct ast_node *skb = n->u.call.args.items[1];
+	LLVMValueRef p = cg_btf_ptr(L, skb);
+
+	if (!p || !L->skb_map) {
+		cg_error(L, skb, "skboutput() needs the struct sk_buff pointer as the probe's arguments give it "
+			 "(args.skb, or a member reached through them), which the kernel knows the type of");
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	/* the kernel reads the length from the flags' upper 32 bits: the header says the same length */
+	LLVMValueRef len = LLVMBuildAnd(B, cg_scalar(L, n->u.call.args.items[2]), cg_i64(cg, UINT32_MAX), "len");
+	LLVMValueRef hdr = cg_temp(L, sizeof(struct et_skb_hdr), "skb_hdr");
+
+	LLVMBuildStore(B, cg_i64(cg, (uint64_t)c->index), cg_gep(cg, hdr, offsetof(struct et_skb_hdr, id)));
+	LLVMBuildStore(B, cg_helper(cg, CG_H_ktime_get_boot_ns, NULL, 0),
+		       cg_gep(cg, hdr, offsetof(struct et_skb_hdr, boot_ns)));
+	LLVMBuildStore(B, len, cg_gep(cg, hdr, offsetof(struct et_skb_hdr, len)));
+	LLVMValueRef flags = LLVMBuildOr(B, LLVMBuildShl(B, len, cg_i64(cg, 32), ""), cg_i64(cg, BPF_F_CURRENT_CPU),
+					 "flags");
+	LLVMValueRef a[5] = {LLVMBuildIntToPtr(B, p, cg->t_ptr, "skb"), L->skb_map, flags, hdr,
+			     cg_i64(cg, sizeof(struct et_skb_hdr))};
+	LLVMValueRef rc = cg_helper(cg, CG_H_skb_output, a, 5);
+	return cg_val_scalar(LLVMBuildAnd(B, rc, cg_i64(cg, UINT32_MAX), "skboutput"));
 }
 
 /* percpu_kaddr(name[, cpu]): the kernel's per_cpu_ptr(): the variable's address (the argument's sym)

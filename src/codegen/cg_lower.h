@@ -82,6 +82,7 @@ struct cg_lower {
 	struct diag_sink *diag;
 	LLVMValueRef *maps;        /* prog->maps[i] → map global */
 	LLVMValueRef ringbuf;
+	LLVMValueRef skb_map;      /* ET_SKB_MAP_NAME, the perf event array of skboutput(); or NULL */
 	LLVMValueRef dropped;      /* ET_DROPPED_MAP_NAME: failed updates per map, .bss (cg_dropped.c) */
 	LLVMValueRef read_faults;  /* ET_READ_FAULTS_MAP_NAME, .bss, made at its first use (cg_dropped.c) */
 	/* scratch: per-CPU array, one value per AST probe (key = region), holding the temporaries and

@@ -116,6 +116,13 @@ static int define_maps(struct cg_lower *L)
 		const char *name = prog->ringbuf_name ? prog->ringbuf_name : "et_ringbuf";
 		L->ringbuf = cg_map_define(cg, name, BPF_MAP_TYPE_RINGBUF, NULL, NULL, ringbuf_size(prog));
 	}
+	/* skboutput(): bpf_skb_output writes only into a perf event array (int → int, one perf event per CPU:
+	 * max_entries 0 lets libbpf size it to the possible CPUs) */
+	if (prog->nskb_outputs) {
+		L->skb_map = cg_map_define(cg, ET_SKB_MAP_NAME, BPF_MAP_TYPE_PERF_EVENT_ARRAY, cg->di_int, cg->di_int, 0);
+		if (!L->skb_map)
+			return -EINVAL;
+	}
 	/* sized once every function is built (finish_scratch) */
 	L->scratch = cg_map_global(cg, "et_scratch", true);
 	if (!L->scratch || ((prog->ringbuf_name || prog->nevents) && !L->ringbuf))

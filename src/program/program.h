@@ -133,7 +133,30 @@ struct et_program {
 	const char **cgroup_filters;  uint32_t ncgroup_filters;
 	/* strftime()'s formats, indexed by the first u64 of an ET_TIMESTAMP value */
 	const char **strftime_formats;  uint32_t nstrftime_formats;
+	struct et_skb_output *skb_outputs; uint32_t nskb_outputs; /* the skboutput() calls, see below */
 };
+
+/* One skboutput(path, skb, length, offset) call: codegen gives it this index in prog->skb_outputs and
+ * sends a record to the perf event array ET_SKB_MAP_NAME (bpf_skb_output) with struct et_skb_hdr first;
+ * the runtime writes the packet from `offset` on into the pcap file `path` (one file per distinct path,
+ * shared by the calls that name it). */
+struct et_skb_output {
+	const char *path;
+	uint64_t offset;        /* bytes of the packet left out at its start (14: an Ethernet header) */
+	struct et_loc loc;
+};
+
+/* What every skboutput() record starts with; the packet's bytes follow it. */
+struct et_skb_hdr {
+	uint64_t id;            /* index into prog->skb_outputs */
+	uint64_t boot_ns;       /* bpf_ktime_get_boot_ns() at the call */
+	/* the bytes asked for (length): the perf record pads the packet to 8 bytes, and the pad is not
+	 * part of the packet */
+	uint64_t len;
+};
+
+/* The BPF_MAP_TYPE_PERF_EVENT_ARRAY codegen defines when the program calls skboutput(). */
+#define ET_SKB_MAP_NAME "et_skb_output"
 
 /* kstack/ustack: codegen's BPF_MAP_TYPE_STACK_TRACE map (u32 id → u64 ips[ET_STACK_MAX_DEPTH]),
  * defined when a probe uses a stack; the runtime reads it by this name to print stacks. */

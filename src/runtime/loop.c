@@ -4,7 +4,8 @@
  *   block SIGINT/SIGTERM/SIGHUP/SIGPIPE, read them from a signalfd (SIGPIPE: the output pipe closed)
  *   open a pidfd for the -c command or the -p process (before the attach: it may end right after it)
  *   load → run begin → attach the other probes → "Attached N probes" → release the -c command
- *   epoll over: the signalfd, the ring buffer's epoll fd, a pidfd for the -c command or -p process,
+ *   epoll over: the signalfd, the ring buffer's epoll fd, skboutput()'s perf buffer (pcap.c), a pidfd
+ *   for the -c command or -p process,
  *   with a 100 ms tick that drains records submitted without a wakeup
  *   stop (signal, exit(), the watched process ended) → detach → run end → drain the ring buffer →
  *   print the maps → report lost events → close everything, restore the signal mask
@@ -165,7 +166,7 @@ static int run_iter(struct rt_run *r, const struct et_probe_desc *p)
 /* records one drain of the event loop handles before looking at signals again */
 #define RT_BATCH_MAX 65536
 
-enum { TAG_SIGNAL, TAG_RINGBUF, TAG_PROC };
+enum { TAG_SIGNAL, TAG_RINGBUF, TAG_PROC, TAG_PERFBUF };
 
 static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
 {
@@ -184,6 +185,7 @@ static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
 		r->batch = 0;
 		if (r->rb)
 			ring_buffer__consume(r->rb);
+		rt_pcap_consume(r); /* skboutput(): each packet wakes the loop */
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.u32 == TAG_SIGNAL) {
 				struct signalfd_siginfo si;
@@ -194,7 +196,7 @@ static void event_loop(struct rt_run *r, int ep, int sfd, int proc_fd)
 					rt_run_self_signal(r);
 				else
 					r->stop = true;
-			} else if (evs[i].data.u32 == TAG_RINGBUF) {
+			} else if (evs[i].data.u32 == TAG_RINGBUF || evs[i].data.u32 == TAG_PERFBUF) {
 				/* consumed above */
 			} else if (evs[i].data.u32 == TAG_PROC) {
 				(void)proc_fd;
@@ -298,6 +300,13 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 		rt_detach(&r);
 		goto out;
 	}
+	/* skboutput(): the pcap files exist (with their headers) before anything can fire */
+	if (rt_pcap_open(&r))
+		goto out;
+	if (r.pcap && add_fd(ep, rt_pcap_epoll_fd(&r), TAG_PERFBUF)) {
+		diag_error(diag, (struct et_loc){0}, "cannot poll the perf buffer %s: %s", ET_SKB_MAP_NAME, strerror(errno));
+		goto out;
+	}
 	if (rt_run_special(&r, false))
 		goto out;
 	if (opts->mode != RT_MODE_RUN) {
@@ -379,6 +388,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	rt_run_special(&r, true);
 	if (r.rb)
 		ring_buffer__consume(r.rb);
+	rt_pcap_consume(&r);
 	rt_flush_output(&r);
 	/* bpftrace's text output ends the trace so, maps printed or not; its JSON output (one object a line)
 	 * has no empty lines */
@@ -387,7 +397,7 @@ int rt_run(struct et_program *prog, const struct rt_options *opts, struct diag_s
 	if (!prog->no_exit_print) /* config print_maps_on_exit = false: no maps after the trace */
 		rt_print_all_maps(&r);
 	fflush(r.out);
-	lost = rt_lost_events(&r);
+	lost = rt_lost_events(&r) + rt_pcap_lost(&r);
 	rt_report_lost(r.out, opts->format == RT_FORMAT_JSON, lost);
 	dropped = rt_dropped_total(&r);
 	rt_report_read_faults(&r);
@@ -403,6 +413,7 @@ out:
 	 * the ring buffer map alive until it ends; every record that can still be shown is consumed by now */
 	ring_buffer__free(r.rb);
 	r.rb = NULL;
+	rt_pcap_close(&r);
 	rt_detach(&r);
 	rt_detach_finish(&r);
 	rt_stats_end(&r);

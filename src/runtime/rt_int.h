@@ -10,6 +10,7 @@
  *   cgroup.c  cgroup_path() values: the id looked up in the mounted cgroup hierarchies
  *   maps.c    reading maps from the kernel, combining per-CPU values, sorting the entries
  *   load.c / attach.c / loop.c   the life cycle behind rt_run()
+ *   pcap.c    skboutput(): the perf buffer of its packets and the pcap files they go to
  * Memory: rt_str owns its buffer (rt_str_free); snapshots own their key/value copies
  * (rt_map_snapshot_free). Allocation failure aborts (the runtime cannot report without memory).
  * Failure: int functions return 0 / negative errno. */
@@ -203,6 +204,7 @@ struct rt_run {
 	int *map_fds;               /* per prog->maps[i], -1 when missing */
 	struct provider_links *links;
 	struct ring_buffer *rb;
+	struct rt_pcap *pcap;       /* skboutput()'s perf buffer and files (pcap.c), NULL without it */
 	int lost_fd;
 	int child_pid;              /* -c: the command (0 = none) */
 	bool stop;                  /* exit() seen, or a signal, or the child/-p process ended */
@@ -236,6 +238,18 @@ struct rt_run {
 	int (*prepare)(struct rt_run *r, void *ctx);
 	void *prepare_ctx;
 };
+
+/* pcap.c: skboutput(). rt_pcap_open (after the load, before anything runs) creates every pcap file
+ * with its header and opens the perf buffer; 0 without skboutput() calls, else 0 or a negative errno
+ * (reported in diag at the call). rt_pcap_consume writes the records waiting in the perf buffer and
+ * flushes the files; rt_pcap_close frees the buffer, closes the files and reports a failed write
+ * (NULL-safe, like the rest when r->pcap is NULL). rt_pcap_lost: samples the kernel dropped. */
+struct rt_pcap;
+int rt_pcap_open(struct rt_run *r);
+int rt_pcap_epoll_fd(const struct rt_run *r); /* -1 without a perf buffer */
+void rt_pcap_consume(struct rt_run *r);
+uint64_t rt_pcap_lost(const struct rt_run *r);
+void rt_pcap_close(struct rt_run *r);
 
 /* load.c: open prog->elf, set .rodata values, give every program a log buffer, load. On failure
  * the error is in diag (at the probe the verifier rejected) and the object is closed. */

@@ -333,6 +333,13 @@ int rt_session_add(struct rt_session *s, struct et_program *prog, uint32_t file,
 			err = -EINVAL;
 			goto fail;
 		}
+	if (prog->nskb_outputs) {
+		/* its perf buffer and pcap files belong to a run that ends: the command line's */
+		diag_error(diag, prog->skb_outputs[0].loc, "skboutput() runs from the command line only (etrace -e "
+							   "'fentry:...'), not in the interactive session");
+		err = -EINVAL;
+		goto fail;
+	}
 	err = rt_load(&u->r);
 	if (err)
 		goto fail;

@@ -48,9 +48,6 @@ static const struct {
 	 "use ustack (frame pointers): build the traced program with -fno-omit-frame-pointer for complete stacks"},
 	{"unwatch", "unwatch() is not available in etrace: it removes a watchpoint probe, and etrace has no "
 		    "watchpoint probes yet", "trace the address's writers with a kprobe or uprobe instead"},
-	{"skboutput", "skboutput() is not available in etrace: it writes packets to a pcap file through "
-		      "bpf_skb_output, which needs a perf event buffer etrace does not read (it uses a ring buffer)",
-	 "print the packet's fields from args.skb with printf, or capture with tcpdump"},
 };
 
 /* A located error for a bpftrace builtin in `unavailable`; false for other names. */

@@ -1,7 +1,7 @@
 /* builtins_kernel: the checks of the builtins that need a kernel feature or --unsafe, as bpftrace's
- * stdlib defines them: write_user, override, socket_cookie, percpu_kaddr and kfunc_allowed. Each says
- * at the call, when the kernel or the probe cannot give what it needs, which feature is missing and
- * what to use instead. */
+ * stdlib defines them: write_user, override, socket_cookie, skboutput, percpu_kaddr and kfunc_allowed.
+ * Each says at the call, when the kernel or the probe cannot give what it needs, which feature is
+ * missing and what to use instead. */
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -106,7 +106,7 @@ struct et_type *check_override(struct sema *s, struct ast_node *n, struct sema_c
 
 /* Does every probe of this body run as a BPF_PROG_TYPE_TRACING program with a BTF-typed context
  * (fentry/fexit, or a rawtracepoint attached as tp_btf), where the kernel gives bpf_get_socket_cookie a
- * struct sock pointer? */
+ * struct sock pointer and bpf_skb_output a struct sk_buff one? */
 static bool tracing_only(struct sema *s)
 {
 	if (!s->probe || !s->probe->info->count)
@@ -148,6 +148,65 @@ struct et_type *check_socket_cookie(struct sema *s, struct ast_node *n, struct s
 		return s->t_none;
 	}
 	return s->t_u64;
+}
+
+/* skboutput("path", struct sk_buff *skb, length, offset): bpf_skb_output() sends length bytes of the
+ * packet to the runtime, which writes them from offset on into the pcap file path (bpftrace's uint32
+ * result: 0, or the helper's negative error). Only in probes whose skb the verifier knows as a BTF-typed
+ * sk_buff; path and offset are fixed when the script compiles (prog->skb_outputs, sema_call.index). */
+struct et_type *check_skboutput(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct ast_list *args = &n->u.call.args;
+	struct et_program *p = s->prog;
+	struct et_type *skb;
+	int64_t offset = 0;
+	bool ok = true;
+
+	sema_expr(s, args->items[0]);
+	if (!bi_is_string_lit(args->items[0])) {
+		sema_error(s, args->items[0]->loc, "skboutput() expects the pcap file's path as a string literal");
+		sema_hint(s, "e.g. skboutput(\"out.pcap\", args.skb, args.skb->len, 0)");
+		ok = false;
+	}
+	skb = bi_value_arg(s, n, 1);
+	if (!sema_is_none(skb) && (skb->kind != ET_POINTER || !skb->elem || skb->elem->kind != ET_STRUCT ||
+				    !skb->elem->name || strcmp(skb->elem->name, "struct sk_buff") != 0)) {
+		sema_error(s, args->items[1]->loc, "skboutput() only supports 'struct sk_buff *' as the packet (%s provided)",
+			   sema_tname(s, skb));
+		sema_hint(s, "pass the probe's packet argument, e.g. args.skb in fentry:__dev_queue_xmit");
+		ok = false;
+	}
+	ok = bi_int_arg(s, n, 2, NULL) && ok;
+	if (!bi_const_arg(s, n, 3, &offset, "the offset (argument 4)")) {
+		ok = false;
+	} else if (offset < 0) {
+		sema_error(s, args->items[3]->loc, "skboutput(): the offset must not be negative (%lld provided)",
+			   (long long)offset);
+		ok = false;
+	}
+	if (!ok || sema_is_none(skb))
+		return s->t_none;
+	if (!tracing_only(s)) {
+		sema_error(s, n->loc, "skboutput() needs bpf_skb_output on a BTF-typed sk_buff, which the kernel "
+			   "allows only in fentry/fexit probes and BTF-typed raw tracepoints (tp_btf)");
+		sema_hint(s, "e.g. fentry:__dev_queue_xmit { skboutput(\"out.pcap\", args.skb, args.skb->len, 14); }");
+		return s->t_none;
+	}
+	/* calls with the same path and offset are one entry (as a body analysed again finds itself) */
+	const char *path = args->items[0]->u.string.bytes;
+	uint32_t i;
+
+	for (i = 0; i < p->nskb_outputs; i++)
+		if (strcmp(p->skb_outputs[i].path, path) == 0 && p->skb_outputs[i].offset == (uint64_t)offset)
+			break;
+	if (i == p->nskb_outputs) {
+		p->skb_outputs = arena_grow(p->arena, p->skb_outputs, p->nskb_outputs, p->nskb_outputs + 1,
+					    sizeof(*p->skb_outputs));
+		p->skb_outputs[p->nskb_outputs++] = (struct et_skb_output){
+			.path = arena_strdup(p->arena, path), .offset = (uint64_t)offset, .loc = n->loc};
+	}
+	c->index = (int)i;
+	return type_int(s->arena, 4, false);
 }
 
 /* percpu_kaddr("name"[, cpu]): the address of the per-CPU variable's copy for that CPU (the current one
