@@ -42,14 +42,12 @@ PY
 
 # a: the IP packet (offset 14 leaves the Ethernet header of lo out), b: the whole frame, c: a length past
 # the packet's end (-EFAULT), d: an offset past the 10 bytes taken
-cd "$TMP" || exit 1
-run_etrace -c "python3 $TMP/send.py $TMP/times" -e 'rawtracepoint:net_dev_queue /pid == cpid/ {
-	@a[skboutput("a.pcap", args.arg0, args.arg0->len, 14)] = count();
-	@b[skboutput("b.pcap", args.arg0, args.arg0->len, 0)] = count();
-	@c[skboutput("c.pcap", args.arg0, args.arg0->len + 1, 0)] = count();
-	@d[skboutput("d.pcap", args.arg0, 10, 20)] = count();
-	@len[args.arg0->len] = count(); }'
-cd - >/dev/null || exit 1
+run_etrace -c "python3 $TMP/send.py $TMP/times" -e "rawtracepoint:net_dev_queue /pid == cpid/ {
+	@a[skboutput(\"$TMP/a.pcap\", args.arg0, args.arg0->len, 14)] = count();
+	@b[skboutput(\"$TMP/b.pcap\", args.arg0, args.arg0->len, 0)] = count();
+	@c[skboutput(\"$TMP/c.pcap\", args.arg0, args.arg0->len + 1, 0)] = count();
+	@d[skboutput(\"$TMP/d.pcap\", args.arg0, 10, 20)] = count();
+	@len[args.arg0->len] = count(); }"
 check "exits 0 (status $ET_STATUS)" test "$ET_STATUS" = 0
 check "skboutput returns 0 for each datagram" grep -qx '@a\[0\]: 3' "$ET_OUT"
 check "offset 0: returns 0" grep -qx '@b\[0\]: 3' "$ET_OUT"
@@ -96,11 +94,9 @@ done < <(grep '^record' "$TMP/b.txt")
 [ "$FAILS" = 0 ] || cat "$TMP/a.txt" "$TMP/b.txt"
 
 # -f json; two calls that name the same file write into it in turn
-cd "$TMP" || exit 1
-run_etrace -f json -c "python3 $TMP/send.py $TMP/times" -e 'rawtracepoint:net_dev_queue /pid == cpid/ {
-	@r = skboutput("j.pcap", args.arg0, args.arg0->len, 14);
-	@s = skboutput("j.pcap", args.arg0, args.arg0->len, 0); }'
-cd - >/dev/null || exit 1
+run_etrace -f json -c "python3 $TMP/send.py $TMP/times" -e "rawtracepoint:net_dev_queue /pid == cpid/ {
+	@r = skboutput(\"$TMP/j.pcap\", args.arg0, args.arg0->len, 14);
+	@s = skboutput(\"$TMP/j.pcap\", args.arg0, args.arg0->len, 0); }"
 check "-f json: skboutput's results" jcheck "$ET_OUT" "one('map', '@r') == 0" "one('map', '@s') == 0"
 python3 "$TMP/pcap.py" "$TMP/j.pcap" >"$TMP/j.txt" 2>&1
 check "one file for two calls: 6 records, IP packet then frame for each datagram" \
