@@ -108,5 +108,13 @@ run_etrace -e 'rawtracepoint:net_dev_queue { skboutput("/nonexistent/dir/x.pcap"
 check "an uncreatable pcap file: exits 1" test "$ET_STATUS" = 1
 check "an uncreatable pcap file: the error names it" grep -q "^-e:1:31: error: skboutput(): cannot create \
 the pcap file /nonexistent/dir/x.pcap: No such file or directory" "$ET_ERR"
+# where the kernel refuses fentry (EPERM here), skboutput() in fentry stops at the probe's located error
+if "$ETRACE" --info 2>&1 | grep -qE '^  fentry/fexit +no'; then
+	run_etrace -e "fentry:__dev_queue_xmit { skboutput(\"$TMP/x.pcap\", args.skb, args.skb->len, 14); }"
+	check "fentry refused by the kernel: exits 1 (status $ET_STATUS)" test "$ET_STATUS" = 1
+	check "fentry refused by the kernel: the located error names the probe" grep -q \
+		"^-e:1:1: error: fentry:__dev_queue_xmit: this kernel cannot run fentry probes" "$ET_ERR"
+	check "fentry refused by the kernel: no pcap file made" test ! -e "$TMP/x.pcap"
+fi
 check "nothing left behind" nothing_left_behind
 finish

@@ -2,7 +2,8 @@
 # covers tp_btf there and here): fentry on __dev_queue_xmit (dev_queue_xmit on kernels where that is the
 # function) takes args.skb, the BTF-typed sk_buff leaving through lo. Three UDP datagrams become three
 # records of the pcap file: its header, the records' lengths, the IPv4 header and each datagram's payload
-# in order, skboutput()'s result 0.
+# in order, skboutput()'s result 0. The same through fexit:__ip_local_out, where the skb starts at its
+# IP header (offset 0).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_btf
@@ -51,4 +52,25 @@ while read -r _ incl orig hex; do
 	i=$((i + 1))
 done < <(grep '^record' "$TMP/f.txt")
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR" "$TMP/f.txt"
+
+# fexit: __ip_local_out has filled in the IP header and returns with the skb still to be sent (no
+# netfilter hook here steals it); skb->data is the IP header, so offset 0 writes the IP packet
+if grep -qE " [tT] __ip_local_out\$" /proc/kallsyms; then
+	run_etrace -c "python3 $TMP/send.py" -e "fexit:__ip_local_out /pid == cpid/ {
+		@r[skboutput(\"$TMP/x.pcap\", args.skb, args.skb->len, 0)] = count(); }"
+	check "fexit:__ip_local_out: exits 0 (status $ET_STATUS)" test "$ET_STATUS" = 0
+	check "fexit:__ip_local_out: skboutput returns 0 for each datagram" grep -qx '@r\[0\]: 3' "$ET_OUT"
+	python3 "$TMP/pcap.py" "$TMP/x.pcap" >"$TMP/x.txt" 2>&1
+	check "fexit: the same header, 3 records to the end of the file" \
+		test "$(grep -c '^record' "$TMP/x.txt") $(grep -c -x -e 'header a1b2c3d4 2.4 0 0 65535 101' -e 'end 0' "$TMP/x.txt")" = "3 2"
+	i=0
+	while read -r _ incl _ hex; do
+		hexpay=$(printf '%s' "$tok-$i" | od -An -tx1 | tr -d ' \n')
+		check "fexit record $i: the IP packet ($((28 + plen)) bytes, IPv4 UDP) with datagram $i's payload" \
+			test "$incl ${hex:0:2} $((16#${hex:4:4})) ${hex:18:2} ${hex: -${#hexpay}}" = \
+			"$((28 + plen)) 45 $((28 + plen)) 11 $hexpay"
+		i=$((i + 1))
+	done < <(grep '^record' "$TMP/x.txt")
+	[ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR" "$TMP/x.txt"
+fi
 finish
