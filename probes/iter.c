@@ -3,8 +3,9 @@
  * probe's `ctx`. The program is a tracing program in SEC("iter/NAME"); attach() makes its iterator link
  * (for -p PID: the iterator walks that process only, as bpftrace passes the pid), and the runtime then
  * reads an iterator made from the link to its end, which runs the program once per object, and exits
- * (PROVIDER_ITER). bpftrace's PIN part (pin the link for later reads) is refused: etrace's printf
- * writes to its ring buffer, not to the iterator's seq_file, so a pinned iterator would read empty. As in
+ * (PROVIDER_ITER). With a PIN (bpftrace's iter:NAME:PIN; target = the path, under /sys/fs/bpf unless
+ * absolute) the runtime pins the link there instead and exits; the program's printf then writes to the
+ * iterator's seq_file (bpf_seq_printf), so each read of the pinned file runs it and shows its text. As in
  * bpftrace, an iter probe is the only probe of its script (sema checks) and
  * takes neither wildcards nor a second attach point. */
 #include <errno.h>
@@ -75,10 +76,8 @@ static int iter_expand(const struct ast_attach *ap, struct provider_expand_ctx *
 	if (provider_has_wildcard(ap->parts[1]) || (ap->nparts == 3 && provider_has_wildcard(ap->parts[2])))
 		return provider_error(ctx, ap, "name one iterator; etrace -l 'iter:*' lists them",
 				      "iter probe type does not support wildcards");
-	if (ap->nparts == 3)
-		return provider_error(ctx, ap, "run the script without the pin part; its output is printed as it runs",
-				      "etrace cannot pin iterators yet: its printf output goes through etrace's ring "
-				      "buffer, which a later read of the pinned file would not show");
+	if (ap->nparts == 3 && !ap->parts[2][0])
+		return provider_error(ctx, ap, hint, "iter probe: empty pin path");
 	snprintf(sname, sizeof(sname), ITER_PREFIX "%s", ap->parts[1]);
 	if (!is_iter_struct(sname) || !btf_has_struct(sname))
 		return provider_missing(ctx, ap, "etrace -l 'iter:*' lists the iterators this kernel has",
@@ -89,6 +88,10 @@ static int iter_expand(const struct ast_attach *ap, struct provider_expand_ctx *
 	p->section = arena_strdup(ctx->arena, sname);
 	p->func = arena_strdup(ctx->arena, ap->parts[1]);
 	p->btf_ctx = true;
+	/* the pin: a path in bpffs, relative to /sys/fs/bpf unless absolute (as bpftrace) */
+	if (ap->nparts == 3)
+		p->target = ap->parts[2][0] == '/' ? arena_strdup(ctx->arena, ap->parts[2])
+						   : arena_printf(ctx->arena, "/sys/fs/bpf/%s", ap->parts[2]);
 	return 0;
 }
 

@@ -31,9 +31,58 @@ struct cg_val cg_bi_none(struct cg_lower *L, struct ast_node *n, const struct se
 	return cg_val_scalar(cg_i64(L->cg, 0));
 }
 
+/* printf in a pinned iterator (iter:NAME:PIN, probe->target the pin): bpf_seq_printf(ctx->meta->seq, fmt,
+ * sizeof fmt, data, 8 * nargs), as bpftrace writes every iter printf, so that whoever reads the pinned
+ * file gets the text after etrace has gone (a ring buffer would have no reader). The kernel formats it:
+ * each argument a u64 slot, an integer as its value, a string (any value in memory) as its address,
+ * which the kernel reads for %s; at most 12 arguments (MAX_BPRINTF_VARARGS). */
+static struct cg_val seq_printf(struct cg_lower *L, struct ast_node *n)
+{
+	struct cg_ctx *cg = L->cg;
+	struct ast_list *a = &n->u.call.args;
+	uint32_t nargs = a->count - 1;
+	LLVMValueRef hargs[5], data = NULL, meta, seq;
+
+	if (nargs > 12) {
+		cg_error(L, n, "printf in a pinned iterator takes at most 12 arguments (sema checks)");
+		return cg_val_scalar(cg_i64(cg, 0));
+	}
+	if (nargs)
+		data = cg_temp(L, 8 * nargs, "seq.data");
+	for (uint32_t i = 0; i < nargs; i++) {
+		struct cg_val v = cg_expr(L, a->items[i + 1]);
+		LLVMValueRef x = v.v;
+
+		if (v.mem) {
+			x = LLVMBuildPtrToInt(cg->b, x, cg->t_i64, "");
+		} else if (LLVMGetTypeKind(LLVMTypeOf(x)) != LLVMIntegerTypeKind) {
+			cg_error(L, a->items[i + 1], "printf in a pinned iterator prints integers and strings only");
+			return cg_val_scalar(cg_i64(cg, 0));
+		} else if (LLVMGetIntTypeWidth(LLVMTypeOf(x)) < 64) {
+			x = LLVMBuildSExt(cg->b, x, cg->t_i64, "");
+		}
+		LLVMBuildStore(cg->b, x, cg_gep(cg, data, 8 * i));
+	}
+	/* ctx->meta->seq: loads the verifier types from BTF (bpf_iter_meta, then seq_file) */
+	meta = LLVMBuildLoad2(cg->b, cg->t_ptr, cg->fn_ctx, "meta");
+	LLVMSetVolatile(meta, 1);
+	seq = LLVMBuildLoad2(cg->b, cg->t_ptr, meta, "seq");
+	LLVMSetVolatile(seq, 1);
+	hargs[0] = seq;
+	hargs[1] = cg_expr(L, a->items[0]).v;
+	hargs[2] = LLVMConstInt(cg->t_i32, a->items[0]->u.string.len + 1, false);
+	hargs[3] = data ? data : LLVMConstNull(cg->t_ptr);
+	hargs[4] = LLVMConstInt(cg->t_i32, 8 * nargs, false);
+	cg_loc(L, n);
+	cg_helper(cg, CG_H_seq_printf, hargs, 5);
+	return cg_val_scalar(cg_i64(cg, 0));
+}
+
 /* An action (BK_ASYNC): the ring-buffer record of its event (cg_event.c). */
 struct cg_val cg_bi_event(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
+	if (c->id == BI_PRINTF && L->probe && (L->probe->provider->flags & PROVIDER_ITER) && L->probe->target)
+		return seq_printf(L, n);
 	if (!cg_event_call(L, n))
 		return cg_bi_none(L, n, c);
 	return cg_val_scalar(cg_i64(L->cg, 0));

@@ -124,7 +124,7 @@ static const struct et_probe_desc *iter_probe(const struct et_program *prog)
 /* Run the iter probe: read an iterator made from its link to the end, which runs the program once per
  * kernel object in this read(); what it printed reaches the ring buffer and is shown after each read (a
  * seq_file output, which etrace's programs do not write, would be copied out as read). Then the run
- * ends. 0 or -1 (reported). */
+ * ends. With a pin (p->target) the link is pinned there instead, for later reads. 0 or -1 (reported). */
 static int run_iter(struct rt_run *r, const struct et_probe_desc *p)
 {
 	struct bpf_link *link = r->links->count ? r->links->links[0] : NULL;
@@ -135,6 +135,20 @@ static int run_iter(struct rt_run *r, const struct et_probe_desc *p)
 	if (!link) {
 		diag_error(r->diag, p->loc, "%s: the iterator's link was not made", p->name);
 		return -1;
+	}
+	if (p->target) {
+		/* iter:NAME:PIN: the link pinned for later reads (each read runs the program, which writes to
+		 * the reader's seq_file); etrace is done, as bpftrace */
+		if (bpf_link__pin(link, p->target)) {
+			diag_error(r->diag, p->loc, "%s: cannot pin the iterator at %s: %s", p->name, p->target,
+				   strerror(errno));
+			if (errno == EINVAL)
+				diag_hint(r->diag, "a pin is a new file in a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)");
+			return -1;
+		}
+		fprintf(r->out, "Program pinned to %s\n", p->target);
+		fflush(r->out);
+		return 0;
 	}
 	r->in_iter = true;
 	fd = bpf_iter_create(bpf_link__fd(link));

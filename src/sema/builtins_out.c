@@ -44,6 +44,16 @@ static struct et_type *args_tuple(struct sema *s, struct ast_node *call, uint32_
 }
 
 /* printf, system, cat: a format and its arguments, sent as one event */
+/* Is this body an iter probe's with a pin (iter:NAME:PIN; an iter probe is its script's only one)? */
+static bool pinned_iter(const struct sema *s)
+{
+	const struct et_probe_desc *d = s->probe && s->probe->info && s->probe->info->count
+						? &s->prog->probes[s->probe->info->first]
+						: NULL;
+
+	return d && d->provider && (d->provider->flags & PROVIDER_ITER) && d->target;
+}
+
 struct et_type *check_format(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	enum et_event_kind kind = c->id == BI_SYSTEM   ? ET_EV_SYSTEM
@@ -67,6 +77,12 @@ struct et_type *check_format(struct sema *s, struct ast_node *n, struct sema_cal
 	args->items[0]->type = type_string(s->arena, args->items[0]->u.string.len + 1);
 	if (!sema_check_format(s, n->u.call.name, n, args->items[0], args->items + 1, args->count - 1) || !ok)
 		return s->t_void;
+	if (kind == ET_EV_PRINTF && pinned_iter(s) && args->count - 1 > 12) {
+		/* the program writes it with the kernel's seq_printf (codegen), which takes 12 at most */
+		sema_error(s, n->loc, "printf in a pinned iterator takes at most 12 arguments (the kernel's seq_printf)");
+		sema_hint(s, "split it into several printf calls");
+		return s->t_void;
+	}
 	{
 		struct et_type *tt = args_tuple(s, n, 1);
 

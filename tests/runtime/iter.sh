@@ -1,6 +1,7 @@
 # iter: probes (task, task_file, task_vma): the program runs once per kernel object as etrace reads the
 # iterator, its output is printed, and etrace exits by itself. A process with a known comm, pid, open fd
-# and mappings is the witness: the lines about it must be exactly what /proc says.
+# and mappings is the witness: the lines about it must be exactly what /proc says. iter:NAME:PIN pins the
+# iterator in bpffs, and reading the pin prints the witness's line.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_btf
@@ -48,6 +49,38 @@ check "iter:task: exit() lets the iteration finish" test "$(grep -v '^$' "$ET_OU
 # maps are printed at the end, as after any run
 run_etrace -e "iter:task { if (ctx->task->tgid == $W) { @c[ctx->task->comm] = count(); } }"
 check "iter:task: maps printed at the end" grep -qx '@c\[etiterwit\]: 1' "$ET_OUT"
+
+# iter:NAME:PIN: the link pinned in bpffs (a private mount here; a relative pin goes under /sys/fs/bpf),
+# "Program pinned to PATH" and exit; each read of the pin runs the program, whose printf writes to the
+# reader (the kernel's seq_printf, as bpftrace); removing the pin frees it all
+mkdir "$TMP/bpffs"
+if mount -t bpf bpf "$TMP/bpffs" 2>/dev/null; then
+	trap 'rm -f "$TMP/bpffs/"* 2>/dev/null; umount "$TMP/bpffs"; cleanup' EXIT
+	run_etrace -e "iter:task:$TMP/bpffs/tasks { if (ctx->task->tgid == $W) { printf(\"%s:%d:%d|%5d|%-4s|%lx\n\", ctx->task->comm, ctx->task->pid, ctx->task->tgid, -42, \"ab\", 255); } }"
+	check "iter:task:PIN: exits by itself (status 0)" test "$ET_STATUS" = 0
+	check "iter:task:PIN: says where, as bpftrace" test "$(grep -v '^$' "$ET_OUT")" = "Program pinned to $TMP/bpffs/tasks"
+	check "iter:task:PIN: the pin is there after etrace exited" test -e "$TMP/bpffs/tasks"
+	want="etiterwit:$W:$W|  -42|ab  |ff"
+	check "iter:task:PIN: reading the pin prints the witness's line" test "$(cat "$TMP/bpffs/tasks")" = "$want"
+	check "iter:task:PIN: a second read prints it again" test "$(cat "$TMP/bpffs/tasks")" = "$want"
+	rm -f "$TMP/bpffs/tasks"
+	check "iter:task:PIN: nothing left once the pin is removed" nothing_left_behind
+	# a pin outside a BPF filesystem: refused, nothing pinned, nothing left
+	run_etrace -e "iter:task:$TMP/tasks { printf(\"x\n\"); }"
+	check "iter:task:PIN outside bpffs: an error (exit 1) naming the path" \
+		bash -c "test '$ET_STATUS' = 1 && grep -qF 'cannot pin the iterator at $TMP/tasks' '$ET_ERR' && test ! -e '$TMP/tasks'"
+	if [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ]; then
+		pin=etr_iter_pin_$$
+		run_etrace -e "iter:task_file:$pin { if (ctx->task->pid == $W && ctx->fd == 7) { printf(\"%d %s\n\", ctx->fd, path(ctx->file->f_path)); } }"
+		check "iter:task_file:PIN (relative): pinned under /sys/fs/bpf" grep -qxF "Program pinned to /sys/fs/bpf/$pin" "$ET_OUT"
+		check "iter:task_file:PIN: reading it: the witness's fd 7, with its path" \
+			test "$(cat "/sys/fs/bpf/$pin" 2>&1)" = "7 $(realpath "$TMP/marker")"
+		rm -f "/sys/fs/bpf/$pin"
+		check "iter:task_file:PIN: nothing left once the pin is removed" nothing_left_behind
+	fi
+else
+	echo "note: cannot mount a BPF filesystem here: iter:NAME:PIN left out"
+fi
 
 # listing: the kernel's iterators, sorted, without the verifier's __safe_trusted variants
 "$ETRACE" -l 'iter:*' >"$TMP/list" 2>&1
