@@ -9,7 +9,6 @@ require_root
 require_tracepoint syscalls sys_enter_getppid
 loop=$(build_prog getppid_loop etr_cli_loop)
 snapshot_bpf
-has_line() { grep -qxF -- "$1" "$ET_OUT"; }
 
 # -V: one line "etrace vX.Y.Z" a script can parse
 "$ETRACE" -V >"$TMP/v"

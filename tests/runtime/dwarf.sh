@@ -11,7 +11,6 @@ require_root
 prog=$(build_prog dwarf_args etr_dwarf_g -g)
 plain=$(build_prog dwarf_args etr_dwarf)
 snapshot_bpf
-has_line() { grep -qxF -- "$1" "$ET_OUT"; }
 
 # 1. every parameter by name, twice (two calls), and args printed whole
 run_etrace -q -c "$prog 2" -e "

@@ -9,12 +9,8 @@
 require_root
 prog=$(build_prog ptr_chain etr_int_convert)
 snapshot_bpf
-has_line() { grep -qxF -- "$1" "$ET_OUT"; }
 
-DEFS='struct etp_leaf { int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32; uint32_t u32;
-	int64_t i64; uint64_t u64; }
-struct etp_node { int32_t id; struct etp_leaf *leaf; struct etp_node *next; int32_t vals[4]; }'
-run_etrace -q -c "$prog 1" -e "$DEFS
+run_etrace -q -c "$prog 1" -e "$PTR_CHAIN_DEFS
 uprobe:$prog:etp_visit {
 	\$l = ((struct etp_node *)arg0).leaf;
 	\$e = \$l.i8;

@@ -24,6 +24,9 @@ has_line_starting() {
 	return 1
 }
 
+# has_line LINE: etrace's last output (ET_OUT) has LINE, whole
+has_line() { grep -qxF -- "$1" "$ET_OUT"; }
+
 cleanup() {
 	for p in "${BG_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	wait 2>/dev/null

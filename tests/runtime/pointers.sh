@@ -14,13 +14,9 @@ require_tracepoint syscalls/sys_enter_openat
 prog=$(build_prog ptr_chain etr_ptr_chain)
 loop=$(build_prog getppid_loop etr_ptr_loop)
 snapshot_bpf
-has_line() { grep -qxF -- "$1" "$ET_OUT"; }
 
 # 1. uprobe: the chain first -> second, leaf1, leaf2 and vals of tests/progs/ptr_chain.c
-DEFS='struct etp_leaf { int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32; uint32_t u32;
-	int64_t i64; uint64_t u64; }
-struct etp_node { int32_t id; struct etp_leaf *leaf; struct etp_node *next; int32_t vals[4]; }'
-run_etrace -q -c "$prog 3" -e "$DEFS
+run_etrace -q -c "$prog 3" -e "$PTR_CHAIN_DEFS
 uprobe:$prog:etp_visit {
 	\$n = (struct etp_node *)arg0;
 	printf(\"dot %d %d %d %lu %d %d\n\", \$n.id, \$n.next.id, \$n.leaf.i8, \$n.next.leaf.u64, \$n.leaf.u16,
@@ -67,7 +63,7 @@ check "uprobe: a struct copied into a tuple" has_line \
 	'@t: ({ .i8 = 2, .u8 = 2, .i16 = 2, .u16 = 2, .i32 = 2, .u32 = 2, .i64 = 2, .u64 = 2 }, 7)'
 
 # uretprobe: a returned pointer read through; USDT: a string argument read through pointers
-run_etrace -q -c "$prog 2" -e "$DEFS
+run_etrace -q -c "$prog 2" -e "$PTR_CHAIN_DEFS
 uretprobe:$prog:etp_next { @r[((struct etp_node *)retval).id, ((struct etp_node *)retval).leaf.i8,
 	(*(struct etp_node *)retval).vals[2]] = count(); }"
 check "uretprobe: ((struct etp_node *)retval).id, .leaf.i8, (*p).vals[2]" has_line '@r[2, 2, 70]: 2'

@@ -23,6 +23,11 @@ compile_cached() { # compile_cached COMPILER OUTPUT ARGS...
 }
 cc_cached() { compile_cached cc "$@"; } # cc_cached OUTPUT CC_ARGS...
 
+# The structs of tests/progs/ptr_chain.c as a script declares them (the program has no BTF)
+PTR_CHAIN_DEFS='struct etp_leaf { int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32; uint32_t u32;
+	int64_t i64; uint64_t u64; }
+struct etp_node { int32_t id; struct etp_leaf *leaf; struct etp_node *next; int32_t vals[4]; }'
+
 # Build a helper program from tests/progs into $TMP under the given name (its comm); prints its path.
 build_prog() { # build_prog SOURCE_BASENAME OUTPUT_NAME [extra cc args]
 	local src=$1 out=$2; shift 2

@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 snapshot_bpf
-has_line() { grep -qxF -- "$1" "$ET_OUT"; }
 
 start_etrace -e 'self:signal:SIGUSR1 { @n = count(); printf("%s %d\n", probe, pid); } BEGIN { printf("begin\n"); }' ||
 	{ fail "self:signal:SIGUSR1 attached"; finish; }
