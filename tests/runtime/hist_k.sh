@@ -51,9 +51,8 @@ done
 check "hist(n, 2) splits [256, 512) in four: [256, 320) is the first" grep -q '^\[256, 320) ' "$ET_OUT"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$UT 1" -e "uprobe:$UT:et_greet { @h = hist(17, 3); @h = hist(0, 3); @h = hist(1000, 3); }" || exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/h.json"
+run_json "$TMP/h.json" -c "$UT 1" -e "uprobe:$UT:et_greet { @h = hist(17, 3); @h = hist(0, 3); @h = hist(1000, 3); }" ||
+	exit 1
 check "-f json: hist(n, 3) buckets with their min and max" jcheck "$TMP/h.json" \
 	"[b for b in of('hist')[0]['@h'] if b['count']] == [{'min': 0, 'max': 0, 'count': 1}, {'min': 16, 'max': 17, 'count': 1}, {'min': 960, 'max': 1023, 'count': 1}]"
 

@@ -151,6 +151,18 @@ start_json() { # start_json ARGS...: start_etrace with -f json
 	await_attach grep -q '"attached_probes"' "$ET_OUT"
 }
 
+# run_json FILE ARGS...: run etrace -f json ARGS... to its end (a script that ends itself: start_json,
+# then wait_etrace) and keep its JSON lines in FILE, without the lines a -c command prints; false when
+# it did not attach (its stderr shown). Sets ET_OUT, ET_ERR and ET_STATUS as wait_etrace does.
+run_json() {
+	local file=$1
+	shift
+	start_json "$@" || return 1
+	wait_etrace
+	grep '^{' "$ET_OUT" >"$file"
+	return 0
+}
+
 # jcheck FILE PYTHON-EXPR...: parse FILE (etrace -f json output) as NDJSON into `lines` (list of objects;
 # blank lines kept as None) and `objs` (the objects only), then every expression must be true. Helpers:
 # of(type) = the data of every line of that type; one(type, "@m") = the last such line's value for @m.

@@ -24,9 +24,8 @@ check "kfunc_exist of a name BTF lacks is false" grep -qx '@n: false' "$ET_OUT"
 check "kfunc_exist(\"vfs_read\") is true in a condition" grep -qx '@v: 1' "$ET_OUT"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$GL 1" -e "$probe { @k = kfunc_exist(\"bpf_task_from_pid\"); @n = kfunc_exist(\"etr_no_such_kfunc\"); }" || exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/k.json"
+run_json "$TMP/k.json" -c "$GL 1" -e "$probe { @k = kfunc_exist(\"bpf_task_from_pid\"); @n = kfunc_exist(\"etr_no_such_kfunc\"); }" ||
+	exit 1
 check "-f json: kfunc_exist values" jcheck "$TMP/k.json" "one('map', '@k') is ${want^}" "one('map', '@n') is False"
 
 if "$ETRACE" --info 2>&1 | grep -qE '^  tp_btf +yes' && [ "$want" = true ]; then
@@ -35,9 +34,8 @@ if "$ETRACE" --info 2>&1 | grep -qE '^  tp_btf +yes' && [ "$want" = true ]; then
 	check "kfunc_allowed(\"bpf_task_from_pid\") in a tp_btf program is true" grep -qx '@a: true' "$ET_OUT"
 	check "kfunc_allowed of a name BTF lacks is false" grep -qx '@n: false' "$ET_OUT"
 	[ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
-	start_json -c "$GL 1" -e "$rt { @a = kfunc_allowed(\"bpf_task_from_pid\"); @n = kfunc_allowed(\"etr_no_such_kfunc\"); }" || exit 1
-	wait_etrace
-	grep '^{' "$ET_OUT" >"$TMP/a.json"
+	run_json "$TMP/a.json" -c "$GL 1" -e "$rt { @a = kfunc_allowed(\"bpf_task_from_pid\"); @n = kfunc_allowed(\"etr_no_such_kfunc\"); }" ||
+		exit 1
 	check "-f json: kfunc_allowed values" jcheck "$TMP/a.json" "one('map', '@a') is True" "one('map', '@n') is False"
 fi
 

@@ -16,10 +16,8 @@ check "as a map key ('t' - 'x') and in a predicate" \
 	bash -c "grep -qx '@\[-4\]: 2' '$ET_OUT' && grep -qx '@pred: 2' '$ET_OUT'"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$UT 1" -e "uprobe:$UT:et_greet { @d = memcmp(str(arg0), \"hello\", 5); @e = memcmp(\"b\", str(arg0), 1); }" ||
+run_json "$TMP/memcmp.json" -c "$UT 1" -e "uprobe:$UT:et_greet { @d = memcmp(str(arg0), \"hello\", 5); @e = memcmp(\"b\", str(arg0), 1); }" ||
 	exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/memcmp.json"
 check "-f json: memcmp values" jcheck "$TMP/memcmp.json" "one('map', '@d') == 0" "one('map', '@e') == -6"
 
 check "nothing left behind" nothing_left_behind

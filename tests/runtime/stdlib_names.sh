@@ -21,10 +21,8 @@ check "as map keys, and compared with a string" \
 	bash -c "grep -qx '@\[Permission denied, Terminated\]: 2' '$ET_OUT' && grep -qx '@eq: 1' '$ET_OUT'"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$UT 1" -e "uprobe:$UT:et_greet { \$n = 9; @e = strerror(\$n); @s = signal_name(\$n); print(strerror(\$n + 3)); }" ||
+run_json "$TMP/names.json" -c "$UT 1" -e "uprobe:$UT:et_greet { \$n = 9; @e = strerror(\$n); @s = signal_name(\$n); print(strerror(\$n + 3)); }" ||
 	exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/names.json"
 check "-f json: strerror and signal_name values" jcheck "$TMP/names.json" "one('map', '@e') == 'Bad file number'" \
 	"one('map', '@s') == 'Killed'" "of('value') == ['Out of memory']"
 

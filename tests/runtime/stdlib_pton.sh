@@ -14,9 +14,8 @@ check "pton: printed as an array of bytes" grep -qx '\[10,1,2,3\]' "$ET_OUT"
 check "pton: as a map key through ntop" grep -qx '@\[2001:db8::7\]: 2' "$ET_OUT"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$UT 1" -e "uprobe:$UT:et_greet { @a = ntop(pton(\"192.168.0.1\")); @b = pton(\"1.2.3.4\")[3]; }" || exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/pton.json"
+run_json "$TMP/pton.json" -c "$UT 1" -e "uprobe:$UT:et_greet { @a = ntop(pton(\"192.168.0.1\")); @b = pton(\"1.2.3.4\")[3]; }" ||
+	exit 1
 check "-f json: pton values" jcheck "$TMP/pton.json" "one('map', '@a') == '192.168.0.1'" "one('map', '@b') == 4"
 
 check "nothing left behind" nothing_left_behind

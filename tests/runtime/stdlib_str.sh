@@ -20,10 +20,8 @@ check "strlen of a full string; bswap at 16, 32, 64 and 8 bits, unsigned" \
 run_etrace -e 'config = { max_strlen = 100 } BEGIN { printf("%lu %lu\n", default_str_length(), sizeof(str(0))); exit(); }'
 check "default_str_length() is max_strlen as configured, the size of str(p)" grep -qx '100 100' "$ET_OUT"
 
-start_json -c "$UT 1" -e "config = { max_strlen = 72 } uprobe:$UT:et_greet { @l = strlen((int8 *)arg0);
+run_json "$TMP/str.json" -c "$UT 1" -e "config = { max_strlen = 72 } uprobe:$UT:et_greet { @l = strlen((int8 *)arg0);
 	@b = bswap((uint32)1); @d = default_str_length(); }" || exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/str.json" # without the test program's own lines
 check "-f json: strlen, bswap, default_str_length" jcheck "$TMP/str.json" "one('map', '@l') == 5" "one('map', '@b') == 16777216" \
 	"one('map', '@d') == 72"
 

@@ -38,10 +38,8 @@ check "str_concat: cut at 1023 characters, and 600 + 2" grep -qx '(1023, 602)' "
 check "str_concat as a map key" grep -qx '@\[hello!\]: 2' "$ET_OUT"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$UT 1" -e "uprobe:$UT:et_greet { @i = strstr(str(arg0), \"lo\"); @c = strcontains(str(arg0), \"he\");
+run_json "$TMP/strstr.json" -c "$UT 1" -e "uprobe:$UT:et_greet { @i = strstr(str(arg0), \"lo\"); @c = strcontains(str(arg0), \"he\");
 	@n = strcontains(str(arg0), \"x\"); @k = strcap(comm); @j = str_concat(str(arg0), \"!\"); }" || exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/strstr.json"
 check "-f json: strstr, strcontains, strcap, str_concat values" jcheck "$TMP/strstr.json" "one('map', '@i') == 3" \
 	"one('map', '@c') is True" "one('map', '@n') is False" "one('map', '@k') == 16" \
 	"one('map', '@j') == 'hello!'"

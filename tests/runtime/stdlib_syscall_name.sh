@@ -25,10 +25,8 @@ check "read, execve, x32 rt_sigaction, cachestat (451), a gap (400), out of rang
 check "compared with a string" grep -qx '@eq: 2' "$ET_OUT"
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$UT 1" -e "uprobe:$UT:et_greet { \$n = 231; @s = syscall_name(\$n); print(syscall_name(\$n - 1)); }" ||
+run_json "$TMP/sc.json" -c "$UT 1" -e "uprobe:$UT:et_greet { \$n = 231; @s = syscall_name(\$n); print(syscall_name(\$n - 1)); }" ||
 	exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/sc.json"
 check "-f json: syscall_name values" jcheck "$TMP/sc.json" "one('map', '@s') == 'exit_group'" \
 	"of('value') == ['clock_nanosleep']"
 

@@ -35,9 +35,7 @@ start_json -e 'BEGIN { @n = ncpus; @j = jiffies > 0; @z = numaid; exit(); }' || 
 wait_etrace
 check "-f json: ncpus, jiffies, numaid" jcheck "$ET_OUT" "one('map', '@n') == $possible" \
 	"one('map', '@j') is True" "one('map', '@z') == $node"
-start_json -c "$UT 2" -e "uprobe:$UT:et_add { @u = usermode; }" || exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/usermode.json" # without the test program's own lines
+run_json "$TMP/usermode.json" -c "$UT 2" -e "uprobe:$UT:et_add { @u = usermode; }" || exit 1
 check "-f json: usermode" jcheck "$TMP/usermode.json" "one('map', '@u') == 1"
 
 run_etrace -e 'tracepoint:syscalls:sys_enter_getppid { @ = usermode; }'

@@ -46,11 +46,9 @@ check "no aggregation: the newest value written on any CPU ($K)" \
 check "min of negative values, signed (-$K)" [ "$(rows "$ET_OUT" @neg)" = "01:46:40.000000000 -$K" ]
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -c "$P $N $T" -e "tracepoint:syscalls:sys_enter_getppid /comm == \"etr_getppid\"/ {
+run_json "$TMP/1.json" -c "$P $N $T" -e "tracepoint:syscalls:sys_enter_getppid /comm == \"etr_getppid\"/ {
 	@n = tseries(1, $BIG, 2, \"sum\"); @m[\"b\"] = tseries(2, $BIG, 2, \"max\"); @m[\"a\"] = tseries(1, $BIG, 2, \"max\"); }" ||
 	exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/1.json"
 check "-f json: {\"type\": \"tseries\"} with interval_start in UTC and the value" \
 	grep -qxF "{\"type\": \"tseries\", \"data\": {\"@n\": [{\"interval_start\":\"2001-09-09 01:46:40.000000000\",\"value\":$N}]}}" "$TMP/1.json"
 check "-f json: a keyed tseries is an object of the keys' series" jcheck "$TMP/1.json" \
@@ -122,9 +120,7 @@ redraw "$TMP/s.rows" @s >"$TMP/s.want"
 check "sum: the graph is bpftrace's, redrawn from its rows" diff "$TMP/s.want" <(graph "$ET_OUT" @s)
 [ "$FAILS" = 0 ] || cat "$ET_OUT" "$ET_ERR"
 
-start_json -e "$prog" || exit 1
-wait_etrace
-grep '^{' "$ET_OUT" >"$TMP/2.json"
+run_json "$TMP/2.json" -e "$prog" || exit 1
 check "-f json: the sums add up to the ticks, in intervals 100 ms apart, without empty ones" jcheck "$TMP/2.json" \
 	"sum(p['value'] for p in one('tseries', '@s')) == $TICKS" \
 	"all(p['interval_start'].endswith('00000000') for p in one('tseries', '@s'))" \
