@@ -54,15 +54,7 @@ check "--no-warnings: no warning at all" bash -c "! grep -q warning '$ET_ERR'"
 check "nothing left behind (--no-warnings)" nothing_left_behind
 
 # ---- -f json: bpftrace's {"type": "runtime_error", "msg", "filename", "line", "col"} lines ----
-ET_OUT=$TMP/out.json ET_ERR=$TMP/err.json
-"$ETRACE" -f json "$script" >"$ET_OUT" 2>"$ET_ERR" &
-ET_PID=$!
-BG_PIDS+=("$ET_PID")
-end=$((SECONDS + 15 * TIME_SCALE))
-until has_line_starting "$ET_OUT" '{"type": "attached_probes"'; do
-	[ "$SECONDS" -le "$end" ] && kill -0 "$ET_PID" 2>/dev/null || { cat "$ET_ERR"; fail "attach (json)"; finish; }
-	nap 0.05
-done
+start_json "$script" || { fail "attach (json)"; finish; }
 "$loop" 2
 stop_etrace INT
 json_msg="${msg#warning: }"

@@ -86,15 +86,7 @@ check "@kt[a, b] and @kt[(a, b)] are one map" \
 check "nothing left behind (text)" nothing_left_behind
 
 # ---- JSON (bpftrace -f json: a tuple is an array, a tuple key its elements joined by ",") ----
-ET_OUT=$TMP/out.json ET_ERR=$TMP/err.json
-"$ETRACE" -f json "$TMP/tuples.bt" >"$ET_OUT" 2>"$ET_ERR" &
-ET_PID=$!
-BG_PIDS+=("$ET_PID")
-end=$((SECONDS + 15 * TIME_SCALE))
-until has_line_starting "$ET_OUT" '{"type": "attached_probes"'; do
-	[ "$SECONDS" -le "$end" ] && kill -0 "$ET_PID" 2>/dev/null || { cat "$ET_ERR"; fail "attach (json)"; finish; }
-	nap 0.05
-done
+start_json "$TMP/tuples.bt" || { fail "attach (json)"; finish; }
 "$loop" 3
 stop_etrace INT
 check "exit status 0 (json)" test "$ET_STATUS" = 0
