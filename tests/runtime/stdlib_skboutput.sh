@@ -6,7 +6,8 @@
 # header's length and protocol, each datagram's payload in order), the timestamps (between the wall-clock
 # times before and after the sends), skboutput()'s result (0; a length past the packet's end: the
 # kernel's -EFAULT as a uint32 and no record; an offset past the bytes taken: no record), in text and
-# -f json; two calls naming one file share it; a file that cannot be created is a located error.
+# -f json; two calls naming one file share it; a file that cannot be created is a located error, and so
+# is skboutput() in the interactive session.
 # fentry/fexit probes, the other place skboutput() works, run in the VM lane (tests/vm/guest/skboutput.sh).
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -108,6 +109,13 @@ run_etrace -e 'rawtracepoint:net_dev_queue { skboutput("/nonexistent/dir/x.pcap"
 check "an uncreatable pcap file: exits 1" test "$ET_STATUS" = 1
 check "an uncreatable pcap file: the error names it" grep -q "^-e:1:31: error: skboutput(): cannot create \
 the pcap file /nonexistent/dir/x.pcap: No such file or directory" "$ET_ERR"
+# the interactive session refuses it (the perf buffer and the files belong to a run that ends)
+printf '%s\n' "rawtracepoint:net_dev_queue { \$r = skboutput(\"$TMP/i.pcap\", args.arg0, 1, 0); }" .quit |
+	timeout -s INT $((20 * TIME_SCALE)) "$ETRACE" -i >"$TMP/i.out" 2>&1
+check "interactive session: a located error" grep -q "^<1>:1:36: error: skboutput() runs from the \
+command line only (etrace -e 'fentry:...'), not in the interactive session" "$TMP/i.out"
+check "interactive session: no pcap file made" test ! -e "$TMP/i.pcap"
+
 # where the kernel refuses fentry (EPERM here), skboutput() in fentry stops at the probe's located error
 if "$ETRACE" --info 2>&1 | grep -qE '^  fentry/fexit +no'; then
 	run_etrace -e "fentry:__dev_queue_xmit { skboutput(\"$TMP/x.pcap\", args.skb, args.skb->len, 14); }"
