@@ -1271,14 +1271,19 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 			return scalar(LLVMBuildPtrToInt(cg->b, p, cg->t_i64, "addr"));
 		}
 		LLVMValueRef x = cg_scalar(L, n->u.unary.operand);
+		/* - and ~ work at the operand's width, and the result extends by its sign, as in bpftrace:
+		 * -(uint8)1 is 255, ~(uint32)5 is 4294967290, -(int8)-128 is -128 */
+		const struct et_type *ot = n->u.unary.operand->type;
+		uint32_t w = ot && ot->kind == ET_INT ? ot->size : 8;
+		bool sgn = ot && ot->is_signed;
 		switch (op) {
 		case AST_OP_NEG:
-			return scalar(LLVMBuildNeg(cg->b, x, ""));
+			return scalar(cg_narrow(L, LLVMBuildNeg(cg->b, x, ""), w, sgn));
 		case AST_OP_NOT:
 			return scalar(LLVMBuildZExt(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, x, cg_i64(cg, 0), ""),
 						    cg->t_i64, ""));
 		case AST_OP_BNOT:
-			return scalar(LLVMBuildNot(cg->b, x, ""));
+			return scalar(cg_narrow(L, LLVMBuildNot(cg->b, x, ""), w, sgn));
 		default:
 			return scalar(x);
 		}

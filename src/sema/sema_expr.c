@@ -1234,7 +1234,7 @@ static struct et_type *unary(struct sema *s, struct ast_node *n)
 	}
 	switch (op) {
 	case AST_OP_NOT: return s->t_bool;
-	case AST_OP_NEG: return s->t_i64;
+	/* - of an unsigned value is unsigned, as in bpftrace: -(uint64)1 prints 18446744073709551615 */
 	default: return is_signed_int(t) ? s->t_i64 : s->t_u64;
 	}
 }

@@ -2,7 +2,8 @@
 # from a real event: a typed let (`let $a: uint16 = $e;`) converts its value to the declared type, from
 # a variable, a map value and an expression, and so does every later store into that variable (=, ++,
 # +=); casts (uint8/16/32, int8/16/32) of a variable, a map value, an expression and a struct field;
-# the sign of arithmetic on unsigned values (a subtraction is signed, as in today's bpftrace).
+# the sign of arithmetic on unsigned values (a subtraction is signed, as in today's bpftrace); unary - and
+# ~ at the operand's width (-(uint8)200 is 56).
 # The probe: a uprobe on tests/progs/ptr_chain (fixed data, see its header: leaf1 holds i8 -8, u8 200,
 # i16 -1600, u16 60000, i32 -320000, u32 4000000000, i64 -64000000000).
 . "$(dirname "$0")/lib.sh"
@@ -37,6 +38,7 @@ uprobe:$prog:etp_visit {
 	@shr = (uint64)\$l.i64 >> 60;
 	@k[\$a] = \$i;
 	@t = (\$a, \$b, \$d);
+	@neg = (-\$l.u8, -\$l.i8, ~\$l.u16, -(int8)(\$l.i8 * 16), -(uint32)\$l.u8, ~\$l.i16);
 	exit();
 }"
 check "etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
@@ -53,6 +55,8 @@ check "unsigned - unsigned is signed" has_line '@sub: -1'
 check "unsigned * signed is signed" has_line '@mix: -60000'
 check "unsigned + a constant stays unsigned" has_line '@uns: 18000000000000000001'
 check "unsigned >> a constant is a logical shift" has_line '@shr: 15'
+# bpftrace: - and ~ work at the operand's width; the result is unsigned when the operand is
+check "- and ~ at the operand's width and sign" has_line '@neg: (56, 8, 5535, -128, 4294967096, 1599)'
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 finish
