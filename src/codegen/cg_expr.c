@@ -479,6 +479,22 @@ uint32_t cg_str_cap(const struct et_type *t)
 	return t && t->kind == ET_STRING ? t->size : 0;
 }
 
+/* An expression of integer literals only (bpftrace folds those before its codegen). */
+static bool literal_expr(const struct ast_node *n)
+{
+	switch (n->kind) {
+	case AST_INT:
+	case AST_POSITIONAL:
+		return true;
+	case AST_UNARY:
+		return n->u.unary.op != AST_OP_DEREF && n->u.unary.op != AST_OP_ADDR && literal_expr(n->u.unary.operand);
+	case AST_BINARY:
+		return literal_expr(n->u.binary.lhs) && literal_expr(n->u.binary.rhs);
+	default:
+		return false;
+	}
+}
+
 static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 {
 	struct cg_ctx *cg = L->cg;
@@ -531,6 +547,10 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 	}
 	const struct sema_cmp *cmp = op >= AST_OP_EQ && op <= AST_OP_GE ? n->sym : NULL; /* ordered in ast.h */
 	bool is_signed = cmp ? cmp->is_signed : is_signed_type(l->type) && is_signed_type(r->type);
+	/* >> shifts logically, as bpftrace's codegen does whatever the sign (-8 >> 1 of a variable is
+	 * 9223372036854775804), except between literals, which bpftrace folds as C does (-8 >> 1 is -4) */
+	if (op == AST_OP_SHR)
+		is_signed = is_signed && literal_expr(l) && literal_expr(r);
 	LLVMValueRef v = cg_arith(L, op, a, b, is_signed, cg_div_event(n));
 	return n->type && n->type->kind == ET_BOOL ? to_bool(L, v) : v; /* true + true is true */
 }

@@ -3,7 +3,8 @@
 # a variable, a map value and an expression, and so does every later store into that variable (=, ++,
 # +=); casts (uint8/16/32, int8/16/32) of a variable, a map value, an expression and a struct field;
 # the sign of arithmetic on unsigned values (a subtraction is signed, as in today's bpftrace); unary - and
-# ~ at the operand's width (-(uint8)200 is 56).
+# ~ at the operand's width (-(uint8)200 is 56); >> of a signed value is a logical shift, except between
+# literals (bpftrace folds those as C does).
 # The probe: a uprobe on tests/progs/ptr_chain (fixed data, see its header: leaf1 holds i8 -8, u8 200,
 # i16 -1600, u16 60000, i32 -320000, u32 4000000000, i64 -64000000000).
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +40,9 @@ uprobe:$prog:etp_visit {
 	@k[\$a] = \$i;
 	@t = (\$a, \$b, \$d);
 	@neg = (-\$l.u8, -\$l.i8, ~\$l.u16, -(int8)(\$l.i8 * 16), -(uint32)\$l.u8, ~\$l.i16);
+	\$s = \$l.i64;
+	\$s >>= 60;
+	@sar = (\$l.i8 >> 1, \$l.i32 >> 40, \$s, -8 >> 1);
 	exit();
 }"
 check "etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
@@ -57,6 +61,9 @@ check "unsigned + a constant stays unsigned" has_line '@uns: 1800000000000000000
 check "unsigned >> a constant is a logical shift" has_line '@shr: 15'
 # bpftrace: - and ~ work at the operand's width; the result is unsigned when the operand is
 check "- and ~ at the operand's width and sign" has_line '@neg: (56, 8, 5535, -128, 4294967096, 1599)'
+# bpftrace: >> of a signed value is a logical shift, but between literals it folds as C does
+check ">> of signed values is logical, of literals arithmetic" \
+	has_line '@sar: (9223372036854775804, 16777215, 15, -4)'
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 finish
