@@ -45,14 +45,21 @@ void source_set_free(struct source_set *s)
 	free(s);
 }
 
-uint32_t source_add(struct source_set *s, const char *name, const char *text, size_t len)
+/* A zeroed entry at the end of s->files (s->count is not yet raised); aborts when memory runs out. */
+static struct source *new_file(struct source_set *s)
 {
 	struct source *files = realloc(s->files, (s->count + 1) * sizeof(*files));
+
 	if (!files)
 		abort();
 	s->files = files;
-	struct source *f = &files[s->count];
-	memset(f, 0, sizeof(*f));
+	memset(&files[s->count], 0, sizeof(files[s->count]));
+	return &files[s->count];
+}
+
+uint32_t source_add(struct source_set *s, const char *name, const char *text, size_t len)
+{
+	struct source *f = new_file(s);
 	f->name = strdup(name);
 	f->text = malloc(len + 1);
 	if (!f->name || !f->text)
@@ -109,12 +116,7 @@ uint32_t source_load_file(struct source_set *s, const char *path)
 
 uint32_t source_add_expansion(struct source_set *s, uint32_t file, struct et_loc call, const char *macro)
 {
-	struct source *files = realloc(s->files, (s->count + 1) * sizeof(*files));
-	if (!files)
-		abort();
-	s->files = files;
-	struct source *f = &files[s->count];
-	memset(f, 0, sizeof(*f));
+	struct source *f = new_file(s);
 	while (file && file <= s->count && s->files[file - 1].base)
 		file = s->files[file - 1].base;
 	f->base = file;
