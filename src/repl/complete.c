@@ -56,18 +56,24 @@ static bool starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Entries of the directory <tracefs>/events[/sub] starting with `part`, as prefix + name + suffix. */
-static void add_dir(struct cands *c, const char *sub, const char *part, const char *prefix, const char *suffix)
+/* The directory <tracefs>/events[/sub], open; NULL when there is no tracefs or no such directory. */
+static DIR *open_events(const char *sub)
 {
 	const char *root = tracefs_root();
 	char path[512];
-	struct dirent *e;
-	DIR *d;
 
 	if (!root)
-		return;
+		return NULL;
 	snprintf(path, sizeof(path), "%s/events%s%s", root, sub ? "/" : "", sub ? sub : "");
-	d = opendir(path);
+	return opendir(path);
+}
+
+/* Entries of the directory <tracefs>/events[/sub] starting with `part`, as prefix + name + suffix. */
+static void add_dir(struct cands *c, const char *sub, const char *part, const char *prefix, const char *suffix)
+{
+	DIR *d = open_events(sub);
+	struct dirent *e;
+
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
@@ -81,15 +87,9 @@ static void add_dir(struct cands *c, const char *sub, const char *part, const ch
 /* Every event of every tracepoint category starting with `part` (raw tracepoints are named like them). */
 static void add_all_events(struct cands *c, const char *part, const char *prefix)
 {
-	const char *root = tracefs_root();
-	char path[512];
+	DIR *d = open_events(NULL);
 	struct dirent *e;
-	DIR *d;
 
-	if (!root)
-		return;
-	snprintf(path, sizeof(path), "%s/events", root);
-	d = opendir(path);
 	if (!d)
 		return;
 	while ((e = readdir(d)))
