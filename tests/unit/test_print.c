@@ -199,6 +199,20 @@ static uint32_t lhist_slot(int64_t v, int64_t min, int64_t max, int64_t step)
 
 static const uint64_t zero_key;
 
+/* @c[str] = count() (d) over the keys b, a, a, c, c, c, spread over the CPUs: @c[b] 1, @c[a] 2, @c[c] 3 */
+static void fill_counts(struct builder *b, struct et_map_desc *d)
+{
+	static const char *const seq[] = {"b", "a", "a", "c", "c", "c"};
+	char key[64];
+
+	b_init(b, d, 64, 8, true);
+	for (uint32_t i = 0; i < 6; i++) {
+		memset(key, 0, sizeof(key));
+		strcpy(key, seq[i]);
+		add_u64(b_slot(b, key, i % NCPU), 1);
+	}
+}
+
 static void emit(struct rt_str *o, struct builder *b)
 {
 	rt_map_format(o, NULL, &b->s, 0, 0, false);
@@ -333,16 +347,7 @@ int main(void)
 
 	/* @c[str] = count() */
 	d[1] = (struct et_map_desc){.name = "@c", .key = str, .value = type_new(a, ET_AGG_COUNT, 8), .percpu = true};
-	b_init(&b, &d[1], 64, 8, true);
-	{
-		const char *seq[] = {"b", "a", "a", "c", "c", "c"};
-
-		for (i = 0; i < 6; i++) {
-			memset(key, 0, sizeof(key));
-			strcpy(key, seq[i]);
-			add_u64(b_slot(&b, key, i % NCPU), 1);
-		}
-	}
+	fill_counts(&b, &d[1]);
 	emit(&o, &b);
 
 	/* @h = hist(...) */
@@ -463,16 +468,7 @@ int main(void)
 	free(golden);
 
 	/* print(@c, 2, 1): keeps the last two entries */
-	b_init(&b, &d[1], 64, 8, true);
-	{
-		const char *seq[] = {"b", "a", "a", "c", "c", "c"};
-
-		for (i = 0; i < 6; i++) {
-			memset(key, 0, sizeof(key));
-			strcpy(key, seq[i]);
-			add_u64(b_slot(&b, key, i % NCPU), 1);
-		}
-	}
+	fill_counts(&b, &d[1]);
 	rt_map_format(&o, NULL, &b.s, 2, 1, false);
 	CHECK(strcmp(o.s, "@c[a]: 2\n@c[c]: 3\n") == 0, "top 2: got '%s'", o.s);
 	rt_str_clear(&o);
