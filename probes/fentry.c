@@ -1,8 +1,10 @@
-/* fentry / fexit: `fentry:FUNC`, `fexit:FUNC` (aliases f/kfunc, fr/kretfunc; `fentry:MODULE:FUNC` keeps
- * the module in the name only), BPF_PROG_TYPE_TRACING programs in sections fentry/FUNC and fexit/FUNC
- * that libbpf resolves to the function's BTF id at load. The context is the u64 argument array:
+/* fentry / fexit: `fentry:FUNC`, `fexit:FUNC` (aliases f/kfunc, fr/kretfunc), `fentry:MODULE:FUNC` (the
+ * functions of the modules MODULE matches, from their BTF; vmlinux is the kernel), BPF_PROG_TYPE_TRACING
+ * programs in sections fentry/FUNC and fexit/FUNC that libbpf resolves to the function's BTF id at load
+ * (vmlinux first, then each module). The context is the u64 argument array:
  * `args.NAME` is typed from the function's BTF prototype (src/kernel/btf.h), fexit's `retval` follows
- * the arguments. A wildcard in FUNC expands over the BTF functions of vmlinux (also for -l).
+ * the arguments. A wildcard in FUNC expands over the BTF functions of vmlinux (also for -l), or of the
+ * modules named; fentry:FUNC of a module's function (not in vmlinux) finds its module, as bpftrace.
  * Kernels that refuse tracing programs (EPERM here) are detected by features.h; sema then reports the
  * probe with a tracepoint suggestion (kprobe's per-function suggestions: syscall and named
  * tracepoints). */
@@ -48,12 +50,35 @@ static void add_fn(struct provider_expand_ctx *ctx, const struct et_provider *pv
 	p->func = arena_strdup(ctx->arena, fn);
 }
 
+/* The FUNCs of one BTF object (its own types: a module's BTF is split from vmlinux's) matching fn; each
+ * added with module `mod` (NULL: vmlinux). How many. */
+static uint32_t add_matches(struct provider_expand_ctx *ctx, const struct et_provider *pv, const struct ast_attach *ap,
+			    const struct btf *b, const char *mod, const char *fn)
+{
+	const struct btf *base = btf__base_btf(b);
+	uint32_t id = base ? btf__type_cnt(base) : 1, n = btf__type_cnt(b), found = 0;
+
+	for (; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		const char *name;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(b, t->name_off);
+		if (name && provider_glob_match(fn, name)) {
+			add_fn(ctx, pv, ap, mod, name);
+			found++;
+		}
+	}
+	return found;
+}
+
 static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {
-	const char *hint = "write it as fentry:FUNCTION (a kernel function with BTF)";
-	const char *mod = NULL, *fn;
+	const char *hint = "write it as fentry:FUNCTION or fentry:MODULE:FUNCTION (a kernel function with BTF)";
+	const char *mod = NULL, *fn, *name;
 	const struct btf *b;
-	uint32_t n, found = 0;
+	uint32_t found = 0;
 
 	if (ap->nparts == 2) {
 		fn = ap->parts[1];
@@ -69,35 +94,25 @@ static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, 
 		return provider_error(ctx, ap, hint, "%s probe: empty function name", pv->name);
 	if (provider_check_module(ctx, pv, ap, mod))
 		return -EINVAL;
-	if (mod && (provider_has_wildcard(mod) || strcmp(mod, "vmlinux") == 0))
-		mod = NULL;
 	b = btf_vmlinux();
 	if (!b)
 		return provider_error(ctx, ap, "fentry needs the kernel's BTF (CONFIG_DEBUG_INFO_BTF)",
 				      "%s probe: cannot read the kernel's BTF: %s", pv->name, strerror(errno));
-	n = btf__type_cnt(b);
-	if (!provider_has_wildcard(fn)) {
-		if (btf__find_by_name_kind(b, fn, BTF_KIND_FUNC) <= 0 && !ctx->listing)
-			return provider_missing(ctx, ap, "list them with: etrace -l 'fentry:*'",
-					      "%s probe: no kernel function '%s' in BTF", pv->name, fn);
-		add_fn(ctx, pv, ap, mod, fn);
-		return 0;
-	}
-	for (uint32_t id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(b, id);
-		const char *name;
-
-		if (!btf_is_func(t))
-			continue;
-		name = btf__name_by_offset(b, t->name_off);
-		if (name && provider_glob_match(fn, name)) {
-			add_fn(ctx, pv, ap, mod, name);
-			found++;
-		}
-	}
+	/* vmlinux, unless a module part names others; libbpf finds a module's function in that module's BTF
+	 * (SEC("fentry/FUNC") searches vmlinux, then each module) */
+	if (!mod || provider_glob_match(mod, "vmlinux"))
+		found += add_matches(ctx, pv, ap, b, NULL, fn);
+	for (uint32_t i = 1; mod && btf_object(i, &b, &name) > i; i++)
+		if (provider_glob_match(mod, name))
+			found += add_matches(ctx, pv, ap, b, name, fn);
+	/* fentry:FUNC of a module's function (no module written), as bpftrace finds its module */
+	for (uint32_t i = 1; !mod && !found && !provider_has_wildcard(fn) && btf_object(i, &b, &name) > i; i++)
+		found += add_matches(ctx, pv, ap, b, name, fn);
 	if (!found && !ctx->listing)
 		return provider_missing(ctx, ap, "list them with: etrace -l 'fentry:*'",
-				      "%s probe: no kernel function matches '%s'", pv->name, fn);
+				      provider_has_wildcard(fn) ? "%s probe: no kernel function matches '%s'"
+								: "%s probe: no kernel function '%s' in BTF",
+				      pv->name, fn);
 	return 0;
 }
 
