@@ -80,7 +80,8 @@ struct ast_node {
 		struct { enum ast_op op; bool prefix; struct ast_node *operand; } incdec;
 		struct { struct ast_node *cond, *then, *els; /* then NULL for `c ?: b` */
 			 bool is_if; /* written `if c { a } else { b }` (then/els block expressions) */ } ternary;
-		struct { struct ast_typespec *to; struct ast_node *operand; } cast;
+		struct { struct ast_typespec *to; struct ast_node *operand;
+			 bool written; /* in the script (sema's own casts are not: no "Unnecessary cast") */ } cast;
 		struct { struct ast_node *base; const char *name; bool arrow; } field;
 		struct { struct ast_node *base, *index; } index;
 		struct { struct ast_node *base; uint32_t index; } tuple_index;

@@ -326,13 +326,15 @@ expr
 	| '~' expr %prec UNARY               { $$ = ast_new_unary(A, L(@$), AST_OP_BNOT, $2); }
 	| '*' expr %prec UNARY               { $$ = ast_new_unary(A, L(@$), AST_OP_DEREF, $2); }
 	| '&' expr %prec UNARY               { $$ = ast_new_unary(A, L(@$), AST_OP_ADDR, $2); }
-	| '(' typespec ')' expr %prec UNARY  { $$ = ast_new_cast(A, L(@$), $2, $4); }
+	| '(' typespec ')' expr %prec UNARY  { $$ = ast_new_cast(A, L(@$), $2, $4); $$->u.cast.written = true; }
 	| '(' TYPEOF '(' typespec ')' ')' expr %prec UNARY
 	                                     { $$ = ast_new_cast(A, L(@$), typeof_spec(lx, L2(@2, @5),
-	                                               ast_new_typeq(A, AST_TYPEOF, L2(@2, @5), $4, NULL)), $7); }
+	                                               ast_new_typeq(A, AST_TYPEOF, L2(@2, @5), $4, NULL)), $7);
+	                                       $$->u.cast.written = true; }
 	| '(' TYPEOF '(' expr ')' ')' expr %prec UNARY
 	                                     { $$ = ast_new_cast(A, L(@$), typeof_spec(lx, L2(@2, @5),
-	                                               ast_new_typeq(A, AST_TYPEOF, L2(@2, @5), NULL, $4)), $7); }
+	                                               ast_new_typeq(A, AST_TYPEOF, L2(@2, @5), NULL, $4)), $7);
+	                                       $$->u.cast.written = true; }
 	| expr '*' expr                      { $$ = ast_new_binary(A, L(@$), AST_OP_MUL, $1, $3); }
 	| expr '/' expr                      { $$ = ast_new_binary(A, L(@$), AST_OP_DIV, $1, $3); }
 	| expr '%' expr                      { $$ = ast_new_binary(A, L(@$), AST_OP_MOD, $1, $3); }

@@ -629,6 +629,7 @@ int sema_analyze(struct ast_node *program, const struct sema_options *opts, stru
 	/* step 3 */
 	analyse_bodies(&s, program, pcs);
 	sema_named_check(&s);
+	sema_store_warnings(&s);
 
 	/* step 4 */
 	finish_maps(&s);

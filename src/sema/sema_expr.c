@@ -29,6 +29,72 @@ bool sema_is_intlike(const struct et_type *t)
 	return t && (t->kind == ET_INT || t->kind == ET_BOOL || t->kind == ET_POINTER);
 }
 
+/* An integer literal, as bpftrace's Integer and NegativeInteger nodes: its casts and implicit conversions
+ * are never warned about. */
+static bool int_literal(const struct ast_node *n)
+{
+	return n && (n->kind == AST_INT ||
+		     (n->kind == AST_UNARY && n->u.unary.op == AST_OP_NEG && n->u.unary.operand->kind == AST_INT));
+}
+
+/* bpftrace's FitsInto for the integers of a value and its slot: same sign (or a sign-flexible literal
+ * type) and no larger; unsigned into signed only when smaller; signed never into unsigned. Tuples and
+ * records field by field; other types fit. */
+static bool int_fits(const struct et_type *vt, const struct et_type *slot)
+{
+	if (!vt || !slot || sema_is_none(vt) || sema_is_none(slot))
+		return true;
+	if ((vt->kind == ET_TUPLE || vt->kind == ET_RECORD) && vt->kind == slot->kind && vt->nfields == slot->nfields) {
+		for (uint32_t i = 0; i < vt->nfields; i++)
+			if (!int_fits(vt->fields[i].type, slot->fields[i].type))
+				return false;
+		return true;
+	}
+	if (vt->kind != ET_INT || slot->kind != ET_INT || vt->nfields || slot->nfields)
+		return true;
+	if (vt->is_signed == slot->is_signed || vt->sign_flexible)
+		return vt->size <= slot->size;
+	if (!vt->is_signed)
+		return vt->size < slot->size;
+	return false;
+}
+
+void sema_store_note(struct sema *s, const struct sema_var *var, int map, bool key, const struct ast_node *value,
+		     const struct et_type *vt)
+{
+	struct sema_store *st;
+
+	if (s->quiet || !value || int_literal(value) || sema_is_none(vt) || (!var && map < 0))
+		return;
+	if (s->nstores == s->capstores) {
+		uint32_t cap = s->capstores ? s->capstores * 2 : 16;
+
+		s->stores = arena_grow(s->arena, s->stores, s->capstores, cap, sizeof(*s->stores));
+		s->capstores = cap;
+	}
+	st = &s->stores[s->nstores++];
+	st->var = var;
+	st->map = map < 0 ? 0 : (uint32_t)map;
+	st->key = key;
+	st->vt = vt;
+	st->loc = value->loc;
+}
+
+void sema_store_warnings(struct sema *s)
+{
+	for (uint32_t i = 0; i < s->nstores; i++) {
+		const struct sema_store *st = &s->stores[i];
+		const struct et_type *slot = st->var ? st->var->type : st->key ? s->maps[st->map].key
+											 : s->maps[st->map].value;
+
+		if (!slot || type_is_aggregation(slot) || int_fits(st->vt, slot))
+			continue;
+		sema_warning(s, st->loc, "Expression of type: %s being cast to type: %s. This may cause unexpected "
+					 "results. Use an explicit cast to suppress this warning.",
+			     sema_tname(s, st->vt), sema_tname(s, slot));
+	}
+}
+
 static bool is_signed_int(const struct et_type *t)
 {
 	return t->kind == ET_INT && t->is_signed;
@@ -527,6 +593,8 @@ static void var_assign(struct sema *s, struct ast_node *target, struct ast_node 
 			sema_hint(s, "the type of %s was fixed at line %u; use another variable for this value",
 				  target->u.name, v->var->loc.line);
 	}
+	if (op == AST_OP_NONE && value && !sema_is_none(vt))
+		sema_store_note(s, v->var, -1, false, value, slot_value_type(s, value, vt));
 	v->assigned = true;
 	/* a compound update reads the variable; `$ignore = delete(@m, k)` is how bpftrace's own tools keep a
 	 * call's result they do not need (bpftrace warns of none of these), so neither is an unused variable */
@@ -618,6 +686,27 @@ static void map_key_check(struct sema *s, struct sema_map *m, struct et_type *kt
 	}
 }
 
+/* the key's own type for sema_store_note: the one expression's, a tuple of them for several */
+static void note_keys(struct sema *s, struct sema_map *m, struct ast_list *keys)
+{
+	struct et_type **el;
+
+	if (s->quiet)
+		return;
+	if (keys->count == 1) {
+		sema_store_note(s, NULL, (int)(m - s->maps), true, keys->items[0],
+				slot_value_type(s, keys->items[0], keys->items[0]->type));
+		return;
+	}
+	el = arena_alloc(s->arena, keys->count * sizeof(*el));
+	for (uint32_t i = 0; i < keys->count; i++) {
+		if (sema_is_none(keys->items[i]->type) || int_literal(keys->items[i]))
+			return;
+		el[i] = keys->items[i]->type;
+	}
+	sema_store_note(s, NULL, (int)(m - s->maps), true, keys->items[0], type_tuple(s->arena, el, keys->count));
+}
+
 void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m)
 {
 	struct ast_list *keys = n->u.map.keys;
@@ -638,6 +727,7 @@ void sema_map_keys(struct sema *s, struct ast_node *n, struct sema_map *m)
 	for (uint32_t i = 0; i < keys->count; i++)
 		sema_expr(s, keys->items[i]);
 	map_key_check(s, m, keys_type(s, keys), n->loc);
+	note_keys(s, m, keys);
 	if (m->key_state == 2 && !m->key_exprs)
 		m->key_exprs = keys;
 }
@@ -758,6 +848,8 @@ static void map_store(struct sema *s, struct sema_map *m, struct ast_node *targe
 		return;
 	}
 	st = type_is_aggregation(vt) ? vt : map_slot_type(s, slot_value_type(s, value, vt));
+	if (!type_is_aggregation(vt))
+		sema_store_note(s, NULL, (int)(m - s->maps), false, value, slot_value_type(s, value, vt));
 	if (!m->value) {
 		m->value = st;
 		m->value_loc = loc;
@@ -1560,13 +1652,15 @@ static struct et_type *array_cast(struct sema *s, struct ast_node *n, struct et_
 	return to;
 }
 
-static struct et_type *cast(struct sema *s, struct ast_node *n)
+static struct et_type *cast_type(struct sema *s, struct ast_node *n)
 {
 	struct et_type *from = sema_expr(s, n->u.cast.operand);
 	struct et_type *to = typespec_any(s, n->u.cast.to);
 
 	if (!to || sema_is_none(from))
 		return s->t_none;
+	if (to->kind == ET_ARRAY && type_equal(from, to)) /* (uint8[4])pton(...): nothing to convert */
+		return from;
 	if (to->kind == ET_ARRAY || from->kind == ET_ARRAY)
 		return array_cast(s, n, from, to);
 	if (to->kind == ET_STRUCT) {
@@ -1600,6 +1694,19 @@ static struct et_type *cast(struct sema *s, struct ast_node *n)
 		if (space != ET_AS_NONE)
 			to = in_space(s, to, space);
 	}
+	return to;
+}
+
+/* (T)e: bpftrace warns when e already has type T. Not for a literal, nor for a map's integer, which
+ * etrace keeps at 8 bytes where bpftrace keeps the stored type. */
+static struct et_type *cast(struct sema *s, struct ast_node *n)
+{
+	struct et_type *to = cast_type(s, n), *from = n->u.cast.operand->type;
+
+	if (n->u.cast.written && !sema_is_none(to) && from && !int_literal(n->u.cast.operand) &&
+	    !(n->u.cast.operand->kind == AST_MAP && from->kind == ET_INT) && type_equal(from, to) &&
+	    (from->kind != ET_INT || from->nfields == to->nfields))
+		sema_warning(s, n->loc, "Unnecessary cast: expression is already of type %s", sema_tname(s, from));
 	return to;
 }
 

@@ -128,7 +128,25 @@ struct sema {
 	/* > 0 while analysing a branch a condition known at compile time never takes: fail() and
 	 * static_assert() there report nothing (builtins_assert.c) */
 	unsigned dead;
+	/* the stores of the real pass whose value may not fit the slot's final type (sema_store_note) */
+	struct sema_store *stores;
+	uint32_t nstores, capstores;
 };
+
+/* A value stored into a variable, a map's value or a map's key, checked once every slot type is final:
+ * bpftrace warns where the value's integer does not fit the slot's (a uint64 into an int64 slot...). */
+struct sema_store {
+	const struct sema_var *var; /* the variable; NULL for a map */
+	uint32_t map;               /* index into sema.maps */
+	bool key;                   /* the map's key, not its value */
+	const struct et_type *vt;   /* the value's own type */
+	struct et_loc loc;          /* the value */
+};
+/* Note a store (the real pass only; a literal value is never warned about, as in bpftrace); the check
+ * runs at the end (sema_store_warnings). */
+void sema_store_note(struct sema *s, const struct sema_var *var, int map, bool key, const struct ast_node *value,
+		     const struct et_type *vt);
+void sema_store_warnings(struct sema *s);
 
 /* bpftrace's `config` builtin: a record of the configuration in effect (bpftrace's fields, in its order),
  * made of literals, so that the caller can analyse it as any record expression. */
