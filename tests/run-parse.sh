@@ -32,6 +32,22 @@ roundtrip() { # $1 = dump file, $2 = test name
 	fi
 }
 
+# tool_golden DIR FLAG EXT DIFFERS: each parse/DIR/NAME.et through `parse_tool FLAG` must exit 0 and print
+# parse/DIR/NAME.EXT (DIFFERS says so in a failure: "parts differ")
+tool_golden() {
+	cd "$here/parse/$1" || exit 1
+	for f in *.et; do
+		name=${f%.et}
+		"$tool" "$2" "$f" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		if [ "${UPDATE:-}" = 1 ] && [ $rc = 0 ]; then cp "$tmp/out" "$name.$3"; fi
+		if [ $rc != 0 ]; then
+			bad "$1/$f: exit $rc:"; sed 's/^/    /' "$tmp/err" | head -20; continue
+		fi
+		if cmp -s "$tmp/out" "$name.$3"; then ok; else bad "$1/$f: $4:"; diff -u "$name.$3" "$tmp/out" | head -30; fi
+	done
+}
+
 cd "$here/parse/ok" || exit 1
 for f in *.et; do
 	name=${f%.et}
@@ -81,29 +97,8 @@ for f in *.et; do
 	if cmp -s "$tmp/err" "$name.err"; then ok; else bad "bad/$f: diagnostics differ:"; diff -u "$name.err" "$tmp/err" | head -30; fi
 done
 
-cd "$here/parse/attach" || exit 1
-for f in *.et; do
-	name=${f%.et}
-	"$tool" -p "$f" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "${UPDATE:-}" = 1 ] && [ $rc = 0 ]; then cp "$tmp/out" "$name.parts"; fi
-	if [ $rc != 0 ]; then
-		bad "attach/$f: exit $rc:"; sed 's/^/    /' "$tmp/err" | head -20; continue
-	fi
-	if cmp -s "$tmp/out" "$name.parts"; then ok; else bad "attach/$f: parts differ:"; diff -u "$name.parts" "$tmp/out" | head -30; fi
-done
-
-cd "$here/parse/walk" || exit 1
-for f in *.et; do
-	name=${f%.et}
-	"$tool" -w "$f" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "${UPDATE:-}" = 1 ] && [ $rc = 0 ]; then cp "$tmp/out" "$name.walk"; fi
-	if [ $rc != 0 ]; then
-		bad "walk/$f: exit $rc:"; sed 's/^/    /' "$tmp/err" | head -20; continue
-	fi
-	if cmp -s "$tmp/out" "$name.walk"; then ok; else bad "walk/$f: walk differs:"; diff -u "$name.walk" "$tmp/out" | head -30; fi
-done
+tool_golden attach -p parts "parts differ"
+tool_golden walk -w walk "walk differs"
 
 if [ -d "$here/roundtrip" ]; then
 	cd "$here/roundtrip" || exit 1
