@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
-command -v python3 >/dev/null || skip "needs python3 to parse JSON"
+require_python "to parse JSON"
 loop=$(build_prog getppid_loop etr_bool)
 N=3
 snapshot_bpf

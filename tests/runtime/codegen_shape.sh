@@ -11,7 +11,7 @@
 require_root
 require_tracepoint raw_syscalls/sys_enter
 command -v bpftool >/dev/null || skip "bpftool is not installed"
-command -v python3 >/dev/null || skip "python3 is not installed"
+require_python
 
 # The helper calls on the path a map-lookup hit takes: from the first map lookup call, r0 != 0 at each
 # test of r0, jumps followed, until exit. Prints "calls-on-hit-path=N update-calls=M".

@@ -5,7 +5,7 @@
 # output is also compared line by line with bpftrace -f json (bpftrace is a reference, never a dependency).
 . "$(dirname "$0")/lib.sh"
 require_root
-command -v python3 >/dev/null || skip "needs python3 to parse JSON"
+require_python "to parse JSON"
 
 # ---- 1. every kind a BEGIN program can produce, in one run ----
 # (three begin probes, run in order: all of it in one probe exceeds codegen's BPF stack budget)

@@ -38,9 +38,11 @@ skip() { echo "SKIP: $*"; exit 77; }
 require_root() { [ "$(id -u)" = 0 ] || skip "needs root to load BPF programs"; }
 # require_btf [WHAT]: skip when the kernel has no BTF; WHAT says what the test needed it for
 require_btf() { [ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)${1:+: $1}"; }
+# require_python [WHY]: skip when there is no python3; WHY says what the test needed it for
+require_python() { command -v python3 >/dev/null || skip "needs python3${1:+ $1}"; }
 # The interactive session's tests drive it through a pseudo-terminal from Python: session_python runs
 # python3 with tests/runtime/pty_session.py importable (-B: no __pycache__ in the source tree).
-require_session_python() { command -v python3 >/dev/null || skip "needs python3 for the pseudo-terminal"; }
+require_session_python() { require_python "for the pseudo-terminal"; }
 session_python() {
 	PYTHONPATH="$(realpath "$(dirname "${BASH_SOURCE[0]}")")${PYTHONPATH:+:$PYTHONPATH}" python3 -B "$@"
 }

@@ -8,7 +8,7 @@
 require_root
 require_tracepoint syscalls/sys_enter_getppid
 command -v promtool >/dev/null || skip "needs promtool (package prometheus; scripts/deps installs it)"
-command -v python3 >/dev/null || skip "needs python3 for the HTTP requests"
+require_python "for the HTTP requests"
 snapshot_bpf
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -8,7 +8,7 @@
 require_root
 require_tracepoint syscalls/sys_enter_getppid
 command -v prometheus >/dev/null || skip "needs prometheus (scripts/deps installs it)"
-command -v python3 >/dev/null || skip "needs python3 for the HTTP queries"
+require_python "for the HTTP queries"
 loop=$(build_prog getppid_loop etm_prom)
 N=4320 # three threads of 1440 calls
 snapshot_bpf

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 for tp in lseek close sendto mmap; do require_tracepoint "syscalls/sys_enter_$tp"; done
-command -v python3 >/dev/null || skip "needs python3 to read the JSON output"
+require_python "to read the JSON output"
 prog=$(build_prog fd_calls etr_fd_calls -g)
 snapshot_bpf
 tp=tracepoint:syscalls:sys_enter_

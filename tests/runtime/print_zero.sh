@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_getppid
-command -v python3 >/dev/null || skip "needs python3 to parse JSON"
+require_python "to parse JSON"
 loop=$(build_prog getppid_loop etr_zero)
 snapshot_bpf
 

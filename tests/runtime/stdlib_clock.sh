@@ -3,7 +3,7 @@
 # measured at load) is also in that TAI window, and within 1 ms of nsecs(tai) read beside it. Text and -f json.
 . "$(dirname "$0")/lib.sh"
 require_root
-command -v python3 >/dev/null || skip "needs python3 to read CLOCK_BOOTTIME and CLOCK_TAI"
+require_python "to read CLOCK_BOOTTIME and CLOCK_TAI"
 snapshot_bpf
 clocks() { python3 -c 'import time as t; print(*(t.clock_gettime_ns(c) for c in (t.CLOCK_MONOTONIC, t.CLOCK_BOOTTIME, t.CLOCK_TAI)))'; }
 

@@ -4,7 +4,7 @@
 # sockets, in text and -f json. Where the kernel has no tp_btf, the located error says what is needed.
 . "$(dirname "$0")/lib.sh"
 require_root
-command -v python3 >/dev/null || skip "needs python3 for the sockets and SO_COOKIE"
+require_python "for the sockets and SO_COOKIE"
 [ -r /sys/kernel/btf/vmlinux ] || skip "needs the kernel's BTF (/sys/kernel/btf/vmlinux)"
 require_tracepoint sock/inet_sock_set_state
 snapshot_bpf

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_openat
-command -v python3 >/dev/null || skip "needs python3 to open the file"
+require_python "to open the file"
 snapshot_bpf
 echo redirected >"$TMP/wu-BBBB"
 echo original >"$TMP/wu-AAAA"

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint syscalls/sys_enter_execve
-command -v python3 >/dev/null || skip "needs python3 to parse JSON"
+require_python "to parse JSON"
 snapshot_bpf
 
 # execve(2) of ./NAME (etrace -c runs it from the current directory): args.filename is exactly "./NAME"
