@@ -56,10 +56,11 @@ run_etrace -e 'rawtracepoint:sched_switch { $t = curtask; @eq[args.prev->real_pa
 	$t->real_parent->real_parent->tgid] = count(); }
 	interval:ms:300 { exit(); }'
 check "direct loads equal probe reads" bash -c "grep -qE '^@eq\[true, true, true, true\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
-insns() { run_etrace -v -e "rawtracepoint:sched_switch { @ = $1; } interval:ms:50 { exit(); }"
-	sed -n 's/^probe rawtracepoint:sched_switch: .* \([0-9]*\) xlated insns.*/\1/p' "$ET_ERR"; }
-direct=$(insns 'args.prev->real_parent->real_parent->pid')
-read=$(insns '((struct task_struct *)((uint64)args.prev + 0))->real_parent->real_parent->pid')
+# insns PROBE EXPR: how many instructions the verifier reports (-v) for PROBE { @ = EXPR; }
+insns() { run_etrace -v -e "$1 { @ = $2; } interval:ms:50 { exit(); }"
+	sed -n "s/^probe $1: .* \([0-9]*\) xlated insns.*/\1/p" "$ET_ERR"; }
+direct=$(insns rawtracepoint:sched_switch 'args.prev->real_parent->real_parent->pid')
+read=$(insns rawtracepoint:sched_switch '((struct task_struct *)((uint64)args.prev + 0))->real_parent->real_parent->pid')
 check "three hops: direct loads $direct insns < probe reads $read insns" test "${direct:-999}" -lt "${read:-0}"
 # curtask read through: bpf_get_current_task_btf and direct loads where the kernel has the helper (its
 # enum bpf_func_id says so), in any probe type; equal to probe reads through a copy in a variable
@@ -68,10 +69,8 @@ if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "'BPF_FUN
 		$t->real_parent->real_parent->tgid, curtask->pid == $t->pid, curtask->pid == tid] = count(); }
 		interval:ms:300 { exit(); }'
 	check "curtask direct loads equal probe reads" bash -c "grep -qE '^@eq\[true, true, true\]: [0-9]+$' '$ET_OUT' && [ \$(grep -c '^@eq' '$ET_OUT') = 1 ]"
-	tinsns() { run_etrace -v -e "tracepoint:sched:sched_switch { @ = $1; } interval:ms:50 { exit(); }"
-		sed -n 's/^probe tracepoint:sched:sched_switch: .* \([0-9]*\) xlated insns.*/\1/p' "$ET_ERR"; }
-	direct=$(tinsns 'curtask->real_parent->real_parent->pid')
-	read=$(tinsns '((struct task_struct *)((uint64)curtask + 0))->real_parent->real_parent->pid')
+	direct=$(insns tracepoint:sched:sched_switch 'curtask->real_parent->real_parent->pid')
+	read=$(insns tracepoint:sched:sched_switch '((struct task_struct *)((uint64)curtask + 0))->real_parent->real_parent->pid')
 	check "curtask, three hops: direct loads $direct insns < probe reads $read insns" test "${direct:-999}" -lt "${read:-0}"
 fi
 run_etrace -e 'rawtracepoint:sched_switch { print(args); exit(); }'
