@@ -1,5 +1,6 @@
 /* kprobe, kretprobe: probes on kernel functions.
  *   kprobe:func          kprobe:func+off          kprobe:mod:func          kprobe:vfs_*  (wildcards)
+ *   kprobe:ADDR / kretprobe:ADDR (a kernel address, decimal or 0x hex; --unsafe, as bpftrace)
  * Functions come from tracefs available_filter_functions ("func" or "func [mod]"), or from
  * /proc/kallsyms text symbols when that file cannot be read or does not list a name given in full. Each concrete probe: func = the
  * function, target = its module (NULL for vmlinux), offset = +off. Section "kprobe"/"kretprobe";
@@ -122,6 +123,34 @@ static int add_kfunc(const char *name, const char *mod, void *arg)
 	return k->wild ? 0 : 1;
 }
 
+/* kprobe:ADDR / kretprobe:ADDR (a function name never starts with a digit): the kernel address, decimal
+ * or 0x hex, passed to the kernel unchecked, so only under --unsafe, as bpftrace. The probe is named
+ * "kprobe:DECIMAL" as bpftrace names it; func = that number, offset = the address (attach: no name). */
+static int add_address(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx,
+		       const char *text, bool mod, bool off)
+{
+	const char *hint = "write kprobe:ADDRESS (decimal or 0x hex) with --unsafe, or name the function";
+	struct et_probe_desc *p;
+	unsigned long long addr;
+	char *end;
+
+	errno = 0;
+	addr = strtoull(text, &end, 0);
+	if (errno || *end || !addr)
+		return provider_error(ctx, ap, hint, "%s probe: '%s' is neither a function nor an address", pv->name,
+				      text);
+	if (mod || off)
+		return provider_error(ctx, ap, hint, "%s probe: an address takes no %s", pv->name,
+				      mod ? "module part" : "offset");
+	if (!ctx->unsafe && !ctx->listing)
+		return provider_error(ctx, ap, hint, "%s probe: probing by address requires --unsafe", pv->name);
+	p = provider_new_probe(ctx, pv, ap, arena_printf(ctx->arena, "%s:%llu", pv->name, addr));
+	p->section = pv->flags & PROVIDER_RETURN ? "kretprobe" : "kprobe";
+	p->func = arena_printf(ctx->arena, "%llu", addr);
+	p->offset = addr;
+	return 0;
+}
+
 static int expand_common(const struct et_provider *pv, const struct ast_attach *ap,
 			 struct provider_expand_ctx *ctx)
 {
@@ -145,13 +174,16 @@ static int expand_common(const struct et_provider *pv, const struct ast_attach *
 			return provider_error(ctx, ap, "write the offset as func+N", "%s probe: bad offset in '%s'",
 					      pv->name, spec);
 		if ((pv->flags & PROVIDER_RETURN) && k.off)
-			return provider_error(ctx, ap, NULL, "kretprobe probe: an offset makes no sense on a return probe");
+			return provider_error(ctx, ap, "a kretprobe fires at the function's return: use kprobe:FUNCTION+OFFSET",
+					      "kretprobe probe: an offset makes no sense on a return probe");
 		snprintf(fname, sizeof(fname), "%.*s", (int)(plus - spec), spec);
 	} else {
 		snprintf(fname, sizeof(fname), "%s", spec);
 	}
 	if (provider_check_module(ctx, pv, ap, k.mod_glob))
 		return -EINVAL;
+	if (fname[0] >= '0' && fname[0] <= '9')
+		return add_address(pv, ap, ctx, fname, k.mod_glob != NULL, plus && plus != spec);
 	k.func_glob = fname;
 	k.wild = provider_has_wildcard(fname) || (k.mod_glob && provider_has_wildcard(k.mod_glob));
 	if (k.off && k.wild)
@@ -241,7 +273,8 @@ static int kprobe_attach(const struct et_probe_desc *p, struct bpf_program *prog
 		snprintf(name, sizeof(name), "%s:%s", p->target, p->func);
 	else
 		snprintf(name, sizeof(name), "%s", p->func);
-	link = bpf_program__attach_kprobe_opts(prog, name, &opts);
+	/* kprobe:ADDR: no function name, the address as the offset (the perf kprobe's kprobe_addr) */
+	link = bpf_program__attach_kprobe_opts(prog, p->func[0] >= '0' && p->func[0] <= '9' ? NULL : name, &opts);
 	if (!link)
 		return -errno;
 	return provider_links_add(ctx->links, link);

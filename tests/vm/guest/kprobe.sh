@@ -1,7 +1,7 @@
 # kprobe / kretprobe attached for real (the host kernel has no kprobes): exact counts on a syscall
 # function that a workload calls a known number of times, kretprobe retval, usermode/ppid/pcomm,
-# func+off, wildcards and kprobe:MODULE:FUNC on a module the test loads, on vmlinux, and on a module
-# that is not loaded (refused).
+# func+off, wildcards, kprobe:ADDR / kretprobe:ADDR (--unsafe) and kprobe:MODULE:FUNC on a module the
+# test loads, on vmlinux, and on a module that is not loaded (refused).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_kprobes
@@ -71,6 +71,16 @@ if modprobe dummy 2>/dev/null && command -v ip >/dev/null && grep -qE " [tT] dum
 else
 	echo "note: no dummy module or ip(8) in this guest: kprobe:MODULE:FUNC left out"
 fi
+
+# kprobe:ADDR / kretprobe:ADDR under --unsafe, as bpftrace: the function's address from kallsyms (0x hex),
+# the probe named by the decimal address
+hex=$(awk '$3 == "__x64_sys_getppid" { print $1; exit }' /proc/kallsyms)
+start_etrace --unsafe -e "kprobe:0x$hex /comm == \"etr_getppid\"/ { @a[probe] = count(); }
+kretprobe:0x$hex /comm == \"etr_getppid\"/ { @ar[retval] = count(); }"
+run_workload
+stop_etrace
+check "kprobe:0xADDR counts every call ($N), named kprobe:DECIMAL" grep -qx "@a\[kprobe:$(printf '%u' "0x$hex")\]: $N" "$ET_OUT"
+check "kretprobe:0xADDR: retval is getppid()'s result ($$) for every call" grep -qx "@ar\[$$\]: $N" "$ET_OUT"
 
 # the module part, as bpftrace: vmlinux is the kernel itself; a module that is not loaded is refused
 # ("specified module X in probe kprobe:X:FUNC is not loaded"), before anything is attached
