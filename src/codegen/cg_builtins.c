@@ -460,7 +460,7 @@ struct cg_val cg_bi_signal(struct cg_lower *L, struct ast_node *n, const struct 
 		cg_loc(L, n);
 		LLVMValueRef s = cg_i64(cg, (uint64_t)c->index);
 		LLVMValueRef rc = cg_send_signal(cg, LLVMBuildTrunc(B, s, cg->t_i32, ""), c->id == BI_SIGNAL_THREAD);
-		cg_event_if_failed(L, rc, failed);
+		cg_fail_if(L, LLVMBuildICmp(B, LLVMIntNE, rc, cg_i64(cg, 0), ""), NULL, failed, rc);
 		return cg_val_scalar(cg_i64(cg, 0));
 	}
 	/* a number computed at run time: as a u32 (bpftrace's $sig), 1..64 sent, anything else an errorf */
@@ -472,11 +472,10 @@ struct cg_val cg_bi_signal(struct cg_lower *L, struct ast_node *n, const struct 
 	done = cg_block(cg, "signal.done");
 	LLVMBuildCondBr(B, bad, out, send);
 	LLVMPositionBuilderAtEnd(B, out);
-	cg_event_helper_error(L, c->event, LLVMBuildZExt(B, s32, cg->t_i64, ""));
-	LLVMBuildBr(B, done);
+	cg_fail(L, NULL, c->event, LLVMBuildZExt(B, s32, cg->t_i64, ""), done);
 	LLVMPositionBuilderAtEnd(B, send);
 	LLVMValueRef rc = cg_send_signal(cg, s32, c->id == BI_SIGNAL_THREAD);
-	cg_event_if_failed(L, rc, c->event < 0 ? -1 : c->event + 1);
+	cg_fail_if(L, LLVMBuildICmp(B, LLVMIntNE, rc, cg_i64(cg, 0), ""), NULL, c->event < 0 ? -1 : c->event + 1, rc);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
 	return cg_val_scalar(cg_i64(cg, 0));

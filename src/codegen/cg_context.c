@@ -247,59 +247,31 @@ int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint
 	return 0;
 }
 
-LLVMValueRef cg_subprog_begin(struct cg_ctx *cg, const char *name, uint32_t line)
+LLVMValueRef cg_static_begin(struct cg_ctx *cg, const char *name, uint32_t line, const struct cg_param *ret,
+			     const struct cg_param *params, unsigned n, bool noinline)
 {
-	LLVMTypeRef params[2] = {cg->t_ptr, cg->t_i64};
-	LLVMTypeRef fty = LLVMFunctionType(cg->t_i32, params, 2, 0);
-	LLVMValueRef fn = LLVMAddFunction(cg->mod, name, fty);
+	LLVMTypeRef ty[CG_MAX_PARAMS];
+	LLVMMetadataRef sig[CG_MAX_PARAMS + 1] = {ret->di};
+	for (unsigned i = 0; i < n; i++) {
+		ty[i] = params[i].ty;
+		sig[i + 1] = params[i].di;
+	}
+	LLVMValueRef fn = LLVMAddFunction(cg->mod, name, LLVMFunctionType(ret->ty, ty, n, 0));
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 	static const char *const attrs[2] = {"nounwind", "noinline"};
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < (noinline ? 2u : 1u); i++) {
 		unsigned kind = LLVMGetEnumAttributeKindForName(attrs[i], strlen(attrs[i]));
 		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg->ctx, kind, 0));
 	}
-	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
-	LLVMMetadataRef sig[3] = {cg->di_int, vptr, cg->di_u64};
-	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, sig, 3, LLVMDIFlagZero);
-	LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, name, strlen(name), name, strlen(name),
-							 cg->di_file, line, sty, 1, 1, line, LLVMDIFlagPrototyped, 1);
-	LLVMSetSubprogram(fn, sp);
-	LLVMDIBuilderCreateParameterVariable(cg->dib, sp, "ctx", 3, 1, cg->di_file, line, vptr, 1, LLVMDIFlagZero);
-	LLVMDIBuilderCreateParameterVariable(cg->dib, sp, "probe", 5, 2, cg->di_file, line, cg->di_u64, 1,
-					     LLVMDIFlagZero);
-	cg->fn = fn;
-	cg->fn_sp = sp;
-	cg->fn_ctx = LLVMGetParam(fn, 0);
-	cg->fn_entry = LLVMAppendBasicBlockInContext(cg->ctx, fn, "entry");
-	LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
-	cg_set_loc(cg, line, 1);
-	return fn;
-}
-
-LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line, bool loop)
-{
-	/* for_each_map_elem: long name(void *map, void *key, void *value, void *ctx);
-	 * bpf_loop: long name(u64 index, void *ctx) */
-	unsigned n = loop ? 2 : 4;
-	LLVMTypeRef params[4] = {loop ? cg->t_i64 : cg->t_ptr, cg->t_ptr, cg->t_ptr, cg->t_ptr};
-	LLVMTypeRef fty = LLVMFunctionType(cg->t_i64, params, n, 0);
-	LLVMValueRef fn = LLVMAddFunction(cg->mod, name, fty);
-	LLVMSetLinkage(fn, LLVMInternalLinkage);
-	unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
-	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cg->ctx, kind, 0));
 	/* the kernel wants BTF for every subprogram */
-	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
-	LLVMMetadataRef lng = LLVMDIBuilderCreateBasicType(cg->dib, "long", 4, 64, 5, 0);
-	LLVMMetadataRef sig[5] = {lng, loop ? cg->di_u64 : vptr, vptr, vptr, vptr};
 	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, sig, n + 1, LLVMDIFlagZero);
 	LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, name, strlen(name), name, strlen(name),
 							 cg->di_file, line, sty, 1, 1, line, LLVMDIFlagPrototyped, 1);
 	LLVMSetSubprogram(fn, sp);
-	static const char *const map_names[4] = {"map", "key", "value", "ctx"}, *const loop_names[2] = {"index", "ctx"};
 	for (unsigned i = 0; i < n; i++) {
-		const char *pn = loop ? loop_names[i] : map_names[i];
-		LLVMDIBuilderCreateParameterVariable(cg->dib, sp, pn, strlen(pn), i + 1, cg->di_file, line,
-						     sig[i + 1], 1, LLVMDIFlagZero);
+		LLVMDIBuilderCreateParameterVariable(cg->dib, sp, params[i].name, strlen(params[i].name), i + 1,
+						     cg->di_file, line, params[i].di, 1, LLVMDIFlagZero);
+		LLVMSetValueName2(LLVMGetParam(fn, i), params[i].name, strlen(params[i].name));
 	}
 	cg->fn = fn;
 	cg->fn_sp = sp;
@@ -308,6 +280,28 @@ LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t lin
 	LLVMPositionBuilderAtEnd(cg->b, cg->fn_entry);
 	cg_set_loc(cg, line, 1);
 	return fn;
+}
+
+LLVMValueRef cg_subprog_begin(struct cg_ctx *cg, const char *name, uint32_t line)
+{
+	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
+	const struct cg_param ret = {cg->t_i32, cg->di_int, ""},
+			      params[2] = {{cg->t_ptr, vptr, "ctx"}, {cg->t_i64, cg->di_u64, "probe"}};
+	LLVMValueRef fn = cg_static_begin(cg, name, line, &ret, params, 2, true);
+	cg->fn_ctx = LLVMGetParam(fn, 0);
+	return fn;
+}
+
+LLVMValueRef cg_callback_begin(struct cg_ctx *cg, const char *name, uint32_t line, bool loop)
+{
+	/* for_each_map_elem: long name(void *map, void *key, void *value, void *ctx);
+	 * bpf_loop: long name(u64 index, void *ctx) */
+	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
+	const struct cg_param ret = {cg->t_i64, LLVMDIBuilderCreateBasicType(cg->dib, "long", 4, 64, 5, 0), ""};
+	const struct cg_param each[4] = {{cg->t_ptr, vptr, "map"}, {cg->t_ptr, vptr, "key"},
+					 {cg->t_ptr, vptr, "value"}, {cg->t_ptr, vptr, "ctx"}};
+	const struct cg_param range[2] = {{cg->t_i64, cg->di_u64, "index"}, {cg->t_ptr, vptr, "ctx"}};
+	return cg_static_begin(cg, name, line, &ret, loop ? range : each, loop ? 2 : 4, false);
 }
 
 LLVMValueRef cg_callback(struct cg_ctx *cg, const char *name, LLVMValueRef ret)

@@ -94,6 +94,18 @@ void cg_license(struct cg_ctx *cg, const char *license);
 /* ---- program functions (cg_context.c) ---- */
 /* Start `i32 name(ptr ctx)` in `section`, positioned in its entry block. line: where it is written. */
 int cg_func_begin(struct cg_ctx *cg, const char *name, const char *section, uint32_t line);
+/* A parameter (or the result) of a static function: its type, its debug type (for BTF), its name. */
+struct cg_param {
+	LLVMTypeRef ty;
+	LLVMMetadataRef di;
+	const char *name;
+};
+#define CG_MAX_PARAMS 5 /* BPF passes five arguments in registers */
+/* Start a static function `ret name(params[0..n))` (never inlined when noinline), with the subprogram
+ * the kernel's BTF wants, and make it the current function (fn_ctx NULL), positioned in its entry
+ * block; the caller saves and restores the state of the function it was building. */
+LLVMValueRef cg_static_begin(struct cg_ctx *cg, const char *name, uint32_t line, const struct cg_param *ret,
+			     const struct cg_param *params, unsigned n, bool noinline);
 /* Start a static, never inlined subprogram `i32 name(ptr ctx, i64 probe)` and make it the current
  * function: the body shared by several programs (each calls it with its probe index). */
 LLVMValueRef cg_subprog_begin(struct cg_ctx *cg, const char *name, uint32_t line);

@@ -2,8 +2,9 @@
  * ENOMEM when the kernel cannot allocate the element) increments element `map index` of the .bss u64 array
  * ET_DROPPED_MAP_NAME (for --stats and --metrics) and, unless helper errors are off (--no-warnings), sends
  * an ET_EV_HELPER_ERROR for its call site (one event per site, added to prog->events here) with the
- * code, which the runtime reports at once as bpftrace does; a user-memory read that fails increments ET_READ_FAULTS_MAP_NAME; a ring buffer
- * reserve that fails increments prog->lost_map_name (cg_event.c). The runtime reads them at exit.
+ * code, which the runtime reports at once as bpftrace does (both through cg_fail, cg_event.c); a
+ * user-memory read that fails increments ET_READ_FAULTS_MAP_NAME; a ring buffer reserve that fails
+ * increments prog->lost_map_name (cg_event.c). The runtime reads them at exit.
  * Also the stop flag ET_STOP_FLAG_NAME, the .bss global every probe but BEGIN/END tests first.
  * The counters are shared by the CPUs and incremented atomically: they sit on failure paths only, where
  * contention does not matter, and an atomic add on a global is 4 instructions where a per-CPU array
@@ -37,12 +38,20 @@ static int helper_event(struct cg_lower *L, const char *helper, struct et_loc lo
 	return (int)p->nevents++;
 }
 
-void cg_count_dropped(struct cg_lower *L, uint32_t map, LLVMValueRef rc)
+/* A failed update of prog->maps[map]: its counter, and its event unless helper errors are off */
+static LLVMValueRef dropped_counter(struct cg_lower *L, uint32_t map)
 {
-	if (L->dropped)
-		cg_counter_add(L->cg, L->dropped, map, NULL);
-	if (L->helper_errors)
-		cg_event_helper_error(L, helper_event(L, "map_update_elem", L->site), rc);
+	return L->dropped ? cg_gep(L->cg, L->dropped, 8 * map) : NULL;
+}
+
+static int update_event(struct cg_lower *L)
+{
+	return L->helper_errors ? helper_event(L, "map_update_elem", L->site) : -1;
+}
+
+void cg_count_dropped(struct cg_lower *L, uint32_t map, LLVMValueRef rc, LLVMBasicBlockRef cont)
+{
+	cg_fail(L, dropped_counter(L, map), update_event(L), rc, cont);
 }
 
 void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc)
@@ -51,13 +60,9 @@ void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc)
 	LLVMBuilderRef B = cg->b;
 	/* helpers return an int in the i64: its low 32 bits, sign-extended, are the code */
 	LLVMValueRef rc32 = LLVMBuildSExt(B, LLVMBuildTrunc(B, rc, cg->t_i32, ""), cg->t_i64, "rc");
-	LLVMBasicBlockRef full = cg_block(cg, "update.failed"), done = cg_block(cg, "update.done");
 
-	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, rc32, cg_i64(cg, 0), ""), full, done);
-	LLVMPositionBuilderAtEnd(B, full);
-	cg_count_dropped(L, map, rc32);
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, done);
+	cg_fail_if(L, LLVMBuildICmp(B, LLVMIntSLT, rc32, cg_i64(cg, 0), ""), dropped_counter(L, map), update_event(L),
+		   rc32);
 }
 
 void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result, const char *helper)
@@ -67,15 +72,10 @@ void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result, const char *he
 
 	if (!L->read_faults)
 		L->read_faults = cg_bss_counters(cg, ET_READ_FAULTS_MAP_NAME, 1);
-	LLVMBasicBlockRef failed = cg_block(cg, "read.failed"), done = cg_block(cg, "read.ok");
-	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, result, cg_i64(cg, 0), ""), failed, done);
-	LLVMPositionBuilderAtEnd(B, failed);
-	cg_counter_add(cg, L->read_faults, 0, NULL);
-	if (L->helper_errors >= 2) /* -k: each one reported at the call, as bpftrace does */
-		cg_event_helper_error(L, helper_event(L, helper, L->site),
-				      LLVMBuildSExt(B, LLVMBuildTrunc(B, result, cg->t_i32, ""), cg->t_i64, ""));
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, done);
+	/* -k: each one reported at the call, as bpftrace does */
+	cg_fail_if(L, LLVMBuildICmp(B, LLVMIntSLT, result, cg_i64(cg, 0), ""), L->read_faults,
+		   L->helper_errors >= 2 ? helper_event(L, helper, L->site) : -1,
+		   LLVMBuildSExt(B, LLVMBuildTrunc(B, result, cg->t_i32, ""), cg->t_i64, ""));
 }
 
 void cg_stop_check(struct cg_lower *L)

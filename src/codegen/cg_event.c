@@ -5,8 +5,8 @@
  * user space up, except exit, clear, zero and print(@m), which user space must act on promptly, and
  * except when the ring already holds CG_RINGBUF_WAKE_BYTES unread (a flood: the reader is woken once
  * per that many bytes instead of waiting for its tick, so it keeps up without a wake-up per event).
- * exit() also ends the probe, as in bpftrace. Runtime warnings (a division by zero) are records of just
- * their event index (cg_event_warn_if). */
+ * exit() also ends the probe, as in bpftrace. Runtime warnings (a division by zero) and failed helper
+ * calls are records of their event index and one i64, sent by one static function (cg_fail). */
 #include <linux/bpf.h>
 
 #include "codegen/cg_lower.h"
@@ -141,8 +141,8 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 		flags = BPF_RB_FORCE_WAKEUP;
 		break;
 	case ET_EV_TIME:
-	case ET_EV_RUNTIME_WARNING: /* no call: cg_event_warn_if */
-	case ET_EV_HELPER_ERROR:    /* no call: cg_event_helper_error */
+	case ET_EV_RUNTIME_WARNING: /* no call: cg_fail */
+	case ET_EV_HELPER_ERROR:    /* no call: cg_fail */
 		break;
 	case ET_EV_JOIN:
 		if (t && args->count)
@@ -161,62 +161,84 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 	return true;
 }
 
-void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event)
+/* The failure function, `void et_failed(i64 event, i64 value, ptr counter)`, made at its first use:
+ * *counter += 1 unless counter is NULL, then a record of event and value; one that cannot be reserved is
+ * counted as lost. Flags 0 on submit: the kernel wakes the reader only when it had read everything (as
+ * bpftrace's ringbuf_output does), so a warning shows at once and a flood of them wakes it rarely. */
+static LLVMValueRef fail_fn(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
+	struct cg_frame saved;
 
-	if (event < 0 || !L->ringbuf)
-		return;
-	LLVMBasicBlockRef warn = cg_block(cg, "warn"), ok = cg_block(cg, "warn.sent"), lost = cg_block(cg, "warn.lost"),
-			  done = cg_block(cg, "warn.done");
-	LLVMBuildCondBr(B, cond, warn, done);
-	LLVMPositionBuilderAtEnd(B, warn);
-	LLVMValueRef rec = cg_ringbuf_reserve(cg, L->ringbuf, 8);
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, rec, ""), lost, ok);
-	LLVMPositionBuilderAtEnd(B, lost);
-	count_lost(L);
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, ok);
-	LLVMBuildStore(B, cg_i64(cg, (uint64_t)event), rec);
-	cg_ringbuf_submit_batched(cg, L->ringbuf, rec, 8 + 8, CG_RINGBUF_WAKE_BYTES);
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, done);
-}
-
-void cg_event_helper_error(struct cg_lower *L, int event, LLVMValueRef rc)
-{
-	struct cg_ctx *cg = L->cg;
-	LLVMBuilderRef B = cg->b;
-
-	if (event < 0 || !L->ringbuf)
-		return;
-	LLVMBasicBlockRef ok = cg_block(cg, "helper_error.sent"), lost = cg_block(cg, "helper_error.lost"),
-			  done = cg_block(cg, "helper_error.done");
+	if (L->fail_fn)
+		return L->fail_fn;
+	cg_frame_save(L, &saved);
+	LLVMMetadataRef vptr = LLVMDIBuilderCreatePointerType(cg->dib, NULL, 64, 64, 0, "", 0);
+	const struct cg_param ret = {LLVMVoidTypeInContext(cg->ctx), NULL, ""},
+			      params[3] = {{cg->t_i64, cg->di_u64, "event"}, {cg->t_i64, cg->di_u64, "value"},
+					   {cg->t_ptr, vptr, "counter"}};
+	LLVMValueRef fn = cg_static_begin(cg, "et_failed", 0, &ret, params, 3, false);
+	LLVMValueRef counter = LLVMGetParam(fn, 2);
+	LLVMBasicBlockRef count = cg_block(cg, "count"), send = cg_block(cg, "send"), sent = cg_block(cg, "sent"),
+			  lost = cg_block(cg, "lost"), done = cg_block(cg, "done");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, counter, ""), send, count);
+	LLVMPositionBuilderAtEnd(B, count);
+	LLVMBuildAtomicRMW(B, LLVMAtomicRMWBinOpAdd, counter, cg_i64(cg, 1), LLVMAtomicOrderingMonotonic, 0);
+	LLVMBuildBr(B, send);
+	LLVMPositionBuilderAtEnd(B, send);
 	LLVMValueRef rec = cg_ringbuf_reserve(cg, L->ringbuf, 16);
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, rec, ""), lost, ok);
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, rec, ""), lost, sent);
 	LLVMPositionBuilderAtEnd(B, lost);
 	count_lost(L);
 	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, ok);
-	LLVMBuildStore(B, cg_i64(cg, (uint64_t)event), rec);
-	LLVMBuildStore(B, rc, cg_gep(cg, rec, 8));
-	cg_ringbuf_submit_batched(cg, L->ringbuf, rec, 8 + 16, CG_RINGBUF_WAKE_BYTES);
+	LLVMPositionBuilderAtEnd(B, sent);
+	LLVMBuildStore(B, LLVMGetParam(fn, 0), rec);
+	LLVMBuildStore(B, LLVMGetParam(fn, 1), cg_gep(cg, rec, 8));
+	cg_ringbuf_submit(cg, rec, 0);
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, done);
+	LLVMBuildRetVoid(B);
+	cg_frame_restore(L, &saved);
+	return L->fail_fn = fn;
 }
 
-void cg_event_if_failed(struct cg_lower *L, LLVMValueRef rc, int event)
+void cg_fail(struct cg_lower *L, LLVMValueRef counter, int event, LLVMValueRef value, LLVMBasicBlockRef cont)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
 
-	if (event < 0 || !L->ringbuf)
+	if (event >= 0 && L->ringbuf) {
+		LLVMValueRef fn = fail_fn(L);
+		/* the only call in its function is inlined (that saves the call's moves); a second one in the
+		 * same function makes it a real call everywhere */
+		for (LLVMUseRef u = LLVMGetFirstUse(fn); u && !L->fail_fn_called; u = LLVMGetNextUse(u)) {
+			LLVMValueRef user = LLVMGetUser(u);
+			if (LLVMIsACallInst(user) && LLVMGetBasicBlockParent(LLVMGetInstructionParent(user)) == cg->fn) {
+				unsigned kind = LLVMGetEnumAttributeKindForName("noinline", 8);
+				LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+							LLVMCreateEnumAttribute(cg->ctx, kind, 0));
+				L->fail_fn_called = true;
+			}
+		}
+		LLVMValueRef a[3] = {cg_i64(cg, (uint64_t)event), value ? value : cg_i64(cg, 0),
+				     counter ? counter : LLVMConstNull(cg->t_ptr)};
+		LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, a, 3, "");
+	} else if (counter) { /* nothing to send: count here */
+		LLVMBuildAtomicRMW(B, LLVMAtomicRMWBinOpAdd, counter, cg_i64(cg, 1), LLVMAtomicOrderingMonotonic, 0);
+	}
+	LLVMBuildBr(B, cont);
+}
+
+void cg_fail_if(struct cg_lower *L, LLVMValueRef cond, LLVMValueRef counter, int event, LLVMValueRef value)
+{
+	struct cg_ctx *cg = L->cg;
+
+	if (!counter && (event < 0 || !L->ringbuf))
 		return;
-	LLVMBasicBlockRef failed = cg_block(cg, "call.failed"), done = cg_block(cg, "call.done");
-	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, rc, cg_i64(cg, 0), ""), failed, done);
-	LLVMPositionBuilderAtEnd(B, failed);
-	cg_event_helper_error(L, event, rc);
-	LLVMBuildBr(B, done);
-	LLVMPositionBuilderAtEnd(B, done);
+	LLVMBasicBlockRef failed = cg_block(cg, "failed.at"), done = cg_block(cg, "ok");
+	LLVMBuildCondBr(cg->b, cond, failed, done);
+	LLVMPositionBuilderAtEnd(cg->b, failed);
+	cg_fail(L, counter, event, value, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
 }

@@ -376,7 +376,7 @@ LLVMValueRef cg_arith(struct cg_lower *L, enum ast_op op, LLVMValueRef a, LLVMVa
 			LLVMValueRef d = sel(cg, bz, cg_i64(cg, 1), b);
 			r = op == AST_OP_DIV ? LLVMBuildUDiv(B, a, d, "") : LLVMBuildURem(B, a, d, "");
 		}
-		cg_event_warn_if(L, bz, zero_event);
+		cg_fail_if(L, bz, NULL, zero_event, NULL);
 		return sel(cg, bz, cg_i64(cg, 1), r);
 	}
 	case AST_OP_BAND:
@@ -1021,7 +1021,7 @@ static LLVMValueRef index_value(struct cg_lower *L, struct ast_node *n, LLVMValu
 	i = cg_scalar(L, n->u.index.index);
 	if (x->count) {
 		*oob = LLVMBuildICmp(cg->b, LLVMIntUGE, i, cg_i64(cg, x->count), "oob");
-		cg_event_warn_if(L, *oob, x->event);
+		cg_fail_if(L, *oob, NULL, x->event, NULL);
 	}
 	return i;
 }

@@ -95,6 +95,8 @@ struct cg_lower {
 	bool attach_cookies;       /* cg_options.attach_cookies */
 	int helper_errors;         /* cg_options.helper_errors */
 	struct et_loc site;        /* the node of the last cg_loc: where a failed helper call is reported */
+	LLVMValueRef fail_fn;      /* the static function failures call (cg_fail), made at its first use */
+	bool fail_fn_called;       /* ... and never inlined: some function calls it twice */
 	bool quiet;                /* lowering a repeated copy of a probe body: no diagnostics */
 	/* the probe being emitted */
 	uint32_t probe_index;
@@ -129,9 +131,10 @@ void cg_return(struct cg_lower *L, LLVMValueRef value);
 
 /* cg_dropped.c: define the dropped-updates counters (when the program has maps). In a block reached only
  * when the update of prog->maps[map] failed with rc (i64, negative): count it (element `map`) and, unless
- * helper errors are off, send an ET_EV_HELPER_ERROR for map_update_elem at L->site with rc. */
+ * helper errors are off, send an ET_EV_HELPER_ERROR for map_update_elem at L->site with rc (cg_fail);
+ * then go on at cont. */
 int cg_dropped_define(struct cg_lower *L);
-void cg_count_dropped(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
+void cg_count_dropped(struct cg_lower *L, uint32_t map, LLVMValueRef rc, LLVMBasicBlockRef cont);
 /* The same after a map update that returned rc (i64): a branch on rc < 0 (as a 32-bit int, as bpftrace
  * tests it) to the counting and the report; nothing more on success. */
 void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
@@ -255,15 +258,19 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 
 /* cg_event.c: async calls (printf, print, exit...). Returns true when n was an event call. */
 bool cg_event_call(struct cg_lower *L, struct ast_node *call);
-/* When cond (i1) holds, send the runtime warning prog->events[event] (ET_EV_RUNTIME_WARNING; a record of
- * just its index); nothing when event < 0. The builder goes on after the test. */
-void cg_event_warn_if(struct cg_lower *L, LLVMValueRef cond, int event);
-/* At the current position (a failure path): send prog->events[event] (ET_EV_HELPER_ERROR, or an errorf/
- * warnf whose args are one 8-byte int) with rc (i64) as its payload; a record that cannot be reserved is
- * counted as lost. */
-void cg_event_helper_error(struct cg_lower *L, int event, LLVMValueRef rc);
-/* The same when rc != 0 (a branch on rc); nothing when event < 0. */
-void cg_event_if_failed(struct cg_lower *L, LLVMValueRef rc, int event);
+/* Failures (a helper call that failed, a runtime warning): the current block fails and ends. It
+ * increments *counter (an i64 in .bss, cg_dropped.c; none when NULL), sends prog->events[event] (a
+ * record of its index and value, an i64: ET_EV_HELPER_ERROR's code, the one 8-byte int of an
+ * errorf/warnf, nothing read for ET_EV_RUNTIME_WARNING; nothing sent when event < 0) with a record that
+ * cannot be reserved counted as lost, and goes on at cont. Sending is a call of one static function
+ * ("et_failed", a BPF subprogram): the ring buffer code is in each program once, not once per call
+ * site, which costs the moves of its three arguments and the call; in a function with one call only,
+ * LLVM inlines it. Without an event to send, the
+ * counting is done in place. */
+void cg_fail(struct cg_lower *L, LLVMValueRef counter, int event, LLVMValueRef value, LLVMBasicBlockRef cont);
+/* The same when cond (i1) holds; the builder goes on after the test. Nothing when there is neither a
+ * counter nor an event. */
+void cg_fail_if(struct cg_lower *L, LLVMValueRef cond, LLVMValueRef counter, int event, LLVMValueRef value);
 
 /* iter probes: load ctx's pointer members the probe pn reads and end the run when one is NULL (at the
  * start of its body, before anything is reserved); fills L->iter_ptrs. No-op for other providers. */

@@ -104,8 +104,7 @@ LLVMValueRef cg_map_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, LLV
 	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p2, ""), full, hit);
 	/* neither inserted nor there: the map is full; count the dropped update */
 	LLVMPositionBuilderAtEnd(B, full);
-	cg_count_dropped(L, map, rc);
-	LLVMBuildBr(B, skip);
+	cg_count_dropped(L, map, rc, skip);
 	LLVMPositionBuilderAtEnd(B, hit);
 	return cg_phi2(cg, cg->t_ptr, "slot", p, from, p2, miss_end);
 }
