@@ -114,7 +114,15 @@ struct et_type *check_reg(struct sema *s, struct ast_node *n, struct sema_call *
 		sema_error(s, a->loc, "reg() expects a register name as a string literal, e.g. reg(\"ip\")");
 		return s->t_none;
 	}
-	if (!bi_need_flag(s, n, PROVIDER_HAS_FUNC, "reg()", "registers exist in kprobe, uprobe and usdt probes"))
+	/* perf event probes (profile, software, hardware, watchpoint...) have the interrupted code's
+	 * registers too: bpf_perf_event_data starts with them, laid out as pt_regs (bpftrace allows reg()) */
+	bool perf = s->probe->nproviders > 0;
+
+	for (uint32_t i = 0; i < s->probe->nproviders; i++)
+		perf = perf && s->probe->providers[i]->ctx == PROVIDER_CTX_PERF_EVENT;
+	if (!perf && !bi_need_flag(s, n, PROVIDER_HAS_FUNC, "reg()",
+				   "registers exist in kprobe, uprobe, usdt and perf event (profile, software, "
+				   "hardware, watchpoint) probes"))
 		return s->t_none;
 	off = arch_reg_offset(a->u.string.bytes, &size);
 	if (off < 0 && strcmp(a->u.string.bytes, "ip") == 0)

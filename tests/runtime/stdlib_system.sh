@@ -38,6 +38,13 @@ check "-f json: ncpus, jiffies, numaid" jcheck "$ET_OUT" "one('map', '@n') == $p
 run_json "$TMP/usermode.json" -c "$UT 2" -e "uprobe:$UT:et_add { @u = usermode; }" || exit 1
 check "-f json: usermode" jcheck "$TMP/usermode.json" "one('map', '@u') == 1"
 
+# perf event probes have the interrupted code's registers: a page fault taken in user mode was at a user
+# instruction, one the kernel took (copying to user memory) at a kernel one
+run_etrace -c "$UT 3" -e 'software:page-faults:1 { @f[usermode, reg("ip") < 0x800000000000] = count(); }'
+check "reg(\"ip\") in a software probe: user faults at user addresses, kernel faults at kernel ones" \
+	bash -c "! grep -E '^@f\[' '$ET_OUT' | grep -qvE '^@f\[(0, false|1, true)\]: [0-9]+$'"
+check "reg(\"ip\") in a software probe: user-mode faults seen" grep -qE '^@f\[1, true\]: [1-9]' "$ET_OUT"
+
 run_etrace -e 'tracepoint:syscalls:sys_enter_getppid { @ = usermode; }'
 check "usermode in a tracepoint is a located error" \
 	grep -q 'error: usermode is not available in tracepoint probes' "$ET_ERR"
