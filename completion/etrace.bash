@@ -5,7 +5,7 @@
 _etrace_probes()
 {
 	# $1: the word so far, possibly "provider:cat:ev"; prints matching probe names
-	local cur=$1 providers="BEGIN END begin end tracepoint: rawtracepoint: profile: interval: software: kprobe: kretprobe: uprobe: uretprobe: usdt: fentry: fexit: hardware: watchpoint: asyncwatchpoint: iter: self:"
+	local cur=$1 providers="BEGIN END begin end tracepoint: rawtracepoint: profile: interval: software: kprobe: kretprobe: uprobe: uretprobe: usdt: fentry: fexit: hardware: watchpoint: iter: self:"
 	if [[ $cur != *:* ]]; then
 		compgen -W "$providers" -- "$cur"
 		return

@@ -28,7 +28,7 @@ enum provider_ctx {
 	PROVIDER_CTX_PT_REGS,    /* kprobe/uprobe/usdt: struct pt_regs (arch/ register table) */
 	PROVIDER_CTX_TRACEPOINT, /* the tracepoint's record: fields at offsets from its tracefs format file */
 	PROVIDER_CTX_RAW_ARGS,   /* raw_tp / tp_btf / fentry: u64 args[] */
-	PROVIDER_CTX_PERF_EVENT, /* bpf_perf_event_data (profile, software, hardware) */
+	PROVIDER_CTX_PERF_EVENT, /* bpf_perf_event_data (profile, software, hardware, watchpoint) */
 	PROVIDER_CTX_ITER,       /* struct bpf_iter__NAME (iter): only through `ctx`, typed from BTF */
 };
 
@@ -50,6 +50,7 @@ enum {
 	PROVIDER_TEST = 1 << 12,      /* attached to nothing: run once by --test, left out otherwise (test) */
 	PROVIDER_BENCH = 1 << 13,     /* attached to nothing: run repeatedly by --bench, left out otherwise */
 	PROVIDER_OVERRIDE = 1 << 14,  /* may replace the probed function's return value (kprobe: override()) */
+	PROVIDER_UNWATCH = 1 << 15,   /* unwatch(ADDR) detaches its probes whose offset is ADDR (watchpoint) */
 };
 
 /* Where the types of `args` come from (with PROVIDER_HAS_ARGS). */

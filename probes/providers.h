@@ -15,7 +15,7 @@ extern const struct et_provider provider_kprobe, provider_kretprobe;
 extern const struct et_provider provider_uprobe, provider_uretprobe, provider_usdt;
 extern const struct et_provider provider_uprobe_s, provider_uretprobe_s; /* sleepable */
 extern const struct et_provider provider_hardware, provider_fentry, provider_fexit;
-extern const struct et_provider provider_watchpoint, provider_iter;
+extern const struct et_provider provider_watchpoint, provider_asyncwatchpoint, provider_iter;
 extern const struct et_provider provider_self, provider_test, provider_bench;
 
 /* True when s contains a glob character (* ? [). */

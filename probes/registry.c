@@ -16,7 +16,7 @@ static const struct et_provider *const registry[] = {
 	&provider_usdt,       &provider_interval,   &provider_profile,    &provider_software,
 	&provider_hardware,   &provider_fentry,     &provider_fexit,      &provider_watchpoint,
 	&provider_iter,       &provider_uprobe_s,   &provider_uretprobe_s, &provider_self,
-	&provider_test,       &provider_bench,
+	&provider_test,       &provider_bench,      &provider_asyncwatchpoint,
 };
 
 const struct et_provider *provider_find(const char *name)

@@ -5,7 +5,8 @@
 # probes to stdout, which must equal NAME.dump.
 # NAME.requires, when present, names what the case needs ("tracefs": readable tracepoint formats;
 # "nokprobes": a kernel without kprobes, so that the unsupported-probe message is predictable; "btf":
-# the kernel's BTF in /sys/kernel/btf/vmlinux);
+# the kernel's BTF in /sys/kernel/btf/vmlinux; "breakpoints": hardware breakpoints, as etrace --info
+# reports them, so that watchpoint specs are checked rather than refused as a whole);
 # cases whose requirement is missing are skipped.
 # NAME.args, when present, holds extra sema_tool arguments: options before the file (--unsafe, --cpid),
 # then "--" and positional parameters, e.g. "--unsafe -- 7 abc".
@@ -42,6 +43,10 @@ if [ -e /sys/bus/event_source/devices/kprobe ] || [ -e /sys/kernel/tracing/kprob
 	have_kprobes=1
 fi
 
+# etrace beside the build tree's tests/ directory says whether perf breakpoint events open here
+have_breakpoints=0
+"$(dirname "$tool")/../etrace" --info 2>&1 | grep -qE 'hardware breakpoints +yes' && have_breakpoints=1
+
 pass=0
 fail=0
 skip=0
@@ -50,7 +55,8 @@ for et in *.et; do
 	if [ -f "$name.requires" ]; then
 		if { grep -qx tracefs "$name.requires" && [ "$have_tracefs" = 0 ]; } ||
 		   { grep -qx nokprobes "$name.requires" && [ "$have_kprobes" = 1 ]; } ||
-		   { grep -qx btf "$name.requires" && [ ! -r /sys/kernel/btf/vmlinux ]; }; then
+		   { grep -qx btf "$name.requires" && [ ! -r /sys/kernel/btf/vmlinux ]; } ||
+		   { grep -qx breakpoints "$name.requires" && [ "$have_breakpoints" = 0 ]; }; then
 			skip=$((skip + 1))
 			continue
 		fi

@@ -20,6 +20,9 @@ struct arch_info {
 	uint32_t regs_size;           /* sizeof(struct pt_regs) */
 	int mode_offset;              /* the register whose low two bits are the privilege level (x86's cs,
 	                               * 3 = user mode, for `usermode`); -1 when there is none */
+	/* the access modes its debug registers can watch, as watchpoint probes spell them (letters r, w, x
+	 * sorted: "rw"), NULL-terminated; none at all when the architecture has no watchpoints */
+	const char *const *watchpoint_modes;
 };
 
 const struct arch_info *arch_current(void);

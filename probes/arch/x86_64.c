@@ -15,6 +15,9 @@ enum {
 
 static const uint32_t args[] = {RDI, RSI, RDX, RCX, R8, R9};
 
+/* Intel SDM vol. 3, 17.2.4: a debug register breaks on execution, on writes, or on reads and writes */
+static const char *const watchpoint_modes[] = {"rw", "w", "x", NULL};
+
 static const struct arch_info x86_64 = {
 	.name = "x86_64",
 	.nargs = 6,
@@ -24,6 +27,7 @@ static const struct arch_info x86_64 = {
 	.sp_offset = RSP,
 	.regs_size = REGS_SIZE,
 	.mode_offset = CS,
+	.watchpoint_modes = watchpoint_modes,
 };
 
 const struct arch_info *arch_current(void)

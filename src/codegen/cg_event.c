@@ -132,6 +132,7 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 		flags = BPF_RB_FORCE_WAKEUP;
 		break;
 	case ET_EV_EXIT:
+	case ET_EV_UNWATCH:
 		if (t && t->nfields && args->count)
 			cg_store_expr(L, payload, t->fields[0].type, args->items[0]);
 		flags = BPF_RB_FORCE_WAKEUP;

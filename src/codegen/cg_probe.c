@@ -39,7 +39,8 @@ static uint32_t ringbuf_size(const struct et_program *prog)
 	}
 	for (uint32_t i = 0; i < prog->nevents; i++)
 		if (prog->events[i].kind != ET_EV_EXIT && prog->events[i].kind != ET_EV_CLEAR &&
-		    prog->events[i].kind != ET_EV_ZERO && prog->events[i].kind != ET_EV_PRINT_MAP)
+		    prog->events[i].kind != ET_EV_ZERO && prog->events[i].kind != ET_EV_PRINT_MAP &&
+		    prog->events[i].kind != ET_EV_UNWATCH)
 			return CG_RINGBUF_SIZE;
 	return CG_RINGBUF_SMALL;
 }

@@ -52,6 +52,7 @@ enum et_event_kind {
 	ET_EV_HELPER_ERROR, /* a BPF helper call that failed (bpftrace's helper_error), one event per call
 	                     * site, added by codegen: fmt is the helper's name ("map_update_elem"), loc the
 	                     * call; args NULL, the payload is the helper's return code, an i64 */
+	ET_EV_UNWATCH,    /* unwatch(addr): args = (u64 addr); the runtime detaches the watchpoints on addr */
 };
 
 struct et_event_desc {
@@ -85,6 +86,10 @@ struct et_probe_desc {
 	 * codegen reads argN from them. NULL for other providers. */
 	const char *usdt_args;
 	uint64_t ref_ctr_offset; /* usdt: file offset of the site's semaphore, 0 when it has none */
+	/* watchpoint: the bytes watched from the address in offset (1, 2, 4, 8) and the accesses that fire
+	 * it (HW_BREAKPOINT_R/W/X bits of <linux/hw_breakpoint.h>) */
+	uint32_t bp_len;
+	uint32_t bp_type;
 	struct et_loc kstack_loc; /* the probe's first kstack (line 0: none), for kernel-limit warnings */
 	/* set by codegen: one program (prog_name, shared with other probes of the same block) serves this
 	 * probe and reads which probe fired from the attach cookie, which the runtime sets to the probe's

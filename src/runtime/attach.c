@@ -58,6 +58,9 @@ static void attach_hint(struct rt_run *r, const struct et_probe_desc *p, int err
 				   "tracepoint");
 	else if (err == -ENOENT)
 		diag_hint(r->diag, "list what exists with: etrace -l '%s:*'", p->provider->name);
+	else if (err == -ENOSPC && p->bp_len)
+		diag_hint(r->diag, "every hardware breakpoint register is taken (a CPU has few, 4 on x86_64, and "
+				   "debuggers share them): watch fewer addresses at once");
 }
 
 /* Fault injection for the tests of "nothing left behind": ETRACE_TEST_FAIL_ATTACH=N makes the Nth probe
@@ -145,6 +148,41 @@ static uint32_t attach_group(struct rt_run *r, const uint32_t *order, uint32_t k
 	return n;
 }
 
+/* The links probe p's attach() added from links[before] on, for unwatch(). */
+static void remember_watches(struct rt_run *r, const struct et_probe_desc *p, uint32_t before)
+{
+	uint32_t n = r->links->count - before;
+	struct rt_watch *w;
+
+	if (!n)
+		return;
+	w = realloc(r->watches, (r->nwatches + n) * sizeof(*w));
+	if (!w)
+		return; /* unwatch() will not find them: they stay until the run ends */
+	r->watches = w;
+	for (uint32_t k = 0; k < n; k++)
+		r->watches[r->nwatches++] = (struct rt_watch){p->offset, r->links->links[before + k]};
+}
+
+void rt_unwatch(struct rt_run *r, uint64_t addr)
+{
+	for (uint32_t k = 0; k < r->nwatches; k++) {
+		struct rt_watch *w = &r->watches[k];
+
+		if (w->addr != addr || !w->link)
+			continue;
+		/* still ours? (rt_detach_one_perf may have destroyed it at exit) */
+		for (uint32_t i = 0; r->links && i < r->links->count; i++) {
+			if (r->links->links[i] != w->link)
+				continue;
+			bpf_link__destroy(w->link); /* closes the breakpoint event: its debug register is free again */
+			r->links->links[i] = r->links->links[--r->links->count];
+			break;
+		}
+		w->link = NULL;
+	}
+}
+
 int rt_attach(struct rt_run *r)
 {
 	uint32_t k, nth = 0, fail_at = injected_failure(), *order = attach_order(r->prog);
@@ -173,9 +211,13 @@ int rt_attach(struct rt_run *r)
 		} else if (!p->provider->attach) {
 			err = -EOPNOTSUPP;
 		} else {
+			uint32_t before = r->links->count;
+
 			errno = 0;
 			ctx.cookie = p->by_cookie ? i : 0; /* the probe index its shared program reads */
 			err = p->provider->attach(p, r->progs[i], &ctx);
+			if (p->provider->flags & PROVIDER_UNWATCH)
+				remember_watches(r, p, before);
 		}
 		if (err && r->prog->missing_probes != ET_MISSING_ERROR) {
 			/* config missing_probes = warn / ignore: the probe is skipped, the rest attach */
@@ -389,6 +431,9 @@ static void dup_perf_events(struct closer *c)
 
 void rt_detach(struct rt_run *r)
 {
+	free(r->watches);
+	r->watches = NULL;
+	r->nwatches = 0;
 	if (!r->links)
 		return;
 	if (r->links->count || r->links->nfds) {

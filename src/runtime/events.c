@@ -398,6 +398,9 @@ int rt_handle_event(void *ctx, void *data, size_t size)
 	case ET_EV_HELPER_ERROR:
 		helper_error(r, ev, d, size);
 		break;
+	case ET_EV_UNWATCH:
+		rt_unwatch(r, field_u64(ev->args, 0, d, size));
+		break;
 	}
 	/* printf/print text stays in r->buf until a batch is done (rt_flush_output, after each ring buffer
 	 * drain) or the buffer is large: one big write instead of one per line; anything else writes now, in

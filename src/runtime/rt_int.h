@@ -230,6 +230,13 @@ struct rt_run {
 	uint32_t skipped;           /* probes not attached under missing_probes = warn / ignore */
 	bool *filtered;             /* per prog->probes[i]: left out by --probe-filter (NULL: none is) */
 	uint32_t nfiltered;
+	/* the links of PROVIDER_UNWATCH probes (watchpoints) and the address each watches, for unwatch():
+	 * pointers into links, looked up there before use (NULL once unwatched); freed by rt_detach */
+	struct rt_watch {
+		uint64_t addr;
+		struct bpf_link *link;
+	} *watches;
+	uint32_t nwatches;
 	pthread_t closer;           /* rt_detach_early's thread closing perf events */
 	bool closer_running;
 	/* NULL, or called by rt_load between opening the object and loading it (the live session: maps
@@ -261,6 +268,8 @@ void rt_unload(struct rt_run *r); /* NULL-safe parts; closes the object and free
  * program once with BPF_PROG_TEST_RUN. */
 int rt_attach(struct rt_run *r);
 void rt_detach(struct rt_run *r);
+/* unwatch(addr): destroy the links of the watchpoint probes on addr (none: nothing happens, as bpftrace) */
+void rt_unwatch(struct rt_run *r, uint64_t addr);
 /* The same at exit, without waiting for the kernel to release the perf events (closed on a thread
  * while the maps print); rt_detach_finish waits for that thread (call before returning). */
 void rt_detach_early(struct rt_run *r);

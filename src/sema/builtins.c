@@ -46,8 +46,6 @@ static const struct {
 	{"dw_ustack", "dw_ustack is not available in etrace: it unwinds user stacks with the DWARF call frame "
 		      "information (.eh_frame) of the traced process inside the BPF program, which etrace does not do",
 	 "use ustack (frame pointers): build the traced program with -fno-omit-frame-pointer for complete stacks"},
-	{"unwatch", "unwatch() is not available in etrace: it removes a watchpoint probe, and etrace has no "
-		    "watchpoint probes yet", "trace the address's writers with a kprobe or uprobe instead"},
 };
 
 /* A located error for a bpftrace builtin in `unavailable`; false for other names. */

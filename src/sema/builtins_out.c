@@ -246,6 +246,25 @@ struct et_type *check_exit(struct sema *s, struct ast_node *n, struct sema_call 
 	return s->t_void;
 }
 
+/* unwatch(addr): as bpftrace's (void unwatch(void *addr)), an integer or a pointer; the runtime detaches
+ * every watchpoint probe on that address (none: nothing happens, as bpftrace, so a script may unwatch
+ * addresses it is not sure it watches) */
+struct et_type *check_unwatch(struct sema *s, struct ast_node *n, struct sema_call *c)
+{
+	struct et_type *el[1] = {s->t_u64};
+	struct et_type *t = bi_value_arg(s, n, 0);
+
+	if (sema_is_none(t))
+		return s->t_void;
+	if (!bi_is_address(t)) {
+		sema_error(s, n->u.call.args.items[0]->loc, "unwatch() takes the watched address, an integer or a "
+			   "pointer (%s provided)", sema_tname(s, t));
+		return s->t_void;
+	}
+	c->event = sema_add_event(s, ET_EV_UNWATCH, NULL, type_tuple(s->arena, el, 1), -1, n->loc);
+	return s->t_void;
+}
+
 struct et_type *check_join(struct sema *s, struct ast_node *n, struct sema_call *c)
 {
 	struct ast_list *args = &n->u.call.args;

@@ -59,6 +59,7 @@ build_cxx_prog() { # build_cxx_prog OUTPUT [extra c++ args]
 build_all_progs() {
 	local p
 	for p in getppid_loop fresh_string zero_size prctl_name arrays ptr_chain sig_pending; do build_prog "$p" "$p" >/dev/null; done
+	build_prog watch_target etr_watch -no-pie -fno-pie >/dev/null
 	build_prog dwarf_args etr_dwarf_g -g >/dev/null
 	build_prog dwarf_args etr_dwarf >/dev/null
 	build_prog dwarf_args etr_dwarf_O0 -O0 -g -no-pie -fno-pie >/dev/null
