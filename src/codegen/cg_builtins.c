@@ -410,32 +410,31 @@ struct cg_val cg_bi_delete(struct cg_lower *L, struct ast_node *n, const struct 
 					   L->cg->t_i64, "deleted"));
 }
 
-/* len(kstack), len(ustack): the frames bpf_get_stack writes (bytes / 8, 0 on failure), at most the
- * stack's depth, with the flags and the context that kstack/ustack's bpf_get_stackid uses, so it
- * counts the frames they print */
-static struct cg_val stack_len(struct cg_lower *L, const struct et_type *t)
+/* len($s) of a stored stack: the frame count its id carries (et_program.stack_frames); 0 for a failed
+ * capture (a negative id) */
+static struct cg_val stored_stack_len(struct cg_lower *L, struct ast_node *a)
 {
 	struct cg_ctx *cg = L->cg;
-	uint32_t depth = t->count ? t->count : ET_STACK_MAX_DEPTH;
-	LLVMValueRef buf = cg_temp(L, depth * 8, "stack");
-	LLVMValueRef a[4] = {cg->fn_ctx, buf, cg_i64(cg, depth * 8),
-			     cg_i64(cg, t->kind == ET_USTACK ? 1u << 8 /* BPF_F_USER_STACK */ : 0)};
-	LLVMValueRef bytes = cg_helper(cg, CG_H_get_stack, a, 4);
-	LLVMValueRef neg = LLVMBuildICmp(cg->b, LLVMIntSLT, bytes, cg_i64(cg, 0), "");
+	struct cg_val v = cg_expr(L, a);
+	LLVMValueRef id = v.mem ? LLVMBuildLoad2(cg->b, cg->t_i64, v.v, "stack.id") : v.v;
+	LLVMValueRef neg = LLVMBuildICmp(cg->b, LLVMIntSLT, id, cg_i64(cg, 0), "");
+	LLVMValueRef n = LLVMBuildAnd(cg->b, LLVMBuildLShr(cg->b, id, cg_i64(cg, ET_STACK_FRAMES_SHIFT), ""),
+				      cg_i64(cg, 0xff), "");
 
-	return cg_val_scalar(LLVMBuildSelect(cg->b, neg, cg_i64(cg, 0), LLVMBuildUDiv(cg->b, bytes, cg_i64(cg, 8), ""),
-					     "frames"));
+	return cg_val_scalar(LLVMBuildSelect(cg->b, neg, cg_i64(cg, 0), n, "frames"));
 }
 
 /* the number of elements: bpf_for_each_map_elem with a callback that never stops; of a stack, its
- * frames (sema_call.index 1) */
+ * frames (sema_call.index 1: the probe's own, 2: a stored one) */
 struct cg_val cg_bi_len(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
 	struct cg_ctx *cg = L->cg;
 	const struct sema_map_ref *m = n->u.call.args.items[0]->sym;
 
 	if (c->index == 1)
-		return stack_len(L, n->u.call.args.items[0]->type);
+		return cg_val_scalar(cg_stack_frames(L, n->u.call.args.items[0]->type));
+	if (c->index == 2)
+		return stored_stack_len(L, n->u.call.args.items[0]);
 	if (!m)
 		return cg_val_scalar(cg_i64(cg, 0));
 	LLVMValueRef cb = cg_callback(cg, "et_count_cb", NULL);

@@ -16,4 +16,8 @@ typedef struct cg_val cg_builtin_emit(struct cg_lower *L, struct ast_node *n, co
 #include "sema/builtins.def"
 #undef X
 
+/* The frames of the stack of type t (ET_KSTACK/ET_USTACK: its depth and user flag) the probe sees now:
+ * what bpf_get_stack writes, / 8, at most the depth; 0 when it fails. An i64 (cg_builtins_sym.c). */
+LLVMValueRef cg_stack_frames(struct cg_lower *L, const struct et_type *t);
+
 #endif

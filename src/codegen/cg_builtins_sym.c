@@ -16,9 +16,26 @@ static struct cg_val user_addr(struct cg_lower *L, LLVMValueRef p, LLVMValueRef 
 	return cg_val_mem(p);
 }
 
+/* len(kstack), len(ustack): the frames bpf_get_stack writes (bytes / 8, 0 on failure), at most the
+ * stack's depth, with the flags and the context that kstack/ustack's bpf_get_stackid uses, so it
+ * counts the frames they print */
+LLVMValueRef cg_stack_frames(struct cg_lower *L, const struct et_type *t)
+{
+	struct cg_ctx *cg = L->cg;
+	uint32_t depth = t->count ? t->count : ET_STACK_MAX_DEPTH;
+	LLVMValueRef buf = cg_temp(L, depth * 8, "stack");
+	LLVMValueRef a[4] = {cg->fn_ctx, buf, cg_i64(cg, depth * 8),
+			     cg_i64(cg, t->kind == ET_USTACK ? 1u << 8 /* BPF_F_USER_STACK */ : 0)};
+	LLVMValueRef bytes = cg_helper(cg, CG_H_get_stack, a, 4);
+	LLVMValueRef neg = LLVMBuildICmp(cg->b, LLVMIntSLT, bytes, cg_i64(cg, 0), "");
+
+	return LLVMBuildSelect(cg->b, neg, cg_i64(cg, 0), LLVMBuildUDiv(cg->b, bytes, cg_i64(cg, 8), ""), "frames");
+}
+
 /* bpf_get_stackid into the shared stack map (ET_STACK_MAP_NAME, made at its first use); a negative id
- * prints as no frames. */
-static LLVMValueRef stack_id(struct cg_lower *L, bool user)
+ * prints as no frames. When the program takes len() of stored stacks, a good id carries the frame count
+ * of the stack of type t (et_program.stack_frames). */
+static LLVMValueRef stack_id(struct cg_lower *L, bool user, const struct et_type *t)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMValueRef map = LLVMGetNamedGlobal(cg->mod, ET_STACK_MAP_NAME);
@@ -29,22 +46,27 @@ static LLVMValueRef stack_id(struct cg_lower *L, bool user)
 				    cg_di_bytes(cg, ET_STACK_MAX_DEPTH * 8), ET_STACK_MAP_ENTRIES);
 	}
 	LLVMValueRef a[3] = {cg->fn_ctx, map, cg_i64(cg, user ? 1u << 8 /* BPF_F_USER_STACK */ : 0)};
-	return cg_helper(cg, CG_H_get_stackid, a, 3);
+	LLVMValueRef id = cg_helper(cg, CG_H_get_stackid, a, 3);
+
+	if (!L->prog->stack_frames || !t)
+		return id;
+	LLVMValueRef frames = LLVMBuildShl(cg->b, cg_stack_frames(L, t), cg_i64(cg, ET_STACK_FRAMES_SHIFT), "");
+	LLVMValueRef bad = LLVMBuildICmp(cg->b, LLVMIntSLT, id, cg_i64(cg, 0), "");
+
+	return LLVMBuildSelect(cg->b, bad, id, LLVMBuildOr(cg->b, id, frames, ""), "stack.id");
 }
 
 struct cg_val cg_bi_kstack(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	(void)n;
 	(void)c;
-	return cg_val_scalar(stack_id(L, false));
+	return cg_val_scalar(stack_id(L, false, n->type));
 }
 
 /* (stack id, pid), so that the runtime can find the process's mappings */
 struct cg_val cg_bi_ustack(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	LLVMValueRef id = stack_id(L, true);
+	LLVMValueRef id = stack_id(L, true, n->type);
 
-	(void)n;
 	(void)c;
 	return user_addr(L, cg_temp(L, 16, "ustack"), id);
 }

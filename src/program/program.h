@@ -131,6 +131,10 @@ struct et_program {
 	bool no_exit_print;           /* config/env print_maps_on_exit = false: no maps printed at exit */
 	bool no_demangle;             /* config/env cpp_demangle = false: C++ names printed as in the ELF */
 	bool no_debug_info;           /* config show_debug_info = false: ustack frames without @FILE:LINE */
+	/* len() of a stored kstack/ustack: every stack id the program makes carries its frame count in bits
+	 * 32..39 (ET_STACK_FRAMES_SHIFT; a negative id, a failed capture, stays as it is). The stack map is
+	 * keyed by the low 32 bits, which is all the runtime looks it up by. */
+	bool stack_frames;
 	const char *license;          /* config/env license; NULL = "GPL" */
 	uint32_t max_cat_bytes;       /* config/env max_cat_bytes: the most bytes cat() prints; 0 = 10240 */
 	/* cgroup_path()'s filters (its second argument, "*" without one), indexed by the first u64 of an
@@ -167,6 +171,8 @@ struct et_skb_hdr {
  * defined when a probe uses a stack; the runtime reads it by this name to print stacks. */
 #define ET_STACK_MAP_NAME "et_stacks"
 #define ET_STACK_MAX_DEPTH 127
+/* et_program.stack_frames: where a stack id keeps its frame count (8 bits: at most 127 frames) */
+#define ET_STACK_FRAMES_SHIFT 32
 #define ET_STACK_MAP_ENTRIES 1024
 
 struct et_program *et_program_new(void);

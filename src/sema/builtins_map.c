@@ -238,17 +238,18 @@ struct et_type *check_map_event(struct sema *s, struct ast_node *n, struct sema_
 	return s->t_void;
 }
 
-/* len(kstack), len(ustack): the depth of the stack the probe sees now (bpf_get_stack); a stack kept in a
- * variable or a map is only an id of etrace's stack map, whose frames a probe cannot read */
+/* len(kstack), len(ustack): the depth of the stack the probe sees now (bpf_get_stack, sema_call.index 1).
+ * len($s) of a stack kept in a variable or a map (index 2): its frames, which a probe cannot read from
+ * the stack map (the kernel lets BPF only add to it), so every stack the program captures keeps its
+ * frame count in its id (et_program.stack_frames). */
 static struct et_type *stack_len(struct sema *s, struct ast_node *a, struct sema_call *c)
 {
 	const struct sema_call *ac = (a->kind == AST_IDENT || a->kind == AST_CALL) ? a->sym : NULL;
 
 	if (!ac || (ac->id != BI_KSTACK && ac->id != BI_USTACK)) {
-		sema_error(s, a->loc, "len() counts the frames of kstack or ustack themselves, not of a stored %s",
-			   sema_tname(s, a->type));
-		sema_hint(s, "write len(kstack) or len(ustack) in the probe whose stack it is");
-		return s->t_none;
+		c->index = 2;
+		s->prog->stack_frames = true;
+		return s->t_i64;
 	}
 	c->index = 1;
 	return s->t_i64;
@@ -258,7 +259,8 @@ struct et_type *check_len(struct sema *s, struct ast_node *n, struct sema_call *
 {
 	struct ast_node *a = n->u.call.args.items[0];
 
-	if (a->kind != AST_MAP) {
+	/* @m[k] is a value (a stack kept in a map); @m the map */
+	if (a->kind != AST_MAP || (a->u.map.keys && a->u.map.keys->count)) {
 		struct et_type *t = sema_expr(s, a);
 
 		if (sema_is_none(t))
