@@ -99,6 +99,19 @@ static void expr(const struct ast_node *n, FILE *out)
 		}
 		break;
 	case AST_CALL:
+		if (strcmp(n->u.call.name, "typeinfo") == 0 && n->u.call.args.count == 1 &&
+		    n->u.call.args.items[0]->kind == AST_TYPEOF) {
+			/* the parser's typeinfo(x) is the call of typeof(x): printed as written */
+			const struct ast_node *q = n->u.call.args.items[0];
+
+			fputs("typeinfo(", out);
+			if (q->u.typeq.ty)
+				typespec(q->u.typeq.ty, out);
+			else
+				expr(q->u.typeq.expr, out);
+			fputc(')', out);
+			break;
+		}
 		fprintf(out, "%s(", n->u.call.name);
 		list(&n->u.call.args, out);
 		fputc(')', out);
