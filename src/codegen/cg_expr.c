@@ -547,9 +547,10 @@ static LLVMValueRef binary(struct cg_lower *L, struct ast_node *n)
 	}
 	const struct sema_cmp *cmp = op >= AST_OP_EQ && op <= AST_OP_GE ? n->sym : NULL; /* ordered in ast.h */
 	bool is_signed = cmp ? cmp->is_signed : is_signed_type(l->type) && is_signed_type(r->type);
-	/* >> shifts logically, as bpftrace's codegen does whatever the sign (-8 >> 1 of a variable is
-	 * 9223372036854775804), except between literals, which bpftrace folds as C does (-8 >> 1 is -4) */
-	if (op == AST_OP_SHR)
+	/* >>, / and % work unsigned, as bpftrace's codegen does whatever the sign (-8 >> 1 and -7 / 2 of a
+	 * variable are 9223372036854775804, -7 % 2 is 1: its docs call signed operands undefined behaviour),
+	 * except between literals, which bpftrace folds as C does (-8 >> 1 is -4, -7 / 2 is -3) */
+	if (op == AST_OP_SHR || op == AST_OP_DIV || op == AST_OP_MOD)
 		is_signed = is_signed && literal_expr(l) && literal_expr(r);
 	LLVMValueRef v = cg_arith(L, op, a, b, is_signed, cg_div_event(n));
 	return n->type && n->type->kind == ET_BOOL ? to_bool(L, v) : v; /* true + true is true */

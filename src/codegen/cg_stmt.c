@@ -120,10 +120,12 @@ static bool both_signed(const struct et_type *a, const struct et_type *b)
 	return a && b && a->kind == ET_INT && a->is_signed && b->kind == ET_INT && b->is_signed;
 }
 
-/* cg_arith's is_signed for `x OP= v`: >>= shifts logically, as bpftrace does (see binary() in cg_expr.c) */
-static bool shr_signed(const struct ast_node *n, const struct et_type *a, const struct et_type *b)
+/* cg_arith's is_signed for `x OP= v`: >>=, /= and %= work unsigned, as bpftrace does (see binary() in cg_expr.c) */
+static bool arith_signed(const struct ast_node *n, const struct et_type *a, const struct et_type *b)
 {
-	return n->u.assign.op != AST_OP_SHR && both_signed(a, b);
+	enum ast_op op = n->u.assign.op;
+
+	return op != AST_OP_SHR && op != AST_OP_DIV && op != AST_OP_MOD && both_signed(a, b);
 }
 
 static void assign_map(struct cg_lower *L, struct ast_node *n)
@@ -159,7 +161,7 @@ static void assign_map(struct cg_lower *L, struct ast_node *n)
 	LLVMValueRef old = cg_load(L, p, vt, false).v;
 	if (vt->kind == ET_POINTER) /* p += n moves by n pointees */
 		rhs = LLVMBuildMul(B, rhs, cg_i64(cg, cg_pointer_step(vt)), "");
-	LLVMValueRef nv = cg_arith(L, n->u.assign.op, old, rhs, shr_signed(n, vt, value->type), cg_div_event(n));
+	LLVMValueRef nv = cg_arith(L, n->u.assign.op, old, rhs, arith_signed(n, vt, value->type), cg_div_event(n));
 	struct cg_val v = {nv, false};
 	cg_store(L, p, vt, v, vt);
 	LLVMBuildBr(B, skip);
@@ -193,7 +195,7 @@ static void assign(struct cg_lower *L, struct ast_node *n)
 	LLVMValueRef old = cg_load(L, slot, v->type, false).v;
 	if (v->type->kind == ET_POINTER) /* p += n moves by n pointees */
 		rhs = LLVMBuildMul(L->cg->b, rhs, cg_i64(L->cg, cg_pointer_step(v->type)), "");
-	struct cg_val nv = {cg_arith(L, n->u.assign.op, old, rhs, shr_signed(n, v->type, n->u.assign.value->type),
+	struct cg_val nv = {cg_arith(L, n->u.assign.op, old, rhs, arith_signed(n, v->type, n->u.assign.value->type),
 				     cg_div_event(n)),
 			    false};
 	cg_store(L, slot, v->type, nv, v->type);

@@ -1106,6 +1106,23 @@ static bool arith_signed(struct sema *s, enum ast_op op, struct ast_node *l, str
 	return ls || rs;
 }
 
+/* / and % divide unsigned whatever the signs (codegen, as bpftrace's: BPF had no signed division).
+ * bpftrace first promotes both operands to one type that holds them (a sign-flexible side taking the
+ * other's sign) and warns only where none does: a signed operand with a 64-bit unsigned one. */
+static void signed_division_warning(struct sema *s, struct ast_node *n, struct et_type *lt, struct et_type *rt)
+{
+	struct et_type *ll = slot_value_type(s, n->u.binary.lhs, lt), *rl = slot_value_type(s, n->u.binary.rhs, rt);
+	bool lflex = ll->kind == ET_INT && ll->sign_flexible, rflex = rl->kind == ET_INT && rl->sign_flexible;
+	bool ls = is_signed_int(lt), rs = is_signed_int(rt);
+
+	if (lt->kind != ET_INT || rt->kind != ET_INT || lflex || rflex || ls == rs)
+		return;
+	if ((ls ? rt : lt)->size < 8) /* int64 holds the unsigned side */
+		return;
+	sema_warning(s, n->loc, "signed operands for '%s' can lead to undefined behavior (cast to unsigned to "
+		     "silence warning)", op_name(n->u.binary.op));
+}
+
 /* Is the comparison of integers l and r signed? bpftrace compares both in the type they promote to
  * (get_promoted_int, see int_slot_promote): of one sign, that sign; of two, a sign-flexible side takes
  * the other's, and otherwise the result is signed, so (uint64)5 > -1 and (uint32)3 > (int32)-5 hold. */
@@ -1178,6 +1195,8 @@ static struct et_type *binary(struct sema *s, struct ast_node *n)
 			if ((op == AST_OP_DIV || op == AST_OP_MOD) &&
 			    !divisor_check(s, n, n->u.binary.lhs, n->u.binary.rhs, op))
 				return s->t_none;
+			if (op == AST_OP_DIV || op == AST_OP_MOD)
+				signed_division_warning(s, n, lt, rt);
 			/* bool with bool stays bool (bpftrace: true + true is true, true - true false); with an
 			 * integer it is the integer 0 or 1 */
 			if (lt->kind == ET_BOOL && rt->kind == ET_BOOL)

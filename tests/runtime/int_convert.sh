@@ -3,8 +3,8 @@
 # a variable, a map value and an expression, and so does every later store into that variable (=, ++,
 # +=); casts (uint8/16/32, int8/16/32) of a variable, a map value, an expression and a struct field;
 # the sign of arithmetic on unsigned values (a subtraction is signed, as in today's bpftrace); unary - and
-# ~ at the operand's width (-(uint8)200 is 56); >> of a signed value is a logical shift, except between
-# literals (bpftrace folds those as C does).
+# ~ at the operand's width (-(uint8)200 is 56); >>, / and % of signed values work unsigned, except
+# between literals (bpftrace folds those as C does).
 # The probe: a uprobe on tests/progs/ptr_chain (fixed data, see its header: leaf1 holds i8 -8, u8 200,
 # i16 -1600, u16 60000, i32 -320000, u32 4000000000, i64 -64000000000).
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +43,9 @@ uprobe:$prog:etp_visit {
 	\$s = \$l.i64;
 	\$s >>= 60;
 	@sar = (\$l.i8 >> 1, \$l.i32 >> 40, \$s, -8 >> 1);
+	\$q = \$l.i32;
+	\$q /= 7;
+	@div = (\$l.i8 / 3, \$l.i16 % 7, \$q, -7 / 2, -7 % 2, \$l.i64 / \$l.u64);
 	exit();
 }"
 check "etrace ran (status $ET_STATUS)" test "$ET_STATUS" = 0
@@ -64,6 +67,14 @@ check "- and ~ at the operand's width and sign" has_line '@neg: (56, 8, 5535, -1
 # bpftrace: >> of a signed value is a logical shift, but between literals it folds as C does
 check ">> of signed values is logical, of literals arithmetic" \
 	has_line '@sar: (9223372036854775804, 16777215, 15, -4)'
+# bpftrace: / and % divide unsigned whatever the signs (BPF had no signed division), except between
+# literals; it warns only where no type holds both operands (a signed one and a 64-bit unsigned one)
+check "/ and % of signed values divide unsigned, of literals as C does" \
+	has_line '@div: (6148914691236517202, 5, 2635249153387033088, -3, -1, 1)'
+check "one warning, at the signed / unsigned division" \
+	test "$(grep -c "warning: signed operands for '/' can lead to undefined behavior" "$ET_ERR")" = 1
+check "the warning located at its operator" \
+	grep -q "^-e:[0-9]*:[0-9]*: warning: signed operands for '/' can lead to undefined behavior (cast to unsigned to silence warning)$" "$ET_ERR"
 [ "$ET_STATUS" = 0 ] || cat "$ET_ERR"
 check "nothing left behind" nothing_left_behind
 finish
