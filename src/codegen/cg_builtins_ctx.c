@@ -31,7 +31,10 @@ static struct cg_val usdt_arg(struct cg_lower *L, struct ast_node *n, uint32_t i
 					 err == -ENOTSUP ? " (a symbol-relative operand)" : "");
 				return cg_val_scalar(cg_i64(L->cg, 0));
 			}
-			return cg_val_scalar(cg_usdt_arg(L->cg, L->cg->fn_ctx, &u));
+			LLVMValueRef rc = NULL, v = cg_usdt_arg(L->cg, L->cg->fn_ctx, &u, &rc);
+			if (rc)
+				cg_check_helper(L, rc, "probe_read_user");
+			return cg_val_scalar(v);
 		}
 		a += len;
 	}
@@ -73,7 +76,7 @@ LLVMValueRef cg_uprobe_arg(struct cg_lower *L, uint32_t idx)
 	/* on the stack at function entry: the return address at sp, then arguments nargs, nargs + 1, ... */
 	LLVMValueRef addr = LLVMBuildAdd(cg->b, cg_ctx_u64(L, ai->sp_offset),
 					 cg_i64(cg, 8 * (uint64_t)(idx - ai->nargs + 1)), "");
-	return LLVMBuildLoad2(cg->b, cg->t_i64, cg_read_mem(L, addr, 8, true), "stack.arg");
+	return LLVMBuildLoad2(cg->b, cg->t_i64, cg_read_mem(L, addr, 8, true, NULL), "stack.arg");
 }
 
 bool cg_is_uprobe_args(const struct cg_lower *L, const struct ast_node *n)
@@ -140,7 +143,7 @@ struct cg_val cg_bi_args(struct cg_lower *L, struct ast_node *n, const struct se
 		return uprobe_args(L, n->type);
 	if ((cg_ctx_btf_typed(L) || cg_is_ctx_record(L, n)) && n->type && n->type->size)
 		return cg_val_mem(cg_read_mem(L, cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, "")),
-					      n->type->size, false));
+					      n->type->size, false, NULL));
 	cg_error(L, n, "args is not available in this probe");
 	return cg_val_scalar(cg_i64(cg, 0));
 }

@@ -193,8 +193,9 @@ LLVMValueRef cg_probe_read(struct cg_ctx *cg, bool user, bool str, LLVMValueRef 
 			   LLVMValueRef src);
 
 /* ---- USDT (cg_usdt.c) ---- */
-/* The value of a USDT argument (probes/arch/arch.h) as an i64, from the pt_regs context `ctx`. */
-LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_usdt_arg *a);
+/* The value of a USDT argument (probes/arch/arch.h) as an i64, from the pt_regs context `ctx`; for an
+ * argument in memory, *rc (when rc is not NULL) is the read's return code, else it is left as it is. */
+LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_usdt_arg *a, LLVMValueRef *rc);
 
 /* ---- emit (cg_emit.c) ---- */
 /* Finalize debug info, verify the module, optimise (default<O2>), emit an ELF object.

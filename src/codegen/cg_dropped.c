@@ -78,6 +78,23 @@ void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result, const char *he
 		   LLVMBuildSExt(B, LLVMBuildTrunc(B, result, cg->t_i32, ""), cg->t_i64, ""));
 }
 
+void cg_check_helper(struct cg_lower *L, LLVMValueRef rc, const char *helper)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+
+	if (L->helper_errors < 2)
+		return;
+	LLVMValueRef rc32 = LLVMBuildSExt(B, LLVMBuildTrunc(B, rc, cg->t_i32, ""), cg->t_i64, "");
+	cg_fail_if(L, LLVMBuildICmp(B, LLVMIntSLT, rc32, cg_i64(cg, 0), ""), NULL, helper_event(L, helper, L->site), rc32);
+}
+
+void cg_check_lookup(struct cg_lower *L, LLVMValueRef p)
+{
+	if (L->helper_errors >= 2)
+		cg_fail_if(L, LLVMBuildIsNull(L->cg->b, p, ""), NULL, helper_event(L, "map_lookup_elem", L->site), NULL);
+}
+
 void cg_stop_check(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;

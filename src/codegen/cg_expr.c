@@ -587,7 +587,7 @@ LLVMValueRef cg_ctx_arg(struct cg_lower *L, uint32_t off, const struct et_type *
 	 * every context load as ctx + constant in the instruction itself) */
 	LLVMValueRef addr = cg_opaque(cg, LLVMBuildPtrToInt(cg->b, cg->fn_ctx, cg->t_i64, ""));
 	addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, off), "");
-	return LLVMBuildLoad2(cg->b, cg->t_i64, cg_read_mem(L, addr, 8, false), "arg");
+	return LLVMBuildLoad2(cg->b, cg->t_i64, cg_read_mem(L, addr, 8, false, NULL), "arg");
 }
 
 /* Is n `args` read from the context record itself (a tracepoint's perf record, the u64 slots of a raw
@@ -691,11 +691,11 @@ LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLV
 
 /* ---- places: fields, indexes ---- */
 
-/* Read `size` bytes at `addr` (kernel or user memory) into a stack temporary. */
-LLVMValueRef cg_read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user)
+LLVMValueRef cg_read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user, const struct ast_node *at)
 {
 	LLVMValueRef tmp = cg_temp(L, size, "deref");
-	cg_probe_read(L->cg, user, false, tmp, size, addr);
+	cg_loc(L, at);
+	cg_check_helper(L, cg_probe_read(L->cg, user, false, tmp, size, addr), user ? "probe_read_user" : "probe_read_kernel");
 	return tmp;
 }
 
@@ -899,7 +899,7 @@ static struct cg_val field_raw(struct cg_lower *L, struct ast_node *n)
 			addr = cg_scalar(L, base);
 		addr = LLVMBuildAdd(cg->b, addr, cg_i64(cg, f->offset), "");
 		uint32_t size = f->type ? f->type->size : 8;
-		LLVMValueRef tmp = cg_read_mem(L, addr, size, cg_addr_space(L, base) == 1);
+		LLVMValueRef tmp = cg_read_mem(L, addr, size, cg_addr_space(L, base) == 1, n);
 		return cg_load(L, tmp, f->type, false);
 	}
 	if (cg_is_ctx_record(L, base)) {
@@ -1064,7 +1064,7 @@ static struct cg_val index_expr(struct cg_lower *L, struct ast_node *n)
 	}
 	addr = index_addr(L, n, &user);
 	if (addr)
-		return cg_load(L, cg_read_mem(L, addr, et->size, user), et, false);
+		return cg_load(L, cg_read_mem(L, addr, et->size, user, n), et, false);
 	struct cg_val b = cg_expr(L, n->u.index.base);
 	if (!b.mem) {
 		cg_error(L, n, "cannot index a scalar");
@@ -1276,7 +1276,7 @@ struct cg_val cg_expr(struct cg_lower *L, struct ast_node *n)
 			struct ast_node *ptr = n->u.unary.operand;
 			LLVMValueRef addr = cg_scalar(L, ptr);
 			uint32_t size = n->type && n->type->size ? n->type->size : 8;
-			return cg_load(L, cg_read_mem(L, addr, size, cg_addr_space(L, ptr) == 1), n->type, false);
+			return cg_load(L, cg_read_mem(L, addr, size, cg_addr_space(L, ptr) == 1, n), n->type, false);
 		}
 		if (op == AST_OP_ADDR) {
 			/* &$x: the variable's slot (stack or scratch map value); &@m: the map itself */

@@ -142,6 +142,12 @@ void cg_count_failed_update(struct cg_lower *L, uint32_t map, LLVMValueRef rc);
  * by the first call), so the runtime reports reads that came out empty; under -k also send an
  * ET_EV_HELPER_ERROR for `helper` ("probe_read_user_str") at L->site with the code. */
 void cg_count_read_fault(struct cg_lower *L, LLVMValueRef result, const char *helper);
+/* -k only (bpftrace checks these helpers at warning level 2 only): when the helper `helper` returned a
+ * negative rc (i64, as a 32-bit int), send an ET_EV_HELPER_ERROR for it at L->site with the code. */
+void cg_check_helper(struct cg_lower *L, LLVMValueRef rc, const char *helper);
+/* -k only: when a map lookup found nothing (p NULL), send bpftrace's map_lookup_elem helper error (code
+ * 0) at L->site. */
+void cg_check_lookup(struct cg_lower *L, LLVMValueRef p);
 /* At the current position: return 0 from the probe when ET_STOP_FLAG_NAME (defined by the first call) is
  * set; one load and a branch on the way on. */
 void cg_stop_check(struct cg_lower *L);
@@ -201,8 +207,9 @@ int cg_addr_space(struct cg_lower *L, const struct ast_node *n);
  * helper's result (bytes copied with the NUL, or a negative errno). */
 LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLVMValueRef size, LLVMValueRef addr,
 			 int space);
-/* Read `size` bytes at `addr` (kernel or user memory) into a stack temporary. */
-LLVMValueRef cg_read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user);
+/* Read `size` bytes at `addr` (kernel or user memory) into a stack temporary; under -k a read that
+ * faults is reported at `at` (the field, index or dereference; NULL: L->site) by cg_check_helper. */
+LLVMValueRef cg_read_mem(struct cg_lower *L, LLVMValueRef addr, uint32_t size, bool user, const struct ast_node *at);
 /* v (an i64 holding `size` bytes) extended again from that size, by sign when is_signed. */
 LLVMValueRef cg_narrow(struct cg_lower *L, LLVMValueRef v, uint32_t size, bool is_signed);
 /* Equal strings up to n bytes (an i1); a string type's capacity (0 for other types). */

@@ -56,7 +56,9 @@ struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map)
 		r.v = cg_agg_value(L, ref->map, key, vt);
 		return r;
 	}
+	cg_loc(L, map);
 	LLVMValueRef p = cg_map_lookup(cg, L->maps[ref->map], key);
+	cg_check_lookup(L, p);
 	LLVMBasicBlockRef hit = cg_block(cg, "map.hit"), done = cg_block(cg, "map.done");
 	if (cg_is_scalar_type(vt)) {
 		LLVMValueRef res = cg_alloca(cg, cg->t_i64, "mapval");

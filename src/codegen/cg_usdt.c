@@ -19,7 +19,7 @@ static LLVMValueRef reg(struct cg_ctx *cg, LLVMValueRef ctx, int off)
 	return cg_ctx_load(cg, ctx, (uint64_t)off, 8);
 }
 
-LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_usdt_arg *a)
+LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_usdt_arg *a, LLVMValueRef *rc)
 {
 	switch (a->kind) {
 	case ARCH_USDT_CONST:
@@ -35,7 +35,9 @@ LLVMValueRef cg_usdt_arg(struct cg_ctx *cg, LLVMValueRef ctx, const struct arch_
 					    LLVMBuildMul(cg->b, reg(cg, ctx, a->index_off), cg_i64(cg, a->scale), ""), "");
 		LLVMValueRef tmp = cg_alloca(cg, cg->t_i64, "usdt.arg");
 		LLVMBuildStore(cg->b, cg_i64(cg, 0), tmp);
-		cg_probe_read(cg, true, false, tmp, a->size, addr);
+		LLVMValueRef r = cg_probe_read(cg, true, false, tmp, a->size, addr);
+		if (rc)
+			*rc = r;
 		return size_ext(cg, LLVMBuildLoad2(cg->b, cg->t_i64, tmp, ""), a->size, a->is_signed);
 	}
 	}

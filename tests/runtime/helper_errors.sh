@@ -1,7 +1,8 @@
 # Failed helper calls are reported at the call each time, as bpftrace does (its helper_error): a map
 # update that fails because the map is full (E2BIG) is a located warning with the helper's name and
 # code in text, a "helper_error" line under -f json, and nothing under --no-warnings; with -k a user
-# read by str() or buf() that faults is reported the same way. signal() of a number computed at run
+# read by str() or buf() that faults, a kernel read of a field or through a pointer that faults and a
+# lookup of a missing key are reported the same way. signal() of a number computed at run
 # time is range-checked in the program (bpftrace's errorf) and a failed send is a warning (its warnf). The maps hold
 # max_map_keys = 2 keys and the script writes 3 keys with each kind of update: an assignment, an
 # aggregation and an update in place.
@@ -84,6 +85,53 @@ start_etrace "$kscript" || { fail "no -k: attach"; finish; }
 "$loop" 2
 stop_etrace INT
 check "without -k: no per-call report" sh -c "! grep -q 'Bad address' '$ET_ERR'"
+
+# ---- -k: kernel reads that fault (a field of, and a dereference of, a pointer cast from an int: below
+# the kernel's addresses, so the read fails with ERANGE) and a lookup of a missing key, each reported
+# at its expression; the values read as 0. Without -k none is reported (bpftrace's default). kptr()
+# makes the pointers kernel ones (in a syscall tracepoint a bare cast is user memory) ----
+rscript=$TMP/kread.bt
+printf '%s\n' 'tracepoint:syscalls:sys_enter_getppid /comm == "etr_kread"/ {' \
+	'	$t = kptr((struct task_struct *)1);' \
+	'	@pid = $t->pid;' \
+	'	@v = *kptr((uint64 *)16);' \
+	'	@w = @none[3];' \
+	'	@none[4] = 1;' \
+	'}' >"$rscript"
+start_etrace -k "$rscript" || { fail "-k reads: attach"; finish; }
+"$loop" 1
+stop_etrace INT
+cat >"$TMP/want" <<WANT
+$rscript:3:9: warning: Numerical result out of range
+Additional Info - helper: probe_read_kernel, retcode: -34
+	@pid = \$t->pid;
+--
+$rscript:4:7: warning: Numerical result out of range
+Additional Info - helper: probe_read_kernel, retcode: -34
+	@v = *kptr((uint64 *)16);
+--
+$rscript:5:7: warning: Can't lookup map element because it does not exist.
+Additional Info - helper: map_lookup_elem, retcode: 0
+	@w = @none[3];
+WANT
+grep -A2 -F "$rscript:" "$ET_ERR" >"$TMP/got"
+check "-k reads: the field read, the dereference and the lookup, located, in order" diff "$TMP/want" "$TMP/got"
+check "-k reads: the values read as 0" sh -c "grep -qx '@pid: 0' '$ET_OUT' && grep -qx '@v: 0' '$ET_OUT' && grep -qx '@w: 0' '$ET_OUT'"
+start_json -k "$rscript" || { fail "-k reads json: attach"; finish; }
+"$loop" 1
+stop_etrace INT
+check "-k reads json: the field read" grep -qxF \
+	"{\"type\": \"helper_error\", \"msg\": \"Numerical result out of range\", \"helper\": \"probe_read_kernel\", \"retcode\": -34, \"filename\": \"$rscript\", \"line\": 3, \"col\": 9}" "$ET_OUT"
+check "-k reads json: the dereference" grep -qxF \
+	"{\"type\": \"helper_error\", \"msg\": \"Numerical result out of range\", \"helper\": \"probe_read_kernel\", \"retcode\": -34, \"filename\": \"$rscript\", \"line\": 4, \"col\": 7}" "$ET_OUT"
+check "-k reads json: the lookup" grep -qxF \
+	"{\"type\": \"helper_error\", \"msg\": \"Success\", \"helper\": \"map_lookup_elem\", \"retcode\": 0, \"filename\": \"$rscript\", \"line\": 5, \"col\": 7}" "$ET_OUT"
+check "-k reads json: three helper_error lines" test "$(grep -c '"helper_error"' "$ET_OUT")" = 3
+start_etrace "$rscript" || { fail "reads without -k: attach"; finish; }
+"$loop" 1
+stop_etrace INT
+check "reads without -k: nothing reported" sh -c "! grep -q 'warning' '$ET_ERR'"
+check "reads without -k: the same values" sh -c "grep -qx '@pid: 0' '$ET_OUT' && grep -qx '@v: 0' '$ET_OUT' && grep -qx '@w: 0' '$ET_OUT'"
 
 # ---- signal() with a number computed at run time: checked in the program (an errorf, nothing sent); a
 # send that fails (a kernel thread refuses signals: EPERM) is a warning each time. A kworker runs the

@@ -129,7 +129,7 @@ static int build_usdt(void **elf, size_t *size)
 			return -EINVAL;
 		}
 		cg_set_loc(cg, 2 + i, 1);
-		LLVMBuildStore(cg->b, cg_usdt_arg(cg, cg->fn_ctx, &a), val);
+		LLVMBuildStore(cg->b, cg_usdt_arg(cg, cg->fn_ctx, &a, NULL), val);
 		LLVMBuildStore(cg->b, LLVMConstInt(cg->t_i32, i, 0), key);
 		cg_map_update(cg, out, key, val, BPF_ANY);
 	}
