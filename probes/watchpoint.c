@@ -36,19 +36,6 @@ static int wp_supported(const char **why, const char **instead)
 	return feature_check(FEATURE_BREAKPOINT, why, instead);
 }
 
-/* An address or length as bpftrace reads them (util::to_uint): decimal, 0x hex, a leading 0 octal; the
- * whole word, no sign, no suffix. */
-static bool parse_number(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno == 0 && *end == 0;
-}
-
 /* MODE sorted into sorted[4] and checked as bpftrace checks it (letters, then repeats, then what this
  * architecture can watch); reports and returns -EINVAL when it is not a mode. */
 static int parse_mode(struct provider_expand_ctx *ctx, const struct ast_attach *ap, const char *mode, char *sorted,
@@ -130,17 +117,18 @@ static int wp_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	if (ap->nparts != 4)
 		return provider_error(ctx, ap, hint_form, "watchpoint probe: expected watchpoint:ADDRESS:LENGTH:MODE "
 				      "(3 parts after 'watchpoint:', %u given)", ap->nparts - 1);
+	/* the address and length are read as bpftrace reads attach point numbers (util::to_uint) */
 	if (strchr(ap->parts[1], '+'))
 		return provider_error(ctx, ap,
 				      "print the argument from a uprobe on the function, then watch that address: "
 				      "watchpoint:ADDRESS:LENGTH:MODE with -p PID",
 				      "watchpoint probe: '%s' is not an address: bpftrace 0.25 removed the "
 				      "watchpoint:FUNCTION+argN form", ap->parts[1]);
-	if (!parse_number(ap->parts[1], &addr))
+	if (!provider_parse_uint(ap->parts[1], &addr))
 		return provider_error(ctx, ap, hint_form, "watchpoint probe: '%s' is not an address", ap->parts[1]);
 	if (addr == 0)
 		return provider_error(ctx, ap, hint_form, "watchpoint must be attached to a non-zero address");
-	if (!parse_number(ap->parts[2], &len) || (len != 1 && len != 2 && len != 4 && len != 8))
+	if (!provider_parse_uint(ap->parts[2], &len) || (len != 1 && len != 2 && len != 4 && len != 8))
 		return provider_error(ctx, ap, hint_form, "watchpoint length must be one of (1,2,4,8), not '%s'",
 				      ap->parts[2]);
 	if (parse_mode(ctx, ap, ap->parts[3], mode, &bp_type) < 0)

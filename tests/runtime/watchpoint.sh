@@ -68,8 +68,9 @@ wait_etrace
 printf 'watchpoint:/proc/%d/exe:%d:4:rw 10 main\n\n\n@n: 1\n' "$target" "$((paddr))" >"$TMP/want"
 check "-p: unwatch() stops the watchpoint after its first hit (status $ET_STATUS)" diff "$TMP/want" "$ET_OUT"
 
-# neither -p nor -c: the address of whatever runs, watched on every CPU; the program started afterwards
-start_etrace -e "watchpoint:$ADDR:8:w /comm == \"etr_watch\" && usermode/ { printf(\"%s %d\\n\", probe, *(uint64 *)uptr($ADDR)); }"
+# neither -p nor -c: the address of whatever runs, watched on every CPU; the program started afterwards.
+# The address is written in decimal with _ separators, as bpftrace reads attach point numbers
+start_etrace -e "watchpoint:${DEC:0:1}_${DEC:1}:8:w /comm == \"etr_watch\" && usermode/ { printf(\"%s %d\\n\", probe, *(uint64 *)uptr($ADDR)); }"
 "$W" 2 </dev/null 2>/dev/null
 stop_etrace
 printf 'watchpoint:%d:8:w %d\n' "$DEC" 10 "$DEC" 20 >"$TMP/want"
