@@ -835,6 +835,54 @@ static bool task_btf_usable(const struct cg_lower *L)
 	return have && !sleepable(L->probe);
 }
 
+/* comm as a 16-byte map key read straight from current->comm: two 8-byte loads through
+ * bpf_get_current_task_btf instead of a call of bpf_get_current_comm (strscpy_pad: strnlen, the copy, the
+ * memset), which is ~10% of the mission one-liner's time per event. The bytes after the first NUL are
+ * masked to zero (and byte 15 always is), so the key is exactly the helper's, whatever task->comm holds
+ * after its NUL (a rename from another task racing with the two loads can pair the new first word with
+ * the old second one: unmasked, that key would print like the clean one but count apart). */
+bool cg_comm_direct_usable(const struct cg_lower *L)
+{
+	static int64_t off = -2;
+
+	if (off == -2)
+		off = btf_member_offset("task_struct", "comm");
+	return off >= 0 && task_btf_usable(L);
+}
+
+/* The bytes of the 8-byte little-endian word w below its first zero byte. t = (w - 0x01..) & ~w & 0x80..
+ * has its lowest set bit exactly at the first zero byte's top bit (the borrow only adds bits above it);
+ * t ^ (t - 1) sets that bit and all below, and a shift by 8 keeps the bytes before it. Without a zero
+ * byte (t == 0) the logical shift keeps bytes 0-6 (right for the second word: the helper's byte 15 is
+ * always NUL), the arithmetic one all 8 (right for the first; where its last byte is the first zero,
+ * keeping that zero changes nothing). *zeros is t: the first word decides whether the second counts. */
+static LLVMValueRef nul_mask(struct cg_ctx *cg, LLVMValueRef w, bool arith, LLVMValueRef *zeros)
+{
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef t = LLVMBuildAnd(B, LLVMBuildSub(B, w, cg_i64(cg, 0x0101010101010101ull), ""),
+				      LLVMBuildNot(B, w, ""), "");
+	t = LLVMBuildAnd(B, t, cg_i64(cg, 0x8080808080808080ull), "zbytes");
+	LLVMValueRef upto = LLVMBuildXor(B, t, LLVMBuildSub(B, t, cg_i64(cg, 1), ""), "");
+	if (zeros)
+		*zeros = t;
+	return arith ? LLVMBuildAShr(B, upto, cg_i64(cg, 8), "keep") : LLVMBuildLShr(B, upto, cg_i64(cg, 8), "keep");
+}
+
+void cg_comm_direct(struct cg_lower *L, LLVMValueRef p)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	uint32_t off = (uint32_t)btf_member_offset("task_struct", "comm");
+	LLVMValueRef task = LLVMBuildPtrToInt(B, cg_current_task_btf(cg), cg->t_i64, "task");
+	LLVMValueRef w0 = direct_load(L, task, off, 8), w1 = direct_load(L, task, off + 8, 8), z0;
+	LLVMValueRef k0 = nul_mask(cg, w0, true, &z0);
+	/* the second word counts only when the first has no NUL */
+	LLVMValueRef first_full = LLVMBuildICmp(B, LLVMIntEQ, z0, cg_i64(cg, 0), "");
+	LLVMValueRef k1 = LLVMBuildSelect(B, first_full, nul_mask(cg, w1, false, NULL), cg_i64(cg, 0), "");
+	LLVMBuildStore(B, LLVMBuildAnd(B, w0, k0, ""), p);
+	LLVMBuildStore(B, LLVMBuildAnd(B, w1, k1, ""), cg_gep(cg, p, 8));
+}
+
 /* Direct loads (BTF-typed contexts: tp_btf, fentry/fexit; and curtask, see task_btf_usable). There the verifier knows a struct pointer
  * argument as a typed kernel pointer (PTR_TO_BTF_ID) and lets the program load its members directly
  * (a faulting load gives 0, as a failed bpf_probe_read_kernel does), and a struct pointer loaded that

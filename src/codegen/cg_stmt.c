@@ -6,6 +6,13 @@
 
 /* ---- maps ---- */
 
+static bool is_comm(const struct ast_node *n)
+{
+	const struct sema_call *c = n->kind == AST_IDENT || n->kind == AST_CALL ? n->sym : NULL;
+
+	return c && c->id == BI_COMM && (n->kind == AST_IDENT || n->u.call.args.count == 0);
+}
+
 LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map)
 {
 	struct cg_ctx *cg = L->cg;
@@ -18,6 +25,15 @@ LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map)
 	struct ast_list *keys = map->u.map.keys;
 	if (!d->key)
 		return cg_temp(L, 8, "key0");
+	if (keys && keys->count == 1 && d->key->kind == ET_STRING && d->key->size >= 16 &&
+	    is_comm(keys->items[0]) && cg_comm_direct_usable(L)) {
+		LLVMValueRef k = cg_buf(L, d->key->size, "key");
+		cg_loc(L, keys->items[0]);
+		cg_comm_direct(L, k);
+		if (d->key->size > 16)
+			cg_memzero(cg, cg_gep(cg, k, 16), d->key->size - 16);
+		return k;
+	}
 	if (keys && keys->count == 1 && cg_store_covers(d->key, keys->items[0], false)) {
 		LLVMValueRef k = cg_buf(L, d->key->size, "key"); /* every byte is written: no zeroing */
 		cg_store_expr(L, k, d->key, keys->items[0]);

@@ -190,6 +190,18 @@ bool btf_has_enumerator(const char *enum_name, const char *name)
 	return false;
 }
 
+int64_t btf_member_offset(const char *struct_name, const char *member)
+{
+	const struct btf *b = btf_vmlinux();
+	int id = b ? btf__find_by_name_kind(b, struct_name, BTF_KIND_STRUCT) : -1;
+	const struct btf_type *t = id > 0 ? btf__type_by_id(b, (uint32_t)id) : NULL;
+
+	for (uint16_t i = 0; t && i < btf_vlen(t); i++)
+		if (strcmp(btf__name_by_offset(b, btf_members(t)[i].name_off), member) == 0)
+			return btf_member_bitfield_size(t, i) ? -1 : (int64_t)(btf_member_bit_offset(t, i) / 8);
+	return -1;
+}
+
 bool btf_has_func(const char *name)
 {
 	const struct btf *b = btf_vmlinux();

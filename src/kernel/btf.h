@@ -91,6 +91,9 @@ const char *btf_tracepoint_module(const char *event);
 /* Does vmlinux's enum `enum_name` have the enumerator `name` (e.g. bpf_func_id has
  * BPF_FUNC_get_current_task_btf when the kernel has that helper)? false when the kernel has no BTF. */
 bool btf_has_enumerator(const char *enum_name, const char *name);
+/* The byte offset of the (top-level, not bitfield) member `member` of vmlinux's `struct struct_name`
+ * (task_struct's comm), or -1 when BTF lacks either. */
+int64_t btf_member_offset(const char *struct_name, const char *member);
 /* Does vmlinux's BTF have the function `name` (a kfunc, or any kernel function: bpftrace's kfunc_exist
  * asks the same)? false when the kernel has no BTF. */
 bool btf_has_func(const char *name);
