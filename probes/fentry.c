@@ -5,13 +5,17 @@
  * `args.NAME` is typed from the function's BTF prototype (src/kernel/btf.h), fexit's `retval` follows
  * the arguments. A wildcard in FUNC expands over the BTF functions of vmlinux (also for -l), or of the
  * modules named; fentry:FUNC of a module's function (not in vmlinux) finds its module, as bpftrace.
+ * fentry:bpf[:ID]:FUNC: the functions of running BPF programs (bpf_expand; target "bpf", offset the id,
+ * args from the program's BTF), the target set before load (before_load).
  * Kernels that refuse tracing programs (EPERM here) are detected by features.h; sema then reports the
  * probe with a tracepoint suggestion (kprobe's per-function suggestions: syscall and named
  * tracepoints). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -73,6 +77,66 @@ static uint32_t add_matches(struct provider_expand_ctx *ctx, const struct et_pro
 	return found;
 }
 
+/* fentry:bpf[:ID]:FUNC (bpftrace's form): the functions of running BPF programs (their main function and
+ * subprograms, by BTF name; ID a program id or '*', left out: any), each a probe "fentry:bpf:ID:FUNC" with
+ * target "bpf", offset the program id; before_load points the program at it. */
+static int bpf_expand(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx)
+{
+	const char *hint = "write fentry:bpf:FUNCTION or fentry:bpf:PROGRAM_ID:FUNCTION; etrace -l 'fentry:bpf:*' "
+			   "lists the running programs' functions";
+	const char *idpart = ap->nparts == 4 ? ap->parts[2] : "*", *fn = ap->parts[ap->nparts - 1], *names[64];
+	unsigned long long want = 0;
+	uint32_t id = 0, found = 0;
+	char *end;
+
+	if (ap->nparts < 3 && !ctx->listing)
+		return provider_error(ctx, ap, hint, "%s probe: the 'bpf' form needs a function name", pv->name);
+	if (ap->nparts < 3)
+		fn = "*";
+	if (strcmp(idpart, "*") != 0) {
+		errno = 0;
+		want = strtoull(idpart, &end, 10);
+		if (errno || *end || !want)
+			return provider_error(ctx, ap, hint, "%s probe: bpf program id must be a number or '*'", pv->name);
+	}
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		if (want && id != want)
+			continue;
+		uint32_t n = btf_bpf_prog_funcs(id, names, 64);
+
+		for (uint32_t i = 0; i < n; i++) {
+			if (!provider_glob_match(fn, names[i]))
+				continue;
+			struct et_probe_desc *p = provider_new_probe(
+				ctx, pv, ap, arena_printf(ctx->arena, "%s:bpf:%u:%s", pv->name, id, names[i]));
+			p->section = arena_printf(ctx->arena, "%s/%s", pv->name, names[i]);
+			p->btf_ctx = true;
+			p->target = "bpf";
+			p->func = arena_strdup(ctx->arena, names[i]);
+			p->offset = id;
+			found++;
+		}
+	}
+	if (!found && !ctx->listing)
+		return provider_missing(ctx, ap, "etrace -l 'fentry:bpf:*' lists the running programs' functions",
+					"%s probe: no running BPF program%s%s has a function matching '%s'", pv->name,
+					want ? " " : "", want ? idpart : "", fn);
+	return 0;
+}
+
+/* The program for fentry:bpf:ID:FUNC attaches to that program's function: the kernel needs the target at
+ * load (its fd stays open for the process: the load may happen later than expand). */
+static void fn_before_load(const struct et_probe_desc *p, struct bpf_program *prog)
+{
+	int fd;
+
+	if (!p->target || strcmp(p->target, "bpf") != 0)
+		return;
+	fd = bpf_prog_get_fd_by_id((uint32_t)p->offset);
+	if (fd >= 0)
+		bpf_program__set_attach_target(prog, fd, p->func);
+}
+
 static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, struct provider_expand_ctx *ctx)
 {
 	const char *hint = "write it as fentry:FUNCTION or fentry:MODULE:FUNCTION (a kernel function with BTF)";
@@ -87,11 +151,15 @@ static int fn_expand(const struct et_provider *pv, const struct ast_attach *ap, 
 		fn = ap->parts[2];
 	} else if (ctx->listing && ap->nparts == 1) {
 		fn = "*";
+	} else if (ap->nparts == 4 && strcmp(ap->parts[1], "bpf") == 0) {
+		return bpf_expand(pv, ap, ctx);
 	} else {
 		return provider_error(ctx, ap, hint, "%s probe: expected %s:FUNCTION", pv->name, pv->name);
 	}
 	if (!*fn)
 		return provider_error(ctx, ap, hint, "%s probe: empty function name", pv->name);
+	if (ap->nparts >= 2 && strcmp(ap->parts[1], "bpf") == 0 && (ap->nparts >= 3 || !ctx->listing))
+		return bpf_expand(pv, ap, ctx);
 	if (provider_check_module(ctx, pv, ap, mod))
 		return -EINVAL;
 	b = btf_vmlinux();
@@ -159,6 +227,7 @@ const struct et_provider provider_fentry = {
 	.complete = PROVIDER_COMPLETE_KERNEL_FUNC,
 	.supported = fentry_supported,
 	.expand = fentry_expand,
+	.before_load = fn_before_load,
 	.attach = fn_attach,
 	.suggest = fentry_suggest,
 	.newest_first = provider_always_newest_first, /* a trampoline runs its newest program first */
@@ -175,6 +244,7 @@ const struct et_provider provider_fexit = {
 	.complete = PROVIDER_COMPLETE_KERNEL_FUNC,
 	.supported = fentry_supported,
 	.expand = fexit_expand,
+	.before_load = fn_before_load,
 	.attach = fn_attach,
 	.suggest = fexit_suggest,
 	.newest_first = provider_always_newest_first,

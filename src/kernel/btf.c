@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 
 #include "support/arena.h"
@@ -102,8 +104,79 @@ uint32_t btf_object(uint32_t i, const struct btf **b, const char **name)
 	return g_nbtf;
 }
 
+/* BPF programs' BTF (fentry:bpf:ID:FUNC), by program id; few per run */
+#define BTF_MAX_PROGS 64
+static struct btf *g_prog_btf[BTF_MAX_PROGS];
+static uint32_t g_prog_id[BTF_MAX_PROGS], g_nprog;
+
+static int prog_info(uint32_t id, struct bpf_prog_info *info, struct bpf_func_info *fi, uint32_t nfi)
+{
+	uint32_t len = sizeof(*info);
+	int fd = bpf_prog_get_fd_by_id(id), err;
+
+	if (fd < 0)
+		return -errno;
+	memset(info, 0, sizeof(*info));
+	if (fi) {
+		info->nr_func_info = nfi;
+		info->func_info_rec_size = sizeof(*fi);
+		info->func_info = (uint64_t)(uintptr_t)fi;
+	}
+	err = bpf_obj_get_info_by_fd(fd, info, &len) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+const struct btf *btf_bpf_prog(uint32_t id)
+{
+	struct bpf_prog_info info;
+	struct btf *b;
+	int err;
+
+	for (uint32_t i = 0; i < g_nprog; i++)
+		if (g_prog_id[i] == id)
+			return g_prog_btf[i];
+	err = prog_info(id, &info, NULL, 0);
+	if (err || !info.btf_id) {
+		errno = err ? -err : ENOENT;
+		return NULL;
+	}
+	b = btf__load_from_kernel_by_id(info.btf_id);
+	if (!b)
+		return NULL;
+	if (g_nprog == BTF_MAX_PROGS) {
+		btf__free(b);
+		errno = ENOSPC;
+		return NULL;
+	}
+	g_prog_id[g_nprog] = id;
+	g_prog_btf[g_nprog++] = b;
+	return b;
+}
+
+uint32_t btf_bpf_prog_funcs(uint32_t id, const char **names, uint32_t max)
+{
+	struct bpf_func_info fi[64];
+	struct bpf_prog_info info;
+	const struct btf *b = btf_bpf_prog(id);
+	uint32_t n = 0;
+
+	if (!b || prog_info(id, &info, fi, 64))
+		return 0;
+	for (uint32_t i = 0; i < info.nr_func_info && i < 64 && n < max; i++) {
+		const struct btf_type *t = btf__type_by_id(b, fi[i].type_id);
+
+		if (t && btf_is_func(t))
+			names[n++] = btf__name_by_offset(b, t->name_off);
+	}
+	return n;
+}
+
 void btf_unload(void)
 {
+	for (uint32_t i = 0; i < g_nprog; i++)
+		btf__free(g_prog_btf[i]);
+	g_nprog = 0;
 	free(g_tp_events);
 	g_tp_events = NULL;
 	g_ntp_events = 0;

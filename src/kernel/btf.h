@@ -104,6 +104,13 @@ const struct btf *btf_vmlinux(void);
  * loaded on first use) into *b, its name ("vmlinux" or the module's) into *name; returns how many there
  * are, 0 when i is past the last (or the kernel has no BTF). For -l 'struct X'. */
 uint32_t btf_object(uint32_t i, const struct btf **b, const char **name);
+/* The BTF of running BPF program `id` (its object's BTF, loaded from the kernel once and kept with the
+ * process-wide objects), for fentry:bpf:ID:FUNC. NULL + errno (no such program, or it has no BTF). */
+const struct btf *btf_bpf_prog(uint32_t id);
+/* The functions of running BPF program `id` (its main function and subprograms, by their BTF names, as
+ * func_info lists them) into names[0..max) (strings owned by btf_bpf_prog's BTF); returns how many, 0
+ * when it has none or cannot be read. */
+uint32_t btf_bpf_prog_funcs(uint32_t id, const char **names, uint32_t max);
 /* Free the process-wide BTF objects (idempotent). */
 void btf_unload(void);
 

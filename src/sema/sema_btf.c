@@ -178,10 +178,17 @@ struct et_type *sema_btf_args(struct sema *s, const struct et_probe_desc *d, str
 
 	if (ret)
 		*ret = NULL;
-	if (is_func)
+	if (is_func && d->target && strcmp(d->target, "bpf") == 0) {
+		/* fentry:bpf:ID:FUNC: the function's prototype in that program's BTF */
+		const struct btf *pb = btf_bpf_prog((uint32_t)d->offset);
+
+		err = pb ? btf_func_proto(btf_types_new_from(s->arena, (struct btf *)pb), d->func, &args, ret, &n)
+			 : -errno;
+	} else if (is_func) {
 		err = btf_func_proto(sema_btf(s), d->func, &args, ret, &n);
-	else
+	} else {
 		err = btf_tracepoint_proto(sema_btf(s), d->func, &args, &n);
+	}
 	if (err) {
 		sema_error(s, loc, "cannot find the arguments of %s in the kernel's BTF: %s", d->name, strerror(-err));
 		if (!is_func)

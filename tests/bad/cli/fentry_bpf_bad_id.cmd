@@ -1,0 +1,4 @@
+--emit-elf
+/dev/null
+-e
+fexit:bpf:zz:x { @n = count(); }

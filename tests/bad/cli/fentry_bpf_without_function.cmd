@@ -1,0 +1,4 @@
+--emit-elf
+/dev/null
+-e
+fentry:bpf { @n = count(); }
