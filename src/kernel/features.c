@@ -45,6 +45,7 @@ static const char *const names[FEATURE_COUNT] = {
 	[FEATURE_UPROBE_MULTI] = "uprobe_multi",
 	[FEATURE_BREAKPOINT] = "hardware breakpoints",
 	[FEATURE_ATTACH_COOKIE] = "attach cookies",
+	[FEATURE_MAP_NO_PREALLOC] = "map no-prealloc",
 };
 
 /* What each feature serves, for the report. */
@@ -63,6 +64,7 @@ static const char *const uses[FEATURE_COUNT] = {
 	[FEATURE_UPROBE_MULTI] = "uprobes that detach quickly (perf event uprobes are released one at a time)",
 	[FEATURE_BREAKPOINT] = "watchpoint probes",
 	[FEATURE_ATTACH_COOKIE] = "one program for a wildcard's probes (faster to compile, load and attach)",
+	[FEATURE_MAP_NO_PREALLOC] = "large maps (max_map_keys) created without preallocating every element",
 };
 
 static const char *const use_tracepoint = "use a tracepoint (etrace -l 'tracepoint:*') or rawtracepoint";
@@ -441,6 +443,38 @@ out:
 	if (map_fd >= 0)
 		close(map_fd);
 }
+/* A perf_event program (the strictest: it runs in NMI) that uses a per-CPU hash map created with
+ * BPF_F_NO_PREALLOC loads. Before Linux 6.1 the verifier refused that ("perf_event programs can only use
+ * preallocated hash map") and only warned for the other tracing programs, because the element was
+ * kmalloc'ed at insert; 6.1 moved both hash maps to bpf_mem_alloc, safe in any context, and dropped the
+ * check: a kernel that loads this one allocates safely in every program etrace makes. */
+static void detect_map_no_prealloc(struct feature_state *s)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = BPF_F_NO_PREALLOC);
+	int map_fd, prog_fd;
+
+	if (bpf_denied(s))
+		return;
+	map_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_HASH, "etrace_feature", 8, 8, 1, &mo);
+	if (map_fd < 0) {
+		set_missing(s, map_fd, "cannot create a hash map without preallocation", NULL);
+		return;
+	}
+	const struct bpf_insn insns[] = {
+		INSN(BPF_LD | BPF_IMM | BPF_DW, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, map_fd),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_PERF_EVENT, "etrace_feature", "GPL", insns,
+				sizeof(insns) / sizeof(insns[0]), NULL);
+	if (prog_fd < 0)
+		set_missing(s, prog_fd, "this kernel's tracing programs need preallocated hash maps (Linux 6.1 lifts that)",
+			    "every map is preallocated: a large max_map_keys takes longer to start");
+	else
+		close(prog_fd);
+	close(map_fd);
+}
 #undef INSN
 
 static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
@@ -449,7 +483,7 @@ static void (*const detectors[FEATURE_COUNT])(struct feature_state *) = {
 	[FEATURE_KPROBES] = detect_kprobes, [FEATURE_FENTRY] = detect_fentry,   [FEATURE_UPROBES] = detect_uprobes,
 	[FEATURE_PERF_HW] = detect_perf_hw, [FEATURE_SYSCALL_KSTACK] = detect_syscall_kstack,
 	[FEATURE_UPROBE_MULTI] = detect_uprobe_multi, [FEATURE_BREAKPOINT] = detect_breakpoint,
-	[FEATURE_ATTACH_COOKIE] = detect_attach_cookie,
+	[FEATURE_ATTACH_COOKIE] = detect_attach_cookie, [FEATURE_MAP_NO_PREALLOC] = detect_map_no_prealloc,
 };
 
 void feature_disable(enum feature_id id, const char *why)

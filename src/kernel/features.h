@@ -28,6 +28,8 @@ enum feature_id {
 	FEATURE_BREAKPOINT, /* hardware breakpoints (PERF_TYPE_BREAKPOINT): watchpoint probes */
 	FEATURE_ATTACH_COOKIE, /* bpf_get_attach_cookie in kprobe/uprobe and tracepoint programs (Linux 5.15):
 	                        * one program serves many attach points, each attached with its own cookie */
+	FEATURE_MAP_NO_PREALLOC, /* hash maps allocated at insert (BPF_F_NO_PREALLOC) in every tracing program,
+	                          * perf_event ones included (bpf_mem_alloc, Linux 6.1): large maps start at once */
 	FEATURE_COUNT
 };
 
