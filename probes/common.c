@@ -194,14 +194,13 @@ int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int
 	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
 }
 
-int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,
-			 struct provider_links *links)
+int provider_attach_perf_event(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,
+			       struct provider_links *links)
 {
 	struct bpf_link *link;
 	int fd, err;
 
-	attr->inherit = pid > 0;
-	fd = provider_perf_event_open(attr, pid > 0 ? pid : -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	fd = provider_perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	link = bpf_program__attach_perf_event(prog, fd);
@@ -212,6 +211,13 @@ int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr,
 	}
 	/* the link owns fd from here: bpf_link__destroy closes it */
 	return provider_links_add(links, link);
+}
+
+int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,
+			 struct provider_links *links)
+{
+	attr->inherit = pid > 0;
+	return provider_attach_perf_event(prog, attr, pid > 0 ? pid : -1, cpu, links);
 }
 
 int provider_attach_perf_cpus(struct bpf_program *prog, struct perf_event_attr *attr,

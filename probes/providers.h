@@ -72,6 +72,10 @@ struct perf_event_attr;
 int provider_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, int group_fd,
 			     unsigned long flags);
 
+/* Open the perf event attr on (pid, cpu) as given (pid -1: every process; cpu -1: every CPU) and attach
+ * prog to it; the link owns the event's fd; pushes the link. Returns 0 or -errno. */
+int provider_attach_perf_event(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,
+			       struct provider_links *links);
 /* Attach prog to a sampling perf event described by attr on one CPU: of every process (pid -1), or of
  * process pid and the threads and children it makes from now on (attr->inherit); pushes the link. */
 int provider_attach_perf(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,

@@ -154,25 +154,6 @@ static int wp_expand(const struct ast_attach *ap, struct provider_expand_ctx *ct
 	return 0;
 }
 
-/* One breakpoint event on (pid, cpu) running prog, its link pushed. */
-static int attach_one(struct bpf_program *prog, struct perf_event_attr *attr, int pid, int cpu,
-		      struct provider_links *links)
-{
-	struct bpf_link *link;
-	int fd, err;
-
-	fd = provider_perf_event_open(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	link = bpf_program__attach_perf_event(prog, fd);
-	if (!link) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return provider_links_add(links, link); /* the link owns fd: bpf_link__destroy closes it */
-}
-
 /* Every thread of process pid: a debug register belongs to a thread, and inherit covers only the threads
  * made after the event (as bpftrace attaches them). A thread that ends meanwhile is skipped; it fails
  * only when no thread could be watched. */
@@ -193,7 +174,7 @@ static int attach_threads(struct bpf_program *prog, struct perf_event_attr *attr
 
 		if (tid <= 0)
 			continue;
-		rc = attach_one(prog, attr, tid, -1, links);
+		rc = provider_attach_perf_event(prog, attr, tid, -1, links);
 		if (rc == 0)
 			done++;
 		else if (rc != -ESRCH)
@@ -223,7 +204,7 @@ static int wp_attach(const struct et_probe_desc *p, struct bpf_program *prog, co
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++)
-		if ((err = attach_one(prog, &attr, -1, cpus[i], ctx->links)) < 0)
+		if ((err = provider_attach_perf_event(prog, &attr, -1, cpus[i], ctx->links)) < 0)
 			return err; /* links made so far are in ctx->links; the runtime destroys them */
 	return 0;
 }
