@@ -305,7 +305,8 @@ static LLVMValueRef avg_of(struct cg_lower *L, LLVMValueRef count, LLVMValueRef 
 /* A loop over the possible CPUs (etrace_ncpus, a frozen .rodata constant the verifier sees, so the loop
  * is bounded) reading each CPU's value with bpf_map_lookup_percpu_elem (Linux 5.19); it stops at the
  * first CPU without the element: a missing key reads as 0. */
-LLVMValueRef cg_agg_value(struct cg_lower *L, uint32_t map, LLVMValueRef key_ptr, const struct et_type *vt)
+LLVMValueRef cg_agg_value(struct cg_lower *L, uint32_t map, LLVMValueRef key_ptr, const struct et_type *vt,
+			  const struct ast_node *at)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
@@ -326,7 +327,20 @@ LLVMValueRef cg_agg_value(struct cg_lower *L, uint32_t map, LLVMValueRef key_ptr
 	LLVMPositionBuilderAtEnd(B, body);
 	LLVMValueRef a[3] = {L->maps[map], key_ptr, LLVMBuildTrunc(B, i, cg->t_i32, "")};
 	LLVMValueRef p = cg_helper(cg, CG_H_map_lookup_percpu_elem, a, 3);
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, got);
+	if (at && L->helper_errors >= 2) {
+		/* -k: no element on CPU 0 is a key that is not there (the last CPU ends the loop too) */
+		LLVMBasicBlockRef miss = cg_block(cg, "agg.miss");
+		struct et_loc site = L->site;
+
+		LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), miss, got);
+		LLVMPositionBuilderAtEnd(B, miss);
+		L->site = at->loc;
+		cg_check_missing(L, LLVMBuildICmp(B, LLVMIntEQ, i, cg_i64(cg, 0), ""), "map_lookup_percpu_elem");
+		L->site = site;
+		LLVMBuildBr(B, done);
+	} else {
+		LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, got);
+	}
 	LLVMPositionBuilderAtEnd(B, got);
 	switch (vt->kind) {
 	case ET_AGG_MIN:

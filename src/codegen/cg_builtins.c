@@ -385,7 +385,7 @@ struct cg_val cg_bi_find(struct cg_lower *L, struct ast_node *n, const struct se
 	LLVMBuildCondBr(cg->b, found, hit, done);
 	LLVMPositionBuilderAtEnd(cg->b, hit);
 	if (type_is_aggregation(vt))
-		cg_store(L, cg_var_slot(L, v), v->type, cg_val_scalar(cg_agg_value(L, m->map, key, vt)), v->type);
+		cg_store(L, cg_var_slot(L, v), v->type, cg_val_scalar(cg_agg_value(L, m->map, key, vt, NULL)), v->type);
 	else
 		cg_store(L, cg_var_slot(L, v), v->type, cg_load(L, p, vt, false), vt);
 	LLVMBuildBr(cg->b, done);

@@ -95,6 +95,12 @@ void cg_check_lookup(struct cg_lower *L, LLVMValueRef p)
 		cg_fail_if(L, LLVMBuildIsNull(L->cg->b, p, ""), NULL, helper_event(L, "map_lookup_elem", L->site), NULL);
 }
 
+void cg_check_missing(struct cg_lower *L, LLVMValueRef missing, const char *helper)
+{
+	if (L->helper_errors >= 2)
+		cg_fail_if(L, missing, NULL, helper_event(L, helper, L->site), NULL);
+}
+
 void cg_stop_check(struct cg_lower *L)
 {
 	struct cg_ctx *cg = L->cg;

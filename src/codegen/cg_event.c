@@ -46,24 +46,31 @@ static void zero_unwritten(struct cg_lower *L, LLVMValueRef payload, const struc
 		zero_range(L, payload, from, t->size);
 }
 
-/* join(arr): up to nfields strings from the NULL-terminated pointer array arr */
-static void join_args(struct cg_lower *L, LLVMValueRef payload, const struct et_type *t, struct ast_node *arr)
+/* join(arr): up to nfields strings from the NULL-terminated pointer array arr. Under -k a pointer read
+ * that faults (it then reads as NULL and ends the list) and a string read reported by cg_read_str are
+ * located at the call, as bpftrace locates them. */
+static void join_args(struct cg_lower *L, LLVMValueRef payload, const struct et_type *t, struct ast_node *call,
+		      struct ast_node *arr)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
 	int space = cg_addr_space(L, arr);
 	LLVMValueRef base = cg_scalar(L, arr);
+	/* only where a failure is reported: the debug location (and so the object) stays as it was */
+	L->site = call->loc;
 	LLVMValueRef ptr = cg_alloca(cg, cg->t_i64, "join.ptr");
 	LLVMBasicBlockRef done = cg_block(cg, "join.done");
 	for (uint32_t i = 0; i < t->nfields; i++) {
 		LLVMBuildStore(B, cg_i64(cg, 0), ptr);
 		LLVMValueRef addr = LLVMBuildAdd(B, base, cg_i64(cg, 8ull * i), "");
 		LLVMValueRef r = cg_probe_read(cg, space == 1, false, ptr, 8, addr);
+		if (space >= 0)
+			cg_check_helper(L, r, space == 1 ? "probe_read_user" : "probe_read_kernel");
 		if (space < 0) {
 			LLVMBasicBlockRef retry = cg_block(cg, "join.user"), next = cg_block(cg, "join.read");
 			LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, r, cg_i64(cg, 0), ""), retry, next);
 			LLVMPositionBuilderAtEnd(B, retry);
-			cg_probe_read(cg, true, false, ptr, 8, addr);
+			cg_check_helper(L, cg_probe_read(cg, true, false, ptr, 8, addr), "probe_read_user");
 			LLVMBuildBr(B, next);
 			LLVMPositionBuilderAtEnd(B, next);
 		}
@@ -147,7 +154,7 @@ bool cg_event_call(struct cg_lower *L, struct ast_node *call)
 		break;
 	case ET_EV_JOIN:
 		if (t && args->count)
-			join_args(L, payload, t, args->items[0]);
+			join_args(L, payload, t, call, args->items[0]);
 		break;
 	}
 	cg_loc(L, call);

@@ -673,6 +673,8 @@ LLVMValueRef cg_read_str(struct cg_lower *L, LLVMValueRef dst, uint32_t cap, LLV
 	LLVMValueRef r = cg_helper(cg, h, a, 3);
 	if (space == 1)
 		cg_count_read_fault(L, r, "probe_read_user_str");
+	else if (space == 0)
+		cg_check_helper(L, r, "probe_read_kernel_str");
 	if (space >= 0)
 		return r;
 	/* unknown address space: a kernel read of a user address fails; then read it as user memory */

@@ -148,6 +148,9 @@ void cg_check_helper(struct cg_lower *L, LLVMValueRef rc, const char *helper);
 /* -k only: when a map lookup found nothing (p NULL), send bpftrace's map_lookup_elem helper error (code
  * 0) at L->site. */
 void cg_check_lookup(struct cg_lower *L, LLVMValueRef p);
+/* -k only: when missing (i1) holds, send `helper`'s error with code 0 at L->site (a key that is not
+ * there; bpftrace's map_lookup_percpu_elem report, "Success" as strerror(0) words it). */
+void cg_check_missing(struct cg_lower *L, LLVMValueRef missing, const char *helper);
 /* At the current position: return 0 from the probe when ET_STOP_FLAG_NAME (defined by the first call) is
  * set; one load and a branch on the way on. */
 void cg_stop_check(struct cg_lower *L);
@@ -260,8 +263,10 @@ struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map);
 /* cg_agg.c: `@m[k] = agg(...)`. */
 void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *call);
 /* The i64 a count/sum/min/max/avg element of map `map` at key_ptr reads as (sema_agg_value_type): the
- * values of every possible CPU combined as the printer combines them; 0 when the key is missing. */
-LLVMValueRef cg_agg_value(struct cg_lower *L, uint32_t map, LLVMValueRef key_ptr, const struct et_type *vt);
+ * values of every possible CPU combined as the printer combines them; 0 when the key is missing, which
+ * -k reports at `at` (NULL: not reported) as bpftrace does. */
+LLVMValueRef cg_agg_value(struct cg_lower *L, uint32_t map, LLVMValueRef key_ptr, const struct et_type *vt,
+			  const struct ast_node *at);
 /* Insert-or-update in place: p = lookup(key); on a miss insert the zero value with BPF_NOEXIST and
  * look up again. Returns the value pointer; the builder continues where it is non-NULL (the NULL
  * case has already jumped to `skip`). */

@@ -69,7 +69,7 @@ struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map)
 	const struct et_type *vt = L->prog->maps[ref->map].value;
 	LLVMValueRef key = cg_map_key(L, map);
 	if (type_is_aggregation(vt)) { /* count/sum/min/max/avg (sema let no other through) */
-		r.v = cg_agg_value(L, ref->map, key, vt);
+		r.v = cg_agg_value(L, ref->map, key, vt, map);
 		return r;
 	}
 	cg_loc(L, map);
@@ -359,7 +359,7 @@ static LLVMValueRef loop_callback(struct cg_lower *L, struct ast_node *n, struct
 		cg_store(L, cg_gep(cg, slot, fk->offset), fk->type, cg_load(L, LLVMGetParam(fn, 1), kt, false), kt);
 		if (type_is_aggregation(vt)) /* its number, the CPUs combined: a lookup per CPU by the key */
 			cg_store(L, cg_gep(cg, slot, fv->offset), fv->type,
-				 cg_val_scalar(cg_agg_value(L, map, LLVMGetParam(fn, 1), vt)), fv->type);
+				 cg_val_scalar(cg_agg_value(L, map, LLVMGetParam(fn, 1), vt, NULL)), fv->type);
 		else
 			cg_store(L, cg_gep(cg, slot, fv->offset), fv->type, cg_load(L, LLVMGetParam(fn, 2), vt, false),
 				 vt);

@@ -1,8 +1,8 @@
 # Failed helper calls are reported at the call each time, as bpftrace does (its helper_error): a map
 # update that fails because the map is full (E2BIG) is a located warning with the helper's name and
 # code in text, a "helper_error" line under -f json, and nothing under --no-warnings; with -k a user
-# read by str() or buf() that faults, a kernel read of a field or through a pointer that faults and a
-# lookup of a missing key are reported the same way. signal() of a number computed at run
+# read by str() or buf() that faults, a kernel read of a field, through a pointer, of a string or of
+# join()'s pointers that faults and a lookup of a missing key (also of a count()) are reported the same way. signal() of a number computed at run
 # time is range-checked in the program (bpftrace's errorf) and a failed send is a warning (its warnf). The maps hold
 # max_map_keys = 2 keys and the script writes 3 keys with each kind of update: an assignment, an
 # aggregation and an update in place.
@@ -132,6 +132,52 @@ start_etrace "$rscript" || { fail "reads without -k: attach"; finish; }
 stop_etrace INT
 check "reads without -k: nothing reported" sh -c "! grep -q 'warning' '$ET_ERR'"
 check "reads without -k: the same values" sh -c "grep -qx '@pid: 0' '$ET_OUT' && grep -qx '@v: 0' '$ET_OUT' && grep -qx '@w: 0' '$ET_OUT'"
+
+# ---- -k: join() of a pointer array it cannot read, str() of a kernel address it cannot read (both below
+# the kernel's addresses: ERANGE) and a count() read at a key that is not there (bpftrace reports its
+# map_lookup_percpu_elem with code 0, worded by strerror(0)), each at its expression; without -k none ----
+jscript=$TMP/kjoin.bt
+printf '%s\n' 'tracepoint:syscalls:sys_enter_getppid /comm == "etr_kread"/ {' \
+	'	join(kptr((int8 **)16));' \
+	'	@s = str(kptr((int8 *)16));' \
+	'	@c[1] = count();' \
+	'	@n = @c[2];' \
+	'}' >"$jscript"
+start_etrace -k "$jscript" || { fail "-k join: attach"; finish; }
+"$loop" 1
+stop_etrace INT
+cat >"$TMP/want" <<WANT
+$jscript:2:2: warning: Numerical result out of range
+Additional Info - helper: probe_read_kernel, retcode: -34
+	join(kptr((int8 **)16));
+--
+$jscript:3:7: warning: Numerical result out of range
+Additional Info - helper: probe_read_kernel_str, retcode: -34
+	@s = str(kptr((int8 *)16));
+--
+$jscript:5:7: warning: Success
+Additional Info - helper: map_lookup_percpu_elem, retcode: 0
+	@n = @c[2];
+WANT
+grep -A2 -F "$jscript:" "$ET_ERR" >"$TMP/got"
+check "-k join: the pointer read, the kernel string read and the count() read, located, in order" \
+	diff "$TMP/want" "$TMP/got"
+check "-k join: the values read as empty and 0" sh -c "grep -qx '@s: ' '$ET_OUT' && grep -qx '@n: 0' '$ET_OUT'"
+start_json -k "$jscript" || { fail "-k join json: attach"; finish; }
+"$loop" 1
+stop_etrace INT
+check "-k join json: the pointer read" grep -qxF \
+	"{\"type\": \"helper_error\", \"msg\": \"Numerical result out of range\", \"helper\": \"probe_read_kernel\", \"retcode\": -34, \"filename\": \"$jscript\", \"line\": 2, \"col\": 2}" "$ET_OUT"
+check "-k join json: the kernel string read" grep -qxF \
+	"{\"type\": \"helper_error\", \"msg\": \"Numerical result out of range\", \"helper\": \"probe_read_kernel_str\", \"retcode\": -34, \"filename\": \"$jscript\", \"line\": 3, \"col\": 7}" "$ET_OUT"
+check "-k join json: the count() read" grep -qxF \
+	"{\"type\": \"helper_error\", \"msg\": \"Success\", \"helper\": \"map_lookup_percpu_elem\", \"retcode\": 0, \"filename\": \"$jscript\", \"line\": 5, \"col\": 7}" "$ET_OUT"
+check "-k join json: three helper_error lines" test "$(grep -c '"helper_error"' "$ET_OUT")" = 3
+start_etrace "$jscript" || { fail "join without -k: attach"; finish; }
+"$loop" 1
+stop_etrace INT
+check "join without -k: nothing reported" sh -c "! grep -q 'warning' '$ET_ERR'"
+check "join without -k: the same values" sh -c "grep -qx '@s: ' '$ET_OUT' && grep -qx '@n: 0' '$ET_OUT'"
 
 # ---- signal() with a number computed at run time: checked in the program (an errorf, nothing sent); a
 # send that fails (a kernel thread refuses signals: EPERM) is a warning each time. A kworker runs the
