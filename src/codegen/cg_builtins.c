@@ -212,16 +212,21 @@ struct cg_val cg_bi_cgroup(struct cg_lower *L, struct ast_node *n, const struct 
 	return cg_val_scalar(cg_cgroup_id(L->cg));
 }
 
+/* A value user space finishes when it prints it: { u64 index into one of the program's tables; u64 v } */
+static struct cg_val indexed_value(struct cg_lower *L, uint32_t index, LLVMValueRef v, const char *name)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMValueRef p = cg_temp(L, 16, name);
+
+	LLVMBuildStore(cg->b, cg_i64(cg, (uint64_t)index), p);
+	LLVMBuildStore(cg->b, v, cg_gep(cg, p, 8));
+	return cg_val_mem(p);
+}
+
 /* cgroup_path(id[, filter]): (filter index, id); the runtime finds the path when it prints the value */
 struct cg_val cg_bi_cgroup_path(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	struct cg_ctx *cg = L->cg;
-	LLVMValueRef p = cg_temp(L, 16, "cgroup_path");
-	LLVMValueRef id = cg_scalar(L, n->u.call.args.items[0]);
-
-	LLVMBuildStore(cg->b, cg_i64(cg, (uint64_t)c->index), p);
-	LLVMBuildStore(cg->b, id, cg_gep(cg, p, 8));
-	return cg_val_mem(p);
+	return indexed_value(L, c->index, cg_scalar(L, n->u.call.args.items[0]), "cgroup_path");
 }
 
 struct cg_val cg_bi_curtask(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
@@ -279,17 +284,10 @@ struct cg_val cg_bi_elapsed(struct cg_lower *L, struct ast_node *n, const struct
 	return cg_val_scalar(LLVMBuildSub(L->cg->b, cg_ktime_ns(L->cg), rodata(L, "etrace_start_ns"), "elapsed"));
 }
 
-/* strftime(fmt, nsecs): the nsecs; the format is in the type, applied in user space */
 /* strftime("fmt", nsecs): (format index, nsecs); user space formats the value when it prints it */
 struct cg_val cg_bi_strftime(struct cg_lower *L, struct ast_node *n, const struct sema_call *c)
 {
-	struct cg_ctx *cg = L->cg;
-	LLVMValueRef p = cg_temp(L, 16, "strftime");
-	LLVMValueRef ns = cg_scalar(L, n->u.call.args.items[1]);
-
-	LLVMBuildStore(cg->b, cg_i64(cg, (uint64_t)c->index), p);
-	LLVMBuildStore(cg->b, ns, cg_gep(cg, p, 8));
-	return cg_val_mem(p);
+	return indexed_value(L, c->index, cg_scalar(L, n->u.call.args.items[1]), "strftime");
 }
 
 /* the number of possible CPUs (bpftrace's ncpus), which user space knows */
