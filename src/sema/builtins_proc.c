@@ -31,8 +31,6 @@ static const char *probe_type_name(const struct et_provider *p)
 	for (const char *const *sp = special; *sp; sp++)
 		if (strcmp(p->name, *sp) == 0)
 			return "special";
-	if (strcmp(p->name, "asyncwatchpoint") == 0)
-		return "watchpoint";
 	return p->name;
 }
 
