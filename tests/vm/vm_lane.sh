@@ -9,8 +9,8 @@
 # the guest leaves out; a CI run stays under 45 minutes): ETRACE_VM_SHARDS guests (default 2) boot at once and take tests from one list, longest first,
 # through a shared queue directory (ETRACE_VM_QUEUE, see tests/vm/guest-driver); each boot is killed
 # after ETRACE_VM_TIMEOUT (default 2400 s) and each test after ETRACE_VM_TEST_TIMEOUT (default 600 s).
-# ETRACE_VM_TESTS (a regex) runs a subset. The closing lines give the count of each state over all
-# guests and the slowest tests.
+# ETRACE_VM_TESTS (a regex) runs a subset. The closing lines give the slowest tests, each failed test
+# with its failing checks, and the count of each state over all guests.
 set -u
 ETRACE=${1:?usage: vm_lane.sh ETRACE SOURCE_DIR}
 SRC=${2:?usage: vm_lane.sh ETRACE SOURCE_DIR}
@@ -68,6 +68,10 @@ cat "$work"/boot*.log | awk '/^== results/ { r = 1; next } /^== / { r = 0 } r &&
 	sort -k3,3nr | head -8
 cat "$work"/boot*.log | awk '/^== results/ { r = 1; next } /^== / { r = 0 } r && NF >= 3 { n[$2]++ }
 	END { printf "vm: per state:"; for (k in n) printf " %s %d", k, n[k]; printf "\n" }'
+# a CI log shows only its tail: name each failed test there, with its failing checks (at most 6 lines)
+cat "$work"/boot*.log | awk '/^-- / { name = $2; n = 0; next }
+	/^   FAIL: / && n < 6 { fails[name] = fails[name] "\n     " substr($0, 4); n++ }
+	/^   => FAIL/ { printf "vm: FAILED %s: %s%s\n", name, substr($0, 12), fails[name] }'
 [ "$reported" = "$claimed" ] || { echo "vm: $claimed tests were started but $reported reported (a guest died?)"; [ "$status" = 0 ] && status=1; }
 [ "$reported" -gt 0 ] || { echo "vm: no test ran"; [ "$status" = 0 ] && status=1; }
 sed -n 's/^== summary on .*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped in.*/\1 \2 \3/p' "$work"/boot*.log |
