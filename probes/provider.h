@@ -51,6 +51,7 @@ enum {
 	PROVIDER_BENCH = 1 << 13,     /* attached to nothing: run repeatedly by --bench, left out otherwise */
 	PROVIDER_OVERRIDE = 1 << 14,  /* may replace the probed function's return value (kprobe: override()) */
 	PROVIDER_UNWATCH = 1 << 15,   /* unwatch(ADDR) detaches its probes whose offset is ADDR (watchpoint) */
+	PROVIDER_REMOVED = 1 << 16,   /* known only to say why bpftrace dropped it: never offered (completion) */
 };
 
 /* Where the types of `args` come from (with PROVIDER_HAS_ARGS). */

@@ -250,6 +250,7 @@ const struct et_provider provider_asyncwatchpoint = {
 	.name = "asyncwatchpoint",
 	.aliases = awp_aliases,
 	.ctx = PROVIDER_CTX_PERF_EVENT,
+	.flags = PROVIDER_REMOVED,
 	.expand = awp_expand, /* no supported(): the reason it gives holds on every machine */
 	.attach = awp_attach,
 };

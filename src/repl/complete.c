@@ -312,6 +312,8 @@ char **repl_candidates(const char *line, int start, const char *word, const char
 		for (i = 0; i < np; i++) {
 			const char *const *a;
 
+			if (all[i]->flags & PROVIDER_REMOVED)
+				continue;
 			if (starts(all[i]->name, word))
 				add(&c, "", all[i]->name, ":");
 			for (a = all[i]->aliases; a && *a; a++)
