@@ -51,8 +51,8 @@ static int for_each_line(FILE *f, bool kallsyms, kfunc_fn fn, void *arg)
 		} else if (sscanf(line, "%255s [%127[^]]]", name, mod) < 1) {
 			continue;
 		}
-		if (strchr(name, '.') || strncmp(name, "__pfx_", 6) == 0)
-			continue; /* compiler clones and padding symbols cannot be probed by name */
+		if (strncmp(name, "__pfx_", 6) == 0)
+			continue; /* padding before a function, not one (compiler clones, foo.constprop.0, are) */
 		rc = fn(name, mod, arg);
 	}
 	return rc;
@@ -80,6 +80,55 @@ static int for_each_kfunc(kfunc_fn fn, void *arg, bool kallsyms)
 	return rc;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether a wildcard and a listing leave the function out, as bpftrace does: the kernel's kprobe
+ * blacklist (debugfs kprobes/blacklist, "0xSTART-0xEND\tfunc [mod]" lines: attaching fails), partial
+ * clones (foo.part.0, which bpftrace says cannot be traced; other clones such as foo.constprop.0 are
+ * listed), and the functions bpftrace knows to hang a machine when traced though they are not notrace
+ * (its list, from the kernel's kprobe_multi selftest: the idle loop, the XDP dispatcher, RCU). A name given in full is not
+ * checked: the kernel decides, and says why. The blacklist is read once (names only: a module's
+ * function of the same name as a blacklisted one is left out too, which bpftrace does not). */
+static bool kfunc_blocked(const char *name)
+{
+	static char **black;
+	static size_t nblack;
+	static bool read_once;
+
+	if (strcmp(name, "arch_cpu_idle") == 0 || strcmp(name, "default_idle") == 0 ||
+	    strcmp(name, "bpf_dispatcher_xdp_func") == 0 || strncmp(name, "__ftrace_invalid_address__", 26) == 0 ||
+	    strncmp(name, "rcu_", 4) == 0 || strstr(name, ".part."))
+		return true;
+	if (!read_once) {
+		FILE *f = tracefs_root() ? fopen("/sys/kernel/debug/kprobes/blacklist", "re") : NULL;
+		char line[512], fn[256];
+		size_t cap = 0;
+
+		read_once = true;
+		while (f && fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%*s %255s", fn) != 1)
+				continue;
+			if (nblack == cap) {
+				char **grown = realloc(black, (cap = cap ? cap * 2 : 256) * sizeof(*black));
+				if (!grown)
+					break;
+				black = grown;
+			}
+			if (!(black[nblack] = strdup(fn)))
+				break;
+			nblack++;
+		}
+		if (f)
+			fclose(f);
+		if (nblack)
+			qsort(black, nblack, sizeof(*black), cmp_str);
+	}
+	return nblack && bsearch(&name, black, nblack, sizeof(*black), cmp_str);
+}
+
 struct kexpand {
 	const struct et_provider *pv;
 	const struct ast_attach *ap;
@@ -97,7 +146,7 @@ static int add_kfunc(const char *name, const char *mod, void *arg)
 	const char *full;
 	uint32_t i;
 
-	if (!provider_glob_match(k->func_glob, name))
+	if (!provider_glob_match(k->func_glob, name) || (k->wild && kfunc_blocked(name)))
 		return 0;
 	/* the kernel's own functions are listed without a module; bpftrace calls it vmlinux */
 	if (k->mod_glob && !provider_glob_match(k->mod_glob, *mod ? mod : "vmlinux"))

@@ -1,6 +1,6 @@
 # etrace -l / -lv: tracepoints with their fields, fentry/fexit from the kernel's BTF functions with typed
 # arguments (and fexit's retval), raw tracepoints with BTF argument types, software events; glob
-# patterns; listing every kernel function within a second; counts against bpftrace -l when installed.
+# patterns; every kernel function with BTF listed once; counts against bpftrace -l when installed.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_tracepoint sched/sched_switch
@@ -36,16 +36,16 @@ check "-lv rawtracepoint: the vmlinux: module part as bpftrace lists it, BTF arg
 "$ETRACE" -l 'software:*' >"$TMP/s1" 2>&1
 check "software events listed" bash -c "grep -qx 'software:cpu-clock' '$TMP/s1' || grep -qx 'software:cpu-clock:' '$TMP/s1'"
 
-# every kernel function, in under a second: measured against listing one function, so that a slow
-# machine (the VM lane runs under TCG, ~10x slower) is judged by the listing work, not by its startup
+# every kernel function with BTF, once each (BTF holds some names several times: static functions of one
+# name in different files); the time is a note (bench/ measures speed, tests do not)
 ms_of() { local start=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - start) / 1000000 )); }
-nf=$(grep -c . <(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep "] FUNC '"))
+nf=$(bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | sed -n "s/.*] FUNC '\([^']*\)'.*/\1/p" | sort -u | grep -c .)
 one=$(ms_of "$ETRACE" -l 'fentry:do_sys_openat2')
 ms=$(ms_of "$ETRACE" -l 'fentry:*')
 "$ETRACE" -l 'fentry:*' >"$TMP/all" 2>&1
 n=$(wc -l <"$TMP/all")
-check "-l 'fentry:*' lists $n functions in ${ms} ms (one function: ${one} ms; < 1000 ms more)" test $((ms - one)) -lt 1000
-[ "$nf" -gt 0 ] && check "as many fentry functions as BTF FUNCs (bpftool: $nf)" test "$n" = "$nf"
+echo "note: -l 'fentry:*' listed $n functions in ${ms} ms (one function: ${one} ms)"
+[ "$nf" -gt 0 ] && check "as many fentry functions as distinct BTF FUNC names (bpftool: $nf)" test "$n" = "$nf"
 one=$(ms_of "$ETRACE" -l 'tracepoint:sched:sched_switch')
 ms=$(ms_of "$ETRACE" -l)
 # (kprobes come from kallsyms/available_filter_functions: their cost belongs to the kprobe provider)
@@ -58,11 +58,25 @@ if command -v bpftrace >/dev/null; then
 	et=$("$ETRACE" -l 'tracepoint:*' | wc -l)
 	bt=$(bpftrace -l 'tracepoint:*' 2>/dev/null | wc -l)
 	check "tracepoint count equals bpftrace's ($et vs $bt)" test "$et" = "$bt"
-	et=$("$ETRACE" -l 'kprobe:*' 2>/dev/null | wc -l)
-	bt=$(bpftrace -l 'kprobe:*' 2>/dev/null | wc -l)
+	"$ETRACE" -l 'kprobe:*' 2>/dev/null | sort -u >"$TMP/ek"
+	bpftrace -l 'kprobe:*' 2>/dev/null | sort -u >"$TMP/bk"
+	et=$(wc -l <"$TMP/ek")
+	bt=$(wc -l <"$TMP/bk")
 	if [ "$bt" -gt 0 ]; then
-		diff=$(( et > bt ? et - bt : bt - et ))
-		check "kprobe count within 1% of bpftrace's ($et vs $bt)" test $((diff * 100)) -le "$bt"
+		# bpftrace 0.17's list under today's bpftrace's rules: without the kernel's kprobe blacklist and
+		# the functions it knows to hang a machine (rcu_*, the idle loop...); with compiler clones such
+		# as foo.constprop.0, which 0.17 lists and etrace must too, but not foo.part.0
+		sed -n 's/^[^\t]*\t\([^ ]*\).*/kprobe:\1/p' /sys/kernel/debug/kprobes/blacklist 2>/dev/null | sort -u >"$TMP/black"
+		grep -vE '^kprobe:(rcu_|__ftrace_invalid_address__|arch_cpu_idle$|default_idle$|bpf_dispatcher_xdp_func$)' "$TMP/bk" |
+			comm -23 - "$TMP/black" >"$TMP/want"
+		missing=$(comm -13 "$TMP/ek" "$TMP/want" | head -3 | tr '\n' ' ')
+		extra=$(comm -23 "$TMP/ek" "$TMP/want" | head -3 | tr '\n' ' ')
+		check "kprobe listing: bpftrace's under today's rules ($(wc -l <"$TMP/want") of $bt; etrace $et; missing: ${missing:-none}; extra: ${extra:-none})" \
+			test -z "$missing$extra"
+		check "kprobe listing: compiler clones (foo.constprop.0, foo.isra.0) but no foo.part.N" \
+			bash -c "! grep -q '\.part\.' '$TMP/ek' && { ! grep -qE '\.(constprop|isra)\.' '$TMP/bk' || grep -qE '\.(constprop|isra)\.' '$TMP/ek'; }"
+		check "kprobe listing: no rcu_ function, none of the kernel's kprobe blacklist" \
+			test -z "$(grep '^kprobe:rcu_' "$TMP/ek"; comm -12 "$TMP/ek" "$TMP/black")"
 	else
 		echo "note: bpftrace lists no kprobes here (available_filter_functions unreadable); etrace lists $et"
 	fi
