@@ -86,14 +86,27 @@ static void add_at(struct cg_lower *L, LLVMValueRef p, LLVMValueRef delta)
  * place; on a miss, the element is inserted with its first value instead ({1}, {v}, {1, v}, {v, 1}) and
  * the builder goes on at `done`. BPF_ANY: when another CPU inserted the key in between, the update
  * writes this CPU's slot of that per-CPU element, which was zero, so nothing is lost. A failed insert
- * (map full) is counted. One helper call on a miss, none after the lookup on a hit. */
-static LLVMValueRef first_or_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, enum builtin_id id,
-				  LLVMValueRef v, LLVMBasicBlockRef done)
+ * (map full) is counted. One helper call on a miss, none after the lookup on a hit.
+ * A raw comm key (cg_map_key_maybe_raw) is looked up as it is first: only masked keys are ever inserted,
+ * so a hit means the raw bytes were already the masked ones (the kernel pads comm with zeros, so that is
+ * the usual case); the mask and the ordinary lookup run only on a miss. */
+static LLVMValueRef first_or_slot(struct cg_lower *L, uint32_t map, LLVMValueRef key, bool raw,
+				  enum builtin_id id, LLVMValueRef v, LLVMBasicBlockRef done)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
 	LLVMValueRef m = L->maps[map];
 	key = cg_opaque(cg, key);
+	LLVMValueRef raw_p = NULL;
+	LLVMBasicBlockRef raw_hit = NULL;
+	if (raw) {
+		raw_p = cg_map_lookup(cg, m, key);
+		LLVMBasicBlockRef mask = cg_block(cg, "comm.mask");
+		raw_hit = cg_block(cg, "comm.hit");
+		LLVMBuildCondBr(B, LLVMBuildIsNull(B, raw_p, ""), mask, raw_hit);
+		LLVMPositionBuilderAtEnd(B, mask);
+		cg_comm_mask(L, key);
+	}
 	LLVMValueRef p = cg_map_lookup(cg, m, key);
 	LLVMBasicBlockRef miss = cg_block(cg, "agg.first"), hit = cg_block(cg, "agg.hit");
 	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), miss, hit);
@@ -116,7 +129,18 @@ static LLVMValueRef first_or_slot(struct cg_lower *L, uint32_t map, LLVMValueRef
 	cg_count_failed_update(L, map, cg_map_update(cg, m, key, first, BPF_ANY));
 	LLVMBuildBr(B, done);
 	LLVMPositionBuilderAtEnd(B, hit);
-	return p;
+	if (!raw)
+		return p;
+	LLVMBasicBlockRef found = cg_block(cg, "agg.found");
+	LLVMBuildBr(B, found);
+	LLVMPositionBuilderAtEnd(B, raw_hit);
+	LLVMBuildBr(B, found);
+	LLVMPositionBuilderAtEnd(B, found);
+	LLVMValueRef slot = LLVMBuildPhi(B, LLVMTypeOf(p), "slot");
+	LLVMValueRef from[] = {p, raw_p};
+	LLVMBasicBlockRef via[] = {hit, raw_hit};
+	LLVMAddIncoming(slot, from, via, 2);
+	return slot;
 }
 
 /* tseries(v, interval, count[, agg]) into map `map` under the script key `key`: the time is bpftrace's
@@ -212,7 +236,8 @@ void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *cal
 		is_signed = !args->items[0]->type || args->items[0]->type->kind != ET_INT ||
 			    args->items[0]->type->is_signed;
 	}
-	LLVMValueRef key = cg_map_key(L, map);
+	bool scalar = c->id != BI_TSERIES && c->id != BI_HIST && c->id != BI_LHIST, raw = false;
+	LLVMValueRef key = scalar ? cg_map_key_maybe_raw(L, map, &raw) : cg_map_key(L, map);
 	cg_loc(L, call);
 	LLVMBasicBlockRef done = cg_block(cg, "agg.done");
 	if (c->id == BI_TSERIES) {
@@ -222,7 +247,7 @@ void cg_aggregate(struct cg_lower *L, struct ast_node *map, struct ast_node *cal
 		return;
 	}
 	LLVMValueRef p = c->id == BI_HIST || c->id == BI_LHIST ? cg_map_slot(L, ref->map, key, done)
-							     : first_or_slot(L, ref->map, key, c->id, v, done);
+							     : first_or_slot(L, ref->map, key, raw, c->id, v, done);
 	switch (c->id) {
 	case BI_COUNT:
 		add_at(L, p, cg_i64(cg, 1));

@@ -870,19 +870,28 @@ static LLVMValueRef nul_mask(struct cg_ctx *cg, LLVMValueRef w, bool arith, LLVM
 	return arith ? LLVMBuildAShr(B, upto, cg_i64(cg, 8), "keep") : LLVMBuildLShr(B, upto, cg_i64(cg, 8), "keep");
 }
 
-void cg_comm_direct(struct cg_lower *L, LLVMValueRef p)
+void cg_comm_direct_raw(struct cg_lower *L, LLVMValueRef p)
 {
 	struct cg_ctx *cg = L->cg;
 	LLVMBuilderRef B = cg->b;
 	uint32_t off = (uint32_t)btf_member_offset("task_struct", "comm");
 	LLVMValueRef task = LLVMBuildPtrToInt(B, cg_current_task_btf(cg), cg->t_i64, "task");
-	LLVMValueRef w0 = direct_load(L, task, off, 8), w1 = direct_load(L, task, off + 8, 8), z0;
+	LLVMBuildStore(B, direct_load(L, task, off, 8), p);
+	LLVMBuildStore(B, direct_load(L, task, off + 8, 8), cg_gep(cg, p, 8));
+}
+
+void cg_comm_mask(struct cg_lower *L, LLVMValueRef p)
+{
+	struct cg_ctx *cg = L->cg;
+	LLVMBuilderRef B = cg->b;
+	LLVMValueRef p1 = cg_gep(cg, p, 8), z0;
+	LLVMValueRef w0 = LLVMBuildLoad2(B, cg->t_i64, p, "w0"), w1 = LLVMBuildLoad2(B, cg->t_i64, p1, "w1");
 	LLVMValueRef k0 = nul_mask(cg, w0, true, &z0);
 	/* the second word counts only when the first has no NUL */
 	LLVMValueRef first_full = LLVMBuildICmp(B, LLVMIntEQ, z0, cg_i64(cg, 0), "");
 	LLVMValueRef k1 = LLVMBuildSelect(B, first_full, nul_mask(cg, w1, false, NULL), cg_i64(cg, 0), "");
 	LLVMBuildStore(B, LLVMBuildAnd(B, w0, k0, ""), p);
-	LLVMBuildStore(B, LLVMBuildAnd(B, w1, k1, ""), cg_gep(cg, p, 8));
+	LLVMBuildStore(B, LLVMBuildAnd(B, w1, k1, ""), p1);
 }
 
 /* Direct loads (BTF-typed contexts: tp_btf, fentry/fexit; and curtask, see task_btf_usable). There the verifier knows a struct pointer

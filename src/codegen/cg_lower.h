@@ -172,9 +172,11 @@ void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st,
 /* Whether cg_store_expr(p, st, n) writes every byte of the slot that matters (so the slot need not be
  * zeroed first): integers; and, in a ring-buffer record, comm into a 16-byte string. */
 /* comm as a map key without bpf_get_current_comm (see cg_expr.c): usable in this probe? Then
- * cg_comm_direct writes the 16 bytes at p (8-byte aligned), exactly what the helper gives. */
+ * cg_comm_direct_raw writes current->comm's 16 bytes at p (8-byte aligned) as they are, and
+ * cg_comm_mask turns them in place into exactly what the helper gives (zeros after the first NUL). */
 bool cg_comm_direct_usable(const struct cg_lower *L);
-void cg_comm_direct(struct cg_lower *L, LLVMValueRef p);
+void cg_comm_direct_raw(struct cg_lower *L, LLVMValueRef p);
+void cg_comm_mask(struct cg_lower *L, LLVMValueRef p);
 bool cg_store_covers(const struct et_type *st, const struct ast_node *n, bool in_record);
 /* Save / switch to the state of a function being built (for-map callbacks). */
 void cg_frame_save(struct cg_lower *L, struct cg_frame *f);
@@ -257,6 +259,9 @@ void cg_stmt(struct cg_lower *L, struct ast_node *n);
 void cg_block_stmts(struct cg_lower *L, struct ast_node *block);
 /* The key of `@m[keys]` (or the u64 0 of a keyless map) on the stack. */
 LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map);
+/* The same, but a key of comm alone may be left raw (current->comm as it is, *raw set): such a key may
+ * only be looked up, and must go through cg_comm_mask before a second lookup or an insert. */
+LLVMValueRef cg_map_key_maybe_raw(struct cg_lower *L, struct ast_node *map, bool *raw);
 /* Read `@m[keys]`: the value, or zero when the key is missing. */
 struct cg_val cg_map_read(struct cg_lower *L, struct ast_node *map);
 

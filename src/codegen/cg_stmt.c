@@ -15,6 +15,11 @@ static bool is_comm(const struct ast_node *n)
 
 LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map)
 {
+	return cg_map_key_maybe_raw(L, map, NULL);
+}
+
+LLVMValueRef cg_map_key_maybe_raw(struct cg_lower *L, struct ast_node *map, bool *raw)
+{
 	struct cg_ctx *cg = L->cg;
 	const struct sema_map_ref *ref = map->sym;
 	if (!ref) {
@@ -29,7 +34,11 @@ LLVMValueRef cg_map_key(struct cg_lower *L, struct ast_node *map)
 	    is_comm(keys->items[0]) && cg_comm_direct_usable(L)) {
 		LLVMValueRef k = cg_buf(L, d->key->size, "key");
 		cg_loc(L, keys->items[0]);
-		cg_comm_direct(L, k);
+		cg_comm_direct_raw(L, k);
+		if (raw)
+			*raw = true;
+		else
+			cg_comm_mask(L, k);
 		if (d->key->size > 16)
 			cg_memzero(cg, cg_gep(cg, k, 16), d->key->size - 16);
 		return k;
