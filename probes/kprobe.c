@@ -89,9 +89,10 @@ static int cmp_str(const void *a, const void *b)
  * blacklist (debugfs kprobes/blacklist, "0xSTART-0xEND\tfunc [mod]" lines: attaching fails), partial
  * clones (foo.part.0, which bpftrace says cannot be traced; other clones such as foo.constprop.0 are
  * listed), and the functions bpftrace knows to hang a machine when traced though they are not notrace
- * (its list, from the kernel's kprobe_multi selftest: the idle loop, the XDP dispatcher, RCU). A name given in full is not
- * checked: the kernel decides, and says why. The blacklist is read once (names only: a module's
- * function of the same name as a blacklisted one is left out too, which bpftrace does not). */
+ * (its list, from the kernel's kprobe_multi selftest: the idle loop, the XDP dispatcher, RCU). A name
+ * given in full is not checked: the kernel decides, and says why. The blacklist is read once (names
+ * only: a module's function of the same name as a blacklisted one is left out too, which bpftrace does
+ * not). */
 static bool kfunc_blocked(const char *name)
 {
 	static char **black;

@@ -171,13 +171,13 @@ void cg_store(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, stru
 void cg_store_expr(struct cg_lower *L, LLVMValueRef p, const struct et_type *st, struct ast_node *n);
 /* Whether cg_store_expr(p, st, n) writes every byte of the slot that matters (so the slot need not be
  * zeroed first): integers; and, in a ring-buffer record, comm into a 16-byte string. */
+bool cg_store_covers(const struct et_type *st, const struct ast_node *n, bool in_record);
 /* comm as a map key without bpf_get_current_comm (see cg_expr.c): usable in this probe? Then
  * cg_comm_direct_raw writes current->comm's 16 bytes at p (8-byte aligned) as they are, and
  * cg_comm_mask turns them in place into exactly what the helper gives (zeros after the first NUL). */
 bool cg_comm_direct_usable(const struct cg_lower *L);
 void cg_comm_direct_raw(struct cg_lower *L, LLVMValueRef p);
 void cg_comm_mask(struct cg_lower *L, LLVMValueRef p);
-bool cg_store_covers(const struct et_type *st, const struct ast_node *n, bool in_record);
 /* Save / switch to the state of a function being built (for-map callbacks). */
 void cg_frame_save(struct cg_lower *L, struct cg_frame *f);
 void cg_frame_restore(struct cg_lower *L, const struct cg_frame *f);

@@ -84,7 +84,7 @@ if [ -n "$unreported" ]; then
 	cat "$work/boot-retry.log"
 fi
 # every test in the list ran in one guest: the claims in the queue against the tests reported
-claimed=$(find "$ETRACE_VM_QUEUE" -mindepth 1 -maxdepth 1 -not -name '.*' | wc -l)
+claimed=$(find "$ETRACE_VM_QUEUE" -mindepth 1 -maxdepth 1 | wc -l)
 reported=$(reported_names | wc -l)
 echo "vm: slowest tests:"
 cat "$work"/boot*.log | awk '/^== results/ { r = 1; next } /^== / { r = 0 } r && NF >= 3 { print }' |
